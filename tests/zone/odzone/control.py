@@ -1,0 +1,151 @@
+"""The control API: plain HTTP on its own loopback port, for tests only.
+
+It is not part of the Onedata API and answers in its own simple way:
+JSON bodies, errors as 400/404 {"error": "<message>"}. See the README for
+the list of operations.
+"""
+
+import json
+
+from . import errors
+from .faults import fault_effects, redirect_effects
+from .fixture import make_bigdir
+from .server import Response, Router
+
+
+def _fail(status, message):
+    return Response.json({"error": message}, status)
+
+
+class Control:
+    def __init__(self, deployment):
+        self.deployment = deployment
+        self.state = deployment.state
+        self.router = Router()
+        for method, template, handler in (
+                ("GET", "/faults", self.list_faults),
+                ("POST", "/faults", self.add_fault),
+                ("DELETE", "/faults", self.clear_faults),
+                ("DELETE", "/faults/{rule}", self.remove_fault),
+                ("GET", "/redirect", self.list_redirects),
+                ("POST", "/redirect", self.add_redirect),
+                ("DELETE", "/redirect", self.clear_redirects),
+                ("DELETE", "/redirect/{rule}", self.remove_redirect),
+                ("GET", "/requests", self.requests),
+                ("DELETE", "/requests", self.clear_requests),
+                ("POST", "/providers/{pid}", self.provider_state),
+                ("POST", "/providers/{pid}/advertise", self.advertise_provider),
+                ("POST", "/zone/advertise", self.advertise_zone),
+                ("POST", "/bigdir", self.bigdir),
+                ("POST", "/tokens/{name}/revoke", self.revoke)):
+            self.router.add(method, template, handler)
+
+    def __call__(self, request):
+        handler, params = self.router.match(request.method, request.path)
+        if handler is None:
+            return _fail(int(params), "no such control operation")
+        if request.body:
+            try:
+                body = json.loads(request.body)
+            except ValueError:
+                return _fail(400, "the body is not JSON")
+        else:
+            body = {}
+        try:
+            return handler(body, **params)
+        except (ValueError, TypeError, KeyError) as exc:
+            return _fail(400, str(exc))
+
+    # -- faults and redirects ------------------------------------------------------
+
+    def list_faults(self, body):
+        return Response.json(self.deployment.faults.listing())
+
+    def add_fault(self, body):
+        rule = self.deployment.faults.add(body, fault_effects(body))
+        return Response.json({"id": rule})
+
+    def clear_faults(self, body):
+        self.deployment.faults.clear()
+        return Response(204)
+
+    def remove_fault(self, body, rule):
+        if not self.deployment.faults.remove(int(rule)):
+            return _fail(404, "no fault %s" % rule)
+        return Response(204)
+
+    def list_redirects(self, body):
+        return Response.json(self.deployment.redirects.listing())
+
+    def add_redirect(self, body):
+        effects = redirect_effects(body)
+        target = effects["to"]
+        if not target.startswith(("http://", "https://")) and (
+                target == "control" or target not in self.deployment.listeners):
+            raise ValueError('"to" must be "trap", "zone", a provider id or a URL')
+        rule = self.deployment.redirects.add(body, effects)
+        return Response.json({"id": rule})
+
+    def clear_redirects(self, body):
+        self.deployment.redirects.clear()
+        return Response(204)
+
+    def remove_redirect(self, body, rule):
+        if not self.deployment.redirects.remove(int(rule)):
+            return _fail(404, "no redirect %s" % rule)
+        return Response(204)
+
+    # -- request log -----------------------------------------------------------------
+
+    def requests(self, body):
+        return Response.json(self.deployment.request_log())
+
+    def clear_requests(self, body):
+        self.deployment.clear_request_log()
+        return Response(204)
+
+    # -- providers and zone ------------------------------------------------------------
+
+    def provider_state(self, body, pid):
+        provider = self.state.providers.get(pid)
+        if provider is None:
+            return _fail(404, "no provider %s" % pid)
+        if "online" in body:
+            provider.online = bool(body["online"])
+        if "down" in body:
+            self.deployment.set_provider_down(pid, bool(body["down"]))
+        return Response.json({"online": provider.online,
+                              "down": not self.deployment.listeners[pid].running})
+
+    def advertise_provider(self, body, pid):
+        provider = self.state.providers.get(pid)
+        if provider is None:
+            return _fail(404, "no provider %s" % pid)
+        provider.advertised = body.get("domain") or None
+        return Response.json({"domain": provider.domain})
+
+    def advertise_zone(self, body):
+        self.state.zone_advertised = body.get("domain") or None
+        return Response.json({"domain": self.state.zone_domain})
+
+    # -- data and tokens -------------------------------------------------------------
+
+    def bigdir(self, body):
+        space = next((s for s in self.state.spaces.values()
+                      if s.name == body["space"]), None)
+        if space is None:
+            return _fail(404, "no space named %r" % body["space"])
+        count = body["count"]
+        if not isinstance(count, int) or not 0 <= count <= 2000000:
+            raise ValueError('"count" must be an integer in 0..2000000')
+        try:
+            directory = make_bigdir(self.state, space, body["path"], count)
+        except errors.OdError as err:
+            return _fail(400, err.description)
+        return Response.json({"fileId": directory.file_id, "count": count,
+                              "path": directory.path})
+
+    def revoke(self, body, name):
+        if self.state.tokens.set_revoked(name) is None:
+            return _fail(404, "no token named %r" % name)
+        return Response(204)

@@ -1,0 +1,235 @@
+"""Onedata error bodies, shaped like the real 21.02 servers send them.
+
+Every error the zone answers with is an ``OdError``: an HTTP status plus the
+body ``{"error": {"id", "description", "details"?}}`` (ENDPOINTS.md 11.1).
+Ids, HTTP codes and description wording follow the official error
+definitions (errors/**.yaml in the API reference data); nested errors
+(``unauthorized.details.authError``, ``badValueToken.details.tokenError``)
+carry the inner error's JSON and append its description.
+"""
+
+import json
+import secrets
+
+
+class BareStatus(Exception):
+    """A status answered with no body, as the real servers do for 405, 415
+    and unknown routes (cowboy answers those before any Onedata logic)."""
+
+    def __init__(self, status):
+        super().__init__(status)
+        self.status = status
+
+
+class OdError(Exception):
+    def __init__(self, status, error_id, description, details=None):
+        super().__init__(description)
+        self.status = status
+        self.error_id = error_id
+        self.description = description
+        self.details = details
+
+    def json(self):
+        err = {"id": self.error_id, "description": self.description}
+        if self.details is not None:
+            err["details"] = self.details
+        return err
+
+    def body(self):
+        return json.dumps({"error": self.json()}, ensure_ascii=False,
+                          separators=(",", ":")).encode()
+
+
+def _nested(outer_status, outer_id, prefix, key, inner, extra=None):
+    details = dict(extra or {})
+    details[key] = inner.json()
+    return OdError(outer_status, outer_id, prefix + inner.description, details)
+
+
+# -- authentication and tokens -----------------------------------------------
+
+def unauthorized(auth_error=None):
+    """401; the real cause, when there is one, is in details.authError."""
+    if auth_error is None:
+        return OdError(401, "unauthorized",
+                       "You must authenticate yourself to perform this "
+                       "operation: no details available.")
+    return _nested(401, "unauthorized",
+                   "You must authenticate yourself to perform this operation: ",
+                   "authError", auth_error)
+
+
+def bad_token():
+    return OdError(400, "badToken",
+                   "Provided token could not be decoded by the server. Make "
+                   "sure there are no missing or superfluous characters in "
+                   "the token string.")
+
+
+def token_invalid():
+    return OdError(400, "tokenInvalid",
+                   "Provided token was correctly decoded, but it is not (or "
+                   "no longer) valid.")
+
+
+def token_revoked():
+    return OdError(400, "tokenRevoked",
+                   "Provided token has been revoked by the token subject "
+                   "(creator).")
+
+
+def token_caveat_unverified(caveat, caveat_text):
+    return OdError(400, "tokenCaveatUnverified",
+                   "Provided token is not valid: %s." % caveat_text,
+                   {"caveat": caveat})
+
+
+def user_not_supported():
+    return OdError(403, "userNotSupported",
+                   "Authenticated user is not supported by this Oneprovider "
+                   "(none of the user's spaces is supported by the "
+                   "Oneprovider).")
+
+
+def bad_value_token(key, token_error):
+    return _nested(400, "badValueToken",
+                   'Bad value: provided "%s" is not a valid token: ' % key,
+                   "tokenError", token_error, {"key": key})
+
+
+def forbidden():
+    return OdError(403, "forbidden",
+                   "You are not authorized to perform this operation.")
+
+
+# -- entities ----------------------------------------------------------------
+
+def not_found():
+    return OdError(404, "notFound", "The requested resource could not be found.")
+
+
+def posix(errno):
+    return OdError(400, "posix", "Operation failed with POSIX error: %s." % errno,
+                   {"errno": errno})
+
+
+def space_not_supported_by(space_id, provider_id):
+    return OdError(400, "spaceNotSupportedBy",
+                   'Specified space: "%s" is not supported by provider "%s".'
+                   % (space_id, provider_id),
+                   {"spaceId": space_id, "providerId": provider_id})
+
+
+# -- request data validation -------------------------------------------------
+
+def malformed_data():
+    return OdError(400, "malformedData",
+                   "Malformed data; the request data could not be understood "
+                   "by the server.")
+
+
+def missing_required_value(key):
+    return OdError(400, "missingRequiredValue",
+                   'The request data was missing a required value for "%s".' % key,
+                   {"key": key})
+
+
+def bad_data(key, hint):
+    return OdError(400, "badData",
+                   'Bad value provided for "%s": %s.' % (key, hint),
+                   {"key": key, "hint": hint})
+
+
+def bad_value_empty(key):
+    return OdError(400, "badValueEmpty",
+                   'Bad value: provided "%s" must not be empty.' % key,
+                   {"key": key})
+
+
+def bad_value_integer(key):
+    return OdError(400, "badValueInteger",
+                   'Bad value: provided "%s" must be an integer.' % key,
+                   {"key": key})
+
+
+def bad_value_boolean(key):
+    return OdError(400, "badValueBoolean",
+                   'Bad value: provided "%s" must be a boolean value.' % key,
+                   {"key": key})
+
+
+def bad_value_string(key):
+    return OdError(400, "badValueString",
+                   'Bad value: provided "%s" must be a string.' % key,
+                   {"key": key})
+
+
+def bad_value_list_of_strings(key):
+    return OdError(400, "badValueListOfStrings",
+                   'Bad value: provided "%s" must be a list of strings.' % key,
+                   {"key": key})
+
+
+def bad_value_identifier(key):
+    return OdError(400, "badValueIdentifier",
+                   'Bad value: provided "%s" must be a valid identifier.' % key,
+                   {"key": key})
+
+
+def bad_value_not_in_range(key, low, high):
+    return OdError(400, "badValueNotInRange",
+                   'Bad value: provided "%s" must be between <%d, %d>.'
+                   % (key, low, high),
+                   {"key": key, "low": low, "high": high})
+
+
+def bad_value_not_allowed(key, allowed):
+    return OdError(400, "badValueNotAllowed",
+                   'Bad value: provided "%s" must be one of: %s.'
+                   % (key, ", ".join(allowed)),
+                   {"key": key, "allowed": list(allowed)})
+
+
+# -- service state -----------------------------------------------------------
+
+def internal_server_error(reference=None):
+    reference = reference or secrets.token_hex(16)
+    return OdError(500, "internalServerError",
+                   "The server has encountered an error while processing this "
+                   "request. If the problem persists, please contact the "
+                   'site\'s administrators, citing the following reference: '
+                   '"%s".' % reference,
+                   {"reference": reference})
+
+
+def not_implemented():
+    return OdError(501, "notImplemented", "This operation is not implemented.")
+
+
+def service_unavailable():
+    return OdError(503, "serviceUnavailable",
+                   "The service required for this operation is currently "
+                   "unavailable (offline, unreachable, or disrupted).")
+
+
+def for_status(status):
+    """A plausible Onedata error for an HTTP status (fault injection)."""
+    by_status = {
+        400: malformed_data,
+        401: unauthorized,
+        403: forbidden,
+        404: not_found,
+        409: lambda: OdError(409, "alreadyExists", "The resource already exists."),
+        500: internal_server_error,
+        501: not_implemented,
+        503: service_unavailable,
+    }
+    if status in by_status:
+        err = by_status[status]()
+    elif status >= 500:
+        err = internal_server_error()
+    else:
+        err = malformed_data()
+    # Keep the requested status even when the closest id has another code.
+    err.status = status
+    return err

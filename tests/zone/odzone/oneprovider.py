@@ -1,0 +1,343 @@
+"""The Oneprovider REST API (/api/v3/oneprovider), the parts onetui uses.
+
+One instance per provider: it serves only the spaces that provider
+supports, like a real Oneprovider.
+"""
+
+import bisect
+import re
+
+from . import errors
+from .common import (BUILD, COMPATIBLE_VERSIONS, VERSION, bearer_token,
+                     bool_option, int_option, options)
+from .model import (decode_index, decode_page_token, encode_index,
+                    encode_page_token)
+from .server import Response, Router
+
+BASE = "/api/v3/oneprovider"
+MAX_LIMIT = 1000
+
+# FileAttributeNames (ENDPOINTS.md 2.2), in the spec's order; "xattr.<key>"
+# is accepted for any key.
+ATTRIBUTES = (
+    "fileId", "index", "type", "activePermissionsType", "posixPermissions",
+    "acl", "name", "conflictingName", "path", "parentFileId", "displayGid",
+    "displayUid", "creationTime", "atime", "mtime", "ctime", "size",
+    "isFullyReplicatedLocally", "localReplicationRate", "originProviderId",
+    "directShareIds", "ownerUserId", "hardlinkCount", "symlinkValue",
+    "hasCustomMetadata", "effProtectionFlags", "effDatasetProtectionFlags",
+    "effDatasetInheritancePath", "effQosInheritancePath", "aggregateQosStatus",
+    "archiveRecallRootFileId")
+
+# What GET /data/{id} returns when no attributes are asked for: the 16
+# pre-21.02.7 attributes, under both their new and deprecated names.
+LEGACY_NAMES = {
+    "fileId": "file_id", "parentFileId": "parent_id", "posixPermissions": "mode",
+    "displayGid": "storage_group_id", "displayUid": "storage_user_id",
+    "originProviderId": "provider_id", "directShareIds": "shares",
+    "ownerUserId": "owner_id", "hardlinkCount": "hardlinks_count"}
+LEGACY_ATTRIBUTES = (
+    "fileId", "parentFileId", "name", "posixPermissions", "atime", "mtime",
+    "ctime", "type", "size", "directShareIds", "index", "displayUid",
+    "displayGid", "ownerUserId", "originProviderId", "hardlinkCount")
+# Children listed without `attributes`: fileId and name (and file_id).
+DEFAULT_CHILD_ATTRIBUTES = ("fileId", "name")
+
+RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+class Oneprovider:
+    def __init__(self, state, provider):
+        self.state = state
+        self.provider = provider
+        self.router = Router()
+        for method, template, handler in (
+                ("GET", "/configuration", self.configuration),
+                ("GET", "/health", self.health),
+                ("GET", "/spaces", self.spaces),
+                ("GET", "/spaces/{sid}", self.space),
+                ("POST", "/lookup-file-id/{path+}", self.lookup_file_id),
+                ("GET", "/data/{id}", self.attributes),
+                ("GET", "/data/{id}/children", self.children),
+                ("GET", "/data/{id}/content", self.content)):
+            self.router.add(method, BASE + template, handler)
+        self._values = self._attribute_getters()
+
+    def __call__(self, request):
+        handler, params = self.router.match(request.method, request.path)
+        if handler is None:
+            raise errors.BareStatus(int(params))
+        return handler(request, **params)
+
+    # -- authentication ------------------------------------------------------------
+
+    def _authenticate(self, request, data_access):
+        """The user behind the request's token.
+
+        Data operations (file attributes, listing, content, path lookup)
+        accept tokens with data-access caveats; the others refuse them.
+        A user none of whose spaces this provider supports is refused too
+        (401 unauthorized wrapping userNotSupported, as op-worker does)."""
+        token = bearer_token(request)
+        if token is None:
+            raise errors.unauthorized()
+        try:
+            verified = self.state.tokens.verify(token, data_access=data_access)
+        except errors.OdError as err:
+            raise errors.unauthorized(err)
+        if not self._local_spaces(verified.subject):
+            raise errors.unauthorized(errors.user_not_supported())
+        return self.state.users[verified.subject]
+
+    def _local_spaces(self, user_id):
+        return [s for s in self.state.effective_spaces(user_id)
+                if self.provider.id in s.supports]
+
+    def _check_space(self, user, space, space_id):
+        """Membership first (403), then local support (400), like the
+        middleware's authorize-then-validate order."""
+        if space is None or not self.state.is_member(user.id, space):
+            raise errors.forbidden()
+        if self.provider.id not in space.supports:
+            raise errors.space_not_supported_by(space_id, self.provider.id)
+
+    def _file(self, user, file_id):
+        space_id, space, node = self.state.node_by_file_id(file_id)
+        self._check_space(user, space, space_id)
+        if node is None:
+            raise errors.posix("enoent")
+        return node
+
+    # -- public --------------------------------------------------------------------
+
+    def configuration(self, request):
+        return Response.json({
+            "providerId": self.provider.id,
+            "name": self.provider.name,
+            "domain": self.provider.domain,
+            "onezoneDomain": self.state.zone_domain,
+            "version": VERSION,
+            "build": BUILD,
+            "compatibleOnezoneVersions": COMPATIBLE_VERSIONS,
+            "compatibleOneproviderVersions": COMPATIBLE_VERSIONS,
+            "compatibleOneclientVersions": COMPATIBLE_VERSIONS,
+        })
+
+    def health(self, request):
+        return Response.json({"status": "healthy"})
+
+    # -- spaces ----------------------------------------------------------------------
+
+    def _space_json(self, space):
+        return {
+            "spaceId": space.id,
+            "name": space.name,
+            "dirId": space.root.file_id,
+            "fileId": space.root.file_id,
+            "trashDirId": space.trash.file_id,
+            "archivesDirId": space.archives.file_id,
+            "providers": [{"providerId": pid, "providerName": s.provider.name}
+                          for pid, s in space.supports.items()],
+        }
+
+    def spaces(self, request):
+        user = self._authenticate(request, data_access=False)
+        return Response.json([self._space_json(s) for s in self._local_spaces(user.id)])
+
+    def space(self, request, sid):
+        user = self._authenticate(request, data_access=False)
+        space = self.state.spaces.get(sid)
+        self._check_space(user, space, sid)
+        return Response.json(self._space_json(space))
+
+    # -- files -------------------------------------------------------------------------
+
+    def lookup_file_id(self, request, path):
+        user = self._authenticate(request, data_access=True)
+        name, rest = path[0], path[1:]
+        space = next((s for s in self.state.effective_spaces(user.id)
+                      if s.name == name), None)
+        if space is None:
+            raise errors.posix("enoent")
+        self._check_space(user, space, space.id)
+        node = self.state.resolve_path(space, rest)
+        if node is None:
+            raise errors.posix("enoent")
+        return Response.json({"fileId": node.file_id})
+
+    def attributes(self, request, id):
+        user = self._authenticate(request, data_access=True)
+        node = self._file(user, id)
+        opts = options(request, list_keys=("attributes",))
+        names = self._attribute_names(opts)
+        if names is None:
+            attrs = self._attrs(node, LEGACY_ATTRIBUTES)
+            for new, old in LEGACY_NAMES.items():
+                attrs[old] = attrs[new]
+            return Response.json(attrs)
+        return Response.json(self._attrs(node, names))
+
+    def children(self, request, id):
+        user = self._authenticate(request, data_access=True)
+        directory = self._file(user, id)
+        if not directory.is_dir:
+            raise errors.posix("enotdir")
+        opts = options(request, list_keys=("attributes",))
+        names = self._attribute_names(opts)
+        limit = int_option(opts, "limit", MAX_LIMIT, 1, MAX_LIMIT)
+        listed = directory.names
+        token = opts.get("token")
+        if token is not None:
+            for other in ("index", "offset", "tuneForLargeContinuousListing"):
+                if other in opts:
+                    raise errors.bad_data(other, 'cannot be provided alongside "token"')
+            if not isinstance(token, str):
+                raise errors.bad_value_string("token")
+            if not token:
+                raise errors.bad_value_empty("token")
+            start = bisect.bisect_right(listed, decode_page_token(directory, token))
+        else:
+            offset = int_option(opts, "offset", 0, -500, 500)
+            # Validated like the server does; it only tunes performance.
+            bool_option(opts, "tuneForLargeContinuousListing", False)
+            start = 0
+            if opts.get("index") is not None:
+                if not isinstance(opts["index"], str):
+                    raise errors.bad_value_string("index")
+                first = decode_index(opts["index"])
+                if bool_option(opts, "inclusive", True):
+                    start = bisect.bisect_left(listed, first)
+                else:
+                    start = bisect.bisect_right(listed, first)
+            start = max(0, start + offset)
+        end = min(len(listed), start + limit)
+        page = [directory.by_name[n] for n in listed[start:end]]
+        is_last = end >= len(listed)
+        if names is None:
+            children = [{"fileId": n.file_id, "file_id": n.file_id, "name": n.name}
+                        for n in page]
+        else:
+            children = [self._attrs(n, names) for n in page]
+        return Response.json({
+            "children": children,
+            "isLast": is_last,
+            "nextPageToken": None if is_last else
+            encode_page_token(directory, page[-1].name),
+        })
+
+    def content(self, request, id):
+        user = self._authenticate(request, data_access=True)
+        node = self._file(user, id)
+        if node.is_dir:
+            raise errors.posix("eisdir")
+        size = node.size
+        start, end, status, headers = 0, size - 1, 200, {}
+        wanted = (request.header("Range") or "").strip()
+        found = RANGE.fullmatch(wanted)
+        # One range is served as 206; none, several (multipart, not modelled)
+        # or unparsable ones get the whole file, which RFC 9110 allows.
+        if found and (found.group(1) or found.group(2)):
+            first, last = found.group(1), found.group(2)
+            if first:
+                start = int(first)
+                end = min(int(last), size - 1) if last else size - 1
+            else:
+                start, end = max(0, size - int(last)), size - 1
+            if start >= size or start > end or (not first and int(last) == 0):
+                return Response(416, headers={"Content-Range": "bytes */%d" % size})
+            status = 206
+            headers["Content-Range"] = "bytes %d-%d/%d" % (start, end, size)
+        path = self.state.blob_path(node)
+        length = end - start + 1 if size else 0
+
+        def stream():
+            with open(path, "rb") as blob:
+                blob.seek(start)
+                remaining = length
+                while remaining > 0:
+                    chunk = blob.read(min(remaining, 1 << 16))
+                    if not chunk:
+                        return
+                    remaining -= len(chunk)
+                    yield chunk
+
+        return Response(status, content_type="application/octet-stream",
+                        headers=headers, stream=stream, length=length)
+
+    # -- attributes ----------------------------------------------------------------------
+
+    def _attribute_names(self, opts):
+        """The requested attribute names, None when none were asked for."""
+        names = opts.get("attributes")
+        if names is None:
+            return None
+        if isinstance(names, str):
+            names = [names]
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise errors.bad_value_list_of_strings("attributes")
+        for name in names:
+            if name not in self._values and not (
+                    name.startswith("xattr.") and len(name) > len("xattr.")):
+                raise errors.bad_value_not_allowed("attributes",
+                                                   ATTRIBUTES + ("xattr.*",))
+        return names
+
+    def _attrs(self, node, names):
+        values = self._values
+        result = {}
+        for name in names:
+            if name in values:
+                result[name] = values[name](node)
+            else:
+                xattrs = node.xattrs or {}
+                result[name] = xattrs.get(name[len("xattr."):])
+        return result
+
+    def _attribute_getters(self):
+        state, pid = self.state, self.provider.id
+
+        def parent_id(n):
+            return n.parent.file_id if n.parent is not None else None
+
+        def origin(n):
+            return n.origin or next(iter(n.space.supports), None)
+
+        def rate(n):
+            return None if n.is_dir else n.replication_rate(pid)
+
+        getters = {
+            "fileId": lambda n: n.file_id,
+            "index": lambda n: encode_index(n.name),
+            "type": lambda n: "DIR" if n.is_dir else "REG",
+            "activePermissionsType": lambda n: "posix",
+            "posixPermissions": lambda n: "%o" % n.mode,
+            "acl": lambda n: [],
+            "name": lambda n: n.name,
+            "conflictingName": lambda n: None,
+            "path": lambda n: n.path,
+            "parentFileId": parent_id,
+            "displayGid": lambda n: n.space.display_gid,
+            "displayUid": lambda n: state.users[n.owner].display_uid,
+            "creationTime": lambda n: n.creation_time,
+            "atime": lambda n: n.atime,
+            "mtime": lambda n: n.mtime,
+            "ctime": lambda n: n.ctime,
+            "size": lambda n: n.size,
+            "isFullyReplicatedLocally":
+                lambda n: None if n.is_dir else n.replication_rate(pid) == 1.0,
+            "localReplicationRate": rate,
+            "originProviderId": origin,
+            "directShareIds": lambda n: [],
+            "ownerUserId": lambda n: n.owner,
+            "hardlinkCount": lambda n: 1,
+            "symlinkValue": lambda n: None,
+            "hasCustomMetadata": lambda n: bool(n.xattrs),
+            "effProtectionFlags": lambda n: [],
+            "effDatasetProtectionFlags": lambda n: [],
+            "effDatasetInheritancePath": lambda n: "none",
+            "effQosInheritancePath": lambda n: "none",
+            "aggregateQosStatus": lambda n: "fulfilled",
+            "archiveRecallRootFileId": lambda n: None,
+        }
+        assert tuple(getters) == ATTRIBUTES
+        return getters

@@ -1,0 +1,217 @@
+"""The Onezone REST API (/api/v3/onezone), the parts onetui uses."""
+
+from . import errors
+from .common import (BUILD, COMPATIBLE_VERSIONS, VERSION, bearer_token,
+                     json_body, token_field)
+from .server import Response, Router
+
+BASE = "/api/v3/onezone"
+
+
+class Onezone:
+    def __init__(self, state):
+        self.state = state
+        self.router = Router()
+        for method, template, handler in (
+                ("GET", "/configuration", self.configuration),
+                ("GET", "/health", self.health),
+                ("POST", "/tokens/infer_access_token_scope", self.infer_scope),
+                ("POST", "/tokens/examine", self.examine),
+                ("GET", "/user", self.user),
+                ("GET", "/user/spaces", self.user_spaces),
+                ("GET", "/user/effective_spaces", self.user_effective_spaces),
+                ("GET", "/user/effective_spaces/{sid}", self.user_effective_space),
+                ("GET", "/user/effective_providers", self.user_effective_providers),
+                ("GET", "/user/effective_providers/{pid}",
+                 self.user_effective_provider),
+                ("GET", "/spaces/{sid}", self.space),
+                ("GET", "/spaces/{sid}/providers", self.space_providers),
+                ("GET", "/providers/{pid}", self.provider)):
+            self.router.add(method, BASE + template, handler)
+
+    def __call__(self, request):
+        handler, params = self.router.match(request.method, request.path)
+        if handler is None:
+            raise errors.BareStatus(int(params))
+        return handler(request, **params)
+
+    # -- helpers -------------------------------------------------------------
+
+    def _authenticate(self, request):
+        """The user behind the request's token. Onezone REST refuses tokens
+        with data-access caveats (data.*, interface = oneclient)."""
+        token = bearer_token(request)
+        if token is None:
+            raise errors.unauthorized()
+        try:
+            verified = self.state.tokens.verify(token, data_access=False)
+        except errors.OdError as err:
+            raise errors.unauthorized(err)
+        return self.state.users[verified.subject]
+
+    def _member_space(self, user, space_id):
+        space = self.state.spaces.get(space_id)
+        if space is None:
+            raise errors.not_found()
+        if not self.state.is_member(user.id, space):
+            raise errors.forbidden()
+        return space
+
+    def _space_json(self, space):
+        return {
+            "spaceId": space.id,
+            "name": space.name,
+            "description": space.description,
+            "organizationName": space.organization,
+            "tags": space.tags,
+            "advertisedInMarketplace": False,
+            "marketplaceContactEmail": "",
+            "providers": {pid: s.size for pid, s in space.supports.items()},
+            "supportParametersRegistry": {
+                pid: {"accountingEnabled": False,
+                      "dirStatsServiceEnabled": False,
+                      "dirStatsServiceStatus": "disabled"}
+                for pid in space.supports},
+            "creator": {"type": "user", "id": space.creator},
+            "creationTime": space.creation_time,
+        }
+
+    def _provider_json(self, provider):
+        return {
+            "providerId": provider.id,
+            "name": provider.name,
+            "domain": provider.domain,
+            "latitude": provider.latitude,
+            "longitude": provider.longitude,
+            "clusterId": provider.id,
+            "online": provider.online,
+            "creationTime": provider.creation_time,
+        }
+
+    # -- public ----------------------------------------------------------------
+
+    def configuration(self, request):
+        return Response.json({
+            "name": self.state.zone_name,
+            "domain": self.state.zone_domain,
+            "version": VERSION,
+            "build": BUILD,
+            "subdomainDelegationSupported": False,
+            "compatibleOneproviderVersions": COMPATIBLE_VERSIONS,
+            "compatibilityRegistryRevision": 2024101000,
+            "supportedIdPs": [{"id": "facility-sso", "offlineAccess": True},
+                              {"id": "elixir", "offlineAccess": True},
+                              {"id": "basicAuth", "offlineAccess": False}],
+            "availableSpaceTags": {
+                "general": ["archive", "big-data", "open-data", "raw-data"],
+                "domains": ["cryo-em", "materials", "synchrotron", "tem"]},
+        })
+
+    def health(self, request):
+        return Response.json({"status": "healthy"})
+
+    def infer_scope(self, request):
+        body = json_body(request)
+        token = token_field(body, "token")
+        tokens = self.state.tokens
+        try:
+            tokens.decode(token)
+        except errors.OdError as err:
+            raise errors.bad_value_token("token", err)
+        # Verification errors are answered bare (400), not wrapped in
+        # unauthorized: the token is data here, not the caller's identity.
+        # interface/service/api caveats are ignored, so data access is ok.
+        verified = tokens.verify(token, data_access=True)
+        spaces, providers = {}, {}
+        for space in self.state.effective_spaces(verified.subject):
+            supports = {}
+            for pid, support in space.supports.items():
+                supports[pid] = {"readonly": verified.readonly or support.readonly}
+                provider = support.provider
+                providers[pid] = {"name": provider.name, "domain": provider.domain,
+                                  "version": VERSION, "online": provider.online}
+            spaces[space.id] = {"name": space.name, "supports": supports}
+        return Response.json({
+            "validUntil": verified.valid_until,
+            "dataAccessScope": {"readonly": verified.readonly,
+                                "spaces": spaces, "providers": providers},
+        })
+
+    def examine(self, request):
+        token = token_field(json_body(request), "token")
+        try:
+            payload = self.state.tokens.decode(token)
+        except errors.OdError as err:
+            raise errors.bad_value_token("token", err)
+        return Response.json({
+            "onezoneDomain": self.state.zone_domain,
+            "id": payload["id"],
+            "persistence": payload["per"],
+            "subject": {"type": "user", "id": payload["sub"]},
+            "type": {"accessToken": {}},
+            "caveats": payload["cav"],
+        })
+
+    # -- the current user --------------------------------------------------------
+
+    def user(self, request):
+        user = self._authenticate(request)
+        return Response.json({
+            "userId": user.id,
+            "fullName": user.full_name,
+            "username": user.username,
+            "linkedAccounts": user.linked_accounts,
+            "emails": user.emails,
+            "basicAuthEnabled": False,
+            "blocked": False,
+            "creationTime": user.creation_time,
+        })
+
+    def user_spaces(self, request):
+        user = self._authenticate(request)
+        return Response.json({"spaces": [s.id for s in self.state.direct_spaces(user.id)]})
+
+    def user_effective_spaces(self, request):
+        user = self._authenticate(request)
+        return Response.json(
+            {"spaces": [s.id for s in self.state.effective_spaces(user.id)]})
+
+    def user_effective_space(self, request, sid):
+        user = self._authenticate(request)
+        space = self.state.spaces.get(sid)
+        if space is None or not self.state.is_member(user.id, space):
+            raise errors.not_found()
+        return Response.json(self._space_json(space))
+
+    def user_effective_providers(self, request):
+        user = self._authenticate(request)
+        return Response.json(
+            {"providers": [p.id for p in self.state.effective_providers(user.id)]})
+
+    def user_effective_provider(self, request, pid):
+        user = self._authenticate(request)
+        provider = self.state.providers.get(pid)
+        if provider not in self.state.effective_providers(user.id):
+            raise errors.not_found()
+        return Response.json(self._provider_json(provider))
+
+    # -- entities ------------------------------------------------------------------
+
+    def space(self, request, sid):
+        user = self._authenticate(request)
+        return Response.json(self._space_json(self._member_space(user, sid)))
+
+    def space_providers(self, request, sid):
+        user = self._authenticate(request)
+        space = self._member_space(user, sid)
+        return Response.json({"providers": list(space.supports)})
+
+    def provider(self, request, pid):
+        user = self._authenticate(request)
+        provider = self.state.providers.get(pid)
+        if provider is None:
+            raise errors.not_found()
+        # Visible to members of a space the provider supports.
+        if provider not in self.state.effective_providers(user.id):
+            raise errors.forbidden()
+        return Response.json(self._provider_json(provider))

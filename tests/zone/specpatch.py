@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Patch the official Onedata 21.02 specs where they contradict the real
+servers, for the Prism validating proxy.
+
+Usage: specpatch.py SPEC_DIR OUT_DIR
+
+Reads onezone.prefixed.json and oneprovider.prefixed.json from SPEC_DIR
+(the official reference data, never modified) and writes patched copies to
+OUT_DIR (a build or temporary directory). Each patch is listed in PATCHES
+with the reason it exists; the README repeats them. Prints one line per
+patch with the number of places it changed.
+"""
+
+import copy
+import json
+import os
+import re
+import sys
+
+ONEZONE = "onezone.prefixed.json"
+ONEPROVIDER = "oneprovider.prefixed.json"
+# Deepest relative path a client may look up or address by path.
+MAX_SEGMENTS = 32
+
+PUBLIC_WORDING = re.compile(r"does not require authentication|has public access", re.I)
+
+
+def _operations(spec):
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method != "parameters":
+                yield path, method, operation
+
+
+def op_error_shape(specs):
+    """The OP spec's Error ({"error": "...", "error_description": "..."}) is
+    stale; both services send the Onezone one: {"error": {"id",
+    "description", "details"}} (ENDPOINTS.md 11.1, Appendix A.1)."""
+    specs[ONEPROVIDER]["definitions"]["Error"] = \
+        copy.deepcopy(specs[ONEZONE]["definitions"]["Error"])
+    return 1
+
+
+def public_security(specs):
+    """Public operations need no token, but the specs inherit the global
+    token requirement, so Prism refuses tokenless calls with its own 401.
+    Public = x-onedata-gri scope "public", or documented as not requiring
+    authentication (OZ /configuration and /health carry no scope)."""
+    changed = 0
+    for spec in specs.values():
+        for _path, _method, operation in _operations(spec):
+            gri = operation.get("x-onedata-gri")
+            scope = gri.get("scope") if isinstance(gri, dict) else None
+            if scope == "public" or PUBLIC_WORDING.search(operation.get("description", "")):
+                operation["security"] = []
+                changed += 1
+    return changed
+
+
+def nullable_page_tokens(specs):
+    """At the end of a listing the server sends "nextPageToken": null, as
+    the ListPageToken description itself says; its type is only "string"."""
+    changed = 0
+
+    def walk(node):
+        nonlocal changed
+        if isinstance(node, dict):
+            token = node.get("properties", {}).get("nextPageToken")
+            if isinstance(token, dict) and token.get("type") == "string":
+                token["x-nullable"] = True
+                changed += 1
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for spec in specs.values():
+        token = spec["definitions"].get("ListPageToken")
+        if token is not None:
+            token["x-nullable"] = True
+            changed += 1
+        walk(spec["paths"])
+        walk(spec["definitions"])
+    return changed
+
+
+def multi_segment_paths(specs):
+    """/lookup-file-id/{path} and /data/{id}/path/{path} take a whole
+    relative path (several segments) in {path}; Prism matches a parameter
+    against one segment only, so each becomes explicit templates with 1 to
+    MAX_SEGMENTS segment parameters (path1, path2, ...)."""
+    paths = specs[ONEPROVIDER]["paths"]
+    changed = 0
+    for template in [p for p in paths if p.endswith("/{path}")]:
+        item = paths.pop(template)
+        for count in range(1, MAX_SEGMENTS + 1):
+            names = ["path%d" % i for i in range(1, count + 1)]
+            new_item = copy.deepcopy(item)
+            for method, operation in new_item.items():
+                parameters = operation if method == "parameters" \
+                    else operation.get("parameters", [])
+                expanded = []
+                for parameter in parameters:
+                    if parameter.get("in") == "path" and parameter.get("name") == "path":
+                        for name in names:
+                            expanded.append(dict(parameter, name=name,
+                                                 description="Path segment."))
+                    else:
+                        expanded.append(parameter)
+                if method == "parameters":
+                    new_item["parameters"] = expanded
+                else:
+                    operation["parameters"] = expanded
+                    if "operationId" in operation:
+                        operation["operationId"] += "_%d" % count
+            segments = "/".join("{%s}" % n for n in names)
+            paths[template[:-len("{path}")] + segments] = new_item
+        changed += 1
+    return changed
+
+
+# Attributes the server sends as null where they do not apply.
+NULLABLE_ATTRIBUTES = (
+    "parentFileId",              # null for the space root, trash, share root
+    "conflictingName",           # null when there is no name conflict
+    "size",                      # null for directories without dir stats
+    "isFullyReplicatedLocally",  # null for anything but regular files
+    "localReplicationRate",      # null for directories without dir stats
+    "symlinkValue",              # null for anything but symlinks
+    "archiveRecallRootFileId",   # null outside an archive recall
+)
+
+
+def nullable_file_attributes(specs):
+    """FileAttributes types these as plain string/integer/boolean/number,
+    while their own descriptions (or the server) give null where the value
+    does not apply."""
+    properties = specs[ONEPROVIDER]["definitions"]["FileAttributes"]["properties"]
+    for name in NULLABLE_ATTRIBUTES:
+        properties[name]["x-nullable"] = True
+    return len(NULLABLE_ATTRIBUTES)
+
+
+def nullable_valid_until(specs):
+    """infer_access_token_scope answers "validUntil": null for a token
+    without a time caveat (it never expires); the spec types it integer."""
+    response = specs[ONEZONE]["definitions"]["InferAccessTokenScopeResponse"]
+    response["properties"]["validUntil"]["x-nullable"] = True
+    return 1
+
+
+def token_type_enum(specs):
+    """TokenPropertyTokenType is an object ({"accessToken": {}} ...) but also
+    carries an "enum" of three human-readable strings, which no real token
+    type (an object) can match; drop that documentation-only enum."""
+    definition = specs[ONEZONE]["definitions"]["TokenPropertyTokenType"]
+    return 1 if definition.pop("enum", None) is not None else 0
+
+
+def json_errors_everywhere(specs):
+    """Operations producing only non-JSON media (file content, RDF, the
+    symlink value...) still answer errors as JSON Error bodies, which Prism
+    refuses unless application/json is among the operation's media types."""
+    changed = 0
+    for spec in specs.values():
+        for _path, _method, operation in _operations(spec):
+            produces = operation.get("produces")
+            if produces and "application/json" not in produces and any(
+                    r.get("schema", {}).get("$ref") == "#/definitions/Error"
+                    for r in operation.get("responses", {}).values()):
+                operation["produces"] = produces + ["application/json"]
+                changed += 1
+    return changed
+
+
+PATCHES = (op_error_shape, public_security, nullable_page_tokens,
+           multi_segment_paths, nullable_file_attributes, nullable_valid_until,
+           token_type_enum, json_errors_everywhere)
+
+
+def patch(spec_dir, out_dir):
+    """Write the patched specs; returns {patch name: places changed}."""
+    specs = {}
+    for name in (ONEZONE, ONEPROVIDER):
+        with open(os.path.join(spec_dir, name)) as source:
+            specs[name] = json.load(source)
+    report = {p.__name__: p(specs) for p in PATCHES}
+    os.makedirs(out_dir, exist_ok=True)
+    for name, spec in specs.items():
+        with open(os.path.join(out_dir, name), "w") as out:
+            json.dump(spec, out)
+    return report
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: specpatch.py SPEC_DIR OUT_DIR")
+    spec_dir, out_dir = (os.path.abspath(a) for a in sys.argv[1:])
+    if os.path.commonpath([spec_dir, out_dir]) == spec_dir:
+        sys.exit("specpatch.py: OUT_DIR must not be inside SPEC_DIR")
+    for name, count in patch(spec_dir, out_dir).items():
+        print("%-26s %d" % (name, count))
+
+
+if __name__ == "__main__":
+    main()
