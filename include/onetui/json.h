@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* json.h: cJSON behind helpers that check types.
+ *
+ * A reply that is not JSON, is truncated, lacks a field or has a field of
+ * the wrong type gives an OD_ERR_INPUT error naming the field, never a
+ * crash and never a silently wrong value. `what` names the reply in
+ * messages ("the provider's directory listing"). */
+#ifndef ONETUI_JSON_H
+#define ONETUI_JSON_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "onetui/buf.h"
+#include "onetui/compiler.h"
+#include "onetui/error.h"
+
+/* Parse exactly one JSON value filling data[0..len) (trailing white space
+ * allowed). A NUL character inside a string arrives as OD_NUL_PAIR (see
+ * str.h). The caller frees *out with cJSON_Delete. */
+struct od_error *od_json_parse(const char *data, size_t len, const char *what, cJSON **out) OD_WARN_UNUSED;
+/* The same, insisting on an object at the top. */
+struct od_error *od_json_parse_object(const char *data, size_t len, const char *what, cJSON **out) OD_WARN_UNUSED;
+
+/* Required members: missing or wrong type is an error. */
+struct od_error *od_json_str(const cJSON *obj, const char *key, const char *what, const char **out) OD_WARN_UNUSED;
+struct od_error *od_json_bool(const cJSON *obj, const char *key, const char *what, bool *out) OD_WARN_UNUSED;
+struct od_error *od_json_int(const cJSON *obj, const char *key, const char *what, int64_t *out) OD_WARN_UNUSED;
+struct od_error *od_json_object(const cJSON *obj, const char *key, const char *what, const cJSON **out) OD_WARN_UNUSED;
+struct od_error *od_json_array(const cJSON *obj, const char *key, const char *what, const cJSON **out) OD_WARN_UNUSED;
+/* Optional members: absent or null leaves *out untouched and sets *present
+ * (may be NULL) to false; a wrong type is still an error. */
+struct od_error *od_json_str_opt(const cJSON *obj, const char *key, const char *what, const char **out, bool *present) OD_WARN_UNUSED;
+struct od_error *od_json_bool_opt(const cJSON *obj, const char *key, const char *what, bool *out, bool *present) OD_WARN_UNUSED;
+struct od_error *od_json_int_opt(const cJSON *obj, const char *key, const char *what, int64_t *out, bool *present) OD_WARN_UNUSED;
+/* A number holding an exact integer (|v| <= 2^53). */
+bool od_json_is_integer(const cJSON *v, int64_t *out);
+
+/* Append s[0..len) as a JSON string literal with quotes. Control
+ * characters, DEL, C1 controls and characters that reorder text are
+ * written as \uXXXX, so the output is safe even on a terminal; invalid
+ * UTF-8 bytes become U+FFFD, and OD_NUL_PAIR becomes \u0000 again. 0, or
+ * the od_buf error. */
+int od_json_escape(struct od_buf *out, const char *s, size_t len) OD_WARN_UNUSED;
+
+#endif

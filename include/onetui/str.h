@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* str.h: small string helpers shared by the core and the front ends. */
+#ifndef ONETUI_STR_H
+#define ONETUI_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "onetui/compiler.h"
+
+bool od_str_eq(const char *a, const char *b);		/* NULL equals only NULL */
+bool od_str_starts(const char *s, const char *prefix);
+bool od_str_ieq(const char *a, const char *b);		/* ASCII case-insensitive */
+/* NULL-safe duplicates; NULL only when out of memory (or s is NULL). */
+char *od_strdup(const char *s);
+char *od_strndup(const char *s, size_t n);
+char *od_asprintf(const char *fmt, ...) OD_PRINTF(1, 2);
+/* Remove leading and trailing ASCII white space in place; returns s. */
+char *od_str_trim(char *s);
+/* Free and clear a secret so it does not linger in memory. */
+void od_str_wipe_free(char *s);
+
+/* "1.5 GiB", "512 B": at most 10 bytes plus NUL. */
+#define OD_SIZE_BUFSZ 16
+const char *od_size_human(int64_t bytes, char buf[OD_SIZE_BUFSZ]);
+/* Parse a decimal integer in [lo, hi]; false on anything else. */
+bool od_parse_long(const char *s, long lo, long hi, long *out);
+
+/* "2025-11-03 14:07" in local time (ISO-like, sortable). */
+#define OD_TIME_BUFSZ 32
+const char *od_time_short(int64_t t, char buf[OD_TIME_BUFSZ]);
+/* "2025-11-03T14:07:22Z" in UTC. */
+const char *od_time_iso(int64_t t, char buf[OD_TIME_BUFSZ]);
+/* "drwxrwxr-x" from a type letter and POSIX permission bits. */
+const char *od_mode_string(char type, unsigned mode, char buf[11]);
+
+/* A set of strings (copied), for "seen this id already?" questions. */
+struct od_strset {
+	char **slots;
+	size_t n, cap;
+};
+void od_strset_init(struct od_strset *set);
+void od_strset_done(struct od_strset *set);
+/* 1 when s was added, 0 when it was there already, -ENOMEM. */
+int od_strset_add(struct od_strset *set, const char *s) OD_WARN_UNUSED;
+
+/* Remote strings cannot hold a NUL byte in C: a NUL sent as \u0000 is
+ * kept as the overlong pair C0 80 (as in "modified UTF-8"), which is never
+ * valid UTF-8. It shows as \x00 and is written back as \u0000 in JSON. */
+#define OD_NUL_PAIR "\xc0\x80"
+bool od_is_nul_pair(const unsigned char *s, size_t n);
+
+/* Decode one strict UTF-8 sequence at s (n > 0 bytes available): its
+ * length, with the code point in *cp, or 0 when the bytes are not valid
+ * UTF-8 (overlong, surrogate, beyond U+10FFFF, truncated). */
+size_t od_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
+
+#endif

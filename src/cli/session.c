@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* session.c: settings, token, engine and zone for a CLI command. */
+#include "config.h"
+
+#include "cli/session.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/output.h"
+#include "onetui/i18n.h"
+#include "onetui/log.h"
+#include "onetui/str.h"
+#include "onetui/token.h"
+#include "xmalloc.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+bool
+session_interrupted(void)
+{
+	return interrupted != 0;
+}
+
+static void
+log_to_stderr(enum od_log_level level, const char *line, void *ud)
+{
+	switch (level) {
+	case OD_LOG_ERROR:
+		out_error("%s", line);
+		break;
+	case OD_LOG_WARN:
+		out_warn("%s", line);
+		break;
+	case OD_LOG_INFO:
+	case OD_LOG_DEBUG:
+		out_error("%s%s", level == OD_LOG_INFO ? "" : "debug: ", line);
+		break;
+	}
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static int
+setup_fail(struct od_error *err)
+{
+	out_fail(err, NULL);
+	return EXIT_SETUP;
+}
+
+int
+session_open(struct session *s, const struct global_opts *g)
+{
+	struct od_engine_opts eo = { .max_retries = -1 };
+	struct od_zone_opts zo = { 0 };
+	struct od_error *err;
+	char *token = NULL;
+
+	memset(s, 0, sizeof(*s));
+	od_log_set_handler(log_to_stderr, NULL,
+			   g->verbose >= 2 ? OD_LOG_DEBUG : g->verbose == 1 ? OD_LOG_INFO : OD_LOG_WARN);
+	catch_signals();
+	if ((err = od_config_load(g->config_path, &s->cfg)))
+		return setup_fail(err);
+	if ((err = od_settings_resolve(s->cfg, &g->ov, &s->settings)))
+		return setup_fail(err);
+	err = od_token_find(s->settings.token_file_given ? s->settings.token_file : NULL,
+			    s->settings.token_file_given ? NULL : s->settings.token_file, &token, &s->token_source);
+	if (err)
+		return setup_fail(err);
+	if (s->settings.ca_file && access(s->settings.ca_file, R_OK) != 0) {
+		od_str_wipe_free(token);
+		return setup_fail(od_error_errno(OD_ERR_INPUT, errno, _("cannot read the CA certificate file %s"),
+						 s->settings.ca_file));
+	}
+	eo.ca_file = s->settings.ca_file;
+	eo.connect_timeout_ms = s->settings.connect_timeout_ms;
+	eo.low_speed_time_s = s->settings.low_speed_time_s;
+	eo.max_retries = s->settings.max_retries;
+	err = od_engine_new(&eo, &s->engine);
+	if (!err && od_engine_set_token(s->engine, token) != 0)
+		err = od_error_nomem();
+	od_str_wipe_free(token);
+	if (err)
+		return setup_fail(err);
+	zo.provider = s->settings.provider;
+	zo.preferred = s->settings.preferred;
+	zo.n_preferred = s->settings.n_preferred;
+	if ((err = od_zone_new(s->engine, s->settings.zone_origin, &zo, &s->zone)))
+		return setup_fail(err);
+	return EXIT_OK;
+}
+
+void
+session_close(struct session *s)
+{
+	od_zone_free(s->zone);
+	od_engine_free(s->engine);
+	od_settings_done(&s->settings);
+	od_config_free(s->cfg);
+	free(s->token_source);
+	memset(s, 0, sizeof(*s));
+}
+
+void
+session_run(struct session *s)
+{
+	od_engine_run(s->engine, &interrupted);
+}
+
+/* --- waiting for one result ------------------------------------------------------ */
+
+static void
+store_error(struct od_error *err, void *ud)
+{
+	*(struct od_error **)ud = err;
+}
+
+int
+session_load_spaces(struct session *s)
+{
+	struct od_error *err = NULL;
+
+	if (s->spaces_loaded)
+		return EXIT_OK;
+	if (!od_zone_load_spaces(s->zone, store_error, &err))
+		xoom();
+	session_run(s);
+	if (err)
+		return out_fail(err, _("Cannot get the spaces of this token from %s"), od_zone_origin(s->zone));
+	s->spaces_loaded = true;
+	return EXIT_OK;
+}
+
+int
+session_target(struct session *s, const char *arg, struct od_space **space, const char **path)
+{
+	const char *slash;
+	struct od_error *err;
+	char *name;
+	int rc;
+
+	if (*arg == '/')
+		arg++;
+	slash = strchr(arg, '/');
+	name = slash ? xasprintf("%.*s", (int)(slash - arg), arg) : xstrdup(arg);
+	if (!*name) {
+		free(name);
+		out_error(_("\"%s\" names no space; expected SPACE or SPACE/PATH"), arg);
+		return EXIT_USAGE;
+	}
+	rc = session_load_spaces(s);
+	if (rc == EXIT_OK) {
+		err = od_zone_find_space(s->zone, name, space);
+		if (err)
+			rc = out_fail(err, NULL);
+	}
+	free(name);
+	*path = slash ? slash + 1 : "";
+	return rc;
+}
+
+/* --- resolving a target ------------------------------------------------------------ */
+
+struct stat_wait {
+	struct session *s;
+	struct od_space *space;
+	struct target_stat *out;
+	struct od_error *err;
+};
+
+static void
+on_stat(const struct od_attrs *a, struct od_error *err, void *ud)
+{
+	struct stat_wait *w = ud;
+
+	if (err) {
+		w->err = err;
+		return;
+	}
+	w->out->name = xstrdup(a->name);
+	w->out->type = a->type;
+	w->out->size = a->size;
+	w->out->mode = a->mode;
+	w->out->mtime = a->mtime;
+}
+
+static void
+on_resolved(const char *file_id, struct od_error *err, void *ud)
+{
+	struct stat_wait *w = ud;
+
+	if (err) {
+		w->err = err;
+		return;
+	}
+	w->out->file_id = xstrdup(file_id);
+	if (!od_provider_stat(w->s->zone, w->space, file_id, OD_ATTRS_LISTING, on_stat, w))
+		xoom();
+}
+
+int
+session_stat_target(struct session *s, const char *arg, struct od_space **space, struct target_stat *out)
+{
+	struct stat_wait w = { .s = s, .out = out };
+	const char *path;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = session_target(s, arg, space, &path);
+	if (rc != EXIT_OK)
+		return rc;
+	w.space = *space;
+	if (!od_provider_resolve(s->zone, *space, path, on_resolved, &w))
+		xoom();
+	session_run(s);
+	if (w.err) {
+		target_stat_done(out);
+		return out_fail(w.err, _("Cannot access %s"), arg);
+	}
+	return EXIT_OK;
+}
+
+void
+target_stat_done(struct target_stat *t)
+{
+	free(t->file_id);
+	free(t->name);
+	memset(t, 0, sizeof(*t));
+}

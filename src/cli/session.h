@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* session.h: what every CLI command that talks to Onedata sets up first:
+ * settings, token, engine, zone, and the token's spaces. */
+#ifndef ONETUI_CLI_SESSION_H
+#define ONETUI_CLI_SESSION_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "onetui/config.h"
+#include "onetui/engine.h"
+#include "onetui/provider.h"
+#include "onetui/zone.h"
+
+struct global_opts {
+	struct od_overrides ov;
+	const char *config_path;
+	int verbose;
+};
+
+struct session {
+	struct od_config *cfg;
+	struct od_settings settings;
+	struct od_engine *engine;
+	struct od_zone *zone;
+	char *token_source;	/* where the token came from, for whoami */
+	bool spaces_loaded;
+};
+
+/* Set up everything up to the zone. Prints what went wrong and returns an
+ * exit code (EXIT_OK on success). */
+int session_open(struct session *s, const struct global_opts *g);
+void session_close(struct session *s);
+/* Run the engine until every request has finished (or Ctrl-C). */
+void session_run(struct session *s);
+/* Whether the user interrupted the command. */
+bool session_interrupted(void);
+
+/* Load the token's spaces (once). An exit code, errors printed. */
+int session_load_spaces(struct session *s);
+
+/* A remote target "SPACE[/PATH]" (a leading '/' allowed): the space and
+ * the path inside it (points into arg). Errors printed; exit code. */
+int session_target(struct session *s, const char *arg, struct od_space **space, const char **path);
+
+/* Resolve SPACE/PATH to a file id and its attributes (caller frees
+ * *file_id; attrs copied into the given stat result). */
+struct target_stat {
+	char *file_id;
+	char *name;
+	enum od_file_type type;
+	int64_t size;
+	unsigned mode;
+	int64_t mtime;
+};
+int session_stat_target(struct session *s, const char *arg, struct od_space **space,
+			struct target_stat *out);
+void target_stat_done(struct target_stat *t);
+
+#endif

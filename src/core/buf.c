@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* buf.c: growable, capped byte buffer. */
+#include "config.h"
+
+#include "onetui/buf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+od_buf_init(struct od_buf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->max = max;
+}
+
+void
+od_buf_done(struct od_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void
+od_buf_reset(struct od_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+/* Make room for n more bytes plus the terminating NUL. */
+static int
+reserve(struct od_buf *b, size_t n)
+{
+	size_t need, cap;
+	char *p;
+
+	if (n > b->max || b->len > b->max - n)
+		return -E2BIG;
+	need = b->len + n + 1;
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap > (size_t)-1 / 2 ? need : cap * 2;
+	p = realloc(b->data, cap);
+	if (!p)
+		return -ENOMEM;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int
+od_buf_add(struct od_buf *b, const void *p, size_t n)
+{
+	int rc = reserve(b, n);
+
+	if (rc)
+		return rc;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int
+od_buf_addc(struct od_buf *b, char c)
+{
+	return od_buf_add(b, &c, 1);
+}
+
+int
+od_buf_adds(struct od_buf *b, const char *s)
+{
+	return od_buf_add(b, s, strlen(s));
+}
+
+int
+od_buf_vaddf(struct od_buf *b, const char *fmt, va_list ap)
+{
+	va_list copy;
+	int n, rc;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return -EINVAL;
+	rc = reserve(b, (size_t)n);
+	if (rc)
+		return rc;
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int
+od_buf_addf(struct od_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = od_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+const char *
+od_buf_str(const struct od_buf *b)
+{
+	return b->data ? b->data : "";
+}
+
+char *
+od_buf_steal(struct od_buf *b)
+{
+	char *s = b->data;
+
+	if (!s)
+		s = calloc(1, 1);
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	return s;
+}

@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* config.c: reading the configuration file and resolving settings. */
+#include "config.h"
+
+#include "onetui/config.h"
+
+#include <errno.h>
+#include <libconfig.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "onetui/i18n.h"
+#include "onetui/str.h"
+#include "onetui/url.h"
+
+char *
+od_config_default_path(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+
+	if (xdg && *xdg == '/')
+		return od_asprintf("%s/onetui/config", xdg);
+	if (home && *home)
+		return od_asprintf("%s/.config/onetui/config", home);
+	return NULL;
+}
+
+static void
+profile_done(struct od_profile *p)
+{
+	free(p->name);
+	free(p->zone);
+	free(p->token_file);
+	free(p->ca_file);
+	free(p->provider);
+	for (size_t i = 0; i < p->n_preferred; i++)
+		free(p->preferred[i]);
+	free(p->preferred);
+}
+
+void
+od_config_free(struct od_config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < cfg->n_profiles; i++)
+		profile_done(&cfg->profiles[i]);
+	free(cfg->profiles);
+	free(cfg->default_profile);
+	free(cfg->path);
+	free(cfg);
+}
+
+const struct od_profile *
+od_config_profile(const struct od_config *cfg, const char *name)
+{
+	for (size_t i = 0; cfg && name && i < cfg->n_profiles; i++)
+		if (strcmp(cfg->profiles[i].name, name) == 0)
+			return &cfg->profiles[i];
+	return NULL;
+}
+
+/* err, prefixed with the file and the setting's line. */
+static struct od_error *
+at(const char *file, const config_setting_t *s, struct od_error *err)
+{
+	od_error_prefix(err, "%s:%d", file, config_setting_source_line(s));
+	return err;
+}
+
+/* A path from the file: "~/" is the home directory, and a relative path
+ * is relative to the file's own directory. */
+static char *
+expand_path(const char *value, const char *file)
+{
+	const char *home = getenv("HOME"), *slash;
+
+	if (value[0] == '~' && value[1] == '/' && home)
+		return od_asprintf("%s%s", home, value + 1);
+	if (value[0] == '/')
+		return od_strdup(value);
+	slash = strrchr(file, '/');
+	if (!slash)
+		return od_strdup(value);
+	return od_asprintf("%.*s/%s", (int)(slash - file), file, value);
+}
+
+/* A setting's name; list elements have none and go by their list's. */
+static const char *
+setting_name(const config_setting_t *s)
+{
+	const char *name = config_setting_name(s);
+
+	while (!name && config_setting_parent(s)) {
+		s = config_setting_parent(s);
+		name = config_setting_name(s);
+	}
+	return name ? name : "?";
+}
+
+static struct od_error *
+get_string(const char *file, const config_setting_t *s, char **out)
+{
+	const char *v = config_setting_get_string(s);
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING || !v)
+		return at(file, s, od_error_new(OD_ERR_INPUT, _("\"%s\" must be a string in double quotes"),
+						setting_name(s)));
+	if (!*v)
+		return at(file, s, od_error_new(OD_ERR_INPUT, _("\"%s\" must not be empty"), setting_name(s)));
+	free(*out);
+	*out = strdup(v);
+	return *out ? NULL : od_error_nomem();
+}
+
+static struct od_error *
+get_path(const char *file, const config_setting_t *s, char **out)
+{
+	char *raw = NULL;
+	struct od_error *err = get_string(file, s, &raw);
+
+	if (err)
+		return err;
+	free(*out);
+	*out = expand_path(raw, file);
+	free(raw);
+	return *out ? NULL : od_error_nomem();
+}
+
+static struct od_error *
+get_seconds(const char *file, const config_setting_t *s, long lo, long hi, long *out)
+{
+	int type = config_setting_type(s);
+	long long v;
+
+	if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64)
+		return at(file, s, od_error_new(OD_ERR_INPUT, _("\"%s\" must be a whole number"), setting_name(s)));
+	v = config_setting_get_int64(s);
+	if (v < lo || v > hi) {
+		return at(file, s, od_error_new(OD_ERR_INPUT, _("\"%s\" must be between %ld and %ld"),
+						setting_name(s), lo, hi));
+	}
+	*out = (long)v;
+	return NULL;
+}
+
+static struct od_error *
+parse_profile(const char *file, const config_setting_t *group, struct od_profile *p)
+{
+	struct od_error *err = NULL;
+	int n = config_setting_length(group);
+
+	if (!config_setting_is_group(group))
+		return at(file, group, od_error_new(OD_ERR_INPUT, _("profile \"%s\" must be a group: name = { ... };"), config_setting_name(group)));
+	p->name = strdup(config_setting_name(group));
+	if (!p->name)
+		return od_error_nomem();
+	for (int i = 0; i < n && !err; i++) {
+		const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+		const char *key = config_setting_name(s);
+
+		if (strcmp(key, "zone") == 0) {
+			err = get_string(file, s, &p->zone);
+		} else if (strcmp(key, "token-file") == 0) {
+			err = get_path(file, s, &p->token_file);
+		} else if (strcmp(key, "ca-file") == 0) {
+			err = get_path(file, s, &p->ca_file);
+		} else if (strcmp(key, "provider") == 0) {
+			err = get_string(file, s, &p->provider);
+		} else if (strcmp(key, "preferred-providers") == 0) {
+			int m = config_setting_length(s);
+			if (!config_setting_is_array(s) && !config_setting_is_list(s))
+				return at(file, s, od_error_new(OD_ERR_INPUT, _("\"%s\" must be a list of strings: [ \"a\", \"b\" ]"), key));
+			p->preferred = calloc((size_t)m + 1, sizeof(*p->preferred));
+			if (!p->preferred)
+				return od_error_nomem();
+			for (int j = 0; j < m && !err; j++) {
+				err = get_string(file, config_setting_get_elem(s, (unsigned)j),
+						 &p->preferred[p->n_preferred]);
+				if (!err)
+					p->n_preferred++;
+			}
+		} else {
+			err = at(file, s, od_error_new(OD_ERR_INPUT, _("unknown setting \"%s\" in a profile (see onetui.conf(5))"), key));
+		}
+	}
+	return err;
+}
+
+static struct od_error *
+parse_network(const char *file, const config_setting_t *group, struct od_config *cfg)
+{
+	struct od_error *err = NULL;
+	int n = config_setting_length(group);
+
+	if (!config_setting_is_group(group))
+		return at(file, group, od_error_new(OD_ERR_INPUT, _("\"%s\" must be a group: network = { ... };"), "network"));
+	for (int i = 0; i < n && !err; i++) {
+		const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+		const char *key = config_setting_name(s);
+
+		if (strcmp(key, "connect-timeout") == 0)
+			err = get_seconds(file, s, 1, 600, &cfg->connect_timeout_s);
+		else if (strcmp(key, "stall-timeout") == 0)
+			err = get_seconds(file, s, 1, 3600, &cfg->low_speed_time_s);
+		else if (strcmp(key, "retries") == 0)
+			err = get_seconds(file, s, 0, 20, &cfg->retries);
+		else
+			err = at(file, s, od_error_new(OD_ERR_INPUT, _("unknown setting \"%s\" in network (see onetui.conf(5))"), key));
+	}
+	return err;
+}
+
+static struct od_error *
+parse_root(const char *file, const config_setting_t *root, struct od_config *cfg)
+{
+	struct od_error *err = NULL;
+	int n = config_setting_length(root);
+
+	for (int i = 0; i < n && !err; i++) {
+		const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
+		const char *key = config_setting_name(s);
+
+		if (strcmp(key, "default-profile") == 0) {
+			err = get_string(file, s, &cfg->default_profile);
+		} else if (strcmp(key, "network") == 0) {
+			err = parse_network(file, s, cfg);
+		} else if (strcmp(key, "profiles") == 0) {
+			int m = config_setting_length(s);
+			if (!config_setting_is_group(s))
+				return at(file, s, od_error_new(OD_ERR_INPUT, _("\"%s\" must be a group: profiles = { name = { ... }; };"), key));
+			cfg->profiles = calloc((size_t)m + 1, sizeof(*cfg->profiles));
+			if (!cfg->profiles)
+				return od_error_nomem();
+			for (int j = 0; j < m && !err; j++) {
+				err = parse_profile(file, config_setting_get_elem(s, (unsigned)j),
+						    &cfg->profiles[cfg->n_profiles]);
+				cfg->n_profiles++;
+			}
+		} else {
+			err = at(file, s, od_error_new(OD_ERR_INPUT, _("unknown setting \"%s\" (see onetui.conf(5))"), key));
+		}
+	}
+	if (!err && cfg->default_profile && !od_config_profile(cfg, cfg->default_profile)) {
+		err = od_error_new(OD_ERR_INPUT, _("%s: default-profile names \"%s\", which is not defined"),
+				   file, cfg->default_profile);
+	}
+	return err;
+}
+
+struct od_error *
+od_config_load(const char *path, struct od_config **out)
+{
+	struct od_config *cfg;
+	struct od_error *err = NULL;
+	char *default_path = NULL;
+	config_t lc;
+	struct stat st;
+
+	*out = NULL;
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg)
+		return od_error_nomem();
+	cfg->retries = -1;
+	if (!path) {
+		default_path = od_config_default_path();
+		if (!default_path || (stat(default_path, &st) != 0 && errno == ENOENT)) {
+			free(default_path);
+			*out = cfg;
+			return NULL;
+		}
+		path = default_path;
+	}
+	/* Relative paths in the file are relative to its directory: make
+	 * that absolute once. */
+	cfg->path = path[0] == '/' ? strdup(path) : realpath(path, NULL);
+	if (!cfg->path && errno == ENOENT) {
+		err = od_error_errno(OD_ERR_INPUT, errno, _("cannot read the configuration file %s"), path);
+		free(default_path);
+		od_config_free(cfg);
+		return err;
+	}
+	if (!cfg->path) {
+		free(default_path);
+		od_config_free(cfg);
+		return od_error_nomem();
+	}
+	path = cfg->path;
+	if (stat(path, &st) != 0) {
+		err = od_error_errno(OD_ERR_INPUT, errno, _("cannot read the configuration file %s"), path);
+	} else if (!S_ISREG(st.st_mode)) {
+		err = od_error_new(OD_ERR_INPUT, _("the configuration file %s is not a regular file"), path);
+	} else {
+		config_init(&lc);
+		if (config_read_file(&lc, path) != CONFIG_TRUE) {
+			if (config_error_type(&lc) == CONFIG_ERR_FILE_IO)
+				err = od_error_errno(OD_ERR_INPUT, errno, _("cannot read the configuration file %s"),
+						     path);
+			else
+				err = od_error_new(OD_ERR_INPUT, "%s:%d: %s",
+						   config_error_file(&lc) ? config_error_file(&lc) : path,
+						   config_error_line(&lc), config_error_text(&lc));
+		} else {
+			err = parse_root(path, config_root_setting(&lc), cfg);
+		}
+		config_destroy(&lc);
+	}
+	free(default_path);
+	if (err) {
+		od_config_free(cfg);
+		return err;
+	}
+	*out = cfg;
+	return NULL;
+}
+
+/* --- settings ---------------------------------------------------------------- */
+
+static const char *
+env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+/* The first non-NULL of the candidates, duplicated; *ok false when out of memory. */
+static char *
+first_of(const char *a, const char *b, const char *c, const char *d, bool *ok)
+{
+	const char *v = a ? a : b ? b : c ? c : d;
+	char *copy = od_strdup(v);
+
+	if (v && !copy)
+		*ok = false;
+	return copy;
+}
+
+void
+od_settings_done(struct od_settings *s)
+{
+	free(s->profile);
+	free(s->zone_origin);
+	free(s->token_file);
+	free(s->ca_file);
+	free(s->provider);
+	for (size_t i = 0; i < s->n_preferred; i++)
+		free(s->preferred[i]);
+	free(s->preferred);
+	memset(s, 0, sizeof(*s));
+}
+
+static struct od_error *
+choose_profile(const struct od_config *cfg, const struct od_overrides *ov, const struct od_profile **out)
+{
+	const char *name = ov->profile ? ov->profile : env("ONETUI_PROFILE");
+	struct od_error *err;
+
+	*out = NULL;
+	if (!name && cfg)
+		name = cfg->default_profile;
+	if (!name) {
+		if (cfg && cfg->n_profiles == 1)
+			*out = &cfg->profiles[0];
+		return NULL;
+	}
+	*out = od_config_profile(cfg, name);
+	if (*out)
+		return NULL;
+	if (!cfg || !cfg->path)
+		return od_error_new(OD_ERR_INPUT,
+				    _("profile \"%s\" requested, but there is no configuration file (see onetui.conf(5))"),
+				    name);
+	err = od_error_new(OD_ERR_INPUT, _("%s defines no profile \"%s\""), cfg->path, name);
+	return err;
+}
+
+struct od_error *
+od_settings_resolve(const struct od_config *cfg, const struct od_overrides *ov, struct od_settings *out)
+{
+	const struct od_profile *p;
+	struct od_error *err;
+	const char *zone;
+	bool ok = true;
+
+	memset(out, 0, sizeof(*out));
+	out->max_retries = -1;
+	err = choose_profile(cfg, ov, &p);
+	if (err)
+		return err;
+	zone = ov->zone ? ov->zone : env("ONEDATA_ZONE") ? env("ONEDATA_ZONE") : env("ONEZONE_HOST");
+	if (!zone && p)
+		zone = p->zone;
+	if (!zone) {
+		return od_error_new(OD_ERR_INPUT,
+				    _("no zone given: use --zone, set ONEDATA_ZONE, or add a profile to %s "
+				      "(see onetui.conf(5))"),
+				    cfg && cfg->path ? cfg->path : "~/.config/onetui/config");
+	}
+	err = od_url_normalize_origin(zone, &out->zone_origin);
+	if (err) {
+		od_error_prefix(err, _("Bad zone"));
+		return err;
+	}
+	out->profile = first_of(p ? p->name : NULL, NULL, NULL, NULL, &ok);
+	out->token_file = first_of(ov->token_file, p ? p->token_file : NULL, NULL, NULL, &ok);
+	out->token_file_given = ov->token_file != NULL;
+	out->ca_file = first_of(ov->ca_file, env("ONETUI_CACERT"), p ? p->ca_file : NULL, NULL, &ok);
+	out->provider = first_of(ov->provider, env("ONEPROVIDER_HOST"), env("ONECLIENT_PROVIDER_HOST"),
+				 p ? p->provider : NULL, &ok);
+	if (p && p->n_preferred) {
+		out->preferred = calloc(p->n_preferred, sizeof(*out->preferred));
+		ok = ok && out->preferred;
+		for (size_t i = 0; ok && i < p->n_preferred; i++) {
+			out->preferred[i] = strdup(p->preferred[i]);
+			ok = out->preferred[i] != NULL;
+			out->n_preferred += ok;
+		}
+	}
+	if (cfg) {
+		out->connect_timeout_ms = cfg->connect_timeout_s * 1000;
+		out->low_speed_time_s = cfg->low_speed_time_s;
+		out->max_retries = (int)cfg->retries;
+	}
+	if (!ok) {
+		od_settings_done(out);
+		return od_error_nomem();
+	}
+	return NULL;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* core-int.h: declarations core modules share and front ends never see. */
+#ifndef ONETUI_CORE_INT_H
+#define ONETUI_CORE_INT_H
+
+#include "onetui/zone.h"
+
+/* zone.c */
+void od_space_done(struct od_space *s);
+/* "https" or "http", as the zone URL says; providers are reached the same way. */
+const char *od_zone_scheme(const struct od_zone *z);
+
+/* The provider host the user fixed (--provider), described as a
+ * provider; created on first use. */
+struct od_error *od_zone_fixed_provider(struct od_zone *z, struct od_provider_info **out);
+
+/* provider.c, for the unit tests */
+#ifdef OD_UNITTEST
+struct od_error *od_path_split(const char *path, char ***segs, size_t *n);
+#endif
+
+#endif

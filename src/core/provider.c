@@ -1,0 +1,753 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* provider.c: Oneprovider calls for a space, with provider choice and
+ * failover. */
+#include "config.h"
+
+#include "onetui/provider.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "onetui/buf.h"
+#include "onetui/i18n.h"
+#include "onetui/json.h"
+#include "onetui/log.h"
+#include "onetui/str.h"
+#include "onetui/url.h"
+
+#include "core-int.h"
+#include "engine-int.h"
+
+#define OP_API "/api/v3/oneprovider"
+#define MAX_LIMIT 1000
+
+/* --- choosing a provider ------------------------------------------------------ */
+
+static bool
+domain_matches(const struct od_provider_info *p, const char *domain)
+{
+	return p->domain && od_str_ieq(p->domain, domain);
+}
+
+static bool
+listed(struct od_provider_info **v, size_t n, const struct od_provider_info *p)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == p)
+			return true;
+	return false;
+}
+
+/* Append the space's usable providers that pass the filter, skipping
+ * those already listed. */
+static void
+add_candidates(struct od_space *s, bool (*want)(const struct od_support *, const void *), const void *arg)
+{
+	for (size_t i = 0; i < s->n_supports; i++) {
+		struct od_provider_info *p = s->supports[i].provider;
+		if (p->origin && want(&s->supports[i], arg) && !listed(s->candidates, s->n_candidates, p))
+			s->candidates[s->n_candidates++] = p;
+	}
+}
+
+static bool
+want_domain(const struct od_support *sup, const void *domain)
+{
+	return domain_matches(sup->provider, domain);
+}
+
+static bool
+want_online(const struct od_support *sup, const void *unused)
+{
+	return sup->provider->online;
+}
+
+static bool
+want_any(const struct od_support *sup, const void *unused)
+{
+	return true;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	const struct od_support *x = a, *y = b;
+
+	return strcmp(x->provider->name, y->provider->name);
+}
+
+struct od_error *
+od_provider_plan(struct od_zone *z, struct od_space *s)
+{
+	const struct od_zone_opts *opts = od_zone_opts(z);
+	struct od_error *err;
+
+	if (s->planned)
+		goto check;
+	s->candidates = calloc(s->n_supports + 1, sizeof(*s->candidates));
+	if (!s->candidates)
+		return od_error_nomem();
+	if (opts->provider) {
+		struct od_provider_info *fixed = NULL;
+		for (size_t i = 0; i < s->n_supports && !fixed; i++)
+			if (domain_matches(s->supports[i].provider, opts->provider) && s->supports[i].provider->origin)
+				fixed = s->supports[i].provider;
+		if (!fixed) {
+			err = od_zone_fixed_provider(z, &fixed);
+			if (err)
+				return err;
+		}
+		s->candidates[s->n_candidates++] = fixed;
+	} else {
+		/* Stable order among equals, whatever order the zone sent. */
+		qsort(s->supports, s->n_supports, sizeof(*s->supports), by_name);
+		for (size_t i = 0; i < opts->n_preferred; i++)
+			add_candidates(s, want_domain, opts->preferred[i]);
+		add_candidates(s, want_online, NULL);
+		add_candidates(s, want_any, NULL);
+	}
+	s->planned = true;
+	s->current = 0;
+check:
+	if (s->current < s->n_candidates)
+		return NULL;
+	if (s->n_supports == 0)
+		return od_error_new(OD_ERR_INPUT, _("space \"%s\" has no supporting provider, so its data "
+						    "cannot be reached"),
+				    s->name);
+	if (s->n_candidates == 0)
+		return od_error_new(OD_ERR_INPUT, _("no provider of space \"%s\" has a usable address"), s->name);
+	return od_error_new(OD_ERR_NETWORK, _("none of the providers of space \"%s\" could be reached"), s->name);
+}
+
+const struct od_provider_info *
+od_provider_current(const struct od_space *s)
+{
+	return s->planned && s->current < s->n_candidates ? s->candidates[s->current] : NULL;
+}
+
+/* --- calls with failover -------------------------------------------------- */
+
+struct pcall;
+typedef void pcall_reply_fn(struct pcall *c, struct od_req *req, struct od_error *err);
+
+/* What every provider operation starts with. */
+struct pcall {
+	struct od_op base;
+	struct od_zone *z;
+	struct od_space *s;
+	enum od_method method;
+	char *path;		/* under OP_API, with the query */
+	size_t candidate;	/* which provider the request went to */
+	pcall_reply_fn *reply;
+	/* Called before the request is sent again to another provider. */
+	struct od_error *(*rebuild)(struct pcall *c);
+};
+
+static void pcall_done(struct od_req *req, struct od_error *err, void *ud);
+
+static bool
+failover_worthy(const struct od_error *err)
+{
+	if (err->kind == OD_ERR_CANCELLED || err->kind == OD_ERR_TLS)
+		return false;
+	if (err->kind == OD_ERR_NETWORK)
+		return true;
+	if (od_error_is(err, "spaceNotSupportedBy") || od_error_is(err, "userNotSupported"))
+		return true;
+	return err->status >= 500 && err->status != 501;
+}
+
+static void pcall_done(struct od_req *req, struct od_error *err, void *ud);
+
+/* Deliver err through the reply handler at the next perform: failures
+ * found before a request could go out arrive like any other. NULL, or the
+ * out-of-memory error. */
+static struct od_error *
+pcall_fail(struct pcall *c, struct od_error *err)
+{
+	struct od_req *req = od_req_new(od_zone_engine(c->z), OD_GET, "about:blank");
+
+	if (!req) {
+		od_error_free(err);
+		return od_error_nomem();
+	}
+	c->candidate = c->s->current;
+	c->base.req = req;
+	od_req_fail(req, err, pcall_done, c);
+	return NULL;
+}
+
+/* NULL, or the out-of-memory error; every other failure is delivered. */
+static struct od_error *
+pcall_submit(struct pcall *c)
+{
+	const struct od_provider_info *p;
+	struct od_error *err = od_provider_plan(c->z, c->s);
+	struct od_req *req;
+	char *url;
+
+	if (err)
+		return pcall_fail(c, err);
+	p = od_provider_current(c->s);
+	url = od_asprintf("%s" OP_API "%s", p->origin, c->path);
+	req = url ? od_req_new(od_zone_engine(c->z), c->method, url) : NULL;
+	free(url);
+	if (!req)
+		return od_error_nomem();
+	od_req_auth(req);
+	/* lookup-file-id is a POST that changes nothing. */
+	od_req_set_retry(req, true);
+	if (c->s->current + 1 < c->s->n_candidates)
+		od_req_set_failover(req);
+	c->candidate = c->s->current;
+	c->base.req = req;
+	od_req_submit(req, pcall_done, c);
+	return NULL;
+}
+
+/* Send method path (taken over, freed by the operation) to the space's
+ * provider; reply is called with the outcome. */
+static struct od_error *
+pcall_send(struct pcall *c, enum od_method method, char *path, pcall_reply_fn *reply)
+{
+	if (!path)
+		return od_error_nomem();
+	free(c->path);
+	c->path = path;
+	c->method = method;
+	c->reply = reply;
+	return pcall_submit(c);
+}
+
+static void
+pcall_done(struct od_req *req, struct od_error *err, void *ud)
+{
+	struct pcall *c = ud;
+	struct od_space *s = c->s;
+
+	c->base.req = NULL;
+	if (err && !c->base.cancelled && failover_worthy(err) && s->current + 1 < s->n_candidates + (s->current != c->candidate)) {
+		struct od_error *again;
+		/* Another call may already have moved the space on. */
+		if (s->current == c->candidate)
+			s->current++;
+		if (s->current < s->n_candidates) {
+			od_log(OD_LOG_WARN, "provider %s failed for space %s (%s); trying %s",
+			       s->candidates[c->candidate]->name, s->name, err->message,
+			       s->candidates[s->current]->name);
+			again = c->rebuild ? c->rebuild(c) : NULL;
+			if (!again)
+				again = pcall_submit(c);
+			if (!again) {
+				od_error_free(err);
+				return;
+			}
+			od_error_free(err);
+			err = again;
+		}
+	}
+	c->reply(c, req, err);
+}
+
+static void
+pcall_done_free(struct pcall *c)
+{
+	free(c->path);
+}
+
+/* "/data/<id><suffix>" with the id escaped. */
+static char *
+data_path(const char *file_id, const char *suffix)
+{
+	struct od_buf b;
+
+	od_buf_init(&b, OD_BUF_UNLIMITED);
+	if (od_buf_adds(&b, "/data/") || od_url_escape(&b, file_id) || od_buf_adds(&b, suffix)) {
+		od_buf_done(&b);
+		return NULL;
+	}
+	return od_buf_steal(&b);
+}
+
+/* --- resolving paths ------------------------------------------------------ */
+
+struct resolve_op {
+	struct pcall c;
+	char **segs;		/* the normalised path */
+	size_t n_segs;
+	size_t next_seg;	/* when walking */
+	char *dir_id;
+	od_file_id_fn *fn;
+	void *ud;
+};
+
+static void
+resolve_finish(struct resolve_op *op, const char *file_id, struct od_error *err)
+{
+	if (op->fn)
+		op->fn(err ? NULL : file_id, err, op->ud);
+	else
+		od_error_free(err);
+	for (size_t i = 0; i < op->n_segs; i++)
+		free(op->segs[i]);
+	free(op->segs);
+	free(op->dir_id);
+	pcall_done_free(&op->c);
+	free(op);
+}
+
+/* Split path into segments, applying "." and ".." lexically. */
+OD_STATIC struct od_error *
+od_path_split(const char *path, char ***segs, size_t *n)
+{
+	size_t cap = 1;
+	const char *p;
+	char **v;
+
+	*segs = NULL;
+	*n = 0;
+	for (p = path; *p; p++)
+		cap += *p == '/';
+	v = calloc(cap, sizeof(*v));
+	if (!v)
+		return od_error_nomem();
+	for (p = path; *p;) {
+		size_t len = strcspn(p, "/");
+		if (len == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (*n == 0) {
+				free(v);
+				return od_error_new(OD_ERR_INPUT, _("the path \"%s\" goes above the space root"), path);
+			}
+			free(v[--*n]);
+		} else if (len > 0) {
+			if (!(v[*n] = od_strndup(p, len))) {
+				while (*n)
+					free(v[--*n]);
+				free(v);
+				return od_error_nomem();
+			}
+			(*n)++;
+		}
+		p += len;
+		if (*p == '/')
+			p++;
+	}
+	*segs = v;
+	return NULL;
+}
+
+static const char *const file_id_what = N_("the provider's file id reply");
+
+static void
+lookup_reply(struct pcall *c, struct od_req *req, struct od_error *err)
+{
+	struct resolve_op *op = (struct resolve_op *)c;
+	const char *id = NULL;
+	cJSON *root = NULL;
+	size_t len;
+	const char *body = od_req_body(req, &len);
+
+	if (!err)
+		err = od_json_parse_object(body, len, _(file_id_what), &root);
+	if (!err)
+		err = od_json_str(root, "fileId", _(file_id_what), &id);
+	resolve_finish(op, id, err);
+	cJSON_Delete(root);
+}
+
+static struct od_error *walk_next(struct resolve_op *op);
+
+/* One step of a walk: the first entry at or after the name must be it. */
+static void
+walk_reply(struct pcall *c, struct od_req *req, struct od_error *err)
+{
+	static const char what[] = N_("the provider's directory listing");
+	struct resolve_op *op = (struct resolve_op *)c;
+	const cJSON *children;
+	struct od_attrs a;
+	cJSON *root = NULL;
+	size_t len;
+	const char *body = od_req_body(req, &len);
+
+	if (!err)
+		err = od_json_parse_object(body, len, _(what), &root);
+	if (!err)
+		err = od_json_array(root, "children", _(what), &children);
+	if (!err && cJSON_GetArraySize(children) > 0)
+		err = od_attrs_parse(cJSON_GetArrayItem(children, 0), OD_ATTR_FILE_ID | OD_ATTR_NAME, _(what), &a);
+	else if (!err)
+		a.name = NULL;
+	if (!err && !od_str_eq(a.name, op->segs[op->next_seg]))
+		err = od_error_errno(OD_ERR_POSIX, ENOENT, "%s", op->segs[op->next_seg]);
+	if (!err) {
+		free(op->dir_id);
+		op->dir_id = strdup(a.file_id);
+		op->next_seg++;
+		err = op->dir_id ? walk_next(op) : od_error_nomem();
+	}
+	cJSON_Delete(root);
+	if (err || op->next_seg == op->n_segs)
+		resolve_finish(op, op->dir_id, err);
+}
+
+static struct od_error *
+walk_next(struct resolve_op *op)
+{
+	struct od_buf b;
+	char *path = data_path(op->dir_id, "/children?limit=1&attributes=fileId&attributes=name&index=");
+
+	if (op->next_seg == op->n_segs)
+		return NULL;
+	if (!path)
+		return od_error_nomem();
+	od_buf_init(&b, OD_BUF_UNLIMITED);
+	if (od_buf_adds(&b, path) || od_url_escape(&b, op->segs[op->next_seg])) {
+		free(path);
+		od_buf_done(&b);
+		return od_error_nomem();
+	}
+	free(path);
+	return pcall_send(&op->c, OD_GET, od_buf_steal(&b), walk_reply);
+}
+
+/* With the root known: the path by lookup-file-id when the space name
+ * identifies the space, else walking from the root. */
+static struct od_error *
+resolve_from_root(struct resolve_op *op)
+{
+	struct od_buf b;
+
+	if (op->n_segs == 0)
+		return NULL;
+	if (!op->c.s->name_unique) {
+		op->dir_id = strdup(op->c.s->root_id);
+		return op->dir_id ? walk_next(op) : od_error_nomem();
+	}
+	od_buf_init(&b, OD_BUF_UNLIMITED);
+	if (od_buf_adds(&b, "/lookup-file-id/") || od_url_escape(&b, op->c.s->name)) {
+		od_buf_done(&b);
+		return od_error_nomem();
+	}
+	for (size_t i = 0; i < op->n_segs; i++) {
+		if (od_buf_addc(&b, '/') || od_url_escape(&b, op->segs[i])) {
+			od_buf_done(&b);
+			return od_error_nomem();
+		}
+	}
+	return pcall_send(&op->c, OD_POST, od_buf_steal(&b), lookup_reply);
+}
+
+static void
+root_reply(struct pcall *c, struct od_req *req, struct od_error *err)
+{
+	static const char what[] = N_("the provider's space record");
+	struct resolve_op *op = (struct resolve_op *)c;
+	const char *dir_id;
+	cJSON *root = NULL;
+	size_t len;
+	const char *body = od_req_body(req, &len);
+
+	if (!err)
+		err = od_json_parse_object(body, len, _(what), &root);
+	if (!err)
+		err = od_json_str(root, "dirId", _(what), &dir_id);
+	if (!err && !(c->s->root_id = strdup(dir_id)))
+		err = od_error_nomem();
+	cJSON_Delete(root);
+	if (!err)
+		err = resolve_from_root(op);
+	if (err || op->n_segs == 0)
+		resolve_finish(op, c->s->root_id, err);
+}
+
+/* For answers known without asking: the space root, or an early error. */
+static void
+known_reply(struct pcall *c, struct od_req *req, struct od_error *err)
+{
+	resolve_finish((struct resolve_op *)c, c->s->root_id, err);
+}
+
+struct od_op *
+od_provider_resolve(struct od_zone *z, struct od_space *s, const char *path, od_file_id_fn *fn, void *ud)
+{
+	struct resolve_op *op = calloc(1, sizeof(*op));
+	struct od_error *err;
+
+	if (!op)
+		return NULL;
+	op->c.z = z;
+	op->c.s = s;
+	op->fn = fn;
+	op->ud = ud;
+	op->c.reply = known_reply;
+	err = od_path_split(path ? path : "", &op->segs, &op->n_segs);
+	if (err)
+		err = pcall_fail(&op->c, err);
+	else if (s->root_id)
+		err = op->n_segs ? resolve_from_root(op) : pcall_fail(&op->c, NULL);
+	else
+		err = pcall_send(&op->c, OD_GET, od_asprintf("/spaces/%s", s->id), root_reply);
+	if (err) {
+		od_error_free(err);
+		op->fn = NULL;
+		resolve_finish(op, NULL, NULL);
+		return NULL;
+	}
+	return &op->c.base;
+}
+
+/* --- attributes ---------------------------------------------------------- */
+
+struct stat_op {
+	struct pcall c;
+	unsigned attrs;
+	od_attrs_fn *fn;
+	void *ud;
+};
+
+static void
+stat_reply(struct pcall *c, struct od_req *req, struct od_error *err)
+{
+	static const char what[] = N_("the provider's file attributes");
+	struct stat_op *op = (struct stat_op *)c;
+	struct od_attrs a;
+	cJSON *root = NULL;
+	size_t len;
+	const char *body = od_req_body(req, &len);
+
+	if (!err)
+		err = od_json_parse_object(body, len, _(what), &root);
+	if (!err)
+		err = od_attrs_parse(root, op->attrs, _(what), &a);
+	op->fn(err ? NULL : &a, err, op->ud);
+	cJSON_Delete(root);
+	pcall_done_free(c);
+	free(op);
+}
+
+struct od_op *
+od_provider_stat(struct od_zone *z, struct od_space *s, const char *file_id, unsigned attrs, od_attrs_fn *fn,
+		 void *ud)
+{
+	struct stat_op *op = calloc(1, sizeof(*op));
+	struct od_error *err;
+	struct od_buf b;
+	char *path;
+
+	if (!op)
+		return NULL;
+	op->c.z = z;
+	op->c.s = s;
+	op->attrs = attrs | OD_ATTR_FILE_ID | OD_ATTR_NAME;
+	op->fn = fn;
+	op->ud = ud;
+	od_buf_init(&b, OD_BUF_UNLIMITED);
+	path = data_path(file_id, "?");
+	if (!path || od_buf_adds(&b, path) || od_attrs_query(&b, op->attrs)) {
+		od_buf_done(&b);
+		err = od_error_nomem();
+	} else {
+		err = pcall_send(&op->c, OD_GET, od_buf_steal(&b), stat_reply);
+	}
+	free(path);
+	if (err) {
+		od_error_free(err);
+		pcall_done_free(&op->c);
+		free(op);
+		return NULL;
+	}
+	return &op->c.base;
+}
+
+/* --- listing -------------------------------------------------------------- */
+
+struct list_op {
+	struct pcall c;
+	char *dir_id;
+	unsigned attrs;
+	int limit;
+	char *token;		/* nextPageToken of the last page */
+	char *last_name;	/* last entry handed over, to resume after it */
+	bool skip_last;		/* the next page may start with last_name again */
+	struct od_attrs *entries;
+	size_t cap;
+	od_page_fn *page;
+	od_done_fn *done;
+	void *ud;
+};
+
+static void
+list_finish(struct list_op *op, struct od_error *err)
+{
+	if (op->done)
+		op->done(err, op->ud);
+	free(op->dir_id);
+	free(op->token);
+	free(op->last_name);
+	free(op->entries);
+	pcall_done_free(&op->c);
+	free(op);
+}
+
+static char *
+list_path(struct list_op *op)
+{
+	char *base = data_path(op->dir_id, "/children?");
+	struct od_buf b;
+	int rc;
+
+	if (!base)
+		return NULL;
+	od_buf_init(&b, OD_BUF_UNLIMITED);
+	rc = od_buf_addf(&b, "%slimit=%d&", base, op->limit);
+	free(base);
+	if (!rc)
+		rc = od_attrs_query(&b, op->attrs);
+	if (!rc && op->token)
+		rc = od_buf_adds(&b, "&token=") || od_url_escape(&b, op->token);
+	else if (!rc && op->last_name)
+		rc = od_buf_adds(&b, "&index=") || od_url_escape(&b, op->last_name);
+	if (rc) {
+		od_buf_done(&b);
+		return NULL;
+	}
+	return od_buf_steal(&b);
+}
+
+/* Page tokens belong to the provider that issued them: elsewhere, go on
+ * from the last name seen. */
+static struct od_error *
+list_rebuild(struct pcall *c)
+{
+	struct list_op *op = (struct list_op *)c;
+
+	free(op->token);
+	op->token = NULL;
+	op->skip_last = op->last_name != NULL;
+	free(c->path);
+	c->path = list_path(op);
+	return c->path ? NULL : od_error_nomem();
+}
+
+static void list_reply(struct pcall *c, struct od_req *req, struct od_error *err);
+
+/* Hand one page over; false when the caller wants no more. */
+static struct od_error *
+list_deliver(struct list_op *op, const cJSON *children, bool *more)
+{
+	static const char what[] = N_("the provider's directory listing");
+	size_t n = 0, want = (size_t)cJSON_GetArraySize(children);
+	const cJSON *e;
+	struct od_error *err;
+
+	if (want > op->cap) {
+		struct od_attrs *v = realloc(op->entries, want * sizeof(*v));
+		if (!v)
+			return od_error_nomem();
+		op->entries = v;
+		op->cap = want;
+	}
+	cJSON_ArrayForEach(e, children) {
+		if ((err = od_attrs_parse(e, op->attrs, _(what), &op->entries[n])))
+			return err;
+		/* Resuming by name repeats the last entry handed over. */
+		if (n == 0 && op->skip_last && od_str_eq(op->entries[0].name, op->last_name))
+			continue;
+		n++;
+	}
+	op->skip_last = false;
+	if (n == 0)
+		return NULL;
+	free(op->last_name);
+	op->last_name = strdup(op->entries[n - 1].name);
+	if (!op->last_name)
+		return od_error_nomem();
+	*more = op->page(op->entries, n, op->ud);
+	return NULL;
+}
+
+static void
+list_reply(struct pcall *c, struct od_req *req, struct od_error *err)
+{
+	static const char what[] = N_("the provider's directory listing");
+	struct list_op *op = (struct list_op *)c;
+	const cJSON *children;
+	const char *token = NULL;
+	bool last = false, more = true;
+	cJSON *root = NULL;
+	size_t len;
+	const char *body = od_req_body(req, &len);
+
+	if (!err)
+		err = od_json_parse_object(body, len, _(what), &root);
+	if (!err)
+		err = od_json_array(root, "children", _(what), &children);
+	if (!err)
+		err = od_json_bool(root, "isLast", _(what), &last);
+	if (!err)
+		err = od_json_str_opt(root, "nextPageToken", _(what), &token, NULL);
+	if (!err && !c->base.cancelled)
+		err = list_deliver(op, children, &more);
+	if (!err && c->base.cancelled)
+		err = od_error_new(OD_ERR_CANCELLED, _("cancelled"));
+	if (!err && more && !last) {
+		/* A page that cannot lead anywhere new would loop for ever. */
+		char *next = NULL;
+
+		if (!token || !*token || od_str_eq(token, op->token))
+			err = od_error_new(OD_ERR_INPUT, _("%s says more entries follow but gives no new page token"),
+					   _(what));
+		else if (!(next = strdup(token)))
+			err = od_error_nomem();
+		if (!err) {
+			free(op->token);
+			op->token = next;
+			err = pcall_send(c, OD_GET, list_path(op), list_reply);
+		}
+		if (!err) {
+			cJSON_Delete(root);
+			return;
+		}
+	}
+	cJSON_Delete(root);
+	list_finish(op, err);
+}
+
+struct od_op *
+od_provider_list(struct od_zone *z, struct od_space *s, const char *dir_id, const struct od_list_opts *opts,
+		 od_page_fn *page, od_done_fn *done, void *ud)
+{
+	struct list_op *op = calloc(1, sizeof(*op));
+	struct od_error *err;
+
+	if (!op)
+		return NULL;
+	op->c.z = z;
+	op->c.s = s;
+	op->c.rebuild = list_rebuild;
+	op->attrs = (opts ? opts->attrs : 0) | OD_ATTR_FILE_ID | OD_ATTR_NAME;
+	op->limit = opts && opts->limit > 0 && opts->limit <= MAX_LIMIT ? opts->limit : MAX_LIMIT;
+	op->page = page;
+	op->done = done;
+	op->ud = ud;
+	op->dir_id = strdup(dir_id);
+	if (opts && opts->after) {
+		op->last_name = strdup(opts->after);
+		op->skip_last = true;
+	}
+	if (!op->dir_id || (opts && opts->after && !op->last_name))
+		err = od_error_nomem();
+	else
+		err = pcall_send(&op->c, OD_GET, list_path(op), list_reply);
+	if (err) {
+		od_error_free(err);
+		op->done = NULL;
+		list_finish(op, NULL);
+		return NULL;
+	}
+	return &op->c.base;
+}

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* str.c: small string helpers. */
+#include "config.h"
+
+#include "onetui/str.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+bool
+od_str_eq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+bool
+od_str_starts(const char *s, const char *prefix)
+{
+	return s && prefix && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool
+od_str_ieq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcasecmp(a, b) == 0;
+}
+
+char *
+od_strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+char *
+od_strndup(const char *s, size_t n)
+{
+	char *p;
+
+	if (!s)
+		return NULL;
+	p = malloc(n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+od_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	s = malloc((size_t)n + 1);
+	if (!s)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+char *
+od_str_trim(char *s)
+{
+	char *start = s, *end;
+
+	while (*start && isspace((unsigned char)*start))
+		start++;
+	end = start + strlen(start);
+	while (end > start && isspace((unsigned char)end[-1]))
+		end--;
+	memmove(s, start, (size_t)(end - start));
+	s[end - start] = '\0';
+	return s;
+}
+
+void
+od_str_wipe_free(char *s)
+{
+	if (!s)
+		return;
+	/* A volatile pointer keeps the compiler from dropping the stores. */
+	for (volatile char *p = s; *p; p++)
+		*p = '\0';
+	free(s);
+}
+
+const char *
+od_size_human(int64_t bytes, char buf[OD_SIZE_BUFSZ])
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v;
+	size_t u = 0;
+
+	if (bytes < 0) {
+		snprintf(buf, OD_SIZE_BUFSZ, "-");
+		return buf;
+	}
+	if (bytes < 1024) {
+		snprintf(buf, OD_SIZE_BUFSZ, "%d B", (int)bytes);
+		return buf;
+	}
+	v = (double)bytes / 1024.0;
+	/* 1023.6 KiB would print as "1024 KiB": that is 1.0 MiB. */
+	while (v >= 1023.5 && u + 1 < OD_ARRAY_SIZE(units)) {
+		v /= 1024.0;
+		u++;
+	}
+	if (v < 9.95)
+		snprintf(buf, OD_SIZE_BUFSZ, "%.1f %s", v, units[u]);
+	else
+		snprintf(buf, OD_SIZE_BUFSZ, "%.0f %s", v, units[u]);
+	return buf;
+}
+
+bool
+od_parse_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s || isspace((unsigned char)*s))
+		return false;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+const char *
+od_time_short(int64_t t, char buf[OD_TIME_BUFSZ])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm) || !strftime(buf, OD_TIME_BUFSZ, "%Y-%m-%d %H:%M", &tm))
+		snprintf(buf, OD_TIME_BUFSZ, "-");
+	return buf;
+}
+
+const char *
+od_time_iso(int64_t t, char buf[OD_TIME_BUFSZ])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(buf, OD_TIME_BUFSZ, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, OD_TIME_BUFSZ, "-");
+	return buf;
+}
+
+const char *
+od_mode_string(char type, unsigned mode, char buf[11])
+{
+	static const char rwx[] = "rwxrwxrwx";
+
+	buf[0] = type;
+	for (int i = 0; i < 9; i++)
+		buf[1 + i] = (mode & (0400u >> i)) ? rwx[i] : '-';
+	if (mode & 01000u)
+		buf[9] = (mode & 01u) ? 't' : 'T';
+	buf[10] = '\0';
+	return buf;
+}
+
+bool
+od_is_nul_pair(const unsigned char *s, size_t n)
+{
+	return n >= 2 && s[0] == 0xc0 && s[1] == 0x80;
+}
+
+size_t
+od_utf8_decode(const unsigned char *p, size_t n, unsigned *cp)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+	unsigned v;
+	size_t len, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c < 0xc2) {
+		return 0;	/* continuation byte, or overlong lead C0/C1 */
+	} else if (c < 0xe0) {
+		len = 2;
+		v = c & 0x1f;
+	} else if (c < 0xf0) {
+		len = 3;
+		v = c & 0x0f;
+		if (c == 0xe0)
+			lo = 0xa0;	/* overlong */
+		else if (c == 0xed)
+			hi = 0x9f;	/* surrogates */
+	} else if (c < 0xf5) {
+		len = 4;
+		v = c & 0x07;
+		if (c == 0xf0)
+			lo = 0x90;	/* overlong */
+		else if (c == 0xf4)
+			hi = 0x8f;	/* above U+10FFFF */
+	} else {
+		return 0;
+	}
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	v = v << 6 | (p[1] & 0x3fu);
+	for (i = 2; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (p[i] & 0x3fu);
+	}
+	*cp = v;
+	return len;
+}
+
+void
+od_strset_init(struct od_strset *set)
+{
+	set->slots = NULL;
+	set->n = set->cap = 0;
+}
+
+void
+od_strset_done(struct od_strset *set)
+{
+	for (size_t i = 0; i < set->cap; i++)
+		free(set->slots[i]);
+	free(set->slots);
+	od_strset_init(set);
+}
+
+static size_t
+str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return (size_t)(h ^ (h >> 31));
+}
+
+/* The slot holding s, or the empty slot where it belongs. */
+static char **
+strset_slot(char **slots, size_t cap, const char *s)
+{
+	size_t i = str_hash(s) & (cap - 1);
+
+	while (slots[i] && strcmp(slots[i], s) != 0)
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+int
+od_strset_add(struct od_strset *set, const char *s)
+{
+	char **slot;
+
+	if (set->cap && *strset_slot(set->slots, set->cap, s))
+		return 0;
+	if (2 * (set->n + 1) > set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 64;
+		char **slots = calloc(cap, sizeof(*slots));
+		if (!slots)
+			return -ENOMEM;
+		for (size_t i = 0; i < set->cap; i++)
+			if (set->slots[i])
+				*strset_slot(slots, cap, set->slots[i]) = set->slots[i];
+		free(set->slots);
+		set->slots = slots;
+		set->cap = cap;
+	}
+	slot = strset_slot(set->slots, set->cap, s);
+	*slot = strdup(s);
+	if (!*slot)
+		return -ENOMEM;
+	set->n++;
+	return 1;
+}

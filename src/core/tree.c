@@ -1,0 +1,753 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* tree.c: the node cache behind the TUI's tree.
+ *
+ * Memory matters here: a directory may hold 100,000 entries or more, so a
+ * node is one allocation holding the fixed fields, the file id and the
+ * name. File ids are long hexadecimal strings; they are kept as the bytes
+ * they spell, which halves them. Directory state lives in a separate
+ * struct that only expanded directories get. */
+#include "config.h"
+
+#include "onetui/tree.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "onetui/i18n.h"
+#include "onetui/provider.h"
+
+#include "engine-int.h"
+
+#define DEFAULT_MAX_NODES 1000000
+#define MAX_ID_BYTES 0xffff
+
+enum id_kind {
+	ID_RAW,		/* stored as given */
+	ID_HEX_UPPER,	/* [0-9A-F]{2n} stored as n bytes */
+	ID_HEX_LOWER,	/* [0-9a-f]{2n} stored as n bytes */
+};
+
+struct od_dir;
+
+struct od_node {
+	struct od_node *parent;
+	struct od_node *hnext;		/* hash chain */
+	struct od_dir *dir;		/* NULL until the directory is expanded */
+	int64_t size;
+	int64_t mtime;
+	uint32_t mode;
+	uint16_t id_len;		/* bytes of id stored in data */
+	uint8_t type;
+	uint8_t id_kind;
+	char data[];			/* id bytes, then the name and its NUL */
+};
+
+struct load;
+
+struct od_dir {
+	struct od_node *node;
+	struct od_node **v;
+	size_t n, cap;
+	enum od_load_state state;
+	struct od_error *err;
+	struct load *load;		/* the running load, or NULL */
+	struct od_dir *lru_prev, *lru_next;	/* collapsed directories with children */
+	bool expanded;
+	bool in_lru;
+};
+
+/* A load in flight; detached (dir NULL) when the directory goes away
+ * before its callback has run. */
+struct load {
+	struct od_tree *t;
+	struct od_dir *dir;
+	struct od_op *op;		/* listing or root lookup */
+};
+
+struct root {
+	struct od_space *space;
+	struct od_node *node;
+};
+
+struct od_tree {
+	struct od_zone *z;
+	size_t max_nodes;
+	size_t n_nodes;
+	size_t n_dirs;
+	struct od_node **buckets;
+	size_t n_buckets;
+	struct root *roots;
+	size_t n_roots;
+	struct od_dir *lru_head, *lru_tail;	/* head: most recently collapsed */
+	od_tree_listener *listener;
+	void *listener_ud;
+};
+
+static void
+notify(struct od_tree *t, struct od_node *n, enum od_tree_event ev)
+{
+	if (t->listener)
+		t->listener(t, n, ev, t->listener_ud);
+}
+
+/* --- ids and hashing ---------------------------------------------------------- */
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static enum id_kind
+id_kind_of(const char *id, size_t len)
+{
+	bool upper = false, lower = false;
+
+	if (len == 0 || len % 2)
+		return ID_RAW;
+	for (size_t i = 0; i < len; i++) {
+		char c = id[i];
+		if (c >= 'A' && c <= 'F')
+			upper = true;
+		else if (c >= 'a' && c <= 'f')
+			lower = true;
+		else if (c < '0' || c > '9')
+			return ID_RAW;
+	}
+	if (upper && lower)
+		return ID_RAW;
+	return lower ? ID_HEX_LOWER : ID_HEX_UPPER;
+}
+
+/* Encode id into out (room for len bytes); returns the stored length. */
+static size_t
+id_encode(const char *id, size_t len, enum id_kind kind, uint8_t *out)
+{
+	if (kind == ID_RAW) {
+		memcpy(out, id, len);
+		return len;
+	}
+	for (size_t i = 0; i < len / 2; i++)
+		out[i] = (uint8_t)(hexval(id[2 * i]) << 4 | hexval(id[2 * i + 1]));
+	return len / 2;
+}
+
+static size_t
+hash_bytes(const uint8_t *p, size_t n, uint8_t kind)
+{
+	uint64_t h = 1469598103934665603ULL ^ kind;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 1099511628211ULL;
+	}
+	return (size_t)(h ^ (h >> 29));
+}
+
+static size_t
+node_hash(const struct od_node *n)
+{
+	return hash_bytes((const uint8_t *)n->data, n->id_len, n->id_kind);
+}
+
+static int
+grow_buckets(struct od_tree *t)
+{
+	size_t nb = t->n_buckets ? t->n_buckets * 2 : 1024;
+	struct od_node **b = calloc(nb, sizeof(*b));
+
+	if (!b)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->n_buckets; i++) {
+		struct od_node *n = t->buckets[i], *next;
+		for (; n; n = next) {
+			size_t h = node_hash(n) & (nb - 1);
+			next = n->hnext;
+			n->hnext = b[h];
+			b[h] = n;
+		}
+	}
+	free(t->buckets);
+	t->buckets = b;
+	t->n_buckets = nb;
+	return 0;
+}
+
+static void
+hash_remove(struct od_tree *t, struct od_node *n)
+{
+	struct od_node **p = &t->buckets[node_hash(n) & (t->n_buckets - 1)];
+
+	for (; *p; p = &(*p)->hnext) {
+		if (*p == n) {
+			*p = n->hnext;
+			return;
+		}
+	}
+}
+
+struct od_node *
+od_tree_find(const struct od_tree *t, const char *file_id)
+{
+	size_t len = strlen(file_id);
+	enum id_kind kind = id_kind_of(file_id, len);
+	uint8_t stack[256], *key = len <= sizeof(stack) ? stack : malloc(len);
+	struct od_node *n = NULL;
+	size_t klen;
+
+	if (!key || !t->n_buckets || len > 2 * MAX_ID_BYTES) {
+		if (key != stack)
+			free(key);
+		return NULL;
+	}
+	klen = id_encode(file_id, len, kind, key);
+	for (n = t->buckets[hash_bytes(key, klen, (uint8_t)kind) & (t->n_buckets - 1)]; n; n = n->hnext)
+		if (n->id_kind == kind && n->id_len == klen && memcmp(n->data, key, klen) == 0)
+			break;
+	if (key != stack)
+		free(key);
+	return n;
+}
+
+/* --- nodes ------------------------------------------------------------------- */
+
+static struct od_node *
+node_new(struct od_tree *t, struct od_node *parent, const char *id, const char *name)
+{
+	size_t idlen = strlen(id), namelen = strlen(name);
+	enum id_kind kind = id_kind_of(id, idlen);
+	size_t stored = kind == ID_RAW ? idlen : idlen / 2;
+	struct od_node *n;
+
+	if (stored > MAX_ID_BYTES)
+		return NULL;
+	if (t->n_nodes + 1 > t->n_buckets && grow_buckets(t) != 0)
+		return NULL;
+	n = malloc(sizeof(*n) + stored + namelen + 1);
+	if (!n)
+		return NULL;
+	memset(n, 0, sizeof(*n));
+	n->parent = parent;
+	n->size = -1;
+	n->id_kind = (uint8_t)kind;
+	n->id_len = (uint16_t)id_encode(id, idlen, kind, (uint8_t *)n->data);
+	memcpy(n->data + n->id_len, name, namelen + 1);
+	{
+		size_t h = node_hash(n) & (t->n_buckets - 1);
+		n->hnext = t->buckets[h];
+		t->buckets[h] = n;
+	}
+	t->n_nodes++;
+	return n;
+}
+
+static void
+node_set_attrs(struct od_node *n, const struct od_attrs *a)
+{
+	if (a->have & OD_ATTR_TYPE)
+		n->type = (uint8_t)a->type;
+	if (a->have & OD_ATTR_SIZE)
+		n->size = a->size;
+	if (a->have & OD_ATTR_MTIME)
+		n->mtime = a->mtime;
+	if (a->have & OD_ATTR_MODE)
+		n->mode = a->mode;
+}
+
+const char *
+od_node_name(const struct od_node *n)
+{
+	return n->data + n->id_len;
+}
+
+char *
+od_node_id(const struct od_node *n)
+{
+	static const char upper[] = "0123456789ABCDEF", lower[] = "0123456789abcdef";
+	const uint8_t *p = (const uint8_t *)n->data;
+	const char *digits = n->id_kind == ID_HEX_LOWER ? lower : upper;
+	size_t len = n->id_kind == ID_RAW ? n->id_len : 2u * n->id_len;
+	char *s = malloc(len + 1);
+
+	if (!s)
+		return NULL;
+	if (n->id_kind == ID_RAW) {
+		memcpy(s, p, len);
+	} else {
+		for (size_t i = 0; i < n->id_len; i++) {
+			s[2 * i] = digits[p[i] >> 4];
+			s[2 * i + 1] = digits[p[i] & 15];
+		}
+	}
+	s[len] = '\0';
+	return s;
+}
+
+enum od_file_type
+od_node_type(const struct od_node *n)
+{
+	return (enum od_file_type)n->type;
+}
+
+int64_t
+od_node_size(const struct od_node *n)
+{
+	return n->size;
+}
+
+int64_t
+od_node_mtime(const struct od_node *n)
+{
+	return n->mtime;
+}
+
+unsigned
+od_node_mode(const struct od_node *n)
+{
+	return n->mode;
+}
+
+struct od_node *
+od_node_parent(const struct od_node *n)
+{
+	return n->parent;
+}
+
+bool
+od_node_expanded(const struct od_node *n)
+{
+	return n->dir && n->dir->expanded;
+}
+
+enum od_load_state
+od_node_load_state(const struct od_node *n)
+{
+	return n->dir ? n->dir->state : OD_LOAD_NONE;
+}
+
+const struct od_error *
+od_node_error(const struct od_node *n)
+{
+	return n->dir ? n->dir->err : NULL;
+}
+
+size_t
+od_node_child_count(const struct od_node *n)
+{
+	return n->dir ? n->dir->n : 0;
+}
+
+struct od_node *
+od_node_child(const struct od_node *n, size_t i)
+{
+	return n->dir && i < n->dir->n ? n->dir->v[i] : NULL;
+}
+
+size_t
+od_tree_node_count(const struct od_tree *t)
+{
+	return t->n_nodes;
+}
+
+struct od_space *
+od_node_space(const struct od_tree *t, const struct od_node *n)
+{
+	while (n->parent)
+		n = n->parent;
+	for (size_t i = 0; i < t->n_roots; i++)
+		if (t->roots[i].node == n)
+			return t->roots[i].space;
+	return NULL;
+}
+
+/* --- the LRU of collapsed directories ------------------------------------------- */
+
+static void
+lru_remove(struct od_tree *t, struct od_dir *d)
+{
+	if (!d->in_lru)
+		return;
+	if (d->lru_prev)
+		d->lru_prev->lru_next = d->lru_next;
+	else
+		t->lru_head = d->lru_next;
+	if (d->lru_next)
+		d->lru_next->lru_prev = d->lru_prev;
+	else
+		t->lru_tail = d->lru_prev;
+	d->lru_prev = d->lru_next = NULL;
+	d->in_lru = false;
+}
+
+static void
+lru_push(struct od_tree *t, struct od_dir *d)
+{
+	lru_remove(t, d);
+	if (d->expanded || d->n == 0)
+		return;
+	d->lru_next = t->lru_head;
+	if (t->lru_head)
+		t->lru_head->lru_prev = d;
+	t->lru_head = d;
+	if (!t->lru_tail)
+		t->lru_tail = d;
+	d->in_lru = true;
+}
+
+/* --- dropping children ------------------------------------------------------------ */
+
+static void free_node(struct od_tree *t, struct od_node *n);
+
+static void
+detach_load(struct od_dir *d)
+{
+	if (d->load) {
+		d->load->dir = NULL;
+		od_op_cancel(d->load->op);
+		d->load = NULL;
+	}
+}
+
+static void
+drop_children(struct od_tree *t, struct od_dir *d)
+{
+	detach_load(d);
+	for (size_t i = 0; i < d->n; i++)
+		free_node(t, d->v[i]);
+	free(d->v);
+	d->v = NULL;
+	d->n = d->cap = 0;
+	d->state = OD_LOAD_NONE;
+	od_error_free(d->err);
+	d->err = NULL;
+	lru_remove(t, d);
+}
+
+static void
+free_dir(struct od_tree *t, struct od_dir *d)
+{
+	drop_children(t, d);
+	t->n_dirs--;
+	free(d);
+}
+
+static void
+free_node(struct od_tree *t, struct od_node *n)
+{
+	if (n->dir)
+		free_dir(t, n->dir);
+	hash_remove(t, n);
+	t->n_nodes--;
+	free(n);
+}
+
+static bool
+is_ancestor(const struct od_node *a, const struct od_node *n)
+{
+	for (; n; n = n->parent)
+		if (n == a)
+			return true;
+	return false;
+}
+
+/* Drop collapsed directories' children, least recently used first, until
+ * need more nodes fit; never those of keep or its ancestors. */
+static bool
+make_room(struct od_tree *t, size_t need, struct od_node *keep)
+{
+	struct od_dir *d = t->lru_tail;
+
+	while (t->n_nodes + need > t->max_nodes && d) {
+		struct od_dir *prev = d->lru_prev;
+		if (!d->expanded && !d->load && !is_ancestor(d->node, keep)) {
+			drop_children(t, d);
+			notify(t, d->node, OD_TREE_DROPPED);
+			/* The list may have lost more than d. */
+			d = t->lru_tail;
+			continue;
+		}
+		d = prev;
+	}
+	return t->n_nodes + need <= t->max_nodes;
+}
+
+/* --- the tree ---------------------------------------------------------------------- */
+
+struct od_tree *
+od_tree_new(struct od_zone *z, size_t max_nodes)
+{
+	struct od_tree *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->z = z;
+	t->max_nodes = max_nodes ? max_nodes : DEFAULT_MAX_NODES;
+	return t;
+}
+
+void
+od_tree_free(struct od_tree *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n_roots; i++)
+		free_node(t, t->roots[i].node);
+	free(t->roots);
+	free(t->buckets);
+	free(t);
+}
+
+void
+od_tree_set_listener(struct od_tree *t, od_tree_listener *fn, void *ud)
+{
+	t->listener = fn;
+	t->listener_ud = ud;
+}
+
+struct od_node *
+od_tree_space_root(struct od_tree *t, struct od_space *s)
+{
+	struct root *v;
+	struct od_node *n;
+
+	for (size_t i = 0; i < t->n_roots; i++)
+		if (t->roots[i].space == s)
+			return t->roots[i].node;
+	v = realloc(t->roots, (t->n_roots + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	t->roots = v;
+	n = node_new(t, NULL, s->id, s->name);
+	if (!n)
+		return NULL;
+	n->type = OD_FILE_DIR;
+	n->mode = 0775;
+	t->roots[t->n_roots].space = s;
+	t->roots[t->n_roots++].node = n;
+	return n;
+}
+
+static struct od_dir *
+dir_of(struct od_tree *t, struct od_node *n)
+{
+	if (!n->dir) {
+		n->dir = calloc(1, sizeof(*n->dir));
+		if (!n->dir)
+			return NULL;
+		n->dir->node = n;
+		t->n_dirs++;
+	}
+	return n->dir;
+}
+
+static int
+add_entries(struct od_tree *t, struct od_dir *d, const struct od_attrs *v, size_t n)
+{
+	struct od_node *dirnode = d->node;
+
+	if (d->n + n > d->cap) {
+		size_t cap = d->cap ? d->cap : 64;
+		struct od_node **nv;
+		while (cap < d->n + n)
+			cap *= 2;
+		nv = realloc(d->v, cap * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		d->v = nv;
+		d->cap = cap;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct od_node *c = od_tree_find(t, v[i].file_id);
+		/* A listing that repeats an id (a refresh race) updates the node. */
+		if (c && c->parent == dirnode) {
+			node_set_attrs(c, &v[i]);
+			continue;
+		}
+		c = node_new(t, dirnode, v[i].file_id, v[i].name);
+		if (!c)
+			return -ENOMEM;
+		node_set_attrs(c, &v[i]);
+		d->v[d->n++] = c;
+	}
+	return 0;
+}
+
+#ifdef OD_UNITTEST
+size_t
+od_tree_dir_count(const struct od_tree *t)
+{
+	return t->n_dirs;
+}
+#endif
+
+
+/* A page of a directory's listing arrived; false to stop listing. */
+OD_STATIC bool
+od_tree_receive_page(struct od_tree *t, struct od_node *dirnode, const struct od_attrs *entries, size_t n)
+{
+	struct od_dir *d = dir_of(t, dirnode);
+
+	if (!d)
+		return false;
+	if (!make_room(t, n, d->node)) {
+		d->err = od_error_new(OD_ERR_INTERNAL,
+				      _("showing only the first %zu entries: the tree holds as many nodes as it may "
+					"(%zu)"),
+				      d->n, t->max_nodes);
+		return false;
+	}
+	if (add_entries(t, d, entries, n) != 0) {
+		d->err = od_error_nomem();
+		return false;
+	}
+	notify(t, d->node, OD_TREE_PAGE);
+	return true;
+}
+
+static bool
+on_page(const struct od_attrs *entries, size_t n, void *ud)
+{
+	struct load *l = ud;
+
+	return l->dir && od_tree_receive_page(l->t, l->dir->node, entries, n);
+}
+
+static void
+on_listed(struct od_error *err, void *ud)
+{
+	struct load *l = ud;
+	struct od_tree *t = l->t;
+	struct od_dir *d = l->dir;
+
+	if (!d) {
+		od_error_free(err);
+		free(l);
+		return;
+	}
+	d->load = NULL;
+	if (err && err->kind != OD_ERR_CANCELLED) {
+		od_error_free(d->err);
+		d->err = err;
+		d->state = OD_LOAD_FAILED;
+	} else {
+		/* Stopped early: cancelled, or on_page gave up and said why. */
+		d->state = err || d->err ? OD_LOAD_PARTIAL : OD_LOAD_DONE;
+		od_error_free(err);
+	}
+	if (!d->expanded)
+		lru_push(t, d);
+	free(l);
+	notify(t, d->node, OD_TREE_FINISHED);
+}
+
+static int start_listing(struct load *l, const char *dir_id);
+
+/* A space root's children need the root directory id first. */
+static void
+on_root(const char *file_id, struct od_error *err, void *ud)
+{
+	struct load *l = ud;
+
+	if (!err && l->dir && start_listing(l, file_id) == 0)
+		return;
+	on_listed(err ? err : l->dir ? od_error_nomem() : NULL, l);
+}
+
+static int
+start_listing(struct load *l, const char *dir_id)
+{
+	struct od_dir *d = l->dir;
+	struct od_list_opts opts = {
+		.attrs = OD_ATTRS_LISTING,
+		.limit = 1000,
+		.after = d->n ? od_node_name(d->v[d->n - 1]) : NULL,
+	};
+
+	l->op = od_provider_list(l->t->z, od_node_space(l->t, d->node), dir_id, &opts, on_page, on_listed, l);
+	return l->op ? 0 : -ENOMEM;
+}
+
+static int
+start_load(struct od_tree *t, struct od_dir *d)
+{
+	struct load *l = calloc(1, sizeof(*l));
+	struct od_space *s = od_node_space(t, d->node);
+	char *id;
+	int rc;
+
+	if (!l || !s) {
+		free(l);
+		return -ENOMEM;
+	}
+	l->t = t;
+	l->dir = d;
+	od_error_free(d->err);
+	d->err = NULL;
+	d->state = OD_LOAD_RUNNING;
+	d->load = l;
+	if (!d->node->parent) {
+		l->op = od_provider_resolve(t->z, s, "", on_root, l);
+		rc = l->op ? 0 : -ENOMEM;
+	} else {
+		id = od_node_id(d->node);
+		rc = id ? start_listing(l, id) : -ENOMEM;
+		free(id);
+	}
+	if (rc) {
+		d->load = NULL;
+		d->state = OD_LOAD_FAILED;
+		d->err = od_error_nomem();
+		free(l);
+	}
+	return rc;
+}
+
+int
+od_tree_expand(struct od_tree *t, struct od_node *n)
+{
+	struct od_dir *d;
+
+	if (n->type != OD_FILE_DIR)
+		return 0;
+	d = dir_of(t, n);
+	if (!d)
+		return -ENOMEM;
+	d->expanded = true;
+	lru_remove(t, d);
+	if (d->state == OD_LOAD_NONE || d->state == OD_LOAD_PARTIAL || d->state == OD_LOAD_FAILED)
+		return start_load(t, d);
+	return 0;
+}
+
+void
+od_tree_collapse(struct od_tree *t, struct od_node *n)
+{
+	struct od_dir *d = n->dir;
+
+	if (!d)
+		return;
+	d->expanded = false;
+	if (d->load)
+		od_op_cancel(d->load->op);
+	else
+		lru_push(t, d);
+}
+
+int
+od_tree_refresh(struct od_tree *t, struct od_node *n)
+{
+	struct od_dir *d = n->dir;
+
+	if (!d)
+		return 0;
+	drop_children(t, d);
+	notify(t, n, OD_TREE_DROPPED);
+	return d->expanded ? start_load(t, d) : 0;
+}

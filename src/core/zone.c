@@ -1,0 +1,667 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* zone.c: Onezone calls: the user, the token's spaces and providers. */
+#include "config.h"
+
+#include "onetui/zone.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "onetui/buf.h"
+#include "onetui/i18n.h"
+#include "onetui/json.h"
+#include "onetui/log.h"
+#include "onetui/str.h"
+#include "onetui/url.h"
+
+#include "core-int.h"
+#include "engine-int.h"
+
+#define OZ_API "/api/v3/onezone"
+
+struct od_zone {
+	struct od_engine *e;
+	char *origin;
+	char *scheme;
+	char *provider;
+	char **preferred;
+	size_t n_preferred;
+	struct od_zone_opts opts;
+
+	struct od_provider_info *providers;
+	size_t n_providers;
+	struct od_provider_info *fixed;	/* the --provider host, once needed */
+	struct od_space *spaces;
+	size_t n_spaces;
+	int64_t valid_until;
+	bool readonly;
+};
+
+struct zone_op {
+	struct od_op base;
+	struct od_zone *z;
+	od_user_fn *user_fn;
+	od_done_fn *done_fn;
+	void *ud;
+};
+
+static void
+provider_info_done(struct od_provider_info *p)
+{
+	free(p->id);
+	free(p->name);
+	free(p->domain);
+	free(p->version);
+	free(p->origin);
+}
+
+void
+od_space_done(struct od_space *s)
+{
+	free(s->id);
+	free(s->name);
+	free(s->supports);
+	free(s->candidates);
+	free(s->root_id);
+}
+
+static void
+clear_scope(struct od_zone *z)
+{
+	for (size_t i = 0; i < z->n_spaces; i++)
+		od_space_done(&z->spaces[i]);
+	free(z->spaces);
+	for (size_t i = 0; i < z->n_providers; i++)
+		provider_info_done(&z->providers[i]);
+	free(z->providers);
+	z->spaces = NULL;
+	z->providers = NULL;
+	z->n_spaces = z->n_providers = 0;
+}
+
+struct od_error *
+od_zone_new(struct od_engine *engine, const char *origin, const struct od_zone_opts *opts,
+	    struct od_zone **out)
+{
+	struct od_zone *z;
+	struct od_error *err;
+	char *host = NULL;
+	int port;
+
+	*out = NULL;
+	if (!od_engine_token(engine))
+		return od_error_new(OD_ERR_INPUT, _("no access token was given"));
+	z = calloc(1, sizeof(*z));
+	if (!z)
+		return od_error_nomem();
+	z->e = engine;
+	z->origin = strdup(origin);
+	if (!z->origin) {
+		free(z);
+		return od_error_nomem();
+	}
+	err = od_url_origin(origin, &z->scheme, &host, &port);
+	free(host);
+	if (!err && od_engine_trust_origin(engine, origin) != 0)
+		err = od_error_nomem();
+	if (!err && opts && opts->provider && !(z->provider = strdup(opts->provider)))
+		err = od_error_nomem();
+	if (!err && opts && opts->n_preferred) {
+		z->preferred = calloc(opts->n_preferred, sizeof(*z->preferred));
+		for (size_t i = 0; z->preferred && i < opts->n_preferred; i++) {
+			if (!(z->preferred[i] = strdup(opts->preferred[i])))
+				break;
+			z->n_preferred++;
+		}
+		if (z->n_preferred != opts->n_preferred)
+			err = od_error_nomem();
+	}
+	if (err) {
+		od_zone_free(z);
+		return err;
+	}
+	z->opts.provider = z->provider;
+	z->opts.preferred = z->preferred;
+	z->opts.n_preferred = z->n_preferred;
+	*out = z;
+	return NULL;
+}
+
+void
+od_zone_free(struct od_zone *z)
+{
+	if (!z)
+		return;
+	clear_scope(z);
+	if (z->fixed) {
+		provider_info_done(z->fixed);
+		free(z->fixed);
+	}
+	for (size_t i = 0; i < z->n_preferred; i++)
+		free(z->preferred[i]);
+	free(z->preferred);
+	free(z->provider);
+	free(z->origin);
+	free(z->scheme);
+	free(z);
+}
+
+const char *
+od_zone_origin(const struct od_zone *z)
+{
+	return z->origin;
+}
+
+struct od_engine *
+od_zone_engine(const struct od_zone *z)
+{
+	return z->e;
+}
+
+const struct od_zone_opts *
+od_zone_opts(const struct od_zone *z)
+{
+	return &z->opts;
+}
+
+const char *
+od_zone_scheme(const struct od_zone *z)
+{
+	return z->scheme;
+}
+
+struct od_error *
+od_zone_fixed_provider(struct od_zone *z, struct od_provider_info **out)
+{
+	struct od_provider_info *p;
+	struct od_error *err;
+
+	*out = z->fixed;
+	if (z->fixed)
+		return NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return od_error_nomem();
+	if (strstr(z->provider, "://"))
+		err = od_url_normalize_origin(z->provider, &p->origin);
+	else
+		err = od_url_provider_origin(z->scheme, z->provider, &p->origin);
+	if (err) {
+		od_error_prefix(err, _("Bad provider host"));
+		free(p);
+		return err;
+	}
+	p->name = strdup(z->provider);
+	p->domain = strdup(z->provider);
+	p->online = true;
+	/* The user named this host, so it may have the token. */
+	if (!p->name || !p->domain || od_engine_trust_origin(z->e, p->origin) != 0) {
+		provider_info_done(p);
+		free(p);
+		return od_error_nomem();
+	}
+	z->fixed = *out = p;
+	return NULL;
+}
+
+size_t
+od_zone_space_count(const struct od_zone *z)
+{
+	return z->n_spaces;
+}
+
+struct od_space *
+od_zone_space(const struct od_zone *z, size_t i)
+{
+	return i < z->n_spaces ? &z->spaces[i] : NULL;
+}
+
+int64_t
+od_zone_token_valid_until(const struct od_zone *z)
+{
+	return z->valid_until;
+}
+
+bool
+od_zone_token_readonly(const struct od_zone *z)
+{
+	return z->readonly;
+}
+
+struct od_error *
+od_zone_find_space(const struct od_zone *z, const char *name_or_id, struct od_space **out)
+{
+	struct od_space *by_name = NULL;
+	size_t named = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < z->n_spaces; i++) {
+		if (strcmp(z->spaces[i].id, name_or_id) == 0) {
+			*out = &z->spaces[i];
+			return NULL;
+		}
+		if (strcmp(z->spaces[i].name, name_or_id) == 0) {
+			by_name = &z->spaces[i];
+			named++;
+		}
+	}
+	if (named == 1) {
+		*out = by_name;
+		return NULL;
+	}
+	if (named > 1)
+		return od_error_new(OD_ERR_INPUT,
+				    _("%zu of your spaces are named \"%s\"; give the space id instead "
+				      "(\"onetui spaces\" lists them)"),
+				    named, name_or_id);
+	return od_error_new(OD_ERR_INPUT,
+			    P_("no space \"%s\" among the %zu space this token reaches (\"onetui spaces\" lists it)",
+			       "no space \"%s\" among the %zu spaces this token reaches (\"onetui spaces\" lists them)",
+			       z->n_spaces),
+			    name_or_id, z->n_spaces);
+}
+
+/* --- operations -------------------------------------------------------------- */
+
+static struct zone_op *
+zone_op_new(struct od_zone *z, od_user_fn *user_fn, od_done_fn *done_fn, void *ud)
+{
+	struct zone_op *op = calloc(1, sizeof(*op));
+
+	if (!op)
+		return NULL;
+	op->z = z;
+	op->user_fn = user_fn;
+	op->done_fn = done_fn;
+	op->ud = ud;
+	return op;
+}
+
+/* A request to the Onezone REST API; the JSON body (may be NULL) is sent
+ * as is. Public calls carry the token in their body, not in a header. */
+static struct od_error *
+zone_request(struct zone_op *op, enum od_method m, const char *path, const char *json, bool auth,
+	     bool retry, od_req_done_fn *done)
+{
+	char *url = od_asprintf("%s" OZ_API "%s", op->z->origin, path);
+	struct od_req *req = url ? od_req_new(op->z->e, m, url) : NULL;
+
+	free(url);
+	if (!req)
+		return od_error_nomem();
+	if (auth)
+		od_req_auth(req);
+	od_req_set_retry(req, retry);
+	if (json && od_req_set_body(req, "application/json", json, strlen(json)) != 0) {
+		od_req_cancel(req);
+		return od_error_nomem();
+	}
+	op->base.req = req;
+	od_req_submit(req, done, op);
+	return NULL;
+}
+
+/* Whether starting something failed (the error is only ever "out of
+ * memory", which the caller reports by returning NULL). */
+static bool
+failed(struct od_error *err)
+{
+	bool f = err != NULL;
+
+	od_error_free(err);
+	return f;
+}
+
+/* {"token": "<the access token>"} for the public token calls. */
+static char *
+token_body(struct od_zone *z)
+{
+	const char *token = od_engine_token(z->e);
+	struct od_buf b;
+
+	if (!token)
+		return NULL;
+	od_buf_init(&b, OD_BUF_UNLIMITED);
+	if (od_buf_adds(&b, "{\"token\":") || od_json_escape(&b, token, strlen(token)) || od_buf_addc(&b, '}')) {
+		od_buf_done(&b);
+		return NULL;
+	}
+	return od_buf_steal(&b);
+}
+
+static void
+free_token_body(char *body)
+{
+	od_str_wipe_free(body);
+}
+
+/* --- whoami ------------------------------------------------------------------- */
+
+static void
+user_done(struct od_user *u)
+{
+	free(u->id);
+	free(u->username);
+	free(u->full_name);
+	for (size_t i = 0; i < u->n_emails; i++)
+		free(u->emails[i]);
+	free(u->emails);
+}
+
+static void
+finish_user(struct zone_op *op, const struct od_user *u, struct od_error *err)
+{
+	op->user_fn(u, err, op->ud);
+	free(op);
+}
+
+static struct od_error *
+parse_user(const char *body, size_t len, struct od_user *u)
+{
+	static const char what[] = N_("the zone's user record");
+	const char *id, *s;
+	const cJSON *emails, *e;
+	cJSON *root;
+	struct od_error *err = od_json_parse_object(body, len, _(what), &root);
+	bool present;
+
+	if (err)
+		return err;
+	if (!(err = od_json_str(root, "userId", _(what), &id)) && !(u->id = strdup(id)))
+		err = od_error_nomem();
+	if (!err && !(err = od_json_str_opt(root, "username", _(what), &s, &present)) && present &&
+	    !(u->username = strdup(s)))
+		err = od_error_nomem();
+	if (!err && !(err = od_json_str_opt(root, "fullName", _(what), &s, &present)) && present &&
+	    !(u->full_name = strdup(s)))
+		err = od_error_nomem();
+	if (!err && cJSON_GetObjectItemCaseSensitive(root, "emails") &&
+	    !(err = od_json_array(root, "emails", _(what), &emails))) {
+		u->emails = calloc((size_t)cJSON_GetArraySize(emails) + 1, sizeof(*u->emails));
+		if (!u->emails)
+			err = od_error_nomem();
+		cJSON_ArrayForEach(e, emails) {
+			if (err)
+				break;
+			if (!cJSON_IsString(e))
+				err = od_error_new(OD_ERR_INPUT, _("%s has an e-mail address that is not a string"),
+						   _(what));
+			else if (!(u->emails[u->n_emails++] = strdup(e->valuestring)))
+				err = od_error_nomem();
+		}
+	}
+	cJSON_Delete(root);
+	return err;
+}
+
+static void
+examine_done(struct od_req *req, struct od_error *err, void *ud)
+{
+	static const char what[] = N_("the zone's token description");
+	struct zone_op *op = ud;
+	struct od_user u = { .restricted = true };
+	const cJSON *subject;
+	const char *id;
+	cJSON *root = NULL;
+	size_t len;
+	const char *body = od_req_body(req, &len);
+
+	op->base.req = NULL;
+	if (!err)
+		err = od_json_parse_object(body, len, _(what), &root);
+	if (!err)
+		err = od_json_object(root, "subject", _(what), &subject);
+	if (!err)
+		err = od_json_str(subject, "id", _(what), &id);
+	if (!err && !(u.id = strdup(id)))
+		err = od_error_nomem();
+	cJSON_Delete(root);
+	finish_user(op, err ? NULL : &u, err);
+	user_done(&u);
+}
+
+/* The type of the caveat a token failed on, from an error's details. */
+static char *
+failed_caveat_type(const struct od_error *err)
+{
+	cJSON *root = err->details ? cJSON_Parse(err->details) : NULL;
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(root, "authError");
+	const cJSON *t;
+	char *type = NULL;
+
+	d = cJSON_GetObjectItemCaseSensitive(d, "details");
+	t = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(d, "caveat"), "type");
+	if (cJSON_IsString(t))
+		type = strdup(t->valuestring);
+	cJSON_Delete(root);
+	return type;
+}
+
+/* Onezone refuses its REST API to tokens restricted to data access or to
+ * Oneclient; that is no reason to doubt the token itself. */
+static bool
+profile_refused_to_token(const struct od_error *err)
+{
+	char *type;
+	bool restricted;
+
+	if (od_error_is(err, "forbidden"))
+		return true;
+	if (!od_str_eq(err->cause_id, "tokenCaveatUnverified"))
+		return false;
+	type = failed_caveat_type(err);
+	restricted = type && strcmp(type, "time") != 0;
+	free(type);
+	return restricted;
+}
+
+static void
+user_reply(struct od_req *req, struct od_error *err, void *ud)
+{
+	struct zone_op *op = ud;
+	struct od_user u = { 0 };
+	size_t len;
+	const char *body = od_req_body(req, &len);
+
+	op->base.req = NULL;
+	if (err && !op->base.cancelled && profile_refused_to_token(err)) {
+		char *json = token_body(op->z);
+		od_log(OD_LOG_INFO, "the token may not read the user profile (%s); asking what it is",
+		       err->message);
+		od_error_free(err);
+		err = json ? zone_request(op, OD_POST, "/tokens/examine", json, false, true, examine_done)
+			   : od_error_nomem();
+		free_token_body(json);
+		if (!err)
+			return;
+	}
+	if (!err)
+		err = parse_user(body, len, &u);
+	finish_user(op, err ? NULL : &u, err);
+	user_done(&u);
+}
+
+struct od_op *
+od_zone_whoami(struct od_zone *z, od_user_fn *fn, void *ud)
+{
+	struct zone_op *op = zone_op_new(z, fn, NULL, ud);
+
+	if (op && failed(zone_request(op, OD_GET, "/user", NULL, true, true, user_reply))) {
+		free(op);
+		return NULL;
+	}
+	return op ? &op->base : NULL;
+}
+
+/* --- spaces and providers ----------------------------------------------------- */
+
+static int
+space_cmp(const void *a, const void *b)
+{
+	const struct od_space *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : strcmp(x->id, y->id);
+}
+
+static struct od_provider_info *
+find_provider(struct od_zone *z, const char *id)
+{
+	for (size_t i = 0; i < z->n_providers; i++)
+		if (strcmp(z->providers[i].id, id) == 0)
+			return &z->providers[i];
+	return NULL;
+}
+
+static struct od_error *
+parse_providers(struct od_zone *z, const cJSON *map, const char *what)
+{
+	const cJSON *p;
+	struct od_error *err = NULL;
+
+	z->providers = calloc((size_t)cJSON_GetArraySize(map) + 1, sizeof(*z->providers));
+	if (!z->providers)
+		return od_error_nomem();
+	cJSON_ArrayForEach(p, map) {
+		struct od_provider_info *info = &z->providers[z->n_providers++];
+		const char *name, *domain, *version = NULL;
+		struct od_error *oerr;
+
+		if ((err = od_json_str(p, "name", what, &name)) || (err = od_json_str(p, "domain", what, &domain)) ||
+		    (err = od_json_str_opt(p, "version", what, &version, NULL)) ||
+		    (err = od_json_bool(p, "online", what, &info->online)))
+			return err;
+		info->id = strdup(p->string);
+		info->name = strdup(name);
+		info->domain = strdup(domain);
+		info->version = od_strdup(version);
+		if (!info->id || !info->name || !info->domain || (version && !info->version))
+			return od_error_nomem();
+		/* A provider whose domain is unusable is listed but never called. */
+		oerr = od_url_provider_origin(z->scheme, domain, &info->origin);
+		if (oerr) {
+			od_log(OD_LOG_WARN, "provider %s: %s", info->id, oerr->message);
+			od_error_free(oerr);
+		} else if (od_engine_trust_origin(z->e, info->origin) != 0) {
+			return od_error_nomem();
+		}
+	}
+	return NULL;
+}
+
+static struct od_error *
+parse_spaces(struct od_zone *z, const cJSON *map, const char *what)
+{
+	const cJSON *s;
+	struct od_error *err;
+
+	z->spaces = calloc((size_t)cJSON_GetArraySize(map) + 1, sizeof(*z->spaces));
+	if (!z->spaces)
+		return od_error_nomem();
+	cJSON_ArrayForEach(s, map) {
+		struct od_space *space = &z->spaces[z->n_spaces++];
+		const cJSON *supports, *sup;
+		const char *name;
+
+		if ((err = od_json_str(s, "name", what, &name)) ||
+		    (err = od_json_object(s, "supports", what, &supports)))
+			return err;
+		space->id = strdup(s->string);
+		space->name = strdup(name);
+		space->supports = calloc((size_t)cJSON_GetArraySize(supports) + 1, sizeof(*space->supports));
+		if (!space->id || !space->name || !space->supports)
+			return od_error_nomem();
+		cJSON_ArrayForEach(sup, supports) {
+			struct od_provider_info *p = find_provider(z, sup->string);
+			bool ro = false;
+
+			if ((err = od_json_bool_opt(sup, "readonly", what, &ro, NULL)))
+				return err;
+			if (!p) {
+				od_log(OD_LOG_WARN, "space %s names provider %s, which the zone did not describe",
+				       space->id, sup->string);
+				continue;
+			}
+			space->supports[space->n_supports].provider = p;
+			space->supports[space->n_supports++].readonly = ro || z->readonly;
+		}
+	}
+	qsort(z->spaces, z->n_spaces, sizeof(*z->spaces), space_cmp);
+	for (size_t i = 0; i < z->n_spaces; i++) {
+		bool dup = (i > 0 && strcmp(z->spaces[i - 1].name, z->spaces[i].name) == 0) ||
+			   (i + 1 < z->n_spaces && strcmp(z->spaces[i + 1].name, z->spaces[i].name) == 0);
+		z->spaces[i].name_unique = !dup;
+	}
+	return NULL;
+}
+
+static struct od_error *
+parse_scope(struct od_zone *z, const char *body, size_t len)
+{
+	static const char what[] = N_("the zone's description of the token's reach");
+	const cJSON *scope, *spaces, *providers;
+	struct od_error *err;
+	cJSON *root;
+	bool present;
+
+	err = od_json_parse_object(body, len, _(what), &root);
+	if (err)
+		return err;
+	clear_scope(z);
+	z->valid_until = 0;
+	z->readonly = false;
+	if (!(err = od_json_int_opt(root, "validUntil", _(what), &z->valid_until, &present))) {
+		if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(root, "dataAccessScope")))
+			err = od_error_new(OD_ERR_INPUT,
+					   _("this token gives no access to data (is it a provider's token?)"));
+	}
+	if (!err)
+		err = od_json_object(root, "dataAccessScope", _(what), &scope);
+	if (!err)
+		err = od_json_bool_opt(scope, "readonly", _(what), &z->readonly, NULL);
+	if (!err)
+		err = od_json_object(scope, "providers", _(what), &providers);
+	if (!err)
+		err = od_json_object(scope, "spaces", _(what), &spaces);
+	if (!err)
+		err = parse_providers(z, providers, _(what));
+	if (!err)
+		err = parse_spaces(z, spaces, _(what));
+	if (err)
+		clear_scope(z);
+	cJSON_Delete(root);
+	return err;
+}
+
+static void
+scope_reply(struct od_req *req, struct od_error *err, void *ud)
+{
+	struct zone_op *op = ud;
+	size_t len;
+	const char *body = od_req_body(req, &len);
+
+	op->base.req = NULL;
+	if (!err)
+		err = parse_scope(op->z, body, len);
+	if (!err)
+		od_log(OD_LOG_DEBUG, "the token reaches %zu spaces on %zu providers", op->z->n_spaces,
+		       op->z->n_providers);
+	op->done_fn(err, op->ud);
+	free(op);
+}
+
+struct od_op *
+od_zone_load_spaces(struct od_zone *z, od_done_fn *fn, void *ud)
+{
+	struct zone_op *op = zone_op_new(z, NULL, fn, ud);
+	char *json = op ? token_body(z) : NULL;
+
+	if (!json || failed(zone_request(op, OD_POST, "/tokens/infer_access_token_scope", json, false, true,
+					 scope_reply))) {
+		free_token_body(json);
+		free(op);
+		return NULL;
+	}
+	free_token_body(json);
+	return &op->base;
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A directory of 100,000 entries: the CLI lists it completely, in order,
+page after page; the tree cache loads it the same way."""
+
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from clitest import ONETUI, TOP_BUILDDIR, Harness, Tap  # noqa: E402
+
+
+def main():
+    t = Tap()
+    if not os.access(ONETUI, os.X_OK):
+        t.skip_all("onetui is not built")
+        return
+    h = Harness("--scheme", "https", "--bigdir")
+    try:
+        big = h.info["bigdir"]
+        target = "%s/%s" % (big["space"], big["path"])
+        r = h.run("ls", "--json", target, timeout=300)
+        entries = r.json() or []
+        names = [e["name"] for e in entries]
+        t.ok(r.rc == 0 and len(entries) == big["count"], "ls --json lists all %d entries" % big["count"],
+             "rc=%d, %d entries, stderr %r" % (r.rc, len(entries), r.err[:300]))
+        t.ok(names == sorted(names, key=lambda n: n.encode()), "in name order")
+        t.ok(len({e["fileId"] for e in entries}) == len(entries), "each file once")
+        pages = [q for q in h.requests() if q["path"].endswith("/children")]
+        t.ok(len(pages) == big["count"] // 1000, "in %d pages of 1000" % (big["count"] // 1000),
+             "%d listing requests" % len(pages))
+        t.ok(all("token=" in q["query"] for q in pages[1:]) and "token=" not in pages[0]["query"],
+             "each page after the first continues from the previous page's token")
+        h.clear()
+        r = h.run("ls", "-l", target, timeout=300)
+        lines = r.text.splitlines()
+        t.ok(r.rc == 0 and len(lines) == big["count"], "ls -l prints one line per entry",
+             "rc=%d lines=%d" % (r.rc, len(lines)))
+        t.ok(lines and lines[0].startswith("-rw-rw-r--") and lines[-1].endswith(names[-1]),
+             "from the first to the last")
+        loader = os.path.join(TOP_BUILDDIR, "tests", "integration", "tree-load")
+        proc = subprocess.run([loader, h.zone_url, h.info["ca"], h.info["tokens"]["alice"],
+                               big["space"], big["path"]],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+        try:
+            report = json.loads(proc.stdout)
+        except ValueError:
+            report = {}
+        t.ok(proc.returncode == 0 and report.get("entries") == big["count"],
+             "the tree cache holds all %d entries" % big["count"], repr(proc))
+        t.ok(report.get("out_of_order") == 0, "in name order")
+        t.ok(report.get("pages") == big["count"] // 1000, "shown page by page (%s pages)"
+             % report.get("pages"))
+        t.diag("tree cache: %.0f bytes per entry beyond the name, %.2f s"
+               % ((report.get("rss_kb_after", 0) - report.get("rss_kb_before", 0)) * 1024.0
+                  / max(1, report.get("entries", 1))
+                  - report.get("name_bytes", 0) / max(1, report.get("entries", 1)),
+                  report.get("seconds", 0)))
+    finally:
+        h.close()
+    t.done()
+
+
+if __name__ == "__main__":
+    main()

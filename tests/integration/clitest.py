@@ -1,0 +1,181 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Running the onetui CLI against the test zone, for the integration tests.
+
+Builds on tests/zone/zonetest.py (TAP output, the zone process). Each
+test gets a private HOME and configuration directory, so nothing from the
+machine it runs on (tokens, profiles) leaks in."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+TOP_SRCDIR = os.environ.get("top_srcdir") or os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(TOP_SRCDIR, "tests", "zone"))
+
+from zonetest import Tap, Zone  # noqa: E402  (path set just above)
+
+ONETUI = os.environ.get("ONETUI") or os.path.join(
+    os.environ.get("top_builddir", os.path.join(TOP_SRCDIR, "build")), "onetui")
+TOP_BUILDDIR = os.environ.get("top_builddir") or os.path.dirname(ONETUI)
+
+__all__ = ["Tap", "Zone", "Result", "Harness", "ONETUI", "TOP_SRCDIR", "TOP_BUILDDIR"]
+
+
+class Result:
+    def __init__(self, rc, out, err, seconds):
+        self.rc = rc
+        self.out = out          # bytes
+        self.err = err          # bytes
+        self.seconds = seconds
+
+    @property
+    def text(self):
+        return self.out.decode("utf-8", "replace")
+
+    @property
+    def errtext(self):
+        return self.err.decode("utf-8", "replace")
+
+    def json(self):
+        try:
+            return json.loads(self.out)
+        except ValueError:
+            return None
+
+    def __repr__(self):
+        return "rc=%d\nstdout: %r\nstderr: %r" % (self.rc, self.out[:600], self.err[:600])
+
+
+class Harness:
+    """A zone plus what is needed to run onetui against it."""
+
+    def __init__(self, *zone_args, zone=None):
+        self.tmp = tempfile.mkdtemp(prefix="onetui-it-")
+        self.zone = zone or Zone(*zone_args)
+        self.info = self.zone.info
+        self.home = os.path.join(self.tmp, "home")
+        os.makedirs(os.path.join(self.home, ".config"))
+        self.tokens = {}
+        for user, token in self.info["tokens"].items():
+            self.tokens[user] = self.token_file(user, token)
+        # Where onetui is pointed; the conformance test swaps in proxies.
+        self.zone_url = self.info["zone"]["url"]
+
+    def token_file(self, name, token, mode=0o600):
+        path = os.path.join(self.tmp, "%s.token" % name)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        os.write(fd, token.encode() + b"\n")
+        os.close(fd)
+        os.chmod(path, mode)
+        return path
+
+    def env(self, extra=None, locale="C.UTF-8"):
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": self.home,
+            "XDG_CONFIG_HOME": os.path.join(self.home, ".config"),
+            "LANG": locale,
+            "LC_ALL": locale,
+            "TZ": "UTC",
+        }
+        for keep in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "VALGRIND"):
+            if keep in os.environ:
+                env[keep] = os.environ[keep]
+        env.update(extra or {})
+        return env
+
+    def run(self, *args, user="alice", zone=True, cacert=True, env=None, locale="C.UTF-8",
+            timeout=60, stdin=subprocess.DEVNULL):
+        """onetui ARGS as user (None: no token option), against the zone."""
+        cmd = [ONETUI]
+        if zone:
+            cmd += ["--zone", self.zone_url if zone is True else zone]
+        if cacert and self.info.get("ca"):
+            cmd += ["--cacert", self.info["ca"] if cacert is True else cacert]
+        if user:
+            cmd += ["--token-file", self.tokens[user]]
+        cmd += list(args)
+        started = time.monotonic()
+        proc = subprocess.run(cmd, env=self.env(env, locale), stdin=stdin,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+        return Result(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - started)
+
+    def start(self, *args, user="alice", env=None):
+        """onetui ARGS in the background (for signals)."""
+        cmd = [ONETUI, "--zone", self.zone_url, "--token-file", self.tokens[user]]
+        if self.info.get("ca"):
+            cmd += ["--cacert", self.info["ca"]]
+        return subprocess.Popen(cmd + list(args), env=self.env(env), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    # --- the control API ------------------------------------------------------
+
+    def control(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.info["control"] + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as reply:
+            raw = reply.read()
+        return json.loads(raw) if raw else None
+
+    def fault(self, **spec):
+        return self.control("POST", "/faults", spec)["id"]
+
+    def clear(self):
+        self.control("DELETE", "/faults")
+        self.control("DELETE", "/redirect")
+        self.control("DELETE", "/requests")
+
+    def requests(self, service=None):
+        log = self.control("GET", "/requests") or []
+        return [r for r in log if service is None or r.get("service") == service]
+
+    def redirect(self, **spec):
+        return self.control("POST", "/redirect", spec)
+
+    def provider(self, name):
+        """(id, info) of the provider called name."""
+        for pid, info in self.info["providers"].items():
+            if info["name"] == name:
+                return pid, info
+        raise KeyError(name)
+
+    def set_provider(self, name, **state):
+        pid, _ = self.provider(name)
+        self.control("POST", "/providers/%s" % pid, state)
+
+    def write_config(self, text):
+        path = os.path.join(self.home, ".config", "onetui", "config")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def close(self):
+        self.zone.stop()
+        subprocess.run(["rm", "-rf", self.tmp])
+
+
+def wait_for_request(h, pred, timeout=10):
+    """Wait until the zone has logged a request matching pred."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(pred(r) for r in h.requests()):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def interrupt(proc, h, pred, timeout=10):
+    """SIGINT proc once the zone saw a request matching pred; its Result."""
+    seen = wait_for_request(h, pred, timeout)
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=timeout)
+    return seen, Result(proc.returncode, out, err, time.monotonic() - started)
