@@ -24,6 +24,17 @@ struct od_error *od_json_parse(const char *data, size_t len, const char *what, c
 /* The same, insisting on an object at the top. */
 struct od_error *od_json_parse_object(const char *data, size_t len, const char *what, cJSON **out) OD_WARN_UNUSED;
 
+/* Large replies parsed page after page (directory listings) can use an
+ * arena: the parsed tree lives in it until the next parse or reset, and
+ * must not be passed to cJSON_Delete. Far less work than a malloc and a
+ * free per node. */
+struct od_json_arena;
+struct od_json_arena *od_json_arena_new(void);
+void od_json_arena_free(struct od_json_arena *a);
+/* As od_json_parse_object, into the arena (which is reset first). */
+struct od_error *od_json_parse_object_in(struct od_json_arena *a, const char *data, size_t len,
+					 const char *what, cJSON **out) OD_WARN_UNUSED;
+
 /* Required members: missing or wrong type is an error. */
 struct od_error *od_json_str(const cJSON *obj, const char *key, const char *what, const char **out) OD_WARN_UNUSED;
 struct od_error *od_json_bool(const cJSON *obj, const char *key, const char *what, bool *out) OD_WARN_UNUSED;
@@ -35,6 +46,11 @@ struct od_error *od_json_array(const cJSON *obj, const char *key, const char *wh
 struct od_error *od_json_str_opt(const cJSON *obj, const char *key, const char *what, const char **out, bool *present) OD_WARN_UNUSED;
 struct od_error *od_json_bool_opt(const cJSON *obj, const char *key, const char *what, bool *out, bool *present) OD_WARN_UNUSED;
 struct od_error *od_json_int_opt(const cJSON *obj, const char *key, const char *what, int64_t *out, bool *present) OD_WARN_UNUSED;
+/* The same checks on a member already found (v may be NULL: absent);
+ * key only names it in messages. */
+struct od_error *od_json_val_str(const cJSON *v, const char *key, const char *what, const char **out, bool *present) OD_WARN_UNUSED;
+struct od_error *od_json_val_bool(const cJSON *v, const char *key, const char *what, bool *out, bool *present) OD_WARN_UNUSED;
+struct od_error *od_json_val_int(const cJSON *v, const char *key, const char *what, int64_t *out, bool *present) OD_WARN_UNUSED;
 /* A number holding an exact integer (|v| <= 2^53). */
 bool od_json_is_integer(const cJSON *v, int64_t *out);
 

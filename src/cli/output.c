@@ -338,8 +338,11 @@ jw_end_array(struct jw *w)
 void
 jw_key(struct jw *w, const char *key)
 {
+	size_t n = strlen(key);
+
 	jw_sep(w);
-	if (od_json_escape(&w->b, key, strlen(key)) != 0 || od_buf_addc(&w->b, ':') != 0)
+	/* Keys are onetui's own names: nothing to escape. */
+	if (od_buf_addc(&w->b, '"') || od_buf_add(&w->b, key, n) || od_buf_add(&w->b, "\":", 2))
 		xoom();
 	w->after_key = true;
 }
@@ -359,8 +362,17 @@ jw_string(struct jw *w, const char *s)
 void
 jw_int(struct jw *w, int64_t v)
 {
+	char digits[24], *p = digits + sizeof(digits);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
 	jw_sep(w);
-	if (od_buf_addf(&w->b, "%lld", (long long)v) != 0)
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	if (od_buf_add(&w->b, p, (size_t)(digits + sizeof(digits) - p)) != 0)
 		xoom();
 }
 

@@ -52,7 +52,7 @@ void jw_begin_object(struct jw *w);
 void jw_end_object(struct jw *w);
 void jw_begin_array(struct jw *w);
 void jw_end_array(struct jw *w);
-void jw_key(struct jw *w, const char *key);
+void jw_key(struct jw *w, const char *key);	/* one of onetui's own key names */
 void jw_string(struct jw *w, const char *s);	/* NULL writes null */
 void jw_int(struct jw *w, int64_t v);
 void jw_bool(struct jw *w, bool v);

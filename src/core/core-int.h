@@ -17,6 +17,7 @@ struct od_error *od_zone_fixed_provider(struct od_zone *z, struct od_provider_in
 /* provider.c, for the unit tests */
 #ifdef OD_UNITTEST
 struct od_error *od_path_split(const char *path, char ***segs, size_t *n);
+char *od_peek_page_token(const char *body, size_t len);
 #endif
 
 #endif

@@ -675,6 +675,8 @@ od_req_fail(struct od_req *req, struct od_error *err, od_req_done_fn *done, void
 void
 od_req_submit(struct od_req *req, od_req_done_fn *done, void *ud)
 {
+	int running;
+
 	link_live(req, done, ud);
 	req->easy = new_easy(req);
 	if (!req->easy) {
@@ -682,6 +684,12 @@ od_req_submit(struct od_req *req, od_req_done_fn *done, void *ud)
 		return;
 	}
 	start_attempt(req);
+	/* Send it now rather than at the next perform: a caller that asks
+	 * for the next page before handling this one gets the provider
+	 * working meanwhile. Callers never run inside libcurl callbacks, so
+	 * this is allowed; what completes is picked up by the next perform. */
+	if (req->state == REQ_RUNNING)
+		curl_multi_perform(req->e->multi, &running);
 }
 
 void

@@ -5,6 +5,8 @@
 #include "onetui/json.h"
 
 #include <math.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -169,6 +171,123 @@ od_json_parse(const char *data, size_t len, const char *what, cJSON **out)
 	return err;
 }
 
+/* --- arenas --------------------------------------------------------------- */
+
+#define ARENA_CHUNK (1u << 20)
+
+struct chunk {
+	struct chunk *next;
+	size_t size, used;
+	max_align_t data[];
+};
+
+struct od_json_arena {
+	struct chunk *chunks;	/* the first is the biggest, kept on reset */
+};
+
+/* The arena cJSON allocates from while od_json_parse_object_in runs. */
+static struct od_json_arena *active;
+
+static bool
+arena_owns(const struct od_json_arena *a, const void *p)
+{
+	for (const struct chunk *c = a->chunks; c; c = c->next)
+		if ((const char *)p >= (const char *)c->data && (const char *)p < (const char *)c->data + c->size)
+			return true;
+	return false;
+}
+
+static void *
+arena_alloc(struct od_json_arena *a, size_t n)
+{
+	struct chunk *c = a->chunks;
+	size_t need = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+
+	if (!c || c->size - c->used < need) {
+		size_t size = need > ARENA_CHUNK ? need : ARENA_CHUNK;
+		c = malloc(sizeof(*c) + size);
+		if (!c)
+			return NULL;
+		c->size = size;
+		c->used = 0;
+		c->next = a->chunks;
+		a->chunks = c;
+	}
+	c->used += need;
+	return (char *)c->data + c->used - need;
+}
+
+static void *
+hook_malloc(size_t n)
+{
+	return active ? arena_alloc(active, n) : malloc(n);
+}
+
+static void
+hook_free(void *p)
+{
+	/* Arena memory goes away with the arena. */
+	if (!active || !arena_owns(active, p))
+		free(p);
+}
+
+struct od_json_arena *
+od_json_arena_new(void)
+{
+	static bool hooked;
+
+	if (!hooked) {
+		cJSON_Hooks hooks = { .malloc_fn = hook_malloc, .free_fn = hook_free };
+		cJSON_InitHooks(&hooks);
+		hooked = true;
+	}
+	return calloc(1, sizeof(struct od_json_arena));
+}
+
+static void
+arena_reset(struct od_json_arena *a)
+{
+	struct chunk *keep = NULL, *c, *next;
+
+	/* Keep the biggest chunk for the next page. */
+	for (c = a->chunks; c; c = next) {
+		next = c->next;
+		if (!keep || c->size > keep->size) {
+			free(keep);
+			keep = c;
+		} else {
+			free(c);
+		}
+	}
+	if (keep) {
+		keep->used = 0;
+		keep->next = NULL;
+	}
+	a->chunks = keep;
+}
+
+void
+od_json_arena_free(struct od_json_arena *a)
+{
+	if (!a)
+		return;
+	arena_reset(a);
+	free(a->chunks);
+	free(a);
+}
+
+struct od_error *
+od_json_parse_object_in(struct od_json_arena *a, const char *data, size_t len, const char *what, cJSON **out)
+{
+	struct od_error *err;
+
+	arena_reset(a);
+	active = a;
+	err = od_json_parse_object(data, len, what, out);
+	active = NULL;
+	return err;
+}
+
 struct od_error *
 od_json_parse_object(const char *data, size_t len, const char *what, cJSON **out)
 {
@@ -236,10 +355,8 @@ od_json_is_integer(const cJSON *v, int64_t *out)
 }
 
 struct od_error *
-od_json_str_opt(const cJSON *obj, const char *key, const char *what, const char **out, bool *present)
+od_json_val_str(const cJSON *v, const char *key, const char *what, const char **out, bool *present)
 {
-	const cJSON *v = member(obj, key);
-
 	if (present)
 		*present = false;
 	if (!v || cJSON_IsNull(v))
@@ -253,10 +370,8 @@ od_json_str_opt(const cJSON *obj, const char *key, const char *what, const char 
 }
 
 struct od_error *
-od_json_bool_opt(const cJSON *obj, const char *key, const char *what, bool *out, bool *present)
+od_json_val_bool(const cJSON *v, const char *key, const char *what, bool *out, bool *present)
 {
-	const cJSON *v = member(obj, key);
-
 	if (present)
 		*present = false;
 	if (!v || cJSON_IsNull(v))
@@ -270,10 +385,8 @@ od_json_bool_opt(const cJSON *obj, const char *key, const char *what, bool *out,
 }
 
 struct od_error *
-od_json_int_opt(const cJSON *obj, const char *key, const char *what, int64_t *out, bool *present)
+od_json_val_int(const cJSON *v, const char *key, const char *what, int64_t *out, bool *present)
 {
-	const cJSON *v = member(obj, key);
-
 	if (present)
 		*present = false;
 	if (!v || cJSON_IsNull(v))
@@ -286,6 +399,24 @@ od_json_int_opt(const cJSON *obj, const char *key, const char *what, int64_t *ou
 	if (present)
 		*present = true;
 	return NULL;
+}
+
+struct od_error *
+od_json_str_opt(const cJSON *obj, const char *key, const char *what, const char **out, bool *present)
+{
+	return od_json_val_str(member(obj, key), key, what, out, present);
+}
+
+struct od_error *
+od_json_bool_opt(const cJSON *obj, const char *key, const char *what, bool *out, bool *present)
+{
+	return od_json_val_bool(member(obj, key), key, what, out, present);
+}
+
+struct od_error *
+od_json_int_opt(const cJSON *obj, const char *key, const char *what, int64_t *out, bool *present)
+{
+	return od_json_val_int(member(obj, key), key, what, out, present);
 }
 
 struct od_error *
@@ -349,6 +480,14 @@ escape_anyway(unsigned cp)
 	return cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || od_char_hides_text(cp);
 }
 
+/* Whether a JSON string may hold the byte as it is: printable ASCII but
+ * for the quote and the backslash. */
+static inline bool
+plain(unsigned char c)
+{
+	return (unsigned char)(c - 0x20) < 0x5f && c != '"' && c != '\\';
+}
+
 int
 od_json_escape(struct od_buf *out, const char *s, size_t len)
 {
@@ -360,8 +499,18 @@ od_json_escape(struct od_buf *out, const char *s, size_t len)
 		unsigned cp;
 		size_t n;
 
-		/* Copy plain ASCII in one go. */
-		while (p < end && *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+		/* Copy plain ASCII in one go, eight bytes at a time while none
+		 * of them is a control, DEL, non-ASCII, a quote or a backslash. */
+		while (end - p >= 8) {
+			uint64_t x;
+			memcpy(&x, p, 8);
+			if (((x - 0x2020202020202020ULL) | x | ((x ^ 0x2222222222222222ULL) - 0x0101010101010101ULL) |
+			     ((x ^ 0x5c5c5c5c5c5c5c5cULL) - 0x0101010101010101ULL) | (x + 0x0101010101010101ULL)) &
+			    0x8080808080808080ULL)
+				break;
+			p += 8;
+		}
+		while (p < end && plain(*p))
 			p++;
 		if (p > run && (rc = od_buf_add(out, run, (size_t)(p - run))) != 0)
 			break;

@@ -565,16 +565,21 @@ od_provider_stat(struct od_zone *z, struct od_space *s, const char *file_id, uns
 
 /* --- listing -------------------------------------------------------------- */
 
+/* The next page is asked for as soon as its token is known, before the
+ * current page is handed over, so the provider works on it meanwhile. */
 struct list_op {
 	struct pcall c;
 	char *dir_id;
 	unsigned attrs;
 	int limit;
 	char *token;		/* nextPageToken of the last page */
-	char *last_name;	/* last entry handed over, to resume after it */
-	bool skip_last;		/* the next page may start with last_name again */
+	char *last_name;	/* last entry listed, to go on after it elsewhere */
+	char *resume_after;	/* a page that resumed by name may repeat this one */
+	bool stopping;		/* the next page was cancelled: finish with stop_err */
+	struct od_error *stop_err;
 	struct od_attrs *entries;
 	size_t cap;
+	struct od_json_arena *arena;	/* where each page is parsed */
 	od_page_fn *page;
 	od_done_fn *done;
 	void *ud;
@@ -585,10 +590,14 @@ list_finish(struct list_op *op, struct od_error *err)
 {
 	if (op->done)
 		op->done(err, op->ud);
+	else
+		od_error_free(err);
 	free(op->dir_id);
 	free(op->token);
 	free(op->last_name);
+	free(op->resume_after);
 	free(op->entries);
+	od_json_arena_free(op->arena);
 	pcall_done_free(&op->c);
 	free(op);
 }
@@ -627,7 +636,10 @@ list_rebuild(struct pcall *c)
 
 	free(op->token);
 	op->token = NULL;
-	op->skip_last = op->last_name != NULL;
+	free(op->resume_after);
+	op->resume_after = od_strdup(op->last_name);
+	if (op->last_name && !op->resume_after)
+		return od_error_nomem();
 	free(c->path);
 	c->path = list_path(op);
 	return c->path ? NULL : od_error_nomem();
@@ -635,11 +647,74 @@ list_rebuild(struct pcall *c)
 
 static void list_reply(struct pcall *c, struct od_req *req, struct od_error *err);
 
-/* Hand one page over; false when the caller wants no more. */
+/* The last entry's name, to go on after it on another provider. */
+static struct od_error *
+note_last_name(struct list_op *op, const cJSON *children)
+{
+	const cJSON *last = cJSON_GetArrayItem(children, cJSON_GetArraySize(children) - 1);
+	const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(last, "name"));
+	char *copy;
+
+	if (!name)
+		return NULL;
+	if (!(copy = strdup(name)))
+		return od_error_nomem();
+	free(op->last_name);
+	op->last_name = copy;
+	return NULL;
+}
+
+/* Ask for the page after this one, with its token (taken over). A token
+ * that cannot lead anywhere new would make the listing loop for ever. */
+static struct od_error *
+list_next(struct list_op *op, char *token)
+{
+	static const char what[] = N_("the provider's directory listing");
+
+	if (!token || !*token || od_str_eq(token, op->token)) {
+		free(token);
+		return od_error_new(OD_ERR_INPUT, _("%s says more entries follow but gives no new page token"),
+				    _(what));
+	}
+	free(op->token);
+	op->token = token;
+	return pcall_send(&op->c, OD_GET, list_path(op), list_reply);
+}
+
+/* The nextPageToken of a reply found without parsing it, so that the
+ * next page can be asked for at once. Inside a JSON string every quote
+ * is escaped, so `"nextPageToken":"` can only be the key itself. NULL
+ * when there is none, or it holds escapes; the parse that follows checks
+ * the guess either way. */
+OD_STATIC char *
+od_peek_page_token(const char *body, size_t len)
+{
+	static const char key[] = "\"nextPageToken\"";
+	const char *end = body + len, *p, *found = NULL, *q;
+
+	for (p = body; (p = memmem(p, (size_t)(end - p), key, sizeof(key) - 1)); p += sizeof(key) - 1)
+		found = p;
+	if (!found)
+		return NULL;
+	q = found + sizeof(key) - 1;
+	while (q < end && (*q == ' ' || *q == ':' || *q == '\t' || *q == '\r' || *q == '\n'))
+		q++;
+	if (q >= end || *q != '"')
+		return NULL;
+	p = ++q;
+	while (q < end && *q != '"' && *q != '\\')
+		q++;
+	if (q >= end || *q != '"' || q == p)
+		return NULL;
+	return od_strndup(p, (size_t)(q - p));
+}
+
+/* Check the page's entries and hand them over; *more false when the
+ * caller wants no more. */
 static struct od_error *
 list_deliver(struct list_op *op, const cJSON *children, bool *more)
 {
-	static const char what[] = N_("the provider's directory listing");
+	const char *what = _("the provider's directory listing");
 	size_t n = 0, want = (size_t)cJSON_GetArraySize(children);
 	const cJSON *e;
 	struct od_error *err;
@@ -652,21 +727,17 @@ list_deliver(struct list_op *op, const cJSON *children, bool *more)
 		op->cap = want;
 	}
 	cJSON_ArrayForEach(e, children) {
-		if ((err = od_attrs_parse(e, op->attrs, _(what), &op->entries[n])))
+		if ((err = od_attrs_parse(e, op->attrs, what, &op->entries[n])))
 			return err;
 		/* Resuming by name repeats the last entry handed over. */
-		if (n == 0 && op->skip_last && od_str_eq(op->entries[0].name, op->last_name))
+		if (n == 0 && op->resume_after && od_str_eq(op->entries[0].name, op->resume_after))
 			continue;
 		n++;
 	}
-	op->skip_last = false;
-	if (n == 0)
-		return NULL;
-	free(op->last_name);
-	op->last_name = strdup(op->entries[n - 1].name);
-	if (!op->last_name)
-		return od_error_nomem();
-	*more = op->page(op->entries, n, op->ud);
+	free(op->resume_after);
+	op->resume_after = NULL;
+	if (n)
+		*more = op->page(op->entries, n, op->ud);
 	return NULL;
 }
 
@@ -675,45 +746,58 @@ list_reply(struct pcall *c, struct od_req *req, struct od_error *err)
 {
 	static const char what[] = N_("the provider's directory listing");
 	struct list_op *op = (struct list_op *)c;
-	const cJSON *children;
+	const cJSON *children = NULL;
 	const char *token = NULL;
-	bool last = false, more = true;
+	bool last = false, more = true, in_flight = false;
 	cJSON *root = NULL;
 	size_t len;
 	const char *body = od_req_body(req, &len);
+	char *guess;
 
+	if (op->stopping) {
+		/* The page asked for early is not wanted after all. */
+		od_error_free(err);
+		list_finish(op, op->stop_err);
+		return;
+	}
+	/* Ask for the next page first; parse while the provider works. */
+	if (!err && !c->base.cancelled && (guess = od_peek_page_token(body, len))) {
+		if (od_str_eq(guess, op->token)) {
+			free(guess);
+		} else {
+			err = list_next(op, guess);
+			in_flight = !err;
+		}
+	}
 	if (!err)
-		err = od_json_parse_object(body, len, _(what), &root);
+		err = od_json_parse_object_in(op->arena, body, len, _(what), &root);
 	if (!err)
 		err = od_json_array(root, "children", _(what), &children);
 	if (!err)
 		err = od_json_bool(root, "isLast", _(what), &last);
 	if (!err)
 		err = od_json_str_opt(root, "nextPageToken", _(what), &token, NULL);
+	if (!err && !last)
+		err = note_last_name(op, children);
+	if (!err && !last && !in_flight && !c->base.cancelled) {
+		char *copy = od_strdup(token);
+		err = token && !copy ? od_error_nomem() : list_next(op, copy);
+		in_flight = !err;
+	} else if (!err && in_flight && (last || !od_str_eq(token, op->token))) {
+		err = od_error_new(OD_ERR_INPUT, _("%s contradicts itself about the next page"), _(what));
+	}
 	if (!err && !c->base.cancelled)
 		err = list_deliver(op, children, &more);
 	if (!err && c->base.cancelled)
 		err = od_error_new(OD_ERR_CANCELLED, _("cancelled"));
-	if (!err && more && !last) {
-		/* A page that cannot lead anywhere new would loop for ever. */
-		char *next = NULL;
-
-		if (!token || !*token || od_str_eq(token, op->token))
-			err = od_error_new(OD_ERR_INPUT, _("%s says more entries follow but gives no new page token"),
-					   _(what));
-		else if (!(next = strdup(token)))
-			err = od_error_nomem();
-		if (!err) {
-			free(op->token);
-			op->token = next;
-			err = pcall_send(c, OD_GET, list_path(op), list_reply);
-		}
-		if (!err) {
-			cJSON_Delete(root);
-			return;
-		}
+	if (in_flight) {
+		if (!err && more)
+			return;	/* the next page will come */
+		op->stopping = true;
+		op->stop_err = err;
+		od_req_cancel(c->base.req);
+		return;
 	}
-	cJSON_Delete(root);
 	list_finish(op, err);
 }
 
@@ -735,11 +819,12 @@ od_provider_list(struct od_zone *z, struct od_space *s, const char *dir_id, cons
 	op->done = done;
 	op->ud = ud;
 	op->dir_id = strdup(dir_id);
+	op->arena = od_json_arena_new();
 	if (opts && opts->after) {
 		op->last_name = strdup(opts->after);
-		op->skip_last = true;
+		op->resume_after = strdup(opts->after);
 	}
-	if (!op->dir_id || (opts && opts->after && !op->last_name))
+	if (!op->dir_id || !op->arena || (opts && opts->after && (!op->last_name || !op->resume_after)))
 		err = od_error_nomem();
 	else
 		err = pcall_send(&op->c, OD_GET, list_path(op), list_reply);

@@ -13,6 +13,30 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from clitest import ONETUI, TOP_BUILDDIR, Harness, Tap  # noqa: E402
 
 
+def failover(t, h, big, target):
+    """Facility Storage fails on the second page; HPC Centre, which supports
+    the same space, carries on from the last name listed."""
+    fs_id, _ = h.provider("Facility Storage")
+    hpc_id, _ = h.provider("HPC Centre")
+    h.write_config("network = { retries = 0; };\n")
+    h.clear()
+    h.fault(service=fs_id, path=r"/children$", query=r"token=", status=503, body="error", times=1)
+    r = h.run("ls", "--json", target, timeout=300)
+    entries = r.json() or []
+    names = [e["name"] for e in entries]
+    t.ok(r.rc == 0 and len(entries) == big["count"] and len(set(names)) == len(names)
+         and names == sorted(names, key=lambda n: n.encode()),
+         "a provider failing mid-listing: the other one finishes it, nothing lost or repeated",
+         "rc=%d entries=%d unique=%d stderr=%r" % (r.rc, len(entries), len(set(names)), r.err[:400]))
+    resumed = [q for q in h.requests(hpc_id) if q["path"].endswith("/children")]
+    t.ok(resumed and "index=" in resumed[0]["query"] and "token=" not in resumed[0]["query"],
+         "resuming after the last name, since page tokens do not travel",
+         repr([q["query"][-80:] for q in resumed[:2]]))
+    t.ok(b"trying HPC Centre" in r.err, "and says so on stderr", r.errtext)
+    h.clear()
+    os.unlink(os.path.join(h.home, ".config", "onetui", "config"))
+
+
 def main():
     t = Tap()
     if not os.access(ONETUI, os.X_OK):
@@ -54,6 +78,18 @@ def main():
         t.ok(report.get("out_of_order") == 0, "in name order")
         t.ok(report.get("pages") == big["count"] // 1000, "shown page by page (%s pages)"
              % report.get("pages"))
+        proc = subprocess.run([loader, h.zone_url, h.info["ca"], h.info["tokens"]["alice"],
+                               big["space"], big["path"], "20000"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+        try:
+            small = json.loads(proc.stdout)
+        except ValueError:
+            small = {}
+        t.ok(proc.returncode == 0 and small.get("partial") is True
+             and 0 < small.get("nodes", 0) <= 20000 and small.get("pending") == 0,
+             "with a node limit the tree stops loading, cancels the page it asked for, and holds "
+             "what fits", repr(proc))
+        failover(t, h, big, target)
         t.diag("tree cache: %.0f bytes per entry beyond the name, %.2f s"
                % ((report.get("rss_kb_after", 0) - report.get("rss_kb_before", 0)) * 1024.0
                   / max(1, report.get("entries", 1))

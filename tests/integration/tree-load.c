@@ -96,13 +96,14 @@ main(int argc, char **argv)
 	struct watch w = { 0 };
 	struct od_tree *t;
 	struct od_node *dir;
+	const struct od_error *lerr;
 	long rss0, hwm0, rss1, hwm1;
 	size_t n, name_bytes = 0, out_of_order = 0;
 	char *path, *seg, *save = NULL;
 	double t0, t1;
 
-	if (argc != 6) {
-		fprintf(stderr, "usage: tree-load ZONE_URL CA_FILE TOKEN SPACE PATH\n");
+	if (argc != 6 && argc != 7) {
+		fprintf(stderr, "usage: tree-load ZONE_URL CA_FILE TOKEN SPACE PATH [MAX_NODES]\n");
 		return 2;
 	}
 	eo.ca_file = *argv[2] ? argv[2] : NULL;
@@ -114,15 +115,14 @@ main(int argc, char **argv)
 	od_engine_run(e, NULL);
 	if (err || (err = od_zone_find_space(z, argv[4], &space)))
 		return fail("finding the space", err);
-	t = od_tree_new(z, 0);
+	t = od_tree_new(z, argc == 7 ? strtoul(argv[6], NULL, 10) : 0);
 	od_tree_set_listener(t, listener, &w);
 	dir = od_tree_space_root(t, space);
 	path = strdup(argv[5]);
 	/* Walk down as a user would: expand, find the next name, expand. */
 	for (seg = strtok_r(path, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
 		struct od_node *next = NULL;
-		const struct od_error *lerr = load(t, e, dir, &w);
-		if (lerr)
+		if ((lerr = load(t, e, dir, &w)))
 			return fail("listing on the way down", lerr);
 		for (size_t i = 0; i < od_node_child_count(dir) && !next; i++)
 			if (strcmp(od_node_name(od_node_child(dir, i)), seg) == 0)
@@ -138,8 +138,9 @@ main(int argc, char **argv)
 	w.pages = 0;
 	memory(&rss0, &hwm0);
 	t0 = now();
-	if (load(t, e, dir, &w))
-		return fail("listing", od_node_error(dir));
+	lerr = load(t, e, dir, &w);
+	if (lerr && od_node_load_state(dir) != OD_LOAD_PARTIAL)
+		return fail("listing", lerr);
 	t1 = now();
 	memory(&rss1, &hwm1);
 	n = od_node_child_count(dir);
@@ -150,8 +151,10 @@ main(int argc, char **argv)
 			out_of_order++;
 	}
 	printf("{\"entries\":%zu,\"nodes\":%zu,\"pages\":%d,\"out_of_order\":%zu,\"seconds\":%.3f,"
-	       "\"rss_kb_before\":%ld,\"rss_kb_after\":%ld,\"hwm_kb_after\":%ld,\"name_bytes\":%zu}\n",
-	       n, od_tree_node_count(t), w.pages, out_of_order, t1 - t0, rss0, rss1, hwm1, name_bytes);
+	       "\"rss_kb_before\":%ld,\"rss_kb_after\":%ld,\"hwm_kb_after\":%ld,\"name_bytes\":%zu,"
+	       "\"partial\":%s,\"pending\":%zu}\n",
+	       n, od_tree_node_count(t), w.pages, out_of_order, t1 - t0, rss0, rss1, hwm1, name_bytes,
+	       od_node_load_state(dir) == OD_LOAD_PARTIAL ? "true" : "false", od_engine_pending(e));
 	od_tree_free(t);
 	od_zone_free(z);
 	od_engine_free(e);

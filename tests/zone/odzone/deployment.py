@@ -130,13 +130,13 @@ class Deployment:
             return self._call(listener.app, request), {}
         effects = {}
         if service != "trap":
-            redirect = self.redirects.fire(service, request.method, request.path)
+            redirect = self.redirects.fire(service, request.method, request.path, request.query)
             if redirect:
                 response = self._redirect(redirect[-1].effects, request)
                 self._record(service, request, response.status)
                 return response, {}
             effects = faults.merge(self.faults.fire(service, request.method,
-                                                    request.path))
+                                                    request.path, request.query))
         if effects.get("latency_ms"):
             time.sleep(effects["latency_ms"] / 1000.0)
         if "status" in effects:

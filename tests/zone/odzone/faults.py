@@ -1,8 +1,8 @@
 """Fault injection and redirect rules (set through the control API).
 
 A rule matches requests by service ("zone", a provider id, "mismatch" or
-"any"), method (or any) and a regex searched in the request path (without
-the query). `times` limits how many requests it affects before it expires
+"any"), method (or any), a regex searched in the request path (without
+the query) and optionally a regex searched in the query string. `times` limits how many requests it affects before it expires
 (null: forever); `rate` is the probability that a matching request is
 affected. Several fault rules may affect one request: their effects merge,
 later rules winning on conflicts.
@@ -30,14 +30,16 @@ class Rule:
         self.service = spec.get("service") or "any"
         self.method = (spec.get("method") or "").upper() or None
         self.path = re.compile(spec.get("path") or "")
+        self.query = re.compile(spec.get("query") or "")
         self.times = spec.get("times")
         self.rate = spec.get("rate", 1)
         self.effects = effects
 
-    def matches(self, service, method, path):
+    def matches(self, service, method, path, query=""):
         return (self.service in ("any", service)
                 and self.method in (None, method)
-                and self.path.search(path) is not None)
+                and self.path.search(path) is not None
+                and self.query.search(query) is not None)
 
 
 class Rules:
@@ -55,10 +57,11 @@ class Rules:
             raise ValueError('"times" must be a positive integer or null')
         if not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
             raise ValueError('"rate" must be a number in 0..1')
-        try:
-            re.compile(spec.get("path") or "")
-        except re.error as exc:
-            raise ValueError('bad "path" regex: %s' % exc)
+        for key in ("path", "query"):
+            try:
+                re.compile(spec.get(key) or "")
+            except re.error as exc:
+                raise ValueError('bad "%s" regex: %s' % (key, exc))
         with self._lock:
             rule = Rule(self._next_id, spec, effects)
             self._next_id += 1
@@ -79,12 +82,12 @@ class Rules:
         with self._lock:
             return [dict(r.spec, id=r.id, times=r.times) for r in self._rules]
 
-    def fire(self, service, method, path):
+    def fire(self, service, method, path, query=""):
         """Rules affecting this request, counting them as used."""
         fired = []
         with self._lock:
             for rule in self._rules:
-                if not rule.matches(service, method, path):
+                if not rule.matches(service, method, path, query):
                     continue
                 if rule.rate < 1 and random.random() >= rule.rate:
                     continue

@@ -119,6 +119,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def setup(self):
         super().setup()
+        # As the real servers (Cowboy on ranch) do: with Nagle on, the end
+        # of a reply could wait for the client's delayed ACK (40 ms).
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if isinstance(self.connection, ssl.SSLSocket):
             self.connection.do_handshake()
         self.server.listener.track(self.connection, True)
