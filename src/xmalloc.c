@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "onetui/i18n.h"
+#include "onetui/str.h"
 
 static void (*cleanup)(void);
 
@@ -79,16 +80,11 @@ xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	s = od_vasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (!s)
 		xoom();
-	s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	return s;
 }

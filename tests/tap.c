@@ -30,6 +30,9 @@ tap_plan_skip_all(const char *reason)
 	exit(0);
 }
 
+static bool report(bool pass, const char *file, int line, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
 static bool
 report(bool pass, const char *file, int line, const char *fmt, va_list ap)
 {

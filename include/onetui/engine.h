@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 #include "onetui/compiler.h"
 #include "onetui/error.h"
 
@@ -124,5 +126,8 @@ const char *od_req_url(const struct od_req *req);	/* after redirects */
  * "content-type", "content-range"; NULL when absent. */
 const char *od_req_header(const struct od_req *req, const char *name);
 int od_req_attempts(const struct od_req *req);
+/* The reply body as a JSON object (caller frees with cJSON_Delete); what
+ * names it in errors. */
+struct od_error *od_req_json(const struct od_req *req, const char *what, cJSON **out) OD_WARN_UNUSED;
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef ONETUI_STR_H
 #define ONETUI_STR_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +18,7 @@ bool od_str_ieq(const char *a, const char *b);		/* ASCII case-insensitive */
 char *od_strdup(const char *s);
 char *od_strndup(const char *s, size_t n);
 char *od_asprintf(const char *fmt, ...) OD_PRINTF(1, 2);
+char *od_vasprintf(const char *fmt, va_list ap) OD_PRINTF(1, 0);
 /* Remove leading and trailing ASCII white space in place; returns s. */
 char *od_str_trim(char *s);
 /* Free and clear a secret so it does not linger in memory. */

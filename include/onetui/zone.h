@@ -51,6 +51,10 @@ struct od_user {
 	bool restricted;	/* the token may not read the profile; only the id is known */
 };
 
+/* A deep copy of src (0, or -ENOMEM with dst empty), and freeing one. */
+int od_user_copy(struct od_user *dst, const struct od_user *src) OD_WARN_UNUSED;
+void od_user_done(struct od_user *u);
+
 struct od_zone_opts {
 	const char *provider;		/* fixed provider host (like Oneclient's -H) */
 	char *const *preferred;		/* preferred provider domains, in order */

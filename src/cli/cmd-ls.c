@@ -34,6 +34,15 @@ struct ls {
 };
 
 static void
+free_pending(struct pending *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].id);
+		free(v[i].path);
+	}
+}
+
+static void
 push(struct pending **v, size_t *n, size_t *cap, char *id, char *path)
 {
 	if (*n == *cap) {
@@ -124,10 +133,8 @@ on_listed(struct od_error *err, void *ud)
 					 : out_fail(err, _("Cannot list %s"), l->target);
 		if (l->rc == EXIT_OK || stop)
 			l->rc = rc;
-		if (stop) {
-			l->n_found = 0;
+		if (stop)
 			return;
-		}
 	}
 	/* Subdirectories next, in name order: push them last-first. */
 	while (l->n_found) {
@@ -268,6 +275,10 @@ ls_exec(struct global_opts *g, int argc, char **argv)
 		jw_end_array(l.jw);
 		jw_free(l.jw);
 	}
+	/* What an interruption left unlisted. */
+	free_pending(l.stack, l.n_stack);
+	free_pending(l.found, l.n_found);
+	free_pending(&l.current, l.current.id ? 1 : 0);
 	od_strset_done(&l.visited);
 	free(l.stack);
 	free(l.found);

@@ -13,7 +13,6 @@
 
 struct whoami {
 	struct od_user user;
-	bool have_user;
 	struct od_error *user_err;
 	struct od_error *scope_err;
 };
@@ -24,34 +23,14 @@ on_user(const struct od_user *u, struct od_error *err, void *ud)
 	struct whoami *w = ud;
 
 	w->user_err = err;
-	if (!u)
-		return;
-	w->have_user = true;
-	w->user.id = xstrdup(u->id);
-	w->user.username = u->username ? xstrdup(u->username) : NULL;
-	w->user.full_name = u->full_name ? xstrdup(u->full_name) : NULL;
-	w->user.restricted = u->restricted;
-	w->user.n_emails = u->n_emails;
-	w->user.emails = xcalloc(u->n_emails + 1, sizeof(char *));
-	for (size_t i = 0; i < u->n_emails; i++)
-		w->user.emails[i] = xstrdup(u->emails[i]);
+	if (u && od_user_copy(&w->user, u) != 0)
+		xoom();
 }
 
 static void
 on_scope(struct od_error *err, void *ud)
 {
 	((struct whoami *)ud)->scope_err = err;
-}
-
-static void
-free_user(struct od_user *u)
-{
-	free(u->id);
-	free(u->username);
-	free(u->full_name);
-	for (size_t i = 0; i < u->n_emails; i++)
-		free(u->emails[i]);
-	free(u->emails);
 }
 
 static void
@@ -145,7 +124,7 @@ whoami_exec(struct global_opts *g, int argc, char **argv)
 			print_text(&s, &w);
 		}
 	}
-	free_user(&w.user);
+	od_user_done(&w.user);
 	session_close(&s);
 	return rc;
 }

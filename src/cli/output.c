@@ -25,6 +25,8 @@ out_safe(const char *s)
 	return safe;
 }
 
+static void vmessage(const char *kind, const char *fmt, va_list ap) OD_PRINTF(2, 0);
+
 static void
 vmessage(const char *kind, const char *fmt, va_list ap)
 {

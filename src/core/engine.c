@@ -20,6 +20,7 @@
 
 #include "onetui/buf.h"
 #include "onetui/i18n.h"
+#include "onetui/json.h"
 #include "onetui/log.h"
 #include "onetui/str.h"
 #include "onetui/url.h"
@@ -406,6 +407,12 @@ int
 od_req_attempts(const struct od_req *req)
 {
 	return req->attempts;
+}
+
+struct od_error *
+od_req_json(const struct od_req *req, const char *what, cJSON **out)
+{
+	return od_json_parse_object(req->resp.data, req->resp.len, what, out);
 }
 
 const char *

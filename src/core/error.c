@@ -75,6 +75,8 @@ error_alloc(enum od_error_kind kind, char *message)
 	return err;
 }
 
+static char *vformat(const char *fmt, va_list ap) OD_PRINTF(1, 0);
+
 static char *
 vformat(const char *fmt, va_list ap)
 {

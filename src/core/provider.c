@@ -348,11 +348,9 @@ lookup_reply(struct pcall *c, struct od_req *req, struct od_error *err)
 	struct resolve_op *op = (struct resolve_op *)c;
 	const char *id = NULL;
 	cJSON *root = NULL;
-	size_t len;
-	const char *body = od_req_body(req, &len);
 
 	if (!err)
-		err = od_json_parse_object(body, len, _(file_id_what), &root);
+		err = od_req_json(req, _(file_id_what), &root);
 	if (!err)
 		err = od_json_str(root, "fileId", _(file_id_what), &id);
 	resolve_finish(op, id, err);
@@ -370,11 +368,9 @@ walk_reply(struct pcall *c, struct od_req *req, struct od_error *err)
 	const cJSON *children;
 	struct od_attrs a;
 	cJSON *root = NULL;
-	size_t len;
-	const char *body = od_req_body(req, &len);
 
 	if (!err)
-		err = od_json_parse_object(body, len, _(what), &root);
+		err = od_req_json(req, _(what), &root);
 	if (!err)
 		err = od_json_array(root, "children", _(what), &children);
 	if (!err && cJSON_GetArraySize(children) > 0)
@@ -448,11 +444,9 @@ root_reply(struct pcall *c, struct od_req *req, struct od_error *err)
 	struct resolve_op *op = (struct resolve_op *)c;
 	const char *dir_id;
 	cJSON *root = NULL;
-	size_t len;
-	const char *body = od_req_body(req, &len);
 
 	if (!err)
-		err = od_json_parse_object(body, len, _(what), &root);
+		err = od_req_json(req, _(what), &root);
 	if (!err)
 		err = od_json_str(root, "dirId", _(what), &dir_id);
 	if (!err && !(c->s->root_id = strdup(dir_id)))
@@ -516,11 +510,9 @@ stat_reply(struct pcall *c, struct od_req *req, struct od_error *err)
 	struct stat_op *op = (struct stat_op *)c;
 	struct od_attrs a;
 	cJSON *root = NULL;
-	size_t len;
-	const char *body = od_req_body(req, &len);
 
 	if (!err)
-		err = od_json_parse_object(body, len, _(what), &root);
+		err = od_req_json(req, _(what), &root);
 	if (!err)
 		err = od_attrs_parse(root, op->attrs, _(what), &a);
 	op->fn(err ? NULL : &a, err, op->ud);

@@ -79,15 +79,37 @@ lc_restore(struct lc_guard *g)
 	g->mode = LCG_UNSET;
 }
 
+/* A sorted table of code point ranges, each with a value. */
+struct cp_range {
+	uint32_t lo, hi;
+	int value;
+};
+
+/* The range holding cp, or NULL. */
+static const struct cp_range *
+find_range(const struct cp_range *ranges, size_t n, uint32_t cp)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cp < ranges[mid].lo)
+			hi = mid;
+		else if (cp > ranges[mid].hi)
+			lo = mid + 1;
+		else
+			return &ranges[mid];
+	}
+	return NULL;
+}
+
 /* Rough widths for systems without a UTF-8 locale: combining marks and
  * other common zero-width characters 0, East Asian wide ranges 2. */
 OD_STATIC int
 od_san_builtin_width(uint32_t cp)
 {
-	static const struct {
-		uint32_t lo, hi;
-		int width;
-	} ranges[] = {
+	static const struct cp_range ranges[] = {
 		{ 0x0300, 0x036f, 0 },		/* combining diacritical marks */
 		{ 0x0483, 0x0489, 0 },
 		{ 0x0591, 0x05bd, 0 },
@@ -117,19 +139,9 @@ od_san_builtin_width(uint32_t cp)
 		{ 0xe0000, 0xe007f, 0 },	/* tags */
 		{ 0xe0100, 0xe01ef, 0 },	/* variation selectors supplement */
 	};
-	size_t lo = 0, hi = OD_ARRAY_SIZE(ranges);
+	const struct cp_range *r = find_range(ranges, OD_ARRAY_SIZE(ranges), cp);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (cp < ranges[mid].lo)
-			hi = mid;
-		else if (cp > ranges[mid].hi)
-			lo = mid + 1;
-		else
-			return ranges[mid].width;
-	}
-	return 1;
+	return r ? r->value : 1;
 }
 
 /* wcwidth() of a non-ASCII code point in a UTF-8 locale. */
@@ -157,32 +169,19 @@ cp_wcwidth(uint32_t cp, struct lc_guard *g)
 bool
 od_char_hides_text(unsigned cp)
 {
-	static const struct {
-		uint32_t lo, hi;
-	} ranges[] = {
-		{ 0x061c, 0x061c },	/* arabic letter mark */
-		{ 0x200b, 0x200c },	/* zero width space, ZWNJ (not ZWJ) */
-		{ 0x200e, 0x200f },	/* LRM, RLM */
-		{ 0x2028, 0x2029 },	/* line and paragraph separator */
-		{ 0x202a, 0x202e },	/* LRE, RLE, PDF, LRO, RLO */
-		{ 0x2060, 0x2064 },	/* word joiner, invisible operators */
-		{ 0x2066, 0x2069 },	/* LRI, RLI, FSI, PDI */
-		{ 0xfeff, 0xfeff },	/* BOM, zero width no-break space */
-		{ 0xfff9, 0xfffb },	/* interlinear annotation */
+	static const struct cp_range ranges[] = {
+		{ 0x061c, 0x061c, 1 },	/* arabic letter mark */
+		{ 0x200b, 0x200c, 1 },	/* zero width space, ZWNJ (not ZWJ) */
+		{ 0x200e, 0x200f, 1 },	/* LRM, RLM */
+		{ 0x2028, 0x2029, 1 },	/* line and paragraph separator */
+		{ 0x202a, 0x202e, 1 },	/* LRE, RLE, PDF, LRO, RLO */
+		{ 0x2060, 0x2064, 1 },	/* word joiner, invisible operators */
+		{ 0x2066, 0x2069, 1 },	/* LRI, RLI, FSI, PDI */
+		{ 0xfeff, 0xfeff, 1 },	/* BOM, zero width no-break space */
+		{ 0xfff9, 0xfffb, 1 },	/* interlinear annotation */
 	};
-	size_t lo = 0, hi = OD_ARRAY_SIZE(ranges);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (cp < ranges[mid].lo)
-			hi = mid;
-		else if (cp > ranges[mid].hi)
-			lo = mid + 1;
-		else
-			return true;
-	}
-	return false;
+	return find_range(ranges, OD_ARRAY_SIZE(ranges), cp) != NULL;
 }
 
 /* May the valid non-ASCII code point cp be printed as it is? */

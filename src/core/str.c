@@ -56,22 +56,31 @@ od_strndup(const char *s, size_t n)
 }
 
 char *
+od_vasprintf(const char *fmt, va_list ap)
+{
+	va_list copy;
+	char *s;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return NULL;
+	s = malloc((size_t)n + 1);
+	if (s)
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+char *
 od_asprintf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return NULL;
-	s = malloc((size_t)n + 1);
-	if (!s)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	s = od_vasprintf(fmt, ap);
 	va_end(ap);
 	return s;
 }
@@ -146,26 +155,34 @@ od_parse_long(const char *s, long lo, long hi, long *out)
 	return true;
 }
 
-const char *
-od_time_short(int64_t t, char buf[OD_TIME_BUFSZ])
+/* "2025-11-03 14:07" in local time, or "2025-11-03T14:07:22Z" in UTC;
+ * "-" when t cannot be shown. */
+static const char *
+format_time(int64_t t, bool utc, char buf[OD_TIME_BUFSZ])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
+	size_t n = 0;
 
-	if (!localtime_r(&tt, &tm) || !strftime(buf, OD_TIME_BUFSZ, "%Y-%m-%d %H:%M", &tm))
+	if (utc && gmtime_r(&tt, &tm))
+		n = strftime(buf, OD_TIME_BUFSZ, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	else if (!utc && localtime_r(&tt, &tm))
+		n = strftime(buf, OD_TIME_BUFSZ, "%Y-%m-%d %H:%M", &tm);
+	if (n == 0)
 		snprintf(buf, OD_TIME_BUFSZ, "-");
 	return buf;
 }
 
 const char *
+od_time_short(int64_t t, char buf[OD_TIME_BUFSZ])
+{
+	return format_time(t, false, buf);
+}
+
+const char *
 od_time_iso(int64_t t, char buf[OD_TIME_BUFSZ])
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!gmtime_r(&tt, &tm) || !strftime(buf, OD_TIME_BUFSZ, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, OD_TIME_BUFSZ, "-");
-	return buf;
+	return format_time(t, true, buf);
 }
 
 const char *

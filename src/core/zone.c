@@ -4,6 +4,7 @@
 
 #include "onetui/zone.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -337,8 +338,8 @@ free_token_body(char *body)
 
 /* --- whoami ------------------------------------------------------------------- */
 
-static void
-user_done(struct od_user *u)
+void
+od_user_done(struct od_user *u)
 {
 	free(u->id);
 	free(u->username);
@@ -346,6 +347,29 @@ user_done(struct od_user *u)
 	for (size_t i = 0; i < u->n_emails; i++)
 		free(u->emails[i]);
 	free(u->emails);
+	memset(u, 0, sizeof(*u));
+}
+
+int
+od_user_copy(struct od_user *dst, const struct od_user *src)
+{
+	bool ok;
+
+	memset(dst, 0, sizeof(*dst));
+	dst->restricted = src->restricted;
+	dst->id = od_strdup(src->id);
+	dst->username = od_strdup(src->username);
+	dst->full_name = od_strdup(src->full_name);
+	dst->emails = calloc(src->n_emails + 1, sizeof(*dst->emails));
+	ok = dst->emails && (dst->id || !src->id) && (dst->username || !src->username) &&
+	     (dst->full_name || !src->full_name);
+	for (size_t i = 0; ok && i < src->n_emails; i++) {
+		ok = (dst->emails[i] = strdup(src->emails[i])) != NULL;
+		dst->n_emails += ok;
+	}
+	if (!ok)
+		od_user_done(dst);
+	return ok ? 0 : -ENOMEM;
 }
 
 static void
@@ -356,13 +380,13 @@ finish_user(struct zone_op *op, const struct od_user *u, struct od_error *err)
 }
 
 static struct od_error *
-parse_user(const char *body, size_t len, struct od_user *u)
+parse_user(const struct od_req *req, struct od_user *u)
 {
 	static const char what[] = N_("the zone's user record");
 	const char *id, *s;
 	const cJSON *emails, *e;
 	cJSON *root;
-	struct od_error *err = od_json_parse_object(body, len, _(what), &root);
+	struct od_error *err = od_req_json(req, _(what), &root);
 	bool present;
 
 	if (err)
@@ -403,12 +427,10 @@ examine_done(struct od_req *req, struct od_error *err, void *ud)
 	const cJSON *subject;
 	const char *id;
 	cJSON *root = NULL;
-	size_t len;
-	const char *body = od_req_body(req, &len);
 
 	op->base.req = NULL;
 	if (!err)
-		err = od_json_parse_object(body, len, _(what), &root);
+		err = od_req_json(req, _(what), &root);
 	if (!err)
 		err = od_json_object(root, "subject", _(what), &subject);
 	if (!err)
@@ -417,7 +439,7 @@ examine_done(struct od_req *req, struct od_error *err, void *ud)
 		err = od_error_nomem();
 	cJSON_Delete(root);
 	finish_user(op, err ? NULL : &u, err);
-	user_done(&u);
+	od_user_done(&u);
 }
 
 /* The type of the caveat a token failed on, from an error's details. */
@@ -460,8 +482,6 @@ user_reply(struct od_req *req, struct od_error *err, void *ud)
 {
 	struct zone_op *op = ud;
 	struct od_user u = { 0 };
-	size_t len;
-	const char *body = od_req_body(req, &len);
 
 	op->base.req = NULL;
 	if (err && !op->base.cancelled && profile_refused_to_token(err)) {
@@ -476,9 +496,9 @@ user_reply(struct od_req *req, struct od_error *err, void *ud)
 			return;
 	}
 	if (!err)
-		err = parse_user(body, len, &u);
+		err = parse_user(req, &u);
 	finish_user(op, err ? NULL : &u, err);
-	user_done(&u);
+	od_user_done(&u);
 }
 
 struct od_op *
@@ -596,7 +616,7 @@ parse_spaces(struct od_zone *z, const cJSON *map, const char *what)
 }
 
 static struct od_error *
-parse_scope(struct od_zone *z, const char *body, size_t len)
+parse_scope(struct od_zone *z, const struct od_req *req)
 {
 	static const char what[] = N_("the zone's description of the token's reach");
 	const cJSON *scope, *spaces, *providers;
@@ -604,7 +624,7 @@ parse_scope(struct od_zone *z, const char *body, size_t len)
 	cJSON *root;
 	bool present;
 
-	err = od_json_parse_object(body, len, _(what), &root);
+	err = od_req_json(req, _(what), &root);
 	if (err)
 		return err;
 	clear_scope(z);
@@ -637,12 +657,10 @@ static void
 scope_reply(struct od_req *req, struct od_error *err, void *ud)
 {
 	struct zone_op *op = ud;
-	size_t len;
-	const char *body = od_req_body(req, &len);
 
 	op->base.req = NULL;
 	if (!err)
-		err = parse_scope(op->z, body, len);
+		err = parse_scope(op->z, req);
 	if (!err)
 		od_log(OD_LOG_DEBUG, "the token reaches %zu spaces on %zu providers", op->z->n_spaces,
 		       op->z->n_providers);

@@ -10,7 +10,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from clitest import ONETUI, TOP_BUILDDIR, Harness, Tap  # noqa: E402
+from clitest import ONETUI, SLOW, TOP_BUILDDIR, WRAPPER, Harness, Tap  # noqa: E402
 
 
 def failover(t, h, big, target):
@@ -66,9 +66,9 @@ def main():
         t.ok(lines and lines[0].startswith("-rw-rw-r--") and lines[-1].endswith(names[-1]),
              "from the first to the last")
         loader = os.path.join(TOP_BUILDDIR, "tests", "integration", "tree-load")
-        proc = subprocess.run([loader, h.zone_url, h.info["ca"], h.info["tokens"]["alice"],
-                               big["space"], big["path"]],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+        proc = subprocess.run(WRAPPER + [loader, h.zone_url, h.info["ca"], h.info["tokens"]["alice"],
+                                         big["space"], big["path"]],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300 * SLOW)
         try:
             report = json.loads(proc.stdout)
         except ValueError:
@@ -78,9 +78,9 @@ def main():
         t.ok(report.get("out_of_order") == 0, "in name order")
         t.ok(report.get("pages") == big["count"] // 1000, "shown page by page (%s pages)"
              % report.get("pages"))
-        proc = subprocess.run([loader, h.zone_url, h.info["ca"], h.info["tokens"]["alice"],
-                               big["space"], big["path"], "20000"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+        proc = subprocess.run(WRAPPER + [loader, h.zone_url, h.info["ca"], h.info["tokens"]["alice"],
+                                         big["space"], big["path"], "20000"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300 * SLOW)
         try:
             small = json.loads(proc.stdout)
         except ValueError:

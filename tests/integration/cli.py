@@ -11,7 +11,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from clitest import ONETUI, Harness, Tap, interrupt  # noqa: E402
+from clitest import ONETUI, SLOW, Harness, Tap, interrupt  # noqa: E402
 import cases as C  # noqa: E402
 
 KRIOS = C.KRIOS
@@ -82,7 +82,7 @@ def setup_errors(t, h):
            err=r"plain http")
     expect(t, h.run("spaces", zone="https://zone.example.org/some/path"), "a zone URL with a path: exit 3",
            3, err=r"just a host name")
-    r = h.run("--json", "spaces", zone=False, user=None)
+    r = h.run("spaces", "--json", zone=False, user=None)
     t.ok(r.rc == 3 and r.out == b"", "nothing on stdout when setup fails, even with --json", repr(r))
 
 
@@ -145,7 +145,7 @@ def tls(t, h):
     started = time.monotonic()
     r = h.run("spaces", zone="https://127.0.0.1:1")
     expect(t, r, "nothing listening: exit 5", 5, err=r"cannot connect to 127\.0\.0\.1:1")
-    t.ok(time.monotonic() - started < 10, "and it gives up after the configured retries", repr(r))
+    t.ok(time.monotonic() - started < 10 * SLOW, "and it gives up after the configured retries", repr(r))
 
 
 def server_errors(t, h):
@@ -210,7 +210,7 @@ def server_errors(t, h):
     started = time.monotonic()
     r = h.run("ls", KRIOS)
     expect(t, r, "a stalled transfer is given up: exit 5", 5, err=r"did not answer in time")
-    t.ok(time.monotonic() - started < 8, "after the stall timeout", repr(r))
+    t.ok(time.monotonic() - started < 8 * SLOW, "after the stall timeout", repr(r))
     h.clear()
 
 
@@ -276,7 +276,7 @@ def signals(t, h):
     h.fault(path=r"/children$", slow_body_bps=50)
     proc = h.start("ls", KRIOS)
     seen, r = interrupt(proc, h, lambda q: q["path"].endswith("/children"))
-    t.ok(seen and r.rc == 130 and r.seconds < 3, "Ctrl-C stops a listing at once: exit 130", repr(r))
+    t.ok(seen and r.rc == 130 and r.seconds < 3 * SLOW, "Ctrl-C stops a listing at once: exit 130", repr(r))
     h.clear()
 
 

@@ -23,8 +23,13 @@ from zonetest import Tap, Zone  # noqa: E402  (path set just above)
 ONETUI = os.environ.get("ONETUI") or os.path.join(
     os.environ.get("top_builddir", os.path.join(TOP_SRCDIR, "build")), "onetui")
 TOP_BUILDDIR = os.environ.get("top_builddir") or os.path.dirname(ONETUI)
+# `make check-valgrind` runs the programs under valgrind: everything is
+# slower, so upper bounds on time stretch by this factor.
+WRAPPER = os.environ.get("VALGRIND", "").split()
+SLOW = 10 if WRAPPER else 1
 
-__all__ = ["Tap", "Zone", "Result", "Harness", "ONETUI", "TOP_SRCDIR", "TOP_BUILDDIR"]
+__all__ = ["Tap", "Zone", "Result", "Harness", "ONETUI", "TOP_SRCDIR", "TOP_BUILDDIR", "SLOW",
+           "WRAPPER"]
 
 
 class Result:
@@ -93,7 +98,7 @@ class Harness:
     def run(self, *args, user="alice", zone=True, cacert=True, env=None, locale="C.UTF-8",
             timeout=60, stdin=subprocess.DEVNULL):
         """onetui ARGS as user (None: no token option), against the zone."""
-        cmd = [ONETUI]
+        cmd = WRAPPER + [ONETUI]
         if zone:
             cmd += ["--zone", self.zone_url if zone is True else zone]
         if cacert and self.info.get("ca"):
@@ -103,12 +108,12 @@ class Harness:
         cmd += list(args)
         started = time.monotonic()
         proc = subprocess.run(cmd, env=self.env(env, locale), stdin=stdin,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout * SLOW)
         return Result(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - started)
 
     def start(self, *args, user="alice", env=None):
         """onetui ARGS in the background (for signals)."""
-        cmd = [ONETUI, "--zone", self.zone_url, "--token-file", self.tokens[user]]
+        cmd = WRAPPER + [ONETUI, "--zone", self.zone_url, "--token-file", self.tokens[user]]
         if self.info.get("ca"):
             cmd += ["--cacert", self.info["ca"]]
         return subprocess.Popen(cmd + list(args), env=self.env(env), stdin=subprocess.DEVNULL,
@@ -174,8 +179,8 @@ def wait_for_request(h, pred, timeout=10):
 
 def interrupt(proc, h, pred, timeout=10):
     """SIGINT proc once the zone saw a request matching pred; its Result."""
-    seen = wait_for_request(h, pred, timeout)
+    seen = wait_for_request(h, pred, timeout * SLOW)
     started = time.monotonic()
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=timeout)
+    out, err = proc.communicate(timeout=timeout * SLOW)
     return seen, Result(proc.returncode, out, err, time.monotonic() - started)

@@ -15,40 +15,13 @@
 #include "onetui/str.h"
 
 #include "tap.h"
+#include "testutil.h"
 
 /* The variables the code under test reads; saved, cleared and restored. */
 static const char *const env_names[] = {
 	"HOME", "XDG_CONFIG_HOME", "ONEDATA_ZONE", "ONEZONE_HOST", "ONETUI_PROFILE",
 	"ONEPROVIDER_HOST", "ONECLIENT_PROVIDER_HOST", "ONETUI_CACERT",
 };
-static char *env_saved[OD_ARRAY_SIZE(env_names)];
-
-static char tmpdir[4096];
-
-static void
-env_save(void)
-{
-	for (size_t i = 0; i < OD_ARRAY_SIZE(env_names); i++) {
-		const char *v = getenv(env_names[i]);
-
-		env_saved[i] = v ? strdup(v) : NULL;
-		unsetenv(env_names[i]);
-	}
-}
-
-static void
-env_restore(void)
-{
-	for (size_t i = 0; i < OD_ARRAY_SIZE(env_names); i++) {
-		if (env_saved[i])
-			setenv(env_names[i], env_saved[i], 1);
-		else
-			unsetenv(env_names[i]);
-		free(env_saved[i]);
-		env_saved[i] = NULL;
-	}
-}
-
 /* Clear the settings variables (not HOME or XDG_CONFIG_HOME). */
 static void
 env_clear(void)
@@ -57,56 +30,11 @@ env_clear(void)
 		unsetenv(env_names[i]);
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void
-rm_tree(const char *dir)
-{
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* tmpdir/name, caller frees. */
-static char *
-path_of(const char *name)
-{
-	char *p = od_asprintf("%s/%s", tmpdir, name);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-/* Write text to tmpdir/name and return the path (caller frees). */
+/* Write text to scratch_dir/name and return the path (caller frees). */
 static char *
 write_file(const char *name, const char *text)
 {
-	char *path = path_of(name);
-	FILE *f = fopen(path, "w");
-
-	if (!f || fputs(text, f) == EOF || fclose(f) != 0) {
-		diag("cannot write %s: %s", path, strerror(errno));
-		abort();
-	}
-	return path;
-}
-
-static void
-make_dir(const char *name)
-{
-	char *p = path_of(name);
-
-	if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-		diag("cannot create %s: %s", p, strerror(errno));
-		abort();
-	}
-	free(p);
+	return scratch_write_str(name, text, 0644);
 }
 
 /* Load text written to a file; on success *cfg is set and NULL returned. */
@@ -177,7 +105,7 @@ test_full(void)
 	is(work->name, "work", "work: name");
 	is(work->zone, "zone.example.org", "work: zone");
 	is(work->token_file, "/home/tester/tokens/work", "work: ~/ expanded with HOME");
-	want = path_of("certs/ca.pem");
+	want = scratch_path("certs/ca.pem");
 	is(work->ca_file, want, "work: relative ca-file resolved against the file's directory");
 	free(want);
 	is(work->provider, "op.example.org", "work: provider");
@@ -241,16 +169,16 @@ test_paths(void)
 	const struct od_profile *p;
 
 	/* a file in a subdirectory; relative paths resolve against it */
-	make_dir("sub");
+	scratch_mkdir("sub");
 	setenv("HOME", "/h", 1);
 	err = load_text("sub/paths.conf",
 			"profiles = { p = { zone = \"z\"; token-file = \"tok\";\n"
 			"ca-file = \"../ca/x.pem\"; }; };\n", &cfg, &path);
 	p = err ? NULL : od_config_profile(cfg, "p");
-	sub = path_of("sub/tok");
+	sub = scratch_path("sub/tok");
 	is(p ? p->token_file : NULL, sub, "relative token-file next to the file");
 	free(sub);
-	sub = path_of("sub/../ca/x.pem");
+	sub = scratch_path("sub/../ca/x.pem");
 	is(p ? p->ca_file : NULL, sub, "relative ca-file with .. kept below the file's directory");
 	free(sub);
 	od_error_free(err);
@@ -262,7 +190,7 @@ test_paths(void)
 	err = load_text("tilde.conf", "profiles = { p = { zone = \"z\"; token-file = \"~tok\"; "
 				      "ca-file = \"~/\"; }; };\n", &cfg, &path);
 	p = err ? NULL : od_config_profile(cfg, "p");
-	sub = path_of("~tok");
+	sub = scratch_path("~tok");
 	is(p ? p->token_file : NULL, sub, "\"~tok\" is a relative name, not expanded");
 	free(sub);
 	is(p ? p->ca_file : NULL, "/h/", "\"~/\" is the home directory");
@@ -272,7 +200,7 @@ test_paths(void)
 
 	/* loaded through a relative path: the paths inside should still be absolute */
 	cwd = getcwd(NULL, 0);
-	if (cwd && chdir(tmpdir) == 0) {
+	if (cwd && chdir(scratch_dir) == 0) {
 		cfg = NULL;
 		err = od_config_load("sub/paths.conf", &cfg);
 		p = err ? NULL : od_config_profile(cfg, "p");
@@ -395,7 +323,7 @@ test_files(void)
 	char *path, *xdg, *want;
 
 	/* a missing file named explicitly is an error */
-	path = path_of("does-not-exist.conf");
+	path = scratch_path("does-not-exist.conf");
 	cfg = (struct od_config *)1;
 	err = od_config_load(path, &cfg);
 	ok(err && cfg == NULL, "missing explicit file: error");
@@ -407,14 +335,14 @@ test_files(void)
 
 	/* a directory is not a configuration file */
 	cfg = (struct od_config *)1;
-	err = od_config_load(tmpdir, &cfg);
+	err = od_config_load(scratch_dir, &cfg);
 	ok(err && cfg == NULL, "directory as the file: error");
 	like(err ? err->message : NULL, "is not a regular file", "directory as the file: message");
 	od_error_free(err);
 
 	/* a missing default file is an empty configuration */
-	make_dir("xdg-empty");
-	xdg = path_of("xdg-empty");
+	scratch_mkdir("xdg-empty");
+	xdg = scratch_path("xdg-empty");
 	setenv("XDG_CONFIG_HOME", xdg, 1);
 	cfg = NULL;
 	err = od_config_load(NULL, &cfg);
@@ -430,10 +358,10 @@ test_files(void)
 	free(xdg);
 
 	/* an existing default file is read */
-	make_dir("xdg");
-	make_dir("xdg/onetui");
+	scratch_mkdir("xdg");
+	scratch_mkdir("xdg/onetui");
 	path = write_file("xdg/onetui/config", "profiles = { only = { zone = \"z.example\"; }; };\n");
-	xdg = path_of("xdg");
+	xdg = scratch_path("xdg");
 	setenv("XDG_CONFIG_HOME", xdg, 1);
 	cfg = NULL;
 	err = od_config_load(NULL, &cfg);
@@ -446,7 +374,7 @@ test_files(void)
 
 	/* a broken default file is an error, not an empty configuration */
 	path = write_file("xdg/onetui/config", "profiles = {\n");
-	xdg = path_of("xdg");
+	xdg = scratch_path("xdg");
 	cfg = (struct od_config *)1;
 	err = od_config_load(NULL, &cfg);
 	ok(err && cfg == NULL, "broken default file: error");
@@ -702,8 +630,8 @@ test_profile_precedence(void)
 		struct od_error *err;
 		char *xdg;
 
-		make_dir("xdg-none");
-		xdg = path_of("xdg-none");
+		scratch_mkdir("xdg-none");
+		xdg = scratch_path("xdg-none");
 		setenv("XDG_CONFIG_HOME", xdg, 1);
 		err = od_config_load(NULL, &empty);
 		p = err ? NULL : profile_of(empty, &ov);
@@ -836,16 +764,8 @@ test_other_settings(void)
 int
 main(void)
 {
-	const char *base = getenv("TMPDIR");
-
-	if (!base || !*base)
-		base = "/tmp";
-	snprintf(tmpdir, sizeof(tmpdir), "%s/t-config.XXXXXX", base);
-	if (!mkdtemp(tmpdir)) {
-		plan_skip_all("cannot create a temporary directory");
-		return 0;
-	}
-	env_save();
+	scratch_init("t-config");
+	env_save(env_names, OD_ARRAY_SIZE(env_names));
 
 	test_full();
 	test_minimal();
@@ -857,6 +777,6 @@ main(void)
 	test_other_settings();
 
 	env_restore();
-	rm_tree(tmpdir);
+	scratch_done();
 	return done_testing();
 }
