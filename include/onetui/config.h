@@ -22,6 +22,14 @@ struct od_profile {
 	size_t n_preferred;
 };
 
+/* One line of the keys group: "KEY ACTION" for a keymap, as written. The
+ * TUI parses it and reports errors with the line. */
+struct od_binding {
+	char *keymap;		/* "generic", "tree", ... */
+	char *text;
+	int line;
+};
+
 struct od_config {
 	char *path;		/* the file read; NULL when there was none */
 	char *default_profile;
@@ -30,6 +38,8 @@ struct od_config {
 	long connect_timeout_s;	/* 0 when not set */
 	long low_speed_time_s;
 	long retries;		/* -1 when not set */
+	struct od_binding *bindings;
+	size_t n_bindings;
 };
 
 /* Read the file at path, or the default location when path is NULL (a

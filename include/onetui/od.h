@@ -12,6 +12,7 @@
 #include "onetui/log.h"
 #include "onetui/provider.h"
 #include "onetui/sanitize.h"
+#include "onetui/session.h"
 #include "onetui/str.h"
 #include "onetui/token.h"
 #include "onetui/tree.h"

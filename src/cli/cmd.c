@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/output.h"
+#include "tui/tui.h"
 #include "onetui/buf.h"
 #include "onetui/i18n.h"
 #include "xmalloc.h"
@@ -47,8 +48,9 @@ static const struct option global_options[] = {
 static void
 print_help(FILE *out)
 {
-	fprintf(out, _("Usage: onetui [OPTION]... COMMAND [ARG]...\n"
-		       "A terminal client for Onedata: browse spaces, datasets and files.\n\n"
+	fprintf(out, _("Usage: onetui [OPTION]... [COMMAND [ARG]...]\n"
+		       "A terminal client for Onedata: browse spaces, datasets and files.\n"
+		       "Without a command, onetui opens its full-screen interface.\n\n"
 		       "Commands:\n"));
 	for (size_t i = 0; i < OD_ARRAY_SIZE(commands); i++) {
 		char *line = xasprintf("%s %s", commands[i]->name, _(commands[i]->usage));
@@ -200,10 +202,8 @@ cmd_main(int argc, char **argv)
 			return option_error(NULL, c, argv);
 		global_option(c, &g);
 	}
-	if (optind >= argc) {
-		print_help(stderr);
-		return EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return tui_main(g.config_path, &g.ov, g.verbose);
 	e = find_command(argv[optind]);
 	if (!e)
 		return cmd_usage_error(NULL, _("unknown command '%s'"), argv[optind]);

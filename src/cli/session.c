@@ -14,7 +14,6 @@
 #include "onetui/i18n.h"
 #include "onetui/log.h"
 #include "onetui/str.h"
-#include "onetui/token.h"
 #include "xmalloc.h"
 
 static volatile sig_atomic_t interrupted;
@@ -60,64 +59,30 @@ catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-static int
-setup_fail(struct od_error *err)
-{
-	out_fail(err, NULL);
-	return EXIT_SETUP;
-}
-
 int
 session_open(struct session *s, const struct global_opts *g)
 {
-	struct od_engine_opts eo = { .max_retries = -1 };
-	struct od_zone_opts zo = { 0 };
 	struct od_error *err;
-	char *token = NULL;
 
 	memset(s, 0, sizeof(*s));
 	od_log_set_handler(log_to_stderr, NULL,
 			   g->verbose >= 2 ? OD_LOG_DEBUG : g->verbose == 1 ? OD_LOG_INFO : OD_LOG_WARN);
 	catch_signals();
-	if ((err = od_config_load(g->config_path, &s->cfg)))
-		return setup_fail(err);
-	if ((err = od_settings_resolve(s->cfg, &g->ov, &s->settings)))
-		return setup_fail(err);
-	err = od_token_find(s->settings.token_file_given ? s->settings.token_file : NULL,
-			    s->settings.token_file_given ? NULL : s->settings.token_file, &token, &s->token_source);
-	if (err)
-		return setup_fail(err);
-	if (s->settings.ca_file && access(s->settings.ca_file, R_OK) != 0) {
-		od_str_wipe_free(token);
-		return setup_fail(od_error_errno(OD_ERR_INPUT, errno, _("cannot read the CA certificate file %s"),
-						 s->settings.ca_file));
+	err = od_session_open(&s->od, g->config_path, &g->ov);
+	if (err) {
+		out_fail(err, NULL);
+		return EXIT_SETUP;
 	}
-	eo.ca_file = s->settings.ca_file;
-	eo.connect_timeout_ms = s->settings.connect_timeout_ms;
-	eo.low_speed_time_s = s->settings.low_speed_time_s;
-	eo.max_retries = s->settings.max_retries;
-	err = od_engine_new(&eo, &s->engine);
-	if (!err && od_engine_set_token(s->engine, token) != 0)
-		err = od_error_nomem();
-	od_str_wipe_free(token);
-	if (err)
-		return setup_fail(err);
-	zo.provider = s->settings.provider;
-	zo.preferred = s->settings.preferred;
-	zo.n_preferred = s->settings.n_preferred;
-	if ((err = od_zone_new(s->engine, s->settings.zone_origin, &zo, &s->zone)))
-		return setup_fail(err);
+	s->zone = s->od.zone;
+	s->engine = s->od.engine;
+	s->token_source = s->od.token_source;
 	return EXIT_OK;
 }
 
 void
 session_close(struct session *s)
 {
-	od_zone_free(s->zone);
-	od_engine_free(s->engine);
-	od_settings_done(&s->settings);
-	od_config_free(s->cfg);
-	free(s->token_source);
+	od_session_close(&s->od);
 	memset(s, 0, sizeof(*s));
 }
 

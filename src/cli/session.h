@@ -10,6 +10,7 @@
 #include "onetui/config.h"
 #include "onetui/engine.h"
 #include "onetui/provider.h"
+#include "onetui/session.h"
 #include "onetui/zone.h"
 
 struct global_opts {
@@ -19,11 +20,11 @@ struct global_opts {
 };
 
 struct session {
-	struct od_config *cfg;
-	struct od_settings settings;
+	struct od_session od;
+	/* Shorthands into od. */
 	struct od_engine *engine;
 	struct od_zone *zone;
-	char *token_source;	/* where the token came from, for whoami */
+	const char *token_source;
 	bool spaces_loaded;
 };
 

@@ -47,6 +47,11 @@ od_config_free(struct od_config *cfg)
 	for (size_t i = 0; i < cfg->n_profiles; i++)
 		profile_done(&cfg->profiles[i]);
 	free(cfg->profiles);
+	for (size_t i = 0; i < cfg->n_bindings; i++) {
+		free(cfg->bindings[i].keymap);
+		free(cfg->bindings[i].text);
+	}
+	free(cfg->bindings);
 	free(cfg->default_profile);
 	free(cfg->path);
 	free(cfg);
@@ -212,6 +217,47 @@ parse_network(const char *file, const config_setting_t *group, struct od_config 
 	return err;
 }
 
+/* keys = { tree = [ "x toggle-mark", ... ]; generic = [ ... ]; }; */
+static struct od_error *
+parse_keys(const char *file, const config_setting_t *group, struct od_config *cfg)
+{
+	int n = config_setting_length(group);
+	struct od_error *err = NULL;
+
+	if (!config_setting_is_group(group))
+		return at(file, group, od_error_new(OD_ERR_INPUT, _("\"%s\" must be a group: keys = { tree = [ ... ]; };"),
+						    "keys"));
+	for (int i = 0; i < n && !err; i++) {
+		const config_setting_t *map = config_setting_get_elem(group, (unsigned)i);
+		int m = config_setting_length(map);
+		struct od_binding *v;
+
+		if (!config_setting_is_array(map) && !config_setting_is_list(map))
+			return at(file, map, od_error_new(OD_ERR_INPUT,
+							  _("keymap \"%s\" must be a list of strings: [ \"KEY ACTION\" ]"),
+							  config_setting_name(map)));
+		v = realloc(cfg->bindings, (cfg->n_bindings + (size_t)m + 1) * sizeof(*v));
+		if (!v)
+			return od_error_nomem();
+		cfg->bindings = v;
+		for (int j = 0; j < m && !err; j++) {
+			const config_setting_t *b = config_setting_get_elem(map, (unsigned)j);
+			struct od_binding *nb = &cfg->bindings[cfg->n_bindings];
+
+			memset(nb, 0, sizeof(*nb));
+			err = get_string(file, b, &nb->text);
+			if (err)
+				break;
+			nb->keymap = strdup(config_setting_name(map));
+			nb->line = config_setting_source_line(b);
+			cfg->n_bindings++;
+			if (!nb->keymap)
+				err = od_error_nomem();
+		}
+	}
+	return err;
+}
+
 static struct od_error *
 parse_root(const char *file, const config_setting_t *root, struct od_config *cfg)
 {
@@ -226,6 +272,8 @@ parse_root(const char *file, const config_setting_t *root, struct od_config *cfg
 			err = get_string(file, s, &cfg->default_profile);
 		} else if (strcmp(key, "network") == 0) {
 			err = parse_network(file, s, cfg);
+		} else if (strcmp(key, "keys") == 0) {
+			err = parse_keys(file, s, cfg);
 		} else if (strcmp(key, "profiles") == 0) {
 			int m = config_setting_length(s);
 			if (!config_setting_is_group(s))

@@ -1,0 +1,633 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* app.c: the full-screen interface: start-up, the loop, the layout, the
+ * status and key-hint lines, and the actions that are not a view's.
+ *
+ * One loop serves everything: it waits in the engine with the terminal as
+ * an extra descriptor, so keys, replies and redraws never wait for each
+ * other, and no call on it blocks on the network. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/output.h"
+#include "onetui/i18n.h"
+#include "onetui/log.h"
+#include "onetui/provider.h"
+#include "onetui/str.h"
+#include "tui/draw.h"
+#include "tui/marks.h"
+#include "tui/tui.h"
+#include "xmalloc.h"
+
+/* The narrowest screen that still shows something useful. */
+#define MIN_COLS 40
+#define MIN_ROWS 8
+
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+void
+app_dirty(struct app *a)
+{
+	a->dirty = true;
+}
+
+static void
+set_message(struct app *a, bool error, const char *fmt, va_list ap)
+{
+	free(a->message);
+	a->message = od_vasprintf(fmt, ap);
+	if (!a->message)
+		xoom();
+	a->message_is_error = error;
+	if (error) {
+		free(a->last_error);
+		a->last_error = xstrdup(a->message);
+	}
+	app_dirty(a);
+}
+
+void
+app_message(struct app *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_message(a, false, fmt, ap);
+	va_end(ap);
+}
+
+void
+app_error(struct app *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_message(a, true, fmt, ap);
+	va_end(ap);
+}
+
+/* Core log lines worth a user's attention (a provider failing over). */
+static void
+log_to_status(enum od_log_level level, const char *line, void *ud)
+{
+	if (level <= OD_LOG_WARN)
+		app_message(ud, "%s", line);
+}
+
+int
+app_run_external(struct app *a, const char *var, const char *fallback, const char *file)
+{
+	const char *prog = getenv(var);
+	int status = -1;
+	pid_t pid;
+
+	if (!prog || !*prog)
+		prog = fallback;
+	def_prog_mode();
+	endwin();
+	pid = fork();
+	if (pid == 0) {
+		/* sh -c so that EDITOR="vim -u NONE" works; the file is $1. */
+		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", prog, file, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0) {
+		signal(SIGINT, SIG_IGN);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		signal(SIGINT, on_stop_signal);
+	}
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	app_dirty(a);
+	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) == 127) {
+		app_error(a, _("Could not run %s (set %s to choose the program)"), prog, var);
+		return -1;
+	}
+	return 0;
+}
+
+/* --- start-up --------------------------------------------------------------- */
+
+static void
+on_user(const struct od_user *u, struct od_error *err, void *ud)
+{
+	struct app *a = ud;
+
+	if (err) {
+		if (err->kind != OD_ERR_CANCELLED)
+			app_error(a, _("Cannot ask the zone who you are: %s"), err->message);
+		od_error_free(err);
+		return;
+	}
+	free(a->user);
+	a->user = xstrdup(u->full_name && *u->full_name ? u->full_name : u->username ? u->username : u->id);
+	app_dirty(a);
+}
+
+static void
+on_spaces(struct od_error *err, void *ud)
+{
+	struct app *a = ud;
+
+	if (err) {
+		a->spaces_failed = true;
+		if (err->kind != OD_ERR_CANCELLED)
+			app_error(a, _("Cannot get the spaces of this token: %s"), err->message);
+		od_error_free(err);
+		app_dirty(a);
+		return;
+	}
+	a->spaces_loaded = true;
+	a->spaces_failed = false;
+	tree_view_spaces_loaded(a);
+	app_dirty(a);
+}
+
+static void
+load_spaces(struct app *a)
+{
+	a->spaces_failed = false;
+	if (!od_zone_load_spaces(a->s.zone, on_spaces, a))
+		xoom();
+	app_dirty(a);
+}
+
+/* --- drawing ---------------------------------------------------------------- */
+
+static const char *
+zone_host(const struct app *a)
+{
+	const char *o = od_zone_origin(a->s.zone);
+	const char *p = strstr(o, "://");
+
+	return p ? p + 3 : o;
+}
+
+static void
+draw_status(struct app *a, int y)
+{
+	char marks[96] = "", size[OD_SIZE_BUFSZ];
+	struct od_space *space = NULL;
+	const struct od_provider_info *via;
+	size_t count, unknown;
+	int64_t bytes;
+	int x = 0;
+
+	tree_view_selected(&space);
+	via = space ? od_provider_current(space) : NULL;
+	tree_view_marks(&count, &bytes, &unknown);
+	if (count)
+		snprintf(marks, sizeof(marks), P_(" · %zu marked, %s%s", " · %zu marked, %s%s", count), count,
+			 od_size_human(bytes, size), unknown ? "+" : "");
+	draw_blank(stdscr, y, 0, a->cols, C_STATUS);
+	x += draw_printf(stdscr, y, x, a->cols - x, C_STATUS, " %s%s%s · ", a->profile ? a->profile : "",
+			 a->profile ? " · " : "", zone_host(a));
+	x += draw_text(stdscr, y, x, a->cols - x < 24 ? a->cols - x : 24, C_STATUS, a->user ? a->user : "…");
+	if (via) {
+		x += draw_own(stdscr, y, x, 3, C_STATUS, " · ");
+		x += draw_text(stdscr, y, x, a->cols - x < 24 ? a->cols - x : 24, C_STATUS, via->name);
+	}
+	x += draw_printf(stdscr, y, x, a->cols - x, C_STATUS, _(" · no transfers%s · sort: %s"), marks,
+			 tree_view_sort_name());
+	if (a->last_error && x + 4 < a->cols) {
+		x += draw_own(stdscr, y, x, 3, C_STATUS, " · ");
+		draw_text(stdscr, y, x, a->cols - x, C_ERROR, a->last_error);
+	}
+}
+
+/* What the last key did, across the whole line until the next key. */
+static void
+draw_message(struct app *a, int y)
+{
+	draw_blank(stdscr, y, 0, a->cols, a->message_is_error ? C_ERROR : C_STATUS);
+	draw_text(stdscr, y, 1, a->cols - 1, a->message_is_error ? C_ERROR : C_STATUS, a->message);
+}
+
+static void
+draw_all(struct app *a)
+{
+	int main_h = a->rows - 2, tree_w, pane_x;
+
+	getmaxyx(stdscr, a->rows, a->cols);
+	main_h = a->rows - 2;
+	curs_set(0);
+	if (a->cols < MIN_COLS || a->rows < MIN_ROWS) {
+		erase();
+		draw_printf(stdscr, 0, 0, a->cols, C_ERROR, _("The terminal is too small (%dx%d): onetui needs %dx%d."),
+			    a->cols, a->rows, MIN_COLS, MIN_ROWS);
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
+	tree_w = a->cols >= 120 ? a->cols * 45 / 100 : a->cols / 2;
+	pane_x = tree_w + 1;
+	draw_printf(stdscr, 0, 0, tree_w, a->focus == FOCUS_TREE ? C_TAB_ACTIVE : C_TAB, " %s", _("Spaces"));
+	tree_view_draw(a, 1, 0, main_h - 1, tree_w);
+	draw_vline(stdscr, 0, tree_w, main_h, C_BORDER);
+	panes_draw(a, 0, pane_x, main_h, a->cols - pane_x);
+	if (a->message)
+		draw_message(a, a->rows - 2);
+	else
+		draw_status(a, a->rows - 2);
+	help_draw_hints(a, a->rows - 1, a->cols);
+	widget_draw(a);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* --- actions ------------------------------------------------------------------ */
+
+static void
+on_copy_choice(struct app *a, int choice, void *ud)
+{
+	struct od_space *space = NULL;
+	struct od_node *n = tree_view_selected(&space);
+	char *id, *path, *both;
+
+	if (choice < 0 || !n)
+		return;
+	id = od_node_id(n);
+	path = od_node_parent(n) ? tree_view_path(n) : xstrdup(space ? space->name : od_node_name(n));
+	if (!id)
+		xoom();
+	switch (choice) {
+	case 0:
+		clip_copy(a, od_node_parent(n) ? _("path") : _("space name"), path);
+		break;
+	case 1:
+		clip_copy(a, od_node_parent(n) ? _("file id") : _("space id"), id);
+		break;
+	default:
+		both = xasprintf("%s\n\n%s", path, id);
+		widget_popup(a, _("Select with the mouse to copy"), both);
+		free(both);
+		break;
+	}
+	free(id);
+	free(path);
+}
+
+static void
+copy(struct app *a)
+{
+	struct od_node *n = tree_view_selected(NULL);
+	const char *items[3];
+
+	if (!n) {
+		app_message(a, _("Nothing selected to copy"));
+		return;
+	}
+	items[0] = od_node_parent(n) ? _("the path") : _("the space name");
+	items[1] = od_node_parent(n) ? _("the file id") : _("the space id");
+	items[2] = _("show them here, to select with the mouse");
+	widget_choose(a, _("Copy to your clipboard"), items, 3, on_copy_choice, NULL);
+}
+
+/* A file for $PAGER or $EDITOR: mode 600 in $TMPDIR; caller unlinks. */
+static FILE *
+temp_file(char *path, size_t size)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd;
+
+	snprintf(path, size, "%s/onetui-XXXXXX", dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path);
+	return fd < 0 ? NULL : fdopen(fd, "w");
+}
+
+static void
+view_marks(struct app *a)
+{
+	char path[4096], size[OD_SIZE_BUFSZ];
+	size_t unknown, n = marks_count();
+	FILE *f;
+
+	if (n == 0) {
+		app_message(a, _("Nothing is marked: Space marks the item under the cursor"));
+		return;
+	}
+	f = temp_file(path, sizeof(path));
+	if (!f) {
+		app_error(a, _("Cannot write a temporary file: %s"), strerror(errno));
+		return;
+	}
+	fprintf(f, P_("%zu marked item, %s", "%zu marked items, %s", n), n, od_size_human(marks_bytes(&unknown), size));
+	fprintf(f, "%s\n\n", unknown ? _(" and directories of unknown size") : "");
+	for (size_t i = 0; i < n; i++) {
+		const struct mark *m = marks_get(i);
+		fprintf(f, "%10s  %s%s\n", m->size >= 0 ? od_size_human(m->size, size) : "-", m->path,
+			m->type == OD_FILE_DIR ? "/" : "");
+	}
+	if (fclose(f) == 0)
+		app_run_external(a, "PAGER", "less", path);
+	unlink(path);
+}
+
+static void
+on_export_path(struct app *a, const char *text, void *ud)
+{
+	FILE *f;
+	int fd;
+
+	if (!text || !*text)
+		return;
+	fd = open(text, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == EEXIST) {
+		app_error(a, _("%s exists already; give another name"), text);
+		return;
+	}
+	f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f || marks_write(f) != 0 || fclose(f) != 0) {
+		app_error(a, _("Cannot write %s: %s"), text, strerror(errno));
+		if (f == NULL && fd >= 0)
+			close(fd);
+		return;
+	}
+	app_message(a, P_("Wrote %zu path to %s", "Wrote %zu paths to %s", marks_count()), marks_count(), text);
+}
+
+static void
+export_marks(struct app *a)
+{
+	if (marks_count() == 0) {
+		app_message(a, _("Nothing is marked: Space marks the item under the cursor"));
+		return;
+	}
+	widget_prompt(a, _("Write the marked paths to"), "onetui-marked.txt", on_export_path, NULL, NULL);
+}
+
+static void
+on_quit_answer(struct app *a, bool yes, void *ud)
+{
+	a->quit = yes;
+}
+
+/* Quitting loses the marks (and, later, stops transfers): ask first. */
+static void
+quit(struct app *a)
+{
+	size_t n = marks_count();
+	char *q;
+
+	if (n == 0) {
+		a->quit = true;
+		return;
+	}
+	q = xasprintf(P_("%zu item is marked; quit and forget it?", "%zu items are marked; quit and forget them?", n), n);
+	widget_confirm(a, q, on_quit_answer, NULL);
+	free(q);
+}
+
+static void
+handle_request(struct app *a, enum request req)
+{
+	if (a->focus == FOCUS_TREE ? tree_view_request(a, req) : panes_request(a, req))
+		return;
+	switch (req) {
+	case REQ_QUIT:
+		quit(a);
+		break;
+	case REQ_HELP:
+		help_show(a);
+		break;
+	case REQ_REDRAW:
+		clearok(curscr, TRUE);
+		app_dirty(a);
+		break;
+	case REQ_FOCUS_NEXT:
+		a->focus = a->focus == FOCUS_TREE ? FOCUS_PANE : FOCUS_TREE;
+		app_dirty(a);
+		break;
+	case REQ_PANE_INFO:
+	case REQ_PANE_METADATA:
+	case REQ_PANE_SHARES:
+	case REQ_PANE_TRANSFERS:
+		panes_request(a, req);
+		break;
+	case REQ_COPY:
+		copy(a);
+		break;
+	case REQ_VIEW_MARKS:
+		view_marks(a);
+		break;
+	case REQ_EXPORT_MARKS:
+		export_marks(a);
+		break;
+	case REQ_REFRESH:
+		if (!a->spaces_loaded)
+			load_spaces(a);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+handle_mouse(struct app *a)
+{
+	MEVENT ev;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & BUTTON4_PRESSED)
+		handle_request(a, REQ_MOVE_UP);
+	else if (ev.bstate & BUTTON5_PRESSED)
+		handle_request(a, REQ_MOVE_DOWN);
+}
+
+static void
+handle_key(struct app *a, int key)
+{
+	enum request req;
+
+	if (key == (KEY_SPECIAL | KEY_RESIZE)) {
+		a->resizes++;
+		app_dirty(a);
+		return;
+	}
+	a->keys_handled++;
+	/* A message lasts until the next key. */
+	if (a->message) {
+		free(a->message);
+		a->message = NULL;
+		app_dirty(a);
+	}
+	if (key == (KEY_SPECIAL | KEY_MOUSE)) {
+		handle_mouse(a);
+		return;
+	}
+	if (widget_key(a, key))
+		return;
+	req = keymap_lookup(a->focus == FOCUS_TREE ? KEYMAP_TREE : KEYMAP_PANE, key);
+	if (req != REQ_NONE)
+		handle_request(a, req);
+}
+
+/* Handle every key waiting. */
+static void
+read_keys(struct app *a)
+{
+	wint_t wch;
+	int rc;
+
+	while (!a->quit && (rc = wget_wch(stdscr, &wch)) != ERR)
+		handle_key(a, rc == KEY_CODE_YES ? (int)(KEY_SPECIAL | wch) : (int)wch);
+}
+
+/* For the screen tests: after each turn, write "KEYS RESIZES idle|busy"
+ * to the file named by ONETUI_TEST_IDLE, so that a test waits for the
+ * program instead of sleeping. */
+static void
+report_idle(struct app *a, bool idle)
+{
+	static const char *path;
+	static bool checked;
+	static unsigned long last_keys = (unsigned long)-1, last_resizes;
+	static bool last_idle;
+	char tmp[4096], line[64];
+	FILE *f;
+
+	if (!checked) {
+		path = getenv("ONETUI_TEST_IDLE");
+		checked = true;
+	}
+	if (!path || (last_keys == a->keys_handled && last_resizes == a->resizes && last_idle == idle))
+		return;
+	last_keys = a->keys_handled;
+	last_resizes = a->resizes;
+	last_idle = idle;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	snprintf(line, sizeof(line), "%lu %lu %s\n", a->keys_handled, a->resizes, idle ? "idle" : "busy");
+	f = fopen(tmp, "w");
+	if (f && fputs(line, f) >= 0 && fclose(f) == 0)
+		rename(tmp, path);
+	else if (f)
+		fclose(f);
+}
+
+static void
+loop(struct app *a)
+{
+	struct od_waitfd tty = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	while (!a->quit && !stop_signal) {
+		long t = od_engine_timeout(a->s.engine), info = info_view_tick(a);
+
+		if (info >= 0 && (t < 0 || info < t))
+			t = info;
+		if (a->dirty) {
+			draw_all(a);
+			a->dirty = false;
+		}
+		report_idle(a, od_engine_pending(a->s.engine) == 0 && info < 0);
+		/* A message waits for keys; nothing else needs a tick. */
+		if (t < 0 || t > 1000)
+			t = 1000;
+		tty.revents = 0;
+		od_engine_wait(a->s.engine, &tty, 1, t);
+		od_engine_perform(a->s.engine);
+		if (tty.revents & (POLLHUP | POLLERR))
+			break;
+		read_keys(a);
+	}
+}
+
+/* --- the entry point --------------------------------------------------------------- */
+
+static void
+restore_terminal(void)
+{
+	if (!isendwin())
+		endwin();
+}
+
+int
+tui_main(const char *config_path, const struct od_overrides *ov, int verbose)
+{
+	struct app a;
+	struct od_error *err;
+	struct sigaction sa;
+	char *why = NULL;
+
+	memset(&a, 0, sizeof(a));
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		out_error(_("the full-screen interface needs a terminal; for scripts use a command (onetui --help)"));
+		return EXIT_USAGE;
+	}
+	err = od_session_open(&a.s, config_path, ov);
+	if (err) {
+		out_fail(err, NULL);
+		od_session_close(&a.s);
+		return EXIT_SETUP;
+	}
+	keymap_load_defaults();
+	if (keymap_load_config(a.s.cfg, &why) != 0) {
+		out_error("%s", why);
+		free(why);
+		keymap_clear();
+		od_session_close(&a.s);
+		return EXIT_SETUP;
+	}
+	a.profile = a.s.settings.profile;
+	a.tree = od_tree_new(a.s.zone, 0);
+	if (!a.tree)
+		xoom();
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	xmalloc_set_cleanup(restore_terminal);
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	draw_init();
+	getmaxyx(stdscr, a.rows, a.cols);
+	od_log_set_handler(log_to_status, &a, verbose ? OD_LOG_INFO : OD_LOG_WARN);
+
+	tree_view_init(&a);
+	info_view_init(&a);
+	if (!od_zone_whoami(a.s.zone, on_user, &a))
+		xoom();
+	load_spaces(&a);
+	app_dirty(&a);
+	loop(&a);
+
+	widget_close_all();
+	od_engine_cancel_all(a.s.engine);
+	info_view_done();
+	tree_view_done();
+	endwin();
+	od_log_set_handler(NULL, NULL, OD_LOG_WARN);
+	od_tree_free(a.tree);
+	keymap_clear();
+	od_session_close(&a.s);
+	free(a.user);
+	free(a.message);
+	free(a.last_error);
+	return stop_signal == SIGINT ? EXIT_INTERRUPTED : EXIT_OK;
+}

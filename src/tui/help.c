@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* help.c: the help popup and the key-hint line, both read from the
+ * request table and the keymaps the dispatcher uses. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "onetui/buf.h"
+#include "onetui/i18n.h"
+#include "tui/draw.h"
+#include "tui/tui.h"
+#include "xmalloc.h"
+
+#define MAX_KEYS 8
+
+/* "k <Up>" for a request in a keymap; "" when unbound there. */
+static void
+keys_text(enum keymap_id map, enum request req, char *out, size_t size)
+{
+	int keys[MAX_KEYS];
+	size_t n = keymap_keys(map, req, keys, MAX_KEYS), used = 0;
+	char name[KEY_NAME_SIZE];
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n && used < size; i++) {
+		int w = snprintf(out + used, size - used, "%s%s", i ? " " : "", key_to_name(keys[i], name));
+		used += w > 0 ? (size_t)w : 0;
+	}
+}
+
+void
+help_show(struct app *a)
+{
+	size_t n;
+	const struct request_info *t = request_table(&n);
+	struct od_buf b;
+
+	od_buf_init(&b, OD_BUF_UNLIMITED);
+	for (size_t i = 0; i < n; i++) {
+		char keys[256] = "", tree[64], pane[64], generic[64];
+		if (!t[i].name) {
+			if (od_buf_addf(&b, "%s%s\n", i ? "\n" : "", _(t[i].help)))
+				xoom();
+			continue;
+		}
+		keys_text(KEYMAP_GENERIC, t[i].req, generic, sizeof(generic));
+		keys_text(KEYMAP_TREE, t[i].req, tree, sizeof(tree));
+		keys_text(KEYMAP_PANE, t[i].req, pane, sizeof(pane));
+		snprintf(keys, sizeof(keys), "%s%s%s%s%s%s", generic, *generic && *tree ? " " : "", tree,
+			 *pane ? (*generic || *tree ? " " : "") : "", pane, *pane ? _(" (pane)") : "");
+		if (od_buf_addf(&b, "  %-22s %s\n", *keys ? keys : _("(unbound)"), _(t[i].help)) != 0)
+			xoom();
+	}
+	if (od_buf_addf(&b, "\n%s\n%s\n", _("Change a key in ~/.config/onetui/config, for example:"),
+			"  keys = { tree = [ \"x mark\" ]; generic = [ \"<C-q> quit\" ]; };"))
+		xoom();
+	widget_popup(a, _("Keys"), od_buf_str(&b));
+	od_buf_done(&b);
+}
+
+void
+help_draw_hints(struct app *a, int y, int width)
+{
+	enum keymap_id map = a->focus == FOCUS_TREE ? KEYMAP_TREE : KEYMAP_PANE;
+	size_t n;
+	const struct request_info *t = request_table(&n);
+	int x = 0;
+
+	draw_blank(stdscr, y, 0, width, C_NORMAL);
+	for (size_t i = 0; i < n; i++) {
+		int keys[1];
+		char name[KEY_NAME_SIZE], shown[KEY_NAME_SIZE];
+		int need;
+
+		if (!t[i].name || !t[i].hint)
+			continue;
+		if (keymap_keys(map, t[i].req, keys, 1) == 0 && keymap_keys(KEYMAP_GENERIC, t[i].req, keys, 1) == 0)
+			continue;
+		key_to_name(keys[0], name);
+		/* "<Enter>" reads better as "Enter" here. */
+		if (name[0] == '<' && name[1]) {
+			snprintf(shown, sizeof(shown), "%.*s", (int)strlen(name) - 2, name + 1);
+		} else {
+			snprintf(shown, sizeof(shown), "%s", name);
+		}
+		need = draw_width(shown) + 1 + draw_width(_(t[i].hint)) + 2;
+		if (x + need > width)
+			break;
+		/* The line is blank: the spaces between are skipped. */
+		x += draw_own(stdscr, y, x, draw_width(shown), C_HINT_KEY, shown) + 1;
+		x += draw_own(stdscr, y, x, draw_width(_(t[i].hint)), C_NORMAL, _(t[i].hint)) + 2;
+	}
+}

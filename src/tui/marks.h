@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* marks.h: the items the user marked for a later fetch, wherever they are
+ * in the tree. Kept by file id, so they outlive the tree's nodes. */
+#ifndef ONETUI_TUI_MARKS_H
+#define ONETUI_TUI_MARKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "onetui/attrs.h"
+
+struct mark {
+	char *file_id;
+	char *path;		/* "SPACE/dir/name" */
+	enum od_file_type type;
+	int64_t size;		/* -1 when not known (directories without statistics) */
+};
+
+bool marks_has(const char *file_id);
+/* Mark it, or unmark it when it was marked; true when it is now marked. */
+bool marks_toggle(const char *file_id, const char *path, enum od_file_type type, int64_t size);
+/* Record a size learnt later (a directory's statistics). */
+void marks_set_size(const char *file_id, int64_t size);
+size_t marks_count(void);
+const struct mark *marks_get(size_t i);
+/* Total bytes of the marks whose size is known, and how many are not. */
+int64_t marks_bytes(size_t *unknown);
+void marks_clear(void);
+/* One path a line, sorted; a path holding a control character or
+ * starting with a double quote is written as a JSON string instead.
+ * 0, or -1 with errno. */
+int marks_write(FILE *f);
+
+#endif

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* panes.c: the tabbed pane area on the right: the tab bar, the Info pane,
+ * and the panes that later versions fill (each says so, and what to use
+ * meanwhile). */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "onetui/i18n.h"
+#include "onetui/str.h"
+#include "tui/draw.h"
+#include "tui/marks.h"
+#include "tui/tui.h"
+
+/* The pane's name in full, or short for a narrow pane area. */
+static const char *
+pane_title(enum pane p, bool brief)
+{
+	switch (p) {
+	case PANE_INFO: return _("Info");
+	case PANE_METADATA: return brief ? _("Meta") : _("Metadata");
+	case PANE_SHARES: return brief ? _("Shares") : _("Shares & Tokens");
+	case PANE_TRANSFERS: return _("Transfers");
+	case PANE_COUNT: break;
+	}
+	return "";
+}
+
+static int
+tabs_width(bool brief)
+{
+	int w = 0;
+
+	for (int p = 0; p < PANE_COUNT; p++)
+		w += draw_width(pane_title((enum pane)p, brief)) + 5;
+	return w;
+}
+
+static void
+draw_tabs(struct app *a, int y, int x, int width)
+{
+	bool brief = tabs_width(false) > width;
+	int used = 0;
+
+	draw_blank(stdscr, y, x, width, C_TAB);
+	for (int p = 0; p < PANE_COUNT && used < width; p++) {
+		char label[64];
+		enum color c = p == (int)a->pane ? (a->focus == FOCUS_PANE ? C_CURSOR : C_TAB_ACTIVE) : C_TAB;
+		snprintf(label, sizeof(label), " %d %s ", p + 1, pane_title((enum pane)p, brief));
+		used += draw_own(stdscr, y, x + used, width - used < draw_width(label) ? width - used : draw_width(label),
+				 c, label);
+		if (used < width)
+			used += draw_own(stdscr, y, x + used, 1, C_BORDER, draw_utf8() ? "\u2502" : "|");
+	}
+}
+
+/* Lines of text for a pane a later version fills. */
+static void
+draw_lines(int y, int x, int height, int width, const char *const *lines, size_t n)
+{
+	for (int i = 0; i < height; i++) {
+		draw_blank(stdscr, y + i, x, width, C_NORMAL);
+		if ((size_t)i < n)
+			draw_own(stdscr, y + i, x + 1, width - 1, i == 0 ? C_LABEL : C_NORMAL, lines[i]);
+	}
+}
+
+static void
+draw_later(struct app *a, int y, int x, int height, int width)
+{
+	char marked[128], size[OD_SIZE_BUFSZ];
+	size_t unknown, count = marks_count();
+	int64_t bytes = marks_bytes(&unknown);
+
+	switch (a->pane) {
+	case PANE_METADATA: {
+		const char *lines[] = {
+			_("Metadata"),
+			"",
+			_("Extended attributes, JSON and RDF metadata of the selected"),
+			_("item will be shown and edited here in a later version."),
+			"",
+			_("Meanwhile: 1 shows the Info pane, ? lists every key."),
+		};
+		draw_lines(y, x, height, width, lines, OD_ARRAY_SIZE(lines));
+		return;
+	}
+	case PANE_SHARES: {
+		const char *lines[] = {
+			_("Shares & Tokens"),
+			"",
+			_("Creating shares, public links and access or invite tokens"),
+			_("comes in a later version."),
+			"",
+			_("Meanwhile the Info pane (1) lists the shares of the"),
+			_("selected item."),
+		};
+		draw_lines(y, x, height, width, lines, OD_ARRAY_SIZE(lines));
+		return;
+	}
+	case PANE_TRANSFERS: {
+		const char *lines[] = {
+			_("Transfers"),
+			"",
+			_("Fetching the marked items comes in a later version."),
+			"",
+			marked,
+			_("Space marks an item, v views the marked items,"),
+			_("e writes their paths to a file, u unmarks them all."),
+		};
+		snprintf(marked, sizeof(marked), P_("%zu item marked (%s%s).", "%zu items marked (%s%s).", count),
+			 count, od_size_human(bytes, size), unknown ? _(" and directories of unknown size") : "");
+		draw_lines(y, x, height, width, lines, OD_ARRAY_SIZE(lines));
+		return;
+	}
+	case PANE_INFO:
+	case PANE_COUNT:
+		break;
+	}
+}
+
+void
+panes_draw(struct app *a, int y, int x, int height, int width)
+{
+	if (height < 1 || width < 1)
+		return;
+	draw_tabs(a, y, x, width);
+	if (a->pane == PANE_INFO)
+		info_view_draw(a, y + 1, x, height - 1, width);
+	else
+		draw_later(a, y + 1, x, height - 1, width);
+}
+
+bool
+panes_request(struct app *a, enum request req)
+{
+	switch (req) {
+	case REQ_PANE_INFO:
+	case REQ_PANE_METADATA:
+	case REQ_PANE_SHARES:
+	case REQ_PANE_TRANSFERS:
+		a->pane = (enum pane)(req - REQ_PANE_INFO);
+		app_dirty(a);
+		return true;
+	default:
+		break;
+	}
+	return a->pane == PANE_INFO && info_view_request(a, req);
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* request.h: every action of the full-screen interface, once. The
+ * dispatcher, the key bindings, the help and the key-hint line all read
+ * this table. */
+#ifndef ONETUI_TUI_REQUEST_H
+#define ONETUI_TUI_REQUEST_H
+
+#include <curses.h>
+
+#include "onetui/i18n.h"
+
+/* REQ_GROUP(title) starts a group in the help; REQ_(ID, "config-name",
+ * help text, short hint for the key-hint line or NULL). */
+#define REQ_INFO(REQ_GROUP, REQ_) \
+	REQ_GROUP(N_("Moving")) \
+	REQ_(MOVE_UP, "move-up", N_("move up one line"), NULL) \
+	REQ_(MOVE_DOWN, "move-down", N_("move down one line"), NULL) \
+	REQ_(PAGE_UP, "page-up", N_("move up one screen"), NULL) \
+	REQ_(PAGE_DOWN, "page-down", N_("move down one screen"), NULL) \
+	REQ_(MOVE_FIRST, "move-first", N_("go to the first line"), NULL) \
+	REQ_(MOVE_LAST, "move-last", N_("go to the last line"), NULL) \
+	REQ_GROUP(N_("Tree")) \
+	REQ_(OPEN, "open", N_("expand a space or directory (again: collapse)"), N_("Open")) \
+	REQ_(CLOSE, "close", N_("collapse, or go to the parent"), NULL) \
+	REQ_(MARK, "mark", N_("mark or unmark the item for a later fetch"), N_("Mark")) \
+	REQ_(FILTER, "filter", N_("filter the current directory as you type"), N_("Filter")) \
+	REQ_(NEXT_MATCH, "next-match", N_("go to the next name matching the filter"), NULL) \
+	REQ_(PREV_MATCH, "prev-match", N_("go to the previous name matching the filter"), NULL) \
+	REQ_(SORT, "sort", N_("sort by name, size or modification time"), N_("Sort")) \
+	REQ_(DATASETS, "datasets", N_("show the space's datasets instead of its files, or back"), N_("Datasets")) \
+	REQ_(REFRESH, "refresh", N_("load the item again (retries after an error)"), NULL) \
+	REQ_GROUP(N_("Marked items")) \
+	REQ_(VIEW_MARKS, "view-marks", N_("view the marked items in $PAGER"), NULL) \
+	REQ_(EXPORT_MARKS, "export-marks", N_("write the marked paths to a file"), NULL) \
+	REQ_(CLEAR_MARKS, "clear-marks", N_("unmark everything"), NULL) \
+	REQ_GROUP(N_("Panes")) \
+	REQ_(FOCUS_NEXT, "focus-next", N_("move the focus between the tree and the pane"), N_("Pane")) \
+	REQ_(PANE_INFO, "pane-info", N_("show the Info pane"), NULL) \
+	REQ_(PANE_METADATA, "pane-metadata", N_("show the Metadata pane"), NULL) \
+	REQ_(PANE_SHARES, "pane-shares", N_("show the Shares & Tokens pane"), NULL) \
+	REQ_(PANE_TRANSFERS, "pane-transfers", N_("show the Transfers pane"), NULL) \
+	REQ_GROUP(N_("General")) \
+	REQ_(COPY, "copy", N_("copy the path or file id to your clipboard (OSC 52)"), N_("Copy")) \
+	REQ_(HELP, "help", N_("show this help"), N_("Help")) \
+	REQ_(REDRAW, "redraw", N_("redraw the screen"), NULL) \
+	REQ_(QUIT, "quit", N_("quit onetui"), N_("Quit"))
+
+#define REQ_ENUM_GROUP(title)
+#define REQ_ENUM(id, name, help, hint) REQ_##id,
+enum request {
+	REQ_NONE = KEY_MAX + 1,	/* never a curses key code */
+	REQ_INFO(REQ_ENUM_GROUP, REQ_ENUM)
+	REQ_COUNT
+};
+#undef REQ_ENUM_GROUP
+#undef REQ_ENUM
+
+struct request_info {
+	enum request req;	/* REQ_NONE for a group title */
+	const char *name;	/* as in the configuration */
+	const char *help;	/* N_(), or the group title */
+	const char *hint;	/* N_() word for the key-hint line, or NULL */
+};
+
+/* The table in order, groups included; n receives its length. */
+const struct request_info *request_table(size_t *n);
+/* The request a configuration name stands for, or REQ_NONE. */
+enum request request_by_name(const char *name);
+const struct request_info *request_info(enum request req);
+
+#endif

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* tui.h: what the parts of the full-screen interface share. */
+#ifndef ONETUI_TUI_TUI_H
+#define ONETUI_TUI_TUI_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "onetui/compiler.h"
+#include "onetui/session.h"
+#include "onetui/tree.h"
+#include "tui/keymap.h"
+#include "tui/request.h"
+
+enum focus {
+	FOCUS_TREE,
+	FOCUS_PANE,
+};
+
+enum pane {
+	PANE_INFO,
+	PANE_METADATA,
+	PANE_SHARES,
+	PANE_TRANSFERS,
+	PANE_COUNT,
+};
+
+struct app {
+	struct od_session s;
+	struct od_tree *tree;
+	const char *profile;		/* for the status line */
+	char *user;			/* "Alice Kowalczyk", or the user id */
+	bool spaces_loaded;
+	bool spaces_failed;
+
+	int rows, cols;
+	enum focus focus;
+	enum pane pane;
+	bool dirty;			/* something to redraw */
+	bool quit;
+
+	char *message;			/* the result of the last key: shown until the next */
+	bool message_is_error;
+	char *last_error;		/* kept at the end of the status line */
+
+	unsigned long keys_handled;	/* for the screen tests' idle file */
+	unsigned long resizes;
+};
+
+/* app.c */
+/* The full-screen interface; an exit status. */
+int tui_main(const char *config_path, const struct od_overrides *ov, int verbose);
+void app_message(struct app *a, const char *fmt, ...) OD_PRINTF(2, 3);
+void app_error(struct app *a, const char *fmt, ...) OD_PRINTF(2, 3);
+/* Ask for a redraw before the next wait. */
+void app_dirty(struct app *a);
+/* Run a program on a file with the screen suspended ($EDITOR, $PAGER):
+ * var names the environment variable, fallback the program without it.
+ * 0, or -1 with the reason shown as an error. */
+int app_run_external(struct app *a, const char *var, const char *fallback, const char *file);
+
+/* view-tree.c: the tree of spaces, directories and files. */
+void tree_view_init(struct app *a);
+void tree_view_done(void);
+void tree_view_spaces_loaded(struct app *a);
+/* Handle a request; false when it is not the tree's. */
+bool tree_view_request(struct app *a, enum request req);
+void tree_view_draw(struct app *a, int y, int x, int height, int width);
+/* The selected node, and its space (NULL: none, or a row without a node). */
+struct od_node *tree_view_selected(struct od_space **space);
+/* "SPACE/dir/name" of a node; caller frees. */
+char *tree_view_path(struct od_node *n);
+/* "name", "size" or "time", for the status line. */
+const char *tree_view_sort_name(void);
+/* The marked items: count, total bytes, and how many have no known size. */
+void tree_view_marks(size_t *count, int64_t *bytes, size_t *unknown);
+
+/* view-info.c: the Info pane. */
+void info_view_init(struct app *a);
+void info_view_done(void);
+/* The tree's selection changed: load what the pane shows of it. */
+void info_view_select(struct app *a, struct od_node *n, struct od_space *s);
+void info_view_draw(struct app *a, int y, int x, int height, int width);
+/* Called every turn of the loop: starts loading once the selection has
+ * settled; the milliseconds until it wants to be called again, or -1. */
+long info_view_tick(struct app *a);
+bool info_view_request(struct app *a, enum request req);
+
+/* panes.c: the tab bar, the pane area, and panes still to come. */
+void panes_draw(struct app *a, int y, int x, int height, int width);
+bool panes_request(struct app *a, enum request req);
+
+/* widget.c: modal dialogs drawn over everything. */
+typedef void prompt_fn(struct app *a, const char *text, void *ud);	/* text NULL: cancelled */
+typedef void confirm_fn(struct app *a, bool yes, void *ud);
+typedef void choose_fn(struct app *a, int choice, void *ud);		/* -1: cancelled */
+/* A one-line text field; changed (may be NULL) hears every edit. */
+void widget_prompt(struct app *a, const char *label, const char *initial, prompt_fn *done, prompt_fn *changed,
+		   void *ud);
+void widget_confirm(struct app *a, const char *question, confirm_fn *done, void *ud);
+void widget_choose(struct app *a, const char *title, const char *const *items, size_t n, choose_fn *done, void *ud);
+/* A read-only text of several lines, scrollable; remote text is sanitised. */
+void widget_popup(struct app *a, const char *title, const char *text);
+bool widget_active(void);
+/* Give a key to the open dialog; false when there is none. */
+bool widget_key(struct app *a, int key);
+void widget_draw(struct app *a);
+void widget_close_all(void);
+
+/* clip.c: the user's clipboard through the terminal (OSC 52). */
+void clip_copy(struct app *a, const char *what, const char *value);
+
+/* help.c */
+void help_show(struct app *a);
+/* The key-hint line, for the focused keymap. */
+void help_draw_hints(struct app *a, int y, int width);
+
+#endif

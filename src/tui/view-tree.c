@@ -1,0 +1,741 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* view-tree.c: the tree of spaces, directories and files on the left.
+ *
+ * The visible rows are rebuilt from the tree cache whenever something
+ * changed (pages arrived, a directory opened, the sort or a filter
+ * changed). Each expanded directory has a view of its children, sorted
+ * directories first and merged page by page, so a 100,000-entry directory
+ * stays smooth while it loads. The cursor is kept by file id: nodes come
+ * and go, ids stay. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "onetui/i18n.h"
+#include "onetui/provider.h"
+#include "onetui/str.h"
+#include "tui/draw.h"
+#include "tui/marks.h"
+#include "tui/tui.h"
+#include "xmalloc.h"
+
+enum sort_mode {
+	SORT_NAME,
+	SORT_SIZE,
+	SORT_MTIME,
+	SORT_COUNT,
+};
+
+enum row_kind {
+	ROW_NODE,	/* a space, directory or file */
+	ROW_LOADING,	/* pages still arriving */
+	ROW_ERROR,	/* the listing failed */
+	ROW_NOTE,	/* empty, stopped early, filtered */
+};
+
+struct row {
+	enum row_kind kind;
+	int depth;
+	struct od_node *node;	/* for ROW_NODE; the directory for the others */
+};
+
+/* An expanded directory's children as shown: sorted, maybe filtered. */
+struct dirview {
+	struct od_node *dir;
+	struct od_node **v;	/* sorted */
+	size_t n, cap;
+	size_t seen;		/* children of dir already in v */
+	int sort;		/* the sort v is in */
+	char *filter;		/* NULL: none */
+};
+
+static struct {
+	struct app *a;
+	struct row *rows;
+	size_t n_rows, cap_rows;
+	bool stale;		/* rows must be rebuilt */
+	struct dirview *views;
+	size_t n_views;
+	size_t cursor;
+	size_t top;
+	char *cursor_id;	/* file id of the cursor's node */
+	size_t page;		/* rows in the last drawing */
+	enum sort_mode sort;
+	char *match;		/* the last filter text, for next/prev match */
+	struct od_node *filtering;	/* the directory a prompt filters */
+	char *filter_before;	/* its filter before the prompt opened */
+	struct od_node *selected;	/* what the Info pane was told */
+} tv;
+
+static const char *
+sort_name(enum sort_mode m)
+{
+	switch (m) {
+	case SORT_SIZE: return _("size");
+	case SORT_MTIME: return _("time");
+	default: break;
+	}
+	return _("name");
+}
+
+/* --- directory views ------------------------------------------------------ */
+
+static struct dirview *
+view_of(struct od_node *dir)
+{
+	for (size_t i = 0; i < tv.n_views; i++)
+		if (tv.views[i].dir == dir)
+			return &tv.views[i];
+	tv.views = xrealloc(tv.views, (tv.n_views + 1) * sizeof(*tv.views));
+	memset(&tv.views[tv.n_views], 0, sizeof(*tv.views));
+	tv.views[tv.n_views].dir = dir;
+	tv.views[tv.n_views].sort = -1;
+	return &tv.views[tv.n_views++];
+}
+
+static void
+forget_views(void)
+{
+	for (size_t i = 0; i < tv.n_views; i++) {
+		free(tv.views[i].v);
+		free(tv.views[i].filter);
+	}
+	free(tv.views);
+	tv.views = NULL;
+	tv.n_views = 0;
+	tv.filtering = NULL;
+}
+
+static int
+compare(const struct od_node *x, const struct od_node *y)
+{
+	bool dx = od_node_type(x) == OD_FILE_DIR, dy = od_node_type(y) == OD_FILE_DIR;
+	int64_t a, b;
+
+	if (dx != dy)
+		return dx ? -1 : 1;
+	switch (tv.sort) {
+	case SORT_SIZE:
+		a = od_node_size(x);
+		b = od_node_size(y);
+		if (a != b)
+			return a > b ? -1 : 1;	/* biggest first, as ncdu does */
+		break;
+	case SORT_MTIME:
+		a = od_node_mtime(x);
+		b = od_node_mtime(y);
+		if (a != b)
+			return a > b ? -1 : 1;	/* newest first */
+		break;
+	default:
+		break;
+	}
+	return strcmp(od_node_name(x), od_node_name(y));
+}
+
+static int
+compare_ptr(const void *x, const void *y)
+{
+	return compare(*(struct od_node *const *)x, *(struct od_node *const *)y);
+}
+
+/* Bring a directory view up to date: sort what arrived since and merge
+ * it in, or sort everything after a change of sort. */
+static void
+view_update(struct dirview *dv)
+{
+	size_t total = od_node_child_count(dv->dir), fresh;
+	struct od_node **merged;
+
+	if (dv->sort != (int)tv.sort || total < dv->seen) {
+		dv->n = dv->seen = 0;
+		dv->sort = (int)tv.sort;
+	}
+	if (total == dv->seen)
+		return;
+	if (total > dv->cap) {
+		dv->cap = total + total / 4 + 16;
+		dv->v = xrealloc(dv->v, dv->cap * sizeof(*dv->v));
+	}
+	fresh = total - dv->seen;
+	for (size_t i = 0; i < fresh; i++)
+		dv->v[dv->n + i] = od_node_child(dv->dir, dv->seen + i);
+	qsort(dv->v + dv->n, fresh, sizeof(*dv->v), compare_ptr);
+	if (dv->n) {
+		/* Merge the sorted new entries into the sorted old ones. */
+		size_t i = 0, j = dv->n, k = 0;
+		merged = xmalloc(total * sizeof(*merged));
+		while (i < dv->n && j < total)
+			merged[k++] = compare(dv->v[i], dv->v[j]) <= 0 ? dv->v[i++] : dv->v[j++];
+		while (i < dv->n)
+			merged[k++] = dv->v[i++];
+		while (j < total)
+			merged[k++] = dv->v[j++];
+		memcpy(dv->v, merged, total * sizeof(*merged));
+		free(merged);
+	}
+	dv->n = total;
+	dv->seen = total;
+}
+
+static bool
+name_matches(const struct od_node *n, const char *filter)
+{
+	return !filter || !*filter || strcasestr(od_node_name(n), filter) != NULL;
+}
+
+/* --- rows ------------------------------------------------------------------ */
+
+static void
+add_row(enum row_kind kind, int depth, struct od_node *node)
+{
+	if (tv.n_rows == tv.cap_rows) {
+		tv.cap_rows = tv.cap_rows ? tv.cap_rows * 2 : 256;
+		tv.rows = xrealloc(tv.rows, tv.cap_rows * sizeof(*tv.rows));
+	}
+	tv.rows[tv.n_rows++] = (struct row){ kind, depth, node };
+}
+
+static void
+add_children(struct od_node *dir, int depth)
+{
+	enum od_load_state st = od_node_load_state(dir);
+	struct dirview *dv = view_of(dir);
+	size_t shown = 0;
+
+	view_update(dv);
+	for (size_t i = 0; i < dv->n; i++) {
+		struct od_node *c = dv->v[i];
+		if (!name_matches(c, dv->filter))
+			continue;
+		shown++;
+		add_row(ROW_NODE, depth, c);
+		if (od_node_expanded(c))
+			add_children(c, depth + 1);
+	}
+	if (st == OD_LOAD_RUNNING)
+		add_row(ROW_LOADING, depth, dir);
+	else if (st == OD_LOAD_FAILED)
+		add_row(ROW_ERROR, depth, dir);
+	else if (st == OD_LOAD_PARTIAL || (dv->filter && *dv->filter) || (st == OD_LOAD_DONE && shown == 0))
+		add_row(ROW_NOTE, depth, dir);
+}
+
+static void
+rebuild(void)
+{
+	struct od_zone *z = tv.a->s.zone;
+
+	tv.n_rows = 0;
+	for (size_t i = 0; tv.a->spaces_loaded && i < od_zone_space_count(z); i++) {
+		struct od_node *root = od_tree_space_root(tv.a->tree, od_zone_space(z, i));
+		if (!root)
+			xoom();
+		add_row(ROW_NODE, 0, root);
+		if (od_node_expanded(root))
+			add_children(root, 1);
+	}
+	tv.stale = false;
+}
+
+/* Put the cursor back on the node it was on, after a rebuild. */
+static void
+restore_cursor(void)
+{
+	struct od_node *n = tv.cursor_id ? od_tree_find(tv.a->tree, tv.cursor_id) : NULL;
+
+	for (size_t i = 0; n && i < tv.n_rows; i++) {
+		if (tv.rows[i].kind == ROW_NODE && tv.rows[i].node == n) {
+			tv.cursor = i;
+			return;
+		}
+	}
+	if (tv.cursor >= tv.n_rows)
+		tv.cursor = tv.n_rows ? tv.n_rows - 1 : 0;
+}
+
+static void
+ensure_rows(void)
+{
+	if (tv.stale) {
+		rebuild();
+		restore_cursor();
+	}
+}
+
+static struct od_node *
+cursor_node(void)
+{
+	ensure_rows();
+	if (tv.cursor >= tv.n_rows)
+		return NULL;
+	return tv.rows[tv.cursor].node;
+}
+
+/* Remember the cursor's node and tell the Info pane when it changed. */
+static void
+cursor_moved(void)
+{
+	struct od_node *n = cursor_node();
+	struct od_space *s = n ? od_node_space(tv.a->tree, n) : NULL;
+
+	free(tv.cursor_id);
+	tv.cursor_id = n ? od_node_id(n) : NULL;
+	if (n && tv.rows[tv.cursor].kind != ROW_NODE)
+		n = NULL;
+	if (n != tv.selected) {
+		tv.selected = n;
+		info_view_select(tv.a, n, s);
+	}
+	app_dirty(tv.a);
+}
+
+static void
+move_to(size_t i)
+{
+	ensure_rows();
+	if (!tv.n_rows)
+		return;
+	tv.cursor = i < tv.n_rows ? i : tv.n_rows - 1;
+	cursor_moved();
+}
+
+/* --- tree events --------------------------------------------------------------- */
+
+static void
+on_tree(struct od_tree *t, struct od_node *dir, enum od_tree_event ev, void *ud)
+{
+	struct app *a = ud;
+
+	/* Dropped children take their descendants' views with them. */
+	if (ev == OD_TREE_DROPPED)
+		forget_views();
+	if (ev == OD_TREE_FINISHED && od_node_load_state(dir) == OD_LOAD_FAILED) {
+		char *path = tree_view_path(dir);
+		app_error(a, _("Cannot list %s: %s"), path, od_node_error(dir)->message);
+		free(path);
+	}
+	tv.stale = true;
+	app_dirty(a);
+}
+
+void
+tree_view_init(struct app *a)
+{
+	memset(&tv, 0, sizeof(tv));
+	tv.a = a;
+	tv.stale = true;
+	od_tree_set_listener(a->tree, on_tree, a);
+}
+
+void
+tree_view_done(void)
+{
+	forget_views();
+	free(tv.rows);
+	free(tv.cursor_id);
+	free(tv.match);
+	free(tv.filter_before);
+	marks_clear();
+	memset(&tv, 0, sizeof(tv));
+}
+
+void
+tree_view_spaces_loaded(struct app *a)
+{
+	tv.stale = true;
+	ensure_rows();
+	cursor_moved();
+}
+
+struct od_node *
+tree_view_selected(struct od_space **space)
+{
+	struct od_node *n = cursor_node();
+
+	if (n && tv.rows[tv.cursor].kind != ROW_NODE)
+		n = NULL;
+	if (space)
+		*space = n ? od_node_space(tv.a->tree, n) : NULL;
+	return n;
+}
+
+char *
+tree_view_path(struct od_node *n)
+{
+	size_t len = 0;
+	struct od_node *p;
+	char *path, *w;
+
+	for (p = n; p; p = od_node_parent(p))
+		len += strlen(od_node_name(p)) + 1;
+	/* Fill from the end: the node's name last, its space's first. */
+	path = xmalloc(len);
+	w = path + len - 1;
+	*w = '\0';
+	for (p = n; p; p = od_node_parent(p)) {
+		size_t l = strlen(od_node_name(p));
+		w -= l;
+		memcpy(w, od_node_name(p), l);
+		if (od_node_parent(p))
+			*--w = '/';
+	}
+	return path;
+}
+
+void
+tree_view_marks(size_t *count, int64_t *bytes, size_t *unknown)
+{
+	*count = marks_count();
+	*bytes = marks_bytes(unknown);
+}
+
+/* --- actions -------------------------------------------------------------------- */
+
+static void
+expand(struct od_node *n)
+{
+	if (od_tree_expand(tv.a->tree, n) != 0)
+		xoom();
+	tv.stale = true;
+}
+
+static void
+collapse(struct od_node *n)
+{
+	od_tree_collapse(tv.a->tree, n);
+	tv.stale = true;
+}
+
+/* The directory the cursor is in: the parent of the cursor's row. */
+static struct od_node *
+current_dir(void)
+{
+	struct od_node *n = cursor_node();
+
+	if (!n)
+		return NULL;
+	if (tv.rows[tv.cursor].kind != ROW_NODE)
+		return n;
+	return od_node_parent(n) ? od_node_parent(n) : n;
+}
+
+static void
+toggle_mark(void)
+{
+	struct od_node *n = tree_view_selected(NULL);
+	char *id, *path;
+
+	if (!n)
+		return;
+	if (!od_node_parent(n)) {
+		app_message(tv.a, _("Spaces cannot be marked; mark what is inside"));
+		return;
+	}
+	id = od_node_id(n);
+	path = tree_view_path(n);
+	if (!id)
+		xoom();
+	marks_toggle(id, path, od_node_type(n), od_node_type(n) == OD_FILE_DIR ? -1 : od_node_size(n));
+	free(id);
+	free(path);
+	move_to(tv.cursor + 1);
+}
+
+static void
+on_filter_change(struct app *a, const char *text, void *ud)
+{
+	struct dirview *dv;
+
+	if (!tv.filtering)
+		return;
+	dv = view_of(tv.filtering);
+	free(dv->filter);
+	dv->filter = text && *text ? xstrdup(text) : NULL;
+	tv.stale = true;
+	ensure_rows();
+	/* Stay on the first match of the directory being filtered. */
+	for (size_t i = 0; i < tv.n_rows; i++) {
+		if (tv.rows[i].kind == ROW_NODE && od_node_parent(tv.rows[i].node) == tv.filtering) {
+			tv.cursor = i;
+			break;
+		}
+	}
+	cursor_moved();
+}
+
+static void
+on_filter_done(struct app *a, const char *text, void *ud)
+{
+	if (!text) {
+		/* Cancelled: back to the filter there was. */
+		on_filter_change(a, tv.filter_before, NULL);
+	} else {
+		free(tv.match);
+		tv.match = *text ? xstrdup(text) : NULL;
+		on_filter_change(a, text, NULL);
+	}
+	free(tv.filter_before);
+	tv.filter_before = NULL;
+	tv.filtering = NULL;
+}
+
+static void
+start_filter(void)
+{
+	struct od_node *dir = current_dir();
+	struct dirview *dv;
+
+	if (!dir)
+		return;
+	dv = view_of(dir);
+	tv.filtering = dir;
+	free(tv.filter_before);
+	tv.filter_before = dv->filter ? xstrdup(dv->filter) : NULL;
+	widget_prompt(tv.a, _("Filter"), dv->filter, on_filter_done, on_filter_change, NULL);
+}
+
+static void
+next_match(int step)
+{
+	ensure_rows();
+	if (!tv.match || !tv.n_rows) {
+		app_message(tv.a, _("No filter yet: / starts one"));
+		return;
+	}
+	for (long k = 1; k <= (long)tv.n_rows; k++) {
+		long i = ((long)tv.cursor + step * k) % (long)tv.n_rows;
+		if (i < 0)
+			i += (long)tv.n_rows;
+		if (tv.rows[i].kind == ROW_NODE && od_node_parent(tv.rows[i].node) &&
+		    name_matches(tv.rows[i].node, tv.match)) {
+			move_to((size_t)i);
+			return;
+		}
+	}
+	app_message(tv.a, _("Nothing shown matches \"%s\""), tv.match);
+}
+
+static void
+refresh_selected(void)
+{
+	struct od_node *n = tree_view_selected(NULL), *dir;
+
+	if (!tv.a->spaces_loaded) {
+		return;		/* app.c reloads the spaces */
+	}
+	dir = n && od_node_type(n) == OD_FILE_DIR ? n : n ? od_node_parent(n) : NULL;
+	if (dir && od_tree_refresh(tv.a->tree, dir) != 0)
+		xoom();
+	tv.stale = true;
+	info_view_select(tv.a, tree_view_selected(NULL), NULL);
+}
+
+bool
+tree_view_request(struct app *a, enum request req)
+{
+	struct od_node *n;
+	size_t page = tv.page > 1 ? tv.page - 1 : 1;
+
+	ensure_rows();
+	switch (req) {
+	case REQ_MOVE_UP:
+		if (tv.cursor > 0)
+			move_to(tv.cursor - 1);
+		return true;
+	case REQ_MOVE_DOWN:
+		move_to(tv.cursor + 1);
+		return true;
+	case REQ_PAGE_UP:
+		move_to(tv.cursor > page ? tv.cursor - page : 0);
+		return true;
+	case REQ_PAGE_DOWN:
+		move_to(tv.cursor + page);
+		return true;
+	case REQ_MOVE_FIRST:
+		move_to(0);
+		return true;
+	case REQ_MOVE_LAST:
+		move_to(tv.n_rows ? tv.n_rows - 1 : 0);
+		return true;
+	case REQ_OPEN:
+		n = tree_view_selected(NULL);
+		if (!n)
+			return true;
+		if (od_node_type(n) != OD_FILE_DIR) {
+			a->focus = FOCUS_PANE;
+			a->pane = PANE_INFO;
+		} else if (od_node_expanded(n)) {
+			collapse(n);
+		} else {
+			expand(n);
+		}
+		app_dirty(a);
+		return true;
+	case REQ_CLOSE:
+		n = cursor_node();
+		if (!n)
+			return true;
+		if (tv.rows[tv.cursor].kind == ROW_NODE && od_node_expanded(n)) {
+			collapse(n);
+		} else if (tv.rows[tv.cursor].kind != ROW_NODE || od_node_parent(n)) {
+			struct od_node *parent = tv.rows[tv.cursor].kind == ROW_NODE ? od_node_parent(n) : n;
+			for (size_t i = tv.cursor; i-- > 0;) {
+				if (tv.rows[i].kind == ROW_NODE && tv.rows[i].node == parent) {
+					move_to(i);
+					break;
+				}
+			}
+		}
+		app_dirty(a);
+		return true;
+	case REQ_MARK:
+		toggle_mark();
+		return true;
+	case REQ_FILTER:
+		start_filter();
+		return true;
+	case REQ_NEXT_MATCH:
+		next_match(1);
+		return true;
+	case REQ_PREV_MATCH:
+		next_match(-1);
+		return true;
+	case REQ_SORT:
+		tv.sort = (tv.sort + 1) % SORT_COUNT;
+		tv.stale = true;
+		app_message(a, _("Sorted by %s, directories first"), sort_name(tv.sort));
+		return true;
+	case REQ_REFRESH:
+		refresh_selected();
+		return true;
+	case REQ_CLEAR_MARKS:
+		marks_clear();
+		app_message(a, _("No item is marked now"));
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* --- drawing -------------------------------------------------------------------- */
+
+/* "Facility Storage, HPC Centre (offline)". */
+static void
+draw_space(int y, int x, int width, struct od_node *root, enum color c)
+{
+	struct od_space *s = od_node_space(tv.a->tree, root);
+	char providers[256] = "";
+	size_t used = 0;
+	int cols;
+
+	for (size_t i = 0; s && i < s->n_supports && used < sizeof(providers); i++) {
+		const struct od_provider_info *p = s->supports[i].provider;
+		int n = snprintf(providers + used, sizeof(providers) - used, "%s%s%s", i ? ", " : "", p->name,
+				 p->online ? "" : _(" (offline)"));
+		used += n > 0 ? (size_t)n : 0;
+	}
+	if (s && s->n_supports == 0)
+		snprintf(providers, sizeof(providers), "%s", _("no supporting provider"));
+	cols = draw_text(stdscr, y, x, width, c, od_node_name(root));
+	if (cols + 3 < width) {
+		/* Provider names come from the zone: sanitised like any name. */
+		draw_text(stdscr, y, x + cols + 2, width - cols - 2, c == C_SPACE ? C_DIM : c, providers);
+	}
+}
+
+static void
+draw_row(size_t i, int y, int x, int width)
+{
+	const struct row *r = &tv.rows[i];
+	bool cursor = i == tv.cursor;
+	enum color c = cursor ? (tv.a->focus == FOCUS_TREE ? C_CURSOR : C_CURSOR_DIM) : C_NORMAL;
+	int indent = 2 * r->depth, size_w = width >= 40 ? 10 : 0, name_w;
+	char size[OD_SIZE_BUFSZ];
+	struct od_node *n = r->node;
+	char *id;
+	bool marked;
+
+	draw_blank(stdscr, y, x, width, c);
+	if (r->kind != ROW_NODE) {
+		struct dirview *dv = view_of(n);
+		const struct od_error *err = od_node_error(n);
+		enum color note = cursor ? c : (r->kind == ROW_ERROR ? C_ERROR : C_DIM);
+		if (r->kind == ROW_LOADING)
+			draw_printf(stdscr, y, x + indent + 2, width - indent - 2, note, _("loading%s %zu so far"),
+				    draw_glyph_ellipsis(), od_node_child_count(n));
+		else if (r->kind == ROW_ERROR)
+			draw_printf(stdscr, y, x + indent + 2, width - indent - 2, note, "! %s  (%s)",
+				    err ? err->message : "?", _("r: retry"));
+		else if (dv->filter && *dv->filter)
+			draw_printf(stdscr, y, x + indent + 2, width - indent - 2, note, _("filter \"%s\" (/ to change)"),
+				    dv->filter);
+		else if (od_node_load_state(n) == OD_LOAD_PARTIAL)
+			draw_printf(stdscr, y, x + indent + 2, width - indent - 2, note, "%s  (%s)",
+				    err ? err->message : _("listing stopped"), _("r: load again"));
+		else
+			draw_own(stdscr, y, x + indent + 2, width - indent - 2, note, _("(empty)"));
+		return;
+	}
+	id = od_node_id(n);
+	marked = id && marks_has(id);
+	free(id);
+	if (marked)
+		draw_own(stdscr, y, x, 1, cursor ? c : C_MARKED, "*");
+	if (od_node_type(n) == OD_FILE_DIR)
+		draw_own(stdscr, y, x + 1 + indent, 2, c,
+			 od_node_expanded(n) ? draw_glyph_open() : draw_glyph_closed());
+	name_w = width - indent - 3 - size_w;
+	if (!od_node_parent(n)) {
+		draw_space(y, x + indent + 3, width - indent - 3, n, cursor ? c : C_SPACE);
+		return;
+	}
+	draw_text(stdscr, y, x + indent + 3, name_w, cursor ? c : marked ? C_MARKED :
+		  od_node_type(n) == OD_FILE_DIR ? C_DIR : C_NORMAL, od_node_name(n));
+	if (size_w && od_node_size(n) >= 0) {
+		od_size_human(od_node_size(n), size);
+		draw_printf(stdscr, y, x + width - size_w, size_w, c, "%*s", size_w - 1, size);
+	}
+}
+
+void
+tree_view_draw(struct app *a, int y, int x, int height, int width)
+{
+	ensure_rows();
+	tv.page = height > 0 ? (size_t)height : 1;
+	if (!a->spaces_loaded) {
+		for (int i = 0; i < height; i++)
+			draw_blank(stdscr, y + i, x, width, C_NORMAL);
+		draw_own(stdscr, y, x + 1, width - 1, a->spaces_failed ? C_ERROR : C_DIM,
+			 a->spaces_failed ? _("The spaces could not be loaded: r retries") : _("Loading the spaces..."));
+		return;
+	}
+	if (tv.n_rows == 0) {
+		draw_own(stdscr, y, x + 1, width - 1, C_DIM, _("This token reaches no space."));
+		for (int i = 1; i < height; i++)
+			draw_blank(stdscr, y + i, x, width, C_NORMAL);
+		return;
+	}
+	/* Keep the cursor in view, with a line of context when scrolling. */
+	if (tv.cursor < tv.top)
+		tv.top = tv.cursor;
+	if (tv.cursor >= tv.top + tv.page)
+		tv.top = tv.cursor - tv.page + 1;
+	if (tv.top + tv.page > tv.n_rows)
+		tv.top = tv.n_rows > tv.page ? tv.n_rows - tv.page : 0;
+	for (int i = 0; i < height; i++) {
+		size_t r = tv.top + (size_t)i;
+		if (r < tv.n_rows)
+			draw_row(r, y + i, x, width);
+		else
+			draw_blank(stdscr, y + i, x, width, C_NORMAL);
+	}
+}
+
+const char *
+tree_view_sort_name(void)
+{
+	return sort_name(tv.sort);
+}

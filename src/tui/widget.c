@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* widget.c: the dialogs every pane uses: a text prompt with editing
+ * keys, a yes/no question, a list to choose from and a read-only popup.
+ * One dialog at a time is on top; a dialog's callback may open another. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "onetui/i18n.h"
+#include "onetui/sanitize.h"
+#include "onetui/str.h"
+#include "tui/draw.h"
+#include "tui/tui.h"
+#include "xmalloc.h"
+
+#define MAX_DIALOGS 4
+#define PROMPT_MAX 1024
+
+enum kind {
+	PROMPT,
+	CONFIRM,
+	CHOOSE,
+	POPUP,
+};
+
+struct dialog {
+	enum kind kind;
+	char *title;
+	void *ud;
+	/* prompt */
+	wchar_t text[PROMPT_MAX + 1];
+	size_t len, cursor;
+	prompt_fn *done_text, *changed;
+	/* confirm */
+	confirm_fn *done_yes;
+	/* choose */
+	char **items;
+	size_t n_items;
+	size_t selected;
+	choose_fn *done_choice;
+	/* popup: lines of sanitised text */
+	char **lines;
+	size_t n_lines;
+	size_t top;
+};
+
+static struct dialog *stack[MAX_DIALOGS];
+static size_t depth;
+
+bool
+widget_active(void)
+{
+	return depth > 0;
+}
+
+static struct dialog *
+push(enum kind kind, const char *title, void *ud)
+{
+	struct dialog *d = xcalloc(1, sizeof(*d));
+
+	if (depth == MAX_DIALOGS)
+		abort();	/* a dialog opening dialogs without end is a bug */
+	d->kind = kind;
+	d->title = xstrdup(title ? title : "");
+	d->ud = ud;
+	stack[depth++] = d;
+	return d;
+}
+
+static void
+free_dialog(struct dialog *d)
+{
+	for (size_t i = 0; i < d->n_items; i++)
+		free(d->items[i]);
+	free(d->items);
+	for (size_t i = 0; i < d->n_lines; i++)
+		free(d->lines[i]);
+	free(d->lines);
+	free(d->title);
+	free(d);
+}
+
+/* Take the top dialog off the stack (before its callback runs, so the
+ * callback may open another). */
+static struct dialog *
+pop(void)
+{
+	return depth ? stack[--depth] : NULL;
+}
+
+void
+widget_close_all(void)
+{
+	while (depth)
+		free_dialog(pop());
+}
+
+/* --- constructors --------------------------------------------------------- */
+
+void
+widget_prompt(struct app *a, const char *label, const char *initial, prompt_fn *done, prompt_fn *changed, void *ud)
+{
+	struct dialog *d = push(PROMPT, label, ud);
+	size_t n = initial ? mbstowcs(d->text, initial, PROMPT_MAX) : 0;
+
+	d->len = d->cursor = n == (size_t)-1 ? 0 : n;
+	d->text[d->len] = L'\0';
+	d->done_text = done;
+	d->changed = changed;
+	app_dirty(a);
+}
+
+void
+widget_confirm(struct app *a, const char *question, confirm_fn *done, void *ud)
+{
+	struct dialog *d = push(CONFIRM, question, ud);
+
+	d->done_yes = done;
+	app_dirty(a);
+}
+
+void
+widget_choose(struct app *a, const char *title, const char *const *items, size_t n, choose_fn *done, void *ud)
+{
+	struct dialog *d = push(CHOOSE, title, ud);
+
+	d->items = xcalloc(n + 1, sizeof(*d->items));
+	for (size_t i = 0; i < n; i++)
+		d->items[i] = xstrdup(items[i]);
+	d->n_items = n;
+	d->done_choice = done;
+	app_dirty(a);
+}
+
+void
+widget_popup(struct app *a, const char *title, const char *text)
+{
+	struct dialog *d = push(POPUP, title, NULL);
+	const char *p = text ? text : "";
+
+	/* One sanitised line per line of text: a newline inside remote
+	 * text would otherwise be drawn as \n, not as a new line. */
+	for (;;) {
+		size_t len = strcspn(p, "\n");
+		char *raw = od_strndup(p, len), *safe;
+		if (!raw)
+			xoom();
+		safe = od_sanitize(raw, od_sanitize_flags_for_locale());
+		free(raw);
+		if (!safe)
+			xoom();
+		d->lines = xrealloc(d->lines, (d->n_lines + 1) * sizeof(*d->lines));
+		d->lines[d->n_lines++] = safe;
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	app_dirty(a);
+}
+
+/* --- keys ------------------------------------------------------------------- */
+
+/* Wide text as a multibyte string in the locale's encoding; caller frees. */
+static char *
+wide_to_mb(const wchar_t *w)
+{
+	size_t n = wcstombs(NULL, w, 0);
+	char *s;
+
+	if (n == (size_t)-1)
+		return xstrdup("");
+	s = xmalloc(n + 1);
+	wcstombs(s, w, n + 1);
+	return s;
+}
+
+static char *
+prompt_text(const struct dialog *d)
+{
+	return wide_to_mb(d->text);
+}
+
+static void
+prompt_changed(struct app *a, struct dialog *d)
+{
+	char *s;
+
+	if (!d->changed)
+		return;
+	s = prompt_text(d);
+	d->changed(a, s, d->ud);
+	free(s);
+}
+
+/* Editing keys of a text field, as in readline. true when handled. */
+static bool
+prompt_edit(struct dialog *d, int key)
+{
+	switch (key) {
+	case KEY_SPECIAL | KEY_LEFT:
+	case 2:			/* C-b */
+		if (d->cursor > 0)
+			d->cursor--;
+		return true;
+	case KEY_SPECIAL | KEY_RIGHT:
+	case 6:			/* C-f */
+		if (d->cursor < d->len)
+			d->cursor++;
+		return true;
+	case KEY_SPECIAL | KEY_HOME:
+	case 1:			/* C-a */
+		d->cursor = 0;
+		return true;
+	case KEY_SPECIAL | KEY_END:
+	case 5:			/* C-e */
+		d->cursor = d->len;
+		return true;
+	case KEY_SPECIAL | KEY_BACKSPACE:
+		if (d->cursor == 0)
+			return true;
+		d->cursor--;
+		/* fall through */
+	case KEY_SPECIAL | KEY_DC:
+	case 4:			/* C-d */
+		if (d->cursor < d->len) {
+			wmemmove(d->text + d->cursor, d->text + d->cursor + 1, d->len - d->cursor);
+			d->len--;
+		}
+		return true;
+	case 21:		/* C-u: to the start */
+		wmemmove(d->text, d->text + d->cursor, d->len - d->cursor + 1);
+		d->len -= d->cursor;
+		d->cursor = 0;
+		return true;
+	case 11:		/* C-k: to the end */
+		d->len = d->cursor;
+		d->text[d->len] = L'\0';
+		return true;
+	case 23: {		/* C-w: the word before the cursor */
+		size_t start = d->cursor;
+		while (start > 0 && d->text[start - 1] == L' ')
+			start--;
+		while (start > 0 && d->text[start - 1] != L' ')
+			start--;
+		wmemmove(d->text + start, d->text + d->cursor, d->len - d->cursor + 1);
+		d->len -= d->cursor - start;
+		d->cursor = start;
+		return true;
+	}
+	}
+	if (!(key & KEY_SPECIAL) && key >= 0x20 && key != 0x7f && d->len < PROMPT_MAX) {
+		wmemmove(d->text + d->cursor + 1, d->text + d->cursor, d->len - d->cursor + 1);
+		d->text[d->cursor++] = (wchar_t)key;
+		d->len++;
+		return true;
+	}
+	return false;
+}
+
+static bool
+is_cancel(int key)
+{
+	return key == 27 || key == 7;	/* Esc, C-g */
+}
+
+bool
+widget_key(struct app *a, int key)
+{
+	struct dialog *d = depth ? stack[depth - 1] : NULL;
+	int page;
+
+	if (!d)
+		return false;
+	key = key_normalize(key);
+	app_dirty(a);
+	switch (d->kind) {
+	case PROMPT:
+		if (key == '\n' || is_cancel(key)) {
+			char *text = is_cancel(key) ? NULL : prompt_text(d);
+			pop();
+			d->done_text(a, text, d->ud);
+			free(text);
+			free_dialog(d);
+		} else if (prompt_edit(d, key)) {
+			prompt_changed(a, d);
+		}
+		return true;
+	case CONFIRM:
+		if (key == 'y' || key == 'Y' || key == 'n' || key == 'N' || key == '\n' || is_cancel(key)) {
+			pop();
+			d->done_yes(a, key == 'y' || key == 'Y', d->ud);
+			free_dialog(d);
+		}
+		return true;
+	case CHOOSE:
+		if (key == '\n' || is_cancel(key)) {
+			pop();
+			d->done_choice(a, is_cancel(key) ? -1 : (int)d->selected, d->ud);
+			free_dialog(d);
+		} else if ((key == (KEY_SPECIAL | KEY_UP) || key == 'k') && d->selected > 0) {
+			d->selected--;
+		} else if ((key == (KEY_SPECIAL | KEY_DOWN) || key == 'j') && d->selected + 1 < d->n_items) {
+			d->selected++;
+		} else if (key >= '1' && key <= '9' && (size_t)(key - '1') < d->n_items) {
+			pop();
+			d->done_choice(a, key - '1', d->ud);
+			free_dialog(d);
+		}
+		return true;
+	case POPUP:
+		page = a->rows - 6 > 1 ? a->rows - 6 : 1;
+		if (key == '\n' || key == 'q' || is_cancel(key)) {
+			free_dialog(pop());
+		} else if ((key == (KEY_SPECIAL | KEY_UP) || key == 'k') && d->top > 0) {
+			d->top--;
+		} else if ((key == (KEY_SPECIAL | KEY_DOWN) || key == 'j') && d->top + 1 < d->n_lines) {
+			d->top++;
+		} else if (key == (KEY_SPECIAL | KEY_PPAGE) || key == 2) {
+			d->top = d->top > (size_t)page ? d->top - (size_t)page : 0;
+		} else if (key == (KEY_SPECIAL | KEY_NPAGE) || key == 6 || key == ' ') {
+			d->top = d->top + (size_t)page < d->n_lines ? d->top + (size_t)page : d->top;
+		}
+		return true;
+	}
+	return true;
+}
+
+/* --- drawing ---------------------------------------------------------------- */
+
+/* A framed area in the middle of the screen; the inner rectangle. */
+static void
+frame(struct app *a, const char *title, int want_h, int want_w, int *y, int *x, int *h, int *w)
+{
+	*w = want_w < a->cols - 4 ? want_w : a->cols - 4;
+	*h = want_h < a->rows - 2 ? want_h : a->rows - 2;
+	if (*w < 10)
+		*w = a->cols;
+	if (*h < 3)
+		*h = a->rows;
+	*y = (a->rows - *h) / 2;
+	*x = (a->cols - *w) / 2;
+	for (int i = 0; i < *h; i++)
+		draw_blank(stdscr, *y + i, *x, *w, C_POPUP);
+	draw_box(stdscr, *y, *x, *h, *w, C_BORDER);
+	if (title && *title)
+		draw_printf(stdscr, *y, *x + 2, *w - 4 < draw_width(title) + 2 ? *w - 4 : draw_width(title) + 2,
+			    C_BORDER, " %s ", title);
+	*y += 1;
+	*x += 2;
+	*h -= 2;
+	*w -= 4;
+}
+
+static void
+draw_prompt(struct app *a, struct dialog *d)
+{
+	int y = a->rows - 2, label_w, room, cx;
+	size_t start = 0;
+	char *label = xasprintf("%s: ", d->title), *shown;
+
+	draw_blank(stdscr, y, 0, a->cols, C_STATUS);
+	label_w = draw_own(stdscr, y, 0, a->cols / 2, C_STATUS, label);
+	free(label);
+	room = a->cols - label_w - 1;
+	/* Keep the cursor in view: show the end of a long text. */
+	if (d->cursor > (size_t)room)
+		start = d->cursor - (size_t)room;
+	shown = wide_to_mb(d->text + start);
+	draw_text(stdscr, y, label_w, room, C_STATUS, shown);
+	free(shown);
+	cx = label_w;
+	for (size_t i = start; i < d->cursor; i++) {
+		int cw = wcwidth(d->text[i]);
+		cx += cw > 0 ? cw : 1;
+	}
+	move(y, cx < a->cols ? cx : a->cols - 1);
+	curs_set(1);
+}
+
+static void
+draw_dialog(struct app *a, struct dialog *d)
+{
+	int y, x, h, w;
+
+	switch (d->kind) {
+	case PROMPT:
+		draw_prompt(a, d);
+		return;
+	case CONFIRM:
+		frame(a, NULL, 4, draw_width(d->title) + 8, &y, &x, &h, &w);
+		draw_own(stdscr, y, x, w, C_POPUP, d->title);
+		draw_own(stdscr, y + 1, x, w, C_DIM, _("y: yes   n or Esc: no"));
+		break;
+	case CHOOSE:
+		frame(a, d->title, (int)d->n_items + 3, 60, &y, &x, &h, &w);
+		for (size_t i = 0; i < d->n_items && (int)i < h - 1; i++)
+			draw_printf(stdscr, y + (int)i, x, w, i == d->selected ? C_CURSOR : C_POPUP, "%zu  %s",
+				    i + 1, d->items[i]);
+		draw_own(stdscr, y + h - 1, x, w, C_DIM, _("Enter: choose   Esc: cancel"));
+		break;
+	case POPUP: {
+		int widest = draw_width(d->title) + 4;
+		for (size_t i = 0; i < d->n_lines; i++)
+			if (draw_width(d->lines[i]) > widest)
+				widest = draw_width(d->lines[i]);
+		frame(a, d->title, (int)d->n_lines + 3, widest + 4, &y, &x, &h, &w);
+		for (int i = 0; i < h - 1 && d->top + (size_t)i < d->n_lines; i++)
+			draw_own(stdscr, y + i, x, w, C_POPUP, d->lines[d->top + (size_t)i]);
+		draw_printf(stdscr, y + h - 1, x, w, C_DIM, _("%s Enter or q: close   arrows: scroll"),
+			    d->top + (size_t)h - 1 < d->n_lines ? draw_glyph_ellipsis() : " ");
+		break;
+	}
+	}
+	curs_set(0);
+}
+
+void
+widget_draw(struct app *a)
+{
+	for (size_t i = 0; i < depth; i++)
+		draw_dialog(a, stack[i]);
+}

@@ -1,0 +1,332 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Screen tests of the full-screen interface: the real binary in tmux,
+against the test zone over HTTPS."""
+
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from tuitest import ONETUI, Harness, Screen, Tap, have_tmux  # noqa: E402
+
+KRIOS = "Krios-2025-11 Session Data"
+HOSTILE_BYTES = [b"\x1b]0;pwned", b"\x1b[31mred", b"\xc2\x9b31m", b"\xe2\x80\xae", b"line one\nline two"]
+
+
+def colours(raw):
+    """Colour parameters in the SGR sequences of raw terminal output."""
+    found = set()
+    for params in re.findall(rb"\x1b\[([0-9;]*)m", raw):
+        for p in params.split(b";"):
+            if p and (30 <= int(p) <= 49 or 90 <= int(p) <= 107):
+                found.add(int(p))
+    return found
+
+
+def row_of(lines, text):
+    for i, line in enumerate(lines):
+        if text in line:
+            return i
+    return -1
+
+
+def start(t, h, name, **kw):
+    s = Screen(h, **kw)
+    t.ok(s.wait(), "%s: onetui starts and settles" % name, s.text())
+    return s
+
+
+def test_startup(t, h):
+    s = start(t, h, "start-up")
+    text = s.text()
+    lines = s.lines()
+    t.ok(lines[0].startswith(" Spaces") and "1 Info" in lines[0] and "4 Transfers" in lines[0],
+         "the tree and the tab bar", text)
+    t.ok(all(name in text for name in ("Empty Support", KRIOS, "P11 Beamline p700123", "TEM Materials")),
+         "every space of the token is listed", text)
+    t.ok(re.search(r"P11 Beamline p700123  Facility Storage", text), "with its supporting providers", text)
+    status = lines[s.height - 2]
+    t.ok("test" in status and "127.0.0.1" in status and "Alice Kowalczyk" in status,
+         "the status line names profile, zone and user", status)
+    t.ok(lines[s.height - 1].startswith("Enter Open") and "q Quit" in lines[s.height - 1],
+         "the key-hint line", lines[s.height - 1])
+    s.send("j", "Enter")
+    t.ok(s.wait(), "open a space", s.text())
+    text = s.text()
+    t.ok(re.search(r"▾ %s" % re.escape(KRIOS), text) and "  ▸ Atlas" in text and "GainReference_K3_20251112.mrc" in text,
+         "its directories and files appear below it", text)
+    t.ok("Space id" in text and "Served by" in text, "the Info pane describes the space", text)
+    s.send("j", "Enter")
+    t.ok(s.wait(), "open a folder", s.text())
+    text = s.text()
+    t.ok("▾ Atlas" in text and "Atlas_1.jpg" in text and "Atlas_1.mrc" in text, "the folder's files appear",
+         text)
+    s.send("j")
+    t.ok(s.wait(), "move to a file")
+    text = s.text()
+    t.ok(re.search(r"Name +Atlas_1\.jpg", text) and re.search(r"Size +[\d.]+ KiB \(\d+ bytes\)", text)
+         and "Mode        0664 -rw-rw-r--" in text, "the Info pane shows the file's attributes", text)
+    s.send("h", "h")
+    t.ok(s.wait(), "back to the parent, then collapse")
+    t.ok("Atlas_1.jpg" not in s.text(), "the folder is collapsed", s.text())
+    s.send("q")
+    t.ok(s.exited() == 0, "q quits with status 0", s.text())
+    s.close()
+
+
+def test_filter_sort_marks(t, h):
+    s = start(t, h, "filter")
+    s.send("j", "Enter")
+    s.wait()
+    s.send("j")
+    s.wait()
+    s.send("/")
+    t.ok(s.wait(), "/ opens the filter prompt")
+    t.ok("Filter:" in s.lines()[s.height - 2], "at the bottom", s.text())
+    s.send("mrc")
+    t.ok(s.wait(), "typing filters as you type")
+    text = s.text()
+    t.ok("GainReference_K3_20251112.mrc" in text and "EpuSession.dm" not in text and "Atlas" not in text,
+         "only names containing the text stay", text)
+    s.send("Enter")
+    s.wait()
+    text = s.text()
+    t.ok('filter "mrc"' in text, "the filter stays and says so", text)
+    s.send("/", "C-u", "Enter")
+    s.wait()
+    t.ok("EpuSession.dm" in s.text() and "filter" not in s.text(), "an empty filter shows everything again",
+         s.text())
+    s.send("s")
+    s.wait()
+    lines = s.lines()
+    t.ok("Sorted by size, directories first" in lines[s.height - 2], "s sorts by size", lines[s.height - 2])
+    t.ok(row_of(lines, "GainReference") < row_of(lines, "EpuSession.dm"), "biggest file first", s.text())
+    t.ok(row_of(lines, "hostile") < row_of(lines, "GainReference"), "directories stay first", s.text())
+    s.send("s", "s", "k", "j")
+    s.wait()
+    t.ok("sort: name" in s.lines()[s.height - 2], "and back to name order", s.lines()[s.height - 2])
+    # Marks: on two files, then the count and size in the status line.
+    epu = row_of(s.lines(), "EpuSession.dm")
+    cur = row_of(s.lines(), "▸ Atlas")
+    s.send(*(["j"] * (epu - cur)))
+    s.send("Space")
+    s.wait()
+    text = s.text()
+    t.ok(re.search(r"^\*.*EpuSession\.dm", text, re.M), "Space marks the file", text)
+    t.ok("1 marked, 67 KiB" in s.lines()[s.height - 2], "the status line counts it", s.lines()[s.height - 2])
+    s.send("Space")
+    s.wait()
+    t.ok("2 marked, 32 MiB" in s.lines()[s.height - 2], "the cursor moved on: a second mark",
+         s.lines()[s.height - 2])
+    s.send("u")
+    s.wait()
+    t.ok("No item is marked now" in s.lines()[s.height - 2], "u unmarks everything", s.lines()[s.height - 2])
+    s.send("k", "j")
+    s.wait()
+    t.ok(not re.search(r"\d+ marked", s.lines()[s.height - 2]), "and the status line says so",
+         s.lines()[s.height - 2])
+    s.close()
+
+
+def test_help_and_resize(t, h):
+    s = start(t, h, "help", width=120, height=40)
+    s.send("?")
+    s.wait()
+    text = s.text()
+    t.ok("Keys" in text and "move down one line" in text and "<Down> j" in text, "? shows every binding", text)
+    t.ok("mark or unmark the item" in text and "quit onetui" not in text or "Panes" in text,
+         "from the action table", text)
+    s.send("q")
+    s.wait()
+    t.ok("move down one line" not in s.text(), "q closes the help", s.text())
+    s.send("j", "Enter")
+    s.wait()
+    s.resize(80, 24)
+    t.ok(s.wait(), "resize to 80x24")
+    lines = s.lines()
+    t.ok(len(lines) >= 24 and lines[0].startswith(" Spaces") and "Info" in lines[0], "the layout fits 80x24",
+         s.text())
+    t.ok("Alice" in lines[22] and lines[23].startswith("Enter Open"), "status and hints on the last two lines",
+         s.text())
+    t.ok("Atlas" in s.text(), "the tree is still there", s.text())
+    s.resize(120, 40)
+    t.ok(s.wait(), "and back to 120x40")
+    lines = s.lines()
+    t.ok("Alice" in lines[38] and lines[39].startswith("Enter Open") and "Atlas" in s.text(),
+         "redrawn at the new size", s.text())
+    s.close()
+
+
+def test_locale_and_colour(t, h):
+    s = start(t, h, "C locale", locale="C")
+    s.send("j", "Enter")
+    s.wait()
+    text = s.text()
+    t.ok("> Atlas" in text and "v Krios" in text and "|" in text and "▸" not in text and "│" not in text,
+         "ASCII line drawing in the C locale", text)
+    t.ok("Probe M\\u{00fc}ller" in text, "non-ASCII names escaped", text)
+    s.close()
+    s = start(t, h, "NO_COLOR", env={"NO_COLOR": "1"})
+    s.send("j", "Enter")
+    s.wait()
+    t.ok(not colours(s.raw_output()), "NO_COLOR: no colour in the output", repr(colours(s.raw_output())))
+    s.close()
+    s = start(t, h, "colour")
+    t.ok(colours(s.raw_output()), "colours otherwise")
+    s.close()
+
+
+def test_hostile(t, h):
+    s = start(t, h, "hostile names")
+    s.send("j", "Enter")
+    s.wait()
+    hostile = row_of(s.lines(), "hostile")
+    s.send(*(["j"] * (hostile - row_of(s.lines(), "▸ Atlas") + 1)))
+    s.send("Enter")
+    t.ok(s.wait(), "open the directory of hostile names")
+    text = s.text()
+    t.ok("\\e[31mred\\e[0m.tiff" in text and "\\e]0;pwned\\x07" in text and "c1\\u{009b}31mcsi.txt" in text
+         and "invoice\\u{202e}fdp.exe" in text and "line one\\nline two.txt" in text and "nul\\x00byte.txt" in text,
+         "every name shows as visible escapes", text)
+    raw = s.raw_output()
+    t.ok(not any(bad in raw for bad in HOSTILE_BYTES), "no hostile sequence reached the terminal")
+    t.ok(s.title() != "pwned", "the window title is untouched", s.title())
+    for _ in range(16):
+        s.send("j")
+    t.ok(s.wait(), "moving over every hostile name")
+    raw = s.raw_output()
+    t.ok(not any(bad in raw for bad in HOSTILE_BYTES), "not even in the Info pane", s.text())
+    s.close()
+
+
+def test_slow_server(t, h):
+    """A provider that stops answering mid-listing: the interface keeps
+    answering keys, and shows the listing as loading."""
+    h.clear()
+    h.fault(path=r"/children$", query=r"token=|index=", slow_body_bps=1)
+    h.fault(path=r"/children$", slow_body_bps=1)
+    s = start(t, h, "slow server")
+    s.send("j", "Enter")
+    t.ok(s.wait(idle=False), "opening a space while the provider stalls")
+    t.ok("loading" in s.text(), "a loading row shows", s.text())
+    before = s.text()
+    s.send("k")
+    t.ok(s.wait(timeout=2, idle=False), "a key is handled at once while the listing hangs")
+    t.ok(s.text() != before, "and the screen follows it", s.text())
+    s.send("q")
+    t.ok(s.exited(timeout=5) == 0, "q quits at once, the stalled request cancelled", s.text())
+    s.close()
+    h.clear()
+
+
+def test_copy_and_quit(t, h):
+    s = start(t, h, "copy")
+    s.send("j", "Enter")
+    s.wait()
+    s.send("j")
+    s.wait()
+    s.send("y")
+    s.wait()
+    t.ok("Copy to your clipboard" in s.text() and "the path" in s.text(), "y offers what to copy", s.text())
+    s.send("1")
+    s.wait()
+    t.ok(s.buffer().strip() == KRIOS + "/Atlas", "the path reaches the clipboard through OSC 52 (tmux's buffer)",
+         repr(s.buffer()))
+    s.send("y", "2")
+    s.wait()
+    t.ok(re.fullmatch(r"[0-9A-F]{40,}", s.buffer().strip()) is not None, "and the file id", repr(s.buffer()))
+    s.send("y", "3")
+    s.wait()
+    t.ok("Select with the mouse" in s.text() and KRIOS + "/Atlas" in s.text(), "or shows both in a popup",
+         s.text())
+    s.send("Escape")
+    s.send("Space", "q")
+    s.wait()
+    t.ok("1 item is marked; quit and forget it?" in s.text(), "q asks when items are marked", s.text())
+    s.send("n")
+    s.wait()
+    t.ok(s.exited(timeout=0.5) is None, "n keeps onetui running", s.text())
+    s.send("q", "y")
+    t.ok(s.exited() == 0, "y quits", s.text())
+    s.close()
+
+
+def test_marks_files(t, h):
+    out = os.path.join(h.tmp, "paged.txt")
+    pager = os.path.join(h.tmp, "pager.sh")
+    with open(pager, "w") as f:
+        f.write("#!/bin/sh\ncp \"$1\" %s\n" % out)
+    os.chmod(pager, 0o755)
+    s = start(t, h, "marks", env={"PAGER": pager})
+    s.send("j", "Enter")
+    s.wait()
+    s.send("j", "Space", "Space")
+    s.wait()
+    s.send("v")
+    t.ok(s.wait(), "v hands the marked items to $PAGER")
+    paged = open(out).read() if os.path.exists(out) else ""
+    t.ok("2 marked items" in paged and "%s/Atlas/" % KRIOS in paged and "%s/Images-Disc1/" % KRIOS in paged,
+         "with their paths", paged)
+    t.ok(" Spaces" in s.text() and "2 marked" in s.text(), "the screen comes back after it", s.text())
+    target = os.path.join(h.tmp, "export.txt")
+    s.send("e", "C-u", target, "Enter")
+    s.wait()
+    written = open(target).read() if os.path.exists(target) else ""
+    t.ok(written == "%s/Atlas\n%s/Images-Disc1\n" % (KRIOS, KRIOS), "e writes the paths to a file", written)
+    s.send("e", "C-u", target, "Enter")
+    s.wait()
+    t.ok("exists already" in s.lines()[s.height - 2], "and never overwrites one", s.lines()[s.height - 2])
+    s.close()
+
+
+def test_keys_config(t, h):
+    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
+                   'ca-file = "%s"; }; };\nkeys = { tree = [ "x mark", "J move-down" ]; };\n'
+                   % (h.zone_url, h.tokens["alice"], h.info["ca"]))
+    s = start(t, h, "keys from the configuration")
+    s.send("J", "Enter")
+    s.wait()
+    s.send("J", "x")
+    s.wait()
+    t.ok("1 marked" in s.lines()[s.height - 2], "bindings from the configuration work",
+         s.lines()[s.height - 2])
+    s.close()
+    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
+                   'ca-file = "%s"; }; };\nkeys = { tree = [\n  "x frobnicate" ]; };\n'
+                   % (h.zone_url, h.tokens["alice"], h.info["ca"]))
+    s = Screen(h)
+    status = s.exited()
+    t.ok(status == 3 and re.search(r"config:4: there is no action \"frobnicate\"", s.text()),
+         "a bad binding stops onetui with the file, line and reason", s.text())
+    s.close()
+    os.unlink(os.path.join(h.home, ".config", "onetui", "config"))
+
+
+def main():
+    t = Tap()
+    if not have_tmux():
+        t.skip_all("tmux is not installed")
+        return
+    if not os.access(ONETUI, os.X_OK):
+        t.skip_all("onetui is not built")
+        return
+    h = Harness("--scheme", "https")
+    try:
+        test_startup(t, h)
+        test_filter_sort_marks(t, h)
+        test_help_and_resize(t, h)
+        test_locale_and_colour(t, h)
+        test_hostile(t, h)
+        test_slow_server(t, h)
+        test_copy_and_quit(t, h)
+        test_marks_files(t, h)
+        test_keys_config(t, h)
+    finally:
+        h.close()
+    t.done()
+
+
+if __name__ == "__main__":
+    main()
