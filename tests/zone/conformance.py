@@ -35,6 +35,9 @@ class Drive:
         self.space = zone_info["spaces"]
         self.zone = proxies["zone"]["url"] + OZ
         self.names = {pid: p["name"] for pid, p in zone_info["providers"].items()}
+        self.datasets = zone_info["datasets"]
+        self.shares = zone_info["shares"]
+        self.qos = zone_info["qosRequirements"]
 
     def expect(self, status, method, url, name, user="alice", **kw):
         token = self.tokens[user] if user else None
@@ -85,6 +88,22 @@ class Drive:
         self.expect(404, "GET", z + "/user/effective_providers/" + "0" * 32,
                     "unknown effective provider")
         self.expect(404, "GET", z + "/providers/" + "0" * 32, "unknown provider")
+
+        for name in (KRIOS, BEAMLINE, TEM):
+            self.expect(200, "GET", z + "/spaces/%s/shares" % sid[name], "shares of " + name)
+        self.expect(403, "GET", z + "/spaces/%s/shares" % sid[BEAMLINE],
+                    "shares of a space of others", user="bob")
+        self.expect(404, "GET", z + "/spaces/%s/shares" % ("0" * 32),
+                    "shares of an unknown space")
+        for path, share in self.shares.items():
+            self.expect(200, "GET", z + "/shares/" + share, "share " + path)
+            self.expect(200, "GET", z + "/shares/%s/public" % share,
+                        "public share " + path, user=None)
+        run = self.shares["/%s/p700123/r0034" % BEAMLINE]
+        self.expect(403, "GET", z + "/shares/" + run, "share of others", user="bob")
+        self.expect(404, "GET", z + "/shares/" + "0" * 32, "unknown share")
+        self.expect(404, "GET", z + "/shares/%s/public" % ("0" * 32),
+                    "unknown public share", user=None)
 
     def discover(self):
         """Provider URLs from infer_access_token_scope, as a client does."""
@@ -182,6 +201,99 @@ class Drive:
                                token=self.tokens["alice"]).json()["fileId"]
         self.expect(200, "GET", data + small + "/content", name + " download")
         self.expect(400, "GET", data + images + "/content", name + " content of a dir")
+        self.data_management(pid, base, every)
+
+    def data_management(self, pid, base, every):
+        """Distribution, datasets, QoS and shares (dir_size_stats cannot
+        be driven through Prism: it is a GET with a body)."""
+        name, sid = self.names[pid], self.space
+        data = base + "/data/"
+        local = {s["name"] for s in self.http.get(base + "/spaces",
+                                                  token=self.tokens["alice"]).json()}
+        other = next(n for n in (KRIOS, BEAMLINE, TEM) if n not in local)
+
+        def lookup(*path):
+            return self.http.post(base + "/lookup-file-id/" + quote_path(*path),
+                                  token=self.tokens["alice"]).json()["fileId"]
+
+        grid = (KRIOS, "Images-Disc1")
+        files = {
+            "file on one provider": lookup(KRIOS, "GainReference_K3_20251112.mrc"),
+            "failing distribution": lookup(KRIOS, "Sample notes",
+                                           "Grid [3] {retake} (final).txt"),
+            "directory": lookup(*grid),
+            "nested dataset": lookup(*grid + ("GridSquare_1734460", "Data")),
+            "shared folder": lookup(*grid + ("GridSquare_1734452",)),
+            "space root": sid[KRIOS],
+        }
+        page = self.http.get(data + files["nested dataset"] + "/children?limit=1",
+                             token=self.tokens["alice"]).json()
+        files["file in a nested dataset"] = page["children"][0]["fileId"]
+        movies = data + lookup(*grid + ("GridSquare_1734493", "Data")) + "/children"
+        page = self.http.get(movies + "?attributes=name&attributes=fileId",
+                             token=self.tokens["alice"]).json()
+        files["partial replica"] = next(c["fileId"] for c in page["children"]
+                                        if c["name"].endswith("_fractions.tiff"))
+        if BEAMLINE in local:
+            files["P11 run"] = lookup(BEAMLINE, "p700123", "r0034")
+            files["P11 run file"] = lookup(BEAMLINE, "p700123", "r0034",
+                                           "p700123_r0034_master.nxs")
+        query = "?" + "&".join("attributes=" + a for a in every)
+        for what, file_id in sorted(files.items()):
+            self.expect(200, "GET", data + file_id + "/distribution",
+                        "%s distribution (%s)" % (name, what))
+            self.expect(200, "GET", data + file_id + "/dataset/summary",
+                        "%s dataset summary (%s)" % (name, what))
+            self.expect(200, "GET", data + file_id + "/qos/summary",
+                        "%s QoS summary (%s)" % (name, what))
+            self.expect(200, "GET", data + file_id + query,
+                        "%s all attributes (%s)" % (name, what))
+        elsewhere = sid[other]
+        for aspect in ("distribution", "dataset/summary", "qos/summary"):
+            self.expect(400, "GET", data + elsewhere + "/" + aspect,
+                        "%s %s in an unsupported space" % (name, aspect))
+            self.expect(400, "GET", data + "NOT-AN-ID/" + aspect,
+                        "%s %s of a bad id" % (name, aspect))
+        self.expect(403, "GET", data + files["directory"] + "/qos/summary",
+                    name + " QoS summary without space_view_qos", user="bob")
+
+        datasets = base + "/spaces/%s/datasets" % sid[KRIOS]
+        self.expect(200, "GET", datasets + "?state=attached", name + " top datasets")
+        self.expect(200, "GET", datasets + "?state=detached", name + " detached datasets")
+        first = self.expect(200, "GET", datasets + "?state=attached&limit=1",
+                            name + " datasets, first page").json()
+        self.expect(200, "GET", datasets + "?state=attached&limit=1&token=" +
+                    urllib.parse.quote(first["nextPageToken"]),
+                    name + " datasets, next page")
+        self.expect(200, "GET", datasets + "?state=attached&index=P&offset=-1",
+                    name + " datasets from an index")
+        self.expect(400, "GET", base + "/spaces/%s/datasets?state=attached" % elsewhere,
+                    name + " datasets of an unsupported space")
+        self.expect(403, "GET", base + "/spaces/%s/datasets?state=attached" % sid[BEAMLINE],
+                    name + " datasets of a space of others", user="bob")
+        for path, did in sorted(self.datasets.items()):
+            status = 200 if path.startswith("/" + KRIOS) or BEAMLINE in local else 400
+            self.expect(status, "GET", base + "/datasets/" + did, "%s dataset %s"
+                        % (name, path))
+            self.expect(status, "GET", base + "/datasets/%s/children" % did,
+                        "%s dataset children %s" % (name, path))
+        self.expect(404, "GET", base + "/datasets/" + "f" * 32, name + " unknown dataset")
+        for path, qid in sorted(self.qos.items()):
+            status = 200 if path.startswith("/" + KRIOS) or BEAMLINE in local else 400
+            self.expect(status, "GET", base + "/qos_requirements/" + qid,
+                        "%s QoS requirement %s" % (name, path))
+        self.expect(403, "GET", base + "/qos_requirements/" + self.qos["/" + KRIOS],
+                    name + " QoS requirement without space_view_qos", user="bob")
+        self.expect(404, "GET", base + "/qos_requirements/" + "0" * 32,
+                    name + " unknown QoS requirement")
+        for path, share in sorted(self.shares.items()):
+            status = 200 if path.startswith("/" + KRIOS) or BEAMLINE in local else 400
+            self.expect(status, "GET", base + "/shares/" + share,
+                        "%s share %s" % (name, path))
+        run = self.shares["/%s/p700123/r0034" % BEAMLINE]
+        self.expect(403, "GET", base + "/shares/" + run, name + " share of others",
+                    user="bob")
+        self.expect(404, "GET", base + "/shares/" + "0" * 32, name + " unknown share")
 
 
 def main():

@@ -9,6 +9,8 @@ the name-mismatch listener. Exits 0; the TAP lines carry the result.
 
 import hashlib
 import http.client
+import json
+import os
 import socket
 import ssl
 import time
@@ -21,6 +23,50 @@ KRIOS = "Krios-2025-11 Session Data"
 BEAMLINE = "P11 Beamline p700123"
 TEM = "TEM Materials"
 EMPTY = "Empty Support"
+
+
+def spec_errors(schema, value, definitions, where="$"):
+    """Where `value` breaks a Swagger 2.0 schema (the subset the specs use
+    for responses: $ref, allOf, type, x-nullable, enum, properties,
+    required, additionalProperties, items)."""
+    if "$ref" in schema:
+        schema = definitions[schema["$ref"].rsplit("/", 1)[1]]
+    found = []
+    for part in schema.get("allOf", ()):
+        found += spec_errors(part, value, definitions, where)
+    if value is None:
+        if "type" in schema and not schema.get("x-nullable"):
+            found.append("%s: null where %s is expected" % (where, schema["type"]))
+        return found
+    kind = schema.get("type")
+    checks = {"object": lambda v: isinstance(v, dict),
+              "array": lambda v: isinstance(v, list),
+              "string": lambda v: isinstance(v, str),
+              "boolean": lambda v: isinstance(v, bool),
+              "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+              "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)}
+    if kind and not checks[kind](value):
+        return found + ["%s: %r is not of type %s" % (where, value, kind)]
+    if "enum" in schema and value not in schema["enum"]:
+        found.append("%s: %r is not one of %r" % (where, value, schema["enum"]))
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        for key in schema.get("required", ()):
+            if key not in value:
+                found.append("%s: %s is missing" % (where, key))
+        extra = schema.get("additionalProperties", True)
+        for key, item in value.items():
+            if key in properties:
+                found += spec_errors(properties[key], item, definitions, where + "." + key)
+            elif isinstance(extra, dict):
+                found += spec_errors(extra, item, definitions, where + "." + key)
+            elif extra is False:
+                found.append("%s: unexpected %s" % (where, key))
+    if isinstance(value, list) and "items" in schema:
+        for index, item in enumerate(value):
+            found += spec_errors(schema["items"], item, definitions,
+                                 "%s[%d]" % (where, index))
+    return found
 
 
 def expected_content(file_id, size):
@@ -450,6 +496,501 @@ class SelfTest:
         blob = "%s/blobs/%s" % (self.info["ca"].rsplit("/tls/", 1)[0], gain)
         t.ok(open(blob, "rb").read(16) == big.body[:16], "its blob is on disk")
 
+    # -- replicas, directory statistics, datasets, QoS, shares -------------------------
+
+    def attrs(self, pid, file_id, *names, user="alice"):
+        query = "&".join("attributes=" + n for n in names)
+        return self.opget(pid, "/data/%s?%s" % (file_id, query), user=user).json()
+
+    def walk(self, file_id):
+        """(bytes, regular files, directories) below a directory, as a
+        client would add them up from listings."""
+        size = files = dirs = 0
+        pending = [file_id]
+        while pending:
+            page = self.opget(self.fs, "/data/%s/children?attributes=fileId"
+                              "&attributes=type&attributes=size" % pending.pop()).json()
+            for child in page["children"]:
+                if child["type"] == "DIR":
+                    dirs += 1
+                    pending.append(child["fileId"])
+                else:
+                    files += 1
+                    size += child["size"]
+        return size, files, dirs
+
+    def movie(self, square):
+        data = self.file_id(KRIOS, "Images-Disc1", "GridSquare_%d" % square, "Data")
+        page = self.opget(self.fs, "/data/%s/children?attributes=name&attributes=fileId"
+                          "&attributes=size" % data).json()["children"]
+        movie = next(c for c in page if c["name"].endswith("_fractions.tiff"))
+        xml = next(c for c in page if c["name"].endswith(".xml"))
+        return movie, xml
+
+    def distribution(self):
+        t, fs, hpc = self.t, self.fs, self.hpc
+        storage = self.info["storages"]
+        gain = self.file_id(KRIOS, "GainReference_K3_20251112.mrc")
+        reply = self.opget(fs, "/data/%s/distribution" % gain)
+        dist = reply.json()
+        t.eq(dist, {"type": "REG", "distributionPerProvider": {
+            fs: {"success": True, "virtualSize": 32 << 20,
+                 "locationsPerStorage": {storage[fs]: "/%s/GainReference_K3_20251112.mrc"
+                                         % self.space[KRIOS]},
+                 "distributionPerStorage": {storage[fs]: {
+                     "blocks": [[0, 32 << 20]], "physicalSize": 32 << 20}}},
+            hpc: {"success": True, "virtualSize": 32 << 20,
+                  "locationsPerStorage": {storage[hpc]: None},
+                  "distributionPerStorage": {storage[hpc]: {
+                      "blocks": [], "physicalSize": 0}}}}},
+             "distribution: the gain reference is on Facility Storage only")
+        t.eq(self.opget(hpc, "/data/%s/distribution" % gain).json(), dist,
+             "distribution: both providers give the same answer")
+
+        movie, xml = self.movie(1734493)
+        blocks = self.opget(fs, "/data/%s/distribution" % movie["fileId"]).json()[
+            "distributionPerProvider"][hpc]["distributionPerStorage"][storage[hpc]]
+        quarter = movie["size"] // 4
+        t.ok(movie["size"] % 4 == 0 and blocks["physicalSize"] == quarter
+             and sum(b[1] for b in blocks["blocks"]) == quarter
+             and len(blocks["blocks"]) == 2, "4th grid square movie: 25 % on HPC Centre, "
+             "in two blocks", blocks)
+        t.eq(self.attrs(hpc, movie["fileId"], "localReplicationRate",
+                        "isFullyReplicatedLocally"),
+             {"localReplicationRate": 0.25, "isFullyReplicatedLocally": False},
+             "... and its localReplicationRate there is 0.25")
+        movie, xml = self.movie(1734452)
+        t.eq(self.attrs(hpc, movie["fileId"], "localReplicationRate"),
+             {"localReplicationRate": 1.0}, "1st grid square movie: complete on HPC Centre")
+        t.eq(self.attrs(hpc, xml["fileId"], "localReplicationRate"),
+             {"localReplicationRate": 0.0},
+             "its XML only where it was created (Facility Storage)")
+        t.eq(self.attrs(fs, xml["fileId"], "localReplicationRate"),
+             {"localReplicationRate": 1.0}, "... where it is complete")
+
+        retake = self.file_id(KRIOS, "Sample notes", "Grid [3] {retake} (final).txt")
+        per = self.opget(fs, "/data/%s/distribution" % retake).json()[
+            "distributionPerProvider"]
+        t.ok(per[fs]["success"] is True and per[hpc] == {
+            "success": False, "distributionPerStorage": {storage[hpc]: {"error": {
+                "id": "posix", "description": "Operation failed with POSIX error: enoent.",
+                "details": {"errno": "enoent"}}}}},
+             "one provider failing: success false with the error per storage", per)
+
+        images = self.file_id(KRIOS, "Images-Disc1")
+        size, _, _ = self.walk(images)
+        dist = self.opget(fs, "/data/%s/distribution" % images).json()
+        t.eq(dist, {"type": "DIR", "distributionPerProvider": {
+            fs: {"success": True, "virtualSize": size,
+                 "distributionPerStorage": {storage[fs]: {"physicalSize": size}}},
+            hpc: {"success": True, "virtualSize": None,
+                  "distributionPerStorage": {storage[hpc]: {"physicalSize": None}}}}},
+             "directory distribution: sizes from dir stats (none where they are off)")
+        run = self.file_id(BEAMLINE, "p700123", "r0034")
+        size, _, _ = self.walk(run)
+        dist = self.opget(fs, "/data/%s/distribution" % run).json()
+        t.eq(dist["distributionPerProvider"][fs]["virtualSize"], size,
+             "P11 run directory: its virtual size is the sum of its files")
+
+        tem = self.lookup(hpc, TEM, "2025-03-18 NiTi alloy", "NiTi_0001.dm4").json()["fileId"]
+        self.bad(self.opget(fs, "/data/%s/distribution" % tem), 400, "spaceNotSupportedBy",
+                 "distribution via a provider not supporting the space")
+        self.bad(self.opget(fs, "/data/%s/distribution" % run, user="bob"), 403,
+                 "forbidden", "distribution in a space of others: 403")
+        ghost = make_file_id("0" * 32, self.space[KRIOS])
+        self.bad(self.opget(fs, "/data/%s/distribution" % ghost), 400, "posix",
+                 "distribution of no file: posix enoent")
+        t.eq(self.opget(fs, "/data/%s/distribution" % gain, user="alice-readonly").status,
+             200, "distribution takes a data-caveated token")
+
+    def stats(self, pid, file_id, body=None, user="alice", query=""):
+        return self.opget(pid, "/data/%s/dir_size_stats%s" % (file_id, query), user=user,
+                          json_body=body)
+
+    def dir_stats(self):
+        t, fs, hpc = self.t, self.fs, self.hpc
+        root = self.space[KRIOS]
+        storage_ts = "storage_use_" + self.info["storages"][fs]
+        names = ["total_size", storage_ts, "reg_file_and_link_count", "file_errors_count",
+                 "dir_errors_count", "dir_count"]
+        layout = self.stats(fs, root, {"mode": "layout"}).json()
+        t.eq(layout, {"layout": {n: ["day", "hour", "minute", "month"] for n in names}},
+             "dir stats layout: six time series, four metrics")
+        t.eq(self.stats(fs, root).json(), layout, "no body: layout mode")
+        t.eq(self.stats(fs, root, query="?mode=layout").json(), layout,
+             "options in the query string work too")
+
+        def latest(file_id):
+            reply = self.stats(fs, file_id, {"mode": "slice", "windowLimit": 1,
+                                             "layout": {n: ["month"] for n in names}})
+            return {n: [w["value"] for w in reply.json()["slice"][n]["month"]]
+                    for n in names}
+
+        for path in ((KRIOS,), (KRIOS, "Images-Disc1"), (BEAMLINE,),
+                     (BEAMLINE, "p700123", "r0034")):
+            size, files, dirs = self.walk(self.file_id(*path))
+            t.eq(latest(self.file_id(*path)),
+                 {"total_size": [size], storage_ts: [size],
+                  "reg_file_and_link_count": [files], "file_errors_count": [0],
+                  "dir_errors_count": [0], "dir_count": [dirs]},
+                 "dir stats of /%s match the tree (%d B, %d files, %d dirs)"
+                 % ("/".join(path), size, files, dirs))
+        empty = self.file_id(BEAMLINE, "p700123", "processed")
+        reply = self.stats(fs, empty, {"mode": "slice", "layout": {"dir_count": ["day"]}})
+        t.eq(reply.json(), {"slice": {"dir_count": {"day": []}}},
+             "an empty directory has no windows")
+
+        reply = self.stats(fs, root, {"mode": "slice", "layout": {"dir_count": ["minute"]},
+                                      "windowLimit": 5, "extendedInfo": True})
+        windows = reply.json()["slice"]["dir_count"]["minute"]
+        stamps = [w["timestamp"] for w in windows]
+        t.ok(len(windows) == 5 and stamps == sorted(stamps, reverse=True)
+             and len(set(stamps)) == 5 and all(s % 60 == 0 for s in stamps)
+             and all(w["timestamp"] <= w["firstMeasurementTimestamp"]
+                     <= w["lastMeasurementTimestamp"] < w["timestamp"] + 60
+                     for w in windows), "minute windows newest first, with extended info",
+             windows)
+        values = [w["value"] for w in windows]
+        t.ok(values == sorted(values, reverse=True), "counts only grow over time", values)
+        plain = self.stats(fs, root, {"mode": "slice", "layout": {"dir_count": ["minute"]},
+                                      "windowLimit": 5}).json()
+        plain = plain["slice"]["dir_count"]["minute"]
+        t.eq(plain, [{"timestamp": w["timestamp"], "value": w["value"]} for w in windows],
+             "without extendedInfo: timestamp and value only")
+        start, stop = stamps[1] + 30, stamps[3]
+        ranged = self.stats(fs, root, {"mode": "slice", "layout": {"dir_count": ["minute"]},
+                                       "startTimestamp": start, "stopTimestamp": stop}
+                            ).json()["slice"]["dir_count"]["minute"]
+        t.eq([w["timestamp"] for w in ranged], stamps[1:4],
+             "startTimestamp and stopTimestamp bound the windows")
+
+        self.bad(self.stats(hpc, root, {"mode": "layout"}), 400, "dirStatsDisabledForSpace",
+                 "HPC Centre: statistics disabled for the Krios space")
+        tem = self.lookup(hpc, TEM).json()["fileId"]
+        self.bad(self.stats(hpc, tem, {"mode": "layout"}), 400, "dirStatsNotReady",
+                 "HPC Centre: TEM statistics still initializing")
+        gain = self.file_id(KRIOS, "GainReference_K3_20251112.mrc")
+        reply = self.stats(fs, gain, {"mode": "layout"})
+        t.ok(reply.error_id() == "posix" and reply.json()["error"]["details"] ==
+             {"errno": "enotdir"}, "statistics of a file: posix enotdir")
+        for body, error_id in (({"mode": "graph"}, "badValueNotAllowed"),
+                               ({"mode": "slice"}, "missingRequiredValue"),
+                               ({"mode": "slice", "layout": ["total_size"]}, "badData"),
+                               ({"mode": "slice", "layout": {"dir_count": ["day"]},
+                                 "windowLimit": 0}, "badValueNotInRange"),
+                               ({"mode": "slice", "layout": {"dir_count": ["day"]},
+                                 "startTimestamp": -1}, "badValueTooLow"),
+                               ({"mode": "slice", "layout": {"dir_count": ["day"]},
+                                 "extendedInfo": "maybe"}, "badValueBoolean")):
+            self.bad(self.stats(fs, root, body), 400, error_id,
+                     "dir stats %s: %s" % (json.dumps(body), error_id))
+        reply = self.stats(fs, root, {"mode": "slice", "layout": {
+            "dir_count": ["day", "week"], "inode_count": ["day"]}})
+        t.ok(reply.error_id() == "timeSeriesCollectionMissingLayout"
+             and reply.json()["error"]["details"] == {"missingLayout": {
+                 "dir_count": ["week"], "inode_count": ["day"]}},
+             "an unknown series or metric: timeSeriesCollectionMissingLayout", reply.body)
+        self.bad(self.stats(fs, root, {"mode": "layout"}, user="bob-nope"), 401,
+                 "unauthorized", "dir stats without a valid token: 401")
+
+        spec_dir = os.environ.get("ONEDATA_API_SPEC_DIR")
+        if not spec_dir:
+            t.skip("dir stats replies match the spec's DirSizeStatsResponse",
+                   "ONEDATA_API_SPEC_DIR is not set")
+        else:
+            with open(os.path.join(spec_dir, "oneprovider.json")) as source:
+                definitions = json.load(source)["definitions"]
+            schema = {"$ref": "#/definitions/DirSizeStatsResponse"}
+            full = self.stats(fs, root, {"mode": "slice", "extendedInfo": True,
+                                         "layout": {n: ["day", "hour", "minute", "month"]
+                                                    for n in names}}).json()
+            found = spec_errors(schema, layout, definitions) + \
+                spec_errors(schema, full, definitions)
+            t.ok(not found and full["slice"], "dir stats replies match the spec's "
+                 "DirSizeStatsResponse (checked here: Prism cannot proxy a GET body)",
+                 "\n".join(found))
+
+        sid = self.space
+        registry = {name: self.oz("/spaces/" + sid[name]).json()["supportParametersRegistry"]
+                    for name in (KRIOS, BEAMLINE, TEM)}
+        t.eq({name: {pid: (p["dirStatsServiceEnabled"], p["dirStatsServiceStatus"])
+                     for pid, p in reg.items()} for name, reg in registry.items()},
+             {KRIOS: {fs: (True, "enabled"), hpc: (False, "disabled")},
+              BEAMLINE: {fs: (True, "enabled")}, TEM: {hpc: (True, "initializing")}},
+             "Onezone reports the dir stats service per support consistently")
+
+    def datasets(self):
+        t, fs, hpc = self.t, self.fs, self.hpc
+        ids = self.info["datasets"]
+        krios = self.space[KRIOS]
+
+        def dataset_id(*path):
+            return ids["/" + "/".join(path)]
+
+        images = dataset_id(KRIOS, "Images-Disc1")
+        nested = dataset_id(KRIOS, "Images-Disc1", "GridSquare_1734460", "Data")
+        processing = dataset_id(KRIOS, "Processing")
+        atlas = dataset_id(KRIOS, "Atlas")
+        run = dataset_id(BEAMLINE, "p700123", "r0034")
+
+        def listing(path, user="alice", pid=None):
+            return self.opget(pid or fs, path, user=user)
+
+        top = listing("/spaces/%s/datasets?state=attached" % krios).json()
+        t.eq(top, {"datasets": [{"datasetId": images, "name": "Images-Disc1"},
+                                {"datasetId": processing, "name": "Processing"}],
+                   "nextPageToken": None}, "top attached datasets of the Krios space")
+        t.eq(listing("/spaces/%s/datasets?state=detached" % krios).json(),
+             {"datasets": [{"datasetId": atlas, "name": "Atlas"}], "nextPageToken": None},
+             "detached datasets are their own tree")
+        t.eq(listing("/spaces/%s/datasets?state=attached" % self.space[BEAMLINE]).json(),
+             {"datasets": [{"datasetId": run, "name": "r0034"}], "nextPageToken": None},
+             "P11: one dataset, on run r0034")
+        first = listing("/spaces/%s/datasets?state=attached&limit=1" % krios).json()
+        token = first["nextPageToken"]
+        second = listing("/spaces/%s/datasets?state=attached&limit=1&token=%s"
+                         % (krios, urllib.parse.quote(token or ""))).json()
+        t.ok([d["name"] for d in first["datasets"]] == ["Images-Disc1"] and token
+             and second == {"datasets": [{"datasetId": processing, "name": "Processing"}],
+                            "nextPageToken": None}, "paging by 1 with nextPageToken")
+        t.eq([d["name"] for d in listing("/spaces/%s/datasets?state=attached&index=P"
+                                         % krios).json()["datasets"]], ["Processing"],
+             "index starts at the first name >= it")
+        t.eq([d["name"] for d in listing(
+            "/spaces/%s/datasets?state=attached&index=Processing&offset=-1"
+            % krios).json()["datasets"]], ["Images-Disc1", "Processing"],
+             "a negative offset goes back from the index")
+        t.eq(listing("/datasets/%s/children" % images).json(),
+             {"datasets": [{"datasetId": nested, "name": "Data"}], "nextPageToken": None},
+             "the nested dataset is a child of Images-Disc1")
+        t.eq(listing("/datasets/%s/children" % nested).json(),
+             {"datasets": [], "nextPageToken": None}, "... with no children itself")
+        t.eq(listing("/datasets/%s/children?limit=1&offset=1" % images).json(),
+             {"datasets": [], "nextPageToken": None}, "an offset past the end: empty")
+
+        reply = listing("/spaces/%s/datasets" % krios)
+        t.ok(reply.status == 400 and reply.error_id() == "missingRequiredValue"
+             and reply.json()["error"]["details"] == {"key": "state"},
+             "state is mandatory: missingRequiredValue {key: state}")
+        for query, error_id in (("state=gone", "badValueNotAllowed"),
+                                ("state=attached&limit=0", "badValueNotInRange"),
+                                ("state=attached&limit=x", "badValueInteger"),
+                                ("state=attached&offset=x", "badValueInteger"),
+                                ("state=attached&token=", "badValueEmpty"),
+                                ("state=attached&token=bm9wZQ", "badData")):
+            self.bad(listing("/spaces/%s/datasets?%s" % (krios, query)), 400, error_id,
+                     "datasets?%s: %s" % (query, error_id))
+        self.bad(listing("/spaces/%s/datasets?state=attached" % self.space[BEAMLINE],
+                         pid=hpc), 400, "spaceNotSupportedBy",
+                 "datasets of a space the provider does not support")
+        self.bad(listing("/spaces/%s/datasets?state=attached" % self.space[BEAMLINE],
+                         user="bob"), 403, "forbidden", "datasets of a space of others: 403")
+        self.bad(listing("/spaces/%s/datasets?state=attached" % ("0" * 32)), 403,
+                 "forbidden", "datasets of an unknown space: 403")
+        reply = listing("/spaces/%s/datasets?state=attached" % krios, user="alice-readonly")
+        t.ok(reply.status == 401 and reply.auth_error_id() == "tokenCaveatUnverified",
+             "dataset listing refuses a data-caveated token", reply.body)
+
+        info = listing("/datasets/%s" % images).json()
+        t.eq(info, {"state": "attached", "datasetId": images, "parentId": None,
+                    "rootFileId": self.file_id(KRIOS, "Images-Disc1"), "rootFileType": "DIR",
+                    "rootFilePath": "/%s/Images-Disc1" % KRIOS, "rootFileDeleted": False,
+                    "protectionFlags": ["data_protection", "metadata_protection"],
+                    "effectiveProtectionFlags": ["data_protection", "metadata_protection"],
+                    "creationTime": info.get("creationTime"), "archiveCount": 0},
+             "GET /datasets/{did}: Images-Disc1")
+        info = listing("/datasets/%s" % nested).json()
+        t.ok(info["parentId"] == images and info["protectionFlags"] == ["data_protection"]
+             and info["effectiveProtectionFlags"] ==
+             ["data_protection", "metadata_protection"],
+             "nested dataset: its parent and the flags it inherits", info)
+        info = listing("/datasets/%s" % atlas).json()
+        t.ok(info["state"] == "detached" and info["protectionFlags"] == ["data_protection"]
+             and info["effectiveProtectionFlags"] == [] and info["parentId"] is None
+             and info["rootFilePath"] == "/%s/Atlas" % KRIOS,
+             "detached dataset: flags kept, none effective", info)
+        t.eq(listing("/datasets/%s" % run, pid=fs).json()["protectionFlags"],
+             ["data_protection"], "P11 run r0034: data protection")
+        self.bad(listing("/datasets/%s" % ("f" * 32)), 404, "notFound",
+                 "unknown dataset: 404 notFound")
+        self.bad(listing("/datasets/%s/children" % ("f" * 32)), 404, "notFound",
+                 "children of an unknown dataset: 404 notFound")
+        self.bad(listing("/datasets/%s" % run, user="bob"), 403, "forbidden",
+                 "dataset of a space of others: 403")
+        self.bad(listing("/datasets/%s" % run, pid=hpc), 400, "spaceNotSupportedBy",
+                 "dataset of a space the provider does not support")
+
+        def summary(*path, pid=None):
+            return self.opget(pid or fs, "/data/%s/dataset/summary"
+                              % self.file_id(*path)).json()
+
+        both = ["data_protection", "metadata_protection"]
+        movie, _ = self.movie(1734460)
+        t.eq(summary(KRIOS, "Images-Disc1"), {"directDataset": images,
+                                              "effectiveAncestorDatasets": [],
+                                              "effectiveProtectionFlags": both},
+             "dataset summary of a dataset root")
+        t.eq(self.opget(fs, "/data/%s/dataset/summary" % movie["fileId"]).json(),
+             {"directDataset": None, "effectiveAncestorDatasets": [nested, images],
+              "effectiveProtectionFlags": both},
+             "dataset summary inside the nested dataset: ancestors nearest first")
+        t.eq(summary(KRIOS, "Atlas"), {"directDataset": atlas,
+                                       "effectiveAncestorDatasets": [],
+                                       "effectiveProtectionFlags": []},
+             "a detached dataset is direct but protects nothing")
+        t.eq(summary(BEAMLINE, "p700123", "r0034", "p700123_r0034_master.nxs"),
+             {"directDataset": None, "effectiveAncestorDatasets": [run],
+              "effectiveProtectionFlags": ["data_protection"]}, "P11 run file summary")
+        t.eq(summary(KRIOS, "EpuSession.dm", pid=hpc),
+             {"directDataset": None, "effectiveAncestorDatasets": [],
+              "effectiveProtectionFlags": []}, "a file in no dataset")
+        self.bad(self.opget(fs, "/data/%s/dataset/summary" % self.space[TEM]), 400,
+                 "spaceNotSupportedBy", "dataset summary via a provider not supporting it")
+
+        names = ("effDatasetInheritancePath", "effProtectionFlags",
+                 "effDatasetProtectionFlags")
+        expect = {
+            (KRIOS,): ("none", []),
+            (KRIOS, "Atlas"): ("none", []),
+            (KRIOS, "Images-Disc1"): ("direct", both),
+            (KRIOS, "Images-Disc1", "GridSquare_1734460"): ("ancestor", both),
+            (KRIOS, "Images-Disc1", "GridSquare_1734460", "Data"):
+                ("directAndAncestor", both),
+            (KRIOS, "Processing", "MotionCorr"): ("ancestor", []),
+            (BEAMLINE, "p700123", "r0034", "logs"): ("ancestor", ["data_protection"]),
+            (BEAMLINE, "p700123", "r0035"): ("none", []),
+        }
+        got = {}
+        for path in expect:
+            a = self.attrs(fs, self.file_id(*path), *names)
+            got[path] = (a["effDatasetInheritancePath"], a["effProtectionFlags"]) \
+                if a["effProtectionFlags"] == a["effDatasetProtectionFlags"] else a
+        t.eq(got, expect, "dataset attributes follow the datasets (directAndAncestor "
+             "spelled as 21.02.7 does)")
+
+    def qos(self):
+        t, fs, hpc = self.t, self.fs, self.hpc
+        ids = self.info["qosRequirements"]
+        krios_q = ids["/" + KRIOS]
+        p11_q = ids["/%s/p700123" % BEAMLINE]
+
+        def summary(file_id, pid=None, user="alice"):
+            return self.opget(pid or fs, "/data/%s/qos/summary" % file_id, user=user)
+
+        full, xml = self.movie(1734452)
+        part, _ = self.movie(1734493)
+        for name, file_id, status in (
+                ("a mirrored movie", full["fileId"], "fulfilled"),
+                ("a 25 % movie", part["fileId"], "pending"),
+                ("a file on Facility Storage only", xml["fileId"], "pending"),
+                ("the Krios space root", self.space[KRIOS], "pending")):
+            t.eq(summary(file_id).json(), {"requirements": {krios_q: status},
+                                           "status": status},
+                 "QoS summary of %s: %s" % (name, status))
+            t.eq(self.attrs(hpc, file_id, "aggregateQosStatus")["aggregateQosStatus"],
+                 status, "... aggregateQosStatus agrees")
+        run_file = self.file_id(BEAMLINE, "p700123", "r0034", "p700123_r0034_master.nxs")
+        t.eq(summary(run_file).json(), {"requirements": {p11_q: "impossible"},
+                                        "status": "impossible"},
+             "P11: geo=PL matches no storage: impossible")
+        t.eq(summary(self.space[BEAMLINE]).json(),
+             {"requirements": {}, "status": "fulfilled"}, "no requirement: fulfilled")
+        tem = self.lookup(hpc, TEM, "2025-03-18 NiTi alloy").json()["fileId"]
+        t.eq(summary(tem, pid=hpc).json(), {"requirements": {}, "status": "fulfilled"},
+             "TEM: no requirement")
+        paths = {(KRIOS,): "direct", (KRIOS, "Atlas"): "ancestor",
+                 (BEAMLINE,): "none", (BEAMLINE, "p700123"): "direct",
+                 (BEAMLINE, "p700123", "r0034"): "ancestor"}
+        t.eq({p: self.attrs(fs, self.file_id(*p), "effQosInheritancePath")[
+            "effQosInheritancePath"] for p in paths}, paths, "effQosInheritancePath")
+        self.bad(summary(full["fileId"], user="bob"), 403, "forbidden",
+                 "bob (member, no space_view_qos): QoS summary forbidden")
+        self.bad(summary(tem, pid=hpc, user="bob"), 403, "forbidden",
+                 "... in TEM as well")
+        self.bad(summary(run_file, pid=hpc), 400, "spaceNotSupportedBy",
+                 "QoS summary via a provider not supporting the space")
+
+        requirement = self.opget(hpc, "/qos_requirements/" + krios_q).json()
+        t.eq(requirement, {"qosRequirementId": krios_q, "fileId": self.file_id(KRIOS),
+                           "expression": "anyStorage", "replicasNum": 2,
+                           "status": "pending"}, "GET /qos_requirements/{qid}: the Krios one")
+        t.eq(self.opget(fs, "/qos_requirements/" + p11_q).json()["status"], "impossible",
+             "the P11 one is impossible")
+        self.bad(self.opget(fs, "/qos_requirements/" + "0" * 32), 404, "notFound",
+                 "unknown QoS requirement: 404 notFound")
+        self.bad(self.opget(hpc, "/qos_requirements/" + p11_q), 400, "spaceNotSupportedBy",
+                 "QoS requirement of a space the provider does not support")
+        self.bad(self.opget(fs, "/qos_requirements/" + krios_q, user="bob"), 403,
+                 "forbidden", "QoS requirement without space_view_qos: 403")
+
+    def shares(self):
+        t, fs, hpc = self.t, self.fs, self.hpc
+        ids = self.info["shares"]
+        run_path = "/%s/p700123/r0034" % BEAMLINE
+        square_path = "/%s/Images-Disc1/GridSquare_1734452" % KRIOS
+        run, square = ids[run_path], ids[square_path]
+        zone = "https://" + self.info["zone"]["domain"]
+        share = self.opget(fs, "/shares/" + run).json()
+        run_dir = self.file_id(BEAMLINE, "p700123", "r0034")
+        t.eq({k: v for k, v in share.items() if k not in ("description", "rootFileId")},
+             {"shareId": run, "name": "Run 34, proposal p700123",
+              "publicUrl": "%s/share/%s" % (zone, run),
+              "publicRestUrl": "%s/api/v3/onezone/shares/%s/public" % (zone, run),
+              "spaceId": self.space[BEAMLINE], "rootFileType": "DIR", "handleId": None},
+             "OP GET /shares/{shid}: the P11 run share, with publicRestUrl")
+        t.ok(share["rootFileId"] != run_dir and len(share["rootFileId"]) > len(run_dir)
+             and share["description"].startswith("# Run 34"),
+             "its rootFileId is share-scoped, not the private id")
+        self.bad(self.opget(fs, "/data/" + share["rootFileId"]), 400, "badValueIdentifier",
+                 "share-scoped ids are not served by /data")
+        self.bad(self.opget(hpc, "/shares/" + run), 400, "spaceNotSupportedBy",
+                 "share of a space the provider does not support")
+        self.bad(self.opget(fs, "/shares/" + run, user="bob"), 403, "forbidden",
+                 "share of a space of others: 403")
+        self.bad(self.opget(fs, "/shares/" + "0" * 32), 404, "notFound",
+                 "unknown share: 404 notFound")
+        t.eq(self.opget(hpc, "/shares/" + square).json()["spaceId"], self.space[KRIOS],
+             "the grid square share through HPC Centre")
+
+        t.eq(self.attrs(fs, run_dir, "directShareIds"), {"directShareIds": [run]},
+             "directShareIds of the shared run folder")
+        t.eq(self.opget(fs, "/data/" + run_dir).json()["shares"], [run],
+             "... and its legacy shares")
+        t.eq(self.attrs(fs, self.file_id(BEAMLINE, "p700123", "r0034",
+                                         "p700123_r0034_master.nxs"), "directShareIds"),
+             {"directShareIds": []}, "only the shared root lists the share")
+        t.eq(self.attrs(hpc, self.file_id(KRIOS, "Images-Disc1", "GridSquare_1734452"),
+                        "directShareIds"), {"directShareIds": [square]},
+             "directShareIds of the shared grid square")
+
+        private = self.oz("/shares/" + square).json()
+        t.eq({k: v for k, v in private.items() if k not in ("description", "rootFileId")},
+             {"shareId": square, "name": "Grid square 1734452, session EM-2025-117",
+              "publicUrl": "%s/share/%s" % (zone, square),
+              "publicRestUrl": "%s/api/v3/onezone/shares/%s/public" % (zone, square),
+              "spaceId": self.space[KRIOS], "fileType": "dir", "handleId": None,
+              "creator": {"type": "user", "id": self.info["users"]["alice"]},
+              "creationTime": private.get("creationTime")},
+             "OZ GET /shares/{id}")
+        public = self.http.get(self.zone + "/shares/%s/public" % square).json()
+        t.eq(public, {k: v for k, v in private.items() if k not in ("spaceId", "creator")},
+             "OZ public share details: no token, no spaceId or creator")
+        t.eq(self.oz("/shares/%s" % square, user="bob").status, 200,
+             "bob (space_view) reads the Krios share")
+        self.bad(self.oz("/shares/" + run, user="bob"), 403, "forbidden",
+                 "OZ share of a space of others: 403")
+        self.bad(self.oz("/shares/" + "0" * 32), 404, "notFound", "OZ unknown share: 404")
+        self.bad(self.http.get(self.zone + "/shares/%s/public" % ("0" * 32)), 404,
+                 "notFound", "OZ unknown public share: 404")
+        t.eq({name: self.oz("/spaces/%s/shares" % self.space[name]).json()
+              for name in (KRIOS, BEAMLINE, TEM)},
+             {KRIOS: {"shares": [square]}, BEAMLINE: {"shares": [run]},
+              TEM: {"shares": []}}, "OZ GET /spaces/{sid}/shares")
+        self.bad(self.oz("/spaces/%s/shares" % self.space[BEAMLINE], user="bob"), 403,
+                 "forbidden", "OZ shares of a space of others: 403")
+        self.bad(self.oz("/spaces/%s/shares" % ("0" * 32)), 404, "notFound",
+                 "OZ shares of an unknown space: 404")
+
     # -- faults and control ------------------------------------------------------
 
     def fault(self, spec):
@@ -628,9 +1169,10 @@ class SelfTest:
 
     def run(self):
         for part in (self.onezone, self.tokens_api, self.provider_basics, self.lookups,
-                     self.attributes, self.listing, self.big_directory, self.contents,
-                     self.faults, self.redirects_and_log, self.providers_control,
-                     self.tls_and_robustness):
+                     self.attributes, self.listing, self.distribution, self.dir_stats,
+                     self.datasets, self.qos, self.shares, self.big_directory,
+                     self.contents, self.faults, self.redirects_and_log,
+                     self.providers_control, self.tls_and_robustness):
             try:
                 part()
             except Exception as exc:          # report and go on with the next part
@@ -651,7 +1193,8 @@ def main():
         tap.ok(True, "the zone starts (%.2f s)" % zone.startup_seconds)
         tap.eq(sorted(zone.info), sorted(["scheme", "zone", "providers", "control",
                                           "trap", "mismatch", "ca", "tokens", "users",
-                                          "spaces"]), "zone.json keys")
+                                          "spaces", "storages", "datasets", "shares",
+                                          "qosRequirements"]), "zone.json keys")
         SelfTest(tap, zone).run()
     finally:
         zone.stop()

@@ -174,9 +174,48 @@ def json_errors_everywhere(specs):
     return changed
 
 
+def inheritance_path_spelling(specs):
+    """FileInheritancePath's enum says direct_and_ancestor; 21.02.7 sends
+    directAndAncestor (effDatasetInheritancePath, effQosInheritancePath;
+    ENDPOINTS.md A.5). The server's spelling is added to the enum."""
+    enum = specs[ONEPROVIDER]["definitions"]["FileInheritancePath"]["enum"]
+    if "directAndAncestor" in enum:
+        return 0
+    enum.append("directAndAncestor")
+    return 1
+
+
+def nullable_ids(specs):
+    """Ids documented as "or null" but typed string: a top dataset's
+    parentId, the directDataset of a file with no dataset of its own, and
+    the handleId of a share without a handle (both services)."""
+    places = ((ONEPROVIDER, "Dataset", "parentId"),
+              (ONEPROVIDER, "DatasetSummary", "directDataset"),
+              (ONEPROVIDER, "Share", "handleId"),
+              (ONEZONE, "Share", "handleId"))
+    for spec, definition, name in places:
+        specs[spec]["definitions"][definition]["properties"][name]["x-nullable"] = True
+    return len(places)
+
+
+def nullable_distribution(specs):
+    """DataDistribution: a storage without a replica has a null location
+    (as locationsPerStorage's own description says), and a directory's
+    virtualSize and physicalSize are null on a provider whose directory
+    statistics are off or not ready (they come from them)."""
+    provider = specs[ONEPROVIDER]["definitions"]["DataDistribution"]["properties"][
+        "distributionPerProvider"]["additionalProperties"]["properties"]
+    provider["virtualSize"]["x-nullable"] = True
+    provider["locationsPerStorage"]["additionalProperties"]["x-nullable"] = True
+    provider["distributionPerStorage"]["additionalProperties"]["properties"][
+        "physicalSize"]["x-nullable"] = True
+    return 3
+
+
 PATCHES = (op_error_shape, public_security, nullable_page_tokens,
            multi_segment_paths, nullable_file_attributes, nullable_valid_until,
-           token_type_enum, json_errors_everywhere)
+           token_type_enum, json_errors_everywhere, inheritance_path_spelling,
+           nullable_ids, nullable_distribution)
 
 
 def patch(spec_dir, out_dir):

@@ -39,6 +39,10 @@ class Tap:
     def eq(self, got, want, name):
         return self.ok(got == want, name, "got:  %r\nwant: %r" % (got, want))
 
+    def skip(self, name, reason):
+        self.count += 1
+        print("ok %d - %s # SKIP %s" % (self.count, name, reason), flush=True)
+
     def diag(self, text):
         print("# " + text, flush=True)
 

@@ -120,6 +120,17 @@ def space_not_supported_by(space_id, provider_id):
                    {"spaceId": space_id, "providerId": provider_id})
 
 
+def dir_stats_disabled_for_space():
+    return OdError(400, "dirStatsDisabledForSpace",
+                   "Directory statistics collection is disabled for this space.")
+
+
+def dir_stats_not_ready():
+    return OdError(400, "dirStatsNotReady",
+                   "Requested directory statistics are not ready yet; "
+                   "calculation is in progress.")
+
+
 # -- request data validation -------------------------------------------------
 
 def malformed_data():
@@ -168,6 +179,29 @@ def bad_value_list_of_strings(key):
     return OdError(400, "badValueListOfStrings",
                    'Bad value: provided "%s" must be a list of strings.' % key,
                    {"key": key})
+
+
+def bad_value_json(key):
+    return OdError(400, "badValueJSON",
+                   'Bad value: provided "%s" must be a valid JSON.' % key,
+                   {"key": key})
+
+
+def bad_value_too_low(key, limit):
+    return OdError(400, "badValueTooLow",
+                   'Bad value: provided "%s" must be at least %d.' % (key, limit),
+                   {"key": key, "limit": limit})
+
+
+def tsc_missing_layout(missing):
+    """timeSeriesCollectionMissingLayout: {time series: [metric names]}."""
+    text = ", ".join("%s -> [%s]" % (name, ", ".join(metrics))
+                     for name, metrics in missing.items())
+    return OdError(400, "timeSeriesCollectionMissingLayout",
+                   "The request refers to a layout that is not reflected in the "
+                   "time series collection; the following part of the layout is "
+                   "missing (time series name -> metric names): %s." % text,
+                   {"missingLayout": missing})
 
 
 def bad_value_identifier(key):

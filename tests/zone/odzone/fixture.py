@@ -13,7 +13,9 @@ import calendar
 import hashlib
 import time
 
-from .model import (Group, Node, Provider, Space, Support, User, md5hex)
+from . import errors
+from .model import (Dataset, Group, Node, Provider, QosRequirement, Share, Space,
+                    Support, User, md5hex)
 
 MIB = 1 << 20
 GIB = 1 << 30
@@ -113,8 +115,9 @@ def _spaces(state, alice, bob, carol, storage, hpc):
         organization="Facility Cryo-EM Unit", display_gid=52001))
     krios.users |= {alice.id}
     krios.groups |= {staff.id, collaborators.id}
-    krios.supports[storage.id] = Support(storage, 10 * TIB)
-    krios.supports[hpc.id] = Support(hpc, 5 * TIB, readonly=True)
+    krios.managers |= {alice.id, carol.id}
+    krios.supports[storage.id] = Support(storage, 10 * TIB, dir_stats="enabled")
+    krios.supports[hpc.id] = Support(hpc, 5 * TIB, readonly=True, dir_stats="disabled")
 
     beamline = state.add_space(Space(
         BEAMLINE,
@@ -123,7 +126,8 @@ def _spaces(state, alice, bob, carol, storage, hpc):
         organization="Facility Beamlines", display_gid=52002))
     beamline.users |= {carol.id}
     beamline.groups |= {proposal.id}
-    beamline.supports[storage.id] = Support(storage, 2 * TIB)
+    beamline.managers |= {carol.id, alice.id}
+    beamline.supports[storage.id] = Support(storage, 2 * TIB, dir_stats="enabled")
 
     tem = state.add_space(Space(
         TEM,
@@ -131,7 +135,9 @@ def _spaces(state, alice, bob, carol, storage, hpc):
         alice.id, utc("2025-03-10 10:00:00"), tags=["tem", "materials"],
         organization="Facility Materials Lab", display_gid=52003))
     tem.users |= {alice.id, bob.id}
-    tem.supports[hpc.id] = Support(hpc, 500 * GIB)
+    tem.managers |= {alice.id}
+    # Statistics were just switched on here and are still being computed.
+    tem.supports[hpc.id] = Support(hpc, 500 * GIB, dir_stats="initializing")
 
     # A space whose only provider withdrew its support: Onezone still lists
     # it (with empty "supports"); no Oneprovider can serve its data.
@@ -139,6 +145,7 @@ def _spaces(state, alice, bob, carol, storage, hpc):
         EMPTY, "Former staging area; support withdrawn.", alice.id,
         utc("2024-05-02 08:00:00"), display_gid=52004))
     empty.users |= {alice.id}
+    empty.managers |= {alice.id}
     return krios, beamline, tem, empty
 
 
@@ -152,11 +159,13 @@ def _krios_tree(state, krios, alice, carol, storage, hpc):
     gain = t.file(None, "GainReference_K3_20251112.mrc", 32 * MIB, start - 600)
     gain.replicas = {storage.id: 1.0}   # never replicated to the HPC mirror
     atlas = t.dir(None, "Atlas", start - 1800)
+    nodes = {"atlas": atlas, "squares": []}
     t.file(atlas, "Atlas_1.mrc", det(2 * MIB, 3 * MIB, "atlas"), start - 1500)
     t.file(atlas, "Atlas_1.jpg", det(150000, 260000, "atlas.jpg"), start - 1500)
     t.file(atlas, "Atlas_1.xml", det(1500, 2600, "atlas.xml"), start - 1500)
 
     images = t.dir(None, "Images-Disc1", start)
+    nodes["images"] = images
     images.xattrs = {"instrument": "Titan Krios G4", "detector": "Gatan K3",
                      "operator": "Alice Kowalczyk", "voltage_kV": 300,
                      "pixel_size_A": 0.83, "dose_e_per_A2": 50,
@@ -169,6 +178,7 @@ def _krios_tree(state, krios, alice, carol, storage, hpc):
                det(90000, 200000, square, "jpg"), now)
         foilholes = t.dir(gs, "FoilHoles", now)
         data = t.dir(gs, "Data", now)
+        nodes["squares"].append((gs, data))
         for h in range(8):
             hole = square * 10 + 3 * h + 1
             now += 35
@@ -180,14 +190,19 @@ def _krios_tree(state, krios, alice, carol, storage, hpc):
                 now += 42
                 base = "FoilHole_%d_Data_%d_%d_%s" % (
                     hole, square + 11, square + 13, _stamp(now))
-                movie = t.file(data, base + "_fractions.tiff",
-                               det(2 * MIB, 9 * MIB // 2, base), now)
+                size = det(2 * MIB, 9 * MIB // 2, base)
+                if g == 3:
+                    size -= size % 4       # so that a quarter is whole bytes
+                movie = t.file(data, base + "_fractions.tiff", size, now)
                 if g == 3:   # the HPC mirror is still catching up
                     movie.replicas = {storage.id: 1.0, hpc.id: 0.25}
+                else:        # the movies of the first three squares are mirrored
+                    movie.replicas = {storage.id: 1.0, hpc.id: 1.0}
                 t.file(data, base + ".xml", det(380, 2600, base, "xml"), now)
                 t.file(data, base + ".jpg", det(60000, 240000, base, "jpg"), now)
 
     processing = t.dir(None, "Processing", now + 3600, owner=carol)
+    nodes["processing"] = processing
     motion = t.dir(processing, "MotionCorr", now + 3600, owner=carol)
     job = t.dir(motion, "job002", now + 3700, owner=carol)
     for name, size in (("corrected_micrographs.star", 48211),
@@ -205,7 +220,10 @@ def _krios_tree(state, krios, alice, carol, storage, hpc):
     notes = t.dir(None, "Sample notes", start + 7500)
     t.file(notes, "Résumé.txt", 900, start + 7510)                 # NFC
     t.file(notes, "Re\u0301sume\u0301.txt", 901, start + 7520)   # NFD twin
-    t.file(notes, "Grid [3] {retake} (final).txt", 450, start + 7530)
+    retake = t.file(notes, "Grid [3] {retake} (final).txt", 450, start + 7530)
+    # The HPC mirror has no location record of this one: its part of the
+    # distribution fails while Facility Storage's succeeds.
+    retake.distribution_errors = {hpc.id: errors.posix("enoent")}
     t.file(notes, "\U0001F52C overview.png", 73512, start + 7540)
     t.file(notes, "empty.txt", 0, start + 7550)
 
@@ -229,16 +247,19 @@ def _krios_tree(state, krios, alice, carol, storage, hpc):
                  "CON", "trailing dot.", "what?:*<>|.txt",
                  long_name):
         t.file(hostile, name, det(10, 4000, "hostile", name), start + 9000)
+    return nodes
 
 
 def _beamline_tree(state, beamline, alice, storage):
     t = Tree(state, beamline, alice, storage)
     start = utc("2025-06-03 09:12:00")
     proposal = t.dir(None, "p700123", start)
+    nodes = {"proposal": proposal}
     t.file(proposal, "proposal_p700123.pdf", 121874, start - 86400 * 10)
     t.dir(proposal, "processed", start + 86400)          # empty on purpose
     for run, frames, at in (("r0034", 8, start), ("r0035", 3, start + 5400)):
         rundir = t.dir(proposal, run, at)
+        nodes[run] = rundir
         rundir.xattrs = {"beamline": "P11", "proposal": "p700123",
                          "detector": "EIGER2 X 16M", "energy_keV": 12.0}
         prefix = "p700123_%s" % run
@@ -248,6 +269,7 @@ def _beamline_tree(state, beamline, alice, storage):
                    det(3 * MIB, 4 * MIB, run, n), at + 10 + 37 * n)
         logs = t.dir(rundir, "logs", at + 400)
         t.file(logs, "scan_%s.log" % run, det(4000, 9000, run, "log"), at + 420)
+    return nodes
 
 
 def _tem_tree(state, tem, alice, bob, hpc):
@@ -267,6 +289,53 @@ def _tem_tree(state, tem, alice, bob, hpc):
     for n in range(1, 4):
         t.file(alcu, "AlCu_HRTEM_%04d.dm4" % n, det(2 * MIB, 4 * MIB, "hr", n),
                start + 86400 * 15 + 200 * n, owner=alice)
+
+
+# -- datasets, shares, QoS -------------------------------------------------------
+
+
+def _data_management(state, krios, beamline, alice, carol, k, b):
+    """Datasets, shares and QoS requirements on the trees built above.
+
+    Returns their ids for zone.json, keyed by the logical path of the file
+    or directory they are set on."""
+    images = state.add_dataset(Dataset(
+        k["images"], ["data_protection", "metadata_protection"],
+        utc("2025-11-15 10:00:00")))
+    state.add_dataset(Dataset(k["squares"][1][1], ["data_protection"],
+                              utc("2025-11-15 10:05:00")))
+    state.add_dataset(Dataset(k["processing"], [], utc("2025-11-16 09:00:00")))
+    # Established on the atlas during the session, detached once the grid
+    # squares were picked: its flags stay recorded but protect nothing.
+    state.add_dataset(Dataset(k["atlas"], ["data_protection"],
+                              utc("2025-11-12 15:00:00"), state="detached"))
+    state.add_dataset(Dataset(b["r0034"], ["data_protection"],
+                              utc("2025-06-10 12:00:00")))
+    assert images.attached
+
+    state.add_share(Share(
+        b["r0034"], "Run 34, proposal p700123",
+        "# Run 34, proposal p700123\n\nMacromolecular crystallography at beamline "
+        "P11: EIGER2 X 16M frames (NeXus master file and HDF5 data), scan log.",
+        carol.id, utc("2025-07-01 09:00:00")))
+    state.add_share(Share(
+        k["squares"][0][0], "Grid square 1734452, session EM-2025-117",
+        "# Grid square 1734452\n\nEPU grid square image, foil hole images and "
+        "raw movies (Titan Krios G4, Gatan K3, 300 kV).",
+        alice.id, utc("2025-11-20 14:00:00")))
+
+    # Two replicas anywhere: fulfilled for files on both sites, pending for
+    # the others (the mirror is catching up).
+    state.add_qos(QosRequirement(krios.root, "anyStorage", 2,
+                                 utc("2025-11-10 09:45:00")))
+    # A Polish archive copy: no storage has geo=PL, so it is impossible.
+    state.add_qos(QosRequirement(b["proposal"], "geo=PL", 1,
+                                 utc("2025-06-03 08:00:00")))
+    return {
+        "datasets": {d.node.path: d.id for d in state.datasets.values()},
+        "shares": {s.node.path: s.id for s in state.shares.values()},
+        "qosRequirements": {q.node.path: q.id for q in state.qos.values()},
+    }
 
 
 # -- tokens --------------------------------------------------------------------
@@ -299,19 +368,23 @@ def build_facility(state):
     """Populate `state`; returns the fixture's part of zone.json."""
     state.zone_name = "Facility Test Zone"
     alice, bob, carol, dave = _people(state)
-    storage = state.add_provider(Provider("Facility Storage", 53.5766, 9.8804,
-                                          utc("2022-01-17 10:30:00")))
-    hpc = state.add_provider(Provider("HPC Centre", 53.5671, 9.9760,
-                                      utc("2023-03-01 12:00:00")))
+    storage = state.add_provider(Provider(
+        "Facility Storage", 53.5766, 9.8804, utc("2022-01-17 10:30:00"),
+        qos_parameters={"geo": "DE", "site": "facility", "type": "disk"}))
+    hpc = state.add_provider(Provider(
+        "HPC Centre", 53.5671, 9.9760, utc("2023-03-01 12:00:00"),
+        qos_parameters={"geo": "DE", "site": "hpc", "type": "disk"}))
     krios, beamline, tem, empty = _spaces(state, alice, bob, carol, storage, hpc)
-    _krios_tree(state, krios, alice, carol, storage, hpc)
-    _beamline_tree(state, beamline, alice, storage)
+    k = _krios_tree(state, krios, alice, carol, storage, hpc)
+    b = _beamline_tree(state, beamline, alice, storage)
     _tem_tree(state, tem, alice, bob, hpc)
-    return {
+    managed = _data_management(state, krios, beamline, alice, carol, k, b)
+    return dict(managed, **{
+        "storages": {p.id: p.storage_id for p in (storage, hpc)},
         "tokens": _tokens(state, alice, bob, carol, dave),
         "users": {u.username: u.id for u in (alice, bob, carol, dave)},
         "spaces": {s.name: s.id for s in (krios, beamline, tem, empty)},
-    }
+    })
 
 
 BIGDIR_PATH = "Images-Disc1/GridSquare_Big/Data"

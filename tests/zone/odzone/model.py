@@ -41,6 +41,15 @@ def make_file_id(uuid, space_id):
     return (header + data).hex().upper()
 
 
+def make_share_file_id(uuid, space_id, share_id):
+    """The share-scoped id of a shared file (a share's rootFileId): read-only,
+    usable without a token through the share. Not served by the zone."""
+    data = ("shareGuid#%s#%s#%s" % (uuid, space_id, share_id)).encode()
+    header = bytes([0, 0, 0, 0, 0, len(data)]) + \
+        binascii.crc_hqx(data, 0).to_bytes(2, "big")
+    return (header + data).hex().upper()
+
+
 def parse_file_id(file_id):
     """(uuid, spaceId) of a well-formed file id, else None."""
     try:
@@ -129,10 +138,16 @@ class Group:
 
 
 class Provider:
-    def __init__(self, name, latitude, longitude, creation_time):
+    def __init__(self, name, latitude, longitude, creation_time, qos_parameters=None):
         digest = md5hex("provider:" + name)
         self.id = digest + "ch" + md5hex("cluster:" + name)[:4]
         self.name = name
+        # One storage backend per provider, with the QoS parameters its
+        # admins set (storageId and providerId are implicit, as in Onedata).
+        self.storage_id = md5hex("storage:" + name) + "ch" + \
+            md5hex("storage-cluster:" + name)[:4]
+        self.qos_parameters = dict(qos_parameters or {})
+        self.qos_parameters.update({"storageId": self.storage_id, "providerId": self.id})
         self.latitude = latitude
         self.longitude = longitude
         self.creation_time = creation_time
@@ -148,11 +163,23 @@ class Provider:
         return self.url.split("://", 1)[1]
 
 
+DIR_STATS_STATUSES = ("enabled", "disabled", "initializing", "stopping")
+
+
 class Support:
-    def __init__(self, provider, size, readonly=False):
+    def __init__(self, provider, size, readonly=False, dir_stats="disabled"):
+        assert dir_stats in DIR_STATS_STATUSES
         self.provider = provider
         self.size = size
         self.readonly = readonly
+        # The directory statistics service of this provider for this space:
+        # its dirStatsServiceStatus in Onezone's supportParametersRegistry.
+        self.dir_stats = dir_stats
+
+    @property
+    def dir_stats_enabled(self):
+        """dirStatsServiceEnabled: the setting, ahead of the status."""
+        return self.dir_stats in ("enabled", "initializing")
 
 
 class Node:
@@ -161,7 +188,8 @@ class Node:
 
     __slots__ = ("uuid", "space", "name", "parent", "is_dir", "size", "mode",
                  "owner", "origin", "mtime", "atime", "ctime", "xattrs",
-                 "replicas", "names", "by_name", "_file_id")
+                 "replicas", "distribution_errors", "dataset", "shares", "qos",
+                 "names", "by_name", "_file_id")
 
     def __init__(self, space, parent, name, is_dir, size, owner, origin,
                  mtime, atime=None, ctime=None, uuid=None):
@@ -177,9 +205,16 @@ class Node:
         self.atime = mtime if atime is None else atime
         self.ctime = mtime if ctime is None else ctime
         self.xattrs = None
-        # None: complete replicas on every supporting provider; otherwise
-        # {providerId: local replication rate}, absent providers hold nothing.
+        # None: one complete replica, on the provider where the file was
+        # created (its origin); otherwise {providerId: share of the bytes
+        # held there}, absent providers hold nothing.
         self.replicas = None
+        # {providerId: OdError}: that provider fails to report the file's
+        # distribution (GET /data/{id}/distribution answers success false).
+        self.distribution_errors = None
+        self.dataset = None      # Dataset established on this node, if any
+        self.shares = None       # [Share] created for this node
+        self.qos = None          # [QosRequirement] set directly on this node
         self.uuid = uuid or md5hex("node:%s:%s:%s" % (
             space.id, parent.uuid if parent else "", name))
         self._file_id = None
@@ -209,10 +244,52 @@ class Node:
         parts.append(self.space.name)
         return "/" + "/".join(reversed(parts))
 
-    def replication_rate(self, provider_id):
+    @property
+    def origin_provider(self):
+        return self.origin or next(iter(self.space.supports), None)
+
+    def ancestors(self):
+        """The parent, its parent, ... up to the space root (nearest first)."""
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+    def share_of_bytes(self, provider_id):
+        """The declared share of the file's bytes held by a provider."""
         if self.replicas is None:
-            return 1.0
+            return 1.0 if provider_id == self.origin_provider else 0.0
         return self.replicas.get(provider_id, 0.0)
+
+    def blocks(self, provider_id):
+        """[[offset, size], ...] held by a provider (regular files).
+
+        A complete replica is one block; a partial one (a transfer in
+        progress) is the first half of its bytes at offset 0 and the rest
+        from the middle of the file."""
+        share = self.share_of_bytes(provider_id)
+        if self.is_dir or not self.size or share <= 0:
+            return []
+        if share >= 1.0:
+            return [[0, self.size]]
+        held = int(self.size * share)
+        if share > 0.5:
+            return [[0, held]]
+        first = held // 2
+        blocks = [[0, first]] if first else []
+        if held - first:
+            blocks.append([self.size // 2, held - first])
+        return blocks
+
+    def physical_size(self, provider_id):
+        return sum(size for _, size in self.blocks(provider_id))
+
+    def replication_rate(self, provider_id):
+        """localReplicationRate: held bytes / size (an empty file is
+        complete everywhere: there is nothing to replicate)."""
+        if not self.size:
+            return 1.0
+        return self.physical_size(provider_id) / self.size
 
 
 class Space:
@@ -228,6 +305,11 @@ class Space:
         self.display_gid = display_gid
         self.users = set()       # direct members (user ids)
         self.groups = set()      # member groups (group ids)
+        # Members with the default manager privileges (space_view_qos,
+        # space_manage_shares...); everyone else has the member defaults
+        # (space_view, space_read_data, space_write_data,
+        # space_view_transfers).
+        self.managers = set()
         self.supports = {}       # providerId -> Support
         # The space directory and the two hidden roots the Oneprovider
         # reports in GET /spaces/{sid} (never listed among children).
@@ -238,6 +320,64 @@ class Space:
         self.archives = Node(self, None, ".__onedata__archive", True, None,
                              creator, None, creation_time,
                              uuid=md5hex("archives:" + self.id))
+
+
+PROTECTION_FLAGS = ("data_protection", "metadata_protection")
+
+
+class Dataset:
+    """A dataset established on a file or directory. Attached datasets form
+    a tree following the file tree; a detached one keeps the path and parent
+    it had when it was detached."""
+
+    def __init__(self, node, protection_flags, creation_time, state="attached",
+                 detached_parent=None):
+        assert state in ("attached", "detached")
+        assert set(protection_flags) <= set(PROTECTION_FLAGS)
+        self.id = md5hex("dataset:%s:%s" % (node.space.id, node.uuid))
+        self.node = node
+        self.space = node.space
+        self.state = state
+        # In Onedata's order (data before metadata), whatever the input.
+        self.protection_flags = [f for f in PROTECTION_FLAGS if f in protection_flags]
+        self.creation_time = creation_time
+        self.detached_parent = detached_parent   # Dataset, for detached ones
+        self.detached_path = node.path if state == "detached" else None
+
+    @property
+    def name(self):
+        return self.node.name
+
+    @property
+    def attached(self):
+        return self.state == "attached"
+
+
+class Share:
+    def __init__(self, node, name, description, creator, creation_time):
+        digest = md5hex("share:%s:%s" % (node.space.id, node.uuid))
+        self.id = digest + "ch" + md5hex("share-handle:" + digest)[:4]
+        self.node = node
+        self.space = node.space
+        self.name = name
+        self.description = description
+        self.creator = creator
+        self.creation_time = creation_time
+        self.handle = None
+
+    @property
+    def root_file_id(self):
+        return make_share_file_id(self.node.uuid, self.space.id, self.id)
+
+
+class QosRequirement:
+    def __init__(self, node, expression, replicas_num, creation_time):
+        self.id = md5hex("qos:%s:%s:%s" % (node.uuid, expression, replicas_num))
+        self.node = node
+        self.space = node.space
+        self.expression = expression
+        self.replicas_num = replicas_num
+        self.creation_time = creation_time
 
 
 class State:
@@ -255,7 +395,16 @@ class State:
         self.providers = {}      # id -> Provider
         self.spaces = {}         # id -> Space
         self.nodes = {}          # uuid -> Node
+        self.datasets = {}       # id -> Dataset
+        self.shares = {}         # id -> Share
+        self.qos = {}            # id -> QosRequirement
         self.tokens = TokenRegistry()
+        # Derived values (directory statistics, QoS fulfilment...) are
+        # memoized until the tree changes (the generation moves on).
+        self.generation = 0
+        self._memo = {}
+        self._memo_generation = 0
+        self._memo_lock = threading.Lock()
 
     # -- registration --------------------------------------------------------
 
@@ -277,9 +426,44 @@ class State:
             self.nodes[node.uuid] = node
         return space
 
+    def add_dataset(self, dataset):
+        self.datasets[dataset.id] = dataset
+        dataset.node.dataset = dataset
+        return dataset
+
+    def add_share(self, share):
+        self.shares[share.id] = share
+        share.node.shares = (share.node.shares or []) + [share]
+        return share
+
+    def add_qos(self, requirement):
+        self.qos[requirement.id] = requirement
+        requirement.node.qos = (requirement.node.qos or []) + [requirement]
+        return requirement
+
     @property
     def zone_domain(self):
         return self.zone_advertised or self.zone_url.split("://", 1)[1]
+
+    @property
+    def zone_public_url(self):
+        """https://<zone domain>, as share URLs carry it."""
+        scheme = self.zone_url.split("://", 1)[0] if self.zone_url else "https"
+        return "%s://%s" % (scheme, self.zone_domain)
+
+    def memo(self, key, compute):
+        """compute(), remembered under `key` until the tree changes."""
+        with self._memo_lock:
+            if self._memo_generation != self.generation:
+                self._memo.clear()
+                self._memo_generation = self.generation
+            if key in self._memo:
+                return self._memo[key]
+        value = compute()
+        with self._memo_lock:
+            if self._memo_generation == self.generation:
+                self._memo[key] = value
+        return value
 
     # -- membership ------------------------------------------------------------
 
@@ -293,6 +477,23 @@ class State:
 
     def is_member(self, user_id, space):
         return space in self.effective_spaces(user_id)
+
+    MEMBER_PRIVILEGES = frozenset(("space_view", "space_read_data", "space_write_data",
+                                   "space_view_transfers"))
+    MANAGER_PRIVILEGES = MEMBER_PRIVILEGES | frozenset((
+        "space_view_privileges", "space_register_files", "space_manage_shares",
+        "space_view_views", "space_query_views", "space_view_statistics",
+        "space_view_changes_stream", "space_schedule_replication", "space_view_qos",
+        "space_add_user", "space_remove_user", "space_add_group", "space_remove_group",
+        "space_add_harvester", "space_remove_harvester"))
+
+    def has_privilege(self, user_id, space, privilege):
+        """Effective space privilege (the defaults of GET /spaces/privileges)."""
+        if not self.is_member(user_id, space):
+            return False
+        held = self.MANAGER_PRIVILEGES if user_id in space.managers \
+            else self.MEMBER_PRIVILEGES
+        return privilege in held
 
     def effective_providers(self, user_id):
         seen = {}
@@ -311,6 +512,7 @@ class State:
             bisect.insort(parent.names, node.name)
             parent.by_name[node.name] = node
             self.nodes[node.uuid] = node
+            self.generation += 1
         return node
 
     def add_nodes(self, parent, nodes):
@@ -320,6 +522,7 @@ class State:
                 parent.by_name[node.name] = node
                 self.nodes[node.uuid] = node
             parent.names = sorted(parent.by_name)
+            self.generation += 1
 
     def node_by_file_id(self, file_id):
         """Resolve a file id or a space id; raises badValueIdentifier.

@@ -4,10 +4,13 @@ One instance per provider: it serves only the spaces that provider
 supports, like a real Oneprovider.
 """
 
+import base64
+import binascii
 import bisect
+import json
 import re
 
-from . import errors
+from . import datamgmt, errors
 from .common import (BUILD, COMPATIBLE_VERSIONS, VERSION, bearer_token,
                      bool_option, int_option, options)
 from .model import (decode_index, decode_page_token, encode_index,
@@ -16,6 +19,8 @@ from .server import Response, Router
 
 BASE = "/api/v3/oneprovider"
 MAX_LIMIT = 1000
+MAX_WINDOW_LIMIT = 1000
+DATASET_STATES = ("attached", "detached")
 
 # FileAttributeNames (ENDPOINTS.md 2.2), in the spec's order; "xattr.<key>"
 # is accepted for any key.
@@ -59,7 +64,16 @@ class Oneprovider:
                 ("POST", "/lookup-file-id/{path+}", self.lookup_file_id),
                 ("GET", "/data/{id}", self.attributes),
                 ("GET", "/data/{id}/children", self.children),
-                ("GET", "/data/{id}/content", self.content)):
+                ("GET", "/data/{id}/content", self.content),
+                ("GET", "/data/{id}/distribution", self.distribution),
+                ("GET", "/data/{id}/dir_size_stats", self.dir_size_stats),
+                ("GET", "/data/{id}/dataset/summary", self.dataset_summary),
+                ("GET", "/data/{id}/qos/summary", self.qos_summary),
+                ("GET", "/spaces/{sid}/datasets", self.space_datasets),
+                ("GET", "/datasets/{did}", self.dataset),
+                ("GET", "/datasets/{did}/children", self.dataset_children),
+                ("GET", "/qos_requirements/{qid}", self.qos_requirement),
+                ("GET", "/shares/{shid}", self.share)):
             self.router.add(method, BASE + template, handler)
         self._values = self._attribute_getters()
 
@@ -93,17 +107,20 @@ class Oneprovider:
         return [s for s in self.state.effective_spaces(user_id)
                 if self.provider.id in s.supports]
 
-    def _check_space(self, user, space, space_id):
-        """Membership first (403), then local support (400), like the
-        middleware's authorize-then-validate order."""
+    def _check_space(self, user, space, space_id, privilege=None):
+        """Membership (and a space privilege, when the operation needs one)
+        first (403), then local support (400), like the middleware's
+        authorize-then-validate order."""
         if space is None or not self.state.is_member(user.id, space):
+            raise errors.forbidden()
+        if privilege and not self.state.has_privilege(user.id, space, privilege):
             raise errors.forbidden()
         if self.provider.id not in space.supports:
             raise errors.space_not_supported_by(space_id, self.provider.id)
 
-    def _file(self, user, file_id):
+    def _file(self, user, file_id, privilege=None):
         space_id, space, node = self.state.node_by_file_id(file_id)
-        self._check_space(user, space, space_id)
+        self._check_space(user, space, space_id, privilege)
         if node is None:
             raise errors.posix("enoent")
         return node
@@ -264,6 +281,228 @@ class Oneprovider:
         return Response(status, content_type="application/octet-stream",
                         headers=headers, stream=stream, length=length)
 
+    # -- replicas, directory statistics ----------------------------------------
+
+    def distribution(self, request, id):
+        user = self._authenticate(request, data_access=True)
+        node = self._file(user, id)
+        return Response.json(datamgmt.distribution(self.state, node))
+
+    def dir_size_stats(self, request, id):
+        """Options come from the JSON body (the spec's only form), merged
+        with the query string like the other GET endpoints with bodies."""
+        user = self._authenticate(request, data_access=True)
+        node = self._file(user, id)
+        query = self._stats_query(options(request))
+        support = node.space.supports[self.provider.id]
+        if support.dir_stats == "initializing":
+            raise errors.dir_stats_not_ready()
+        if support.dir_stats != "enabled":
+            raise errors.dir_stats_disabled_for_space()
+        if not node.is_dir:
+            raise errors.posix("enotdir")
+        names = datamgmt.time_series_names(self.provider)
+        if query["mode"] == "layout":
+            return Response.json({"layout": {n: list(datamgmt.METRIC_NAMES)
+                                             for n in names}})
+        missing = {}
+        for name, metrics in query["layout"].items():
+            absent = [m for m in metrics
+                      if name not in names or m not in datamgmt.METRICS]
+            if absent:
+                missing[name] = absent
+        if missing:
+            raise errors.tsc_missing_layout(missing)
+        collection = datamgmt.time_series(self.state, node, self.provider)
+        start, stop = query["startTimestamp"], query["stopTimestamp"]
+        sliced = {}
+        for name, metrics in query["layout"].items():
+            sliced[name] = {}
+            for metric in metrics:
+                resolution = datamgmt.METRICS[metric][0]
+                windows = []
+                for ts, value, first, last in collection[name][metric]:
+                    if start is not None and ts > start:
+                        continue            # newer than the starting point
+                    if stop is not None and ts + resolution <= stop:
+                        break               # older than the stopping point
+                    window = {"timestamp": ts, "value": value}
+                    if query["extendedInfo"]:
+                        window["firstMeasurementTimestamp"] = first
+                        window["lastMeasurementTimestamp"] = last
+                    windows.append(window)
+                    if len(windows) == query["windowLimit"]:
+                        break
+                sliced[name][metric] = windows
+        return Response.json({"slice": sliced})
+
+    def _stats_query(self, opts):
+        """Validated like op-worker's ts_browse_request (no mode: layout)."""
+        mode = opts.get("mode", "layout")
+        if mode not in ("layout", "slice"):
+            raise errors.bad_value_not_allowed("mode", ("layout", "slice"))
+        query = {"mode": mode}
+        if mode == "layout":
+            return query
+        if "layout" not in opts:
+            raise errors.missing_required_value("layout")
+        layout = opts["layout"]
+        if isinstance(layout, str):
+            try:
+                layout = json.loads(layout)
+            except ValueError:
+                raise errors.bad_value_json("layout")
+        if not isinstance(layout, dict) or not all(
+                isinstance(metrics, list) and all(isinstance(m, str) for m in metrics)
+                for metrics in layout.values()):
+            raise errors.bad_data("layout", "must map time series names to lists "
+                                  "of metric names")
+        query["layout"] = layout
+        for key in ("startTimestamp", "stopTimestamp"):
+            query[key] = None
+            if opts.get(key) is not None:
+                value = int_option(opts, key, 0, -(1 << 62), 1 << 62)
+                if value < 0:
+                    raise errors.bad_value_too_low(key, 0)
+                query[key] = value
+        query["windowLimit"] = int_option(opts, "windowLimit", MAX_WINDOW_LIMIT, 1,
+                                          MAX_WINDOW_LIMIT)
+        query["extendedInfo"] = bool_option(opts, "extendedInfo", False)
+        return query
+
+    # -- datasets --------------------------------------------------------------
+
+    def dataset_summary(self, request, id):
+        user = self._authenticate(request, data_access=True)
+        node = self._file(user, id, privilege="space_view")
+        return Response.json(datamgmt.dataset_summary(node))
+
+    def _dataset_json(self, dataset):
+        parent = datamgmt.dataset_parent(dataset)
+        return {
+            "state": dataset.state,
+            "datasetId": dataset.id,
+            "parentId": parent.id if parent is not None else None,
+            "rootFileId": dataset.node.file_id,
+            "rootFileType": "DIR" if dataset.node.is_dir else "REG",
+            "rootFilePath": dataset.detached_path or dataset.node.path,
+            "rootFileDeleted": False,
+            "protectionFlags": dataset.protection_flags,
+            "effectiveProtectionFlags": datamgmt.effective_dataset_flags(dataset),
+            "creationTime": dataset.creation_time,
+            "archiveCount": 0,
+        }
+
+    def _dataset_entity(self, user, did):
+        """Fetch (404), then authorize (403), then validate (400)."""
+        dataset = self.state.datasets.get(did)
+        if dataset is None:
+            raise errors.not_found()
+        self._check_space(user, dataset.space, dataset.space.id, privilege="space_view")
+        return dataset
+
+    @staticmethod
+    def _dataset_listing_opts(opts):
+        """limit 1..1000 (default 1000), offset (any integer), index (a
+        name), token (a nextPageToken; wins over index)."""
+        limit = int_option(opts, "limit", MAX_LIMIT, 1, MAX_LIMIT)
+        offset = int_option(opts, "offset", 0, -(1 << 62), 1 << 62)
+        index = opts.get("index")
+        if index is not None and not isinstance(index, str):
+            raise errors.bad_value_string("index")
+        token = opts.get("token")
+        after = None
+        if token is not None:
+            if not isinstance(token, str):
+                raise errors.bad_value_string("token")
+            if not token:
+                raise errors.bad_value_empty("token")
+            try:
+                raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+                name, _, did = raw.decode().partition("\0")
+                if not did:
+                    raise ValueError(token)
+            except (ValueError, binascii.Error):
+                raise errors.bad_data("token", "not a dataset listing token")
+            after = (name, did)
+        return {"limit": limit, "offset": offset, "index": index, "after": after}
+
+    @staticmethod
+    def _dataset_page(datasets, listing):
+        keys = [(d.name, d.id) for d in datasets]
+        if listing["after"] is not None:
+            start = bisect.bisect_right(keys, listing["after"])
+        elif listing["index"] is not None:
+            start = bisect.bisect_left(keys, (listing["index"], ""))
+        else:
+            start = 0
+        start = max(0, start + listing["offset"])
+        end = min(len(keys), start + listing["limit"])
+        page = datasets[start:end]
+        token = None
+        if end < len(keys) and page:
+            raw = ("%s\0%s" % (page[-1].name, page[-1].id)).encode()
+            token = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+        return Response.json({
+            "datasets": [{"datasetId": d.id, "name": d.name} for d in page],
+            "nextPageToken": token})
+
+    def space_datasets(self, request, sid):
+        user = self._authenticate(request, data_access=False)
+        opts = options(request)
+        if "state" not in opts:
+            raise errors.missing_required_value("state")
+        if opts["state"] not in DATASET_STATES:
+            raise errors.bad_value_not_allowed("state", DATASET_STATES)
+        listing = self._dataset_listing_opts(opts)
+        space = self.state.spaces.get(sid)
+        self._check_space(user, space, sid, privilege="space_view")
+        return self._dataset_page(
+            datamgmt.dataset_children(self.state, space, None, opts["state"]), listing)
+
+    def dataset(self, request, did):
+        user = self._authenticate(request, data_access=False)
+        return Response.json(self._dataset_json(self._dataset_entity(user, did)))
+
+    def dataset_children(self, request, did):
+        user = self._authenticate(request, data_access=False)
+        listing = self._dataset_listing_opts(options(request))
+        dataset = self._dataset_entity(user, did)
+        return self._dataset_page(datamgmt.dataset_children(
+            self.state, dataset.space, dataset, dataset.state), listing)
+
+    # -- QoS -------------------------------------------------------------------
+
+    def qos_summary(self, request, id):
+        user = self._authenticate(request, data_access=True)
+        node = self._file(user, id, privilege="space_view_qos")
+        return Response.json(datamgmt.qos_summary(self.state, node))
+
+    def qos_requirement(self, request, qid):
+        user = self._authenticate(request, data_access=False)
+        requirement = self.state.qos.get(qid)
+        if requirement is None:
+            raise errors.not_found()
+        space = requirement.space
+        self._check_space(user, space, space.id, privilege="space_view_qos")
+        return Response.json({
+            "qosRequirementId": requirement.id,
+            "fileId": requirement.node.file_id,
+            "expression": requirement.expression,
+            "replicasNum": requirement.replicas_num,
+            "status": datamgmt.qos_status(self.state, requirement, requirement.node),
+        })
+
+    # -- shares ----------------------------------------------------------------
+
+    def share(self, request, shid):
+        user = self._authenticate(request, data_access=False)
+        share = self.state.shares.get(shid)
+        if share is None:
+            raise errors.not_found()
+        self._check_space(user, share.space, share.space.id)
+        return Response.json(datamgmt.share_json(self.state, share, "oneprovider"))
+
     # -- attributes ----------------------------------------------------------------------
 
     def _attribute_names(self, opts):
@@ -305,6 +544,9 @@ class Oneprovider:
         def rate(n):
             return None if n.is_dir else n.replication_rate(pid)
 
+        def qos_status(n):
+            return datamgmt.qos_summary(state, n)["status"]
+
         getters = {
             "fileId": lambda n: n.file_id,
             "index": lambda n: encode_index(n.name),
@@ -327,16 +569,16 @@ class Oneprovider:
                 lambda n: None if n.is_dir else n.replication_rate(pid) == 1.0,
             "localReplicationRate": rate,
             "originProviderId": origin,
-            "directShareIds": lambda n: [],
+            "directShareIds": lambda n: [share.id for share in n.shares or ()],
             "ownerUserId": lambda n: n.owner,
             "hardlinkCount": lambda n: 1,
             "symlinkValue": lambda n: None,
             "hasCustomMetadata": lambda n: bool(n.xattrs),
-            "effProtectionFlags": lambda n: [],
-            "effDatasetProtectionFlags": lambda n: [],
-            "effDatasetInheritancePath": lambda n: "none",
-            "effQosInheritancePath": lambda n: "none",
-            "aggregateQosStatus": lambda n: "fulfilled",
+            "effProtectionFlags": datamgmt.protection_flags,
+            "effDatasetProtectionFlags": datamgmt.protection_flags,
+            "effDatasetInheritancePath": datamgmt.dataset_inheritance_path,
+            "effQosInheritancePath": datamgmt.qos_inheritance_path,
+            "aggregateQosStatus": qos_status,
             "archiveRecallRootFileId": lambda n: None,
         }
         assert tuple(getters) == ATTRIBUTES

@@ -1,6 +1,6 @@
 """The Onezone REST API (/api/v3/onezone), the parts onetui uses."""
 
-from . import errors
+from . import datamgmt, errors
 from .common import (BUILD, COMPATIBLE_VERSIONS, VERSION, bearer_token,
                      json_body, token_field)
 from .server import Response, Router
@@ -26,6 +26,9 @@ class Onezone:
                  self.user_effective_provider),
                 ("GET", "/spaces/{sid}", self.space),
                 ("GET", "/spaces/{sid}/providers", self.space_providers),
+                ("GET", "/spaces/{sid}/shares", self.space_shares),
+                ("GET", "/shares/{shid}", self.share),
+                ("GET", "/shares/{shid}/public", self.public_share),
                 ("GET", "/providers/{pid}", self.provider)):
             self.router.add(method, BASE + template, handler)
 
@@ -69,9 +72,9 @@ class Onezone:
             "providers": {pid: s.size for pid, s in space.supports.items()},
             "supportParametersRegistry": {
                 pid: {"accountingEnabled": False,
-                      "dirStatsServiceEnabled": False,
-                      "dirStatsServiceStatus": "disabled"}
-                for pid in space.supports},
+                      "dirStatsServiceEnabled": s.dir_stats_enabled,
+                      "dirStatsServiceStatus": s.dir_stats}
+                for pid, s in space.supports.items()},
             "creator": {"type": "user", "id": space.creator},
             "creationTime": space.creation_time,
         }
@@ -205,6 +208,30 @@ class Onezone:
         user = self._authenticate(request)
         space = self._member_space(user, sid)
         return Response.json({"providers": list(space.supports)})
+
+    def space_shares(self, request, sid):
+        user = self._authenticate(request)
+        space = self._member_space(user, sid)      # space_view: every member
+        shares = sorted(s.id for s in self.state.shares.values() if s.space is space)
+        return Response.json({"shares": shares})
+
+    def share(self, request, shid):
+        user = self._authenticate(request)
+        share = self.state.shares.get(shid)
+        if share is None:
+            raise errors.not_found()
+        if not self.state.has_privilege(user.id, share.space, "space_view"):
+            raise errors.forbidden()
+        return Response.json(datamgmt.share_json(self.state, share, "onezone"))
+
+    def public_share(self, request, shid):
+        """Public: no token needed (one is ignored, like on the other
+        public endpoints)."""
+        share = self.state.shares.get(shid)
+        if share is None:
+            raise errors.not_found()
+        return Response.json(datamgmt.share_json(self.state, share, "onezone",
+                                                 public=True))
 
     def provider(self, request, pid):
         user = self._authenticate(request)
