@@ -6,6 +6,8 @@
 #define OD_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #define OD_WARN_UNUSED __attribute__((warn_unused_result))
 #define OD_NORETURN _Noreturn
+/* Kept a function of its own, so that a profiler can name it. */
+#define OD_NOINLINE __attribute__((noinline))
 
 /* Internals that unit tests reach: static in the program, visible in the
  * OD_UNITTEST build of the core (see Makefile.am). */

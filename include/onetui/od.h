@@ -8,6 +8,7 @@
 #include "onetui/config.h"
 #include "onetui/engine.h"
 #include "onetui/error.h"
+#include "onetui/fileinfo.h"
 #include "onetui/json.h"
 #include "onetui/log.h"
 #include "onetui/provider.h"

@@ -24,6 +24,17 @@
 
 struct od_tree;
 struct od_node;
+struct od_dataset;
+
+/* What a node stands for. A space's datasets form trees of their own
+ * (attached and detached ones apart), beside its directory tree. */
+enum od_node_kind {
+	OD_NODE_FILE,		/* a file or directory; a space root too */
+	OD_NODE_DATASETS,	/* a space's top-level datasets */
+	OD_NODE_DATASET,	/* a dataset; its children are its nested datasets */
+};
+/* od_node_dataset_flags: OD_PROTECT_* (fileinfo.h) and this. */
+#define OD_NODE_DETACHED (1u << 4)
 
 enum od_load_state {
 	OD_LOAD_NONE,		/* children never asked for, or dropped */
@@ -37,8 +48,11 @@ enum od_tree_event {
 	OD_TREE_PAGE,		/* more children arrived */
 	OD_TREE_FINISHED,	/* the load ended: done, partial or failed */
 	OD_TREE_DROPPED,	/* the children were dropped (refresh, memory limit) */
+	OD_TREE_SIZE,		/* the node (a directory) now knows its size */
 };
 
+/* dir is the directory whose children changed, or for OD_TREE_SIZE the
+ * directory sized. */
 typedef void od_tree_listener(struct od_tree *t, struct od_node *dir, enum od_tree_event ev, void *ud);
 
 /* A tree over the zone's spaces holding at most max_nodes nodes (0: one
@@ -50,6 +64,9 @@ void od_tree_set_listener(struct od_tree *t, od_tree_listener *fn, void *ud);
 /* The node of a space's root directory (created on first use; NULL only
  * when out of memory). Its id is the space id. */
 struct od_node *od_tree_space_root(struct od_tree *t, struct od_space *s);
+/* The root whose children are a space's top-level datasets, attached or
+ * detached. Its id is made up ("datasets:attached:<space id>"). */
+struct od_node *od_tree_datasets_root(struct od_tree *t, struct od_space *s, bool detached);
 /* Start loading a directory's children if they are not (all) there, and
  * keep them while it stays expanded. 0, or -ENOMEM. */
 int od_tree_expand(struct od_tree *t, struct od_node *dir) OD_WARN_UNUSED;
@@ -58,9 +75,22 @@ void od_tree_collapse(struct od_tree *t, struct od_node *dir);
 /* Drop the children and, if the directory is expanded, load them again. */
 int od_tree_refresh(struct od_tree *t, struct od_node *dir) OD_WARN_UNUSED;
 struct od_node *od_tree_find(const struct od_tree *t, const char *file_id);
+/* Ask for a directory's size from the provider's directory statistics
+ * (its size attribute is null). A few are read at once, the latest wishes
+ * first; OD_TREE_SIZE tells when one is known. A space whose provider
+ * keeps no statistics is not asked again. Asking twice does nothing. */
+void od_tree_want_size(struct od_tree *t, struct od_node *n);
 size_t od_tree_node_count(const struct od_tree *t);
 
 const char *od_node_name(const struct od_node *n);
+enum od_node_kind od_node_kind(const struct od_node *n);
+/* A dataset's root file id and path ("/space/..."); NULL for other nodes.
+ * Its type is the root file's. */
+const char *od_node_root_file_id(const struct od_node *n);
+const char *od_node_root_path(const struct od_node *n);
+/* Datasets: their own protection and OD_NODE_DETACHED; a datasets root:
+ * OD_NODE_DETACHED for the detached ones; 0 for files. */
+unsigned od_node_dataset_flags(const struct od_node *n);
 /* The file id; caller frees (NULL when out of memory). */
 char *od_node_id(const struct od_node *n);
 enum od_file_type od_node_type(const struct od_node *n);
@@ -80,6 +110,8 @@ struct od_node *od_node_child(const struct od_node *n, size_t i);
 #ifdef OD_UNITTEST
 /* Take a page of dir's listing as if it had arrived from the provider. */
 bool od_tree_receive_page(struct od_tree *t, struct od_node *dir, const struct od_attrs *v, size_t n);
+/* The same for one dataset record of a datasets listing. */
+bool od_tree_receive_dataset(struct od_tree *t, struct od_node *dir, const char *name, const struct od_dataset *ds);
 size_t od_tree_dir_count(const struct od_tree *t);
 #endif
 

@@ -13,6 +13,7 @@
 
 #include "onetui/buf.h"
 #include "onetui/i18n.h"
+#include "onetui/json.h"
 #include "onetui/str.h"
 
 struct errdef {
@@ -258,10 +259,11 @@ describe_caveat(struct od_buf *b, const cJSON *details)
 	const char *type = details_string(caveat, "type");
 	const cJSON *until = cJSON_GetObjectItemCaseSensitive(caveat, "validUntil");
 	char when[OD_TIME_BUFSZ];
+	int64_t t;
 	int rc = 0;
 
-	if (od_str_eq(type, "time") && cJSON_IsNumber(until))
-		rc = od_buf_addf(b, _(" (it expired at %s)"), od_time_iso((int64_t)until->valuedouble, when));
+	if (od_str_eq(type, "time") && od_json_is_integer(until, &t))
+		rc = od_buf_addf(b, _(" (it expired at %s)"), od_time_iso(t, when));
 	else if (type)
 		rc = od_buf_addf(b, _(" (its \"%s\" caveat does not allow this)"), type);
 	(void)rc;	/* a missing detail is acceptable; the main message stands */

@@ -18,8 +18,8 @@
 
 #include "core-int.h"
 #include "engine-int.h"
+#include "pcall.h"
 
-#define OP_API "/api/v3/oneprovider"
 #define MAX_LIMIT 1000
 
 /* --- choosing a provider ------------------------------------------------------ */
@@ -125,150 +125,6 @@ const struct od_provider_info *
 od_provider_current(const struct od_space *s)
 {
 	return s->planned && s->current < s->n_candidates ? s->candidates[s->current] : NULL;
-}
-
-/* --- calls with failover -------------------------------------------------- */
-
-struct pcall;
-typedef void pcall_reply_fn(struct pcall *c, struct od_req *req, struct od_error *err);
-
-/* What every provider operation starts with. */
-struct pcall {
-	struct od_op base;
-	struct od_zone *z;
-	struct od_space *s;
-	enum od_method method;
-	char *path;		/* under OP_API, with the query */
-	size_t candidate;	/* which provider the request went to */
-	pcall_reply_fn *reply;
-	/* Called before the request is sent again to another provider. */
-	struct od_error *(*rebuild)(struct pcall *c);
-};
-
-static void pcall_done(struct od_req *req, struct od_error *err, void *ud);
-
-static bool
-failover_worthy(const struct od_error *err)
-{
-	if (err->kind == OD_ERR_CANCELLED || err->kind == OD_ERR_TLS)
-		return false;
-	if (err->kind == OD_ERR_NETWORK)
-		return true;
-	if (od_error_is(err, "spaceNotSupportedBy") || od_error_is(err, "userNotSupported"))
-		return true;
-	return err->status >= 500 && err->status != 501;
-}
-
-static void pcall_done(struct od_req *req, struct od_error *err, void *ud);
-
-/* Deliver err through the reply handler at the next perform: failures
- * found before a request could go out arrive like any other. NULL, or the
- * out-of-memory error. */
-static struct od_error *
-pcall_fail(struct pcall *c, struct od_error *err)
-{
-	struct od_req *req = od_req_new(od_zone_engine(c->z), OD_GET, "about:blank");
-
-	if (!req) {
-		od_error_free(err);
-		return od_error_nomem();
-	}
-	c->candidate = c->s->current;
-	c->base.req = req;
-	od_req_fail(req, err, pcall_done, c);
-	return NULL;
-}
-
-/* NULL, or the out-of-memory error; every other failure is delivered. */
-static struct od_error *
-pcall_submit(struct pcall *c)
-{
-	const struct od_provider_info *p;
-	struct od_error *err = od_provider_plan(c->z, c->s);
-	struct od_req *req;
-	char *url;
-
-	if (err)
-		return pcall_fail(c, err);
-	p = od_provider_current(c->s);
-	url = od_asprintf("%s" OP_API "%s", p->origin, c->path);
-	req = url ? od_req_new(od_zone_engine(c->z), c->method, url) : NULL;
-	free(url);
-	if (!req)
-		return od_error_nomem();
-	od_req_auth(req);
-	/* lookup-file-id is a POST that changes nothing. */
-	od_req_set_retry(req, true);
-	if (c->s->current + 1 < c->s->n_candidates)
-		od_req_set_failover(req);
-	c->candidate = c->s->current;
-	c->base.req = req;
-	od_req_submit(req, pcall_done, c);
-	return NULL;
-}
-
-/* Send method path (taken over, freed by the operation) to the space's
- * provider; reply is called with the outcome. */
-static struct od_error *
-pcall_send(struct pcall *c, enum od_method method, char *path, pcall_reply_fn *reply)
-{
-	if (!path)
-		return od_error_nomem();
-	free(c->path);
-	c->path = path;
-	c->method = method;
-	c->reply = reply;
-	return pcall_submit(c);
-}
-
-static void
-pcall_done(struct od_req *req, struct od_error *err, void *ud)
-{
-	struct pcall *c = ud;
-	struct od_space *s = c->s;
-
-	c->base.req = NULL;
-	if (err && !c->base.cancelled && failover_worthy(err) && s->current + 1 < s->n_candidates + (s->current != c->candidate)) {
-		struct od_error *again;
-		/* Another call may already have moved the space on. */
-		if (s->current == c->candidate)
-			s->current++;
-		if (s->current < s->n_candidates) {
-			od_log(OD_LOG_WARN, "provider %s failed for space %s (%s); trying %s",
-			       s->candidates[c->candidate]->name, s->name, err->message,
-			       s->candidates[s->current]->name);
-			again = c->rebuild ? c->rebuild(c) : NULL;
-			if (!again)
-				again = pcall_submit(c);
-			if (!again) {
-				od_error_free(err);
-				return;
-			}
-			od_error_free(err);
-			err = again;
-		}
-	}
-	c->reply(c, req, err);
-}
-
-static void
-pcall_done_free(struct pcall *c)
-{
-	free(c->path);
-}
-
-/* "/data/<id><suffix>" with the id escaped. */
-static char *
-data_path(const char *file_id, const char *suffix)
-{
-	struct od_buf b;
-
-	od_buf_init(&b, OD_BUF_UNLIMITED);
-	if (od_buf_adds(&b, "/data/") || od_url_escape(&b, file_id) || od_buf_adds(&b, suffix)) {
-		od_buf_done(&b);
-		return NULL;
-	}
-	return od_buf_steal(&b);
 }
 
 /* --- resolving paths ------------------------------------------------------ */
@@ -694,7 +550,7 @@ od_peek_page_token(const char *body, size_t len)
 	if (q >= end || *q != '"')
 		return NULL;
 	p = ++q;
-	while (q < end && *q != '"' && *q != '\\')
+	while (q < end && *q != '"' && *q != '\\' && *q != '\0')
 		q++;
 	if (q >= end || *q != '"' || q == p)
 		return NULL;

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "onetui/fileinfo.h"
 #include "onetui/i18n.h"
 #include "onetui/provider.h"
+#include "onetui/str.h"
 
 #include "engine-int.h"
 
@@ -28,6 +30,17 @@ enum id_kind {
 	ID_HEX_LOWER,	/* [0-9a-f]{2n} stored as n bytes */
 };
 
+/* How far a directory's size has come (its size attribute is null). */
+enum size_state {
+	SIZE_UNASKED,
+	SIZE_ASKED,		/* queued or in flight */
+	SIZE_UNKNOWN,		/* the provider could not tell; not asked again */
+};
+
+/* Directory statistics in flight at once; more wait, newest first. */
+#define SIZE_CALLS 4
+#define SIZE_QUEUE 128
+
 struct od_dir;
 
 struct od_node {
@@ -38,9 +51,13 @@ struct od_node {
 	int64_t mtime;
 	uint32_t mode;
 	uint16_t id_len;		/* bytes of id stored in data */
-	uint8_t type;
+	uint8_t type : 2;		/* enum od_file_type */
+	uint8_t kind : 2;		/* enum od_node_kind */
+	uint8_t size_state : 2;		/* enum size_state, directories */
 	uint8_t id_kind;
-	char data[];			/* id bytes, then the name and its NUL */
+	/* id bytes, then the name and its NUL; a dataset's root file id and
+	 * root path follow, each with its NUL. */
+	char data[];
 };
 
 struct load;
@@ -63,11 +80,23 @@ struct load {
 	struct od_tree *t;
 	struct od_dir *dir;
 	struct od_op *op;		/* listing or root lookup */
+	/* Datasets: each listed one is read before it becomes a node. */
+	size_t records;			/* dataset records in flight */
+	bool listed;			/* the listing itself has ended */
+	struct od_error *err;		/* how it ended */
 };
 
 struct root {
 	struct od_space *space;
 	struct od_node *node;
+	bool no_stats;		/* the provider keeps no directory statistics */
+};
+
+/* One directory's statistics being read; t is NULL once the tree is gone. */
+struct size_call {
+	struct od_tree *t;
+	char *id;
+	struct od_op *op;
 };
 
 struct od_tree {
@@ -82,6 +111,9 @@ struct od_tree {
 	struct od_dir *lru_head, *lru_tail;	/* head: most recently collapsed */
 	od_tree_listener *listener;
 	void *listener_ud;
+	char *size_queue[SIZE_QUEUE];	/* directory ids; the newest last */
+	size_t n_size_queue;
+	struct size_call *size_calls[SIZE_CALLS];
 };
 
 static void
@@ -218,19 +250,23 @@ od_tree_find(const struct od_tree *t, const char *file_id)
 
 /* --- nodes ------------------------------------------------------------------- */
 
+/* A node named strs[0], with n - 1 more strings stored after the name. */
 static struct od_node *
-node_new(struct od_tree *t, struct od_node *parent, const char *id, const char *name)
+node_new(struct od_tree *t, struct od_node *parent, const char *id, const char *const *strs, size_t n_strs)
 {
-	size_t idlen = strlen(id), namelen = strlen(name);
+	size_t idlen = strlen(id), extra = 0;
 	enum id_kind kind = id_kind_of(id, idlen);
 	size_t stored = kind == ID_RAW ? idlen : idlen / 2;
 	struct od_node *n;
+	char *w;
 
 	if (stored > MAX_ID_BYTES)
 		return NULL;
+	for (size_t i = 0; i < n_strs; i++)
+		extra += strlen(strs[i]) + 1;
 	if (t->n_nodes + 1 > t->n_buckets && grow_buckets(t) != 0)
 		return NULL;
-	n = malloc(sizeof(*n) + stored + namelen + 1);
+	n = malloc(sizeof(*n) + stored + extra);
 	if (!n)
 		return NULL;
 	memset(n, 0, sizeof(*n));
@@ -238,7 +274,12 @@ node_new(struct od_tree *t, struct od_node *parent, const char *id, const char *
 	n->size = -1;
 	n->id_kind = (uint8_t)kind;
 	n->id_len = (uint16_t)id_encode(id, idlen, kind, (uint8_t *)n->data);
-	memcpy(n->data + n->id_len, name, namelen + 1);
+	w = n->data + n->id_len;
+	for (size_t i = 0; i < n_strs; i++) {
+		size_t len = strlen(strs[i]) + 1;
+		memcpy(w, strs[i], len);
+		w += len;
+	}
 	{
 		size_t h = node_hash(n) & (t->n_buckets - 1);
 		n->hnext = t->buckets[h];
@@ -265,6 +306,34 @@ const char *
 od_node_name(const struct od_node *n)
 {
 	return n->data + n->id_len;
+}
+
+enum od_node_kind
+od_node_kind(const struct od_node *n)
+{
+	return (enum od_node_kind)n->kind;
+}
+
+const char *
+od_node_root_file_id(const struct od_node *n)
+{
+	const char *name = od_node_name(n);
+
+	return n->kind == OD_NODE_DATASET ? name + strlen(name) + 1 : NULL;
+}
+
+const char *
+od_node_root_path(const struct od_node *n)
+{
+	const char *id = od_node_root_file_id(n);
+
+	return id ? id + strlen(id) + 1 : NULL;
+}
+
+unsigned
+od_node_dataset_flags(const struct od_node *n)
+{
+	return n->kind == OD_NODE_FILE ? 0 : n->mode;
 }
 
 char *
@@ -499,6 +568,14 @@ od_tree_free(struct od_tree *t)
 		return;
 	for (size_t i = 0; i < t->n_roots; i++)
 		free_node(t, t->roots[i].node);
+	for (size_t i = 0; i < t->n_size_queue; i++)
+		free(t->size_queue[i]);
+	for (size_t i = 0; i < SIZE_CALLS; i++) {
+		if (t->size_calls[i]) {
+			t->size_calls[i]->t = NULL;
+			od_op_cancel(t->size_calls[i]->op);
+		}
+	}
 	free(t->roots);
 	free(t->buckets);
 	free(t);
@@ -511,27 +588,47 @@ od_tree_set_listener(struct od_tree *t, od_tree_listener *fn, void *ud)
 	t->listener_ud = ud;
 }
 
-struct od_node *
-od_tree_space_root(struct od_tree *t, struct od_space *s)
+/* The root of kind (and flags) for a space, made on first use. */
+static struct od_node *
+root_of(struct od_tree *t, struct od_space *s, enum od_node_kind kind, unsigned flags)
 {
+	const char *state = flags & OD_NODE_DETACHED ? "detached" : "attached";
 	struct root *v;
 	struct od_node *n;
+	char *id;
 
-	for (size_t i = 0; i < t->n_roots; i++)
-		if (t->roots[i].space == s)
-			return t->roots[i].node;
+	for (size_t i = 0; i < t->n_roots; i++) {
+		n = t->roots[i].node;
+		if (t->roots[i].space == s && n->kind == kind && n->mode == flags)
+			return n;
+	}
 	v = realloc(t->roots, (t->n_roots + 1) * sizeof(*v));
 	if (!v)
 		return NULL;
 	t->roots = v;
-	n = node_new(t, NULL, s->id, s->name);
+	/* Dataset roots get ids no file or dataset can have. */
+	id = kind == OD_NODE_FILE ? strdup(s->id) : od_asprintf("datasets:%s:%s", state, s->id);
+	n = id ? node_new(t, NULL, id, (const char *const[]){ s->name }, 1) : NULL;
+	free(id);
 	if (!n)
 		return NULL;
 	n->type = OD_FILE_DIR;
-	n->mode = 0775;
-	t->roots[t->n_roots].space = s;
-	t->roots[t->n_roots++].node = n;
+	n->kind = kind;
+	n->mode = flags;
+	t->roots[t->n_roots++] = (struct root){ .space = s, .node = n };
 	return n;
+}
+
+struct od_node *
+od_tree_space_root(struct od_tree *t, struct od_space *s)
+{
+	return root_of(t, s, OD_NODE_FILE, 0775);
+}
+
+struct od_node *
+od_tree_datasets_root(struct od_tree *t, struct od_space *s, bool detached)
+{
+	return root_of(t, s, OD_NODE_DATASETS, detached ? OD_NODE_DETACHED : 0);
 }
 
 static struct od_dir *
@@ -570,7 +667,7 @@ add_entries(struct od_tree *t, struct od_dir *d, const struct od_attrs *v, size_
 			node_set_attrs(c, &v[i]);
 			continue;
 		}
-		c = node_new(t, dirnode, v[i].file_id, v[i].name);
+		c = node_new(t, dirnode, v[i].file_id, &v[i].name, 1);
 		if (!c)
 			return -ENOMEM;
 		node_set_attrs(c, &v[i]);
@@ -647,6 +744,118 @@ on_listed(struct od_error *err, void *ud)
 	notify(t, d->node, OD_TREE_FINISHED);
 }
 
+/* --- datasets ----------------------------------------------------------------- */
+
+/* One dataset being read, with the name the listing gave it. */
+struct record {
+	struct load *l;
+	char *name;
+};
+
+/* A dataset's record arrived: it becomes a child of dir. */
+OD_STATIC bool
+od_tree_receive_dataset(struct od_tree *t, struct od_node *dirnode, const char *name, const struct od_dataset *ds)
+{
+	struct od_dir *d = dir_of(t, dirnode);
+	const char *strs[] = { name, ds->root_file_id, ds->root_path ? ds->root_path : "" };
+	struct od_node *c;
+
+	if (!d || !make_room(t, 1, d->node))
+		return false;
+	c = od_tree_find(t, ds->id);
+	if (c && c->parent == dirnode)
+		return true;	/* listed twice (a failover started the listing again) */
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		struct od_node **nv = realloc(d->v, cap * sizeof(*nv));
+		if (!nv)
+			return false;
+		d->v = nv;
+		d->cap = cap;
+	}
+	if (!(c = node_new(t, dirnode, ds->id, strs, 3)))
+		return false;
+	c->kind = OD_NODE_DATASET;
+	c->type = (uint8_t)ds->root_type;
+	c->mode = ds->protection | (od_str_eq(ds->state, "detached") ? OD_NODE_DETACHED : 0);
+	c->mtime = ds->created;
+	d->v[d->n++] = c;
+	notify(t, dirnode, OD_TREE_PAGE);
+	return true;
+}
+
+/* The listing and every record have come back: the load is over. */
+static void
+datasets_settle(struct load *l)
+{
+	if (l->listed && !l->records)
+		on_listed(l->err, l);
+}
+
+static void
+on_record(const struct od_dataset *ds, struct od_error *err, void *ud)
+{
+	struct record *r = ud;
+	struct load *l = r->l;
+
+	l->records--;
+	if (l->dir && !err && !od_tree_receive_dataset(l->t, l->dir->node, r->name, ds) && !l->dir->err)
+		l->dir->err = od_error_nomem();
+	else if (l->dir && err && err->kind != OD_ERR_CANCELLED && !l->dir->err)
+		l->dir->err = err, err = NULL;
+	od_error_free(err);
+	free(r->name);
+	free(r);
+	datasets_settle(l);
+}
+
+static bool
+on_dataset_page(const struct od_dataset_entry *v, size_t n, void *ud)
+{
+	struct load *l = ud;
+
+	for (size_t i = 0; l->dir && i < n; i++) {
+		struct record *r = calloc(1, sizeof(*r));
+		if (!r || !(r->name = od_strdup(v[i].name)) ||
+		    !od_dataset_get(l->t->z, od_node_space(l->t, l->dir->node), v[i].id, on_record, r)) {
+			if (r)
+				free(r->name);
+			free(r);
+			return false;
+		}
+		r->l = l;
+		l->records++;
+	}
+	return l->dir != NULL;
+}
+
+static void
+on_datasets_listed(struct od_error *err, void *ud)
+{
+	struct load *l = ud;
+
+	l->listed = true;
+	l->op = NULL;
+	l->err = err;
+	datasets_settle(l);
+}
+
+static int
+start_datasets(struct load *l)
+{
+	struct od_node *n = l->dir->node;
+	char *id = n->kind == OD_NODE_DATASET ? od_node_id(n) : NULL;
+
+	if (n->kind == OD_NODE_DATASET && !id)
+		return -ENOMEM;
+	l->op = od_datasets_list(l->t->z, od_node_space(l->t, n), id, n->mode & OD_NODE_DETACHED, on_dataset_page,
+				 on_datasets_listed, l);
+	free(id);
+	return l->op ? 0 : -ENOMEM;
+}
+
+/* --- loading ------------------------------------------------------------------- */
+
 static int start_listing(struct load *l, const char *dir_id);
 
 /* A space root's children need the root directory id first. */
@@ -692,7 +901,9 @@ start_load(struct od_tree *t, struct od_dir *d)
 	d->err = NULL;
 	d->state = OD_LOAD_RUNNING;
 	d->load = l;
-	if (!d->node->parent) {
+	if (d->node->kind != OD_NODE_FILE) {
+		rc = start_datasets(l);
+	} else if (!d->node->parent) {
 		l->op = od_provider_resolve(t->z, s, "", on_root, l);
 		rc = l->op ? 0 : -ENOMEM;
 	} else {
@@ -750,4 +961,113 @@ od_tree_refresh(struct od_tree *t, struct od_node *n)
 	drop_children(t, d);
 	notify(t, n, OD_TREE_DROPPED);
 	return d->expanded ? start_load(t, d) : 0;
+}
+
+/* --- directory sizes ------------------------------------------------------------- */
+
+static struct root *
+root_entry(const struct od_tree *t, const struct od_node *n)
+{
+	while (n->parent)
+		n = n->parent;
+	for (size_t i = 0; i < t->n_roots; i++)
+		if (t->roots[i].node == n)
+			return &t->roots[i];
+	return NULL;
+}
+
+static void pump_sizes(struct od_tree *t);
+
+static void
+on_size(const struct od_dir_stats *st, struct od_error *err, void *ud)
+{
+	struct size_call *c = ud;
+	struct od_tree *t = c->t;
+	struct od_node *n = t ? od_tree_find(t, c->id) : NULL;
+	struct root *r;
+
+	for (size_t i = 0; t && i < SIZE_CALLS; i++)
+		if (t->size_calls[i] == c)
+			t->size_calls[i] = NULL;
+	if (n && !err) {
+		n->size = st->size;
+		notify(t, n, OD_TREE_SIZE);
+	} else if (n) {
+		n->size_state = err->kind == OD_ERR_CANCELLED ? SIZE_UNASKED : SIZE_UNKNOWN;
+		/* Not offered for the space: the other directories need not ask. */
+		if ((od_error_is(err, "dirStatsDisabledForSpace") || od_error_is(err, "dirStatsNotReady")) &&
+		    (r = root_entry(t, n)))
+			r->no_stats = true;
+	}
+	od_error_free(err);
+	free(c->id);
+	free(c);
+	if (t)
+		pump_sizes(t);
+}
+
+static void
+pump_sizes(struct od_tree *t)
+{
+	for (;;) {
+		size_t slot = 0;
+		struct size_call *c;
+		struct od_node *n;
+		struct root *r;
+		char *id;
+
+		while (slot < SIZE_CALLS && t->size_calls[slot])
+			slot++;
+		if (slot == SIZE_CALLS || !t->n_size_queue)
+			return;
+		id = t->size_queue[--t->n_size_queue];
+		n = od_tree_find(t, id);
+		r = n ? root_entry(t, n) : NULL;
+		if (!n || !r || r->no_stats || n->size >= 0 || !(c = calloc(1, sizeof(*c)))) {
+			if (n && r)
+				n->size_state = r->no_stats ? SIZE_UNKNOWN : SIZE_UNASKED;
+			free(id);
+			continue;
+		}
+		c->t = t;
+		c->id = id;
+		c->op = od_file_dir_stats(t->z, r->space, id, on_size, c);
+		if (!c->op) {
+			n->size_state = SIZE_UNASKED;
+			free(id);
+			free(c);
+			return;
+		}
+		t->size_calls[slot] = c;
+	}
+}
+
+void
+od_tree_want_size(struct od_tree *t, struct od_node *n)
+{
+	struct root *r;
+	struct od_node *old;
+	char *id;
+
+	if (n->kind != OD_NODE_FILE || n->type != OD_FILE_DIR || !n->parent || n->size >= 0 ||
+	    n->size_state != SIZE_UNASKED)
+		return;
+	r = root_entry(t, n);
+	if (!r || r->no_stats) {
+		n->size_state = SIZE_UNKNOWN;
+		return;
+	}
+	if (!(id = od_node_id(n)))
+		return;
+	if (t->n_size_queue == SIZE_QUEUE) {
+		/* The oldest wish gives way: it is long off the screen. */
+		if ((old = od_tree_find(t, t->size_queue[0])))
+			old->size_state = SIZE_UNASKED;
+		free(t->size_queue[0]);
+		memmove(t->size_queue, t->size_queue + 1, (SIZE_QUEUE - 1) * sizeof(char *));
+		t->n_size_queue--;
+	}
+	t->size_queue[t->n_size_queue++] = id;
+	n->size_state = SIZE_ASKED;
+	pump_sizes(t);
 }

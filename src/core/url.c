@@ -175,9 +175,19 @@ bare_origin(const char *candidate, const char *shown, char **out)
 				   shown);
 		goto out;
 	}
+	/* A host spelt with %-escapes is another host once decoded; real
+	 * host names never need them (nothing else may follow the host). */
+	if (strchr(candidate, '%')) {
+		err = od_error_new(OD_ERR_INPUT, _("\"%s\" is not a valid host or URL"), shown);
+		goto out;
+	}
 	ascii_lower(scheme);
 	ascii_lower(host);
 	curl_url_get(u, CURLUPART_PORT, &port, 0);
+	if (port && (strtol(port, NULL, 10) < 1 || strtol(port, NULL, 10) > 65535)) {
+		err = od_error_new(OD_ERR_INPUT, _("\"%s\" has port %s; ports go from 1 to 65535"), shown, port);
+		goto out;
+	}
 	*out = port ? od_asprintf("%s://%s:%s", scheme, host, port) : od_asprintf("%s://%s", scheme, host);
 	if (!*out)
 		err = od_error_nomem();

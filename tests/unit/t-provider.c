@@ -3,6 +3,9 @@
  * token, with the inputs a hostile or broken server could send. */
 #include "config.h"
 
+/* Internals of the core, visible in its unit-test build. */
+#define OD_UNITTEST 1
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,10 +3,14 @@
  * memory limit and what the listener hears. */
 #include "config.h"
 
+/* Internals of the core, visible in its unit-test build. */
+#define OD_UNITTEST 1
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "onetui/fileinfo.h"
 #include "onetui/tree.h"
 #include "tap.h"
 
@@ -219,11 +223,66 @@ test_limit(void)
 	od_tree_free(t);
 }
 
+/* A space's datasets: roots of their own, nodes that carry their root file. */
+static void
+test_datasets(void)
+{
+	char sid[] = "83611c67476b43f1afd511136f576d12", sname[] = "Krios-2025-11 Session Data";
+	struct od_space sp = { .id = sid, .name = sname };
+	struct od_tree *t = od_tree_new(NULL, 0);
+	struct od_node *files = od_tree_space_root(t, &sp), *attached = od_tree_datasets_root(t, &sp, false);
+	struct od_node *detached = od_tree_datasets_root(t, &sp, true), *n;
+	struct od_dataset ds = {
+		.id = "02c89d843d6a9fe77962ca08a76d237d", .state = "attached",
+		.root_file_id = "0000000000465608677569642337333531", .root_path = "/Krios-2025-11 Session Data/Images-Disc1",
+		.root_type = OD_FILE_DIR, .protection = OD_PROTECT_DATA | OD_PROTECT_METADATA, .created = 1763200800,
+	};
+	struct heard h = { 0 };
+	char *id;
+
+	ok(files && attached && detached && attached != files && detached != attached, "three roots for one space");
+	ok(od_tree_datasets_root(t, &sp, false) == attached && od_tree_datasets_root(t, &sp, true) == detached,
+	   "asked again, the same roots");
+	ok(od_node_kind(files) == OD_NODE_FILE && od_node_kind(attached) == OD_NODE_DATASETS, "their kinds");
+	ok(od_node_dataset_flags(detached) == OD_NODE_DETACHED && od_node_dataset_flags(attached) == 0,
+	   "the detached root says so");
+	ok(od_node_space(t, attached) == &sp && od_node_space(t, detached) == &sp, "they know their space");
+	id = od_node_id(attached);
+	is(id, "datasets:attached:83611c67476b43f1afd511136f576d12", "an id no file can have");
+	free(id);
+	ok(od_node_root_file_id(files) == NULL && od_node_root_path(attached) == NULL, "only datasets have a root");
+
+	od_tree_set_listener(t, listener, &h);
+	ok(od_tree_receive_dataset(t, attached, "Images-Disc1", &ds), "a dataset record taken");
+	ok(h.pages == 1 && h.last == attached, "the listener hears of it");
+	ok(od_tree_receive_dataset(t, attached, "Images-Disc1", &ds) && od_node_child_count(attached) == 1,
+	   "the same dataset again (a listing started over) is not added twice");
+	n = od_tree_find(t, ds.id);
+	ok(n && od_node_parent(n) == attached && od_node_kind(n) == OD_NODE_DATASET, "found by its dataset id");
+	is(n ? od_node_name(n) : NULL, "Images-Disc1", "named as the listing named it");
+	is(n ? od_node_root_file_id(n) : NULL, ds.root_file_id, "its root file id");
+	is(n ? od_node_root_path(n) : NULL, ds.root_path, "its root path");
+	ok(n && od_node_type(n) == OD_FILE_DIR && od_node_mtime(n) == ds.created, "the root's type; created when");
+	ok(n && od_node_dataset_flags(n) == (OD_PROTECT_DATA | OD_PROTECT_METADATA), "its own protection");
+	ds.id = "7a9342564892ecfe77e6688e773c8361";
+	ds.state = "detached";
+	ds.root_path = NULL;
+	ds.root_type = OD_FILE_REG;
+	ds.protection = OD_PROTECT_DATA;
+	ok(od_tree_receive_dataset(t, detached, "Atlas_1.mrc", &ds), "a detached dataset without a path");
+	n = od_tree_find(t, ds.id);
+	ok(n && od_node_dataset_flags(n) == (OD_PROTECT_DATA | OD_NODE_DETACHED), "detached and protected");
+	is(n ? od_node_root_path(n) : NULL, "", "no path: empty");
+	ok(n && od_node_type(n) == OD_FILE_REG, "a dataset on a file");
+	od_tree_free(t);
+}
+
 int
 main(void)
 {
 	test_ids();
 	test_pages();
 	test_limit();
+	test_datasets();
 	return done_testing();
 }

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* pcall.c: provider calls with failover. */
+#include "config.h"
+
+#include "pcall.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "onetui/buf.h"
+#include "onetui/log.h"
+#include "onetui/provider.h"
+#include "onetui/str.h"
+#include "onetui/url.h"
+
+static void pcall_done(struct od_req *req, struct od_error *err, void *ud);
+
+static bool
+failover_worthy(const struct od_error *err)
+{
+	if (err->kind == OD_ERR_CANCELLED || err->kind == OD_ERR_TLS)
+		return false;
+	if (err->kind == OD_ERR_NETWORK)
+		return true;
+	if (od_error_is(err, "spaceNotSupportedBy") || od_error_is(err, "userNotSupported"))
+		return true;
+	return err->status >= 500 && err->status != 501;
+}
+
+/* Deliver err through the reply handler at the next perform: failures
+ * found before a request could go out arrive like any other. NULL, or the
+ * out-of-memory error. */
+struct od_error *
+pcall_fail(struct pcall *c, struct od_error *err)
+{
+	struct od_req *req = od_req_new(od_zone_engine(c->z), OD_GET, "about:blank");
+
+	if (!req) {
+		od_error_free(err);
+		return od_error_nomem();
+	}
+	c->candidate = c->s->current;
+	c->base.req = req;
+	od_req_fail(req, err, pcall_done, c);
+	return NULL;
+}
+
+/* NULL, or the out-of-memory error; every other failure is delivered. */
+static struct od_error *
+pcall_submit(struct pcall *c)
+{
+	const struct od_provider_info *p;
+	struct od_error *err = od_provider_plan(c->z, c->s);
+	struct od_req *req;
+	char *url;
+
+	if (err)
+		return pcall_fail(c, err);
+	p = od_provider_current(c->s);
+	url = od_asprintf("%s" OP_API "%s", p->origin, c->path);
+	req = url ? od_req_new(od_zone_engine(c->z), c->method, url) : NULL;
+	free(url);
+	if (!req)
+		return od_error_nomem();
+	od_req_auth(req);
+	/* lookup-file-id is a POST that changes nothing. */
+	od_req_set_retry(req, true);
+	if (c->json && od_req_set_body(req, "application/json", c->json, strlen(c->json)) != 0) {
+		od_req_cancel(req);
+		return od_error_nomem();
+	}
+	if (c->s->current + 1 < c->s->n_candidates)
+		od_req_set_failover(req);
+	c->candidate = c->s->current;
+	c->base.req = req;
+	od_req_submit(req, pcall_done, c);
+	return NULL;
+}
+
+/* Send method path (taken over, freed by the operation) to the space's
+ * provider; reply is called with the outcome. */
+struct od_error *
+pcall_send(struct pcall *c, enum od_method method, char *path, pcall_reply_fn *reply)
+{
+	if (!path)
+		return od_error_nomem();
+	free(c->path);
+	c->path = path;
+	c->method = method;
+	c->reply = reply;
+	return pcall_submit(c);
+}
+
+struct od_error *
+pcall_send_json(struct pcall *c, enum od_method method, char *path, const char *json, pcall_reply_fn *reply)
+{
+	free(c->json);
+	c->json = od_strdup(json);
+	if (json && !c->json) {
+		free(path);
+		return od_error_nomem();
+	}
+	return pcall_send(c, method, path, reply);
+}
+
+static void
+pcall_done(struct od_req *req, struct od_error *err, void *ud)
+{
+	struct pcall *c = ud;
+	struct od_space *s = c->s;
+
+	c->base.req = NULL;
+	if (err && !c->base.cancelled && failover_worthy(err) && s->current + 1 < s->n_candidates + (s->current != c->candidate)) {
+		struct od_error *again;
+		/* Another call may already have moved the space on. */
+		if (s->current == c->candidate)
+			s->current++;
+		if (s->current < s->n_candidates) {
+			od_log(OD_LOG_WARN, "provider %s failed for space %s (%s); trying %s",
+			       s->candidates[c->candidate]->name, s->name, err->message,
+			       s->candidates[s->current]->name);
+			again = c->rebuild ? c->rebuild(c) : NULL;
+			if (!again)
+				again = pcall_submit(c);
+			if (!again) {
+				od_error_free(err);
+				return;
+			}
+			od_error_free(err);
+			err = again;
+		}
+	}
+	c->reply(c, req, err);
+}
+
+void
+pcall_done_free(struct pcall *c)
+{
+	free(c->path);
+	free(c->json);
+}
+
+/* "/data/<id><suffix>" with the id escaped. */
+char *
+data_path(const char *file_id, const char *suffix)
+{
+	struct od_buf b;
+
+	od_buf_init(&b, OD_BUF_UNLIMITED);
+	if (od_buf_adds(&b, "/data/") || od_url_escape(&b, file_id) || od_buf_adds(&b, suffix)) {
+		od_buf_done(&b);
+		return NULL;
+	}
+	return od_buf_steal(&b);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* pcall.h: calls to the provider that serves a space, moving on to the
+ * next supporting provider when one cannot be reached or does not serve
+ * the space. Every provider operation of the core starts with a pcall. */
+#ifndef ONETUI_PCALL_H
+#define ONETUI_PCALL_H
+
+#include "onetui/engine.h"
+#include "onetui/zone.h"
+
+#include "engine-int.h"
+
+#define OP_API "/api/v3/oneprovider"
+
+struct pcall;
+typedef void pcall_reply_fn(struct pcall *c, struct od_req *req, struct od_error *err);
+
+struct pcall {
+	struct od_op base;
+	struct od_zone *z;
+	struct od_space *s;
+	enum od_method method;
+	char *path;		/* under OP_API, with the query */
+	char *json;		/* the body, or NULL */
+	size_t candidate;	/* which provider the request went to */
+	pcall_reply_fn *reply;
+	/* Called before the request is sent again to another provider. */
+	struct od_error *(*rebuild)(struct pcall *c);
+};
+
+/* Send method path (taken over, freed with the call) to the space's
+ * provider; reply is called with the outcome. NULL, or the out-of-memory
+ * error: every other failure reaches reply. */
+struct od_error *pcall_send(struct pcall *c, enum od_method method, char *path, pcall_reply_fn *reply) OD_WARN_UNUSED;
+/* The same with a JSON body (copied). */
+struct od_error *pcall_send_json(struct pcall *c, enum od_method method, char *path, const char *json,
+				 pcall_reply_fn *reply) OD_WARN_UNUSED;
+/* Deliver err (NULL: success) through reply at the next perform. */
+struct od_error *pcall_fail(struct pcall *c, struct od_error *err) OD_WARN_UNUSED;
+/* Free what the call owns (not the struct). */
+void pcall_done_free(struct pcall *c);
+/* "/data/<id><suffix>" with the id escaped; caller frees (NULL: no memory). */
+char *data_path(const char *file_id, const char *suffix);
+
+#endif
