@@ -12,6 +12,7 @@
 #include "onetui/json.h"
 #include "onetui/log.h"
 #include "onetui/provider.h"
+#include "onetui/report.h"
 #include "onetui/sanitize.h"
 #include "onetui/session.h"
 #include "onetui/str.h"

@@ -20,6 +20,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_spaces_entry,
 	&cmd_ls_entry,
 	&cmd_stat_entry,
+	&cmd_info_entry,
 };
 
 enum {

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli/output.h"
+#include "onetui/buf.h"
 #include "onetui/i18n.h"
 #include "onetui/log.h"
 #include "onetui/provider.h"
@@ -47,6 +48,8 @@ app_dirty(struct app *a)
 {
 	a->dirty = true;
 }
+
+static void set_message(struct app *a, bool error, const char *fmt, va_list ap) OD_PRINTF(3, 0);
 
 static void
 set_message(struct app *a, bool error, const char *fmt, va_list ap)
@@ -121,7 +124,7 @@ app_run_external(struct app *a, const char *var, const char *fallback, const cha
 		app_error(a, _("Could not run %s (set %s to choose the program)"), prog, var);
 		return -1;
 	}
-	return 0;
+	return WEXITSTATUS(status);
 }
 
 /* --- start-up --------------------------------------------------------------- */
@@ -221,11 +224,13 @@ draw_message(struct app *a, int y)
 	draw_text(stdscr, y, 1, a->cols - 1, a->message_is_error ? C_ERROR : C_STATUS, a->message);
 }
 
-static void
+/* One full redraw; bench/run counts its instructions. */
+static OD_NOINLINE void
 draw_all(struct app *a)
 {
 	int main_h = a->rows - 2, tree_w, pane_x;
 
+	a->draws++;
 	getmaxyx(stdscr, a->rows, a->cols);
 	main_h = a->rows - 2;
 	curs_set(0);
@@ -255,49 +260,72 @@ draw_all(struct app *a)
 
 /* --- actions ------------------------------------------------------------------ */
 
+/* What y offers for a node: a name or path, and an id. */
+struct copyable {
+	const char *what[2];	/* "path", "file id"... */
+	const char *menu[2];	/* "the path", "the file id"... */
+	char *value[2];
+};
+
+static void
+copyable_of(struct od_node *n, struct od_space *space, struct copyable *c)
+{
+	const char *root_path = od_node_root_path(n);
+
+	if (!od_node_parent(n)) {
+		*c = (struct copyable){ { _("space name"), _("space id") }, { _("the space name"), _("the space id") },
+					{ xstrdup(space->name), xstrdup(space->id) } };
+	} else if (root_path) {
+		*c = (struct copyable){ { _("path"), _("dataset id") }, { _("the path"), _("the dataset id") },
+					{ xstrdup(root_path + (*root_path == '/')), od_node_id(n) } };
+	} else {
+		*c = (struct copyable){ { _("path"), _("file id") }, { _("the path"), _("the file id") },
+					{ tree_view_path(n), od_node_id(n) } };
+	}
+	if (!c->value[1])
+		xoom();
+}
+
 static void
 on_copy_choice(struct app *a, int choice, void *ud)
 {
 	struct od_space *space = NULL;
 	struct od_node *n = tree_view_selected(&space);
-	char *id, *path, *both;
+	struct copyable c;
+	char *both;
 
 	if (choice < 0 || !n)
 		return;
-	id = od_node_id(n);
-	path = od_node_parent(n) ? tree_view_path(n) : xstrdup(space ? space->name : od_node_name(n));
-	if (!id)
-		xoom();
-	switch (choice) {
-	case 0:
-		clip_copy(a, od_node_parent(n) ? _("path") : _("space name"), path);
-		break;
-	case 1:
-		clip_copy(a, od_node_parent(n) ? _("file id") : _("space id"), id);
-		break;
-	default:
-		both = xasprintf("%s\n\n%s", path, id);
+	copyable_of(n, space, &c);
+	if (choice < 2) {
+		clip_copy(a, c.what[choice], c.value[choice]);
+	} else {
+		both = xasprintf("%s\n\n%s", c.value[0], c.value[1]);
 		widget_popup(a, _("Select with the mouse to copy"), both);
 		free(both);
-		break;
 	}
-	free(id);
-	free(path);
+	free(c.value[0]);
+	free(c.value[1]);
 }
 
 static void
 copy(struct app *a)
 {
-	struct od_node *n = tree_view_selected(NULL);
+	struct od_space *space = NULL;
+	struct od_node *n = tree_view_selected(&space);
+	struct copyable c;
 	const char *items[3];
 
 	if (!n) {
 		app_message(a, _("Nothing selected to copy"));
 		return;
 	}
-	items[0] = od_node_parent(n) ? _("the path") : _("the space name");
-	items[1] = od_node_parent(n) ? _("the file id") : _("the space id");
+	copyable_of(n, space, &c);
+	items[0] = c.menu[0];
+	items[1] = c.menu[1];
 	items[2] = _("show them here, to select with the mouse");
+	free(c.value[0]);
+	free(c.value[1]);
 	widget_choose(a, _("Copy to your clipboard"), items, 3, on_copy_choice, NULL);
 }
 
@@ -338,6 +366,53 @@ view_marks(struct app *a)
 	}
 	if (fclose(f) == 0)
 		app_run_external(a, "PAGER", "less", path);
+	unlink(path);
+}
+
+/* The marked paths in $EDITOR; the lines deleted there are unmarked. */
+static void
+edit_marks(struct app *a)
+{
+	char path[4096], chunk[4096];
+	size_t removed, strangers, n;
+	struct od_buf text;
+	FILE *f;
+	int rc;
+
+	if (marks_count() == 0) {
+		app_message(a, _("Nothing is marked: Space marks the item under the cursor"));
+		return;
+	}
+	f = temp_file(path, sizeof(path));
+	if (!f || marks_write(f) != 0 || fclose(f) != 0) {
+		app_error(a, _("Cannot write a temporary file: %s"), strerror(errno));
+		unlink(path);
+		return;
+	}
+	od_buf_init(&text, OD_BUF_UNLIMITED);
+	rc = app_run_external(a, "EDITOR", "vi", path);
+	/* An editor that fails (vi's :cq) means: leave everything as it was. */
+	if (rc > 0)
+		app_message(a, _("The editor ended with status %d: the marks are as they were"), rc);
+	if (rc == 0) {
+		f = fopen(path, "r");
+		while (f && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			if (od_buf_add(&text, chunk, n) != 0)
+				xoom();
+		if (!f || ferror(f)) {
+			app_error(a, _("Cannot read what the editor left: %s"), strerror(errno));
+		} else {
+			removed = marks_retain(od_buf_str(&text), &strangers);
+			if (strangers)
+				app_message(a, _("%zu unmarked, %zu still marked; %zu lines named nothing marked "
+						 "(only deleting lines works here)"), removed, marks_count(), strangers);
+			else
+				app_message(a, _("%zu unmarked, %zu still marked"), removed, marks_count());
+		}
+		if (f)
+			fclose(f);
+	}
+	od_buf_done(&text);
 	unlink(path);
 }
 
@@ -428,6 +503,9 @@ handle_request(struct app *a, enum request req)
 	case REQ_VIEW_MARKS:
 		view_marks(a);
 		break;
+	case REQ_EDIT_MARKS:
+		edit_marks(a);
+		break;
 	case REQ_EXPORT_MARKS:
 		export_marks(a);
 		break;
@@ -492,15 +570,15 @@ read_keys(struct app *a)
 		handle_key(a, rc == KEY_CODE_YES ? (int)(KEY_SPECIAL | wch) : (int)wch);
 }
 
-/* For the screen tests: after each turn, write "KEYS RESIZES idle|busy"
- * to the file named by ONETUI_TEST_IDLE, so that a test waits for the
- * program instead of sleeping. */
+/* For the screen tests and the benchmarks: after each turn, write
+ * "KEYS RESIZES DRAWS idle|busy" to the file named by ONETUI_TEST_IDLE,
+ * so that a test waits for the program instead of sleeping. */
 static void
 report_idle(struct app *a, bool idle)
 {
 	static const char *path;
 	static bool checked;
-	static unsigned long last_keys = (unsigned long)-1, last_resizes;
+	static unsigned long last_keys = (unsigned long)-1, last_resizes, last_draws;
 	static bool last_idle;
 	char tmp[4096], line[64];
 	FILE *f;
@@ -509,13 +587,16 @@ report_idle(struct app *a, bool idle)
 		path = getenv("ONETUI_TEST_IDLE");
 		checked = true;
 	}
-	if (!path || (last_keys == a->keys_handled && last_resizes == a->resizes && last_idle == idle))
+	if (!path || (last_keys == a->keys_handled && last_resizes == a->resizes && last_draws == a->draws &&
+		      last_idle == idle))
 		return;
+	last_draws = a->draws;
 	last_keys = a->keys_handled;
 	last_resizes = a->resizes;
 	last_idle = idle;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	snprintf(line, sizeof(line), "%lu %lu %s\n", a->keys_handled, a->resizes, idle ? "idle" : "busy");
+	snprintf(line, sizeof(line), "%lu %lu %lu %s\n", a->keys_handled, a->resizes, a->draws,
+		 idle ? "idle" : "busy");
 	f = fopen(tmp, "w");
 	if (f && fputs(line, f) >= 0 && fclose(f) == 0)
 		rename(tmp, path);
@@ -529,14 +610,17 @@ loop(struct app *a)
 	struct od_waitfd tty = { .fd = STDIN_FILENO, .events = POLLIN };
 
 	while (!a->quit && !stop_signal) {
-		long t = od_engine_timeout(a->s.engine), info = info_view_tick(a);
+		long t, info = info_view_tick(a);
 
-		if (info >= 0 && (t < 0 || info < t))
-			t = info;
 		if (a->dirty) {
 			draw_all(a);
 			a->dirty = false;
 		}
+		/* After the tick and the drawing, which may have started
+		 * requests (or failed them at once): their time counts too. */
+		t = od_engine_timeout(a->s.engine);
+		if (info >= 0 && (t < 0 || info < t))
+			t = info;
 		report_idle(a, od_engine_pending(a->s.engine) == 0 && info < 0);
 		/* A message waits for keys; nothing else needs a tick. */
 		if (t < 0 || t > 1000)
@@ -603,6 +687,9 @@ tui_main(const char *config_path, const struct od_overrides *ov, int verbose)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	/* Never let a refresh read ahead on the terminal: keys are waited for
+	 * in od_engine_wait, which must see every byte that arrives. */
+	typeahead(-1);
 	set_escdelay(25);
 	mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	draw_init();

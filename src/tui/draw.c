@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "onetui/buf.h"
+#include "onetui/compiler.h"
 #include "onetui/sanitize.h"
 #include "xmalloc.h"
 
@@ -88,6 +89,30 @@ draw_blank(WINDOW *w, int y, int x, int width, enum color c)
 	mvwhline(w, y, x, ' ', width);
 }
 
+/* Printable ASCII up to width goes straight into the window's cells:
+ * most names are ASCII, and waddnstr's multibyte handling is most of the
+ * cost of a redraw. False when s needs that handling. */
+static bool
+put_ascii(WINDOW *w, int y, int x, int width, attr_t a, const char *s, int *cols)
+{
+	chtype line[512];
+	int i;
+
+	if (width > (int)OD_ARRAY_SIZE(line))
+		return false;
+	for (i = 0; i < width && s[i]; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch < 0x20 || ch > 0x7e)
+			return false;
+		line[i] = ch | a;
+	}
+	*cols = i;
+	for (; i < width; i++)
+		line[i] = ' ' | a;
+	mvwaddchnstr(w, y, x, line, width);
+	return true;
+}
+
 /* Draw an already safe string, clipped to width, then pad. */
 static int
 put_safe(WINDOW *w, int y, int x, int width, enum color c, const char *safe)
@@ -97,6 +122,8 @@ put_safe(WINDOW *w, int y, int x, int width, enum color c, const char *safe)
 
 	if (width <= 0)
 		return 0;
+	if (put_ascii(w, y, x, width, attrs[c], safe, &cols))
+		return cols;
 	n = od_display_clip(safe, width, &cols);
 	wattrset(w, attrs[c]);
 	mvwaddnstr(w, y, x, safe, (int)n);
@@ -156,9 +183,16 @@ draw_printf(WINDOW *w, int y, int x, int width, enum color c, const char *fmt, .
 void
 draw_vline(WINDOW *w, int y, int x, int height, enum color c)
 {
-	wattrset(w, attrs[c]);
-	for (int i = 0; i < height; i++)
-		mvwaddstr(w, y + i, x, draw_utf8() ? "\u2502" : "|");
+	cchar_t line;
+
+	if (height <= 0)
+		return;
+	if (!draw_utf8()) {
+		mvwvline(w, y, x, '|' | attrs[c], height);
+		return;
+	}
+	setcchar(&line, L"\u2502", attrs[c] & ~A_COLOR, (short)PAIR_NUMBER(attrs[c]), NULL);
+	mvwvline_set(w, y, x, &line, height);
 }
 
 void

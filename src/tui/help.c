@@ -49,7 +49,8 @@ help_show(struct app *a)
 		keys_text(KEYMAP_PANE, t[i].req, pane, sizeof(pane));
 		snprintf(keys, sizeof(keys), "%s%s%s%s%s%s", generic, *generic && *tree ? " " : "", tree,
 			 *pane ? (*generic || *tree ? " " : "") : "", pane, *pane ? _(" (pane)") : "");
-		if (od_buf_addf(&b, "  %-22s %s\n", *keys ? keys : _("(unbound)"), _(t[i].help)) != 0)
+		/* The action's name is what the configuration calls it. */
+		if (od_buf_addf(&b, "  %-22s %-15s %s\n", *keys ? keys : _("(unbound)"), t[i].name, _(t[i].help)) != 0)
 			xoom();
 	}
 	if (od_buf_addf(&b, "\n%s\n%s\n", _("Change a key in ~/.config/onetui/config, for example:"),

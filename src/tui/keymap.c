@@ -79,6 +79,7 @@ static const struct {
 	{ "tree", "s sort" },
 	{ "tree", "d datasets" },
 	{ "tree", "v view-marks" },
+	{ "tree", "E edit-marks" },
 	{ "tree", "e export-marks" },
 	{ "tree", "u clear-marks" },
 	{ "pane", "<Left> focus-next" },

@@ -46,6 +46,15 @@ marks_has(const char *file_id)
 	return found;
 }
 
+static void
+remove_at(size_t i)
+{
+	free(marks[i].file_id);
+	free(marks[i].path);
+	memmove(&marks[i], &marks[i + 1], (n_marks - i - 1) * sizeof(*marks));
+	n_marks--;
+}
+
 bool
 marks_toggle(const char *file_id, const char *path, enum od_file_type type, int64_t size)
 {
@@ -53,10 +62,7 @@ marks_toggle(const char *file_id, const char *path, enum od_file_type type, int6
 	size_t i = find(file_id, &found);
 
 	if (found) {
-		free(marks[i].file_id);
-		free(marks[i].path);
-		memmove(&marks[i], &marks[i + 1], (n_marks - i - 1) * sizeof(*marks));
-		n_marks--;
+		remove_at(i);
 		return false;
 	}
 	if (n_marks == cap_marks) {
@@ -136,6 +142,18 @@ needs_quoting(const char *path)
 	return false;
 }
 
+/* The line that stands for m in a list of paths. */
+static const char *
+mark_line(const struct mark *m, struct od_buf *b)
+{
+	if (!needs_quoting(m->path))
+		return m->path;
+	od_buf_reset(b);
+	if (od_json_escape(b, m->path, strlen(m->path)) != 0)
+		xoom();
+	return od_buf_str(b);
+}
+
 int
 marks_write(FILE *f)
 {
@@ -147,18 +165,46 @@ marks_write(FILE *f)
 	for (size_t i = 0; i < n_marks; i++)
 		v[i] = &marks[i];
 	qsort(v, n_marks, sizeof(*v), by_path);
-	for (size_t i = 0; i < n_marks && rc == 0; i++) {
-		const char *line = v[i]->path;
-		if (needs_quoting(line)) {
-			od_buf_reset(&b);
-			if (od_json_escape(&b, line, strlen(line)) != 0)
-				xoom();
-			line = od_buf_str(&b);
-		}
-		if (fprintf(f, "%s\n", line) < 0)
+	for (size_t i = 0; i < n_marks && rc == 0; i++)
+		if (fprintf(f, "%s\n", mark_line(v[i], &b)) < 0)
 			rc = -1;
-	}
 	od_buf_done(&b);
 	free(v);
 	return rc;
+}
+
+/* Whether line is one of the lines of text (its lines end with '\n'). */
+static bool
+has_line(const char *text, const char *line)
+{
+	size_t len = strlen(line);
+
+	for (const char *p = text; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+		if (strncmp(p, line, len) == 0 && (p[len] == '\n' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
+size_t
+marks_retain(const char *text, size_t *strangers)
+{
+	struct od_buf b;
+	size_t removed = 0, kept = 0, lines = 0;
+
+	od_buf_init(&b, OD_BUF_UNLIMITED);
+	for (size_t i = 0; i < n_marks;) {
+		if (has_line(text, mark_line(&marks[i], &b))) {
+			kept++;
+			i++;
+			continue;
+		}
+		remove_at(i);
+		removed++;
+	}
+	od_buf_done(&b);
+	for (const char *p = text; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+		if (*p != '\n')
+			lines++;
+	*strangers = lines > kept ? lines - kept : 0;
+	return removed;
 }

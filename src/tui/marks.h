@@ -32,5 +32,9 @@ void marks_clear(void);
  * starting with a double quote is written as a JSON string instead.
  * 0, or -1 with errno. */
 int marks_write(FILE *f);
+/* Keep the marks whose line (as marks_write wrote it) is still in text,
+ * unmark the others; returns how many were unmarked, and in *strangers
+ * how many lines of text name nothing marked. */
+size_t marks_retain(const char *text, size_t *strangers);
 
 #endif

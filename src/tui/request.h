@@ -31,6 +31,7 @@
 	REQ_(REFRESH, "refresh", N_("load the item again (retries after an error)"), NULL) \
 	REQ_GROUP(N_("Marked items")) \
 	REQ_(VIEW_MARKS, "view-marks", N_("view the marked items in $PAGER"), NULL) \
+	REQ_(EDIT_MARKS, "edit-marks", N_("edit the marked paths in $EDITOR: delete a line to unmark it"), NULL) \
 	REQ_(EXPORT_MARKS, "export-marks", N_("write the marked paths to a file"), NULL) \
 	REQ_(CLEAR_MARKS, "clear-marks", N_("unmark everything"), NULL) \
 	REQ_GROUP(N_("Panes")) \

@@ -45,6 +45,7 @@ struct app {
 	char *last_error;		/* kept at the end of the status line */
 
 	unsigned long keys_handled;	/* for the screen tests' idle file */
+	unsigned long draws;		/* full redraws, for the same file */
 	unsigned long resizes;
 };
 
@@ -57,7 +58,7 @@ void app_error(struct app *a, const char *fmt, ...) OD_PRINTF(2, 3);
 void app_dirty(struct app *a);
 /* Run a program on a file with the screen suspended ($EDITOR, $PAGER):
  * var names the environment variable, fallback the program without it.
- * 0, or -1 with the reason shown as an error. */
+ * Its exit status, or -1 (it could not run) with the reason shown. */
 int app_run_external(struct app *a, const char *var, const char *fallback, const char *file);
 
 /* view-tree.c: the tree of spaces, directories and files. */

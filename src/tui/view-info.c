@@ -10,8 +10,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "onetui/fileinfo.h"
 #include "onetui/i18n.h"
 #include "onetui/provider.h"
+#include "onetui/report.h"
 #include "onetui/str.h"
 #include "tui/draw.h"
 #include "tui/tui.h"
@@ -19,19 +21,9 @@
 
 #define SETTLE_MS 120
 
-/* A copy of the attributes, owned. */
-struct attrs {
-	char *name, *path, *owner, *provider, *parent;
-	enum od_file_type type;
-	int64_t size, atime, mtime, ctime, created, hardlinks;
-	unsigned mode;
-	char **shares;
-	size_t n_shares;
-};
-
 /* One line of the pane. */
 struct line {
-	char *label;		/* onetui's own text, or NULL for a heading */
+	char *label;		/* onetui's own text, or NULL for a line without one */
 	char *value;		/* may hold remote text: drawn sanitised */
 	enum color color;
 };
@@ -42,13 +34,24 @@ static struct {
 	struct od_space *space;
 	bool is_space;
 	long long due_ms;	/* when loading starts; 0: not waiting */
-	struct od_op *op;
-	bool loading;
-	bool have_attrs;
-	struct attrs at;
-	char *error;
+	enum od_node_kind kind;
+	bool detached_root;	/* the row of a space's detached datasets */
+	char *root_file_id;	/* a dataset's */
+	struct od_op *resolving;	/* a space's root directory */
+	struct od_op *reading;		/* a dataset's record */
+	struct {
+		char *state, *parent_id, *root_path;
+		unsigned protection, effective;
+		int64_t created, archives;
+		bool root_deleted;
+		char *error;
+	} ds;
+	bool have_ds;
+	struct od_report *report;
+	char *error;		/* why the root directory is not known */
 	struct line *lines;
 	size_t n_lines, cap_lines;
+	bool stale;		/* lines must be built again */
 	size_t top;
 } iv;
 
@@ -61,28 +64,31 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Something shown changed: build the lines again at the next drawing. */
 static void
-attrs_done(struct attrs *at)
+changed(void)
 {
-	free(at->name);
-	free(at->path);
-	free(at->owner);
-	free(at->provider);
-	free(at->parent);
-	for (size_t i = 0; i < at->n_shares; i++)
-		free(at->shares[i]);
-	free(at->shares);
-	memset(at, 0, sizeof(*at));
+	iv.stale = true;
+	app_dirty(iv.a);
 }
 
 static void
 forget(void)
 {
-	od_op_cancel(iv.op);
-	iv.op = NULL;
-	iv.loading = false;
-	iv.have_attrs = false;
-	attrs_done(&iv.at);
+	od_op_cancel(iv.resolving);
+	iv.resolving = NULL;
+	od_op_cancel(iv.reading);
+	iv.reading = NULL;
+	free(iv.ds.state);
+	free(iv.ds.parent_id);
+	free(iv.ds.root_path);
+	free(iv.ds.error);
+	memset(&iv.ds, 0, sizeof(iv.ds));
+	iv.have_ds = false;
+	free(iv.root_file_id);
+	iv.root_file_id = NULL;
+	od_report_cancel(iv.report);
+	iv.report = NULL;
 	free(iv.error);
 	iv.error = NULL;
 	free(iv.file_id);
@@ -95,16 +101,24 @@ info_view_init(struct app *a)
 {
 	memset(&iv, 0, sizeof(iv));
 	iv.a = a;
+	iv.stale = true;
+}
+
+static void
+clear_lines(void)
+{
+	for (size_t i = 0; i < iv.n_lines; i++) {
+		free(iv.lines[i].label);
+		free(iv.lines[i].value);
+	}
+	iv.n_lines = 0;
 }
 
 void
 info_view_done(void)
 {
 	forget();
-	for (size_t i = 0; i < iv.n_lines; i++) {
-		free(iv.lines[i].label);
-		free(iv.lines[i].value);
-	}
+	clear_lines();
 	free(iv.lines);
 	memset(&iv, 0, sizeof(iv));
 }
@@ -121,42 +135,77 @@ info_view_select(struct app *a, struct od_node *n, struct od_space *s)
 	iv.file_id = id;
 	iv.space = s ? s : n ? od_node_space(a->tree, n) : NULL;
 	iv.is_space = n && !od_node_parent(n);
-	iv.due_ms = n && !iv.is_space ? now_ms() + SETTLE_MS : 0;
-	app_dirty(a);
+	iv.kind = n ? od_node_kind(n) : OD_NODE_FILE;
+	if (iv.kind == OD_NODE_DATASET)
+		iv.root_file_id = xstrdup(od_node_root_file_id(n));
+	/* The detached datasets' row has nothing to load. */
+	iv.detached_root = iv.is_space && iv.kind == OD_NODE_DATASETS && od_node_dataset_flags(n) & OD_NODE_DETACHED;
+	iv.due_ms = n && !iv.detached_root ? now_ms() + SETTLE_MS : 0;
+	changed();
 }
 
 static void
-on_attrs(const struct od_attrs *a, struct od_error *err, void *ud)
+on_part(struct od_report *r, enum od_part part, void *ud)
 {
-	const cJSON *id;
+	const struct od_error *err = r->error[part];
 
-	iv.op = NULL;
-	iv.loading = false;
-	if (err) {
-		if (err->kind != OD_ERR_CANCELLED)
-			iv.error = xstrdup(err->message);
+	if (r->state[part] == OD_PART_FAILED && err->kind != OD_ERR_CANCELLED)
+		app_error(iv.a, "%s", err->message);
+	changed();
+}
+
+static void
+start_report(const char *file_id)
+{
+	iv.report = od_report_start(iv.a->s.zone, iv.space, file_id, OD_PARTS_ALL, on_part, NULL);
+	if (!iv.report)
+		xoom();
+	changed();
+}
+
+/* A space's node is named by the space id: its report is about the root
+ * directory, whose file id may have to be asked for first. */
+static void
+on_root(const char *file_id, struct od_error *err, void *ud)
+{
+	if (err && err->kind == OD_ERR_CANCELLED) {
+		/* forget() dropped it; iv may describe another item by now. */
 		od_error_free(err);
-		app_dirty(iv.a);
 		return;
 	}
-	iv.at.name = xstrdup(a->name);
-	iv.at.path = od_strdup(a->path);
-	iv.at.owner = od_strdup(a->owner_id);
-	iv.at.provider = od_strdup(a->provider_id);
-	iv.at.parent = od_strdup(a->parent_id);
-	iv.at.type = a->type;
-	iv.at.size = a->size;
-	iv.at.atime = a->atime;
-	iv.at.mtime = a->mtime;
-	iv.at.ctime = a->ctime;
-	iv.at.created = a->created;
-	iv.at.hardlinks = a->hardlinks;
-	iv.at.mode = a->mode;
-	iv.at.shares = xcalloc((size_t)cJSON_GetArraySize(a->shares) + 1, sizeof(char *));
-	cJSON_ArrayForEach(id, a->shares)
-		iv.at.shares[iv.at.n_shares++] = xstrdup(id->valuestring);
-	iv.have_attrs = true;
-	app_dirty(iv.a);
+	iv.resolving = NULL;
+	if (err) {
+		iv.error = xstrdup(err->message);
+		od_error_free(err);
+	} else {
+		start_report(file_id);
+	}
+	changed();
+}
+
+static void
+on_dataset(const struct od_dataset *d, struct od_error *err, void *ud)
+{
+	if (err && err->kind == OD_ERR_CANCELLED) {
+		od_error_free(err);
+		return;
+	}
+	iv.reading = NULL;
+	if (err) {
+		iv.ds.error = xstrdup(err->message);
+		od_error_free(err);
+	} else {
+		iv.ds.state = xstrdup(d->state);
+		iv.ds.parent_id = d->parent_id ? xstrdup(d->parent_id) : NULL;
+		iv.ds.root_path = d->root_path ? xstrdup(d->root_path) : NULL;
+		iv.ds.protection = d->protection;
+		iv.ds.effective = d->effective;
+		iv.ds.created = d->created;
+		iv.ds.archives = d->archives;
+		iv.ds.root_deleted = d->root_deleted;
+	}
+	iv.have_ds = true;
+	changed();
 }
 
 long
@@ -170,24 +219,19 @@ info_view_tick(struct app *a)
 	if (now < iv.due_ms)
 		return (long)(iv.due_ms - now);
 	iv.due_ms = 0;
-	iv.loading = true;
-	iv.op = od_provider_stat(a->s.zone, iv.space, iv.file_id, OD_ATTR_ALL, on_attrs, NULL);
-	if (!iv.op)
+	if (iv.kind == OD_NODE_DATASET) {
+		if (!(iv.reading = od_dataset_get(a->s.zone, iv.space, iv.file_id, on_dataset, NULL)))
+			xoom();
+		start_report(iv.root_file_id);
+	} else if (!iv.is_space) {
+		start_report(iv.file_id);
+	}
+	else if (!(iv.resolving = od_provider_resolve(a->s.zone, iv.space, "", on_root, NULL)))
 		xoom();
 	return -1;
 }
 
 /* --- the lines ---------------------------------------------------------------- */
-
-static void
-clear_lines(void)
-{
-	for (size_t i = 0; i < iv.n_lines; i++) {
-		free(iv.lines[i].label);
-		free(iv.lines[i].value);
-	}
-	iv.n_lines = 0;
-}
 
 static void
 add_line(const char *label, enum color c, const char *fmt, ...) OD_PRINTF(3, 4);
@@ -210,24 +254,19 @@ add_line(const char *label, enum color c, const char *fmt, ...)
 	iv.lines[iv.n_lines++] = (struct line){ label ? xstrdup(label) : NULL, value, c };
 }
 
-static const char *
-type_words(enum od_file_type t)
+static void
+report_line(const char *label, enum od_tone tone, const char *value, void *ud)
 {
-	switch (t) {
-	case OD_FILE_DIR: return _("directory");
-	case OD_FILE_SYMLNK: return _("symbolic link");
-	case OD_FILE_REG: break;
-	}
-	return _("regular file");
-}
+	static const enum color colors[] = {
+		[OD_TONE_HEADING] = C_LABEL, [OD_TONE_NORMAL] = C_NORMAL, [OD_TONE_DIM] = C_DIM,
+		[OD_TONE_GOOD] = C_GOOD, [OD_TONE_WARN] = C_WARN, [OD_TONE_ERROR] = C_ERROR,
+		[OD_TONE_LOADING] = C_DIM,
+	};
 
-static const char *
-provider_name(const char *id)
-{
-	for (size_t i = 0; iv.space && id && i < iv.space->n_supports; i++)
-		if (od_str_eq(iv.space->supports[i].provider->id, id))
-			return iv.space->supports[i].provider->name;
-	return NULL;
+	if (tone == OD_TONE_LOADING)
+		add_line(label, C_DIM, _("loading%s"), draw_glyph_ellipsis());
+	else
+		add_line(label, colors[tone], "%s", value);
 }
 
 static void
@@ -247,38 +286,36 @@ space_lines(void)
 		add_line(_("Providers"), C_ERROR, "%s", _("none: the data cannot be reached"));
 	if (via)
 		add_line(_("Served by"), C_NORMAL, "%s (%s)", via->name, via->domain);
-	add_line(NULL, C_DIM, "%s", "");
 	add_line(NULL, C_DIM, "%s", _("Enter opens the space; d shows its datasets."));
+	add_line(NULL, C_DIM, "%s", "");
 }
 
 static void
-file_lines(void)
+dataset_lines(void)
 {
-	char size[OD_SIZE_BUFSZ], mode[11], t[OD_TIME_BUFSZ];
-	const struct attrs *at = &iv.at;
-	const char *origin = provider_name(at->provider);
+	char t[OD_TIME_BUFSZ];
 
-	add_line(NULL, C_LABEL, "%s", at->type == OD_FILE_DIR ? _("Directory") : _("File"));
-	add_line(_("Name"), C_NORMAL, "%s", at->name);
-	add_line(_("Path"), C_NORMAL, "%s", at->path ? at->path : "-");
-	add_line(_("Type"), C_NORMAL, "%s", type_words(at->type));
-	if (at->size >= 0)
-		add_line(_("Size"), C_NORMAL, _("%s (%lld bytes)"), od_size_human(at->size, size), (long long)at->size);
-	else
-		add_line(_("Size"), C_DIM, "%s", _("unknown"));
-	add_line(_("Mode"), C_NORMAL, "%04o %s", at->mode, od_mode_string(od_file_type_char(at->type), at->mode, mode));
-	add_line(_("Owner"), C_NORMAL, "%s", at->owner ? at->owner : "-");
-	add_line(_("Modified"), C_NORMAL, "%s", od_time_short(at->mtime, t));
-	add_line(_("Accessed"), C_NORMAL, "%s", od_time_short(at->atime, t));
-	add_line(_("Changed"), C_NORMAL, "%s", od_time_short(at->ctime, t));
-	add_line(_("Created"), C_NORMAL, "%s", od_time_short(at->created, t));
-	add_line(_("File id"), C_NORMAL, "%s", iv.file_id);
-	add_line(_("Created at"), C_NORMAL, "%s", origin ? origin : at->provider ? at->provider : "-");
-	add_line(_("Hard links"), C_NORMAL, "%lld", (long long)at->hardlinks);
-	for (size_t i = 0; i < at->n_shares; i++)
-		add_line(i ? "" : _("Shares"), C_NORMAL, "%s", at->shares[i]);
-	if (at->n_shares == 0)
-		add_line(_("Shares"), C_DIM, "%s", _("none"));
+	add_line(NULL, C_LABEL, "%s", _("Dataset"));
+	add_line(_("Dataset id"), C_NORMAL, "%s", iv.file_id);
+	if (!iv.have_ds) {
+		add_line(NULL, C_DIM, _("loading%s"), draw_glyph_ellipsis());
+	} else if (iv.ds.error) {
+		add_line(NULL, C_ERROR, "%s", iv.ds.error);
+	} else {
+		add_line(_("State"), od_str_eq(iv.ds.state, "detached") ? C_WARN : C_NORMAL, "%s",
+			 od_str_eq(iv.ds.state, "detached") ? _("detached: its protection does not apply")
+							    : _("attached"));
+		add_line(_("Root"), iv.ds.root_deleted ? C_ERROR : C_NORMAL, "%s%s",
+			 iv.ds.root_path ? iv.ds.root_path : iv.root_file_id, iv.ds.root_deleted ? _(" (deleted)") : "");
+		add_line(_("Protection"), C_NORMAL, "%s", od_protection_words(iv.ds.protection));
+		add_line(_("Effective"), C_NORMAL, "%s", od_protection_words(iv.ds.effective));
+		add_line(_("Established"), C_NORMAL, "%s", od_time_short(iv.ds.created, t));
+		if (iv.ds.archives >= 0)
+			add_line(_("Archives"), C_NORMAL, "%lld", (long long)iv.ds.archives);
+		add_line(_("Parent"), iv.ds.parent_id ? C_NORMAL : C_DIM, "%s",
+			 iv.ds.parent_id ? iv.ds.parent_id : _("none: a top-level dataset"));
+	}
+	add_line(NULL, C_DIM, "%s", "");
 }
 
 static void
@@ -287,16 +324,26 @@ build_lines(void)
 	clear_lines();
 	if (!iv.file_id) {
 		add_line(NULL, C_DIM, "%s", _("Nothing selected."));
-	} else if (iv.is_space && iv.space) {
-		space_lines();
-	} else if (iv.error) {
-		add_line(NULL, C_ERROR, "%s", iv.error);
-		add_line(NULL, C_DIM, "%s", _("r loads it again."));
-	} else if (!iv.have_attrs) {
-		add_line(NULL, C_DIM, _("Loading%s"), draw_glyph_ellipsis());
-	} else {
-		file_lines();
+		return;
 	}
+	if (iv.detached_root) {
+		add_line(NULL, C_LABEL, "%s", _("Detached datasets"));
+		add_line(NULL, C_NORMAL, "%s", _("Datasets detached from their files."));
+		add_line(NULL, C_NORMAL, "%s", _("They keep their archives; their protection no longer applies."));
+		return;
+	}
+	if (iv.is_space)
+		space_lines();
+	if (iv.kind == OD_NODE_DATASET)
+		dataset_lines();
+	if (iv.report)
+		od_report_lines(iv.report, report_line, NULL);
+	else if (iv.error)
+		add_line(NULL, C_ERROR, "%s", iv.error);
+	else
+		add_line(NULL, C_DIM, _("Loading%s"), draw_glyph_ellipsis());
+	if (iv.error || (iv.report && od_report_failure(iv.report)))
+		add_line(NULL, C_DIM, "%s", _("r loads it again."));
 }
 
 void
@@ -304,7 +351,10 @@ info_view_draw(struct app *a, int y, int x, int height, int width)
 {
 	int label_w = 0;
 
-	build_lines();
+	if (iv.stale) {
+		build_lines();
+		iv.stale = false;
+	}
 	for (size_t i = 0; i < iv.n_lines; i++) {
 		int w = iv.lines[i].label ? draw_width(iv.lines[i].label) : 0;
 		if (w > label_w)

@@ -13,8 +13,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "onetui/fileinfo.h"
 #include "onetui/i18n.h"
 #include "onetui/provider.h"
+#include "onetui/report.h"
 #include "onetui/str.h"
 #include "tui/draw.h"
 #include "tui/marks.h"
@@ -56,7 +58,7 @@ static struct {
 	struct row *rows;
 	size_t n_rows, cap_rows;
 	bool stale;		/* rows must be rebuilt */
-	struct dirview *views;
+	struct dirview **views;
 	size_t n_views;
 	size_t cursor;
 	size_t top;
@@ -67,6 +69,8 @@ static struct {
 	struct od_node *filtering;	/* the directory a prompt filters */
 	char *filter_before;	/* its filter before the prompt opened */
 	struct od_node *selected;	/* what the Info pane was told */
+	struct od_space **ds_spaces;	/* spaces showing their datasets */
+	size_t n_ds_spaces;
 } tv;
 
 static const char *
@@ -85,22 +89,28 @@ sort_name(enum sort_mode m)
 static struct dirview *
 view_of(struct od_node *dir)
 {
+	struct dirview *dv;
+
 	for (size_t i = 0; i < tv.n_views; i++)
-		if (tv.views[i].dir == dir)
-			return &tv.views[i];
+		if (tv.views[i]->dir == dir)
+			return tv.views[i];
+	/* Each view is allocated alone: callers hold on to it while the
+	 * rows below it are added, which may add views. */
+	dv = xcalloc(1, sizeof(*dv));
+	dv->dir = dir;
+	dv->sort = -1;
 	tv.views = xrealloc(tv.views, (tv.n_views + 1) * sizeof(*tv.views));
-	memset(&tv.views[tv.n_views], 0, sizeof(*tv.views));
-	tv.views[tv.n_views].dir = dir;
-	tv.views[tv.n_views].sort = -1;
-	return &tv.views[tv.n_views++];
+	tv.views[tv.n_views++] = dv;
+	return dv;
 }
 
 static void
 forget_views(void)
 {
 	for (size_t i = 0; i < tv.n_views; i++) {
-		free(tv.views[i].v);
-		free(tv.views[i].filter);
+		free(tv.views[i]->v);
+		free(tv.views[i]->filter);
+		free(tv.views[i]);
 	}
 	free(tv.views);
 	tv.views = NULL;
@@ -223,6 +233,42 @@ add_children(struct od_node *dir, int depth)
 		add_row(ROW_NOTE, depth, dir);
 }
 
+static size_t
+ds_index(const struct od_space *s)
+{
+	size_t i = 0;
+
+	while (i < tv.n_ds_spaces && tv.ds_spaces[i] != s)
+		i++;
+	return i;
+}
+
+static bool
+shows_datasets(const struct od_space *s)
+{
+	return ds_index(s) < tv.n_ds_spaces;
+}
+
+/* The space's row: its root directory, or its attached datasets. */
+static struct od_node *
+space_row_node(struct od_space *s)
+{
+	struct od_node *n = shows_datasets(s) ? od_tree_datasets_root(tv.a->tree, s, false)
+					      : od_tree_space_root(tv.a->tree, s);
+
+	if (!n)
+		xoom();
+	return n;
+}
+
+static void
+add_tree(struct od_node *n, int depth)
+{
+	add_row(ROW_NODE, depth, n);
+	if (od_node_expanded(n))
+		add_children(n, depth + 1);
+}
+
 static void
 rebuild(void)
 {
@@ -230,12 +276,16 @@ rebuild(void)
 
 	tv.n_rows = 0;
 	for (size_t i = 0; tv.a->spaces_loaded && i < od_zone_space_count(z); i++) {
-		struct od_node *root = od_tree_space_root(tv.a->tree, od_zone_space(z, i));
-		if (!root)
-			xoom();
-		add_row(ROW_NODE, 0, root);
-		if (od_node_expanded(root))
-			add_children(root, 1);
+		struct od_space *s = od_zone_space(z, i);
+		struct od_node *root = space_row_node(s), *detached;
+
+		add_tree(root, 0);
+		/* The detached datasets hang below the attached ones. */
+		if (od_node_kind(root) == OD_NODE_DATASETS && od_node_expanded(root)) {
+			if (!(detached = od_tree_datasets_root(tv.a->tree, s, true)))
+				xoom();
+			add_tree(detached, 1);
+		}
 	}
 	tv.stale = false;
 }
@@ -256,13 +306,18 @@ restore_cursor(void)
 		tv.cursor = tv.n_rows ? tv.n_rows - 1 : 0;
 }
 
+static void cursor_moved(void);
+
 static void
 ensure_rows(void)
 {
-	if (tv.stale) {
-		rebuild();
-		restore_cursor();
-	}
+	if (!tv.stale)
+		return;
+	rebuild();
+	restore_cursor();
+	/* A refreshed listing brings new nodes: the Info pane follows. */
+	if (tv.cursor < tv.n_rows && tv.rows[tv.cursor].kind == ROW_NODE && tv.rows[tv.cursor].node != tv.selected)
+		cursor_moved();
 }
 
 static struct od_node *
@@ -312,6 +367,16 @@ on_tree(struct od_tree *t, struct od_node *dir, enum od_tree_event ev, void *ud)
 	/* Dropped children take their descendants' views with them. */
 	if (ev == OD_TREE_DROPPED)
 		forget_views();
+	if (ev == OD_TREE_SIZE) {
+		char *id = od_node_id(dir);
+		if (!id)
+			xoom();
+		marks_set_size(id, od_node_size(dir));
+		free(id);
+		/* Sorted by size, the directory moves. */
+		if (tv.sort == SORT_SIZE && od_node_parent(dir))
+			view_of(od_node_parent(dir))->sort = -1;
+	}
 	if (ev == OD_TREE_FINISHED && od_node_load_state(dir) == OD_LOAD_FAILED) {
 		char *path = tree_view_path(dir);
 		app_error(a, _("Cannot list %s: %s"), path, od_node_error(dir)->message);
@@ -338,6 +403,7 @@ tree_view_done(void)
 	free(tv.cursor_id);
 	free(tv.match);
 	free(tv.filter_before);
+	free(tv.ds_spaces);
 	marks_clear();
 	memset(&tv, 0, sizeof(tv));
 }
@@ -422,26 +488,73 @@ current_dir(void)
 	return od_node_parent(n) ? od_node_parent(n) : n;
 }
 
+/* The file id a mark of n stands for: a dataset marks its root file. */
+static char *
+mark_id(const struct od_node *n)
+{
+	char *id = od_node_kind(n) == OD_NODE_DATASET ? xstrdup(od_node_root_file_id(n)) : od_node_id(n);
+
+	if (!id)
+		xoom();
+	return id;
+}
+
 static void
 toggle_mark(void)
 {
 	struct od_node *n = tree_view_selected(NULL);
+	const char *root_path;
 	char *id, *path;
 
 	if (!n)
 		return;
-	if (!od_node_parent(n)) {
+	if (od_node_kind(n) == OD_NODE_DATASETS || !od_node_parent(n)) {
 		app_message(tv.a, _("Spaces cannot be marked; mark what is inside"));
 		return;
 	}
-	id = od_node_id(n);
-	path = tree_view_path(n);
-	if (!id)
-		xoom();
-	marks_toggle(id, path, od_node_type(n), od_node_type(n) == OD_FILE_DIR ? -1 : od_node_size(n));
+	id = mark_id(n);
+	root_path = od_node_root_path(n);
+	/* Marks hold paths as the tree shows them: "space/dir/file". */
+	path = root_path ? xstrdup(root_path + (*root_path == '/')) : tree_view_path(n);
+	marks_toggle(id, path, od_node_type(n), od_node_size(n));
 	free(id);
 	free(path);
 	move_to(tv.cursor + 1);
+}
+
+/* Show the cursor's space as datasets, or as files again. */
+static void
+toggle_datasets(void)
+{
+	struct od_space *s = NULL;
+	struct od_node *root;
+	size_t i;
+
+	tree_view_selected(&s);
+	if (!s) {
+		app_message(tv.a, _("Select a space first"));
+		return;
+	}
+	i = ds_index(s);
+	if (i < tv.n_ds_spaces) {
+		tv.ds_spaces[i] = tv.ds_spaces[--tv.n_ds_spaces];
+	} else {
+		tv.ds_spaces = xrealloc(tv.ds_spaces, (tv.n_ds_spaces + 1) * sizeof(*tv.ds_spaces));
+		tv.ds_spaces[tv.n_ds_spaces++] = s;
+	}
+	/* The user asked to see what is inside: open it. */
+	root = space_row_node(s);
+	if (!od_node_expanded(root))
+		expand(root);
+	app_message(tv.a, od_node_kind(root) == OD_NODE_DATASETS ? _("Datasets of %s (d: files again)")
+								 : _("Files of %s (d: datasets)"), s->name);
+	tv.stale = true;
+	ensure_rows();
+	for (size_t r = 0; r < tv.n_rows; r++)
+		if (tv.rows[r].node == root) {
+			move_to(r);
+			break;
+		}
 }
 
 static void
@@ -518,18 +631,20 @@ next_match(int step)
 	app_message(tv.a, _("Nothing shown matches \"%s\""), tv.match);
 }
 
+/* r: a directory (or the error or note row below one) is listed again;
+ * whatever is selected is described again in the Info pane. */
 static void
 refresh_selected(void)
 {
-	struct od_node *n = tree_view_selected(NULL), *dir;
+	struct od_node *n = cursor_node();
 
-	if (!tv.a->spaces_loaded) {
+	if (!tv.a->spaces_loaded)
 		return;		/* app.c reloads the spaces */
+	if (n && (tv.rows[tv.cursor].kind != ROW_NODE || od_node_type(n) == OD_FILE_DIR)) {
+		if (od_tree_refresh(tv.a->tree, n) != 0)
+			xoom();
+		tv.stale = true;
 	}
-	dir = n && od_node_type(n) == OD_FILE_DIR ? n : n ? od_node_parent(n) : NULL;
-	if (dir && od_tree_refresh(tv.a->tree, dir) != 0)
-		xoom();
-	tv.stale = true;
 	info_view_select(tv.a, tree_view_selected(NULL), NULL);
 }
 
@@ -611,6 +726,9 @@ tree_view_request(struct app *a, enum request req)
 	case REQ_REFRESH:
 		refresh_selected();
 		return true;
+	case REQ_DATASETS:
+		toggle_datasets();
+		return true;
 	case REQ_CLEAR_MARKS:
 		marks_clear();
 		app_message(a, _("No item is marked now"));
@@ -646,6 +764,65 @@ draw_space(int y, int x, int width, struct od_node *root, enum color c)
 	}
 }
 
+/* The attached datasets stand in the space's row; the detached ones
+ * have a row of their own below them. */
+static void
+draw_datasets_root(int y, int x, int width, struct od_node *root, enum color c, bool cursor)
+{
+	int cols;
+
+	if (od_node_dataset_flags(root) & OD_NODE_DETACHED) {
+		draw_own(stdscr, y, x, width, cursor ? c : C_DIM, _("Detached datasets"));
+		return;
+	}
+	cols = draw_text(stdscr, y, x, width, cursor ? c : C_SPACE, od_node_name(root));
+	if (cols + 3 < width)
+		draw_own(stdscr, y, x + cols + 2, width - cols - 2, cursor ? c : C_DIM, _("datasets (d: files)"));
+}
+
+/* A dataset is shown by where it is below the dataset above it (or the
+ * space root): "GridSquare_1734460/Data" says more than "Data". */
+static const char *
+dataset_label(const struct od_node *n)
+{
+	const struct od_node *up = od_node_parent(n);
+	const char *path = od_node_root_path(n), *base;
+	size_t len;
+
+	if (od_node_kind(up) == OD_NODE_DATASET) {
+		base = od_node_root_path(up);
+		len = strlen(base);
+		if (len && strncmp(path, base, len) == 0 && path[len] == '/' && path[len + 1])
+			return path + len + 1;
+	} else if (*path == '/' && (base = strchr(path + 1, '/')) && base[1]) {
+		return base + 1;
+	}
+	return od_node_name(n);
+}
+
+static void
+draw_dataset(int y, int x, int width, struct od_node *n, enum color c)
+{
+	unsigned flags = od_node_dataset_flags(n);
+	int cols = draw_text(stdscr, y, x, width, c, dataset_label(n));
+	const char *tag = flags & OD_NODE_DETACHED ? _("detached")
+			: flags ? od_protection_words(flags & (OD_PROTECT_DATA | OD_PROTECT_METADATA)) : NULL;
+
+	if (tag && cols + 3 < width)
+		draw_own(stdscr, y, x + cols + 2, width - cols - 2, c == C_DIR ? C_DIM : c, tag);
+}
+
+static const char *
+empty_words(const struct od_node *dir)
+{
+	switch (od_node_kind(dir)) {
+	case OD_NODE_DATASETS: return _("(no datasets)");
+	case OD_NODE_DATASET: return _("(no nested datasets)");
+	case OD_NODE_FILE: break;
+	}
+	return _("(empty)");
+}
+
 static void
 draw_row(size_t i, int y, int x, int width)
 {
@@ -676,11 +853,11 @@ draw_row(size_t i, int y, int x, int width)
 			draw_printf(stdscr, y, x + indent + 2, width - indent - 2, note, "%s  (%s)",
 				    err ? err->message : _("listing stopped"), _("r: load again"));
 		else
-			draw_own(stdscr, y, x + indent + 2, width - indent - 2, note, _("(empty)"));
+			draw_own(stdscr, y, x + indent + 2, width - indent - 2, note, empty_words(n));
 		return;
 	}
-	id = od_node_id(n);
-	marked = id && marks_has(id);
+	id = mark_id(n);
+	marked = marks_has(id);
 	free(id);
 	if (marked)
 		draw_own(stdscr, y, x, 1, cursor ? c : C_MARKED, "*");
@@ -688,15 +865,26 @@ draw_row(size_t i, int y, int x, int width)
 		draw_own(stdscr, y, x + 1 + indent, 2, c,
 			 od_node_expanded(n) ? draw_glyph_open() : draw_glyph_closed());
 	name_w = width - indent - 3 - size_w;
+	if (od_node_kind(n) == OD_NODE_DATASETS) {
+		draw_datasets_root(y, x + indent + 3, width - indent - 3, n, c, cursor);
+		return;
+	}
 	if (!od_node_parent(n)) {
 		draw_space(y, x + indent + 3, width - indent - 3, n, cursor ? c : C_SPACE);
 		return;
 	}
+	if (od_node_kind(n) == OD_NODE_DATASET) {
+		draw_dataset(y, x + indent + 3, width - indent - 3, n, cursor ? c : marked ? C_MARKED : C_DIR);
+		return;
+	}
 	draw_text(stdscr, y, x + indent + 3, name_w, cursor ? c : marked ? C_MARKED :
 		  od_node_type(n) == OD_FILE_DIR ? C_DIR : C_NORMAL, od_node_name(n));
+	if (size_w && od_node_size(n) < 0)
+		od_tree_want_size(tv.a->tree, n);
 	if (size_w && od_node_size(n) >= 0) {
-		od_size_human(od_node_size(n), size);
-		draw_printf(stdscr, y, x + width - size_w, size_w, c, "%*s", size_w - 1, size);
+		/* Right-aligned, a column of space before the pane. */
+		int w = (int)strlen(od_size_human(od_node_size(n), size));
+		draw_own(stdscr, y, x + width - w - 1, w + 1, c, size);
 	}
 }
 

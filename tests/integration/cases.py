@@ -9,6 +9,10 @@ import re
 
 KRIOS = "Krios-2025-11 Session Data"
 P11 = "P11 Beamline p700123"
+RUN34 = P11 + "/p700123/r0034"
+# A movie of the fourth grid square: a quarter of it is on HPC Centre too.
+MOVIE = (KRIOS + "/Images-Disc1/GridSquare_1734493/Data/"
+         "FoilHole_17344931_Data_1734504_1734506_20251112_151853_fractions.tiff")
 
 # Names in the fixture's hostile/ folder, as the server sends them.
 HOSTILE = [
@@ -161,6 +165,32 @@ def cases(info):
         Case("stat of a hostile name is escaped", ["stat", KRIOS + "/hostile/\x1b[31mred\x1b[0m.tiff"],
              out=r"Name: +\\e\[31mred\\e\[0m\.tiff", check=lambda r, h: _no_control_bytes(r.out)),
         Case("stat of a missing file: exit 1", ["stat", P11 + "/nothing"], rc=1,
+             err=r"No such file or directory"),
+        # --- info -------------------------------------------------------------------
+        Case("info: replicas, dataset, QoS and share of a run's file", ["info", RUN34 + "/p700123_r0034_master.nxs"],
+             out=r"Replicas: +Facility Storage: complete, [\d.]+ KiB\n"
+                 r"Datasets: +/%s/p700123/r0034: attached, data protected\nProtection: +data protected\n"
+                 r"QoS: +impossible\n +geo=PL, 1 replica: impossible\n"
+                 r"Shares: +Run 34, proposal p700123: https://\S+/share/\S+\n +through /%s/p700123/r0034\n$"
+                 % (P11, P11)),
+        Case("info --json", ["info", "--json", RUN34 + "/p700123_r0034_master.nxs"],
+             check=lambda r, h: _json(r)["replicas"][0]["bytesHeld"] == _json(r)["size"]
+             and _json(r)["replicas"][0]["providerName"] == "Facility Storage"
+             and _json(r)["datasets"]["effectiveProtectionFlags"] == ["data_protection"]
+             and not _json(r)["datasets"]["datasets"][0]["direct"]
+             and _json(r)["qos"]["status"] == "impossible"
+             and _json(r)["qos"]["requirements"][0]["expression"] == "geo=PL"
+             and _json(r)["shares"][0]["inherited"] and _json(r)["shares"][0]["name"] == "Run 34, proposal p700123"
+             and "dirStats" not in _json(r)),
+        Case("info of a movie held in part on the second provider", ["info", MOVIE],
+             out=r"Replicas: +Facility Storage: complete, [\d.]+ MiB\n +HPC Centre: 25%%, [\d.]+ KiB of [\d.]+ MiB\n"
+                 r"Datasets: +/%s/Images-Disc1: attached, data and metadata protected\n"
+                 r"(.|\n)*anyStorage, 2 replicas: pending" % KRIOS),
+        Case("info where a provider cannot tell", ["info", KRIOS + "/Sample notes/Grid [3] {retake} (final).txt"],
+             out=r"HPC Centre: cannot tell \(Operation failed with POSIX error: enoent\.\)"),
+        Case("info of a file in no dataset and no share", ["info", KRIOS + "/GainReference_K3_20251112.mrc"],
+             out=r"Datasets: +in no dataset\nProtection: +not protected\n(.|\n)*Shares: +not shared\n$"),
+        Case("info of a missing file: exit 1", ["info", P11 + "/nothing"], rc=1,
              err=r"No such file or directory"),
         # --- tokens -------------------------------------------------------------------
         Case("the token from ONEDATA_TOKEN", ["spaces"], user=None,

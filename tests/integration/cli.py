@@ -57,8 +57,9 @@ def usage(t, h):
     expect(t, h.run("ls", "--help"), "ls --help", 0, out=r"^Usage: onetui ls ")
     expect(t, h.run("--version", zone=False, cacert=False, user=None), "--version", 0,
            out=r"^onetui \d+\.\d+")
-    expect(t, h.run(zone=False, cacert=False, user=None), "no command: usage on stderr, exit 2", 2,
-           err=r"^Usage: onetui")
+    expect(t, h.run(zone=False, cacert=False, user=None),
+           "no command and no terminal: the full-screen interface refuses, exit 2", 2,
+           err=r"^onetui: the full-screen interface needs a terminal; for scripts use a command")
     expect(t, h.run("-v", "ls", "-l", P11, "--json"), "options before and after the command", 0,
            out=r'^\[\{"name":"p700123"')
 
@@ -288,6 +289,43 @@ def signals(t, h):
     h.clear()
 
 
+def info_parts(t, h):
+    """info of directories (directory statistics are a GET with a body,
+    which Prism cannot validate, so they are tested here only) and parts
+    that fail."""
+    hpc_id, hpc = h.provider("HPC Centre")
+    h.clear()
+    r = h.run("info", KRIOS + "/Images-Disc1")
+    expect(t, r, "info of a directory: its size from the statistics", 0,
+           out=r"Size: +214 MiB \(224371274 bytes\) in 264 files and 12 directories\n")
+    expect(t, r, "... and the dataset established on it", 0,
+           out=r"Datasets: +this directory: attached, data and metadata protected\n")
+    r = h.run("info", "--json", KRIOS)
+    t.ok(r.rc == 0 and r.json()["dirStats"] == {"totalSize": 264149605, "fileCount": 299, "dirCount": 21,
+                                                "accurate": True} and r.json()["size"] is None,
+         "info --json of a space root: its statistics", repr(r))
+    r = h.run("info", "TEM Materials/2025-04-02 Al-Cu precipitates")
+    expect(t, r, "statistics still being collected: said, and not a failure", 0,
+           out=r"Size: +directory statistics are still being computed; try again later\n")
+    r = h.run("info", "--json", KRIOS, "--provider", hpc["domain"])
+    t.ok(r.rc == 0 and r.json()["dirStats"]["error"]["id"] == "dirStatsDisabledForSpace"
+         and r.json()["dirStats"]["error"]["unavailable"], "a provider with statistics turned off", repr(r))
+    h.fault(path=r"/distribution$", status=500, body="error")
+    r = h.run("info", C.RUN34 + "/p700123_r0034_master.nxs")
+    expect(t, r, "a part that fails: exit 1, the rest still shown", 1,
+           out=r"Replicas: +.*\n(.|\n)*QoS: +impossible", err=r"Part of what is known about .* could not be read")
+    h.clear()
+    h.fault(path=r"/shares/", status=404, body="error")
+    r = h.run("info", C.RUN34)
+    expect(t, r, "a share that cannot be read is named by its id", 0, out=r"Shares: +[0-9a-f]+ch\d+: ")
+    h.clear()
+    h.fault(path=r"/dataset/summary$", status=200, body="garbage")
+    r = h.run("info", C.RUN34)
+    expect(t, r, "a malformed dataset summary: exit 1, said on its line", 1, out=r"Datasets: +the provider's dataset summary is not valid JSON",
+           err=r"could not be read")
+    h.clear()
+
+
 def main():
     t = Tap()
     if not os.access(ONETUI, os.X_OK):
@@ -305,6 +343,7 @@ def main():
         providers(t, h)
         token_safety(t, h)
         signals(t, h)
+        info_parts(t, h)
     finally:
         h.close()
     t.done()

@@ -67,7 +67,7 @@ def test_startup(t, h):
     t.ok(s.wait(), "move to a file")
     text = s.text()
     t.ok(re.search(r"Name +Atlas_1\.jpg", text) and re.search(r"Size +[\d.]+ KiB \(\d+ bytes\)", text)
-         and "Mode        0664 -rw-rw-r--" in text, "the Info pane shows the file's attributes", text)
+         and re.search(r"Mode +0664 \(-rw-rw-r--\)", text), "the Info pane shows the file's attributes", text)
     s.send("h", "h")
     t.ok(s.wait(), "back to the parent, then collapse")
     t.ok("Atlas_1.jpg" not in s.text(), "the folder is collapsed", s.text())
@@ -281,6 +281,42 @@ def test_marks_files(t, h):
     s.close()
 
 
+def test_editor(t, h):
+    """E hands the marked paths to $EDITOR; deleted lines are unmarked."""
+    editor = os.path.join(h.tmp, "editor.sh")
+    seen = os.path.join(h.tmp, "edited.txt")
+    with open(editor, "w") as f:
+        # Keep a copy, drop the line of the Atlas folder, add a stranger.
+        f.write("#!/bin/sh\ncp \"$1\" %s\ngrep -v '/Atlas$' %s > \"$1\"\necho 'Krios/elsewhere' >> \"$1\"\n"
+                % (seen, seen))
+    os.chmod(editor, 0o755)
+    s = start(t, h, "$EDITOR", env={"EDITOR": editor})
+    s.send("j", "Enter")
+    s.wait()
+    s.send("j", "Space", "Space")
+    s.wait()
+    t.ok("2 marked" in s.lines()[s.height - 2], "two marks", s.lines()[s.height - 2])
+    s.send("E")
+    t.ok(s.wait(), "E hands the marks to $EDITOR and comes back")
+    edited = open(seen).read() if os.path.exists(seen) else ""
+    t.ok(edited == "%s/Atlas\n%s/Images-Disc1\n" % (KRIOS, KRIOS), "the editor got the paths", edited)
+    status = s.lines()[s.height - 2]
+    t.ok("1 unmarked, 1 still marked; 1 lines named nothing marked" in status, "deleted lines unmark", status)
+    t.ok(" Spaces" in s.lines()[0] and "Images-Disc1" in s.text(), "the screen is restored", s.text())
+    s.close()
+    s = start(t, h, "failing $EDITOR", env={"EDITOR": "false"}, width=160)
+    s.send("j", "Enter")
+    s.wait()
+    s.send("j", "Space", "E")
+    s.wait()
+    t.ok("The editor ended with status 1: the marks are as they were" in s.lines()[s.height - 2],
+         "an editor that fails is reported", s.lines()[s.height - 2])
+    s.send("k")
+    s.wait()
+    t.ok("1 marked" in s.lines()[s.height - 2], "and changes nothing", s.lines()[s.height - 2])
+    s.close()
+
+
 def test_keys_config(t, h):
     h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
                    'ca-file = "%s"; }; };\nkeys = { tree = [ "x mark", "J move-down" ]; };\n'
@@ -304,6 +340,134 @@ def test_keys_config(t, h):
     os.unlink(os.path.join(h.home, ".config", "onetui", "config"))
 
 
+def open_p11_run(t, h, name):
+    """Start, open P11 Beamline p700123/p700123/r0034 and put the cursor on
+    the run's master file."""
+    s = start(t, h, name, width=160, height=45)
+    s.send("j", "j", "Enter")
+    s.wait()
+    s.send("j", "Enter")
+    s.wait()
+    s.send("j", "j", "Enter")
+    s.wait()
+    s.send("j", "/", "master", "Enter")
+    t.ok(s.wait(), "%s: find the run's master file" % name, s.text())
+    return s
+
+
+def test_info_sections(t, h):
+    s = open_p11_run(t, h, "Info pane")
+    text = s.text()
+    t.ok(re.search(r"Name +p700123_r0034_master\.nxs", text), "the Info pane follows the cursor", text)
+    t.ok(re.search(r"Replicas +Facility Storage: complete, [\d.]+ KiB", text), "where the replicas live", text)
+    t.ok(re.search(r"Datasets +/P11 Beamline p700123/p700123/r0034: attached, data protected", text)
+         and re.search(r"Protection +data protected", text), "the dataset above it and its protection", text)
+    t.ok(re.search(r"QoS +impossible\s*\n.*geo=PL, 1 replica: impossible", text), "its QoS requirement", text)
+    t.ok(re.search(r"Shares +Run 34, proposal p700123: https://\S+/share/", text)
+         and "through /P11 Beamline p700123/p700123/r0034" in text, "the share it belongs to, by its root", text)
+    # A file held in part by the second provider, in the Krios space.
+    s.close()
+    s = start(t, h, "partial replica", width=160, height=45)
+    s.send("j", "Enter")
+    s.wait()
+    for name in ("Images", "1734493", "Data"):
+        s.send("j", "/", name, "Enter")
+        s.wait()
+        s.send("Enter")
+        s.wait()
+    s.send("j", "/", "fractions", "Enter")
+    t.ok(s.wait(), "down to a movie of the fourth grid square", s.text())
+    text = s.text()
+    t.ok(re.search(r"Replicas +Facility Storage: complete", text)
+         and re.search(r"HPC Centre: 25%, [\d.]+ KiB of [\d.]+ MiB", text), "the share of blocks per provider", text)
+    t.ok("anyStorage, 2 replicas: pending" in text, "the QoS requirement set on the space root", text)
+    s.close()
+    # A provider that fails to answer about replicas: said in the pane.
+    h.clear()
+    h.fault(path=r"/distribution$", status=500, body="error")
+    s = open_p11_run(t, h, "failed part")
+    text = s.text()
+    t.ok(re.search(r"Replicas +.*[Ii]nternal", text) and re.search(r"QoS +impossible", text),
+         "a failed part shows its error; the others still load", text)
+    t.ok("r loads it again" in text, "with the way to retry", text)
+    h.clear()
+    s.send("r")
+    s.wait()
+    t.ok(re.search(r"Replicas +Facility Storage: complete", s.text()), "r loads it again", s.text())
+    s.close()
+
+
+def test_dir_sizes(t, h):
+    s = start(t, h, "directory sizes", width=140, height=40)
+    s.send("j", "Enter")
+    t.ok(s.wait(), "open a space whose provider keeps directory statistics")
+    text = s.text()
+    t.ok(re.search(r"▸ Images-Disc1 +214 MiB", text) and re.search(r"▸ Atlas +2\.3 MiB", text),
+         "directories show their sizes", text)
+    t.ok(re.search(r"Size +252 MiB \(264149605 bytes\) in 299 files and 21 directories", text),
+         "the space's total in the Info pane", text)
+    s.send("s")
+    s.wait()
+    lines = s.lines()
+    t.ok(0 < row_of(lines, "Images-Disc1") < row_of(lines, "Atlas") < row_of(lines, "Sample notes"),
+         "sorted by size, biggest directory first", s.text())
+    s.send("j", "Space")
+    s.wait()
+    t.ok("1 marked, 214 MiB" in s.lines()[s.height - 2], "a marked directory counts with its size",
+         s.lines()[s.height - 2])
+    s.send("u", "g", "G")
+    s.wait()
+    # TEM Materials: its provider's statistics are still being collected.
+    s.send("Enter")
+    s.wait()
+    text = s.text()
+    t.ok("2025-04-02 Al-Cu precipitates" in text and not re.search(r"precipitates +\d", text),
+         "a provider without statistics: no size, no error", text)
+    t.ok(re.search(r"Size +directory statistics are still being computed", text),
+         "the Info pane says why there is no size", text)
+    s.close()
+
+
+def test_datasets(t, h):
+    s = start(t, h, "datasets", width=140, height=40)
+    s.send("j", "d")
+    t.ok(s.wait(), "d shows the space's datasets")
+    text = s.text()
+    t.ok("Krios-2025-11 Session Data  datasets (d: files)" in text, "the space row says so", text)
+    t.ok(re.search(r"▸ Images-Disc1  data and metadata protected", text) and "▸ Processing" in text
+         and "▸ Detached datasets" in text, "the top-level datasets, then the detached ones", text)
+    t.ok("GainReference" not in text, "instead of the files", text)
+    s.send("j", "Enter")
+    t.ok(s.wait(), "open a dataset")
+    text = s.text()
+    t.ok("GridSquare_1734460/Data  data protected" in text, "its nested dataset, by its place below it", text)
+    t.ok(re.search(r"State +attached", text) and re.search(r"Root +/Krios-2025-11 Session Data/Images-Disc1", text)
+         and re.search(r"Archives +\d+", text), "the Info pane describes the dataset", text)
+    t.ok(re.search(r"Size +214 MiB", text), "and its root directory", text)
+    detached = row_of(s.lines(), "Detached datasets")
+    s.send(*(["j"] * (detached - row_of(s.lines(), "▾ Images-Disc1"))))
+    s.send("Enter")
+    s.wait()
+    text = s.text()
+    t.ok(re.search(r"▸ Atlas  detached", text), "the detached datasets", text)
+    t.ok("protection no longer applies" in text, "explained in the Info pane", text)
+    s.send("g", "j", "j", "Space")
+    s.wait()
+    t.ok("1 marked" in s.lines()[s.height - 2], "a dataset marks its root directory", s.lines()[s.height - 2])
+    s.send("g", "j", "d")
+    t.ok(s.wait(), "d again: the files")
+    text = s.text()
+    t.ok("GainReference" in text and re.search(r"^\*.*Images-Disc1", text, re.M),
+         "the mark shows on the directory", text)
+    s.send("y", "2")
+    s.wait()
+    s.send("d", "j", "y", "2")
+    s.wait()
+    t.ok(re.fullmatch(r"[0-9a-f]{32}", s.buffer().strip()) is not None, "y copies a dataset's id",
+         repr(s.buffer()))
+    s.close()
+
+
 def main():
     t = Tap()
     if not have_tmux():
@@ -322,7 +486,11 @@ def main():
         test_slow_server(t, h)
         test_copy_and_quit(t, h)
         test_marks_files(t, h)
+        test_editor(t, h)
         test_keys_config(t, h)
+        test_info_sections(t, h)
+        test_dir_sizes(t, h)
+        test_datasets(t, h)
     finally:
         h.close()
     t.done()

@@ -85,7 +85,7 @@ class Screen:
     def state(self):
         try:
             with open(self.idle) as f:
-                keys, resizes, what = f.read().split()
+                keys, resizes, _draws, what = f.read().split()
             return int(keys), int(resizes), what
         except (OSError, ValueError):
             return -1, -1, "none"
