@@ -29,28 +29,48 @@ keys_text(enum keymap_id map, enum request req, char *out, size_t size)
 	}
 }
 
+/* Every key of a request, in all keymaps: "j <Down> l (pane)". */
+static void
+request_keys(enum request req, char *out, size_t size)
+{
+	char tree[64], pane[64], generic[64];
+
+	keys_text(KEYMAP_GENERIC, req, generic, sizeof(generic));
+	keys_text(KEYMAP_TREE, req, tree, sizeof(tree));
+	keys_text(KEYMAP_PANE, req, pane, sizeof(pane));
+	snprintf(out, size, "%s%s%s%s%s%s", generic, *generic && *tree ? " " : "", tree,
+		 *pane ? (*generic || *tree ? " " : "") : "", pane, *pane ? _(" (pane)") : "");
+	if (!*out)
+		snprintf(out, size, "%s", _("(unbound)"));
+}
+
 void
 help_show(struct app *a)
 {
 	size_t n;
 	const struct request_info *t = request_table(&n);
+	char keys[256];
+	int keys_w = 0;
 	struct od_buf b;
 
+	/* The key column as wide as its widest entry. */
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].name) {
+			request_keys(t[i].req, keys, sizeof(keys));
+			if (draw_width(keys) > keys_w)
+				keys_w = draw_width(keys);
+		}
+	}
 	od_buf_init(&b, OD_BUF_UNLIMITED);
 	for (size_t i = 0; i < n; i++) {
-		char keys[256] = "", tree[64], pane[64], generic[64];
 		if (!t[i].name) {
 			if (od_buf_addf(&b, "%s%s\n", i ? "\n" : "", _(t[i].help)))
 				xoom();
 			continue;
 		}
-		keys_text(KEYMAP_GENERIC, t[i].req, generic, sizeof(generic));
-		keys_text(KEYMAP_TREE, t[i].req, tree, sizeof(tree));
-		keys_text(KEYMAP_PANE, t[i].req, pane, sizeof(pane));
-		snprintf(keys, sizeof(keys), "%s%s%s%s%s%s", generic, *generic && *tree ? " " : "", tree,
-			 *pane ? (*generic || *tree ? " " : "") : "", pane, *pane ? _(" (pane)") : "");
+		request_keys(t[i].req, keys, sizeof(keys));
 		/* The action's name is what the configuration calls it. */
-		if (od_buf_addf(&b, "  %-22s %-15s %s\n", *keys ? keys : _("(unbound)"), t[i].name, _(t[i].help)) != 0)
+		if (od_buf_addf(&b, "  %-*s  %-15s %s\n", keys_w, keys, t[i].name, _(t[i].help)) != 0)
 			xoom();
 	}
 	if (od_buf_addf(&b, "\n%s\n%s\n", _("Change a key in ~/.config/onetui/config, for example:"),

@@ -36,6 +36,7 @@ static struct {
 	long long due_ms;	/* when loading starts; 0: not waiting */
 	enum od_node_kind kind;
 	bool detached_root;	/* the row of a space's detached datasets */
+	bool unreachable;	/* a space without a supporting provider */
 	char *root_file_id;	/* a dataset's */
 	struct od_op *resolving;	/* a space's root directory */
 	struct od_op *reading;		/* a dataset's record */
@@ -140,7 +141,9 @@ info_view_select(struct app *a, struct od_node *n, struct od_space *s)
 		iv.root_file_id = xstrdup(od_node_root_file_id(n));
 	/* The detached datasets' row has nothing to load. */
 	iv.detached_root = iv.is_space && iv.kind == OD_NODE_DATASETS && od_node_dataset_flags(n) & OD_NODE_DETACHED;
-	iv.due_ms = n && !iv.detached_root ? now_ms() + SETTLE_MS : 0;
+	/* Nor has a space that no provider supports. */
+	iv.unreachable = iv.is_space && iv.space && iv.space->n_supports == 0;
+	iv.due_ms = n && !iv.detached_root && !iv.unreachable ? now_ms() + SETTLE_MS : 0;
 	changed();
 }
 
@@ -334,6 +337,8 @@ build_lines(void)
 	}
 	if (iv.is_space)
 		space_lines();
+	if (iv.unreachable)
+		return;
 	if (iv.kind == OD_NODE_DATASET)
 		dataset_lines();
 	if (iv.report)

@@ -52,6 +52,8 @@ def test_startup(t, h):
          "the status line names profile, zone and user", status)
     t.ok(lines[s.height - 1].startswith("Enter Open") and "q Quit" in lines[s.height - 1],
          "the key-hint line", lines[s.height - 1])
+    t.ok("none: the data cannot be reached" in text and "loads it again" not in text,
+         "a space no provider supports is described, not retried", text)
     s.send("j", "Enter")
     t.ok(s.wait(), "open a space", s.text())
     text = s.text()
