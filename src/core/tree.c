@@ -644,22 +644,32 @@ dir_of(struct od_tree *t, struct od_node *n)
 	return n->dir;
 }
 
+/* Room for n more children. */
+static int
+dir_reserve(struct od_dir *d, size_t n)
+{
+	size_t cap = d->cap ? d->cap : 16;
+	struct od_node **nv;
+
+	if (d->n + n <= d->cap)
+		return 0;
+	while (cap < d->n + n)
+		cap *= 2;
+	nv = realloc(d->v, cap * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	d->v = nv;
+	d->cap = cap;
+	return 0;
+}
+
 static int
 add_entries(struct od_tree *t, struct od_dir *d, const struct od_attrs *v, size_t n)
 {
 	struct od_node *dirnode = d->node;
 
-	if (d->n + n > d->cap) {
-		size_t cap = d->cap ? d->cap : 64;
-		struct od_node **nv;
-		while (cap < d->n + n)
-			cap *= 2;
-		nv = realloc(d->v, cap * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		d->v = nv;
-		d->cap = cap;
-	}
+	if (dir_reserve(d, n) != 0)
+		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		struct od_node *c = od_tree_find(t, v[i].file_id);
 		/* A listing that repeats an id (a refresh race) updates the node. */
@@ -765,15 +775,7 @@ od_tree_receive_dataset(struct od_tree *t, struct od_node *dirnode, const char *
 	c = od_tree_find(t, ds->id);
 	if (c && c->parent == dirnode)
 		return true;	/* listed twice (a failover started the listing again) */
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-		struct od_node **nv = realloc(d->v, cap * sizeof(*nv));
-		if (!nv)
-			return false;
-		d->v = nv;
-		d->cap = cap;
-	}
-	if (!(c = node_new(t, dirnode, ds->id, strs, 3)))
+	if (dir_reserve(d, 1) != 0 || !(c = node_new(t, dirnode, ds->id, strs, 3)))
 		return false;
 	c->kind = OD_NODE_DATASET;
 	c->type = (uint8_t)ds->root_type;

@@ -270,14 +270,12 @@ struct copyable {
 static void
 copyable_of(struct od_node *n, struct od_space *space, struct copyable *c)
 {
-	const char *root_path = od_node_root_path(n);
-
 	if (!od_node_parent(n)) {
 		*c = (struct copyable){ { _("space name"), _("space id") }, { _("the space name"), _("the space id") },
 					{ xstrdup(space->name), xstrdup(space->id) } };
-	} else if (root_path) {
+	} else if (od_node_kind(n) == OD_NODE_DATASET) {
 		*c = (struct copyable){ { _("path"), _("dataset id") }, { _("the path"), _("the dataset id") },
-					{ xstrdup(root_path + (*root_path == '/')), od_node_id(n) } };
+					{ tree_view_path(n), od_node_id(n) } };
 	} else {
 		*c = (struct copyable){ { _("path"), _("file id") }, { _("the path"), _("the file id") },
 					{ tree_view_path(n), od_node_id(n) } };

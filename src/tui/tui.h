@@ -70,7 +70,7 @@ bool tree_view_request(struct app *a, enum request req);
 void tree_view_draw(struct app *a, int y, int x, int height, int width);
 /* The selected node, and its space (NULL: none, or a row without a node). */
 struct od_node *tree_view_selected(struct od_space **space);
-/* "SPACE/dir/name" of a node; caller frees. */
+/* "SPACE/dir/name" of a node (a dataset's: its root's); caller frees. */
 char *tree_view_path(struct od_node *n);
 /* "name", "size" or "time", for the status line. */
 const char *tree_view_sort_name(void);

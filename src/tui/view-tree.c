@@ -431,10 +431,14 @@ tree_view_selected(struct od_space **space)
 char *
 tree_view_path(struct od_node *n)
 {
+	const char *root_path = od_node_root_path(n);
 	size_t len = 0;
 	struct od_node *p;
 	char *path, *w;
 
+	/* A dataset stands for its root, wherever that is in the space. */
+	if (root_path && *root_path)
+		return xstrdup(root_path + (*root_path == '/'));
 	for (p = n; p; p = od_node_parent(p))
 		len += strlen(od_node_name(p)) + 1;
 	/* Fill from the end: the node's name last, its space's first. */
@@ -503,7 +507,6 @@ static void
 toggle_mark(void)
 {
 	struct od_node *n = tree_view_selected(NULL);
-	const char *root_path;
 	char *id, *path;
 
 	if (!n)
@@ -513,9 +516,7 @@ toggle_mark(void)
 		return;
 	}
 	id = mark_id(n);
-	root_path = od_node_root_path(n);
-	/* Marks hold paths as the tree shows them: "space/dir/file". */
-	path = root_path ? xstrdup(root_path + (*root_path == '/')) : tree_view_path(n);
+	path = tree_view_path(n);
 	marks_toggle(id, path, od_node_type(n), od_node_size(n));
 	free(id);
 	free(path);
