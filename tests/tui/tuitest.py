@@ -56,13 +56,18 @@ class Screen:
                            'token-file = "%s"; ca-file = "%s"; }; };\n'
                            % (h.zone_url, h.tokens[user], h.info["ca"]))
         cmd = " ".join(shlex.quote(a) for a in WRAPPER + [ONETUI] + list(args))
-        # After onetui ends, the pane stays to show how: the tests read it.
-        shell = "%s; echo \"[exit $?]\"; sleep 3600" % cmd
+        # onetui starts once the pane is set up (go exists), so that the
+        # raw record holds its very first output. After it ends, the pane
+        # stays to show how: the tests read it.
+        go = os.path.join(self.dir, "go")
+        shell = "while [ ! -e %s ]; do sleep 0.01; done; %s; echo \"[exit $?]\"; sleep 3600" % (
+            shlex.quote(go), cmd)
         envs = ["%s=%s" % (k, v) for k, v in environ.items()]
         self.tmux("-f", "/dev/null", "new-session", "-d", "-x", str(width), "-y", str(height),
                   "env", "-i", *envs, "sh", "-c", shell)
         self.tmux("set-option", "-g", "set-clipboard", "on")
         self.tmux("pipe-pane", "-o", "cat >> %s" % shlex.quote(self.raw))
+        open(go, "w").close()
 
     def tmux(self, *args, check=True):
         proc = subprocess.run(["tmux", "-L", self.socket] + list(args), stdout=subprocess.PIPE,
