@@ -35,8 +35,17 @@ enum od_attr {
 	OD_ATTR_PROVIDER = 1u << 12,	/* originProviderId */
 	OD_ATTR_SHARES = 1u << 13,	/* directShareIds */
 	OD_ATTR_CREATED = 1u << 14,	/* creationTime */
+	/* The checksum onetui records on upload, in extended attributes:
+	 * the content's SHA-256 and the mtime it was taken at. */
+	OD_ATTR_SHA256 = 1u << 15,	/* xattr.onetui.sha256 */
+	OD_ATTR_SHA256_MTIME = 1u << 16, /* xattr.onetui.sha256.mtime */
 };
+/* Every file attribute (the checksum xattrs are not among them). */
 #define OD_ATTR_ALL ((1u << 15) - 1)
+#define OD_ATTRS_CHECKSUM (OD_ATTR_SHA256 | OD_ATTR_SHA256_MTIME)
+/* The extended attribute names of the checksum. */
+#define OD_XATTR_SHA256 "onetui.sha256"
+#define OD_XATTR_SHA256_MTIME "onetui.sha256.mtime"
 /* What a directory listing needs. */
 #define OD_ATTRS_LISTING (OD_ATTR_FILE_ID | OD_ATTR_NAME | OD_ATTR_TYPE | OD_ATTR_SIZE | \
 			  OD_ATTR_MODE | OD_ATTR_MTIME)
@@ -57,6 +66,10 @@ struct od_attrs {
 	int64_t atime, mtime, ctime, created;
 	int64_t hardlinks;
 	const cJSON *shares;	/* array of share ids, when have & OD_ATTR_SHARES */
+	/* Recorded checksum: NULL when absent, "" when it is not a string
+	 * (anyone may set xattrs, so a bad one is not a bad listing). */
+	const char *sha256;
+	int64_t sha256_mtime;	/* -1 when absent or not a whole number */
 };
 
 /* Append the attribute names as repeated query parameters

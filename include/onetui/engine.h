@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -108,6 +109,32 @@ void od_req_set_failover(struct od_req *req);
 int od_req_set_body(struct od_req *req, const char *content_type, const void *data, size_t len) OD_WARN_UNUSED;
 /* Largest reply body accepted (default 64 MiB); more is an error. */
 void od_req_set_max_body(struct od_req *req, size_t max);
+
+/* Streaming, for file content. A sink receives the body of a 2xx reply
+ * as it arrives instead of the request keeping it (error replies are
+ * still kept, for their error object). The sink returns NULL, or an error
+ * (taken over) that stops the request without retries. */
+typedef struct od_error *od_sink_fn(const char *data, size_t len, void *ud);
+void od_req_set_sink(struct od_req *req, od_sink_fn *fn, void *ud);
+/* Ask for bytes [start, end) of the content (end 0: to the end). A retry
+ * of a request with a sink continues after the bytes already delivered,
+ * so an interrupted download resumes instead of starting over; a server
+ * that answers a range with anything but that range is an error. */
+void od_req_set_range(struct od_req *req, uint64_t start, uint64_t end);
+/* Bytes given to the sink so far, over all attempts. */
+uint64_t od_req_delivered(const struct od_req *req);
+/* A body of len bytes read through fn as it is sent. fn fills buf with up
+ * to n bytes and returns how many (0 only at the end), or sets *err (taken
+ * over) and returns 0 to stop the request. Before a retry, rewind (if not
+ * NULL) is called to start from the beginning again; without it the
+ * request is not retried once any byte was sent. */
+typedef size_t od_source_fn(char *buf, size_t n, struct od_error **err, void *ud);
+typedef struct od_error *od_rewind_fn(void *ud);
+int od_req_set_source(struct od_req *req, const char *content_type, uint64_t len, od_source_fn *fn,
+		      od_rewind_fn *rewind, void *ud) OD_WARN_UNUSED;
+/* Limit this request's speed in bytes per second (0: no limit), for a
+ * bandwidth cap shared by several requests. */
+void od_req_set_max_speed(struct od_req *req, uint64_t bytes_per_s);
 /* Start it. The callback receives NULL for a 2xx reply, else an error it
  * owns; the request is freed after the callback returns. */
 void od_req_submit(struct od_req *req, od_req_done_fn *done, void *ud);

@@ -4,6 +4,8 @@
 #ifndef ONETUI_SESSION_H
 #define ONETUI_SESSION_H
 
+#include <stdbool.h>
+
 #include "onetui/compiler.h"
 #include "onetui/config.h"
 #include "onetui/engine.h"
@@ -24,5 +26,8 @@ struct od_session {
 struct od_error *od_session_open(struct od_session *s, const char *config_path,
 				 const struct od_overrides *ov) OD_WARN_UNUSED;
 void od_session_close(struct od_session *s);
+/* Find the token again as at start (a token file may have been replaced);
+ * true when it differs from the one in use, which it then replaces. */
+bool od_session_reload_token(struct od_session *s);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "onetui/attrs.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "onetui/i18n.h"
@@ -13,7 +14,7 @@
 static const char *const attr_names[] = {
 	"fileId", "name", "type", "size", "posixPermissions", "mtime", "atime", "ctime",
 	"ownerUserId", "path", "parentFileId", "hardlinkCount", "originProviderId",
-	"directShareIds", "creationTime",
+	"directShareIds", "creationTime", "xattr." OD_XATTR_SHA256, "xattr." OD_XATTR_SHA256_MTIME,
 };
 
 int
@@ -154,10 +155,31 @@ parse_shares(const cJSON *v, const char *what, struct od_attrs *a)
 	return NULL;
 }
 
+/* Extended attributes hold whatever someone stored: what is not the
+ * expected kind of value counts as no usable value. */
+static void
+parse_checksum(const cJSON *v, unsigned bit, struct od_attrs *a)
+{
+	long n;
+
+	if (bit == OD_ATTR_SHA256) {
+		a->sha256 = cJSON_IsString(v) ? v->valuestring : cJSON_IsNull(v) ? NULL : "";
+		return;
+	}
+	if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15)
+		a->sha256_mtime = (int64_t)v->valuedouble;
+	else if (cJSON_IsString(v) && od_parse_long(v->valuestring, 0, LONG_MAX, &n))
+		a->sha256_mtime = n;
+}
+
 static struct od_error *
 parse_member(const cJSON *v, unsigned bit, const char *what, struct od_attrs *a)
 {
 	switch (bit) {
+	case OD_ATTR_SHA256:
+	case OD_ATTR_SHA256_MTIME:
+		parse_checksum(v, bit, a);
+		return NULL;
 	case OD_ATTR_FILE_ID: return parse_id(v, bit, what, &a->file_id);
 	case OD_ATTR_NAME: return parse_id(v, bit, what, &a->name);
 	case OD_ATTR_PATH: return parse_id(v, bit, what, &a->path);
@@ -183,7 +205,7 @@ parse_member(const cJSON *v, unsigned bit, const char *what, struct od_attrs *a)
 }
 
 /* Attributes that may be null in a reply; the others must have a value. */
-#define NULLABLE (OD_ATTR_SIZE | OD_ATTR_PARENT)
+#define NULLABLE (OD_ATTR_SIZE | OD_ATTR_PARENT | OD_ATTRS_CHECKSUM)
 
 struct od_error *
 od_attrs_parse(const cJSON *obj, unsigned requested, const char *what, struct od_attrs *a)
@@ -194,6 +216,7 @@ od_attrs_parse(const cJSON *obj, unsigned requested, const char *what, struct od
 
 	memset(a, 0, sizeof(*a));
 	a->size = -1;
+	a->sha256_mtime = -1;
 	if (!cJSON_IsObject(obj))
 		return od_error_new(OD_ERR_INPUT, _("%s has an entry that is not an object"), what);
 	cJSON_ArrayForEach(m, obj) {

@@ -56,6 +56,20 @@ struct od_req {
 	bool too_big;
 	size_t max_body;
 
+	/* Streamed content (see od_req_set_sink/source). */
+	od_sink_fn *sink;
+	void *sink_ud;
+	bool has_range;
+	bool range_checked;	/* this attempt's reply was found to be the range asked for */
+	uint64_t range_start, range_end;
+	uint64_t delivered;
+	od_source_fn *source;
+	od_rewind_fn *rewind;
+	void *source_ud;
+	uint64_t source_len, sent;
+	struct od_error *stream_err;	/* why the sink or source stopped the request */
+	uint64_t max_speed;
+
 	CURL *easy;
 	struct curl_slist *headers;
 	char errbuf[CURL_ERROR_SIZE];
@@ -188,6 +202,7 @@ free_req(struct od_req *req)
 	free(req->h_content_type);
 	free(req->h_content_range);
 	od_error_free(req->result);
+	od_error_free(req->stream_err);
 	free(req);
 }
 
@@ -383,6 +398,53 @@ od_req_set_max_body(struct od_req *req, size_t max)
 	req->resp.max = max;
 }
 
+void
+od_req_set_sink(struct od_req *req, od_sink_fn *fn, void *ud)
+{
+	req->sink = fn;
+	req->sink_ud = ud;
+}
+
+void
+od_req_set_range(struct od_req *req, uint64_t start, uint64_t end)
+{
+	req->has_range = start > 0 || end > 0;
+	req->range_start = start;
+	req->range_end = end;
+}
+
+uint64_t
+od_req_delivered(const struct od_req *req)
+{
+	return req->delivered;
+}
+
+int
+od_req_set_source(struct od_req *req, const char *content_type, uint64_t len, od_source_fn *fn,
+		  od_rewind_fn *rewind, void *ud)
+{
+	char *ct = content_type ? strdup(content_type) : NULL;
+
+	if (content_type && !ct)
+		return -ENOMEM;
+	free(req->content_type);
+	free(req->body);
+	req->body = NULL;
+	req->has_body = false;
+	req->content_type = ct;
+	req->source = fn;
+	req->rewind = rewind;
+	req->source_ud = ud;
+	req->source_len = len;
+	return 0;
+}
+
+void
+od_req_set_max_speed(struct od_req *req, uint64_t bytes_per_s)
+{
+	req->max_speed = bytes_per_s;
+}
+
 int
 od_req_status(const struct od_req *req)
 {
@@ -443,16 +505,103 @@ method_name(enum od_method m)
 	return "GET";
 }
 
+/* The host[:port] of a URL, for messages. */
+static char *
+url_host(const char *url)
+{
+	char *scheme, *host, *s;
+	int port;
+	struct od_error *err = od_url_origin(url, &scheme, &host, &port);
+
+	if (err) {
+		od_error_free(err);
+		return od_strdup("?");
+	}
+	s = od_asprintf("%s:%d", host, port);
+	free(scheme);
+	free(host);
+	return s;
+}
+
+/* Whether this attempt's 2xx reply carries exactly the bytes asked for;
+ * sets req->stream_err when it does not. */
+static bool
+reply_is_range(struct od_req *req, long status)
+{
+	uint64_t from = req->range_start + req->delivered;
+	unsigned long long a, b;
+	char *host;
+
+	if (!req->has_range && req->delivered == 0)
+		return true;
+	if (status == 206 && req->h_content_range &&
+	    sscanf(req->h_content_range, "bytes %llu-%llu/", &a, &b) == 2 && a == from &&
+	    (!req->range_end || b + 1 <= req->range_end))
+		return true;
+	host = url_host(req->url);
+	req->stream_err = od_error_new(OD_ERR_INPUT,
+				       _("%s did not send the part of the file asked for (bytes from %llu; "
+					 "status %ld, Content-Range \"%s\")"),
+				       host ? host : "?", (unsigned long long)from, status,
+				       req->h_content_range ? req->h_content_range : "");
+	free(host);
+	return false;
+}
+
+static size_t
+sink_body(struct od_req *req, char *data, size_t n)
+{
+	long status = 0;
+	struct od_error *err;
+
+	curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (status < 200 || status >= 300)
+		return od_buf_add(&req->resp, data, n) == 0 ? n : 0;
+	if (!req->range_checked) {
+		if (!reply_is_range(req, status))
+			return 0;
+		req->range_checked = true;
+	}
+	if (req->range_end && req->range_start + req->delivered + n > req->range_end) {
+		req->stream_err = od_error_new(OD_ERR_INPUT, _("the server sent more bytes than asked for"));
+		return 0;
+	}
+	if ((err = req->sink(data, n, req->sink_ud))) {
+		req->stream_err = err;
+		return 0;
+	}
+	req->delivered += n;
+	return n;
+}
+
 static size_t
 on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
 	struct od_req *req = ud;
 	size_t n = size * nmemb;
 
+	if (req->sink)
+		return sink_body(req, data, n);
 	if (od_buf_add(&req->resp, data, n) != 0) {
 		req->too_big = true;
 		return 0;	/* makes curl stop with CURLE_WRITE_ERROR */
 	}
+	return n;
+}
+
+static size_t
+on_read(char *buf, size_t size, size_t nitems, void *ud)
+{
+	struct od_req *req = ud;
+	struct od_error *err = NULL;
+	size_t n = req->source(buf, size * nitems, &err, req->source_ud);
+
+	if (err) {
+		od_error_free(req->stream_err);
+		req->stream_err = err;
+		return CURL_READFUNC_ABORT;
+	}
+	req->sent += n;
 	return n;
 }
 
@@ -520,7 +669,10 @@ new_easy(struct od_req *req)
 	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(c, CURLOPT_PIPEWAIT, 1L);
-	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	/* Content is stored as it is; byte ranges of an encoded body would
+	 * not be ranges of the file. */
+	if (!req->sink && !req->source)
+		curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -549,7 +701,7 @@ setup_attempt(struct od_req *req)
 	if (!(t = curl_slist_append(h, "Expect:")))
 		goto nomem;
 	h = t;
-	if (req->has_body) {
+	if (req->has_body || req->source) {
 		line = od_asprintf("Content-Type:%s%s", req->content_type ? " " : "",
 				   req->content_type ? req->content_type : "");
 		if (!line)
@@ -578,7 +730,34 @@ setup_attempt(struct od_req *req)
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
 	curl_easy_setopt(c, CURLOPT_NOBODY, 0L);
 	curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-	if (req->method == OD_HEAD) {
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 0L);
+	curl_easy_setopt(c, CURLOPT_RANGE, NULL);
+	if (req->has_range || req->delivered) {
+		char range[64];
+		uint64_t from = req->range_start + req->delivered;
+		if (req->range_end)
+			snprintf(range, sizeof(range), "%llu-%llu", (unsigned long long)from,
+				 (unsigned long long)req->range_end - 1);
+		else
+			snprintf(range, sizeof(range), "%llu-", (unsigned long long)from);
+		curl_easy_setopt(c, CURLOPT_RANGE, range);	/* curl copies it */
+	}
+	curl_easy_setopt(c, CURLOPT_MAX_RECV_SPEED_LARGE, (curl_off_t)req->max_speed);
+	curl_easy_setopt(c, CURLOPT_MAX_SEND_SPEED_LARGE, (curl_off_t)req->max_speed);
+	if (req->source) {
+		req->sent = 0;
+		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(c, CURLOPT_READDATA, req);
+		if (req->method == OD_POST) {
+			curl_easy_setopt(c, CURLOPT_POST, 1L);
+			curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
+			curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->source_len);
+		} else {
+			curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+			curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)req->source_len);
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method_name(req->method));
+		}
+	} else if (req->method == OD_HEAD) {
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	} else if (req->method != OD_GET || req->has_body) {
 		if (req->has_body || req->method != OD_DELETE) {
@@ -589,6 +768,7 @@ setup_attempt(struct od_req *req)
 			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method_name(req->method));
 	}
 	od_buf_reset(&req->resp);
+	req->range_checked = false;
 	req->too_big = false;
 	req->status = 0;
 	req->errbuf[0] = '\0';
@@ -732,24 +912,6 @@ od_engine_cancel_all(struct od_engine *e)
 	od_engine_perform(e);
 }
 
-/* The host[:port] of a URL, for messages. */
-static char *
-url_host(const char *url)
-{
-	char *scheme, *host, *s;
-	int port;
-	struct od_error *err = od_url_origin(url, &scheme, &host, &port);
-
-	if (err) {
-		od_error_free(err);
-		return od_strdup("?");
-	}
-	s = od_asprintf("%s:%d", host, port);
-	free(scheme);
-	free(host);
-	return s;
-}
-
 static struct od_error *
 transport_error(struct od_req *req, CURLcode rc)
 {
@@ -844,6 +1006,7 @@ follow_redirect(struct od_req *req)
 	if (ok && (req->status == 303 || (req->method == OD_POST && req->status != 307 && req->status != 308))) {
 		req->method = OD_GET;
 		req->has_body = false;
+		req->source = NULL;
 	}
 	return ok;
 }
@@ -880,6 +1043,8 @@ schedule_retry(struct od_req *req, struct od_error *err, CURLcode rc)
 		return false;
 	if (!req->idempotent && !never_sent && req->status != 429)
 		return false;
+	if (req->source && req->sent && !req->rewind)
+		return false;
 	if (err->retry_after >= 0) {
 		if (err->retry_after > e->max_retry_after_s)
 			return false;
@@ -907,6 +1072,25 @@ schedule_retry(struct od_req *req, struct od_error *err, CURLcode rc)
 	return true;
 }
 
+/* Before a body is sent again: NULL, or why it cannot be. */
+static struct od_error *
+rewind_source(struct od_req *req)
+{
+	if (!req->source || !req->sent)
+		return NULL;
+	if (!req->rewind)
+		return od_error_new(OD_ERR_INTERNAL, _("the upload cannot be sent again"));
+	return req->rewind(req->source_ud);
+}
+
+/* A download whose every byte arrived is complete even when the
+ * connection broke right after. */
+static bool
+range_complete(const struct od_req *req)
+{
+	return req->sink && req->range_end && req->range_start + req->delivered == req->range_end;
+}
+
 static void
 transfer_done(struct od_req *req, CURLcode rc)
 {
@@ -920,12 +1104,26 @@ transfer_done(struct od_req *req, CURLcode rc)
 		req->status = (int)status;
 	}
 	od_log(OD_LOG_DEBUG, "%s %s -> %d, %zu bytes, %lld ms", method_name(req->method), req->url,
-	       req->status, req->resp.len, now_ms() - req->started_ms);
-	if (rc != CURLE_OK) {
+	       req->status, req->resp.len + (size_t)req->delivered, now_ms() - req->started_ms);
+	if (req->stream_err) {
+		/* The sink or source stopped it: a local problem or a reply that
+		 * cannot be used, which another attempt would not change. */
+		err = req->stream_err;
+		req->stream_err = NULL;
+		finish(req, err);
+		return;
+	}
+	if (rc != CURLE_OK && range_complete(req)) {
+		req->status = 206;
+	} else if (rc != CURLE_OK) {
 		err = transport_error(req, rc);
 	} else if (is_redirect(req->status) && req->h_location) {
 		if (req->redirects < MAX_REDIRECTS && follow_redirect(req)) {
 			req->redirects++;
+			if ((err = rewind_source(req))) {
+				finish(req, err);
+				return;
+			}
 			start_attempt(req);
 			return;
 		}
@@ -936,7 +1134,12 @@ transfer_done(struct od_req *req, CURLcode rc)
 		err->retry_after = parse_retry_after(req->h_retry_after);
 	}
 	if (err && schedule_retry(req, err, rc)) {
+		struct od_error *rerr = rewind_source(req);
 		od_error_free(err);
+		if (rerr) {
+			unlink_waiting(req);
+			finish(req, rerr);
+		}
 		return;
 	}
 	finish(req, err);

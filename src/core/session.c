@@ -13,6 +13,8 @@
 #include "onetui/str.h"
 #include "onetui/token.h"
 
+#include "engine-int.h"
+
 struct od_error *
 od_session_open(struct od_session *s, const char *config_path, const struct od_overrides *ov)
 {
@@ -59,4 +61,26 @@ od_session_close(struct od_session *s)
 	od_config_free(s->cfg);
 	free(s->token_source);
 	memset(s, 0, sizeof(*s));
+}
+
+bool
+od_session_reload_token(struct od_session *s)
+{
+	char *token = NULL, *source = NULL;
+	const char *now = od_engine_token(s->engine);
+	bool changed;
+	struct od_error *err = od_token_find(s->settings.token_file_given ? s->settings.token_file : NULL,
+					     s->settings.token_file_given ? NULL : s->settings.token_file, &token,
+					     &source);
+
+	free(source);
+	if (err) {
+		od_error_free(err);
+		return false;
+	}
+	changed = !now || strcmp(now, token) != 0;
+	if (changed && od_engine_set_token(s->engine, token) != 0)
+		changed = false;
+	od_str_wipe_free(token);
+	return changed;
 }

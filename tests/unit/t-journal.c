@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* t-journal.c: job journals on a real disk: batches, torn lines, locks,
+ * and SHA-256 of what was written. */
+#include "config.h"
+
+#include "onetui/digest.h"
+#include "onetui/journal.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "onetui/str.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/onetui-t-journal-XXXXXX";
+
+struct seen {
+	int n;
+	char kinds[16][16];
+};
+
+static int
+collect(const cJSON *rec, void *ud)
+{
+	struct seen *s = ud;
+	const cJSON *k = cJSON_GetObjectItemCaseSensitive(rec, "k");
+
+	if (s->n < 16)
+		snprintf(s->kinds[s->n], sizeof(s->kinds[0]), "%s", cJSON_IsString(k) ? k->valuestring : "?");
+	s->n++;
+	return 0;
+}
+
+static cJSON *
+rec(const char *k)
+{
+	cJSON *r = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(r, "k", k);
+	return r;
+}
+
+static void
+test_journal(void)
+{
+	struct od_journal *j, *other;
+	struct od_error *err;
+	struct seen s = { 0 };
+	cJSON *r;
+	char *id = od_journal_new_id(), *path;
+	size_t bad;
+	int fd;
+
+	ok(id && strlen(id) == 22 && id[8] == 'T' && id[15] == '-', "a job id: time and suffix (%s)", id);
+	r = rec("header");
+	err = od_journal_create(dir, id, r, &j);
+	cJSON_Delete(r);
+	ok(!err, "created");
+	path = od_journal_path(dir, id);
+	r = rec("again");
+	err = od_journal_create(dir, id, r, &other);
+	ok(err != NULL, "a second job with the same id is refused");
+	od_error_free(err);
+	cJSON_Delete(r);
+	ok(!od_journal_read(path, collect, &s, &bad) && s.n == 1, "the header is on disk at once");
+	{
+		cJSON *a = rec("a"), *b = rec("b");
+		ok(!od_journal_add(j, a) && !od_journal_add(j, b), "records queued");
+		cJSON_Delete(a);
+		cJSON_Delete(b);
+	}
+	cmp_ok(od_journal_queued(j), "==", 2, "two wait");
+	memset(&s, 0, sizeof(s));
+	ok(!od_journal_read(path, collect, &s, &bad) && s.n == 1, "not written before the sync");
+	ok(!od_journal_sync(j) && od_journal_queued(j) == 0, "synced");
+	ok(!od_journal_lock(j), "locked by its runner");
+	ok(!od_journal_open(path, &other), "opened again");
+	err = od_journal_lock(other);
+	ok(err && strstr(err->message, "another onetui"), "a second runner is refused: %s", err ? err->message : "");
+	od_error_free(err);
+	od_journal_close(other);
+	od_journal_close(j);
+
+	/* A damaged line in the middle and a torn last line. */
+	fd = open(path, O_WRONLY | O_APPEND);
+	{
+		static const char damage[] = "garbage\n{\"k\":\"c\"}\n{\"k\":\"to";
+		ok(fd >= 0 && write(fd, damage, sizeof(damage) - 1) == (ssize_t)sizeof(damage) - 1, "damage appended");
+	}
+	close(fd);
+	memset(&s, 0, sizeof(s));
+	ok(!od_journal_read(path, collect, &s, &bad), "read back");
+	cmp_ok(s.n, "==", 4, "header, a, b, c: the torn line is ignored");
+	is(s.kinds[3], "c", "in order");
+	cmp_ok(bad, "==", 1, "one damaged line counted");
+	err = od_journal_read("/nonexistent/x.journal", collect, &s, &bad);
+	ok(err != NULL, "a missing journal is an error");
+	od_error_free(err);
+	unlink(path);
+	free(path);
+	free(id);
+}
+
+static void
+test_state_dir(void)
+{
+	char *d = NULL, *want;
+	struct od_error *err;
+
+	setenv("XDG_STATE_HOME", dir, 1);
+	err = od_journal_dir(&d);
+	want = od_asprintf("%s/onetui/transfers", dir);
+	ok(!err && d && strcmp(d, want) == 0, "XDG_STATE_HOME/onetui/transfers (%s)", d ? d : "none");
+	{
+		struct stat st;
+		ok(d && stat(d, &st) == 0 && (st.st_mode & 0777) == 0700, "made, private");
+	}
+	free(d);
+	free(want);
+	setenv("XDG_STATE_HOME", "relative", 1);
+	unsetenv("HOME");
+	err = od_journal_dir(&d);
+	ok(err && !d, "no absolute XDG_STATE_HOME and no HOME: an error, not the working directory");
+	od_error_free(err);
+}
+
+static void
+test_digest(void)
+{
+	struct od_sha256 *h = od_sha256_new();
+	char hex[OD_SHA256_HEX];
+	char path[64];
+	int fd;
+
+	od_sha256_hex(h, hex);
+	is(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "SHA-256 of nothing");
+	od_sha256_update(h, "abc", 3);
+	od_sha256_hex(h, hex);
+	is(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "SHA-256 of abc; state reset after");
+	snprintf(path, sizeof(path), "%s/blob", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ok(fd >= 0 && write(fd, "xxabcxx", 7) == 7, "a file");
+	ok(!od_sha256_fd(h, fd, 2, 3), "a range of it hashed");
+	od_sha256_hex(h, hex);
+	is(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "the same digest from the file");
+	{
+		struct od_error *err = od_sha256_fd(h, fd, 5, 10);
+		ok(err && strstr(err->message, "read back"), "past the end: an error, not a wrong digest");
+		od_error_free(err);
+	}
+	close(fd);
+	unlink(path);
+	ok(od_sha256_valid("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015ad"), "hex in any case");
+	ok(!od_sha256_valid("ba7816bf"), "too short");
+	ok(!od_sha256_valid("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ag"), "not hex");
+	ok(!od_sha256_valid(NULL), "NULL");
+	od_sha256_free(h);
+}
+
+int
+main(void)
+{
+	char cmd[64];
+
+	if (!mkdtemp(dir)) {
+		plan_skip_all("cannot make a temporary folder");
+		return 0;
+	}
+	test_journal();
+	test_digest();
+	test_state_dir();
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		diag("could not remove %s", dir);
+	return done_testing();
+}
