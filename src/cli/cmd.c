@@ -21,6 +21,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_ls_entry,
 	&cmd_stat_entry,
 	&cmd_info_entry,
+	&cmd_get_entry,
+	&cmd_transfers_entry,
 };
 
 enum {

@@ -33,6 +33,8 @@ extern const struct cmd_entry cmd_spaces_entry;
 extern const struct cmd_entry cmd_ls_entry;
 extern const struct cmd_entry cmd_stat_entry;
 extern const struct cmd_entry cmd_info_entry;
+extern const struct cmd_entry cmd_get_entry;
+extern const struct cmd_entry cmd_transfers_entry;
 
 /* Parse argv and run the command. */
 int cmd_main(int argc, char **argv);

@@ -150,6 +150,7 @@ struct stat_wait {
 	struct session *s;
 	struct od_space *space;
 	struct target_stat *out;
+	unsigned attrs;
 	struct od_error *err;
 };
 
@@ -167,6 +168,8 @@ on_stat(const struct od_attrs *a, struct od_error *err, void *ud)
 	w->out->size = a->size;
 	w->out->mode = a->mode;
 	w->out->mtime = a->mtime;
+	w->out->sha256 = a->sha256 ? xstrdup(a->sha256) : NULL;
+	w->out->sha256_mtime = a->sha256_mtime;
 }
 
 static void
@@ -179,21 +182,30 @@ on_resolved(const char *file_id, struct od_error *err, void *ud)
 		return;
 	}
 	w->out->file_id = xstrdup(file_id);
-	if (!od_provider_stat(w->s->zone, w->space, file_id, OD_ATTRS_LISTING, on_stat, w))
+	if (!od_provider_stat(w->s->zone, w->space, file_id, w->attrs, on_stat, w))
 		xoom();
 }
 
 int
 session_stat_target(struct session *s, const char *arg, struct od_space **space, struct target_stat *out)
 {
-	struct stat_wait w = { .s = s, .out = out };
+	return session_stat_target_attrs(s, arg, OD_ATTRS_LISTING, space, out);
+}
+
+int
+session_stat_target_attrs(struct session *s, const char *arg, unsigned attrs, struct od_space **space,
+			  struct target_stat *out)
+{
+	struct stat_wait w = { .s = s, .out = out, .attrs = attrs };
 	const char *path;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	out->sha256_mtime = -1;
 	rc = session_target(s, arg, space, &path);
 	if (rc != EXIT_OK)
 		return rc;
+	out->path = xstrdup(path);
 	w.space = *space;
 	if (!od_provider_resolve(s->zone, *space, path, on_resolved, &w))
 		xoom();
@@ -210,5 +222,27 @@ target_stat_done(struct target_stat *t)
 {
 	free(t->file_id);
 	free(t->name);
+	free(t->sha256);
+	free(t->path);
 	memset(t, 0, sizeof(*t));
+}
+
+void
+target_stat_attrs(const struct target_stat *t, struct od_attrs *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->file_id = t->file_id;
+	a->name = t->name;
+	a->type = t->type;
+	a->size = t->size;
+	a->mode = t->mode;
+	a->mtime = t->mtime;
+	a->sha256 = t->sha256;
+	a->sha256_mtime = t->sha256_mtime;
+}
+
+bool
+session_reload_token(struct session *s)
+{
+	return od_session_reload_token(&s->od);
 }

@@ -53,9 +53,20 @@ struct target_stat {
 	int64_t size;
 	unsigned mode;
 	int64_t mtime;
+	char *sha256;		/* the checksum attributes, when asked for */
+	int64_t sha256_mtime;
+	char *path;		/* the path within the space */
 };
 int session_stat_target(struct session *s, const char *arg, struct od_space **space,
 			struct target_stat *out);
+/* The same with other attributes than a listing's. */
+int session_stat_target_attrs(struct session *s, const char *arg, unsigned attrs, struct od_space **space,
+			      struct target_stat *out);
+/* A target_stat as the od_attrs the core takes (pointing into t). */
+void target_stat_attrs(const struct target_stat *t, struct od_attrs *a);
+/* Read the token again (from where it was found at start); true when it
+ * changed and the engine now uses the new one. */
+bool session_reload_token(struct session *s);
 void target_stat_done(struct target_stat *t);
 
 #endif

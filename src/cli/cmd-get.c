@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cmd-get.c: "get", files and trees from spaces to local disk, as one
+ * journaled job (getjob.c runs it). */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cmd.h"
+#include "cli/getjob.h"
+#include "cli/output.h"
+#include "onetui/i18n.h"
+#include "onetui/journal.h"
+#include "onetui/localname.h"
+#include "onetui/str.h"
+#include "xmalloc.h"
+
+enum {
+	OPT_STREAMS = 0x300,
+	OPT_OVERWRITE,
+	OPT_MAP_NAMES,
+	OPT_VERIFY,
+	OPT_MANIFEST,
+	OPT_LIMIT_RATE,
+	OPT_PROGRESS,
+};
+
+/* "10M", "512k", "1.5G" (powers of 1024) in bytes; false when malformed. */
+static bool
+parse_rate(const char *s, uint64_t *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v <= 0 || v != v)
+		return false;
+	switch (*end) {
+	case 'k': case 'K': v *= 1024; end++; break;
+	case 'm': case 'M': v *= 1024.0 * 1024; end++; break;
+	case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || v < 1 || v > 1e15)
+		return false;
+	*out = (uint64_t)v;
+	return true;
+}
+
+static bool
+parse_count(const char *s, long lo, long hi, unsigned *out)
+{
+	long v;
+
+	if (!od_parse_long(s, lo, hi, &v))
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+/* DEST made absolute, without trailing slashes; caller frees. */
+static char *
+absolute(const char *path)
+{
+	char cwd[PATH_MAX];
+	char *abs;
+	size_t n;
+
+	if (path[0] == '/') {
+		abs = xstrdup(path);
+	} else {
+		if (!getcwd(cwd, sizeof(cwd)))
+			return NULL;
+		abs = xasprintf("%s/%s", cwd, path);
+	}
+	n = strlen(abs);
+	while (n > 1 && abs[n - 1] == '/')
+		abs[--n] = '\0';
+	return abs;
+}
+
+/* The local path a source becomes. NULL (reported) when its name cannot
+ * be used. */
+static char *
+local_for(const char *dest, bool into_dest, const char *name, bool map)
+{
+	enum od_name_verdict verdict;
+	const char *why;
+	char *safe, *local;
+
+	if (!into_dest)
+		return xstrdup(dest);
+	if (od_local_name(name, map, &safe, &verdict, &why) != 0)
+		xoom();
+	if (verdict == OD_NAME_REFUSED) {
+		char *shown = out_safe(name);
+		out_error(_("%s: %s (--map-names fetches it under a safe name)"), shown, why);
+		free(shown);
+		return NULL;
+	}
+	local = xasprintf("%s/%s", dest, safe);
+	free(safe);
+	return local;
+}
+
+static int
+get_exec(struct global_opts *g, int argc, char **argv)
+{
+	struct getjob_opts o = { 0 };
+	enum progress_mode mode = PROGRESS_AUTO;
+	bool recursive = false, into_dest;
+	struct session s;
+	struct stat dst;
+	cJSON *header, *sources;
+	struct od_journal *j = NULL;
+	struct od_error *err;
+	char *dest, *dir = NULL, *id = NULL, *path = NULL;
+	int c, rc, nsrc, added = 0;
+
+	o.dl.jobs = 4;
+	o.dl.streams = 1;
+	while ((c = cmd_getopt(&cmd_get_entry, g, argc, argv)) != CMD_OPT_END) {
+		switch (c) {
+		case CMD_OPT_EXIT:
+			return cmd_exit_status;
+		case 'r':
+			recursive = true;
+			break;
+		case 'j':
+			if (!parse_count(optarg, 1, 64, &o.dl.jobs))
+				return cmd_usage_error(&cmd_get_entry, _("-j wants a number of files from 1 to 64"));
+			break;
+		case OPT_STREAMS:
+			if (!parse_count(optarg, 1, 16, &o.dl.streams))
+				return cmd_usage_error(&cmd_get_entry, _("--streams wants a number from 1 to 16"));
+			break;
+		case OPT_OVERWRITE:
+			o.dl.overwrite = true;
+			break;
+		case OPT_MAP_NAMES:
+			o.dl.map_names = true;
+			break;
+		case OPT_VERIFY:
+			o.dl.verify = true;
+			break;
+		case OPT_MANIFEST:
+			o.manifest = optarg;
+			break;
+		case OPT_LIMIT_RATE:
+			if (!parse_rate(optarg, &o.dl.max_speed))
+				return cmd_usage_error(&cmd_get_entry, _("--limit-rate wants bytes per second, "
+									 "such as 500k, 20M or 1G"));
+			break;
+		case OPT_PROGRESS:
+			if ((int)(mode = (enum progress_mode)progress_mode_parse(optarg)) < 0)
+				return cmd_usage_error(&cmd_get_entry, _("--progress is auto, lines, json or none"));
+			break;
+		}
+	}
+	nsrc = argc - optind - 1;
+	if (nsrc < 1)
+		return cmd_usage_error(&cmd_get_entry, _("name what to fetch and where to put it"));
+	if (!(dest = absolute(argv[argc - 1]))) {
+		out_error(_("cannot tell the current directory: %s"), strerror(errno));
+		return EXIT_FAILED;
+	}
+	/* Into DEST when it is a folder (it is then made if need be): when it
+	 * is one already, ends in '/', or there are several sources; a
+	 * directory always goes in under its own name, so that running the
+	 * same command again finds what the first run fetched. A single file
+	 * otherwise takes DEST as its new name. */
+	into_dest = (stat(dest, &dst) == 0 && S_ISDIR(dst.st_mode)) || nsrc > 1 ||
+		    argv[argc - 1][strlen(argv[argc - 1]) - 1] == '/';
+	if (!into_dest) {
+		const char *slash = strrchr(dest, '/');
+		dir = xasprintf("%.*s", (int)(slash > dest ? slash - dest : 1), dest);
+	}
+	if (o.manifest) {
+		char *m = absolute(o.manifest);
+		if (!m) {
+			free(dest);
+			free(dir);
+			out_error(_("cannot tell the current directory: %s"), strerror(errno));
+			return EXIT_FAILED;
+		}
+		o.manifest = m;
+		o.dl.hash = true;
+	}
+	rc = session_open(&s, g);
+	if (rc == EXIT_OK)
+		rc = session_load_spaces(&s);
+	if (rc != EXIT_OK)
+		goto out;
+	header = cJSON_CreateObject();
+	sources = cJSON_AddArrayToObject(header, "sources");
+	for (int i = optind; i < argc - 1 && !session_interrupted(); i++) {
+		struct target_stat st;
+		struct od_space *sp;
+		char *local, *remote;
+		cJSON *src;
+		int one = session_stat_target(&s, argv[i], &sp, &st);
+
+		if (one != EXIT_OK) {
+			rc = rc == EXIT_OK ? one : rc;
+			continue;
+		}
+		if (st.type == OD_FILE_DIR && !recursive) {
+			char *shown = out_safe(argv[i]);
+			out_error(_("%s is a directory; -r fetches directories"), shown);
+			free(shown);
+			rc = EXIT_USAGE;
+			target_stat_done(&st);
+			continue;
+		}
+		if (st.type == OD_FILE_DIR && !into_dest) {
+			into_dest = true;
+			free(dir);
+			dir = NULL;
+		}
+		local = local_for(dest, into_dest, *st.path ? st.name : sp->name, o.dl.map_names);
+		if (!local) {
+			rc = EXIT_FAILED;
+			target_stat_done(&st);
+			continue;
+		}
+		remote = *st.path ? xasprintf("%s/%s", sp->name, st.path) : xstrdup(sp->name);
+		src = cJSON_CreateObject();
+		cJSON_AddStringToObject(src, "space", sp->id);
+		cJSON_AddStringToObject(src, "path", st.path);
+		cJSON_AddStringToObject(src, "remote", remote);
+		cJSON_AddStringToObject(src, "local", local);
+		cJSON_AddItemToArray(sources, src);
+		free(local);
+		free(remote);
+		target_stat_done(&st);
+		added++;
+	}
+	if (session_interrupted())
+		rc = EXIT_INTERRUPTED;
+	if (!added || rc == EXIT_INTERRUPTED || rc == EXIT_USAGE) {
+		cJSON_Delete(header);
+		goto out;
+	}
+	o.dest = into_dest ? dest : dir;
+	if (into_dest && mkdir(dest, 0777) != 0 && errno != EEXIST) {
+		out_error(_("cannot create %s: %s"), dest, strerror(errno));
+		cJSON_Delete(header);
+		rc = EXIT_FAILED;
+		goto out;
+	}
+	id = od_journal_new_id();
+	if (!id)
+		xoom();
+	cJSON_AddStringToObject(header, "onetui", "transfer");
+	cJSON_AddNumberToObject(header, "version", 1);
+	cJSON_AddStringToObject(header, "id", id);
+	cJSON_AddStringToObject(header, "kind", "download");
+	cJSON_AddNumberToObject(header, "created", (double)time(NULL));
+	cJSON_AddStringToObject(header, "zone", od_zone_origin(s.zone));
+	cJSON_AddItemToObject(header, "options", getjob_opts_json(&o));
+	if ((err = od_journal_dir(&path)) || (err = od_journal_create(path, id, header, &j))) {
+		rc = out_fail(err, _("Cannot record the job"));
+		cJSON_Delete(header);
+		goto out;
+	}
+	cJSON_Delete(header);
+	od_journal_close(j);
+	{
+		char *file = od_journal_path(path, id);
+		int r;
+		if (!file)
+			xoom();
+		r = getjob_run(&s, file, mode);
+		rc = rc == EXIT_OK ? r : rc;
+		free(file);
+	}
+out:
+	session_close(&s);
+	free(path);
+	free(id);
+	free(dest);
+	free(dir);
+	if (o.manifest)
+		free((char *)o.manifest);
+	return rc;
+}
+
+static const struct option get_options[] = {
+	{ "recursive", no_argument, NULL, 'r' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "streams", required_argument, NULL, OPT_STREAMS },
+	{ "overwrite", no_argument, NULL, OPT_OVERWRITE },
+	{ "map-names", no_argument, NULL, OPT_MAP_NAMES },
+	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "manifest", required_argument, NULL, OPT_MANIFEST },
+	{ "limit-rate", required_argument, NULL, OPT_LIMIT_RATE },
+	{ "progress", required_argument, NULL, OPT_PROGRESS },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct cmd_entry cmd_get_entry = {
+	.name = "get",
+	.usage = N_("[-r] [-j N] [--streams N] [--overwrite] [--verify] [--map-names] [--manifest FILE] "
+		    "[--limit-rate RATE] [--progress auto|lines|json|none] SPACE/PATH... DEST"),
+	.summary = N_("fetch files and directories, resumably and verified"),
+	.shortopts = "rj:",
+	.longopts = get_options,
+	.exec = get_exec,
+};

@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cmd-transfers.c: "transfers", the jobs onetui has journaled: list them,
+ * resume those that stopped, cancel those no longer wanted. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "cli/cmd.h"
+#include "cli/getjob.h"
+#include "cli/output.h"
+#include "onetui/download.h"
+#include "onetui/i18n.h"
+#include "onetui/journal.h"
+#include "onetui/str.h"
+#include "xmalloc.h"
+
+enum { OPT_PROGRESS = 0x300 };
+
+/* What a journal says about its job. */
+struct job_info {
+	char *id;
+	char *path;
+	cJSON *header;
+	const char *state;	/* "finished", "cancelled", or NULL: not ended */
+	char last_state[16];
+	uint64_t done, failed;
+	bool running;
+	size_t n;
+	struct od_strset parts;	/* local files with a .part in progress */
+};
+
+static int
+scan_record(const cJSON *rec, void *ud)
+{
+	struct job_info *ji = ud;
+	const cJSON *state = cJSON_GetObjectItemCaseSensitive(rec, "state");
+
+	if (ji->n++ == 0) {
+		if (!(ji->header = cJSON_Duplicate(rec, true)))
+			xoom();
+		return 0;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(rec, "done"))
+		ji->done++;
+	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rec, "part")) &&
+	    od_strset_add(&ji->parts, cJSON_GetObjectItemCaseSensitive(rec, "part")->valuestring) < 0)
+		xoom();
+	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rec, "failed")))
+		ji->failed++;
+	if (cJSON_IsString(state))
+		snprintf(ji->last_state, sizeof(ji->last_state), "%s", state->valuestring);
+	return 0;
+}
+
+/* Whether another process holds the job. */
+static bool
+held(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool busy = false;
+
+	if (fd < 0)
+		return false;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0)
+		busy = errno == EWOULDBLOCK;
+	close(fd);
+	return busy;
+}
+
+static bool
+load_job(const char *dir, const char *id, struct job_info *ji)
+{
+	struct od_error *err;
+	size_t bad;
+
+	memset(ji, 0, sizeof(*ji));
+	od_strset_init(&ji->parts);
+	ji->id = xstrdup(id);
+	if (!(ji->path = od_journal_path(dir, id)))
+		xoom();
+	if ((err = od_journal_read(ji->path, scan_record, ji, &bad))) {
+		out_fail(err, NULL);
+		return false;
+	}
+	if (!ji->header) {
+		out_error(_("the journal of job %s is empty"), id);
+		return false;
+	}
+	if (strcmp(ji->last_state, "finished") == 0 || strcmp(ji->last_state, "cancelled") == 0)
+		ji->state = ji->last_state;
+	ji->running = held(ji->path);
+	return true;
+}
+
+static void
+job_done(struct job_info *ji)
+{
+	free(ji->id);
+	free(ji->path);
+	cJSON_Delete(ji->header);
+	od_strset_done(&ji->parts);
+}
+
+static const char *
+job_state(const struct job_info *ji)
+{
+	if (ji->state)
+		return strcmp(ji->state, "finished") == 0 ? _("finished") : _("cancelled");
+	return ji->running ? _("running") : _("stopped");
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Job ids in the journal folder, oldest first (ids start with the time). */
+static char **
+list_ids(const char *dir, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **ids = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		if (len <= 8 || strcmp(de->d_name + len - 8, ".journal") != 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			ids = xrealloc(ids, cap * sizeof(*ids));
+		}
+		ids[(*n)++] = xasprintf("%.*s", (int)(len - 8), de->d_name);
+	}
+	closedir(d);
+	qsort(ids, *n, sizeof(*ids), by_id);
+	return ids;
+}
+
+static const char *
+header_str(const cJSON *h, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(h, key);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* "Krios/Images-Disc1 (+2) -> /scratch/run1" */
+static char *
+job_what(const cJSON *h)
+{
+	const cJSON *sources = cJSON_GetObjectItemCaseSensitive(h, "sources");
+	const cJSON *first = cJSON_GetArrayItem(sources, 0);
+	int n = cJSON_GetArraySize(sources);
+	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(h, "options");
+	const char *remote = first ? header_str(first, "remote") : "";
+	const char *local = first ? header_str(first, "local") : header_str(opts, "dest");
+
+	if (n > 1)
+		return xasprintf("%s (+%d) -> %s", remote, n - 1, header_str(opts, "dest"));
+	return xasprintf("%s -> %s", remote, local);
+}
+
+static int
+transfers_list(const char *dir, bool json)
+{
+	static const char *const titles[] = { N_("JOB"), N_("STATE"), N_("FILES"), N_("FAILED"), N_("WHAT") };
+	static const bool right[] = { false, false, true, true, false };
+	const char *tt[OD_ARRAY_SIZE(titles)];
+	size_t n;
+	char **ids = list_ids(dir, &n);
+	struct table *t = NULL;
+	struct jw *w = NULL;
+
+	if (json) {
+		w = jw_new(stdout);
+		jw_begin_array(w);
+	} else {
+		for (size_t i = 0; i < OD_ARRAY_SIZE(titles); i++)
+			tt[i] = _(titles[i]);
+		t = table_new(OD_ARRAY_SIZE(titles), tt, right);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct job_info ji;
+		if (load_job(dir, ids[i], &ji)) {
+			char *what = job_what(ji.header);
+			if (w) {
+				jw_begin_object(w);
+				jw_kv_string(w, "job", ji.id);
+				jw_kv_string(w, "kind", header_str(ji.header, "kind"));
+				jw_kv_string(w, "state", ji.state ? ji.state : ji.running ? "running" : "stopped");
+				jw_kv_int(w, "filesDone", (int64_t)ji.done);
+				jw_kv_int(w, "filesFailed", (int64_t)ji.failed);
+				jw_kv_string(w, "zone", header_str(ji.header, "zone"));
+				jw_kv_string(w, "what", what);
+				jw_end_object(w);
+			} else {
+				char done[24], failed[24];
+				const char *cells[5];
+				snprintf(done, sizeof(done), "%llu", (unsigned long long)ji.done);
+				snprintf(failed, sizeof(failed), "%llu", (unsigned long long)ji.failed);
+				cells[0] = ji.id;
+				cells[1] = job_state(&ji);
+				cells[2] = done;
+				cells[3] = failed;
+				cells[4] = what;
+				table_add(t, cells);
+			}
+			free(what);
+		}
+		job_done(&ji);
+		free(ids[i]);
+	}
+	free(ids);
+	if (w) {
+		jw_end_array(w);
+		jw_free(w);
+	} else {
+		table_print(t, stdout);
+		table_free(t);
+	}
+	return EXIT_OK;
+}
+
+/* Resume the named jobs, or every stopped one. */
+static int
+transfers_resume(struct global_opts *g, const char *dir, char **ids, int n, enum progress_mode mode)
+{
+	size_t n_all = 0;
+	char **all = n ? NULL : list_ids(dir, &n_all);
+	struct session s;
+	int rc = session_open(&s, g), resumed = 0;
+
+	if (rc == EXIT_OK)
+		rc = session_load_spaces(&s);
+	for (size_t i = 0; rc == EXIT_OK && i < (n ? (size_t)n : n_all) && !session_interrupted(); i++) {
+		const char *id = n ? ids[i] : all[i];
+		struct job_info ji;
+		bool ok = load_job(dir, id, &ji);
+		if (!ok) {
+			rc = EXIT_FAILED;
+		} else if (ji.state || ji.running) {
+			if (n) {
+				out_error(_("job %s is %s"), id, job_state(&ji));
+				rc = EXIT_FAILED;
+			}
+		} else if (!n && strcmp(header_str(ji.header, "zone"), od_zone_origin(s.zone)) != 0) {
+			/* Another zone's job: left for a session on that zone. */
+		} else {
+			int r = getjob_run(&s, ji.path, mode);
+			resumed++;
+			rc = r;
+		}
+		job_done(&ji);
+	}
+	if (rc == EXIT_OK && !n && !resumed)
+		fprintf(stderr, _("onetui: no stopped transfer to resume\n"));
+	for (size_t i = 0; i < n_all; i++)
+		free(all[i]);
+	free(all);
+	session_close(&s);
+	return rc;
+}
+
+/* Mark the jobs cancelled and remove the .part files they left. */
+static int
+transfers_cancel(const char *dir, char **ids, int n)
+{
+	int rc = EXIT_OK;
+
+	for (int i = 0; i < n; i++) {
+		struct job_info ji;
+		struct od_journal *j = NULL;
+		struct od_error *err;
+		cJSON *rec;
+		if (!load_job(dir, ids[i], &ji)) {
+			rc = EXIT_FAILED;
+		} else if (ji.state) {
+			out_error(_("job %s is %s"), ids[i], job_state(&ji));
+			rc = EXIT_FAILED;
+		} else if ((err = od_journal_open(ji.path, &j)) || (err = od_journal_lock(j))) {
+			rc = out_fail(err, _("Cannot cancel job %s"), ids[i]);
+		} else {
+			for (size_t k = 0; k < ji.parts.cap; k++) {
+				char *part;
+				if (!ji.parts.slots[k])
+					continue;
+				if (!(part = od_download_part_path(ji.parts.slots[k])))
+					xoom();
+				if (unlink(part) != 0 && errno != ENOENT)
+					out_warn(_("cannot remove %s: %s"), part, strerror(errno));
+				free(part);
+			}
+			rec = cJSON_CreateObject();
+			cJSON_AddStringToObject(rec, "state", "cancelled");
+			if ((err = od_journal_add(j, rec)) || (err = od_journal_sync(j)))
+				rc = out_fail(err, NULL);
+			cJSON_Delete(rec);
+		}
+		od_journal_close(j);
+		job_done(&ji);
+	}
+	return rc;
+}
+
+static int
+transfers_exec(struct global_opts *g, int argc, char **argv)
+{
+	enum progress_mode mode = PROGRESS_AUTO;
+	bool json = false;
+	const char *verb;
+	struct od_error *err;
+	char *dir;
+	int c, rc;
+
+	while ((c = cmd_getopt(&cmd_transfers_entry, g, argc, argv)) != CMD_OPT_END) {
+		switch (c) {
+		case CMD_OPT_EXIT:
+			return cmd_exit_status;
+		case CMD_OPT_JSON:
+			json = true;
+			break;
+		case OPT_PROGRESS:
+			if ((int)(mode = (enum progress_mode)progress_mode_parse(optarg)) < 0)
+				return cmd_usage_error(&cmd_transfers_entry,
+						       _("--progress is auto, lines, json or none"));
+			break;
+		}
+	}
+	verb = optind < argc ? argv[optind++] : "list";
+	if ((err = od_journal_dir(&dir)))
+		return out_fail(err, NULL);
+	if (strcmp(verb, "list") == 0 && optind == argc)
+		rc = transfers_list(dir, json);
+	else if (strcmp(verb, "resume") == 0)
+		rc = transfers_resume(g, dir, argv + optind, argc - optind, mode);
+	else if (strcmp(verb, "cancel") == 0 && optind < argc)
+		rc = transfers_cancel(dir, argv + optind, argc - optind);
+	else
+		rc = cmd_usage_error(&cmd_transfers_entry, _("unknown use of transfers: '%s'"), verb);
+	free(dir);
+	return rc;
+}
+
+static const struct option transfers_options[] = {
+	CMD_JSON_OPTION,
+	{ "progress", required_argument, NULL, OPT_PROGRESS },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct cmd_entry cmd_transfers_entry = {
+	.name = "transfers",
+	.usage = N_("[list [--json] | resume [JOB...] | cancel JOB...]"),
+	.summary = N_("list, resume or cancel the transfer jobs this machine has recorded"),
+	.shortopts = "",
+	.longopts = transfers_options,
+	.exec = transfers_exec,
+};

@@ -1,0 +1,713 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* getjob.c: a download job on the command line. */
+#include "config.h"
+
+#include "cli/getjob.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/output.h"
+#include "onetui/i18n.h"
+#include "onetui/journal.h"
+#include "onetui/json.h"
+#include "onetui/str.h"
+#include "xmalloc.h"
+
+/* How often the status is redrawn on a terminal, and written otherwise. */
+#define DRAW_MS 250
+#define LINE_MS 10000
+#define JSON_MS 1000
+/* How often a paused job looks for a new token. */
+#define TOKEN_POLL_MS 2000
+
+struct manifest_entry {
+	char *path, *sha256, *file_id, *provider;
+	uint64_t size;
+	int64_t mtime, time;
+	bool verified;
+};
+
+struct run {
+	struct session *s;
+	struct od_download *d;
+	const char *id;
+	enum progress_mode mode;
+	struct getjob_opts o;
+	bool tty_line;			/* a status line is on the screen */
+	long long start_ms, shown_ms, token_ms;
+	/* Smoothed rate: bytes per second, from samples DRAW_MS apart. */
+	double rate;
+	uint64_t rate_bytes;
+	long long rate_ms;
+	struct manifest_entry *man;
+	size_t n_man, cap_man;
+	bool finished, paused;
+	int rc;
+	uint64_t name_problems;
+};
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+progress_mode_parse(const char *s)
+{
+	static const char *const names[] = { "auto", "lines", "json", "none" };
+
+	for (size_t i = 0; i < OD_ARRAY_SIZE(names); i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* --- options in the journal ----------------------------------------------------- */
+
+cJSON *
+getjob_opts_json(const struct getjob_opts *o)
+{
+	cJSON *j = cJSON_CreateObject();
+
+	if (!j || !cJSON_AddNumberToObject(j, "jobs", o->dl.jobs) ||
+	    !cJSON_AddNumberToObject(j, "streams", o->dl.streams) ||
+	    !cJSON_AddNumberToObject(j, "maxSpeed", (double)o->dl.max_speed) ||
+	    !cJSON_AddBoolToObject(j, "overwrite", o->dl.overwrite) ||
+	    !cJSON_AddBoolToObject(j, "mapNames", o->dl.map_names) ||
+	    !cJSON_AddBoolToObject(j, "verify", o->dl.verify) ||
+	    !cJSON_AddItemToObject(j, "manifest", o->manifest ? cJSON_CreateString(o->manifest) : cJSON_CreateNull()) ||
+	    !cJSON_AddStringToObject(j, "dest", o->dest))
+		xoom();
+	return j;
+}
+
+static bool
+json_uint(const cJSON *obj, const char *key, uint64_t max, uint64_t *out)
+{
+	int64_t v;
+
+	if (!od_json_is_integer(cJSON_GetObjectItemCaseSensitive(obj, key), &v) || v < 0 || (uint64_t)v > max)
+		return false;
+	*out = (uint64_t)v;
+	return true;
+}
+
+bool
+getjob_opts_from_json(const cJSON *j, struct getjob_opts *o)
+{
+	const cJSON *man = cJSON_GetObjectItemCaseSensitive(j, "manifest");
+	const cJSON *dest = cJSON_GetObjectItemCaseSensitive(j, "dest");
+	uint64_t jobs, streams, speed;
+
+	memset(o, 0, sizeof(*o));
+	if (!json_uint(j, "jobs", 256, &jobs) || !json_uint(j, "streams", 16, &streams) ||
+	    !json_uint(j, "maxSpeed", UINT64_MAX / 2, &speed) || !cJSON_IsString(dest) ||
+	    !(cJSON_IsNull(man) || cJSON_IsString(man)))
+		return false;
+	o->dl.jobs = (unsigned)jobs;
+	o->dl.streams = (unsigned)streams;
+	o->dl.max_speed = speed;
+	o->dl.overwrite = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "overwrite"));
+	o->dl.map_names = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "mapNames"));
+	o->dl.verify = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "verify"));
+	o->manifest = cJSON_IsString(man) ? man->valuestring : NULL;
+	o->dl.hash = o->manifest != NULL;
+	o->dest = dest->valuestring;
+	return true;
+}
+
+/* --- what the user sees ------------------------------------------------------------ */
+
+static void
+clear_status(struct run *r)
+{
+	if (r->tty_line) {
+		fputs("\r\033[K", stderr);
+		r->tty_line = false;
+	}
+}
+
+static int
+terminal_width(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+		return ws.ws_col;
+	return 80;
+}
+
+static void
+format_eta(double secs, char *buf, size_t len)
+{
+	long s = (long)(secs + 0.5);
+
+	if (secs < 0 || secs > 99 * 3600.0)
+		snprintf(buf, len, "--:--");
+	else if (s >= 3600)
+		snprintf(buf, len, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+	else
+		snprintf(buf, len, "%ld:%02ld", s / 60, s % 60);
+}
+
+/* "12/340 files, 1.2 GiB/4.5 GiB, 85.3 MiB/s, ETA 0:39": totals first. */
+static char *
+status_text(struct run *r, bool final)
+{
+	struct od_download_totals t;
+	char done[OD_SIZE_BUFSZ], total[OD_SIZE_BUFSZ], rate[OD_SIZE_BUFSZ], eta[24];
+	uint64_t files_done;
+	double secs;
+
+	od_download_totals(r->d, &t);
+	files_done = t.files_done + t.files_kept + t.files_failed;
+	od_size_human((int64_t)t.bytes_done, done);
+	od_size_human((int64_t)t.bytes, total);
+	od_size_human((int64_t)r->rate, rate);
+	secs = r->rate > 1 && !t.listing ? (double)(t.bytes - t.bytes_done) / r->rate : -1;
+	format_eta(secs, eta, sizeof(eta));
+	if (final)
+		return xasprintf(_("%llu/%llu files, %s/%s"), (unsigned long long)files_done,
+				 (unsigned long long)t.files, done, total);
+	return xasprintf(_("%llu/%llu%s files, %s/%s%s, %s/s, ETA %s%s"), (unsigned long long)files_done,
+			 (unsigned long long)t.files, t.listing ? "+" : "", done, total, t.listing ? "+" : "", rate,
+			 eta, t.paused ? _(" (paused)") : "");
+}
+
+static void
+update_rate(struct run *r, long long now)
+{
+	struct od_download_totals t;
+	double sample;
+
+	od_download_totals(r->d, &t);
+	if (now - r->rate_ms < DRAW_MS)
+		return;
+	sample = (double)(t.bytes_fetched - r->rate_bytes) * 1000.0 / (double)(now - r->rate_ms);
+	/* About a 3 s memory: steady enough to read, quick to follow. */
+	r->rate = r->rate_ms == r->start_ms ? sample : r->rate * 0.92 + sample * 0.08;
+	r->rate_bytes = t.bytes_fetched;
+	r->rate_ms = now;
+}
+
+static void
+json_event_progress(struct run *r)
+{
+	struct od_download_totals t;
+	struct jw *w = jw_new(stdout);
+
+	od_download_totals(r->d, &t);
+	jw_begin_object(w);
+	jw_kv_string(w, "event", "progress");
+	jw_kv_int(w, "files", (int64_t)t.files);
+	jw_kv_int(w, "filesDone", (int64_t)t.files_done);
+	jw_kv_int(w, "filesKept", (int64_t)t.files_kept);
+	jw_kv_int(w, "filesFailed", (int64_t)t.files_failed);
+	jw_kv_int(w, "bytes", (int64_t)t.bytes);
+	jw_kv_int(w, "bytesDone", (int64_t)t.bytes_done);
+	jw_kv_int(w, "bytesPerSecond", (int64_t)r->rate);
+	jw_kv_bool(w, "listing", t.listing);
+	jw_kv_bool(w, "paused", t.paused);
+	jw_end_object(w);
+	jw_free(w);
+	fflush(stdout);
+}
+
+static void
+show_progress(struct run *r, bool force)
+{
+	long long now = now_ms();
+	long long every = r->mode == PROGRESS_JSON ? JSON_MS : r->mode == PROGRESS_LINES ? LINE_MS : DRAW_MS;
+	char *text;
+
+	update_rate(r, now);
+	if (r->mode == PROGRESS_NONE || (!force && now - r->shown_ms < every))
+		return;
+	r->shown_ms = now;
+	if (r->mode == PROGRESS_JSON) {
+		json_event_progress(r);
+		return;
+	}
+	text = status_text(r, false);
+	if (r->mode == PROGRESS_LINES) {
+		fprintf(stderr, "onetui: %s\n", text);
+	} else {
+		int w = terminal_width() - 1;
+		fprintf(stderr, "\r\033[K%.*s", w, text);
+		r->tty_line = true;
+	}
+	free(text);
+	fflush(stderr);
+}
+
+/* One line about a file: on stderr for people, as an event for scripts. */
+static void
+file_event(struct run *r, const struct od_download_event *ev, const char *state)
+{
+	struct jw *w;
+
+	if (r->mode != PROGRESS_JSON)
+		return;
+	w = jw_new(stdout);
+	jw_begin_object(w);
+	jw_kv_string(w, "event", "file");
+	jw_kv_string(w, "state", state);
+	jw_kv_string(w, "remote", ev->remote);
+	jw_kv_string(w, "local", ev->local);
+	jw_kv_string(w, "fileId", ev->file_id);
+	jw_kv_int(w, "size", (int64_t)ev->size);
+	jw_kv_string(w, "sha256", ev->sha256);
+	jw_kv_bool(w, "verified", ev->verified);
+	if (ev->note)
+		jw_kv_string(w, "note", ev->note);
+	if (ev->err)
+		jw_kv_string(w, "error", ev->err->message);
+	jw_end_object(w);
+	jw_free(w);
+	fflush(stdout);
+}
+
+static void
+say_problem(struct run *r, const char *what, const struct od_download_event *ev)
+{
+	clear_status(r);
+	if (ev->err)
+		out_error("%s: %s", what, ev->err->message);
+	else
+		out_warn("%s: %s", what, ev->note);
+}
+
+static void
+add_manifest(struct run *r, const struct od_download_event *ev)
+{
+	struct manifest_entry *m;
+
+	if (!r->o.manifest || !ev->sha256)
+		return;
+	if (r->n_man == r->cap_man) {
+		r->cap_man = r->cap_man ? r->cap_man * 2 : 64;
+		r->man = xrealloc(r->man, r->cap_man * sizeof(*r->man));
+	}
+	m = &r->man[r->n_man++];
+	m->path = xstrdup(ev->local);
+	m->sha256 = xstrdup(ev->sha256);
+	m->file_id = xstrdup(ev->file_id);
+	m->provider = ev->provider_id ? xstrdup(ev->provider_id) : NULL;
+	m->size = ev->size;
+	m->mtime = ev->mtime;
+	m->time = (int64_t)time(NULL);
+	m->verified = ev->verified;
+}
+
+static void
+on_event(const struct od_download_event *ev, void *ud)
+{
+	struct run *r = ud;
+
+	switch (ev->kind) {
+	case OD_DL_FILE_DONE:
+	case OD_DL_FILE_KEPT:
+		add_manifest(r, ev);
+		file_event(r, ev, ev->kind == OD_DL_FILE_DONE ? "done" : "kept");
+		if (ev->note && r->mode != PROGRESS_JSON)
+			say_problem(r, ev->remote, ev);
+		break;
+	case OD_DL_FILE_FAILED:
+		file_event(r, ev, "failed");
+		say_problem(r, ev->remote, ev);
+		break;
+	case OD_DL_NAME:
+		r->name_problems++;
+		file_event(r, ev, ev->err ? "left-out" : "renamed");
+		if (ev->err) {
+			say_problem(r, ev->remote, ev);
+		} else if (r->mode != PROGRESS_JSON) {
+			char *safe = out_safe(ev->local);
+			clear_status(r);
+			out_warn(_("%s: %s; fetched as %s"), ev->remote, ev->note, safe);
+			free(safe);
+		}
+		break;
+	case OD_DL_SKIPPED:
+		file_event(r, ev, "skipped");
+		if (r->mode != PROGRESS_JSON)
+			say_problem(r, ev->remote, ev);
+		break;
+	case OD_DL_LISTED:
+		break;
+	case OD_DL_PAUSED:
+		r->paused = true;
+		r->token_ms = now_ms();
+		clear_status(r);
+		out_error(_("paused: %s"), ev->err ? ev->err->message : "");
+		out_warn(_("put a valid token where onetui reads it (%s); it is looked at every %d s. "
+			   "Ctrl-C stops; 'onetui transfers resume %s' goes on later"),
+			 r->s->token_source ? r->s->token_source : "?", TOKEN_POLL_MS / 1000, r->id);
+		break;
+	case OD_DL_FINISHED:
+		r->finished = true;
+		if (ev->err && ev->err->kind != OD_ERR_CANCELLED) {
+			clear_status(r);
+			r->rc = out_exit_code(ev->err);
+			out_error(_("stopped: %s"), ev->err->message);
+		} else if (ev->err) {
+			r->rc = EXIT_INTERRUPTED;
+		}
+		break;
+	}
+}
+
+/* --- the manifest ----------------------------------------------------------------- */
+
+/* path relative to base when it is inside it. */
+static const char *
+relative_to(const char *path, const char *base)
+{
+	size_t n = strlen(base);
+
+	while (n > 1 && base[n - 1] == '/')
+		n--;
+	if (strncmp(path, base, n) == 0 && path[n] == '/')
+		return path + n + 1;
+	return path;
+}
+
+/* BagIt (RFC 8493) wants CR, LF and '%' in paths percent-encoded. */
+static void
+put_bagit_path(FILE *f, const char *p)
+{
+	for (; *p; p++) {
+		if (*p == '\r' || *p == '\n' || *p == '%')
+			fprintf(f, "%%%02X", (unsigned char)*p);
+		else
+			fputc(*p, f);
+	}
+}
+
+static int
+by_path(const void *x, const void *y)
+{
+	return strcmp(((const struct manifest_entry *)x)->path, ((const struct manifest_entry *)y)->path);
+}
+
+/* Write FILE (sha256 and path lines) and FILE.json (everything known). */
+static int
+write_manifest(struct run *r)
+{
+	/* Paths are relative to the manifest's folder, so that
+	 * "sha256sum -c" run there checks everything. */
+	const char *slash = strrchr(r->o.manifest, '/');
+	char *base = xasprintf("%.*s", (int)(slash > r->o.manifest ? slash - r->o.manifest : 1), r->o.manifest);
+	char *tmp = xasprintf("%s.tmp", r->o.manifest), *jpath = xasprintf("%s.json", r->o.manifest);
+	char *jtmp = xasprintf("%s.tmp", jpath);
+	FILE *f = fopen(tmp, "w"), *jf = fopen(jtmp, "w");
+	struct jw *w;
+	int rc = EXIT_OK;
+
+	if (!f || !jf) {
+		out_error(_("cannot write the manifest %s: %s"), r->o.manifest, strerror(errno));
+		rc = EXIT_FAILED;
+		goto out;
+	}
+	qsort(r->man, r->n_man, sizeof(*r->man), by_path);
+	w = jw_new(jf);
+	jw_begin_object(w);
+	jw_kv_string(w, "zone", od_zone_origin(r->s->zone));
+	jw_kv_string(w, "job", r->id);
+	jw_key(w, "files");
+	jw_begin_array(w);
+	for (size_t i = 0; i < r->n_man; i++) {
+		const struct manifest_entry *m = &r->man[i];
+		fprintf(f, "%s  ", m->sha256);
+		put_bagit_path(f, relative_to(m->path, base));
+		fputc('\n', f);
+		jw_begin_object(w);
+		jw_kv_string(w, "path", relative_to(m->path, base));
+		jw_kv_int(w, "size", (int64_t)m->size);
+		jw_kv_string(w, "sha256", m->sha256);
+		jw_kv_bool(w, "verifiedAgainstRecordedChecksum", m->verified);
+		jw_kv_string(w, "fileId", m->file_id);
+		jw_kv_string(w, "providerId", m->provider);
+		jw_kv_int(w, "mtime", m->mtime);
+		jw_kv_int(w, "fetched", m->time);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+	jw_end_object(w);
+	jw_free(w);
+	if (fflush(f) != 0 || fflush(jf) != 0 || fsync(fileno(f)) != 0 || fsync(fileno(jf)) != 0 ||
+	    rename(tmp, r->o.manifest) != 0 || rename(jtmp, jpath) != 0) {
+		out_error(_("cannot write the manifest %s: %s"), r->o.manifest, strerror(errno));
+		rc = EXIT_FAILED;
+	}
+out:
+	if (f)
+		fclose(f);
+	if (jf)
+		fclose(jf);
+	unlink(tmp);
+	unlink(jtmp);
+	free(tmp);
+	free(jtmp);
+	free(jpath);
+	free(base);
+	return rc;
+}
+
+/* --- running ---------------------------------------------------------------------- */
+
+/* Reading a journal: the header on a first pass, the records for the
+ * download on a second. */
+struct replay {
+	struct od_download *d;
+	size_t n;
+	cJSON *first;
+	bool finished;
+	struct od_error *err;
+};
+
+static int
+replay_record(const cJSON *rec, void *ud)
+{
+	struct replay *p = ud;
+	const cJSON *state;
+
+	if (p->n++ == 0) {
+		if (!p->d && !(p->first = cJSON_Duplicate(rec, true)))
+			xoom();
+		return 0;
+	}
+	state = cJSON_GetObjectItemCaseSensitive(rec, "state");
+	if (cJSON_IsString(state))
+		p->finished = strcmp(state->valuestring, "finished") == 0 || strcmp(state->valuestring, "cancelled") == 0;
+	if (p->d && !p->err)
+		p->err = od_download_note(p->d, rec);
+	return 0;
+}
+
+/* Add the header's sources to the download; failures are printed and
+ * make the exit code. */
+static int
+add_sources(struct run *r, const cJSON *sources)
+{
+	const cJSON *src;
+	int rc = EXIT_OK;
+
+	cJSON_ArrayForEach(src, sources) {
+		const cJSON *space = cJSON_GetObjectItemCaseSensitive(src, "space");
+		const cJSON *path = cJSON_GetObjectItemCaseSensitive(src, "path");
+		const cJSON *local = cJSON_GetObjectItemCaseSensitive(src, "local");
+		const cJSON *shown = cJSON_GetObjectItemCaseSensitive(src, "remote");
+		struct target_stat st;
+		struct od_space *sp;
+		struct od_attrs a;
+		struct od_error *err;
+		char *arg;
+		int one;
+
+		if (!cJSON_IsString(space) || !cJSON_IsString(path) || !cJSON_IsString(local) || !cJSON_IsString(shown)) {
+			out_error(_("the job's journal names a source it cannot describe; it was not written by this "
+				    "version of onetui"));
+			rc = EXIT_FAILED;
+			continue;
+		}
+		arg = xasprintf("%s/%s", space->valuestring, path->valuestring);
+		one = session_stat_target_attrs(r->s, arg, OD_ATTRS_LISTING | OD_ATTRS_CHECKSUM, &sp, &st);
+		free(arg);
+		if (one != EXIT_OK) {
+			rc = rc == EXIT_OK ? one : rc;
+			continue;
+		}
+		target_stat_attrs(&st, &a);
+		if ((err = od_download_add(r->d, sp, &a, shown->valuestring, local->valuestring)))
+			rc = out_fail(err, NULL);
+		target_stat_done(&st);
+	}
+	return rc;
+}
+
+static void
+record_state(struct od_journal *j, const char *state, const struct od_download_totals *t)
+{
+	cJSON *rec = cJSON_CreateObject();
+	struct od_error *err;
+
+	if (!rec || !cJSON_AddStringToObject(rec, "state", state) ||
+	    !cJSON_AddNumberToObject(rec, "time", (double)time(NULL)) ||
+	    !cJSON_AddNumberToObject(rec, "files", (double)t->files) ||
+	    !cJSON_AddNumberToObject(rec, "failed", (double)t->files_failed))
+		xoom();
+	if ((err = od_journal_add(j, rec)) || (err = od_journal_sync(j)))
+		out_fail(err, NULL);
+	cJSON_Delete(rec);
+}
+
+static void
+summary(struct run *r)
+{
+	struct od_download_totals t;
+	char *text;
+	double secs = (double)(now_ms() - r->start_ms) / 1000.0;
+	char rate[OD_SIZE_BUFSZ];
+
+	od_download_totals(r->d, &t);
+	clear_status(r);
+	if (r->mode == PROGRESS_JSON) {
+		struct jw *w = jw_new(stdout);
+		jw_begin_object(w);
+		jw_kv_string(w, "event", "finished");
+		jw_kv_string(w, "job", r->id);
+		jw_kv_int(w, "files", (int64_t)t.files);
+		jw_kv_int(w, "filesDone", (int64_t)t.files_done);
+		jw_kv_int(w, "filesKept", (int64_t)t.files_kept);
+		jw_kv_int(w, "filesFailed", (int64_t)t.files_failed);
+		jw_kv_int(w, "bytes", (int64_t)t.bytes);
+		jw_kv_int(w, "bytesDone", (int64_t)t.bytes_done);
+		jw_kv_int(w, "bytesFetched", (int64_t)t.bytes_fetched);
+		jw_kv_int(w, "seconds", (int64_t)secs);
+		jw_kv_int(w, "exitCode", r->rc);
+		jw_end_object(w);
+		jw_free(w);
+		fflush(stdout);
+		return;
+	}
+	if (r->mode == PROGRESS_NONE && r->rc == EXIT_OK && !t.files_failed)
+		return;
+	text = status_text(r, true);
+	od_size_human(secs > 0.01 ? (int64_t)((double)t.bytes_fetched / secs) : 0, rate);
+	fprintf(stderr, _("onetui: %s in %.1f s (%s/s): %llu fetched, %llu already there, %llu failed\n"), text, secs,
+		rate, (unsigned long long)t.files_done, (unsigned long long)t.files_kept,
+		(unsigned long long)t.files_failed);
+	free(text);
+	if (r->rc == EXIT_INTERRUPTED || (r->rc != EXIT_OK && t.files_done + t.files_kept < t.files))
+		fprintf(stderr, _("onetui: resume with: onetui transfers resume %s\n"), r->id);
+}
+
+static void
+drive(struct run *r)
+{
+	struct od_engine *e = r->s->engine;
+	bool cancelled = false;
+
+	od_download_start(r->d);
+	while (!r->finished) {
+		long t;
+
+		od_engine_perform(e);
+		if (r->finished)
+			break;
+		if (session_interrupted() && !cancelled) {
+			cancelled = true;
+			od_download_cancel(r->d);
+			continue;
+		}
+		if (r->paused && now_ms() - r->token_ms >= TOKEN_POLL_MS) {
+			r->token_ms = now_ms();
+			if (session_reload_token(r->s)) {
+				r->paused = false;
+				clear_status(r);
+				out_warn(_("a new token was found; going on"));
+				od_download_resume(r->d);
+			}
+		}
+		show_progress(r, false);
+		t = od_engine_timeout(e);
+		if (t < 0 || t > DRAW_MS)
+			t = DRAW_MS;
+		if (t > 0 && od_engine_wait(e, NULL, 0, t) != 0 && errno != EINTR)
+			break;
+	}
+}
+
+int
+getjob_run(struct session *s, const char *path, enum progress_mode mode)
+{
+	struct run r = { .s = s, .mode = mode };
+	struct replay p = { 0 };
+	struct od_journal *j = NULL;
+	struct od_download_totals t;
+	const cJSON *id, *zone, *sources;
+	struct od_error *err;
+	size_t bad;
+	int rc;
+
+	if ((err = od_journal_read(path, replay_record, &p, &bad)))
+		return out_fail(err, NULL);
+	id = cJSON_GetObjectItemCaseSensitive(p.first, "id");
+	zone = cJSON_GetObjectItemCaseSensitive(p.first, "zone");
+	sources = cJSON_GetObjectItemCaseSensitive(p.first, "sources");
+	if (!cJSON_IsString(id) || !cJSON_IsString(zone) || !cJSON_IsArray(sources) ||
+	    !getjob_opts_from_json(cJSON_GetObjectItemCaseSensitive(p.first, "options"), &r.o)) {
+		out_error(_("%s is not a download journal onetui can resume"), path);
+		cJSON_Delete(p.first);
+		return EXIT_FAILED;
+	}
+	r.id = id->valuestring;
+	if (p.finished) {
+		out_error(_("job %s has ended already"), r.id);
+		cJSON_Delete(p.first);
+		return EXIT_FAILED;
+	}
+	if (strcmp(zone->valuestring, od_zone_origin(s->zone)) != 0) {
+		char *safe = out_safe(zone->valuestring);
+		out_error(_("job %s belongs to the zone %s; choose it with --zone or --profile"), r.id, safe);
+		free(safe);
+		cJSON_Delete(p.first);
+		return EXIT_USAGE;
+	}
+	if (mode == PROGRESS_AUTO)
+		r.mode = isatty(STDERR_FILENO) ? PROGRESS_AUTO : PROGRESS_LINES;
+	if ((err = od_journal_open(path, &j)) || (err = od_journal_lock(j)) ||
+	    (err = od_download_new(s->zone, &r.o.dl, on_event, &r, &r.d))) {
+		rc = out_fail(err, _("Cannot run job %s"), r.id);
+		od_journal_close(j);
+		cJSON_Delete(p.first);
+		return rc;
+	}
+	if (bad)
+		out_warn(_("%zu damaged lines in the journal of job %s were passed over"), bad, r.id);
+	/* Records of earlier runs: what is done and how far parts got. */
+	{
+		struct replay again = { .d = r.d };
+		if ((err = od_journal_read(path, replay_record, &again, &bad)) || (err = again.err)) {
+			rc = out_fail(err, NULL);
+			goto out;
+		}
+	}
+	od_download_set_journal(r.d, j);
+	r.start_ms = r.shown_ms = r.rate_ms = now_ms();
+	r.rc = add_sources(&r, sources);
+	drive(&r);
+	od_download_totals(r.d, &t);
+	if (r.rc == EXIT_OK && (t.files_failed || r.name_problems))
+		r.rc = t.files_failed ? EXIT_FAILED : EXIT_OK;
+	if (r.rc != EXIT_INTERRUPTED && r.o.manifest && write_manifest(&r) != EXIT_OK && r.rc == EXIT_OK)
+		r.rc = EXIT_FAILED;
+	/* A job with failures stays resumable: retrying picks them up. */
+	if (r.rc == EXIT_OK)
+		record_state(j, "finished", &t);
+	summary(&r);
+	rc = r.rc;
+out:
+	od_download_free(r.d);
+	od_journal_close(j);
+	cJSON_Delete(p.first);
+	for (size_t i = 0; i < r.n_man; i++) {
+		free(r.man[i].path);
+		free(r.man[i].sha256);
+		free(r.man[i].file_id);
+		free(r.man[i].provider);
+	}
+	free(r.man);
+	return rc;
+}

@@ -1,0 +1,409 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""onetui get and onetui transfers against the test zone over HTTPS.
+
+Every fetched file is compared with what the zone serves, computed here
+from the zone's content function (not from anything onetui reports).
+Crashes are real (SIGKILL at random moments), faults come from the zone,
+a full disk is a small tmpfs (when the tests run as root)."""
+
+import glob
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from clitest import ONETUI, SLOW, Harness, Tap, wait_for_request  # noqa: E402
+import cases as C  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "zone"))
+from odzone.model import CONTENT_CHUNK, content_chunk  # noqa: E402
+
+KRIOS = C.KRIOS
+P11 = C.P11
+GAIN = KRIOS + "/GainReference_K3_20251112.mrc"
+
+
+def expected_sha256(file_id, size):
+    h = hashlib.sha256()
+    k = 0
+    while k * CONTENT_CHUNK < size:
+        h.update(content_chunk(file_id, k)[:size - k * CONTENT_CHUNK])
+        k += 1
+    return h.hexdigest()
+
+
+def file_sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def events(r):
+    """The NDJSON events of --progress json; None when a line is not JSON."""
+    out = []
+    for line in r.text.splitlines():
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            return None
+    return out
+
+
+def listing(h, target, user="alice"):
+    """{relative path: (fileId, size, mtime)} of every file below target."""
+    r = h.run("ls", "-R", "--json", target, user=user)
+    files = {}
+    for e in r.json() or []:
+        if e.get("type") == "REG":
+            files[e["path"]] = (e["fileId"], e["size"], e["mtime"])
+    return files
+
+
+class Get:
+    """A download folder and the checks on it."""
+
+    def __init__(self, h, name):
+        self.h = h
+        self.dir = os.path.join(h.tmp, name)
+
+    def run(self, *args, **kw):
+        return self.h.run("get", *args, **kw)
+
+    def local_files(self):
+        found = []
+        for root, _, names in os.walk(self.dir):
+            for n in names:
+                found.append(os.path.join(root, n))
+        return found
+
+    def identical(self, remote, local):
+        """(all identical, message): every file of remote against local."""
+        want = listing(self.h, remote)
+        if not want:
+            return False, "nothing listed for %s" % remote
+        for rel, (fid, size, mtime) in want.items():
+            path = os.path.join(local, rel)
+            if not os.path.isfile(path):
+                return False, "missing %s" % path
+            st = os.stat(path)
+            if st.st_size != size or int(st.st_mtime) != mtime:
+                return False, "size or mtime differ for %s" % path
+            if file_sha256(path) != expected_sha256(fid, size):
+                return False, "content differs for %s" % path
+        return True, "%d files" % len(want)
+
+    def complete_files_good(self, remote, local):
+        """No file that looks complete is wrong (parts may be anywhere)."""
+        want = listing(self.h, remote)
+        for rel, (fid, size, _) in want.items():
+            path = os.path.join(local, rel)
+            if os.path.isfile(path) and (os.path.getsize(path) != size or
+                                         file_sha256(path) != expected_sha256(fid, size)):
+                return False, "%s looks complete but is not" % path
+        return True, ""
+
+
+def journal_dir(h):
+    return os.path.join(h.home, ".local", "state", "onetui", "transfers")
+
+
+def job_for(h, dest):
+    """(id, state) of the job that writes to dest."""
+    for job in h.run("transfers", "--json").json() or []:
+        if job["what"].endswith("-> " + dest):
+            return job["job"], job["state"]
+    return None, None
+
+
+def basics(t, h):
+    g = Get(h, "basics")
+    os.makedirs(g.dir)
+    r = g.run(GAIN, g.dir)
+    path = os.path.join(g.dir, "GainReference_K3_20251112.mrc")
+    want = listing(h, KRIOS + "/")  # the whole space is listed once here
+    fid, size, mtime = want["GainReference_K3_20251112.mrc"]
+    t.ok(r.rc == 0 and os.path.isfile(path) and file_sha256(path) == expected_sha256(fid, size),
+         "one file into a folder: byte-identical", repr(r))
+    t.ok(int(os.stat(path).st_mtime) == mtime, "its mtime is the remote one", repr(r))
+    t.ok(not glob.glob(os.path.join(g.dir, "*.part")), "no .part is left", repr(g.local_files()))
+    t.ok(r.out == b"" and b"1 fetched" in r.err, "a summary on stderr, nothing on stdout", repr(r))
+
+    target = os.path.join(g.dir, "renamed.mrc")
+    r = g.run(GAIN, target)
+    t.ok(r.rc == 0 and file_sha256(target) == expected_sha256(fid, size),
+         "to a new name, like cp", repr(r))
+
+    run = os.path.join(g.dir, "run")
+    tree = os.path.join(run, "p700123")
+    r = g.run("-r", P11 + "/p700123", run)
+    ok, why = g.identical(P11 + "/p700123", tree)
+    t.ok(r.rc == 0 and ok, "a tree with -r goes into DEST under its name: byte-identical (%s)" % why,
+         repr(r))
+    t.ok(os.path.isdir(os.path.join(tree, "processed")), "an empty remote folder is made too", repr(r))
+    dirs = {e["path"]: e["mtime"] for e in h.run("ls", "-R", "--json", P11 + "/p700123").json()
+            if e["type"] == "DIR"}
+    t.ok(dirs and all(int(os.stat(os.path.join(tree, p)).st_mtime) == m for p, m in dirs.items()),
+         "folders have their remote mtimes", repr(dirs))
+
+    h.clear()
+    r = g.run("-r", P11 + "/p700123", run)
+    content = [q for q in h.requests() if q.get("path", "").endswith("/content")]
+    t.ok(r.rc == 0 and b"16 already there" in r.err and not content,
+         "run again: every file is kept, no content is fetched", repr(r) + repr(content[:2]))
+
+    with open(os.path.join(tree, "r0034", "logs", "scan_r0034.log"), "ab") as f:
+        f.write(b"local change\n")
+    r = g.run("-r", P11 + "/p700123", run)
+    t.ok(r.rc == 1 and b"a different file is already there (--overwrite replaces it)" in r.err,
+         "a local file that differs is not replaced: exit 1, said", repr(r))
+    r = g.run("-r", "--overwrite", P11 + "/p700123", run)
+    ok, why = g.identical(P11 + "/p700123", tree)
+    t.ok(r.rc == 0 and ok, "--overwrite replaces it", repr(r))
+
+    r = g.run("-j", "8", "a/b", P11 + "/p700123/proposal_p700123.pdf", os.path.join(g.dir, "multi"))
+    t.ok(r.rc != 0 and os.path.isfile(os.path.join(g.dir, "multi", "proposal_p700123.pdf")),
+         "several sources: into DEST (created); a bad one does not stop the others", repr(r))
+
+
+def usage(t, h):
+    d = os.path.join(h.tmp, "usage")
+    for args, err in ((["-j", "0", GAIN, d], b"-j wants"), (["--streams", "99", GAIN, d], b"--streams wants"),
+                      (["--limit-rate", "fast", GAIN, d], b"--limit-rate wants"),
+                      (["--progress", "loud", GAIN, d], b"--progress is"), ([GAIN], b"name what to fetch")):
+        r = h.run("get", *args)
+        t.ok(r.rc == 2 and err in r.err, "get %s: exit 2" % " ".join(args[:-1] or args), repr(r))
+    r = h.run("get", P11 + "/p700123", d)
+    t.ok(r.rc == 2 and b"is a directory; -r fetches directories" in r.err and not os.path.exists(d),
+         "a directory without -r: exit 2, nothing made", repr(r))
+    r = h.run("get", KRIOS + "/no such file", d)
+    t.ok(r.rc == 1 and not os.path.exists(d), "a missing source: exit 1, nothing made", repr(r))
+    r = h.run("transfers", "frob")
+    t.ok(r.rc == 2, "transfers with an unknown verb: exit 2", repr(r))
+
+
+def hostile_names(t, h):
+    g = Get(h, "hostile")
+    dest = os.path.join(g.dir, "dest")
+    os.makedirs(g.dir)
+    r = g.run("-r", KRIOS + "/hostile", dest)
+    made = g.local_files()
+    outside = [p for p in made if not p.startswith(dest + "/")]
+    t.ok(r.rc == 1 and not outside, "hostile names: exit 1, nothing outside DEST", repr(r) + repr(outside))
+    t.ok(r.err.count(b"left out") >= 9 and b"the name would point outside its folder" in r.err,
+         "each unsafe name is reported", repr(r))
+    t.ok(all(0x20 <= b and b != 0x7f for p in made for b in os.path.basename(p).encode()),
+         "no control character in any local name", repr(made))
+    t.ok(b"\x1b" not in r.err and b"\x07" not in r.err, "and none reached the terminal", repr(r))
+    long_name = [p for p in made if os.path.basename(p).startswith("long-name")]
+    t.ok(len(long_name) == 1 and len(os.path.basename(long_name[0]).encode()) == 255,
+         "a 255-byte name is fetched (its part had a shorter name)", repr(made))
+
+    mapped = os.path.join(g.dir, "mapped")
+    r = g.run("-r", "--map-names", KRIOS + "/hostile", mapped)
+    names = sorted(os.listdir(os.path.join(mapped, "hostile")))
+    t.ok(r.rc == 0 and "%2E%2E" in names and "nul%00byte.txt" in names and "line one%0Aline two.txt" in names,
+         "--map-names fetches them under %XX names", repr(r) + repr(names))
+    t.ok(b"fetched as" in r.err, "and says which name each got", repr(r))
+
+
+def streams(t, h):
+    g = Get(h, "streams")
+    os.makedirs(g.dir)
+    h.clear()
+    r = g.run("--streams", "4", GAIN, g.dir)
+    fid, size, _ = listing(h, KRIOS + "/")["GainReference_K3_20251112.mrc"]
+    ranges = [q for q in h.requests() if q.get("path", "").endswith("/content")]
+    t.ok(r.rc == 0 and file_sha256(os.path.join(g.dir, "GainReference_K3_20251112.mrc")) ==
+         expected_sha256(fid, size), "--streams 4: byte-identical", repr(r))
+    t.ok(len(ranges) == 4, "in 4 ranged requests", repr(ranges))
+
+
+def progress_and_manifest(t, h):
+    g = Get(h, "progress")
+    os.makedirs(g.dir)
+    manifest = os.path.join(g.dir, "manifest-sha256.txt")
+    r = g.run("-r", "--progress", "json", "--manifest", manifest, P11 + "/p700123", g.dir)
+    ev = events(r)
+    t.ok(r.rc == 0 and ev is not None, "--progress json: every stdout line is JSON", repr(r))
+    ev = ev or []
+    files = [e for e in ev if e.get("event") == "file" and e.get("state") == "done"]
+    fin = [e for e in ev if e.get("event") == "finished"]
+    t.ok(len(files) == 16 and fin and fin[-1]["filesDone"] == 16 and fin[-1]["exitCode"] == 0,
+         "one event per file and a last 'finished' event", repr(ev[-2:]))
+    t.ok(all(len(e.get("sha256") or "") == 64 for e in files), "with each file's SHA-256", repr(files[:1]))
+    check = subprocess.run(["sha256sum", "-c", "--quiet", os.path.basename(manifest)], cwd=g.dir,
+                           capture_output=True)
+    t.ok(check.returncode == 0 and len(open(manifest).read().splitlines()) == 16,
+         "--manifest: sha256sum -c in its folder checks every file", repr(check))
+    details = json.load(open(manifest + ".json"))
+    t.ok(len(details["files"]) == 16 and all(f["fileId"] and f["providerId"] for f in details["files"]),
+         "its .json names source file id and provider of each", repr(details["files"][:1]))
+    r = g.run("-r", "--progress", "lines", P11 + "/p700123", os.path.join(g.dir, "lines"))
+    t.ok(r.rc == 0 and b"\x1b" not in r.err and b"\r" not in r.err, "plain lines when not a terminal", repr(r))
+
+
+def crashes(t, h, rounds=10):
+    """SIGKILL a tree download at random moments, resume, repeat."""
+    g = Get(h, "crash")
+    dest = os.path.join(g.dir, "disc")
+    os.makedirs(g.dir)
+    remote = KRIOS + "/Images-Disc1"
+    local = os.path.join(dest, "Images-Disc1")
+    rng = random.Random(int(os.environ.get("ONETUI_TEST_SEED", "4")))
+    h.fault(path=r"/content$", slow_body_bps=16 << 20)
+    bad = None
+    killed = 0
+    job = None
+    for i in range(rounds):
+        # Until the first run has recorded its job, the command is run again.
+        args = ["get", "-r", "-j", "6", "--streams", "2", "--progress", "none", remote, dest] if not job \
+            else ["transfers", "resume", "--progress", "none", job]
+        proc = h.start(*args)
+        time.sleep(rng.uniform(0.1, 0.8) * SLOW)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed += 1
+        proc.wait()
+        job = job or job_for(h, local)[0]
+        ok, why = g.complete_files_good(remote, local)
+        if not ok:
+            bad = why
+            break
+    h.clear()
+    t.ok(bad is None, "after each of %d kill -9, no file looks complete unless it is" % killed, bad)
+    r = h.run("transfers", "resume", job)
+    ok, why = g.identical(remote, local)
+    parts = [p for p in g.local_files() if p.endswith(".part")]
+    t.ok(r.rc == 0 and ok and not parts, "the last resume converges: byte-identical, no .part (%s)" % why,
+         repr(r) + repr(parts[:3]))
+    t.ok(job_for(h, local)[1] == "finished", "transfers lists the job as finished", repr(job))
+    r = h.run("transfers", "resume", job)
+    t.ok(r.rc == 1 and b"finished" in r.err, "resuming a finished job is refused", repr(r))
+
+
+def faults(t, h):
+    g = Get(h, "faults")
+    dest = os.path.join(g.dir, "p11")
+    os.makedirs(g.dir)
+    h.fault(path=r"/content$", rate=0.05, reset_after_bytes=100000)
+    h.fault(path=r"/content$", rate=0.05, status=503, body="error")
+    h.fault(path=r"/children$", rate=0.05, status=503, body="error")
+    r = g.run("-r", "-j", "4", KRIOS + "/Images-Disc1/GridSquare_1734452", dest)
+    h.clear()
+    ok, why = g.identical(KRIOS + "/Images-Disc1/GridSquare_1734452", os.path.join(dest, "GridSquare_1734452"))
+    t.ok(r.rc == 0 and ok, "5 %% of requests reset or 503: still byte-identical (%s)" % why, repr(r))
+
+    h.fault(path=r"/content$", status=403, body="error")
+    r = g.run(GAIN, os.path.join(g.dir, "gain"))
+    h.clear()
+    t.ok(r.rc == 1 and b"GainReference" in r.err and not os.path.exists(os.path.join(g.dir, "gain")),
+         "a file that keeps failing fails with its reason; nothing looks complete", repr(r))
+
+
+def interrupt_and_cancel(t, h):
+    g = Get(h, "cancel")
+    dest = os.path.join(g.dir, "gain")
+    os.makedirs(g.dir)
+    h.clear()
+    h.fault(path=r"/content$", slow_body_bps=4 << 20)
+    proc = h.start("get", GAIN, dest)
+    wait_for_request(h, lambda q: q.get("path", "").endswith("/content"))
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20 * SLOW)
+    h.clear()
+    t.ok(proc.returncode == 130 and b"onetui transfers resume" in err and os.path.exists(dest + ".part")
+         and not os.path.exists(dest), "Ctrl-C: exit 130, the part stays, the way to resume is said",
+         repr((proc.returncode, err)))
+    job, state = job_for(h, dest)
+    t.ok(state == "stopped", "transfers lists it as stopped", repr(h.run("transfers")))
+    r = h.run("transfers", "cancel", job)
+    t.ok(r.rc == 0 and not os.path.exists(dest + ".part"), "cancel removes its part", repr(r))
+    r = h.run("transfers", "resume", job)
+    t.ok(r.rc == 1 and b"cancelled" in r.err, "a cancelled job cannot be resumed", repr(r))
+
+
+def disk_full(t, h):
+    mnt = os.path.join(h.tmp, "small")
+    os.makedirs(mnt)
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mnt],
+                                           capture_output=True).returncode != 0:
+        t.skip("a full disk stops the job", "needs root to mount a small tmpfs")
+        t.skip("and leaves nothing that looks complete", "needs root to mount a small tmpfs")
+        return
+    try:
+        r = h.run("get", GAIN, mnt)
+        t.ok(r.rc == 1 and b"No space left on device" in r.err and b"stopped" in r.err,
+             "a full disk stops the job with a clear error", repr(r))
+        t.ok(not os.path.exists(os.path.join(mnt, "GainReference_K3_20251112.mrc")),
+             "and leaves nothing that looks complete", repr(os.listdir(mnt)))
+    finally:
+        subprocess.run(["umount", mnt])
+
+
+def token_revoked(t, h):
+    """carol's token is revoked mid-transfer; a new token in the file lets it go on."""
+    g = Get(h, "token")
+    dest = os.path.join(g.dir, "gain")
+    os.makedirs(g.dir)
+    h.clear()
+    h.fault(path=r"/content$", slow_body_bps=8 << 20)
+    # The first request breaks after 4 MiB: the retry meets the revoked token.
+    h.fault(path=r"/content$", times=1, reset_after_bytes=4 << 20)
+    proc = subprocess.Popen([ONETUI, "--zone", h.zone_url, "--cacert", h.info["ca"], "--token-file",
+                             h.tokens["carol"], "get", "--progress", "lines", KRIOS + "/GainReference_K3_20251112.mrc",
+                             dest], env=h.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    wait_for_request(h, lambda q: q.get("path", "").endswith("/content"))
+    h.control("POST", "/tokens/carol/revoke")
+    time.sleep(3 * SLOW)
+    paused = proc.poll() is None
+    shutil.copy(h.tokens["alice"], h.tokens["carol"])
+    try:
+        out, err = proc.communicate(timeout=60 * SLOW)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+    h.clear()
+    fid, size, _ = listing(h, KRIOS + "/")["GainReference_K3_20251112.mrc"]
+    t.ok(paused and b"paused" in err and b"revoked" in err, "a revoked token pauses the job, said once",
+         repr(err[-600:]))
+    t.ok(proc.returncode == 0 and b"a new token was found" in err and os.path.isfile(dest) and
+         file_sha256(dest) == expected_sha256(fid, size), "a new token in the file: it goes on and completes",
+         repr((proc.returncode, err[-600:])))
+
+
+def main():
+    t = Tap()
+    if not os.access(ONETUI, os.X_OK):
+        t.skip_all("onetui is not built (%s)" % ONETUI)
+        return
+    h = Harness("--scheme", "https")
+    try:
+        basics(t, h)
+        usage(t, h)
+        hostile_names(t, h)
+        streams(t, h)
+        progress_and_manifest(t, h)
+        faults(t, h)
+        interrupt_and_cancel(t, h)
+        crashes(t, h)
+        disk_full(t, h)
+        token_revoked(t, h)
+    finally:
+        h.close()
+    t.done()
+
+
+if __name__ == "__main__":
+    main()
