@@ -21,6 +21,8 @@ void od_sha256_reset(struct od_sha256 *h);
 void od_sha256_update(struct od_sha256 *h, const void *data, size_t len);
 /* The digest in lower-case hex; the state is then reset. */
 void od_sha256_hex(struct od_sha256 *h, char out[OD_SHA256_HEX]);
+/* The digest of what was added so far, leaving h as it is (-1: out of memory). */
+int od_sha256_peek_hex(const struct od_sha256 *h, char out[OD_SHA256_HEX]) OD_WARN_UNUSED;
 /* Add bytes [off, off + len) of the open file fd. */
 struct od_error *od_sha256_fd(struct od_sha256 *h, int fd, uint64_t off, uint64_t len) OD_WARN_UNUSED;
 /* Whether s is 64 hex digits (either case). */

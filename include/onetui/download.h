@@ -27,6 +27,7 @@
 #include "onetui/compiler.h"
 #include "onetui/error.h"
 #include "onetui/journal.h"
+#include "onetui/xfer.h"
 #include "onetui/zone.h"
 
 struct od_download;
@@ -43,44 +44,8 @@ struct od_download_opts {
 	bool verify;		/* read back what was written; hash kept files against the record */
 };
 
-enum od_download_event_kind {
-	OD_DL_FILE_DONE,	/* fetched and in place */
-	OD_DL_FILE_KEPT,	/* already there, left as it was */
-	OD_DL_FILE_FAILED,	/* given up; err says why */
-	OD_DL_NAME,		/* an unsafe remote name: left out (err) or mapped (local) */
-	OD_DL_SKIPPED,		/* not a regular file or directory (symbolic link) */
-	OD_DL_LISTED,		/* every directory has been listed: totals are final */
-	OD_DL_PAUSED,		/* the token was refused; err says why; od_download_resume goes on */
-	OD_DL_FINISHED,		/* nothing left to do; err set when the whole job stopped */
-};
-
-struct od_download_event {
-	enum od_download_event_kind kind;
-	const char *local;	/* the local path */
-	const char *remote;	/* "SPACE/path" as listed (untrusted: sanitise before showing) */
-	const char *file_id;
-	const char *provider_id;	/* who served it */
-	uint64_t size;
-	int64_t mtime;
-	const char *sha256;	/* hex, when computed */
-	bool verified;		/* sha256 matched the checksum recorded on the remote file */
-	const char *note;	/* why a checksum was not compared, or a name was unsafe */
-	const struct od_error *err;
-};
-
-typedef void od_download_event_fn(const struct od_download_event *ev, void *ud);
-
-struct od_download_totals {
-	uint64_t files, files_done, files_kept, files_failed;
-	uint64_t bytes, bytes_done;	/* bytes_done counts kept files and resumed parts too */
-	uint64_t bytes_fetched;		/* what came over the network in this run */
-	unsigned active;	/* files being fetched */
-	bool listing;		/* totals may still grow */
-	bool paused;
-};
-
 struct od_error *od_download_new(struct od_zone *z, const struct od_download_opts *opts,
-				 od_download_event_fn *fn, void *ud, struct od_download **out) OD_WARN_UNUSED;
+				 od_xfer_event_fn *fn, void *ud, struct od_download **out) OD_WARN_UNUSED;
 /* Records go to j (which stays the caller's). */
 void od_download_set_journal(struct od_download *d, struct od_journal *j);
 /* A record of an earlier run of the same job ("part" and "done"). */
@@ -91,13 +56,13 @@ struct od_error *od_download_add(struct od_download *d, struct od_space *s, cons
 				 const char *remote, const char *local) OD_WARN_UNUSED;
 /* Start; events then come from od_engine_perform(). */
 void od_download_start(struct od_download *d);
-void od_download_totals(const struct od_download *d, struct od_download_totals *t);
-/* Go on after OD_DL_PAUSED (for instance with a new token). */
+void od_download_totals(const struct od_download *d, struct od_xfer_totals *t);
+/* Go on after OD_XFER_PAUSED (for instance with a new token). */
 void od_download_resume(struct od_download *d);
-/* Stop everything; .part files stay for a later resume. OD_DL_FINISHED
+/* Stop everything; .part files stay for a later resume. OD_XFER_FINISHED
  * follows with OD_ERR_CANCELLED. */
 void od_download_cancel(struct od_download *d);
-/* Free it: before od_download_start, or once OD_DL_FINISHED came. */
+/* Free it: before od_download_start, or once OD_XFER_FINISHED came. */
 void od_download_free(struct od_download *d);
 /* Where the bytes of local are written until it is complete: NAME.part
  * beside it, or for a name too long to take the suffix, a hidden name

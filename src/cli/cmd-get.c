@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
-#include "cli/getjob.h"
+#include "cli/job.h"
 #include "cli/output.h"
 #include "onetui/i18n.h"
 #include "onetui/journal.h"
@@ -30,30 +30,6 @@ enum {
 	OPT_PROGRESS,
 };
 
-/* "10M", "512k", "1.5G" (powers of 1024) in bytes; false when malformed. */
-static bool
-parse_rate(const char *s, uint64_t *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v <= 0 || v != v)
-		return false;
-	switch (*end) {
-	case 'k': case 'K': v *= 1024; end++; break;
-	case 'm': case 'M': v *= 1024.0 * 1024; end++; break;
-	case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
-	}
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end || v < 1 || v > 1e15)
-		return false;
-	*out = (uint64_t)v;
-	return true;
-}
-
 static bool
 parse_count(const char *s, long lo, long hi, unsigned *out)
 {
@@ -63,27 +39,6 @@ parse_count(const char *s, long lo, long hi, unsigned *out)
 		return false;
 	*out = (unsigned)v;
 	return true;
-}
-
-/* DEST made absolute, without trailing slashes; caller frees. */
-static char *
-absolute(const char *path)
-{
-	char cwd[PATH_MAX];
-	char *abs;
-	size_t n;
-
-	if (path[0] == '/') {
-		abs = xstrdup(path);
-	} else {
-		if (!getcwd(cwd, sizeof(cwd)))
-			return NULL;
-		abs = xasprintf("%s/%s", cwd, path);
-	}
-	n = strlen(abs);
-	while (n > 1 && abs[n - 1] == '/')
-		abs[--n] = '\0';
-	return abs;
 }
 
 /* The local path a source becomes. NULL (reported) when its name cannot
@@ -113,15 +68,13 @@ local_for(const char *dest, bool into_dest, const char *name, bool map)
 static int
 get_exec(struct global_opts *g, int argc, char **argv)
 {
-	struct getjob_opts o = { 0 };
+	struct job_opts o = { 0 };
 	enum progress_mode mode = PROGRESS_AUTO;
 	bool recursive = false, into_dest;
 	struct session s;
 	struct stat dst;
-	cJSON *header, *sources;
-	struct od_journal *j = NULL;
-	struct od_error *err;
-	char *dest, *dir = NULL, *id = NULL, *path = NULL;
+	cJSON *sources;
+	char *dest, *dir = NULL;
 	int c, rc, nsrc, added = 0;
 
 	o.dl.jobs = 4;
@@ -167,7 +120,7 @@ get_exec(struct global_opts *g, int argc, char **argv)
 	nsrc = argc - optind - 1;
 	if (nsrc < 1)
 		return cmd_usage_error(&cmd_get_entry, _("name what to fetch and where to put it"));
-	if (!(dest = absolute(argv[argc - 1]))) {
+	if (!(dest = absolute_path(argv[argc - 1]))) {
 		out_error(_("cannot tell the current directory: %s"), strerror(errno));
 		return EXIT_FAILED;
 	}
@@ -183,7 +136,7 @@ get_exec(struct global_opts *g, int argc, char **argv)
 		dir = xasprintf("%.*s", (int)(slash > dest ? slash - dest : 1), dest);
 	}
 	if (o.manifest) {
-		char *m = absolute(o.manifest);
+		char *m = absolute_path(o.manifest);
 		if (!m) {
 			free(dest);
 			free(dir);
@@ -198,8 +151,8 @@ get_exec(struct global_opts *g, int argc, char **argv)
 		rc = session_load_spaces(&s);
 	if (rc != EXIT_OK)
 		goto out;
-	header = cJSON_CreateObject();
-	sources = cJSON_AddArrayToObject(header, "sources");
+	if (!(sources = cJSON_CreateArray()))
+		xoom();
 	for (int i = optind; i < argc - 1 && !session_interrupted(); i++) {
 		struct target_stat st;
 		struct od_space *sp;
@@ -245,46 +198,22 @@ get_exec(struct global_opts *g, int argc, char **argv)
 	if (session_interrupted())
 		rc = EXIT_INTERRUPTED;
 	if (!added || rc == EXIT_INTERRUPTED || rc == EXIT_USAGE) {
-		cJSON_Delete(header);
+		cJSON_Delete(sources);
 		goto out;
 	}
-	o.dest = into_dest ? dest : dir;
 	if (into_dest && mkdir(dest, 0777) != 0 && errno != EEXIST) {
 		out_error(_("cannot create %s: %s"), dest, strerror(errno));
-		cJSON_Delete(header);
+		cJSON_Delete(sources);
 		rc = EXIT_FAILED;
 		goto out;
 	}
-	id = od_journal_new_id();
-	if (!id)
-		xoom();
-	cJSON_AddStringToObject(header, "onetui", "transfer");
-	cJSON_AddNumberToObject(header, "version", 1);
-	cJSON_AddStringToObject(header, "id", id);
-	cJSON_AddStringToObject(header, "kind", "download");
-	cJSON_AddNumberToObject(header, "created", (double)time(NULL));
-	cJSON_AddStringToObject(header, "zone", od_zone_origin(s.zone));
-	cJSON_AddItemToObject(header, "options", getjob_opts_json(&o));
-	if ((err = od_journal_dir(&path)) || (err = od_journal_create(path, id, header, &j))) {
-		rc = out_fail(err, _("Cannot record the job"));
-		cJSON_Delete(header);
-		goto out;
-	}
-	cJSON_Delete(header);
-	od_journal_close(j);
+	o.dest = into_dest ? dest : dir;
 	{
-		char *file = od_journal_path(path, id);
-		int r;
-		if (!file)
-			xoom();
-		r = getjob_run(&s, file, mode);
+		int r = job_create_and_run(&s, "download", sources, &o, mode);
 		rc = rc == EXIT_OK ? r : rc;
-		free(file);
 	}
 out:
 	session_close(&s);
-	free(path);
-	free(id);
 	free(dest);
 	free(dir);
 	if (o.manifest)

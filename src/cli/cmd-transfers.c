@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
-#include "cli/getjob.h"
+#include "cli/job.h"
 #include "cli/output.h"
 #include "onetui/download.h"
 #include "onetui/i18n.h"
@@ -156,7 +156,8 @@ header_str(const cJSON *h, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-/* "Krios/Images-Disc1 (+2) -> /scratch/run1" */
+/* "Krios/Images-Disc1 (+2) -> /scratch/run1", or the other way round
+ * for an upload. */
 static char *
 job_what(const cJSON *h)
 {
@@ -164,12 +165,17 @@ job_what(const cJSON *h)
 	const cJSON *first = cJSON_GetArrayItem(sources, 0);
 	int n = cJSON_GetArraySize(sources);
 	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(h, "options");
-	const char *remote = first ? header_str(first, "remote") : "";
-	const char *local = first ? header_str(first, "local") : header_str(opts, "dest");
+	bool up = strcmp(header_str(h, "kind"), "upload") == 0;
+	const char *from = first ? header_str(first, up ? "local" : "remote") : "";
+	const char *to = up ? header_str(opts, "dest") : first ? header_str(first, "local") : "";
+	char more[24] = "";
 
-	if (n > 1)
-		return xasprintf("%s (+%d) -> %s", remote, n - 1, header_str(opts, "dest"));
-	return xasprintf("%s -> %s", remote, local);
+	if (n > 1) {
+		snprintf(more, sizeof(more), " (+%d)", n - 1);
+		if (!up)
+			to = header_str(opts, "dest");
+	}
+	return xasprintf("%s%s -> %s", from, more, to);
 }
 
 static int
@@ -258,7 +264,7 @@ transfers_resume(struct global_opts *g, const char *dir, char **ids, int n, enum
 		} else if (!n && strcmp(header_str(ji.header, "zone"), od_zone_origin(s.zone)) != 0) {
 			/* Another zone's job: left for a session on that zone. */
 		} else {
-			int r = getjob_run(&s, ji.path, mode);
+			int r = job_run(&s, ji.path, mode);
 			resumed++;
 			rc = r;
 		}

@@ -22,6 +22,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_stat_entry,
 	&cmd_info_entry,
 	&cmd_get_entry,
+	&cmd_put_entry,
 	&cmd_transfers_entry,
 };
 

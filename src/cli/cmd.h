@@ -34,6 +34,7 @@ extern const struct cmd_entry cmd_ls_entry;
 extern const struct cmd_entry cmd_stat_entry;
 extern const struct cmd_entry cmd_info_entry;
 extern const struct cmd_entry cmd_get_entry;
+extern const struct cmd_entry cmd_put_entry;
 extern const struct cmd_entry cmd_transfers_entry;
 
 /* Parse argv and run the command. */

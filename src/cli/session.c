@@ -192,9 +192,9 @@ session_stat_target(struct session *s, const char *arg, struct od_space **space,
 	return session_stat_target_attrs(s, arg, OD_ATTRS_LISTING, space, out);
 }
 
-int
-session_stat_target_attrs(struct session *s, const char *arg, unsigned attrs, struct od_space **space,
-			  struct target_stat *out)
+static int
+stat_target(struct session *s, const char *arg, unsigned attrs, struct od_space **space, struct target_stat *out,
+	    bool *missing)
 {
 	struct stat_wait w = { .s = s, .out = out, .attrs = attrs };
 	const char *path;
@@ -210,11 +210,33 @@ session_stat_target_attrs(struct session *s, const char *arg, unsigned attrs, st
 	if (!od_provider_resolve(s->zone, *space, path, on_resolved, &w))
 		xoom();
 	session_run(s);
+	if (w.err && missing && w.err->kind == OD_ERR_POSIX && w.err->sys_errno == ENOENT) {
+		od_error_free(w.err);
+		*missing = true;
+		free(out->file_id);
+		out->file_id = NULL;
+		return EXIT_OK;
+	}
 	if (w.err) {
 		target_stat_done(out);
 		return out_fail(w.err, _("Cannot access %s"), arg);
 	}
 	return EXIT_OK;
+}
+
+int
+session_stat_target_attrs(struct session *s, const char *arg, unsigned attrs, struct od_space **space,
+			  struct target_stat *out)
+{
+	return stat_target(s, arg, attrs, space, out, NULL);
+}
+
+int
+session_probe_target(struct session *s, const char *arg, unsigned attrs, struct od_space **space,
+		     struct target_stat *out, bool *missing)
+{
+	*missing = false;
+	return stat_target(s, arg, attrs, space, out, missing);
 }
 
 void

@@ -62,6 +62,10 @@ int session_stat_target(struct session *s, const char *arg, struct od_space **sp
 /* The same with other attributes than a listing's. */
 int session_stat_target_attrs(struct session *s, const char *arg, unsigned attrs, struct od_space **space,
 			      struct target_stat *out);
+/* The same, but a target that does not exist is not an error: *missing
+ * is set instead (out then holds only the path). */
+int session_probe_target(struct session *s, const char *arg, unsigned attrs, struct od_space **space,
+			 struct target_stat *out, bool *missing);
 /* A target_stat as the od_attrs the core takes (pointing into t). */
 void target_stat_attrs(const struct target_stat *t, struct od_attrs *a);
 /* Read the token again (from where it was found at start); true when it

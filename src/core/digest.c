@@ -70,6 +70,20 @@ od_sha256_hex(struct od_sha256 *h, char out[OD_SHA256_HEX])
 	od_sha256_reset(h);
 }
 
+int
+od_sha256_peek_hex(const struct od_sha256 *h, char out[OD_SHA256_HEX])
+{
+	struct od_sha256 copy = { EVP_MD_CTX_new() };
+
+	if (!copy.ctx || EVP_MD_CTX_copy_ex(copy.ctx, h->ctx) != 1) {
+		EVP_MD_CTX_free(copy.ctx);
+		return -1;
+	}
+	od_sha256_hex(&copy, out);
+	EVP_MD_CTX_free(copy.ctx);
+	return 0;
+}
+
 struct od_error *
 od_sha256_fd(struct od_sha256 *h, int fd, uint64_t off, uint64_t len)
 {

@@ -22,6 +22,7 @@
 #include "onetui/str.h"
 
 #include "pcall.h"
+#include "xfer-int.h"
 
 #define MAX_STREAMS 16
 #define DEFAULT_SPLIT_MIN (32u << 20)
@@ -110,7 +111,7 @@ struct od_download {
 	struct od_zone *z;
 	struct od_engine *e;
 	struct od_download_opts o;
-	od_download_event_fn *fn;
+	od_xfer_event_fn *fn;
 	void *ud;
 	struct od_journal *journal;
 
@@ -135,19 +136,10 @@ struct od_download {
 	bool done_sorted;
 
 	struct od_strset made_dirs;
-	struct od_download_totals t;
+	struct od_xfer_totals t;
 	bool started, paused, stopping, finished, in_pump, listed;
 	struct od_error *stop_err;
 };
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void pump(struct od_download *d);
 static void finish_file(struct dl_active *a);
@@ -155,10 +147,10 @@ static void finish_file(struct dl_active *a);
 /* --- events and records -------------------------------------------------------- */
 
 static void
-emit(struct od_download *d, enum od_download_event_kind kind, const struct dl_file *f,
+emit(struct od_download *d, enum od_xfer_event_kind kind, const struct dl_file *f,
      const struct od_error *err, const char *note)
 {
-	struct od_download_event ev = { .kind = kind, .err = err, .note = note };
+	struct od_xfer_event ev = { .kind = kind, .err = err, .note = note };
 
 	if (f) {
 		const struct od_provider_info *p = od_provider_current(f->space);
@@ -175,28 +167,13 @@ emit(struct od_download *d, enum od_download_event_kind kind, const struct dl_fi
 static void
 record(struct od_download *d, cJSON *rec)
 {
-	struct od_error *err;
-
-	if (!d->journal || !rec) {
-		cJSON_Delete(rec);
-		return;
-	}
-	if ((err = od_journal_add(d->journal, rec))) {
-		od_log(OD_LOG_WARN, "%s", err->message);
-		od_error_free(err);
-	}
-	cJSON_Delete(rec);
+	xfer_record(d->journal, rec);
 }
 
 static void
 sync_journal(struct od_download *d)
 {
-	struct od_error *err;
-
-	if (d->journal && (err = od_journal_sync(d->journal))) {
-		od_log(OD_LOG_WARN, "%s", err->message);
-		od_error_free(err);
-	}
+	xfer_sync(d->journal);
 }
 
 static cJSON *
@@ -337,7 +314,7 @@ od_download_note(struct od_download *d, const cJSON *rec)
 /* --- set-up ----------------------------------------------------------------- */
 
 struct od_error *
-od_download_new(struct od_zone *z, const struct od_download_opts *opts, od_download_event_fn *fn, void *ud,
+od_download_new(struct od_zone *z, const struct od_download_opts *opts, od_xfer_event_fn *fn, void *ud,
 		struct od_download **out)
 {
 	struct od_download *d = calloc(1, sizeof(*d));
@@ -470,7 +447,7 @@ add_entry(struct od_download *d, struct od_space *s, const struct od_attrs *a, c
 		return add_file(d, s, a, remote, local);
 	{
 		struct dl_file f = { .space = s, .local = local, .remote = remote, .file_id = (char *)a->file_id };
-		emit(d, OD_DL_SKIPPED, &f, NULL, _("a symbolic link; not followed"));
+		emit(d, OD_XFER_SKIPPED, &f, NULL, _("a symbolic link; not followed"));
 	}
 	free(remote);
 	free(local);
@@ -485,7 +462,7 @@ od_download_add(struct od_download *d, struct od_space *s, const struct od_attrs
 }
 
 void
-od_download_totals(const struct od_download *d, struct od_download_totals *t)
+od_download_totals(const struct od_download *d, struct od_xfer_totals *t)
 {
 	*t = d->t;
 	t->listing = d->next_dir < d->n_dirs || d->listing > 0 || d->n_relist;
@@ -523,7 +500,7 @@ list_entry(struct od_download *d, struct dl_dir *dir, const struct od_attrs *a)
 				d->t.files_failed++;
 			}
 		}
-		emit(d, OD_DL_NAME, &f, err, why);
+		emit(d, OD_XFER_NAME, &f, err, why);
 		od_error_free(err);
 		free(f.remote);
 		free(f.local);
@@ -588,7 +565,7 @@ on_listed(struct od_error *err, void *ud)
 		struct dl_file f = { .space = dir->space, .local = dir->local, .remote = dir->remote,
 				     .file_id = dir->id };
 		od_error_prefix(err, _("Cannot list %s"), dir->remote);
-		emit(d, OD_DL_FILE_FAILED, &f, err, NULL);
+		emit(d, OD_XFER_FILE_FAILED, &f, err, NULL);
 		d->t.files_failed++;
 	}
 	od_error_free(err);
@@ -680,41 +657,12 @@ make_parent(struct od_download *d, const char *path)
 	return NULL;
 }
 
-/* Local file system trouble that every other file would run into too. */
-static bool
-fatal_errno(int e)
-{
-	return e == ENOSPC || e == EDQUOT || e == EROFS;
-}
-
-static struct od_error *
-hash_local(const char *path, uint64_t size, char out[OD_SHA256_HEX])
-{
-	struct od_sha256 *h = od_sha256_new();
-	struct od_error *err = NULL;
-	int fd;
-
-	if (!h)
-		return od_error_nomem();
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		err = od_error_errno(OD_ERR_IO, errno, _("cannot read %s"), path);
-	else
-		err = od_sha256_fd(h, fd, 0, size);
-	if (fd >= 0)
-		close(fd);
-	if (!err)
-		od_sha256_hex(h, out);
-	od_sha256_free(h);
-	return err;
-}
-
 /* A local file already there: keep it (true) when it has the remote size
  * and mtime, and, when checking, the recorded checksum. */
 static bool
 keep_existing(struct od_download *d, struct dl_file *f, const struct stat *st)
 {
-	struct od_download_event ev = { .kind = OD_DL_FILE_KEPT };
+	struct od_xfer_event ev = { .kind = OD_XFER_FILE_KEPT };
 	const struct dl_done *done;
 	char sha[OD_SHA256_HEX] = "";
 	struct od_error *err = NULL;
@@ -725,9 +673,9 @@ keep_existing(struct od_download *d, struct dl_file *f, const struct stat *st)
 	if (done && done->sha256[0] && !d->o.verify)
 		memcpy(sha, done->sha256, OD_SHA256_HEX);
 	else if (d->o.hash || d->o.verify)
-		err = hash_local(f->local, f->size, sha);
+		err = xfer_hash_file(f->local, f->size, sha);
 	if (err) {
-		emit(d, OD_DL_FILE_FAILED, f, err, NULL);
+		emit(d, OD_XFER_FILE_FAILED, f, err, NULL);
 		od_error_free(err);
 		f->state = F_FAILED;
 		d->t.files_failed++;
@@ -736,7 +684,7 @@ keep_existing(struct od_download *d, struct dl_file *f, const struct stat *st)
 	if (sha[0] && f->sha256[0] && strcmp(sha, f->sha256) != 0) {
 		err = od_error_new(OD_ERR_INPUT, _("the local copy differs from the recorded checksum "
 						   "(--overwrite fetches it again)"));
-		emit(d, OD_DL_FILE_FAILED, f, err, NULL);
+		emit(d, OD_XFER_FILE_FAILED, f, err, NULL);
 		od_error_free(err);
 		f->state = F_FAILED;
 		d->t.files_failed++;
@@ -798,7 +746,7 @@ fail_file(struct dl_active *a, struct od_error *err)
 		written += a->seg[i].done;
 	d->t.bytes_done -= written < d->t.bytes_done ? written : d->t.bytes_done;
 	release_slot(d, a);
-	if (err->sys_errno && err->kind == OD_ERR_IO && fatal_errno(err->sys_errno)) {
+	if (err->sys_errno && err->kind == OD_ERR_IO && xfer_fatal_errno(err->sys_errno)) {
 		record_part(a);
 		free_active(a);
 		f->state = F_QUEUED;
@@ -842,7 +790,7 @@ fail_file(struct dl_active *a, struct od_error *err)
 			cJSON_AddStringToObject(r, "error", err->message);
 		record(d, r);
 	}
-	emit(d, OD_DL_FILE_FAILED, f, err, NULL);
+	emit(d, OD_XFER_FILE_FAILED, f, err, NULL);
 	od_error_free(err);
 }
 
@@ -855,7 +803,7 @@ static void record_parts(struct od_download *d);
 static void
 housekeeping(struct od_download *d)
 {
-	long long now = now_ms();
+	long long now = xfer_now_ms();
 
 	if (d->n_batch && (d->n_batch >= BATCH_FILES || now - d->batch_since >= BATCH_MS))
 		flush_batch(d);
@@ -885,7 +833,7 @@ on_data(const char *data, size_t len, void *ud)
 	}
 	s->done += len;
 	a->d->t.bytes_done += len;
-	a->d->t.bytes_fetched += len;
+	a->d->t.bytes_moved += len;
 	housekeeping(a->d);
 	return NULL;
 }
@@ -1074,7 +1022,7 @@ start_file(struct od_download *d, struct dl_file *f, unsigned slot)
 		err = od_error_new(OD_ERR_INPUT, _("a different file is already there (--overwrite replaces it)"));
 		f->state = F_FAILED;
 		d->t.files_failed++;
-		emit(d, OD_DL_FILE_FAILED, f, err, NULL);
+		emit(d, OD_XFER_FILE_FAILED, f, err, NULL);
 		od_error_free(err);
 		return;
 	}
@@ -1168,7 +1116,7 @@ finish_file(struct dl_active *a)
 	a->finished = true;
 	a->next = d->batch;
 	if (!d->batch)
-		d->batch_since = now_ms();
+		d->batch_since = xfer_now_ms();
 	d->batch = a;
 	d->n_batch++;
 }
@@ -1192,10 +1140,10 @@ flush_batch(struct od_download *d)
 			struct od_error *err = od_error_errno(OD_ERR_IO, errno, _("cannot rename %s"), a->part);
 			f->state = F_FAILED;
 			d->t.files_failed++;
-			emit(d, OD_DL_FILE_FAILED, f, err, NULL);
+			emit(d, OD_XFER_FILE_FAILED, f, err, NULL);
 			od_error_free(err);
 		} else {
-			struct od_download_event ev = { .kind = OD_DL_FILE_DONE };
+			struct od_xfer_event ev = { .kind = OD_XFER_FILE_DONE };
 			const struct od_provider_info *p = od_provider_current(f->space);
 			cJSON *r = file_record("done", f);
 			bool verified = a->h && f->sha256[0];
@@ -1244,7 +1192,7 @@ record_parts(struct od_download *d)
 	}
 	if (any)
 		sync_journal(d);
-	d->parts_at = now_ms();
+	d->parts_at = xfer_now_ms();
 }
 
 /* --- the job -------------------------------------------------------------------- */
@@ -1285,7 +1233,7 @@ finish_job(struct od_download *d, struct od_error *err)
 		set_dir_times(d);
 	}
 	d->finished = true;
-	emit(d, OD_DL_FINISHED, NULL, err, NULL);
+	emit(d, OD_XFER_FINISHED, NULL, err, NULL);
 	od_error_free(err);
 }
 
@@ -1329,7 +1277,7 @@ pause_for_token(struct od_download *d, const struct od_error *err)
 			if (a->seg[k].req)
 				od_req_cancel(a->seg[k].req);
 	}
-	emit(d, OD_DL_PAUSED, NULL, err, NULL);
+	emit(d, OD_XFER_PAUSED, NULL, err, NULL);
 }
 
 /* Start what can start; notice the end. */
@@ -1365,7 +1313,7 @@ pump(struct od_download *d)
 		return;
 	}
 	if (!d->paused && d->next_dir == d->n_dirs && d->listing == 0 && !d->stopping && d->started) {
-		static const struct od_download_event listed = { .kind = OD_DL_LISTED };
+		static const struct od_xfer_event listed = { .kind = OD_XFER_LISTED };
 		if (!d->listed) {
 			d->listed = true;
 			d->fn(&listed, d->ud);
@@ -1377,7 +1325,7 @@ void
 od_download_start(struct od_download *d)
 {
 	d->started = true;
-	d->parts_at = now_ms();
+	d->parts_at = xfer_now_ms();
 	pump(d);
 }
 

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* getjob.c: a download job on the command line. */
+/* job.c: a transfer job on the command line. */
 #include "config.h"
 
-#include "cli/getjob.h"
+#include "cli/job.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/output.h"
+#include "onetui/fileops.h"
 #include "onetui/i18n.h"
 #include "onetui/journal.h"
 #include "onetui/json.h"
@@ -33,12 +35,31 @@ struct manifest_entry {
 	bool verified;
 };
 
+struct run;
+
+/* What differs between a download and an upload. */
+struct job_ops {
+	const char *kind;
+	struct od_error *(*create)(struct run *r);
+	struct od_error *(*note)(void *job, const cJSON *rec);
+	int (*add_sources)(struct run *r, const cJSON *sources);
+	void (*start)(void *job);
+	void (*totals)(const void *job, struct od_xfer_totals *t);
+	void (*resume)(void *job);
+	void (*cancel)(void *job);
+	void (*free)(void *job);
+};
+
+static const struct job_ops upload_ops;
+
 struct run {
 	struct session *s;
-	struct od_download *d;
+	const struct job_ops *ops;
+	void *d;			/* the od_download or od_upload */
+	struct od_journal *journal;
 	const char *id;
 	enum progress_mode mode;
-	struct getjob_opts o;
+	struct job_opts o;
 	bool tty_line;			/* a status line is on the screen */
 	long long start_ms, shown_ms, token_ms;
 	/* Smoothed rate: bytes per second, from samples DRAW_MS apart. */
@@ -49,7 +70,6 @@ struct run {
 	size_t n_man, cap_man;
 	bool finished, paused;
 	int rc;
-	uint64_t name_problems;
 };
 
 static long long
@@ -72,10 +92,62 @@ progress_mode_parse(const char *s)
 	return -1;
 }
 
+/* "10M", "512k", "1.5G" (powers of 1024) in bytes; false when malformed. */
+bool
+parse_rate(const char *s, uint64_t *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v <= 0 || v != v)
+		return false;
+	switch (*end) {
+	case 'k': case 'K': v *= 1024; end++; break;
+	case 'm': case 'M': v *= 1024.0 * 1024; end++; break;
+	case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || v < 1 || v > 1e15)
+		return false;
+	*out = (uint64_t)v;
+	return true;
+}
+
+char *
+absolute_path(const char *path)
+{
+	char cwd[PATH_MAX];
+	char *abs;
+	size_t n;
+
+	if (path[0] == '/')
+		abs = xstrdup(path);
+	else if (getcwd(cwd, sizeof(cwd)))
+		abs = xasprintf("%s/%s", cwd, path);
+	else
+		return NULL;
+	n = strlen(abs);
+	while (n > 1 && abs[n - 1] == '/')
+		abs[--n] = '\0';
+	return abs;
+}
+
 /* --- options in the journal ----------------------------------------------------- */
 
+/* A string member of obj, or NULL. */
+static const char *
+json_string(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 cJSON *
-getjob_opts_json(const struct getjob_opts *o)
+job_opts_json(const struct job_opts *o)
 {
 	cJSON *j = cJSON_CreateObject();
 
@@ -103,7 +175,7 @@ json_uint(const cJSON *obj, const char *key, uint64_t max, uint64_t *out)
 }
 
 bool
-getjob_opts_from_json(const cJSON *j, struct getjob_opts *o)
+job_opts_from_json(const cJSON *j, struct job_opts *o)
 {
 	const cJSON *man = cJSON_GetObjectItemCaseSensitive(j, "manifest");
 	const cJSON *dest = cJSON_GetObjectItemCaseSensitive(j, "dest");
@@ -164,12 +236,12 @@ format_eta(double secs, char *buf, size_t len)
 static char *
 status_text(struct run *r, bool final)
 {
-	struct od_download_totals t;
+	struct od_xfer_totals t;
 	char done[OD_SIZE_BUFSZ], total[OD_SIZE_BUFSZ], rate[OD_SIZE_BUFSZ], eta[24];
 	uint64_t files_done;
 	double secs;
 
-	od_download_totals(r->d, &t);
+	r->ops->totals(r->d, &t);
 	files_done = t.files_done + t.files_kept + t.files_failed;
 	od_size_human((int64_t)t.bytes_done, done);
 	od_size_human((int64_t)t.bytes, total);
@@ -187,26 +259,26 @@ status_text(struct run *r, bool final)
 static void
 update_rate(struct run *r, long long now)
 {
-	struct od_download_totals t;
+	struct od_xfer_totals t;
 	double sample;
 
-	od_download_totals(r->d, &t);
+	r->ops->totals(r->d, &t);
 	if (now - r->rate_ms < DRAW_MS)
 		return;
-	sample = (double)(t.bytes_fetched - r->rate_bytes) * 1000.0 / (double)(now - r->rate_ms);
+	sample = (double)(t.bytes_moved - r->rate_bytes) * 1000.0 / (double)(now - r->rate_ms);
 	/* About a 3 s memory: steady enough to read, quick to follow. */
 	r->rate = r->rate_ms == r->start_ms ? sample : r->rate * 0.92 + sample * 0.08;
-	r->rate_bytes = t.bytes_fetched;
+	r->rate_bytes = t.bytes_moved;
 	r->rate_ms = now;
 }
 
 static void
 json_event_progress(struct run *r)
 {
-	struct od_download_totals t;
+	struct od_xfer_totals t;
 	struct jw *w = jw_new(stdout);
 
-	od_download_totals(r->d, &t);
+	r->ops->totals(r->d, &t);
 	jw_begin_object(w);
 	jw_kv_string(w, "event", "progress");
 	jw_kv_int(w, "files", (int64_t)t.files);
@@ -252,7 +324,7 @@ show_progress(struct run *r, bool force)
 
 /* One line about a file: on stderr for people, as an event for scripts. */
 static void
-file_event(struct run *r, const struct od_download_event *ev, const char *state)
+file_event(struct run *r, const struct od_xfer_event *ev, const char *state)
 {
 	struct jw *w;
 
@@ -278,7 +350,7 @@ file_event(struct run *r, const struct od_download_event *ev, const char *state)
 }
 
 static void
-say_problem(struct run *r, const char *what, const struct od_download_event *ev)
+say_problem(struct run *r, const char *what, const struct od_xfer_event *ev)
 {
 	clear_status(r);
 	if (ev->err)
@@ -288,7 +360,7 @@ say_problem(struct run *r, const char *what, const struct od_download_event *ev)
 }
 
 static void
-add_manifest(struct run *r, const struct od_download_event *ev)
+add_manifest(struct run *r, const struct od_xfer_event *ev)
 {
 	struct manifest_entry *m;
 
@@ -310,24 +382,23 @@ add_manifest(struct run *r, const struct od_download_event *ev)
 }
 
 static void
-on_event(const struct od_download_event *ev, void *ud)
+on_event(const struct od_xfer_event *ev, void *ud)
 {
 	struct run *r = ud;
 
 	switch (ev->kind) {
-	case OD_DL_FILE_DONE:
-	case OD_DL_FILE_KEPT:
+	case OD_XFER_FILE_DONE:
+	case OD_XFER_FILE_KEPT:
 		add_manifest(r, ev);
-		file_event(r, ev, ev->kind == OD_DL_FILE_DONE ? "done" : "kept");
+		file_event(r, ev, ev->kind == OD_XFER_FILE_DONE ? "done" : "kept");
 		if (ev->note && r->mode != PROGRESS_JSON)
 			say_problem(r, ev->remote, ev);
 		break;
-	case OD_DL_FILE_FAILED:
+	case OD_XFER_FILE_FAILED:
 		file_event(r, ev, "failed");
 		say_problem(r, ev->remote, ev);
 		break;
-	case OD_DL_NAME:
-		r->name_problems++;
+	case OD_XFER_NAME:
 		file_event(r, ev, ev->err ? "left-out" : "renamed");
 		if (ev->err) {
 			say_problem(r, ev->remote, ev);
@@ -338,14 +409,14 @@ on_event(const struct od_download_event *ev, void *ud)
 			free(safe);
 		}
 		break;
-	case OD_DL_SKIPPED:
+	case OD_XFER_SKIPPED:
 		file_event(r, ev, "skipped");
 		if (r->mode != PROGRESS_JSON)
 			say_problem(r, ev->remote, ev);
 		break;
-	case OD_DL_LISTED:
+	case OD_XFER_LISTED:
 		break;
-	case OD_DL_PAUSED:
+	case OD_XFER_PAUSED:
 		r->paused = true;
 		r->token_ms = now_ms();
 		clear_status(r);
@@ -354,7 +425,7 @@ on_event(const struct od_download_event *ev, void *ud)
 			   "Ctrl-C stops; 'onetui transfers resume %s' goes on later"),
 			 r->s->token_source ? r->s->token_source : "?", TOKEN_POLL_MS / 1000, r->id);
 		break;
-	case OD_DL_FINISHED:
+	case OD_XFER_FINISHED:
 		r->finished = true;
 		if (ev->err && ev->err->kind != OD_ERR_CANCELLED) {
 			clear_status(r);
@@ -469,7 +540,7 @@ out:
 /* Reading a journal: the header on a first pass, the records for the
  * download on a second. */
 struct replay {
-	struct od_download *d;
+	struct run *r;
 	size_t n;
 	cJSON *first;
 	bool finished;
@@ -483,31 +554,29 @@ replay_record(const cJSON *rec, void *ud)
 	const cJSON *state;
 
 	if (p->n++ == 0) {
-		if (!p->d && !(p->first = cJSON_Duplicate(rec, true)))
+		if (!p->r && !(p->first = cJSON_Duplicate(rec, true)))
 			xoom();
 		return 0;
 	}
 	state = cJSON_GetObjectItemCaseSensitive(rec, "state");
 	if (cJSON_IsString(state))
 		p->finished = strcmp(state->valuestring, "finished") == 0 || strcmp(state->valuestring, "cancelled") == 0;
-	if (p->d && !p->err)
-		p->err = od_download_note(p->d, rec);
+	if (p->r && !p->err)
+		p->err = p->r->ops->note(p->r->d, rec);
 	return 0;
 }
 
 /* Add the header's sources to the download; failures are printed and
  * make the exit code. */
 static int
-add_sources(struct run *r, const cJSON *sources)
+download_sources(struct run *r, const cJSON *sources)
 {
 	const cJSON *src;
 	int rc = EXIT_OK;
 
 	cJSON_ArrayForEach(src, sources) {
-		const cJSON *space = cJSON_GetObjectItemCaseSensitive(src, "space");
-		const cJSON *path = cJSON_GetObjectItemCaseSensitive(src, "path");
-		const cJSON *local = cJSON_GetObjectItemCaseSensitive(src, "local");
-		const cJSON *shown = cJSON_GetObjectItemCaseSensitive(src, "remote");
+		const char *space = json_string(src, "space"), *path = json_string(src, "path");
+		const char *local = json_string(src, "local"), *shown = json_string(src, "remote");
 		struct target_stat st;
 		struct od_space *sp;
 		struct od_attrs a;
@@ -515,13 +584,13 @@ add_sources(struct run *r, const cJSON *sources)
 		char *arg;
 		int one;
 
-		if (!cJSON_IsString(space) || !cJSON_IsString(path) || !cJSON_IsString(local) || !cJSON_IsString(shown)) {
+		if (!space || !path || !local || !shown) {
 			out_error(_("the job's journal names a source it cannot describe; it was not written by this "
 				    "version of onetui"));
 			rc = EXIT_FAILED;
 			continue;
 		}
-		arg = xasprintf("%s/%s", space->valuestring, path->valuestring);
+		arg = xasprintf("%s/%s", space, path);
 		one = session_stat_target_attrs(r->s, arg, OD_ATTRS_LISTING | OD_ATTRS_CHECKSUM, &sp, &st);
 		free(arg);
 		if (one != EXIT_OK) {
@@ -529,7 +598,7 @@ add_sources(struct run *r, const cJSON *sources)
 			continue;
 		}
 		target_stat_attrs(&st, &a);
-		if ((err = od_download_add(r->d, sp, &a, shown->valuestring, local->valuestring)))
+		if ((err = od_download_add(r->d, sp, &a, shown, local)))
 			rc = out_fail(err, NULL);
 		target_stat_done(&st);
 	}
@@ -537,7 +606,7 @@ add_sources(struct run *r, const cJSON *sources)
 }
 
 static void
-record_state(struct od_journal *j, const char *state, const struct od_download_totals *t)
+record_state(struct od_journal *j, const char *state, const struct od_xfer_totals *t)
 {
 	cJSON *rec = cJSON_CreateObject();
 	struct od_error *err;
@@ -555,12 +624,12 @@ record_state(struct od_journal *j, const char *state, const struct od_download_t
 static void
 summary(struct run *r)
 {
-	struct od_download_totals t;
+	struct od_xfer_totals t;
 	char *text;
 	double secs = (double)(now_ms() - r->start_ms) / 1000.0;
 	char rate[OD_SIZE_BUFSZ];
 
-	od_download_totals(r->d, &t);
+	r->ops->totals(r->d, &t);
 	clear_status(r);
 	if (r->mode == PROGRESS_JSON) {
 		struct jw *w = jw_new(stdout);
@@ -573,7 +642,7 @@ summary(struct run *r)
 		jw_kv_int(w, "filesFailed", (int64_t)t.files_failed);
 		jw_kv_int(w, "bytes", (int64_t)t.bytes);
 		jw_kv_int(w, "bytesDone", (int64_t)t.bytes_done);
-		jw_kv_int(w, "bytesFetched", (int64_t)t.bytes_fetched);
+		jw_kv_int(w, "bytesMoved", (int64_t)t.bytes_moved);
 		jw_kv_int(w, "seconds", (int64_t)secs);
 		jw_kv_int(w, "exitCode", r->rc);
 		jw_end_object(w);
@@ -584,8 +653,10 @@ summary(struct run *r)
 	if (r->mode == PROGRESS_NONE && r->rc == EXIT_OK && !t.files_failed)
 		return;
 	text = status_text(r, true);
-	od_size_human(secs > 0.01 ? (int64_t)((double)t.bytes_fetched / secs) : 0, rate);
-	fprintf(stderr, _("onetui: %s in %.1f s (%s/s): %llu fetched, %llu already there, %llu failed\n"), text, secs,
+	od_size_human(secs > 0.01 ? (int64_t)((double)t.bytes_moved / secs) : 0, rate);
+	fprintf(stderr, r->ops == &upload_ops ? _("onetui: %s in %.1f s (%s/s): %llu sent, %llu already there, %llu failed\n")
+					       : _("onetui: %s in %.1f s (%s/s): %llu fetched, %llu already there, %llu failed\n"),
+		text, secs,
 		rate, (unsigned long long)t.files_done, (unsigned long long)t.files_kept,
 		(unsigned long long)t.files_failed);
 	free(text);
@@ -599,7 +670,7 @@ drive(struct run *r)
 	struct od_engine *e = r->s->engine;
 	bool cancelled = false;
 
-	od_download_start(r->d);
+	r->ops->start(r->d);
 	while (!r->finished) {
 		long t;
 
@@ -608,7 +679,7 @@ drive(struct run *r)
 			break;
 		if (session_interrupted() && !cancelled) {
 			cancelled = true;
-			od_download_cancel(r->d);
+			r->ops->cancel(r->d);
 			continue;
 		}
 		if (r->paused && now_ms() - r->token_ms >= TOKEN_POLL_MS) {
@@ -617,7 +688,7 @@ drive(struct run *r)
 				r->paused = false;
 				clear_status(r);
 				out_warn(_("a new token was found; going on"));
-				od_download_resume(r->d);
+				r->ops->resume(r->d);
 			}
 		}
 		show_progress(r, false);
@@ -629,14 +700,230 @@ drive(struct run *r)
 	}
 }
 
+/* --- the two kinds ------------------------------------------------------------------- */
+
+static struct od_error *
+download_create(struct run *r)
+{
+	struct od_download *d;
+	struct od_error *err = od_download_new(r->s->zone, &r->o.dl, on_event, r, &d);
+
+	if (!err) {
+		od_download_set_journal(d, r->journal);
+		r->d = d;
+	}
+	return err;
+}
+
+static struct od_error *
+download_note(void *job, const cJSON *rec)
+{
+	return od_download_note(job, rec);
+}
+
+static void
+download_start(void *job)
+{
+	od_download_start(job);
+}
+
+static void
+download_totals(const void *job, struct od_xfer_totals *t)
+{
+	od_download_totals(job, t);
+}
+
+static void
+download_resume(void *job)
+{
+	od_download_resume(job);
+}
+
+static void
+download_cancel(void *job)
+{
+	od_download_cancel(job);
+}
+
+static void
+download_free(void *job)
+{
+	od_download_free(job);
+}
+
+static const struct job_ops download_ops = {
+	"download", download_create, download_note, download_sources, download_start,
+	download_totals, download_resume, download_cancel, download_free,
+};
+
+static struct od_error *
+upload_create(struct run *r)
+{
+	struct od_upload_opts o = { .jobs = r->o.dl.jobs, .max_speed = r->o.dl.max_speed,
+				    .overwrite = r->o.dl.overwrite, .verify = r->o.dl.verify };
+	struct od_upload *u;
+	struct od_error *err = od_upload_new(r->s->zone, &o, on_event, r, &u);
+
+	if (!err) {
+		od_upload_set_journal(u, r->journal);
+		r->d = u;
+	}
+	return err;
+}
+
+static struct od_error *
+upload_note(void *job, const cJSON *rec)
+{
+	return od_upload_note(job, rec);
+}
+
+struct dir_wait {
+	char *id;
+	struct od_error *err;
+};
+
+static void
+on_dir_id(const char *file_id, struct od_error *err, void *ud)
+{
+	struct dir_wait *w = ud;
+
+	w->err = err;
+	if (!err)
+		w->id = xstrdup(file_id);
+}
+
+/* The id of the folder path in space sp, made (with its parents) when it
+ * is missing; NULL with the error printed. */
+static char *
+upload_folder(struct run *r, struct od_space *sp, const char *path, const char *shown, int *rc)
+{
+	struct dir_wait w = { 0 };
+	struct target_stat st;
+	char *arg = xasprintf("%s/%s", sp->id, path);
+	bool missing;
+	int one = session_probe_target(r->s, arg, OD_ATTR_TYPE, &sp, &st, &missing);
+
+	free(arg);
+	if (one != EXIT_OK) {
+		*rc = one;
+		return NULL;
+	}
+	if (!missing && st.type != OD_FILE_DIR) {
+		out_error(_("%s is a file, not a folder"), shown);
+		target_stat_done(&st);
+		*rc = EXIT_FAILED;
+		return NULL;
+	}
+	if (!missing) {
+		w.id = st.file_id;
+		st.file_id = NULL;
+		target_stat_done(&st);
+		return w.id;
+	}
+	target_stat_done(&st);
+	/* Missing: made from the space's root, which resolving found. */
+	if (!sp->root_id || !od_file_mkdirs(r->s->zone, sp, sp->root_id, path, on_dir_id, &w)) {
+		*rc = EXIT_FAILED;
+		return NULL;
+	}
+	session_run(r->s);
+	if (w.err) {
+		*rc = out_fail(w.err, _("Cannot create %s"), shown);
+		return NULL;
+	}
+	return w.id;
+}
+
+static int
+upload_sources(struct run *r, const cJSON *sources)
+{
+	const cJSON *src;
+	int rc = EXIT_OK;
+
+	cJSON_ArrayForEach(src, sources) {
+		const char *space = json_string(src, "space"), *dir = json_string(src, "dir");
+		const char *name = json_string(src, "name"), *local = json_string(src, "local");
+		const char *shown = json_string(src, "remoteDir");
+		struct od_space *sp;
+		struct od_error *err;
+		char *id;
+
+		if (!space || !dir || !name || !local || !shown) {
+			out_error(_("the job's journal names a source it cannot describe; it was not written by this "
+				    "version of onetui"));
+			rc = EXIT_FAILED;
+			continue;
+		}
+		if ((err = od_zone_find_space(r->s->zone, space, &sp))) {
+			rc = out_fail(err, NULL);
+			continue;
+		}
+		if (!(id = upload_folder(r, sp, dir, shown, &rc)))
+			continue;
+		if ((err = od_upload_add(r->d, local, sp, id, shown, name)))
+			rc = out_fail(err, NULL);
+		free(id);
+	}
+	return rc;
+}
+
+static void
+upload_start(void *job)
+{
+	od_upload_start(job);
+}
+
+static void
+upload_totals(const void *job, struct od_xfer_totals *t)
+{
+	od_upload_totals(job, t);
+}
+
+static void
+upload_resume(void *job)
+{
+	od_upload_resume(job);
+}
+
+static void
+upload_cancel(void *job)
+{
+	od_upload_cancel(job);
+}
+
+static void
+upload_free(void *job)
+{
+	od_upload_free(job);
+}
+
+static const struct job_ops upload_ops = {
+	"upload", upload_create, upload_note, upload_sources, upload_start,
+	upload_totals, upload_resume, upload_cancel, upload_free,
+};
+
+/* --- running ------------------------------------------------------------------------- */
+
+static void
+free_manifest(struct run *r)
+{
+	for (size_t i = 0; i < r->n_man; i++) {
+		free(r->man[i].path);
+		free(r->man[i].sha256);
+		free(r->man[i].file_id);
+		free(r->man[i].provider);
+	}
+	free(r->man);
+}
+
 int
-getjob_run(struct session *s, const char *path, enum progress_mode mode)
+job_run(struct session *s, const char *path, enum progress_mode mode)
 {
 	struct run r = { .s = s, .mode = mode };
-	struct replay p = { 0 };
-	struct od_journal *j = NULL;
-	struct od_download_totals t;
+	struct replay p = { 0 }, again = { .r = &r };
+	struct od_xfer_totals t;
 	const cJSON *id, *zone, *sources;
+	const char *kind;
 	struct od_error *err;
 	size_t bad;
 	int rc;
@@ -646,9 +933,11 @@ getjob_run(struct session *s, const char *path, enum progress_mode mode)
 	id = cJSON_GetObjectItemCaseSensitive(p.first, "id");
 	zone = cJSON_GetObjectItemCaseSensitive(p.first, "zone");
 	sources = cJSON_GetObjectItemCaseSensitive(p.first, "sources");
-	if (!cJSON_IsString(id) || !cJSON_IsString(zone) || !cJSON_IsArray(sources) ||
-	    !getjob_opts_from_json(cJSON_GetObjectItemCaseSensitive(p.first, "options"), &r.o)) {
-		out_error(_("%s is not a download journal onetui can resume"), path);
+	kind = json_string(p.first, "kind");
+	r.ops = kind && strcmp(kind, "upload") == 0 ? &upload_ops : kind && strcmp(kind, "download") == 0 ? &download_ops : NULL;
+	if (!r.ops || !cJSON_IsString(id) || !cJSON_IsString(zone) || !cJSON_IsArray(sources) ||
+	    !job_opts_from_json(cJSON_GetObjectItemCaseSensitive(p.first, "options"), &r.o)) {
+		out_error(_("%s is not a transfer journal onetui can resume"), path);
 		cJSON_Delete(p.first);
 		return EXIT_FAILED;
 	}
@@ -667,47 +956,72 @@ getjob_run(struct session *s, const char *path, enum progress_mode mode)
 	}
 	if (mode == PROGRESS_AUTO)
 		r.mode = isatty(STDERR_FILENO) ? PROGRESS_AUTO : PROGRESS_LINES;
-	if ((err = od_journal_open(path, &j)) || (err = od_journal_lock(j)) ||
-	    (err = od_download_new(s->zone, &r.o.dl, on_event, &r, &r.d))) {
+	if ((err = od_journal_open(path, &r.journal)) || (err = od_journal_lock(r.journal)) ||
+	    (err = r.ops->create(&r))) {
 		rc = out_fail(err, _("Cannot run job %s"), r.id);
-		od_journal_close(j);
+		od_journal_close(r.journal);
 		cJSON_Delete(p.first);
 		return rc;
 	}
 	if (bad)
 		out_warn(_("%zu damaged lines in the journal of job %s were passed over"), bad, r.id);
 	/* Records of earlier runs: what is done and how far parts got. */
-	{
-		struct replay again = { .d = r.d };
-		if ((err = od_journal_read(path, replay_record, &again, &bad)) || (err = again.err)) {
-			rc = out_fail(err, NULL);
-			goto out;
-		}
+	if ((err = od_journal_read(path, replay_record, &again, &bad)) || (err = again.err)) {
+		rc = out_fail(err, NULL);
+		goto out;
 	}
-	od_download_set_journal(r.d, j);
 	r.start_ms = r.shown_ms = r.rate_ms = now_ms();
-	r.rc = add_sources(&r, sources);
+	r.rc = r.ops->add_sources(&r, sources);
 	drive(&r);
-	od_download_totals(r.d, &t);
-	if (r.rc == EXIT_OK && (t.files_failed || r.name_problems))
-		r.rc = t.files_failed ? EXIT_FAILED : EXIT_OK;
+	r.ops->totals(r.d, &t);
+	if (r.rc == EXIT_OK && t.files_failed)
+		r.rc = EXIT_FAILED;
 	if (r.rc != EXIT_INTERRUPTED && r.o.manifest && write_manifest(&r) != EXIT_OK && r.rc == EXIT_OK)
 		r.rc = EXIT_FAILED;
 	/* A job with failures stays resumable: retrying picks them up. */
 	if (r.rc == EXIT_OK)
-		record_state(j, "finished", &t);
+		record_state(r.journal, "finished", &t);
 	summary(&r);
 	rc = r.rc;
 out:
-	od_download_free(r.d);
-	od_journal_close(j);
+	r.ops->free(r.d);
+	od_journal_close(r.journal);
 	cJSON_Delete(p.first);
-	for (size_t i = 0; i < r.n_man; i++) {
-		free(r.man[i].path);
-		free(r.man[i].sha256);
-		free(r.man[i].file_id);
-		free(r.man[i].provider);
+	free_manifest(&r);
+	return rc;
+}
+
+int
+job_create_and_run(struct session *s, const char *kind, cJSON *sources, const struct job_opts *o,
+		   enum progress_mode mode)
+{
+	cJSON *header = cJSON_CreateObject();
+	struct od_journal *j = NULL;
+	struct od_error *err;
+	char *dir = NULL, *id = od_journal_new_id(), *file = NULL;
+	int rc;
+
+	if (!header || !id)
+		xoom();
+	cJSON_AddItemToObject(header, "sources", sources);
+	cJSON_AddStringToObject(header, "onetui", "transfer");
+	cJSON_AddNumberToObject(header, "version", 1);
+	cJSON_AddStringToObject(header, "id", id);
+	cJSON_AddStringToObject(header, "kind", kind);
+	cJSON_AddNumberToObject(header, "created", (double)time(NULL));
+	cJSON_AddStringToObject(header, "zone", od_zone_origin(s->zone));
+	cJSON_AddItemToObject(header, "options", job_opts_json(o));
+	if ((err = od_journal_dir(&dir)) || (err = od_journal_create(dir, id, header, &j))) {
+		rc = out_fail(err, _("Cannot record the job"));
+	} else {
+		od_journal_close(j);
+		if (!(file = od_journal_path(dir, id)))
+			xoom();
+		rc = job_run(s, file, mode);
 	}
-	free(r.man);
+	cJSON_Delete(header);
+	free(file);
+	free(dir);
+	free(id);
 	return rc;
 }

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* job.h: running a transfer job from the command line, new or resumed:
+ * its journal, progress display, manifest and summary. Downloads and
+ * uploads run the same way; the journal's header says which it is. */
+#ifndef ONETUI_CLI_JOB_H
+#define ONETUI_CLI_JOB_H
+
+#include <cjson/cJSON.h>
+
+#include "cli/session.h"
+#include "onetui/download.h"
+#include "onetui/upload.h"
+
+enum progress_mode {
+	PROGRESS_AUTO,	/* a status line on a terminal, plain lines otherwise */
+	PROGRESS_LINES,	/* plain lines now and then, on stderr */
+	PROGRESS_JSON,	/* one JSON event per line on stdout */
+	PROGRESS_NONE,
+};
+
+/* Parse "auto", "lines", "json" or "none"; -1 for anything else. */
+int progress_mode_parse(const char *s);
+/* "10M", "512k", "1.5G" (powers of 1024) in bytes; false when malformed. */
+bool parse_rate(const char *s, uint64_t *out);
+/* path made absolute, without trailing slashes; NULL when the working
+ * directory cannot be told. Caller frees. */
+char *absolute_path(const char *path);
+
+/* The options of a job, as its journal header records them. */
+struct job_opts {
+	struct od_download_opts dl;	/* jobs, max_speed, overwrite and verify serve uploads too */
+	const char *manifest;	/* NULL: none */
+	const char *dest;	/* where the job writes, for the list of jobs */
+};
+cJSON *job_opts_json(const struct job_opts *o);
+/* Read them back from a header (pointing into it); false when malformed. */
+bool job_opts_from_json(const cJSON *opts, struct job_opts *o);
+
+/* Record a new job of kind ("download" or "upload") with its sources and
+ * options, then run it. */
+int job_create_and_run(struct session *s, const char *kind, cJSON *sources, const struct job_opts *o,
+		       enum progress_mode mode);
+/* Run the job whose journal is at path (its header already written, and
+ * perhaps records of an earlier run), adding the header's sources. */
+int job_run(struct session *s, const char *path, enum progress_mode mode);
+
+#endif
