@@ -58,6 +58,7 @@ struct od_overrides {
 	const char *provider;
 	const char *token_file;
 	const char *ca_file;
+	bool public_only;	/* public share data only: no token is looked for */
 };
 
 /* The effective settings. Every string is owned. */

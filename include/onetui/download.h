@@ -51,7 +51,9 @@ void od_download_set_journal(struct od_download *d, struct od_journal *j);
 /* A record of an earlier run of the same job ("part" and "done"). */
 struct od_error *od_download_note(struct od_download *d, const cJSON *rec) OD_WARN_UNUSED;
 /* Fetch the file or directory a (with fileId, name, type, size, mtime
- * and the checksum attributes) of space s to local, shown as remote. */
+ * and the checksum attributes) of space s to local, shown as remote.
+ * Without a space, a is public share data (a share-scoped id), fetched
+ * through the zone without the token. */
 struct od_error *od_download_add(struct od_download *d, struct od_space *s, const struct od_attrs *a,
 				 const char *remote, const char *local) OD_WARN_UNUSED;
 /* Start; events then come from od_engine_perform(). */

@@ -87,6 +87,9 @@ struct od_share {
 };
 typedef void od_share_fn(const struct od_share *sh, struct od_error *err, void *ud);
 struct od_op *od_share_get(struct od_zone *z, struct od_space *s, const char *share_id, od_share_fn *fn, void *ud);
+/* The public record of a share (GET /shares/{id}/public on the zone),
+ * without a token: enough to fetch from it (rootFileId is share-scoped). */
+struct od_op *od_share_get_public(struct od_zone *z, const char *share_id, od_share_fn *fn, void *ud);
 
 /* Datasets: a space's top level (parent NULL) or a dataset's children. */
 struct od_dataset_entry {

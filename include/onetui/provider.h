@@ -29,6 +29,11 @@ typedef void od_attrs_fn(const struct od_attrs *a, struct od_error *err, void *u
  * stop listing early, which completes the listing without an error. */
 typedef bool od_page_fn(const struct od_attrs *entries, size_t n, void *ud);
 
+/* The listing and attribute calls below read public share data when s
+ * is NULL: file_id is then a share-scoped id (a share's rootFileId or an
+ * id listed below it), the call goes through the zone's /shares/data
+ * path to a provider of its choice, and no token is sent. */
+
 /* The file id of path within the space ("" or "/" is the space root).
  * "." and ".." are resolved lexically. */
 struct od_op *od_provider_resolve(struct od_zone *z, struct od_space *s, const char *path, od_file_id_fn *fn,

@@ -14,6 +14,7 @@
 #include "cli/cmd.h"
 #include "cli/job.h"
 #include "cli/output.h"
+#include "onetui/fileinfo.h"
 #include "onetui/i18n.h"
 #include "onetui/journal.h"
 #include "onetui/localname.h"
@@ -63,6 +64,83 @@ local_for(const char *dest, bool into_dest, const char *name, bool map)
 	local = xasprintf("%s/%s", dest, safe);
 	free(safe);
 	return local;
+}
+
+/* Look at the sources (argv[optind..argc-2]): when every one is a public
+ * link of one zone, the session goes to that zone without a token. */
+static int
+share_sources(int argc, char **argv, struct od_overrides *ov)
+{
+	char *first = NULL;
+	int shares = 0, rc = EXIT_OK;
+
+	for (int i = optind; i < argc - 1; i++) {
+		char *origin, *id;
+		if (!share_url_parse(argv[i], &origin, &id))
+			continue;
+		shares++;
+		if (!first)
+			first = origin;
+		else if (strcmp(first, origin) != 0)
+			rc = cmd_usage_error(&cmd_get_entry, _("public links of one zone at a time"));
+		if (origin != first)
+			free(origin);
+		free(id);
+	}
+	if (rc == EXIT_OK && shares == argc - optind - 1) {
+		ov->zone = first;	/* kept for the session: freed at exit */
+		ov->public_only = true;
+		return EXIT_OK;
+	}
+	free(first);
+	return rc;
+}
+
+/* One source, as the journal describes it; its type and name. NULL when it
+ * cannot be used (said, and *rc set). */
+static cJSON *
+source_json(struct session *s, const char *arg, enum od_file_type *type, char **name, int *rc)
+{
+	cJSON *src = cJSON_CreateObject();
+	char *origin, *share;
+	int one;
+
+	if (!src)
+		xoom();
+	if (share_url_parse(arg, &origin, &share)) {
+		struct share_root root;
+		if (strcmp(origin, od_zone_origin(s->zone)) != 0) {
+			out_error(_("%s is a link of another zone than %s"), arg, od_zone_origin(s->zone));
+			one = EXIT_USAGE;
+		} else if ((one = share_resolve(s, share, &root)) == EXIT_OK) {
+			*type = root.a.type;
+			*name = xstrdup(root.file_name);
+			cJSON_AddStringToObject(src, "share", share);
+			cJSON_AddStringToObject(src, "remote", arg);
+			share_root_done(&root);
+		}
+		free(origin);
+		free(share);
+	} else {
+		struct target_stat st;
+		struct od_space *sp;
+		if ((one = session_stat_target(s, arg, &sp, &st)) == EXIT_OK) {
+			char *remote = *st.path ? xasprintf("%s/%s", sp->name, st.path) : xstrdup(sp->name);
+			*type = st.type;
+			*name = xstrdup(*st.path ? st.name : sp->name);
+			cJSON_AddStringToObject(src, "space", sp->id);
+			cJSON_AddStringToObject(src, "path", st.path);
+			cJSON_AddStringToObject(src, "remote", remote);
+			free(remote);
+			target_stat_done(&st);
+		}
+	}
+	if (one != EXIT_OK) {
+		*rc = *rc == EXIT_OK ? one : *rc;
+		cJSON_Delete(src);
+		return NULL;
+	}
+	return src;
 }
 
 static int
@@ -146,54 +224,51 @@ get_exec(struct global_opts *g, int argc, char **argv)
 		o.manifest = m;
 		o.dl.hash = true;
 	}
+	/* Public links alone need no token: the session goes to their zone. */
+	if ((rc = share_sources(argc, argv, &g->ov)) != EXIT_OK) {
+		free(dest);
+		free(dir);
+		return rc;
+	}
+	o.public_only = g->ov.public_only;
 	rc = session_open(&s, g);
-	if (rc == EXIT_OK)
+	if (rc == EXIT_OK && !g->ov.public_only)
 		rc = session_load_spaces(&s);
 	if (rc != EXIT_OK)
 		goto out;
 	if (!(sources = cJSON_CreateArray()))
 		xoom();
 	for (int i = optind; i < argc - 1 && !session_interrupted(); i++) {
-		struct target_stat st;
-		struct od_space *sp;
-		char *local, *remote;
-		cJSON *src;
-		int one = session_stat_target(&s, argv[i], &sp, &st);
+		enum od_file_type type;
+		char *name, *local;
+		cJSON *src = source_json(&s, argv[i], &type, &name, &rc);
 
-		if (one != EXIT_OK) {
-			rc = rc == EXIT_OK ? one : rc;
+		if (!src)
 			continue;
-		}
-		if (st.type == OD_FILE_DIR && !recursive) {
+		if (type == OD_FILE_DIR && !recursive) {
 			char *shown = out_safe(argv[i]);
 			out_error(_("%s is a directory; -r fetches directories"), shown);
 			free(shown);
 			rc = EXIT_USAGE;
-			target_stat_done(&st);
-			continue;
+		} else {
+			if (type == OD_FILE_DIR && !into_dest) {
+				into_dest = true;
+				free(dir);
+				dir = NULL;
+			}
+			local = local_for(dest, into_dest, name, o.dl.map_names);
+			if (local) {
+				cJSON_AddStringToObject(src, "local", local);
+				cJSON_AddItemToArray(sources, src);
+				src = NULL;
+				added++;
+			} else {
+				rc = EXIT_FAILED;
+			}
+			free(local);
 		}
-		if (st.type == OD_FILE_DIR && !into_dest) {
-			into_dest = true;
-			free(dir);
-			dir = NULL;
-		}
-		local = local_for(dest, into_dest, *st.path ? st.name : sp->name, o.dl.map_names);
-		if (!local) {
-			rc = EXIT_FAILED;
-			target_stat_done(&st);
-			continue;
-		}
-		remote = *st.path ? xasprintf("%s/%s", sp->name, st.path) : xstrdup(sp->name);
-		src = cJSON_CreateObject();
-		cJSON_AddStringToObject(src, "space", sp->id);
-		cJSON_AddStringToObject(src, "path", st.path);
-		cJSON_AddStringToObject(src, "remote", remote);
-		cJSON_AddStringToObject(src, "local", local);
-		cJSON_AddItemToArray(sources, src);
-		free(local);
-		free(remote);
-		target_stat_done(&st);
-		added++;
+		cJSON_Delete(src);
+		free(name);
 	}
 	if (session_interrupted())
 		rc = EXIT_INTERRUPTED;
@@ -214,6 +289,8 @@ get_exec(struct global_opts *g, int argc, char **argv)
 	}
 out:
 	session_close(&s);
+	if (g->ov.public_only)
+		free((char *)g->ov.zone);
 	free(dest);
 	free(dir);
 	if (o.manifest)
@@ -237,7 +314,7 @@ static const struct option get_options[] = {
 const struct cmd_entry cmd_get_entry = {
 	.name = "get",
 	.usage = N_("[-r] [-j N] [--streams N] [--overwrite] [--verify] [--map-names] [--manifest FILE] "
-		    "[--limit-rate RATE] [--progress auto|lines|json|none] SPACE/PATH... DEST"),
+		    "[--limit-rate RATE] [--progress auto|lines|json|none] SPACE/PATH|https://ZONE/share/ID... DEST"),
 	.summary = N_("fetch files and directories, resumably and verified"),
 	.shortopts = "rj:",
 	.longopts = get_options,

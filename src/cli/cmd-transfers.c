@@ -239,6 +239,32 @@ transfers_list(const char *dir, bool json)
 	return EXIT_OK;
 }
 
+/* Whether the job reads public links only (and so runs without a token). */
+static bool
+job_public(const struct job_info *ji)
+{
+	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(ji->header, "options");
+
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "public"));
+}
+
+/* Run a public job in a session of its own, on its zone, without a token. */
+static int
+resume_public(struct global_opts *g, const struct job_info *ji, enum progress_mode mode)
+{
+	struct global_opts pg = *g;
+	struct session s;
+	int rc;
+
+	pg.ov.zone = header_str(ji->header, "zone");
+	pg.ov.public_only = true;
+	rc = session_open(&s, &pg);
+	if (rc == EXIT_OK)
+		rc = job_run(&s, ji->path, mode);
+	session_close(&s);
+	return rc;
+}
+
 /* Resume the named jobs, or every stopped one. */
 static int
 transfers_resume(struct global_opts *g, const char *dir, char **ids, int n, enum progress_mode mode)
@@ -246,28 +272,42 @@ transfers_resume(struct global_opts *g, const char *dir, char **ids, int n, enum
 	size_t n_all = 0;
 	char **all = n ? NULL : list_ids(dir, &n_all);
 	struct session s;
-	int rc = session_open(&s, g), resumed = 0;
+	bool open = false;
+	int rc = EXIT_OK, session_rc = EXIT_OK, resumed = 0;
 
-	if (rc == EXIT_OK)
-		rc = session_load_spaces(&s);
-	for (size_t i = 0; rc == EXIT_OK && i < (n ? (size_t)n : n_all) && !session_interrupted(); i++) {
+	for (size_t i = 0; i < (n ? (size_t)n : n_all) && !session_interrupted(); i++) {
 		const char *id = n ? ids[i] : all[i];
 		struct job_info ji;
-		bool ok = load_job(dir, id, &ji);
-		if (!ok) {
-			rc = EXIT_FAILED;
+		int r = EXIT_OK;
+		if (!load_job(dir, id, &ji)) {
+			r = EXIT_FAILED;
 		} else if (ji.state || ji.running) {
 			if (n) {
 				out_error(_("job %s is %s"), id, job_state(&ji));
-				rc = EXIT_FAILED;
+				r = EXIT_FAILED;
 			}
-		} else if (!n && strcmp(header_str(ji.header, "zone"), od_zone_origin(s.zone)) != 0) {
-			/* Another zone's job: left for a session on that zone. */
-		} else {
-			int r = job_run(&s, ji.path, mode);
+		} else if (job_public(&ji)) {
+			r = resume_public(g, &ji, mode);
 			resumed++;
-			rc = r;
+		} else {
+			if (!open) {
+				session_rc = session_open(&s, g);
+				if (session_rc == EXIT_OK)
+					session_rc = session_load_spaces(&s);
+				open = true;
+				r = session_rc;
+			}
+			if (session_rc != EXIT_OK) {
+				/* Said once; the other jobs needed the same session. */
+			} else if (!n && strcmp(header_str(ji.header, "zone"), od_zone_origin(s.zone)) != 0) {
+				/* Another zone's job: left for a session on that zone. */
+			} else {
+				r = job_run(&s, ji.path, mode);
+				resumed++;
+			}
 		}
+		if (rc == EXIT_OK)
+			rc = r;
 		job_done(&ji);
 	}
 	if (rc == EXIT_OK && !n && !resumed)
@@ -275,7 +315,8 @@ transfers_resume(struct global_opts *g, const char *dir, char **ids, int n, enum
 	for (size_t i = 0; i < n_all; i++)
 		free(all[i]);
 	free(all);
-	session_close(&s);
+	if (open)
+		session_close(&s);
 	return rc;
 }
 

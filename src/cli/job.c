@@ -14,11 +14,13 @@
 #include <unistd.h>
 
 #include "cli/output.h"
+#include "onetui/fileinfo.h"
 #include "onetui/fileops.h"
 #include "onetui/i18n.h"
 #include "onetui/journal.h"
 #include "onetui/json.h"
 #include "onetui/str.h"
+#include "onetui/url.h"
 #include "xmalloc.h"
 
 /* How often the status is redrawn on a terminal, and written otherwise. */
@@ -158,7 +160,7 @@ job_opts_json(const struct job_opts *o)
 	    !cJSON_AddBoolToObject(j, "mapNames", o->dl.map_names) ||
 	    !cJSON_AddBoolToObject(j, "verify", o->dl.verify) ||
 	    !cJSON_AddItemToObject(j, "manifest", o->manifest ? cJSON_CreateString(o->manifest) : cJSON_CreateNull()) ||
-	    !cJSON_AddStringToObject(j, "dest", o->dest))
+	    !cJSON_AddStringToObject(j, "dest", o->dest) || !cJSON_AddBoolToObject(j, "public", o->public_only))
 		xoom();
 	return j;
 }
@@ -192,6 +194,7 @@ job_opts_from_json(const cJSON *j, struct job_opts *o)
 	o->dl.overwrite = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "overwrite"));
 	o->dl.map_names = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "mapNames"));
 	o->dl.verify = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "verify"));
+	o->public_only = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "public"));
 	o->manifest = cJSON_IsString(man) ? man->valuestring : NULL;
 	o->dl.hash = o->manifest != NULL;
 	o->dest = dest->valuestring;
@@ -566,6 +569,102 @@ replay_record(const cJSON *rec, void *ud)
 	return 0;
 }
 
+bool
+share_url_parse(const char *arg, char **origin, char **share_id)
+{
+	char *scheme, *host;
+	const char *p, *id;
+	int port;
+	struct od_error *err;
+	size_t n;
+
+	*origin = *share_id = NULL;
+	if (!od_str_starts(arg, "https://") && !od_str_starts(arg, "http://"))
+		return false;
+	p = strstr(arg + 8, "/share/");
+	if (!p || (err = od_url_origin(arg, &scheme, &host, &port)) != NULL) {
+		if (p)
+			od_error_free(err);
+		return false;
+	}
+	id = p + 7;
+	n = strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+	if (n == 0 || n > 200 || (id[n] && strcmp(id + n, "/") != 0)) {
+		free(scheme);
+		free(host);
+		return false;
+	}
+	*origin = strchr(host, ':') ? xasprintf("%s://[%s]:%d", scheme, host, port)
+				    : xasprintf("%s://%s:%d", scheme, host, port);
+	*share_id = xasprintf("%.*s", (int)n, id);
+	free(scheme);
+	free(host);
+	return true;
+}
+
+struct share_wait {
+	struct session *s;
+	struct share_root *out;
+	struct od_error *err;
+};
+
+static void
+on_share_attrs(const struct od_attrs *a, struct od_error *err, void *ud)
+{
+	struct share_wait *w = ud;
+	struct share_root *r = w->out;
+
+	if (err) {
+		w->err = err;
+		return;
+	}
+	r->a = *a;
+	r->a.file_id = r->file_id = xstrdup(a->file_id);
+	r->a.name = r->file_name = xstrdup(a->name);
+	r->a.sha256 = r->sha256 = a->sha256 ? xstrdup(a->sha256) : NULL;
+}
+
+static void
+on_share(const struct od_share *sh, struct od_error *err, void *ud)
+{
+	struct share_wait *w = ud;
+
+	if (err) {
+		w->err = err;
+		return;
+	}
+	w->out->name = xstrdup(sh->name);
+	if (!od_provider_stat(w->s->zone, NULL, sh->root_file_id,
+			      OD_ATTR_TYPE | OD_ATTR_SIZE | OD_ATTR_MTIME | OD_ATTRS_CHECKSUM, on_share_attrs, w))
+		xoom();
+}
+
+int
+share_resolve(struct session *s, const char *share_id, struct share_root *out)
+{
+	struct share_wait w = { .s = s, .out = out };
+
+	memset(out, 0, sizeof(*out));
+	if (!od_share_get_public(s->zone, share_id, on_share, &w))
+		xoom();
+	session_run(s);
+	if (w.err) {
+		share_root_done(out);
+		return out_fail(w.err, _("Cannot open the share %s"), share_id);
+	}
+	return EXIT_OK;
+}
+
+void
+share_root_done(struct share_root *r)
+{
+	free(r->name);
+	free(r->file_id);
+	free(r->file_name);
+	free(r->sha256);
+	memset(r, 0, sizeof(*r));
+}
+
 /* Add the header's sources to the download; failures are printed and
  * make the exit code. */
 static int
@@ -577,6 +676,21 @@ download_sources(struct run *r, const cJSON *sources)
 	cJSON_ArrayForEach(src, sources) {
 		const char *space = json_string(src, "space"), *path = json_string(src, "path");
 		const char *local = json_string(src, "local"), *shown = json_string(src, "remote");
+		const char *share = json_string(src, "share");
+
+		if (share && local && shown) {
+			struct share_root root;
+			struct od_error *err;
+			int one = share_resolve(r->s, share, &root);
+			if (one != EXIT_OK) {
+				rc = rc == EXIT_OK ? one : rc;
+				continue;
+			}
+			if ((err = od_download_add(r->d, NULL, &root.a, shown, local)))
+				rc = out_fail(err, NULL);
+			share_root_done(&root);
+			continue;
+		}
 		struct target_stat st;
 		struct od_space *sp;
 		struct od_attrs a;

@@ -26,11 +26,25 @@ bool parse_rate(const char *s, uint64_t *out);
  * directory cannot be told. Caller frees. */
 char *absolute_path(const char *path);
 
+/* Whether arg is a share's public link, https://ZONE/share/SHAREID:
+ * then the zone's origin and the share id (caller frees both). */
+bool share_url_parse(const char *arg, char **origin, char **share_id);
+/* The root of a share, read without a token. */
+struct share_root {
+	struct od_attrs a;	/* of the root file; its strings are the ones below */
+	char *name;		/* the share's name */
+	char *file_id, *file_name, *sha256;
+};
+/* Errors printed; an exit code. */
+int share_resolve(struct session *s, const char *share_id, struct share_root *out);
+void share_root_done(struct share_root *r);
+
 /* The options of a job, as its journal header records them. */
 struct job_opts {
 	struct od_download_opts dl;	/* jobs, max_speed, overwrite and verify serve uploads too */
 	const char *manifest;	/* NULL: none */
 	const char *dest;	/* where the job writes, for the list of jobs */
+	bool public_only;	/* public links only: run without a token */
 };
 cJSON *job_opts_json(const struct job_opts *o);
 /* Read them back from a header (pointing into it); false when malformed. */

@@ -153,7 +153,7 @@ emit(struct od_download *d, enum od_xfer_event_kind kind, const struct dl_file *
 	struct od_xfer_event ev = { .kind = kind, .err = err, .note = note };
 
 	if (f) {
-		const struct od_provider_info *p = od_provider_current(f->space);
+		const struct od_provider_info *p = f->space ? od_provider_current(f->space) : NULL;
 		ev.local = f->local;
 		ev.remote = f->remote;
 		ev.file_id = f->file_id;
@@ -882,7 +882,8 @@ submit_seg(struct dl_active *a, struct dl_seg *s, const char *url)
 		return NULL;
 	if (!(req = od_req_new(d->e, OD_GET, url)))
 		return od_error_nomem();
-	od_req_auth(req);
+	if (a->f->space)
+		od_req_auth(req);
 	od_req_set_sink(req, on_data, s);
 	od_req_set_range(req, s->start + s->done, s->end);
 	if (d->o.max_speed) {
@@ -975,15 +976,19 @@ static struct od_error *
 start_streams(struct dl_active *a)
 {
 	struct od_download *d = a->d;
-	const struct od_provider_info *p;
+	struct od_space *s = a->f->space;
 	struct od_error *err = NULL;
 	char *path, *url;
 
-	if (!od_provider_current(a->f->space) && (err = od_provider_plan(d->z, a->f->space)))
+	if (s && !od_provider_current(s) && (err = od_provider_plan(d->z, s)))
 		return err;
-	p = od_provider_current(a->f->space);
 	path = data_path(a->f->file_id, "/content");
-	url = path && p ? od_asprintf("%s%s%s", p->origin, OP_API, path) : NULL;
+	if (!path)
+		url = NULL;
+	else if (s)
+		url = od_asprintf("%s%s%s", od_provider_current(s)->origin, OP_API, path);
+	else	/* a share: the zone redirects to a provider */
+		url = od_asprintf("%s%s/shares%s", od_zone_origin(d->z), OZ_API, path);
 	free(path);
 	if (!url)
 		return od_error_nomem();
@@ -1144,7 +1149,7 @@ flush_batch(struct od_download *d)
 			od_error_free(err);
 		} else {
 			struct od_xfer_event ev = { .kind = OD_XFER_FILE_DONE };
-			const struct od_provider_info *p = od_provider_current(f->space);
+			const struct od_provider_info *p = f->space ? od_provider_current(f->space) : NULL;
 			cJSON *r = file_record("done", f);
 			bool verified = a->h && f->sha256[0];
 			if (r) {

@@ -395,7 +395,7 @@ od_qos_get(struct od_zone *z, struct od_space *s, const char *qos_id, od_qos_fn 
 
 /* --- shares ----------------------------------------------------------------------- */
 
-static const char share_what[] = N_("the provider's share record");
+static const char share_what[] = N_("the share record");
 
 static void
 share_fail(struct get_op *g, struct od_error *err)
@@ -418,7 +418,10 @@ share_deliver(struct get_op *g, const cJSON *root)
 	    (err = od_json_str_opt(root, "rootFileType", what, &type, NULL)) ||
 	    (err = od_json_str_opt(root, "handleId", what, &sh.handle_id, NULL)))
 		return err;
-	sh.root_type = od_str_eq(type, "DIR") ? OD_FILE_DIR : OD_FILE_REG;
+	/* Onezone's share record says "fileType" (file or dir) instead. */
+	if (!type && (err = od_json_str_opt(root, "fileType", what, &type, NULL)))
+		return err;
+	sh.root_type = od_str_eq(type, "DIR") || od_str_eq(type, "dir") ? OD_FILE_DIR : OD_FILE_REG;
 	((od_share_fn *)g->fn)(&sh, NULL, g->ud);
 	return NULL;
 }
@@ -427,6 +430,13 @@ struct od_op *
 od_share_get(struct od_zone *z, struct od_space *s, const char *share_id, od_share_fn *fn, void *ud)
 {
 	return start_get(z, s, id_path("/shares/", share_id, ""), NULL, share_what, share_deliver, share_fail,
+			 (void *)fn, ud);
+}
+
+struct od_op *
+od_share_get_public(struct od_zone *z, const char *share_id, od_share_fn *fn, void *ud)
+{
+	return start_get(z, NULL, id_path("/", share_id, "/public"), NULL, share_what, share_deliver, share_fail,
 			 (void *)fn, ud);
 }
 

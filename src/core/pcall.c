@@ -39,9 +39,25 @@ pcall_fail(struct pcall *c, struct od_error *err)
 		od_error_free(err);
 		return od_error_nomem();
 	}
-	c->candidate = c->s->current;
+	c->candidate = c->s ? c->s->current : 0;
 	c->base.req = req;
 	od_req_fail(req, err, pcall_done, c);
+	return NULL;
+}
+
+/* A public call: to the zone, without the token, no failover (the zone
+ * picks the provider). */
+static struct od_error *
+public_submit(struct pcall *c)
+{
+	char *url = od_asprintf("%s" OZ_API "/shares%s", od_zone_origin(c->z), c->path);
+	struct od_req *req = url ? od_req_new(od_zone_engine(c->z), c->method, url) : NULL;
+
+	free(url);
+	if (!req)
+		return od_error_nomem();
+	c->base.req = req;
+	od_req_submit(req, pcall_done, c);
 	return NULL;
 }
 
@@ -50,11 +66,13 @@ static struct od_error *
 pcall_submit(struct pcall *c)
 {
 	const struct od_provider_info *p;
-	struct od_error *err = od_provider_plan(c->z, c->s);
+	struct od_error *err;
 	struct od_req *req;
 	char *url;
 
-	if (err)
+	if (!c->s)
+		return public_submit(c);
+	if ((err = od_provider_plan(c->z, c->s)))
 		return pcall_fail(c, err);
 	p = od_provider_current(c->s);
 	url = od_asprintf("%s" OP_API "%s", p->origin, c->path);
@@ -110,7 +128,8 @@ pcall_done(struct od_req *req, struct od_error *err, void *ud)
 	struct od_space *s = c->s;
 
 	c->base.req = NULL;
-	if (err && !c->base.cancelled && failover_worthy(err) && s->current + 1 < s->n_candidates + (s->current != c->candidate)) {
+	if (err && s && !c->base.cancelled && failover_worthy(err) &&
+	    s->current + 1 < s->n_candidates + (s->current != c->candidate)) {
 		struct od_error *again;
 		/* Another call may already have moved the space on. */
 		if (s->current == c->candidate)

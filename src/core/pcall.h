@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* pcall.h: calls to the provider that serves a space, moving on to the
  * next supporting provider when one cannot be reached or does not serve
- * the space. Every provider operation of the core starts with a pcall. */
+ * the space. Every provider operation of the core starts with a pcall.
+ *
+ * Without a space, a call reads public share data: it goes to the zone's
+ * /shares/data path, which redirects it to a provider that supports the
+ * share's space, and it never carries the token. */
 #ifndef ONETUI_PCALL_H
 #define ONETUI_PCALL_H
 
@@ -11,6 +15,7 @@
 #include "engine-int.h"
 
 #define OP_API "/api/v3/oneprovider"
+#define OZ_API "/api/v3/onezone"
 
 struct pcall;
 typedef void pcall_reply_fn(struct pcall *c, struct od_req *req, struct od_error *err);
@@ -18,7 +23,7 @@ typedef void pcall_reply_fn(struct pcall *c, struct od_req *req, struct od_error
 struct pcall {
 	struct od_op base;
 	struct od_zone *z;
-	struct od_space *s;
+	struct od_space *s;	/* NULL: public share data, through the zone */
 	enum od_method method;
 	char *path;		/* under OP_API, with the query */
 	char *json;		/* the body, or NULL */

@@ -27,9 +27,11 @@ od_session_open(struct od_session *s, const char *config_path, const struct od_o
 	if ((err = od_config_load(config_path, &s->cfg)) || (err = od_settings_resolve(s->cfg, ov, &s->settings)))
 		return err;
 	/* --token-file wins over the environment, which wins over the profile. */
-	err = od_token_find(s->settings.token_file_given ? s->settings.token_file : NULL,
-			    s->settings.token_file_given ? NULL : s->settings.token_file, &token, &s->token_source);
-	if (err)
+	if (ov && ov->public_only)
+		s->token_source = od_strdup("none (public share data)");
+	else if ((err = od_token_find(s->settings.token_file_given ? s->settings.token_file : NULL,
+				      s->settings.token_file_given ? NULL : s->settings.token_file, &token,
+				      &s->token_source)))
 		return err;
 	if (s->settings.ca_file && access(s->settings.ca_file, R_OK) != 0) {
 		od_str_wipe_free(token);
@@ -41,7 +43,7 @@ od_session_open(struct od_session *s, const char *config_path, const struct od_o
 	eo.low_speed_time_s = s->settings.low_speed_time_s;
 	eo.max_retries = s->settings.max_retries;
 	err = od_engine_new(&eo, &s->engine);
-	if (!err && od_engine_set_token(s->engine, token) != 0)
+	if (!err && token && od_engine_set_token(s->engine, token) != 0)
 		err = od_error_nomem();
 	od_str_wipe_free(token);
 	if (err)
@@ -69,7 +71,11 @@ od_session_reload_token(struct od_session *s)
 	char *token = NULL, *source = NULL;
 	const char *now = od_engine_token(s->engine);
 	bool changed;
-	struct od_error *err = od_token_find(s->settings.token_file_given ? s->settings.token_file : NULL,
+	struct od_error *err;
+
+	if (!now)
+		return false;	/* public share data: there is no token to renew */
+	err = od_token_find(s->settings.token_file_given ? s->settings.token_file : NULL,
 					     s->settings.token_file_given ? NULL : s->settings.token_file, &token,
 					     &source);
 

@@ -90,8 +90,6 @@ od_zone_new(struct od_engine *engine, const char *origin, const struct od_zone_o
 	int port;
 
 	*out = NULL;
-	if (!od_engine_token(engine))
-		return od_error_new(OD_ERR_INPUT, _("no access token was given"));
 	z = calloc(1, sizeof(*z));
 	if (!z)
 		return od_error_nomem();
