@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
-#include "cli/job.h"
+#include "cli/jobrun.h"
 #include "cli/output.h"
 #include "onetui/fileinfo.h"
 #include "onetui/i18n.h"
@@ -146,7 +146,7 @@ source_json(struct session *s, const char *arg, enum od_file_type *type, char **
 static int
 get_exec(struct global_opts *g, int argc, char **argv)
 {
-	struct job_opts o = { 0 };
+	struct od_job_opts o = { 0 };
 	enum progress_mode mode = PROGRESS_AUTO;
 	bool recursive = false, into_dest;
 	struct session s;

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli/cmd.h"
-#include "cli/job.h"
+#include "cli/jobrun.h"
 #include "cli/output.h"
 #include "onetui/i18n.h"
 #include "onetui/str.h"
@@ -43,7 +43,7 @@ base_name(const char *p)
 static int
 put_exec(struct global_opts *g, int argc, char **argv)
 {
-	struct job_opts o = { 0 };
+	struct od_job_opts o = { 0 };
 	enum progress_mode mode = PROGRESS_AUTO;
 	bool recursive = false, into, missing;
 	const char *target, *tpath;

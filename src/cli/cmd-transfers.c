@@ -3,16 +3,13 @@
  * resume those that stopped, cancel those no longer wanted. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include "cli/cmd.h"
-#include "cli/job.h"
+#include "cli/jobrun.h"
 #include "cli/output.h"
 #include "onetui/download.h"
 #include "onetui/i18n.h"
@@ -22,130 +19,25 @@
 
 enum { OPT_PROGRESS = 0x300 };
 
-/* What a journal says about its job. */
-struct job_info {
-	char *id;
-	char *path;
-	cJSON *header;
-	const char *state;	/* "finished", "cancelled", or NULL: not ended */
-	char last_state[16];
-	uint64_t done, failed;
-	bool running;
-	size_t n;
-	struct od_strset parts;	/* local files with a .part in progress */
-};
-
-static int
-scan_record(const cJSON *rec, void *ud)
-{
-	struct job_info *ji = ud;
-	const cJSON *state = cJSON_GetObjectItemCaseSensitive(rec, "state");
-
-	if (ji->n++ == 0) {
-		if (!(ji->header = cJSON_Duplicate(rec, true)))
-			xoom();
-		return 0;
-	}
-	if (cJSON_GetObjectItemCaseSensitive(rec, "done"))
-		ji->done++;
-	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rec, "part")) &&
-	    od_strset_add(&ji->parts, cJSON_GetObjectItemCaseSensitive(rec, "part")->valuestring) < 0)
-		xoom();
-	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rec, "failed")))
-		ji->failed++;
-	if (cJSON_IsString(state))
-		snprintf(ji->last_state, sizeof(ji->last_state), "%s", state->valuestring);
-	return 0;
-}
-
-/* Whether another process holds the job. */
+/* Read a job's journal; false (said) when it cannot be. */
 static bool
-held(const char *path)
+load_job(const char *dir, const char *id, struct od_job_info *ji)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	bool busy = false;
+	struct od_error *err = od_job_load(dir, id, ji);
 
-	if (fd < 0)
-		return false;
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0)
-		busy = errno == EWOULDBLOCK;
-	close(fd);
-	return busy;
-}
-
-static bool
-load_job(const char *dir, const char *id, struct job_info *ji)
-{
-	struct od_error *err;
-	size_t bad;
-
-	memset(ji, 0, sizeof(*ji));
-	od_strset_init(&ji->parts);
-	ji->id = xstrdup(id);
-	if (!(ji->path = od_journal_path(dir, id)))
-		xoom();
-	if ((err = od_journal_read(ji->path, scan_record, ji, &bad))) {
+	if (err) {
 		out_fail(err, NULL);
 		return false;
 	}
-	if (!ji->header) {
-		out_error(_("the journal of job %s is empty"), id);
-		return false;
-	}
-	if (strcmp(ji->last_state, "finished") == 0 || strcmp(ji->last_state, "cancelled") == 0)
-		ji->state = ji->last_state;
-	ji->running = held(ji->path);
 	return true;
 }
 
-static void
-job_done(struct job_info *ji)
-{
-	free(ji->id);
-	free(ji->path);
-	cJSON_Delete(ji->header);
-	od_strset_done(&ji->parts);
-}
-
 static const char *
-job_state(const struct job_info *ji)
+job_state(const struct od_job_info *ji)
 {
 	if (ji->state)
 		return strcmp(ji->state, "finished") == 0 ? _("finished") : _("cancelled");
 	return ji->running ? _("running") : _("stopped");
-}
-
-static int
-by_id(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Job ids in the journal folder, oldest first (ids start with the time). */
-static char **
-list_ids(const char *dir, size_t *n)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char **ids = NULL;
-	size_t cap = 0;
-
-	*n = 0;
-	if (!d)
-		return NULL;
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		if (len <= 8 || strcmp(de->d_name + len - 8, ".journal") != 0)
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			ids = xrealloc(ids, cap * sizeof(*ids));
-		}
-		ids[(*n)++] = xasprintf("%.*s", (int)(len - 8), de->d_name);
-	}
-	closedir(d);
-	qsort(ids, *n, sizeof(*ids), by_id);
-	return ids;
 }
 
 static const char *
@@ -185,7 +77,7 @@ transfers_list(const char *dir, bool json)
 	static const bool right[] = { false, false, true, true, false };
 	const char *tt[OD_ARRAY_SIZE(titles)];
 	size_t n;
-	char **ids = list_ids(dir, &n);
+	char **ids = od_job_list(dir, &n);
 	struct table *t = NULL;
 	struct jw *w = NULL;
 
@@ -198,7 +90,7 @@ transfers_list(const char *dir, bool json)
 		t = table_new(OD_ARRAY_SIZE(titles), tt, right);
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct job_info ji;
+		struct od_job_info ji;
 		if (load_job(dir, ids[i], &ji)) {
 			char *what = job_what(ji.header);
 			if (w) {
@@ -225,7 +117,7 @@ transfers_list(const char *dir, bool json)
 			}
 			free(what);
 		}
-		job_done(&ji);
+		od_job_info_done(&ji);
 		free(ids[i]);
 	}
 	free(ids);
@@ -239,24 +131,15 @@ transfers_list(const char *dir, bool json)
 	return EXIT_OK;
 }
 
-/* Whether the job reads public links only (and so runs without a token). */
-static bool
-job_public(const struct job_info *ji)
-{
-	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(ji->header, "options");
-
-	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "public"));
-}
-
 /* Run a public job in a session of its own, on its zone, without a token. */
 static int
-resume_public(struct global_opts *g, const struct job_info *ji, enum progress_mode mode)
+resume_public(struct global_opts *g, const struct od_job_info *ji, enum progress_mode mode)
 {
 	struct global_opts pg = *g;
 	struct session s;
 	int rc;
 
-	pg.ov.zone = header_str(ji->header, "zone");
+	pg.ov.zone = ji->zone;
 	pg.ov.public_only = true;
 	rc = session_open(&s, &pg);
 	if (rc == EXIT_OK)
@@ -270,14 +153,14 @@ static int
 transfers_resume(struct global_opts *g, const char *dir, char **ids, int n, enum progress_mode mode)
 {
 	size_t n_all = 0;
-	char **all = n ? NULL : list_ids(dir, &n_all);
+	char **all = n ? NULL : od_job_list(dir, &n_all);
 	struct session s;
 	bool open = false;
 	int rc = EXIT_OK, session_rc = EXIT_OK, resumed = 0;
 
 	for (size_t i = 0; i < (n ? (size_t)n : n_all) && !session_interrupted(); i++) {
 		const char *id = n ? ids[i] : all[i];
-		struct job_info ji;
+		struct od_job_info ji;
 		int r = EXIT_OK;
 		if (!load_job(dir, id, &ji)) {
 			r = EXIT_FAILED;
@@ -286,7 +169,7 @@ transfers_resume(struct global_opts *g, const char *dir, char **ids, int n, enum
 				out_error(_("job %s is %s"), id, job_state(&ji));
 				r = EXIT_FAILED;
 			}
-		} else if (job_public(&ji)) {
+		} else if (ji.opts.public_only) {
 			r = resume_public(g, &ji, mode);
 			resumed++;
 		} else {
@@ -299,7 +182,7 @@ transfers_resume(struct global_opts *g, const char *dir, char **ids, int n, enum
 			}
 			if (session_rc != EXIT_OK) {
 				/* Said once; the other jobs needed the same session. */
-			} else if (!n && strcmp(header_str(ji.header, "zone"), od_zone_origin(s.zone)) != 0) {
+			} else if (!n && strcmp(ji.zone, od_zone_origin(s.zone)) != 0) {
 				/* Another zone's job: left for a session on that zone. */
 			} else {
 				r = job_run(&s, ji.path, mode);
@@ -308,7 +191,7 @@ transfers_resume(struct global_opts *g, const char *dir, char **ids, int n, enum
 		}
 		if (rc == EXIT_OK)
 			rc = r;
-		job_done(&ji);
+		od_job_info_done(&ji);
 	}
 	if (rc == EXIT_OK && !n && !resumed)
 		fprintf(stderr, _("onetui: no stopped transfer to resume\n"));
@@ -327,7 +210,7 @@ transfers_cancel(const char *dir, char **ids, int n)
 	int rc = EXIT_OK;
 
 	for (int i = 0; i < n; i++) {
-		struct job_info ji;
+		struct od_job_info ji;
 		struct od_journal *j = NULL;
 		struct od_error *err;
 		cJSON *rec;
@@ -356,7 +239,7 @@ transfers_cancel(const char *dir, char **ids, int n)
 			cJSON_Delete(rec);
 		}
 		od_journal_close(j);
-		job_done(&ji);
+		od_job_info_done(&ji);
 	}
 	return rc;
 }

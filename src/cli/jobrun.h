@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* job.h: running a transfer job from the command line, new or resumed:
+/* jobrun.h: running a transfer job from the command line, new or resumed:
  * its journal, progress display, manifest and summary. Downloads and
  * uploads run the same way; the journal's header says which it is. */
-#ifndef ONETUI_CLI_JOB_H
-#define ONETUI_CLI_JOB_H
+#ifndef ONETUI_CLI_JOBRUN_H
+#define ONETUI_CLI_JOBRUN_H
 
 #include <cjson/cJSON.h>
 
 #include "cli/session.h"
 #include "onetui/download.h"
+#include "onetui/job.h"
 #include "onetui/upload.h"
 
 enum progress_mode {
@@ -39,20 +40,9 @@ struct share_root {
 int share_resolve(struct session *s, const char *share_id, struct share_root *out);
 void share_root_done(struct share_root *r);
 
-/* The options of a job, as its journal header records them. */
-struct job_opts {
-	struct od_download_opts dl;	/* jobs, max_speed, overwrite and verify serve uploads too */
-	const char *manifest;	/* NULL: none */
-	const char *dest;	/* where the job writes, for the list of jobs */
-	bool public_only;	/* public links only: run without a token */
-};
-cJSON *job_opts_json(const struct job_opts *o);
-/* Read them back from a header (pointing into it); false when malformed. */
-bool job_opts_from_json(const cJSON *opts, struct job_opts *o);
-
 /* Record a new job of kind ("download" or "upload") with its sources and
  * options, then run it. */
-int job_create_and_run(struct session *s, const char *kind, cJSON *sources, const struct job_opts *o,
+int job_create_and_run(struct session *s, const char *kind, cJSON *sources, const struct od_job_opts *o,
 		       enum progress_mode mode);
 /* Run the job whose journal is at path (its header already written, and
  * perhaps records of an earlier run), adding the header's sources. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* job.c: a transfer job on the command line. */
+/* jobrun.c: a transfer job on the command line. */
 #include "config.h"
 
-#include "cli/job.h"
+#include "cli/jobrun.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -61,7 +61,7 @@ struct run {
 	struct od_journal *journal;
 	const char *id;
 	enum progress_mode mode;
-	struct job_opts o;
+	struct od_job_opts o;
 	bool tty_line;			/* a status line is on the screen */
 	long long start_ms, shown_ms, token_ms;
 	/* Smoothed rate: bytes per second, from samples DRAW_MS apart. */
@@ -146,59 +146,6 @@ json_string(const cJSON *obj, const char *key)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
 	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-cJSON *
-job_opts_json(const struct job_opts *o)
-{
-	cJSON *j = cJSON_CreateObject();
-
-	if (!j || !cJSON_AddNumberToObject(j, "jobs", o->dl.jobs) ||
-	    !cJSON_AddNumberToObject(j, "streams", o->dl.streams) ||
-	    !cJSON_AddNumberToObject(j, "maxSpeed", (double)o->dl.max_speed) ||
-	    !cJSON_AddBoolToObject(j, "overwrite", o->dl.overwrite) ||
-	    !cJSON_AddBoolToObject(j, "mapNames", o->dl.map_names) ||
-	    !cJSON_AddBoolToObject(j, "verify", o->dl.verify) ||
-	    !cJSON_AddItemToObject(j, "manifest", o->manifest ? cJSON_CreateString(o->manifest) : cJSON_CreateNull()) ||
-	    !cJSON_AddStringToObject(j, "dest", o->dest) || !cJSON_AddBoolToObject(j, "public", o->public_only))
-		xoom();
-	return j;
-}
-
-static bool
-json_uint(const cJSON *obj, const char *key, uint64_t max, uint64_t *out)
-{
-	int64_t v;
-
-	if (!od_json_is_integer(cJSON_GetObjectItemCaseSensitive(obj, key), &v) || v < 0 || (uint64_t)v > max)
-		return false;
-	*out = (uint64_t)v;
-	return true;
-}
-
-bool
-job_opts_from_json(const cJSON *j, struct job_opts *o)
-{
-	const cJSON *man = cJSON_GetObjectItemCaseSensitive(j, "manifest");
-	const cJSON *dest = cJSON_GetObjectItemCaseSensitive(j, "dest");
-	uint64_t jobs, streams, speed;
-
-	memset(o, 0, sizeof(*o));
-	if (!json_uint(j, "jobs", 256, &jobs) || !json_uint(j, "streams", 16, &streams) ||
-	    !json_uint(j, "maxSpeed", UINT64_MAX / 2, &speed) || !cJSON_IsString(dest) ||
-	    !(cJSON_IsNull(man) || cJSON_IsString(man)))
-		return false;
-	o->dl.jobs = (unsigned)jobs;
-	o->dl.streams = (unsigned)streams;
-	o->dl.max_speed = speed;
-	o->dl.overwrite = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "overwrite"));
-	o->dl.map_names = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "mapNames"));
-	o->dl.verify = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "verify"));
-	o->public_only = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "public"));
-	o->manifest = cJSON_IsString(man) ? man->valuestring : NULL;
-	o->dl.hash = o->manifest != NULL;
-	o->dest = dest->valuestring;
-	return true;
 }
 
 /* --- what the user sees ------------------------------------------------------------ */
@@ -540,13 +487,10 @@ out:
 
 /* --- running ---------------------------------------------------------------------- */
 
-/* Reading a journal: the header on a first pass, the records for the
- * download on a second. */
+/* The records of earlier runs, for the transfer (the header is skipped). */
 struct replay {
 	struct run *r;
 	size_t n;
-	cJSON *first;
-	bool finished;
 	struct od_error *err;
 };
 
@@ -554,17 +498,8 @@ static int
 replay_record(const cJSON *rec, void *ud)
 {
 	struct replay *p = ud;
-	const cJSON *state;
 
-	if (p->n++ == 0) {
-		if (!p->r && !(p->first = cJSON_Duplicate(rec, true)))
-			xoom();
-		return 0;
-	}
-	state = cJSON_GetObjectItemCaseSensitive(rec, "state");
-	if (cJSON_IsString(state))
-		p->finished = strcmp(state->valuestring, "finished") == 0 || strcmp(state->valuestring, "cancelled") == 0;
-	if (p->r && !p->err)
+	if (p->n++ > 0 && !p->err)
 		p->err = p->r->ops->note(p->r->d, rec);
 	return 0;
 }
@@ -1034,38 +969,36 @@ int
 job_run(struct session *s, const char *path, enum progress_mode mode)
 {
 	struct run r = { .s = s, .mode = mode };
-	struct replay p = { 0 }, again = { .r = &r };
+	struct replay again = { .r = &r };
+	struct od_job_info ji;
 	struct od_xfer_totals t;
-	const cJSON *id, *zone, *sources;
-	const char *kind;
 	struct od_error *err;
+	const char *slash = strrchr(path, '/');
+	char *dir = xasprintf("%.*s", (int)(slash ? slash - path : 0), path), *id;
 	size_t bad;
 	int rc;
 
-	if ((err = od_journal_read(path, replay_record, &p, &bad)))
+	id = xasprintf("%.*s", (int)(strlen(slash ? slash + 1 : path) - strlen(".journal")), slash ? slash + 1 : path);
+	err = od_job_load(dir, id, &ji);
+	free(dir);
+	free(id);
+	if (err) {
+		od_job_info_done(&ji);
 		return out_fail(err, NULL);
-	id = cJSON_GetObjectItemCaseSensitive(p.first, "id");
-	zone = cJSON_GetObjectItemCaseSensitive(p.first, "zone");
-	sources = cJSON_GetObjectItemCaseSensitive(p.first, "sources");
-	kind = json_string(p.first, "kind");
-	r.ops = kind && strcmp(kind, "upload") == 0 ? &upload_ops : kind && strcmp(kind, "download") == 0 ? &download_ops : NULL;
-	if (!r.ops || !cJSON_IsString(id) || !cJSON_IsString(zone) || !cJSON_IsArray(sources) ||
-	    !job_opts_from_json(cJSON_GetObjectItemCaseSensitive(p.first, "options"), &r.o)) {
-		out_error(_("%s is not a transfer journal onetui can resume"), path);
-		cJSON_Delete(p.first);
-		return EXIT_FAILED;
 	}
-	r.id = id->valuestring;
-	if (p.finished) {
+	r.ops = strcmp(ji.kind, "upload") == 0 ? &upload_ops : &download_ops;
+	r.o = ji.opts;
+	r.id = ji.id;
+	if (ji.state) {
 		out_error(_("job %s has ended already"), r.id);
-		cJSON_Delete(p.first);
+		od_job_info_done(&ji);
 		return EXIT_FAILED;
 	}
-	if (strcmp(zone->valuestring, od_zone_origin(s->zone)) != 0) {
-		char *safe = out_safe(zone->valuestring);
+	if (strcmp(ji.zone, od_zone_origin(s->zone)) != 0) {
+		char *safe = out_safe(ji.zone);
 		out_error(_("job %s belongs to the zone %s; choose it with --zone or --profile"), r.id, safe);
 		free(safe);
-		cJSON_Delete(p.first);
+		od_job_info_done(&ji);
 		return EXIT_USAGE;
 	}
 	if (mode == PROGRESS_AUTO)
@@ -1074,18 +1007,18 @@ job_run(struct session *s, const char *path, enum progress_mode mode)
 	    (err = r.ops->create(&r))) {
 		rc = out_fail(err, _("Cannot run job %s"), r.id);
 		od_journal_close(r.journal);
-		cJSON_Delete(p.first);
+		od_job_info_done(&ji);
 		return rc;
 	}
-	if (bad)
-		out_warn(_("%zu damaged lines in the journal of job %s were passed over"), bad, r.id);
+	if (ji.damaged)
+		out_warn(_("%zu damaged lines in the journal of job %s were passed over"), ji.damaged, r.id);
 	/* Records of earlier runs: what is done and how far parts got. */
 	if ((err = od_journal_read(path, replay_record, &again, &bad)) || (err = again.err)) {
 		rc = out_fail(err, NULL);
 		goto out;
 	}
 	r.start_ms = r.shown_ms = r.rate_ms = now_ms();
-	r.rc = r.ops->add_sources(&r, sources);
+	r.rc = r.ops->add_sources(&r, ji.sources);
 	drive(&r);
 	r.ops->totals(r.d, &t);
 	if (r.rc == EXIT_OK && t.files_failed)
@@ -1100,42 +1033,22 @@ job_run(struct session *s, const char *path, enum progress_mode mode)
 out:
 	r.ops->free(r.d);
 	od_journal_close(r.journal);
-	cJSON_Delete(p.first);
+	od_job_info_done(&ji);
 	free_manifest(&r);
 	return rc;
 }
 
 int
-job_create_and_run(struct session *s, const char *kind, cJSON *sources, const struct job_opts *o,
+job_create_and_run(struct session *s, const char *kind, cJSON *sources, const struct od_job_opts *o,
 		   enum progress_mode mode)
 {
-	cJSON *header = cJSON_CreateObject();
-	struct od_journal *j = NULL;
-	struct od_error *err;
-	char *dir = NULL, *id = od_journal_new_id(), *file = NULL;
+	char *path;
+	struct od_error *err = od_job_create(kind, od_zone_origin(s->zone), sources, o, &path);
 	int rc;
 
-	if (!header || !id)
-		xoom();
-	cJSON_AddItemToObject(header, "sources", sources);
-	cJSON_AddStringToObject(header, "onetui", "transfer");
-	cJSON_AddNumberToObject(header, "version", 1);
-	cJSON_AddStringToObject(header, "id", id);
-	cJSON_AddStringToObject(header, "kind", kind);
-	cJSON_AddNumberToObject(header, "created", (double)time(NULL));
-	cJSON_AddStringToObject(header, "zone", od_zone_origin(s->zone));
-	cJSON_AddItemToObject(header, "options", job_opts_json(o));
-	if ((err = od_journal_dir(&dir)) || (err = od_journal_create(dir, id, header, &j))) {
-		rc = out_fail(err, _("Cannot record the job"));
-	} else {
-		od_journal_close(j);
-		if (!(file = od_journal_path(dir, id)))
-			xoom();
-		rc = job_run(s, file, mode);
-	}
-	cJSON_Delete(header);
-	free(file);
-	free(dir);
-	free(id);
+	if (err)
+		return out_fail(err, _("Cannot record the job"));
+	rc = job_run(s, path, mode);
+	free(path);
 	return rc;
 }
