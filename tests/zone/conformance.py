@@ -10,7 +10,9 @@ then fails on every violation or Prism error in the proxies' logs. Skips
 (TAP "1..0 # SKIP") without the specs, node or Prism.
 
 Prism answers a request without a token to a token-protected operation
-itself (its own 401), so token-less calls are made only to public ones.
+itself (its own 401), so token-less calls are made only to public ones
+(and, with specpatch's share_public_access, to the share-scoped reads).
+Upload bodies are ASCII: Prism forwards request bodies as text.
 """
 
 import os
@@ -19,6 +21,7 @@ import time
 import urllib.parse
 
 import prism
+from odzone.model import make_share_file_id
 from zonetest import OP, OZ, Client, Tap, Zone, quote_path
 
 KRIOS = "Krios-2025-11 Session Data"
@@ -26,10 +29,19 @@ BEAMLINE = "P11 Beamline p700123"
 TEM = "TEM Materials"
 
 
+OCTETS = {"Content-Type": "application/octet-stream"}
+
+
+def q(text):
+    return urllib.parse.quote(text, safe="")
+
+
 class Drive:
     def __init__(self, tap, zone_info, proxies):
         self.t = tap
         self.http = Client()
+        self.direct = Client(zone_info["ca"])    # the zone itself, not Prism
+        self.zone_info = zone_info
         self.tokens = zone_info["tokens"]
         self.users = zone_info["users"]
         self.space = zone_info["spaces"]
@@ -294,6 +306,185 @@ class Drive:
         self.expect(403, "GET", base + "/shares/" + run, name + " share of others",
                     user="bob")
         self.expect(404, "GET", base + "/shares/" + "0" * 32, name + " unknown share")
+        self.writes(pid, base)
+        self.share_reads(pid, base)
+
+    def writes(self, pid, base):
+        """Create, upload, list recursively, xattrs and delete in a place
+        alice may write to: the Krios space through Facility Storage, TEM
+        through HPC Centre (whose Krios support is read-only)."""
+        name, sid = self.names[pid], self.space
+        data = base + "/data/"
+        local = {s["name"] for s in self.http.get(base + "/spaces",
+                                                  token=self.tokens["alice"]).json()}
+        space = KRIOS if BEAMLINE in local else TEM
+        root = sid[space]
+        top = self.expect(201, "POST", data + root + "/children?name=conformance&type=DIR",
+                          name + " create a directory").json()["fileId"]
+        made = self.expect(201, "POST", data + top + "/children?name=a.txt", name +
+                           " create a file with content", body=b"hello", headers=OCTETS)
+        self.t.ok(made.headers.get("Location", "").endswith("/data/" + made.json()["fileId"]),
+                  name + " the new file's URI in Location")
+        a = made.json()["fileId"]
+        self.expect(201, "POST", data + top + "/children?name=empty.txt", name +
+                    " create an empty file")
+        self.expect(201, "POST", data + top + "/children?name=private&type=DIR&mode=700",
+                    name + " create with a mode")
+        self.expect(201, "POST", data + top + "/children?name=gap.bin&offset=3", name +
+                    " create at an offset", body=b"xyz", headers=OCTETS)
+        self.expect(400, "POST", data + top + "/children?name=a.txt", name + " eexist",
+                    body=b"again", headers=OCTETS)
+        self.expect(400, "POST", data + top + "/children?name=..", name + " invalid name")
+        self.expect(400, "POST", data + top + "/children?name=x&mode=9", name + " bad mode")
+        self.expect(400, "POST", data + a + "/children?name=x", name + " create in a file")
+        self.expect(201, "PUT", data + top + "/path/" + quote_path("x", "y y", "z.txt") +
+                    "?create_parents=true", name + " create by path, with parents",
+                    body=b"deep", headers=OCTETS)
+        self.expect(201, "PUT", data + top + "/path/" + quote_path("x", "dir") + "?type=DIR",
+                    name + " create a directory by path")
+        self.expect(400, "PUT", data + top + "/path/" + quote_path("nope", "z.txt"),
+                    name + " create by path, missing parent", body=b"x", headers=OCTETS)
+        self.expect(204, "PUT", data + a + "/content", name + " overwrite", body=b"Hello",
+                    headers=OCTETS)
+        self.expect(204, "PUT", data + a + "/content?offset=5", name + " write at an offset",
+                    body=b", world", headers=OCTETS)
+        self.expect(400, "PUT", data + top + "/content", name + " upload into a directory",
+                    body=b"x", headers=OCTETS)
+        self.expect(200, "GET", data + a + "/content", name + " download the upload")
+
+        page = self.expect(200, "GET", data + top + "/files?limit=2", name +
+                           " recursive listing").json()
+        self.expect(200, "GET", data + top + "/files?limit=2&token=" +
+                    q(page["nextPageToken"]), name + " recursive listing, next page")
+        self.expect(200, "GET", data + top + "/files?prefix=x/&attributes=path"
+                    "&attributes=size&attributes=type&attributes=xattr.sha256",
+                    name + " recursive listing, prefix and attributes")
+        self.expect(200, "GET", data + top + "/files?start_after=a.txt&include_directories=true",
+                    name + " recursive listing, start_after, directories")
+        self.expect(200, "GET", data + root + "/files?limit=1000", name +
+                    " recursive listing of the space")
+        self.expect(400, "GET", data + top + "/files?limit=0", name + " recursive listing, limit 0")
+        self.expect(400, "GET", data + top + "/files?token=bogus", name +
+                    " recursive listing, bad token")
+
+        xattrs = data + a + "/metadata/xattrs"
+        self.expect(204, "PUT", xattrs, name + " set xattrs",
+                    json_body={"sha256": "2cf24dba5fb0a30e", "n": 1, "Größe": "groß"})
+        self.expect(200, "GET", xattrs, name + " get xattrs")
+        self.expect(200, "GET", xattrs + "?attribute=sha256", name + " get one xattr")
+        self.expect(200, "GET", data + root + "/metadata/xattrs?inherited=true",
+                    name + " get inherited xattrs")
+        self.expect(400, "GET", xattrs + "?attribute=nope", name + " get an absent xattr")
+        self.expect(400, "PUT", xattrs, name + " set a nested xattr", json_body={"k": [1]})
+        self.expect(400, "PUT", xattrs, name + " set a reserved xattr",
+                    json_body={"cdmi_x": "y"})
+        self.expect(204, "DELETE", xattrs, name + " remove xattrs", json_body={"keys": ["n"]})
+
+        if space == KRIOS:
+            images = self.http.post(base + "/lookup-file-id/" + quote_path(KRIOS, "Images-Disc1"),
+                                    token=self.tokens["alice"]).json()["fileId"]
+            self.expect(400, "POST", data + images + "/children?name=x", name +
+                        " create in a protected dataset")
+            self.expect(400, "PUT", data + images + "/metadata/xattrs", name +
+                        " xattrs of a metadata-protected directory", json_body={"a": "b"})
+            self.expect(403, "POST", data + top + "/children?name=bob.txt", name +
+                        " create without space_write_data", user="bob")
+            self.expect(403, "PUT", xattrs, name + " xattrs without space_write_data",
+                        user="bob", json_body={"a": "b"})
+        else:
+            self.expect(400, "POST", data + sid[KRIOS] + "/children?name=x", name +
+                        " create through a read-only support")
+        self.expect(400, "POST", data + top + "/children?name=ro.txt", name +
+                    " create with a readonly token", user="alice-readonly")
+
+        self.expect(204, "DELETE", data + a, name + " delete a file")
+        self.expect(400, "DELETE", data + a, name + " delete it again")
+        self.expect(204, "DELETE", data + top + "/path/" + quote_path("x", "y y"),
+                    name + " delete by path")
+        self.expect(400, "DELETE", data + top + "/path/" + quote_path("x", "y y"),
+                    name + " delete by path, missing")
+        self.expect(204, "DELETE", data + top, name + " delete a directory (recursive)")
+        self.expect(400, "DELETE", data + root, name + " delete the space root")
+
+    def share_reads(self, pid, base):
+        """Share-scoped ids, anonymously (and writes refused with a token)."""
+        name = self.names[pid]
+        data = base + "/data/"
+        local = {s["name"] for s in self.http.get(base + "/spaces",
+                                                  token=self.tokens["alice"]).json()}
+        for path, share in sorted(self.shares.items()):
+            if path.split("/")[1] not in local:
+                continue
+            root = self.http.get(base + "/shares/" + share,
+                                 token=self.tokens["alice"]).json()["rootFileId"]
+            label = "%s share %s" % (name, path.rsplit("/", 1)[1])
+            self.expect(200, "GET", data + root, label + ": attributes, no token", user=None)
+            self.expect(200, "GET", data + root + "?attributes=name&attributes=parentFileId"
+                        "&attributes=directShareIds&attributes=xattr.beamline",
+                        label + ": chosen attributes", user=None)
+            page = self.expect(200, "GET", data + root + "/children?limit=50&attributes=fileId"
+                               "&attributes=type&attributes=name", label + ": children",
+                               user=None).json()
+            self.expect(200, "GET", data + root + "/files?limit=5", label + ": files", user=None)
+            self.expect(200, "GET", data + root + "/metadata/xattrs", label + ": xattrs",
+                        user=None)
+            files = [c["fileId"] for c in page["children"] if c["type"] == "REG"]
+            if files:
+                self.expect(206, "GET", data + files[0] + "/content", label + ": content range",
+                            user=None, headers={"Range": "bytes=0-99"})
+            self.expect(400, "GET", data + root + "?attributes=ownerUserId",
+                        label + ": attribute not in share mode", user=None)
+            self.expect(400, "POST", data + root + "/children?name=x", label +
+                        ": create through a share")
+            self.expect(400, "GET", data + root + "/distribution", label +
+                        ": distribution through a share")
+
+    def shared_data(self):
+        """OZ /shares/data: the redirect (driven against the zone itself:
+        Prism's forwarder follows redirects) then its target through the
+        provider's proxy; the error answers through the zone's proxy."""
+        z = self.zone + "/shares/data/"
+        run_path = "/%s/p700123/r0034" % BEAMLINE
+        square_path = "/%s/Images-Disc1/GridSquare_1734452" % KRIOS
+        providers = self.zone_info["providers"]
+        storage = next(p for p, v in providers.items() if v["name"] == "Facility Storage")
+        roots = {}
+        for path in (run_path, square_path):
+            share = self.http.get(self.zone + "/shares/" + self.shares[path],
+                                  token=self.tokens["alice"]).json()
+            roots[path] = share["rootFileId"]
+        zone = self.zone_info["zone"]["url"] + OZ + "/shares/data/"
+        for subpath in ("", "/children?limit=3", "/metadata/xattrs", "/content"):
+            reply = self.direct.get(zone + roots[run_path] + subpath)
+            target = reply.headers.get("Location", "")
+            self.t.ok(reply.status == 307 and OP + "/data/" + roots[run_path] in target,
+                      "OZ shares/data%s: 307 to a provider" % subpath.split("?")[0], reply.status)
+            if subpath != "/content":
+                self.expect(200, "GET", "http://" + target.split("://", 1)[1],
+                            "... followed through the provider's proxy", user=None)
+        self.expect(400, "GET", z + "NOT-AN-ID/content", "OZ shares/data, bad id", user=None)
+        self.expect(400, "GET", z + self.http.post(
+            self.discover()[storage] + "/lookup-file-id/" + quote_path(KRIOS),
+            token=self.tokens["alice"]).json()["fileId"] + "/children",
+                    "OZ shares/data, a private id", user=None)
+        unknown = roots[run_path][:-4] + "0000"
+        self.expect(400, "GET", z + unknown, "OZ shares/data, a corrupted id", user=None)
+        fake = make_share_file_id("0" * 32, self.space[KRIOS], "0" * 32)
+        self.expect(404, "GET", z + fake + "/content", "OZ shares/data, unknown share", user=None)
+        self.expect(404, "GET", z + fake, "OZ shares/data, unknown share (attributes)",
+                    user=None)
+        self.expect(404, "GET", z + fake + "/metadata/xattrs",
+                    "OZ shares/data, unknown share (xattrs)", user=None)
+        control = self.zone_info["control"]
+        self.direct.request("POST", control + "/providers/" + storage,
+                            json_body={"online": False})
+        try:
+            for subpath in ("", "/content", "/metadata/xattrs"):
+                self.expect(503, "GET", z + roots[run_path] + subpath,
+                            "OZ shares/data%s, no provider online" % subpath, user=None)
+        finally:
+            self.direct.request("POST", control + "/providers/" + storage,
+                                json_body={"online": True})
 
 
 def main():
@@ -321,6 +512,7 @@ def main():
                 tap.ok(base.startswith(info["providers"][pid]["url"]),
                        "the zone advertises the proxy of " + drive.names[pid])
                 drive.oneprovider(pid, base)
+            drive.shared_data()
         except (KeyError, TypeError, AttributeError) as exc:
             # A reply without the expected fields; the failed checks and the
             # logs say why.

@@ -3,8 +3,11 @@
 
 Starts a zone over HTTPS in a temporary directory and checks every
 implemented endpoint, the auth errors, paging through a 100,000-entry
-directory, every fault kind, redirects and the trap, provider down/up and
-the name-mismatch listener. Exits 0; the TAP lines carry the result.
+directory, writing (create, upload, resume, delete, xattrs) with its
+permission and protection errors, concurrent writers, share-scoped public
+access, the control hooks, every fault kind (on request bodies too),
+redirects and the trap, provider down/up and the name-mismatch listener.
+Exits 0; the TAP lines carry the result.
 """
 
 import hashlib
@@ -13,11 +16,15 @@ import json
 import os
 import socket
 import ssl
+import threading
 import time
 import urllib.parse
 
-from odzone.model import CONTENT_CHUNK, content_chunk, make_file_id
+from odzone.model import (CONTENT_CHUNK, content_chunk, make_file_id,
+                          make_share_file_id, parse_file_id)
 from zonetest import OP, OZ, Client, Tap, Zone, quote_path
+
+OCTETS = "application/octet-stream"
 
 KRIOS = "Krios-2025-11 Session Data"
 BEAMLINE = "P11 Beamline p700123"
@@ -69,6 +76,17 @@ def spec_errors(schema, value, definitions, where="$"):
     return found
 
 
+def payload(seed, size):
+    """`size` deterministic bytes (every byte value occurs)."""
+    blocks = (size + 31) // 32
+    return b"".join(hashlib.sha256(("%s:%d" % (seed, n)).encode()).digest()
+                    for n in range(blocks))[:size]
+
+
+def quote(text):
+    return urllib.parse.quote(text, safe="")
+
+
 def expected_content(file_id, size):
     chunks, index = [], 0
     while len(chunks) * CONTENT_CHUNK < size:
@@ -115,6 +133,28 @@ class SelfTest:
     def bad(self, reply, status, error_id, name):
         self.t.ok(reply.status == status and reply.error_id() == error_id, name,
                   "%d %s" % (reply.status, reply.body[:300]))
+
+    def posix(self, reply, errno, name):
+        try:
+            got = reply.json()["error"]["details"]["errno"]
+        except (TypeError, KeyError):
+            got = None
+        self.t.ok(reply.status == 400 and reply.error_id() == "posix" and got == errno,
+                  "%s: posix %s" % (name, errno), "%d %s" % (reply.status, reply.body[:300]))
+
+    def call(self, method, pid, path, user="alice", **kw):
+        token = self.tokens.get(user, user) if user else None
+        return self.http.request(method, self.op[pid] + path, token=token, **kw)
+
+    def send(self, method, pid, path, data, user="alice", ctype=OCTETS, **kw):
+        """A request with a raw body (an upload)."""
+        headers = dict(kw.pop("headers", {}))
+        if ctype:
+            headers["Content-Type"] = ctype
+        return self.call(method, pid, path, user=user, body=data, headers=headers, **kw)
+
+    def download(self, pid, file_id, user="alice", **kw):
+        return self.call("GET", pid, "/data/%s/content" % file_id, user=user, **kw).body
 
     # -- Onezone -------------------------------------------------------------
 
@@ -458,6 +498,7 @@ class SelfTest:
         t.diag("1000-entry pages: %.1f ms average, %.1f ms slowest (round trip)"
                % (1000 * total / pages, 1000 * slowest))
         t.ok(total / pages < 0.2, "a 1000-entry page is served fast")
+        self.big_recursive_listing(directory)
 
     def contents(self):
         t = self.t
@@ -499,7 +540,7 @@ class SelfTest:
     # -- replicas, directory statistics, datasets, QoS, shares -------------------------
 
     def attrs(self, pid, file_id, *names, user="alice"):
-        query = "&".join("attributes=" + n for n in names)
+        query = "&".join("attributes=" + quote(n) for n in names)
         return self.opget(pid, "/data/%s?%s" % (file_id, query), user=user).json()
 
     def walk(self, file_id):
@@ -941,8 +982,8 @@ class SelfTest:
         t.ok(share["rootFileId"] != run_dir and len(share["rootFileId"]) > len(run_dir)
              and share["description"].startswith("# Run 34"),
              "its rootFileId is share-scoped, not the private id")
-        self.bad(self.opget(fs, "/data/" + share["rootFileId"]), 400, "badValueIdentifier",
-                 "share-scoped ids are not served by /data")
+        self.bad(self.opget(fs, "/data/%s/distribution" % share["rootFileId"]), 400,
+                 "notSupported", "share-scoped ids: no distribution (notSupported)")
         self.bad(self.opget(hpc, "/shares/" + run), 400, "spaceNotSupportedBy",
                  "share of a space the provider does not support")
         self.bad(self.opget(fs, "/shares/" + run, user="bob"), 403, "forbidden",
@@ -990,6 +1031,807 @@ class SelfTest:
                  "forbidden", "OZ shares of a space of others: 403")
         self.bad(self.oz("/spaces/%s/shares" % ("0" * 32)), 404, "notFound",
                  "OZ shares of an unknown space: 404")
+
+    # -- writing -------------------------------------------------------------------
+
+    def created(self, reply, name):
+        file_id = (reply.json() or {}).get("fileId") if reply.status == 201 else None
+        self.t.ok(file_id, name + ": 201 {fileId}", "%d %s" % (reply.status, reply.body[:300]))
+        return file_id
+
+    def writes(self):
+        t, fs, hpc = self.t, self.fs, self.hpc
+        notes = self.file_id(KRIOS, "Sample notes")
+        born = self.attrs(fs, notes, "creationTime")["creationTime"]
+        data = payload("upload", 3000)
+        before = int(time.time())
+        reply = self.send("POST", fs, "/data/%s/children?name=%s" % (notes, quote("upload ü.bin")),
+                          data)
+        new = self.created(reply, "POST children with a body")
+        after = int(time.time())
+        t.eq(reply.headers.get("Location"), "%s/data/%s" % (self.op[fs], new),
+             "Location is the new file's URI on the provider")
+        t.eq(self.download(fs, new), data, "the body became the content")
+        attrs = self.attrs(fs, new, "size", "type", "ownerUserId", "posixPermissions",
+                           "parentFileId", "mtime", "ctime", "atime", "creationTime", "path")
+        t.ok(attrs["size"] == 3000 and attrs["type"] == "REG"
+             and attrs["ownerUserId"] == self.info["users"]["alice"]
+             and attrs["posixPermissions"] == "664" and attrs["parentFileId"] == notes
+             and attrs["path"] == "/%s/Sample notes/upload ü.bin" % KRIOS
+             and all(isinstance(attrs[k], int) and before <= attrs[k] <= after
+                     for k in ("mtime", "ctime", "atime", "creationTime")),
+             "new file: size, owner = caller, mode 664, times in seconds", attrs)
+        t.eq(self.file_id(KRIOS, "Sample notes", "upload ü.bin"), new,
+             "the new file is found by path")
+        names = [c["name"] for c in self.opget(fs, "/data/%s/children" % notes).json()["children"]]
+        t.ok("upload ü.bin" in names and names == sorted(names), "... and listed, in order")
+        parent = self.attrs(fs, notes, "mtime", "ctime", "creationTime")
+        t.ok(before <= parent["mtime"] == parent["ctime"] <= after and
+             parent["creationTime"] == born,
+             "the parent's mtime and ctime follow the creation, its creationTime stays", parent)
+        storage = self.info["storages"]
+        dist = self.opget(fs, "/data/%s/distribution" % new).json()["distributionPerProvider"]
+        t.ok(dist[fs]["distributionPerStorage"][storage[fs]]["blocks"] == [[0, 3000]]
+             and dist[hpc]["distributionPerStorage"][storage[hpc]]["blocks"] == []
+             and dist[hpc]["locationsPerStorage"][storage[hpc]] is None,
+             "distribution: complete where it was written, nothing elsewhere", dist)
+        t.eq(self.attrs(hpc, new, "localReplicationRate")["localReplicationRate"], 0.0,
+             "... localReplicationRate 0.0 on the other provider")
+
+        empty = self.created(self.send("POST", fs, "/data/%s/children?name=blank.txt" % notes,
+                                       b"", ctype=None), "empty body, no Content-Type")
+        t.ok(self.attrs(fs, empty, "size")["size"] == 0 and self.download(fs, empty) == b"",
+             "an empty body makes an empty file")
+        folder = self.created(self.call("POST", fs, "/data/%s/children?name=run%%2001&type=DIR"
+                                        % notes), "POST children type=DIR")
+        t.eq(self.attrs(fs, folder, "type", "posixPermissions", "size"),
+             {"type": "DIR", "posixPermissions": "775", "size": None}, "new directory: 775")
+        private = self.created(self.call("POST", fs, "/data/%s/children?name=private&type=DIR"
+                                         "&mode=700" % notes), "mode=700 (octal)")
+        t.eq(self.attrs(fs, private, "posixPermissions"), {"posixPermissions": "700"},
+             "mode is read as octal")
+        reply = self.send("POST", fs, "/data/%s/children?name=gap.bin&offset=4" % folder, b"abcd")
+        gap = self.created(reply, "POST children with offset")
+        t.eq(self.download(fs, gap), b"\0\0\0\0abcd", "the body is written at the offset")
+
+        self.posix(self.send("POST", fs, "/data/%s/children?name=%s" % (notes, quote("upload ü.bin")),
+                             b"again"), "eexist", "an existing name")
+        self.posix(self.call("POST", fs, "/data/%s/children?name=run%%2001&type=DIR" % notes),
+                   "eexist", "an existing directory name")
+        long_name = "n" * 256
+        for name, errno in ((".", "einval"), ("..", "einval"), ("a/b", "einval"),
+                            ("nul\0byte", "einval"), (long_name, "enametoolong")):
+            self.posix(self.call("POST", fs, "/data/%s/children?name=%s" % (notes, quote(name))),
+                       errno, "name %r" % name[:20])
+        t.eq(self.created(self.call("POST", fs, "/data/%s/children?name=%s" % (
+            folder, quote("é" * 127 + "x"))), "a 255-byte name") is not None, True,
+             "255 bytes of UTF-8 are allowed")
+        for query, error_id, detail in (
+                ("", "missingRequiredValue", {"key": "name"}),
+                ("name=", "badValueEmpty", {"key": "name"}),
+                ("name=x&type=FIFO", "badValueNotAllowed", None),
+                ("name=x&type=SYMLNK", "missingRequiredValue", {"key": "target_file_path"}),
+                ("name=x&type=LNK", "missingRequiredValue", {"key": "target_file_id"}),
+                ("name=x&mode=rwx", "badValueInteger", {"key": "mode"}),
+                ("name=x&mode=7777", "badValueNotInRange", {"key": "mode", "low": 0,
+                                                            "high": 1023}),
+                ("name=x&offset=-1", "badValueTooLow", {"key": "offset", "limit": 0}),
+                ("name=x&offset=ten", "badValueInteger", {"key": "offset"})):
+            reply = self.call("POST", fs, "/data/%s/children?%s" % (folder, query))
+            ok = reply.status == 400 and reply.error_id() == error_id and (
+                detail is None or reply.json()["error"].get("details") == detail)
+            t.ok(ok, "POST children?%s: %s" % (query, error_id), reply.body[:300])
+        self.bad(self.call("POST", fs, "/data/%s/children?name=l&type=SYMLNK&target_file_path=x"
+                           % folder), 400, "notSupported", "links are not modelled: notSupported")
+        for ctype in ("application/x-www-form-urlencoded", "application/json", None):
+            reply = self.send("POST", fs, "/data/%s/children?name=ct.bin" % folder, b"data",
+                              ctype=ctype)
+            t.ok(reply.status == 415 and reply.body == b"",
+                 "a body with Content-Type %s: bare 415" % ctype, reply.status)
+        file_id = self.file_id(KRIOS, "EpuSession.dm")
+        self.posix(self.call("POST", fs, "/data/%s/children?name=x" % file_id), "enotdir",
+                   "creating in a file")
+        self.posix(self.call("POST", fs, "/data/%s/children?name=x" % make_file_id(
+            "0" * 32, self.space[KRIOS])), "enoent", "creating in a directory that is gone")
+
+        # Create by path.
+        reply = self.send("PUT", fs, "/data/%s/path/%s?create_parents=true" % (
+            folder, quote_path("deep", "er st", "file.txt")), b"by path")
+        by_path = self.created(reply, "PUT path with create_parents")
+        t.eq(self.file_id(KRIOS, "Sample notes", "run 01", "deep", "er st", "file.txt"), by_path,
+             "... made the missing directories")
+        deep = self.file_id(KRIOS, "Sample notes", "run 01", "deep")
+        t.eq(self.attrs(fs, deep, "type", "posixPermissions", "ownerUserId"),
+             {"type": "DIR", "posixPermissions": "775",
+              "ownerUserId": self.info["users"]["alice"]}, "... directories 775, owned by alice")
+        self.posix(self.send("PUT", fs, "/data/%s/path/%s" % (folder, quote_path("nope", "f.txt")),
+                             b"x"), "enoent", "PUT path without create_parents, missing parent")
+        self.posix(self.send("PUT", fs, "/data/%s/path/%s" % (
+            folder, quote_path("deep", "er st", "file.txt")), b"x"), "eexist",
+                   "PUT path to an existing file")
+        self.posix(self.send("PUT", fs, "/data/%s/path/%s?create_parents=true" % (
+            folder, quote_path("gap.bin", "inside")), b"x"), "enotdir",
+                   "PUT path through a file")
+        self.posix(self.send("PUT", fs, "/data/%s/path/%s" % (folder, quote_path("..", "x")),
+                             b"x"), "einval", "PUT path with a .. segment")
+        made = self.created(self.call("PUT", fs, "/data/%s/path/%s?type=DIR&create_parents=true"
+                                      % (self.space[KRIOS], quote_path("Sample notes", "run 01",
+                                                                       "a", "b"))),
+                            "PUT path type=DIR from the space id")
+        t.eq(self.attrs(fs, made, "type")["type"], "DIR", "... a directory")
+        self.bad(self.send("PUT", fs, "/data/%s/path/x?create_parents=maybe" % folder, b""), 400,
+                 "badValueBoolean", "create_parents=maybe: badValueBoolean")
+
+        # Upload: overwrite, offsets, resume.
+        target = self.created(self.send("POST", fs, "/data/%s/children?name=upload.bin" % folder,
+                                        b""), "an empty file to upload into")
+        content = payload("chunks", 5 * 1000 + 17)
+        reply = self.send("PUT", fs, "/data/%s/content" % target, b"0123456789abcdef")
+        t.ok(reply.status == 204 and reply.body == b"", "PUT content: 204, no body")
+        self.send("PUT", fs, "/data/%s/content" % target, b"short")
+        t.eq(self.download(fs, target), b"short", "no offset: truncated, then written")
+        self.send("PUT", fs, "/data/%s/content?offset=2" % target, b"OR")
+        t.eq(self.download(fs, target), b"shORt", "offset: written in place, the rest kept")
+        self.send("PUT", fs, "/data/%s/content?offset=0" % target, b"S")
+        t.eq(self.download(fs, target), b"ShORt", "offset=0 does not truncate")
+        self.send("PUT", fs, "/data/%s/content?offset=8" % target, b"!")
+        t.eq(self.download(fs, target), b"ShORt\0\0\0!", "writing past the end grows the file")
+        self.send("PUT", fs, "/data/%s/content" % target, b"")
+        t.eq(self.attrs(fs, target, "size")["size"], 0, "an empty PUT truncates to 0")
+        conn = self.http.connect(self.op[fs])
+        for at in range(0, len(content), 1000):
+            size = self.attrs(fs, target, "size")["size"]
+            self.send("PUT", fs, "/data/%s/content?offset=%d" % (target, size),
+                      content[size:size + 1000], conn=conn)
+        conn.close()
+        t.ok(self.download(fs, target) == content and
+             self.attrs(fs, target, "size")["size"] == len(content),
+             "chunked upload resuming from the size each time")
+        t.eq(self.ctl("GET", "/files/%s/sha256" % target).json(),
+             {"sha256": hashlib.sha256(content).hexdigest(), "size": len(content)},
+             "control: sha256 of the upload")
+        self.posix(self.send("PUT", fs, "/data/%s/content" % folder, b"x"), "eisdir",
+                   "PUT content of a directory")
+        reply = self.send("PUT", fs, "/data/%s/content" % target, b"x", ctype="text/plain")
+        t.ok(reply.status == 415 and reply.body == b"", "PUT content as text/plain: bare 415")
+        self.posix(self.send("PUT", fs, "/data/%s/content" % make_file_id(
+            "0" * 32, self.space[KRIOS]), b"x"), "enoent", "PUT content of no file")
+        self.bad(self.send("PUT", fs, "/data/%s/content?offset=-5" % target, b"x"), 400,
+                 "badValueTooLow", "PUT content?offset=-5: badValueTooLow")
+        self.bad(self.send("PUT", fs, "/data/NOT-AN-ID/content", b"x"), 400,
+                 "badValueIdentifier", "PUT content of a garbage id")
+
+        # A fixture file: partial writes keep its generated content.
+        xml = self.file_id(KRIOS, "Atlas", "Atlas_1.xml")
+        old = self.attrs(fs, xml, "size", "creationTime", "mtime", "atime")
+        size = old["size"]
+        original = expected_content(xml, size)
+        now = int(time.time())
+        self.send("PUT", fs, "/data/%s/content?offset=100" % xml, b"EDITED")
+        t.eq(self.download(fs, xml), original[:100] + b"EDITED" + original[106:],
+             "a fixture file written at an offset keeps the rest of its content")
+        new_times = self.attrs(fs, xml, "size", "creationTime", "mtime", "atime", "ctime")
+        t.ok(new_times["size"] == size and new_times["creationTime"] == old["creationTime"]
+             and new_times["atime"] == old["atime"] and
+             now <= new_times["mtime"] == new_times["ctime"] <= now + 2,
+             "... its size stays, mtime and ctime move, creationTime and atime stay",
+             (old, new_times))
+        self.send("PUT", fs, "/data/%s/content?offset=100" % xml, original[100:106])
+        t.eq(self.download(fs, xml), original, "... and can be put back")
+        blank = self.file_id(KRIOS, "Sample notes", "empty.txt")
+        t.eq(self.attrs(hpc, blank, "localReplicationRate")["localReplicationRate"], 1.0,
+             "an empty fixture file is complete on HPC Centre")
+        self.send("PUT", fs, "/data/%s/content" % blank, b"now written")
+        t.eq((self.attrs(hpc, blank, "localReplicationRate", "size"),
+              self.attrs(fs, blank, "localReplicationRate")),
+             ({"localReplicationRate": 0.0, "size": 11}, {"localReplicationRate": 1.0}),
+             "written through Facility Storage: HPC Centre's replica is stale (0 %)")
+        t.eq(self.download(hpc, blank), b"now written",
+             "... and HPC Centre serves the new content")
+
+        # Delete.
+        t.eq(self.call("DELETE", fs, "/data/%s" % gap).status, 204, "DELETE a file: 204")
+        self.posix(self.opget(fs, "/data/%s" % gap), "enoent", "the deleted file is gone")
+        blob = os.path.join(self.info["ca"].rsplit("/tls/", 1)[0], "blobs", new)
+        t.ok(os.path.exists(blob), "an uploaded file's content is its blob")
+        t.eq(self.call("DELETE", fs, "/data/%s/path/%s" % (notes, quote("upload ü.bin"))).status,
+             204, "DELETE by path: 204")
+        t.ok(not os.path.exists(blob), "... and its blob is removed")
+        self.posix(self.call("DELETE", fs, "/data/%s/path/%s" % (notes, quote("upload ü.bin"))),
+                   "enoent", "DELETE by path of nothing")
+        t.eq(self.call("DELETE", fs, "/data/%s" % folder).status, 204,
+             "DELETE a directory: recursive")
+        t.ok(all(self.opget(fs, "/data/%s" % f).status == 400
+                 for f in (folder, by_path, deep, target, made)), "... everything below is gone")
+        self.posix(self.call("DELETE", fs, "/data/%s" % self.space[KRIOS]), "eperm",
+                   "DELETE the space root")
+        for name in ("blank.txt",):
+            self.call("DELETE", fs, "/data/%s/path/%s" % (notes, quote(name)))
+        self.call("DELETE", fs, "/data/%s" % private)
+
+    def write_permissions(self):
+        t, fs, hpc = self.t, self.fs, self.hpc
+        notes = self.file_id(KRIOS, "Sample notes")
+        movie, _ = self.movie(1734452)
+        data = self.file_id(KRIOS, "Images-Disc1", "GridSquare_1734452", "Data")
+        self.bad(self.send("POST", fs, "/data/%s/children?name=x" % notes, b"x", user="bob"), 403,
+                 "forbidden", "bob has no space_write_data in the Krios space: 403")
+        t.eq(self.opget(fs, "/data/%s/children?limit=1" % notes, user="bob").status, 200,
+             "... but reads it")
+        self.bad(self.send("POST", fs, "/data/%s/children?name=x" % self.file_id(
+            BEAMLINE, "p700123"), b"x", user="bob"), 403, "forbidden",
+                 "writing into a space of others: 403")
+        self.posix(self.send("POST", fs, "/data/%s/children?name=x" % notes, b"x",
+                             user="alice-readonly"), "eacces",
+                   "a data.readonly token refuses writes")
+        t.eq(self.send("POST", fs, "/data/%s/children?name=oneclient.txt" % notes, b"x",
+                       user="alice-oneclient").status, 201, "an oneclient token writes")
+        self.call("DELETE", fs, "/data/%s/path/oneclient.txt" % notes)
+        t.eq(self.call("POST", fs, "/data/%s/children?name=x" % notes, user=None).status, 401,
+             "writing without a token: 401")
+        self.posix(self.send("POST", hpc, "/data/%s/children?name=x" % notes, b"x"), "erofs",
+                   "HPC Centre's read-only support of the Krios space")
+        self.posix(self.send("PUT", hpc, "/data/%s/content" % movie["fileId"], b"x"), "erofs",
+                   "... refuses uploads too")
+        tem = self.lookup(hpc, TEM, "2025-03-18 NiTi alloy").json()["fileId"]
+        for user in ("alice", "bob"):
+            reply = self.send("POST", hpc, "/data/%s/children?name=%s.txt" % (tem, user),
+                              b"TEM", user=user)
+            t.eq(reply.status, 201, "%s writes in TEM through HPC Centre" % user)
+            self.call("DELETE", hpc, "/data/%s" % (reply.json() or {}).get("fileId"), user=user)
+        self.bad(self.send("POST", fs, "/data/%s/children?name=x" % tem, b"x"), 400,
+                 "spaceNotSupportedBy", "TEM through Facility Storage: spaceNotSupportedBy")
+
+        # Dataset protection.
+        for what, directory in (("Images-Disc1", self.file_id(KRIOS, "Images-Disc1")),
+                                ("a directory below it", data),
+                                ("P11 run r0034", self.file_id(BEAMLINE, "p700123", "r0034")),
+                                ("r0034/logs", self.file_id(BEAMLINE, "p700123", "r0034", "logs"))):
+            self.posix(self.send("POST", fs, "/data/%s/children?name=x" % directory, b"x"),
+                       "eperm", "creating in %s (data_protection)" % what)
+        self.posix(self.send("PUT", fs, "/data/%s/content?offset=0" % movie["fileId"], b"x"),
+                   "eperm", "uploading into a protected file")
+        self.posix(self.call("DELETE", fs, "/data/%s" % movie["fileId"]), "eperm",
+                   "deleting a protected file")
+        self.posix(self.call("DELETE", fs, "/data/%s" % self.file_id(KRIOS, "Images-Disc1")),
+                   "eperm", "deleting a protected directory")
+        self.posix(self.call("DELETE", fs, "/data/%s" % self.file_id(BEAMLINE, "p700123")),
+                   "eperm", "deleting a directory with a protected dataset inside")
+        self.posix(self.send("PUT", fs, "/data/%s/path/%s?create_parents=true" % (
+            self.space[KRIOS], quote_path("Images-Disc1", "new", "x.txt")), b"x"), "eperm",
+                   "PUT path into a protected directory")
+        for where, path in (("the Krios root", (KRIOS,)),
+                            ("Atlas (detached dataset)", (KRIOS, "Atlas")),
+                            ("Processing (dataset without flags)", (KRIOS, "Processing")),
+                            ("P11 r0035", (BEAMLINE, "p700123", "r0035")),
+                            ("P11 processed", (BEAMLINE, "p700123", "processed"))):
+            reply = self.send("POST", fs, "/data/%s/children?name=probe.txt" % self.file_id(*path),
+                              b"probe")
+            t.eq(reply.status, 201, "alice writes in %s" % where)
+            self.call("DELETE", fs, "/data/%s" % (reply.json() or {}).get("fileId"))
+        reply = self.send("POST", fs, "/data/%s/children?name=carol.txt"
+                          % self.file_id(BEAMLINE, "p700123"), b"c", user="carol")
+        t.eq(reply.status, 201, "carol writes in P11")
+        self.call("DELETE", fs, "/data/%s" % (reply.json() or {}).get("fileId"), user="carol")
+
+        share = self.opget(fs, "/shares/" + self.info["shares"][
+            "/%s/Images-Disc1/GridSquare_1734452" % KRIOS]).json()["rootFileId"]
+        for method, path in (("POST", "/data/%s/children?name=x"), ("PUT", "/data/%s/content"),
+                             ("DELETE", "/data/%s"), ("PUT", "/data/%s/path/x"),
+                             ("PUT", "/data/%s/metadata/xattrs")):
+            self.bad(self.send(method, fs, path % share, b"", user=None), 400, "notSupported",
+                     "%s %s with a share-scoped id: notSupported" % (method, path.split("?")[0]))
+
+    def concurrent_writers(self):
+        t, hpc = self.t, self.hpc
+        tem = self.lookup(hpc, TEM).json()["fileId"]
+        folder = (self.call("POST", hpc, "/data/%s/children?name=parallel&type=DIR"
+                            % tem).json() or {}).get("fileId")
+        failures = []
+
+        def writer(worker):
+            client = Client(self.info["ca"])
+            conn = client.connect(self.op[hpc])
+            for k in range(8):
+                name = "w%02d_%d.bin" % (worker, k)
+                reply = client.request(
+                    "POST", self.op[hpc] + "/data/%s/children?name=%s" % (folder, name),
+                    token=self.tokens["alice"], body=payload(name, 1000 + worker),
+                    headers={"Content-Type": OCTETS}, conn=conn)
+                if reply.status != 201:
+                    failures.append(reply.body[:200])
+            conn.close()
+
+        threads = [threading.Thread(target=writer, args=(w,)) for w in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        page = self.opget(hpc, "/data/%s/children?attributes=name&attributes=size"
+                          "&attributes=fileId" % folder).json()["children"]
+        t.ok(not failures and len(page) == 128 and
+             all(c["size"] == 1000 + int(c["name"][1:3]) for c in page),
+             "16 connections x 8 creates with content: 128 files, each complete", failures[:3])
+        some = [c for c in page if c["name"].endswith("_7.bin")]
+        t.ok(all(self.download(hpc, c["fileId"]) == payload(c["name"], c["size"]) for c in some),
+             "... with the right content")
+
+        # Chunks of one file written in parallel at their offsets.
+        big = (self.send("POST", hpc, "/data/%s/children?name=striped.bin" % folder,
+                         b"").json() or {}).get("fileId")
+        whole = payload("striped", 16 * 65536)
+
+        def stripe(index):
+            client = Client(self.info["ca"])
+            reply = client.request("PUT", self.op[hpc] + "/data/%s/content?offset=%d"
+                                   % (big, index * 65536), token=self.tokens["alice"],
+                                   body=whole[index * 65536:(index + 1) * 65536],
+                                   headers={"Content-Type": OCTETS})
+            if reply.status != 204:
+                failures.append(reply.body[:200])
+
+        threads = [threading.Thread(target=stripe, args=(i,)) for i in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        t.ok(not failures and self.download(hpc, big) == whole,
+             "16 chunks of one file uploaded in parallel", failures[:3])
+        t.eq(self.call("DELETE", hpc, "/data/%s" % folder).status, 204,
+             "the parallel writers' directory is deleted")
+
+    # -- xattrs ----------------------------------------------------------------------
+
+    def xattrs(self):
+        t, fs, hpc = self.t, self.fs, self.hpc
+        images = self.file_id(KRIOS, "Images-Disc1")
+        fixture = self.opget(fs, "/data/%s/metadata/xattrs" % images).json()
+        t.eq(fixture, {"instrument": "Titan Krios G4", "detector": "Gatan K3",
+                       "operator": "Alice Kowalczyk", "voltage_kV": 300, "pixel_size_A": 0.83,
+                       "dose_e_per_A2": 50, "proposal": "EM-2025-117"},
+             "GET xattrs: the fixture's, numbers as numbers")
+        t.eq(self.opget(fs, "/data/%s/metadata/xattrs?attribute=detector" % images).json(),
+             {"detector": "Gatan K3"}, "?attribute=k: that one")
+        self.posix(self.opget(fs, "/data/%s/metadata/xattrs?attribute=nope" % images), "enodata",
+                   "?attribute= of an absent key")
+        notes = self.file_id(KRIOS, "Sample notes")
+        target = (self.send("POST", fs, "/data/%s/children?name=xattrs.txt" % notes,
+                            b"x").json() or {}).get("fileId")
+        t.eq(self.opget(fs, "/data/%s/metadata/xattrs" % target).json(), {},
+             "a new file has no xattrs")
+        t.eq(self.attrs(fs, target, "hasCustomMetadata"), {"hasCustomMetadata": False},
+             "... and hasCustomMetadata false")
+        values = {"sha256": "9f86d081884c7d65", "Größe": "sehr groß", "試料": "東京 🔬",
+                  "count": 3, "ratio": 0.5}
+        reply = self.call("PUT", fs, "/data/%s/metadata/xattrs" % target, json_body=values)
+        t.ok(reply.status == 204 and reply.body == b"", "PUT xattrs: 204")
+        t.eq(self.opget(fs, "/data/%s/metadata/xattrs" % target).json(), values,
+             "round trip, Unicode keys and values, numbers")
+        times = self.attrs(fs, target, "mtime", "ctime")
+        time.sleep(1.05)
+        self.call("PUT", fs, "/data/%s/metadata/xattrs" % target, json_body={"count": 4})
+        got = self.opget(fs, "/data/%s/metadata/xattrs" % target).json()
+        t.eq(got, dict(values, count=4), "PUT merges (others untouched)")
+        later = self.attrs(fs, target, "mtime", "ctime")
+        t.ok(later["mtime"] == times["mtime"] and later["ctime"] > times["ctime"],
+             "an xattr change moves ctime, not mtime", (times, later))
+        listed = self.attrs(fs, target, "xattr.sha256", "xattr.試料", "xattr.none",
+                            "hasCustomMetadata")
+        t.eq(listed, {"xattr.sha256": values["sha256"], "xattr.試料": values["試料"],
+                      "xattr.none": None, "hasCustomMetadata": True},
+             "xattr.<key> attributes read the same store")
+        page = self.opget(fs, "/data/%s/children?attributes=name&attributes=xattr.sha256"
+                          % notes).json()["children"]
+        t.eq(next(c for c in page if c["name"] == "xattrs.txt")["xattr.sha256"], values["sha256"],
+             "... in listings too")
+        reply = self.call("DELETE", fs, "/data/%s/metadata/xattrs" % target,
+                          json_body={"keys": ["count", "absent"]})
+        t.ok(reply.status == 204 and "count" not in
+             self.opget(fs, "/data/%s/metadata/xattrs" % target).json(),
+             "DELETE xattrs {keys}: removed (absent keys ignored)")
+        self.call("DELETE", fs, "/data/%s/metadata/xattrs?keys=ratio&keys=%s"
+                  % (target, quote("Größe")))
+        t.eq(sorted(self.opget(fs, "/data/%s/metadata/xattrs" % target).json()),
+             ["sha256", "試料"], "DELETE xattrs?keys=a&keys=b")
+        for body, error_id in (({"k": ["a"]}, "badData"), ({"k": {"a": 1}}, "badData"),
+                               ({"k": True}, "badData"), ({"k": None}, "badData")):
+            reply = self.call("PUT", fs, "/data/%s/metadata/xattrs" % target, json_body=body)
+            t.ok(reply.status == 400 and reply.error_id() == error_id and
+                 reply.json()["error"]["details"]["key"] == "k",
+                 "xattr value %s: badData {key: k}" % json.dumps(body["k"]), reply.body[:200])
+        reply = self.call("PUT", fs, "/data/%s/metadata/xattrs" % target, json_body=["a"])
+        self.bad(reply, 400, "badData", "an xattrs body that is not an object: badData")
+        reply = self.call("PUT", fs, "/data/%s/metadata/xattrs" % target, body=b"{nope",
+                          headers={"Content-Type": "application/json"})
+        self.bad(reply, 400, "malformedData", "xattrs body that is not JSON: malformedData")
+        reply = self.call("PUT", fs, "/data/%s/metadata/xattrs" % target, body=b'{"a":"b"}',
+                          headers={"Content-Type": "text/plain"})
+        t.ok(reply.status == 415 and reply.body == b"", "xattrs body as text/plain: bare 415")
+        for key, errno in (("cdmi_size", "eperm"), ("onedata_json", "eperm"),
+                           ("org.onedata.guid", "eperm"), ("", "einval")):
+            self.posix(self.call("PUT", fs, "/data/%s/metadata/xattrs" % target,
+                                 json_body={key: "x"}), errno, "xattr key %r" % key)
+        self.bad(self.call("DELETE", fs, "/data/%s/metadata/xattrs" % target), 400,
+                 "missingRequiredValue", "DELETE xattrs without keys")
+        self.bad(self.call("DELETE", fs, "/data/%s/metadata/xattrs" % target,
+                           json_body={"keys": "sha256"}), 400, "badValueListOfStrings",
+                 "keys that are not a list: badValueListOfStrings")
+        self.posix(self.call("PUT", fs, "/data/%s/metadata/xattrs" % images,
+                             json_body={"note": "x"}), "eperm",
+                   "metadata_protection (Images-Disc1) refuses xattr writes")
+        movie, _ = self.movie(1734460)
+        self.posix(self.call("DELETE", fs, "/data/%s/metadata/xattrs" % movie["fileId"],
+                             json_body={"keys": ["x"]}), "eperm",
+                   "... for everything below it (effective)")
+        run = self.file_id(BEAMLINE, "p700123", "r0034")
+        t.eq(self.call("PUT", fs, "/data/%s/metadata/xattrs" % run,
+                       json_body={"reviewed": "yes"}).status, 204,
+             "data_protection alone (r0034) lets xattrs change")
+        self.call("DELETE", fs, "/data/%s/metadata/xattrs" % run, json_body={"keys": ["reviewed"]})
+        self.posix(self.call("PUT", fs, "/data/%s/metadata/xattrs" % target, json_body={"a": "b"},
+                             user="alice-readonly"), "eacces", "xattrs with a readonly token")
+        t.eq(self.opget(fs, "/data/%s/metadata/xattrs" % target, user="alice-readonly").status,
+             200, "... which reads them")
+        self.posix(self.call("PUT", hpc, "/data/%s/metadata/xattrs" % target, json_body={"a": "b"}),
+                   "erofs", "xattrs through the read-only support")
+        self.bad(self.call("PUT", fs, "/data/%s/metadata/xattrs" % target, user="bob",
+                           json_body={"a": "b"}), 403, "forbidden",
+                 "xattrs without space_write_data: 403")
+        grid = self.file_id(KRIOS, "Images-Disc1", "GridSquare_1734452")
+        inherited = self.opget(fs, "/data/%s/metadata/xattrs?inherited=true" % grid).json()
+        t.eq(inherited, fixture, "inherited=true: the ancestors' xattrs")
+        t.eq(self.opget(fs, "/data/%s/metadata/xattrs" % grid).json(), {},
+             "... without it, only the file's own")
+        self.bad(self.opget(fs, "/data/%s/metadata/xattrs?inherited=perhaps" % grid), 400,
+                 "badValueBoolean", "inherited=perhaps: badValueBoolean")
+        self.call("DELETE", fs, "/data/%s" % target)
+
+    # -- recursive listing -----------------------------------------------------------
+
+    def files_walk(self, file_id, names=("fileId",)):
+        """(path, attrs) of everything below a directory, depth first over
+        name-sorted directories, as a client walking /children sees it."""
+        out = []
+
+        def visit(directory, base):
+            query = "&".join("attributes=" + n for n in ("name", "type") + tuple(names))
+            for child in self.opget(self.fs, "/data/%s/children?%s" % (directory, query)
+                                    ).json()["children"]:
+                path = base + child["name"]
+                if child["type"] == "DIR":
+                    out.append((path + "/", child))
+                    visit(child["fileId"], path + "/")
+                else:
+                    out.append((path, child))
+        visit(file_id, "")
+        return out
+
+    def recursive_listing(self):
+        t, fs = self.t, self.fs
+        krios = self.space[KRIOS]
+        walked = [(p, c) for p, c in self.files_walk(krios, ("fileId", "size"))
+                  if not p.endswith("/")]
+        paths, token, pages = [], None, 0
+        while True:
+            query = "?limit=250" + ("&token=" + quote(token) if token else "")
+            page = self.opget(fs, "/data/%s/files%s" % (krios, query)).json()
+            paths += [f["path"] for f in page["files"]]
+            pages += 1
+            token = page["nextPageToken"]
+            if token is None or pages > 1000:
+                break
+        t.ok("isLast" not in page and page["inaccessiblePaths"] == [] and
+             sorted(page) == ["files", "inaccessiblePaths", "nextPageToken"],
+             "/files: files, inaccessiblePaths, nextPageToken (null at the end), no isLast")
+        t.eq(paths, [p for p, _ in walked],
+             "/files lists every file below, depth first, paths relative (%d files, %d pages)"
+             % (len(paths), pages))
+        first = self.opget(fs, "/data/%s/files?limit=3" % krios).json()["files"]
+        t.ok(first and sorted(first[0]) == ["fileId", "file_id", "path"] and
+             first[0]["fileId"] == walked[0][1]["fileId"],
+             "default attributes: fileId and path (and file_id)", first[:1])
+        t.ok("Probe Müller (Ø 3 mm)/Notiz zur Probe.txt" in paths and
+             not any(p.startswith("/") for p in paths), "Unicode paths, none absolute")
+        grid = "Images-Disc1/GridSquare_1734478/"
+        got = self.opget(fs, "/data/%s/files?prefix=%s" % (krios, quote(grid))).json()["files"]
+        t.eq([f["path"] for f in got], [p for p in paths if p.startswith(grid)],
+             "prefix keeps the paths starting with it")
+        after = paths[100]
+        got = self.opget(fs, "/data/%s/files?limit=5&start_after=%s" % (krios, quote(after))
+                         ).json()["files"]
+        t.eq([f["path"] for f in got], paths[101:106], "start_after resumes after that path")
+        got = self.opget(fs, "/data/%s/files?limit=2" % krios,
+                         json_body={"start_after": after, "attributes": ["path", "size"]}).json()
+        t.eq(got["files"], [{"path": p, "size": dict(walked)[p]["size"]}
+                            for p in paths[101:103]],
+             "options in a JSON body; explicit attributes (path stays relative)")
+        dirs = self.opget(fs, "/data/%s/files?include_directories=true&limit=1000&prefix=%s"
+                          % (krios, quote("Processing"))).json()["files"]
+        t.eq([f["path"] for f in dirs],
+             ["Processing", "Processing/MotionCorr", "Processing/MotionCorr/job002"] +
+             ["Processing/MotionCorr/job002/" + n for n in (
+                 "corrected_micrographs.star", "logfile.pdf", "note.txt", "run.err", "run.out")],
+             "include_directories lists directories before their content")
+        images = self.file_id(KRIOS, "Images-Disc1")
+        sub = self.opget(fs, "/data/%s/files?limit=1&attributes=path&attributes=name"
+                         % images).json()["files"]
+        t.ok(sub and sub[0]["path"] == paths[[p.startswith("Images-Disc1/")
+                                              for p in paths].index(True)][len("Images-Disc1/"):],
+             "paths are relative to the listed directory", sub)
+        xml = self.file_id(KRIOS, "Atlas", "Atlas_1.xml")
+        t.eq([f["path"] for f in self.opget(fs, "/data/%s/files" % xml).json()["files"]], ["."],
+             "a file lists itself as \".\"")
+        for query, error_id in (("limit=0", "badValueNotInRange"), ("limit=1001",
+                                                                     "badValueNotInRange"),
+                                ("include_directories=maybe", "badValueBoolean"),
+                                ("attributes=colour", "badValueNotAllowed")):
+            self.bad(self.opget(fs, "/data/%s/files?%s" % (krios, query)), 400, error_id,
+                     "files?%s: %s" % (query, error_id))
+        self.posix(self.opget(fs, "/data/%s/files?token=bogus" % krios), "einval",
+                   "an undecodable token")
+        token = self.opget(fs, "/data/%s/files?limit=1" % krios).json()["nextPageToken"]
+        self.posix(self.opget(fs, "/data/%s/files?token=%s" % (images, quote(token))), "einval",
+                   "a token of another directory")
+        self.posix(self.opget(fs, "/data/%s/files?token=%s&start_after=a" % (krios, quote(token))),
+                   "einval", "token with start_after")
+        self.bad(self.opget(fs, "/data/%s/files" % self.space[TEM]), 400, "spaceNotSupportedBy",
+                 "/files via a provider not supporting the space")
+
+    def big_recursive_listing(self, directory):
+        t, fs = self.t, self.fs
+        conn = self.http.connect(self.op[fs])
+        names, token, total, slowest, pages = [], None, 0.0, 0.0, 0
+        while True:
+            query = "?limit=1000&attributes=path&attributes=size&attributes=type" + (
+                "&token=" + quote(token) if token else "")
+            reply = self.http.get(self.op[fs] + "/data/%s/files%s" % (directory, query),
+                                  token=self.tokens["alice"], conn=conn)
+            page = reply.json()
+            names += [f["path"] for f in page["files"]]
+            total += reply.seconds
+            slowest = max(slowest, reply.seconds)
+            pages += 1
+            token = page["nextPageToken"]
+            if token is None or pages > 200:
+                break
+        conn.close()
+        t.ok(len(names) == 100000 and names == sorted(names) and len(set(names)) == 100000,
+             "/files over 100,000 entries: 100 pages, in order, no duplicates")
+        t.diag("/files 1000-entry pages: %.1f ms average, %.1f ms slowest"
+               % (1000 * total / pages, 1000 * slowest))
+        t.ok(total / pages < 0.2, "a 1000-entry /files page is served fast")
+        krios = self.space[KRIOS]
+        middle = "Images-Disc1/GridSquare_Big/Data/" + names[70000]
+        reply = self.opget(fs, "/data/%s/files?limit=1000&start_after=%s" % (krios, quote(middle)))
+        got = [f["path"] for f in reply.json()["files"]]
+        t.ok(got[:999] == ["Images-Disc1/GridSquare_Big/Data/" + n
+                           for n in names[70001:71000]] and reply.seconds < 0.5,
+             "start_after deep in the big directory: one bisect (%.1f ms)" % (1000 * reply.seconds))
+
+    # -- public share data -----------------------------------------------------------
+
+    def share_access(self):
+        t, fs, hpc = self.t, self.fs, self.hpc
+        square_share = self.info["shares"]["/%s/Images-Disc1/GridSquare_1734452" % KRIOS]
+        run_share = self.info["shares"]["/%s/p700123/r0034" % BEAMLINE]
+        square = self.opget(fs, "/shares/" + square_share).json()["rootFileId"]
+        run = self.opget(fs, "/shares/" + run_share).json()["rootFileId"]
+        uuid, space_id, share_id = parse_file_id(square)
+        t.ok(share_id == square_share and space_id == self.space[KRIOS],
+             "rootFileId is shareGuid#<uuid>#<spaceId>#<shareId> in a CDMI object id")
+
+        attrs = self.opget(fs, "/data/%s" % square, user=None)
+        a = attrs.json() or {}
+        t.ok(attrs.status == 200 and a.get("fileId") == square and a.get("parentFileId") is None
+             and a.get("name") == "GridSquare_1734452" and a.get("shares") == [square_share]
+             and "ownerUserId" not in a and "displayUid" not in a and a.get("type") == "DIR",
+             "anonymous attributes of the share root: share-scoped id, no parent, no owner", a)
+        everything = ("fileId,index,type,activePermissionsType,posixPermissions,name,"
+                      "conflictingName,parentFileId,creationTime,atime,mtime,ctime,size,"
+                      "directShareIds,symlinkValue,hasCustomMetadata,xattr.x").split(",")
+        t.eq(sorted(self.opget(fs, "/data/%s?%s" % (square, "&".join(
+            "attributes=" + n for n in everything)), user=None).json()), sorted(everything),
+             "share mode serves its attribute set")
+        reply = self.opget(fs, "/data/%s?attributes=ownerUserId" % square, user=None)
+        t.ok(reply.error_id() == "badValueNotAllowed" and "ownerUserId" not in
+             reply.json()["error"]["details"]["allowed"],
+             "other attributes: badValueNotAllowed with the share set", reply.body[:200])
+        page = self.opget(fs, "/data/%s/children?attributes=fileId&attributes=name"
+                          "&attributes=parentFileId&attributes=type" % square, user=None).json()
+        kids = page["children"]
+        private = self.opget(fs, "/data/%s/children" % self.file_id(
+            KRIOS, "Images-Disc1", "GridSquare_1734452")).json()["children"]
+        t.ok([c["name"] for c in kids] == [c["name"] for c in private] and
+             all(parse_file_id(c["fileId"])[2] == square_share and c["parentFileId"] == square
+                 for c in kids), "anonymous children: share-scoped ids, parent the share root")
+        data = next(c for c in kids if c["name"] == "Data")["fileId"]
+        files = self.opget(fs, "/data/%s/children?attributes=fileId&attributes=name"
+                           "&attributes=size" % data, user=None).json()["children"]
+        movie = next(c for c in files if c["name"].endswith(".xml"))
+        uuid = parse_file_id(movie["fileId"])[0]
+        private_id = make_file_id(uuid, self.space[KRIOS])
+        body = self.download(fs, movie["fileId"], user=None)
+        t.eq(body, self.download(fs, private_id), "anonymous content equals the private one")
+        part = self.call("GET", fs, "/data/%s/content" % movie["fileId"], user=None,
+                         headers={"Range": "bytes=10-19"})
+        t.ok(part.status == 206 and part.body == body[10:20], "anonymous content with Range")
+        t.eq(self.opget(fs, "/data/%s" % movie["fileId"], user="malformed").status, 200,
+             "a token sent with a share-scoped id is ignored")
+        t.eq(self.opget(hpc, "/data/%s/children?limit=1" % square, user=None).status, 200,
+             "HPC Centre serves the share too")
+        xattrs = self.opget(fs, "/data/%s/metadata/xattrs" % run, user=None)
+        t.eq(xattrs.json(), {"beamline": "P11", "proposal": "p700123", "detector": "EIGER2 X 16M",
+                             "energy_keV": 12.0}, "anonymous xattrs of the P11 run")
+        t.eq(self.opget(fs, "/data/%s/metadata/xattrs?inherited=true" % data, user=None).json(),
+             {}, "inherited xattrs stop at the share root")
+        listed = self.opget(fs, "/data/%s/files?limit=1000" % run, user=None).json()["files"]
+        t.ok(len(listed) == 10 and all(parse_file_id(f["fileId"])[2] == run_share
+                                       for f in listed), "/files through a share")
+        atlas_uuid = parse_file_id(self.file_id(KRIOS, "Atlas"))[0]
+        outside = make_share_file_id(atlas_uuid, self.space[KRIOS], square_share)
+        self.posix(self.opget(fs, "/data/%s" % outside, user=None), "enoent",
+                   "a share-scoped id outside the share root")
+        self.bad(self.opget(fs, "/data/%s" % make_share_file_id(uuid, self.space[KRIOS], "0" * 32),
+                            user=None), 404, "notFound", "a share-scoped id of no share: 404")
+        self.bad(self.opget(hpc, "/data/%s" % run, user=None), 400, "spaceNotSupportedBy",
+                 "a share of a space the provider does not support")
+        for aspect in ("distribution", "dataset/summary", "qos/summary"):
+            self.bad(self.opget(fs, "/data/%s/%s" % (square, aspect), user=None), 400,
+                     "notSupported", "%s through a share: notSupported" % aspect)
+
+        zone = self.zone + "/shares/data/"
+        reply = self.http.get(zone + square + "/children?limit=2&attributes=name")
+        t.eq((reply.status, reply.headers.get("Location")),
+             (307, self.op[fs] + "/data/%s/children?limit=2&attributes=name" % square),
+             "OZ /shares/data: 307 to an online supporting provider, query kept")
+        followed = self.http.get(reply.headers.get("Location", "x"))
+        t.ok(followed.status == 200 and len(followed.json()["children"]) == 2,
+             "... whose answer needs no token")
+        t.eq(self.http.get(zone + square).headers.get("Location"), self.op[fs] + "/data/" + square,
+             "no subpath: the attributes")
+        t.eq(self.http.get(zone + run + "/metadata/xattrs").headers.get("Location"),
+             self.op[fs] + "/data/%s/metadata/xattrs" % run, "metadata/xattrs subpath")
+        t.eq(self.http.get(zone + square + "/content", token=self.tokens["malformed"]).status,
+             307, "a token sent is ignored")
+        self.ctl("POST", "/providers/" + fs, {"online": False})
+        t.eq(self.http.get(zone + square + "/content").headers.get("Location"),
+             self.op[hpc] + "/data/%s/content" % square,
+             "Facility Storage offline: redirected to HPC Centre")
+        self.bad(self.http.get(zone + run + "/content"), 503, "serviceUnavailable",
+                 "no supporting provider online: 503 serviceUnavailable")
+        self.ctl("POST", "/providers/" + hpc, {"online": False})
+        self.bad(self.http.get(zone + square), 503, "serviceUnavailable",
+                 "both offline: 503")
+        self.ctl("POST", "/providers/" + fs, {"online": True})
+        self.ctl("POST", "/providers/" + hpc, {"online": True})
+        reply = self.http.get(zone + self.file_id(KRIOS, "Atlas") + "/content")
+        t.ok(reply.status == 400 and reply.error_id() == "badData" and
+             reply.json()["error"]["details"] == {"key": "FileId"},
+             "a private id: 400 badData {key: FileId}", reply.body[:200])
+        self.bad(self.http.get(zone + "NOT-AN-ID/content"), 400, "badData", "a garbage id")
+        self.bad(self.http.get(zone + make_share_file_id(uuid, self.space[KRIOS], "0" * 32)), 404,
+                 "notFound", "an unknown share: 404")
+
+    # -- control hooks -----------------------------------------------------------------
+
+    def control_hooks(self):
+        t, fs, hpc = self.t, self.fs, self.hpc
+        notes = self.file_id(KRIOS, "Sample notes")
+        data = payload("corrupt", 5000)
+        target = (self.send("POST", fs, "/data/%s/children?name=checked.bin" % notes,
+                            data).json() or {}).get("fileId")
+        self.call("PUT", fs, "/data/%s/metadata/xattrs" % target,
+                  json_body={"sha256": hashlib.sha256(data).hexdigest()})
+        before = self.attrs(fs, target, "mtime", "ctime", "size")
+        reply = self.ctl("POST", "/files/%s/corrupt" % target, {"offset": 1234, "provider": fs})
+        t.eq(reply.json(), {"fileId": target, "offset": 1234, "provider": fs,
+                            "before": data[1234], "after": data[1234] ^ 0xFF},
+             "corrupt one byte on one provider")
+        broken = self.download(fs, target)
+        t.ok(broken != data and len(broken) == len(data) and
+             sum(a != b for a, b in zip(broken, data)) == 1 and broken[1234] == data[1234] ^ 0xFF,
+             "Facility Storage serves that byte flipped")
+        t.eq(self.download(hpc, target), data, "HPC Centre serves the good content")
+        t.ok(self.attrs(fs, target, "mtime", "ctime", "size") == before and
+             self.opget(fs, "/data/%s/metadata/xattrs" % target).json()["sha256"] ==
+             hashlib.sha256(data).hexdigest(), "size, times and the checksum xattr unchanged")
+        t.eq(self.ctl("GET", "/files/%s/sha256?provider=%s" % (target, fs)).json(),
+             {"sha256": hashlib.sha256(broken).hexdigest(), "size": 5000},
+             "sha256 as that provider serves it")
+        t.eq(self.ctl("GET", "/files/%s/sha256" % target).json()["sha256"],
+             hashlib.sha256(data).hexdigest(), "sha256 of the stored content")
+        part = self.call("GET", fs, "/data/%s/content" % target, headers={"Range": "bytes=1230-1239"})
+        t.eq(part.body, broken[1230:1240], "ranges see the flipped byte too")
+        self.ctl("POST", "/files/%s/corrupt" % target, {"offset": 1234, "provider": fs})
+        t.eq(self.download(fs, target), data, "corrupting it again restores it")
+        self.ctl("POST", "/files/%s/corrupt" % target, {"offset": 0})
+        t.ok(self.download(fs, target)[0] == data[0] ^ 0xFF and
+             self.download(hpc, target)[0] == data[0] ^ 0xFF,
+             "without provider: the stored content, as every provider serves it")
+        self.send("PUT", fs, "/data/%s/content?offset=0" % target, data[:1])
+        self.ctl("POST", "/files/%s/corrupt" % target, {"offset": 9, "provider": fs})
+        self.send("PUT", fs, "/data/%s/content?offset=4000" % target, data[4000:4001])
+        t.eq(self.download(fs, target), data, "a later write clears injected corruption")
+        gain = self.file_id(KRIOS, "GainReference_K3_20251112.mrc")
+        t.eq(self.ctl("GET", "/files/%s/sha256" % gain).json(),
+             {"sha256": hashlib.sha256(expected_content(gain, 32 << 20)).hexdigest(),
+              "size": 32 << 20}, "sha256 of a fixture file")
+        for path, body, status in (
+                ("/files/%s/corrupt" % target, {"offset": 5000}, 400),
+                ("/files/%s/corrupt" % target, {}, 400),
+                ("/files/%s/corrupt" % target, {"offset": 1, "provider": "nope"}, 400),
+                ("/files/%s/corrupt" % notes, {"offset": 0}, 400),
+                ("/files/%s/corrupt" % make_file_id("0" * 32, self.space[KRIOS]), {"offset": 0},
+                 404)):
+            t.eq(self.ctl("POST", path, body).status, status,
+                 "corrupt %s: %d" % (json.dumps(body), status))
+        t.eq(self.ctl("GET", "/files/NOT-AN-ID/sha256").status, 404, "sha256 of no file: 404")
+        self.call("DELETE", fs, "/data/%s" % target)
+
+    # -- faults on uploads -------------------------------------------------------------
+
+    def upload_faults(self):
+        t, fs = self.t, self.fs
+        notes = self.file_id(KRIOS, "Sample notes")
+        data = payload("resumable", 3 << 20)
+        target = (self.send("POST", fs, "/data/%s/children?name=resumable.bin" % notes,
+                            b"").json() or {}).get("fileId")
+        self.fault({"service": fs, "method": "PUT", "path": "/content$", "times": 1,
+                    "reset_after_request_bytes": 1 << 20})
+        try:
+            reply = self.send("PUT", fs, "/data/%s/content" % target, data)
+            t.ok(False, "reset_after_request_bytes resets the upload", reply.status)
+        except (ConnectionError, http.client.HTTPException, ssl.SSLError, OSError) as exc:
+            t.ok(True, "reset_after_request_bytes resets the upload (%s)" % type(exc).__name__)
+        size = self.attrs(fs, target, "size")["size"]
+        t.eq(size, 1 << 20, "the bytes received before the reset were written")
+        reply = self.send("PUT", fs, "/data/%s/content?offset=%d" % (target, size), data[size:])
+        t.ok(reply.status == 204 and self.ctl("GET", "/files/%s/sha256" % target).json() ==
+             {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)},
+             "resuming from the size completes the upload")
+        log = [e for e in self.ctl("GET", "/requests").json()
+               if e["method"] == "PUT" and e["status"] is None]
+        t.ok(log, "the reset request is logged with status null")
+
+        self.fault({"service": fs, "method": "POST", "path": "/children$", "times": 1,
+                    "reset_after_request_bytes": 1000})
+        try:
+            self.send("POST", fs, "/data/%s/children?name=rolled-back.bin" % notes, data[:5000])
+        except (ConnectionError, http.client.HTTPException, ssl.SSLError, OSError):
+            pass
+        self.posix(self.lookup(fs, KRIOS, "Sample notes", "rolled-back.bin"), "enoent",
+                   "a create whose body broke off is rolled back")
+
+        self.fault({"service": fs, "method": "PUT", "path": "/content$", "times": 1,
+                    "status": 503})
+        conn = self.http.connect(self.op[fs])
+        reply = self.send("PUT", fs, "/data/%s/content" % target, data[:200000], conn=conn)
+        after = self.opget(fs, "/data/%s?attributes=size" % target, conn=conn)
+        conn.close()
+        t.ok(reply.status == 503 and reply.error_id() == "serviceUnavailable" and
+             after.status == 200 and after.json()["size"] == len(data),
+             "an injected 503 on an upload: body skipped, file untouched, connection kept")
+        self.fault({"service": fs, "method": "PUT", "path": "/content$", "times": 1,
+                    "slow_request_bps": 10000})
+        reply = self.send("PUT", fs, "/data/%s/content" % target, data[:3000])
+        t.ok(reply.status == 204 and reply.seconds >= 0.25,
+             "slow_request_bps reads the body slowly (%.2f s for 3000 B at 10000 B/s)"
+             % reply.seconds)
+        self.fault({"service": fs, "method": "GET", "path": "/files$", "times": 1, "status": 500})
+        t.eq(self.opget(fs, "/data/%s/files" % notes).status, 500, "faults apply to /files")
+        self.call("DELETE", fs, "/data/%s" % target)
+
+    def removals(self):
+        """Last: deleting a dataset's root (changes the fixture)."""
+        t, fs = self.t, self.fs
+        did = self.info["datasets"]["/%s/Processing" % KRIOS]
+        processing = self.file_id(KRIOS, "Processing")
+        t.eq(self.call("DELETE", fs, "/data/%s" % processing).status, 204,
+             "deleting Processing (a dataset without protection)")
+        info = self.opget(fs, "/datasets/" + did).json()
+        t.ok(info["state"] == "detached" and info["rootFileDeleted"] is True and
+             info["rootFilePath"] == "/%s/Processing" % KRIOS,
+             "its dataset is detached, rootFileDeleted", info)
 
     # -- faults and control ------------------------------------------------------
 
@@ -1170,11 +2012,16 @@ class SelfTest:
     def run(self):
         for part in (self.onezone, self.tokens_api, self.provider_basics, self.lookups,
                      self.attributes, self.listing, self.distribution, self.dir_stats,
-                     self.datasets, self.qos, self.shares, self.big_directory,
-                     self.contents, self.faults, self.redirects_and_log,
-                     self.providers_control, self.tls_and_robustness):
+                     self.datasets, self.qos, self.shares, self.recursive_listing,
+                     self.big_directory, self.contents, self.writes,
+                     self.write_permissions, self.concurrent_writers, self.xattrs,
+                     self.share_access, self.control_hooks, self.upload_faults,
+                     self.faults, self.redirects_and_log, self.providers_control,
+                     self.tls_and_robustness, self.removals):
             try:
+                started = time.monotonic()
                 part()
+                self.t.diag("%s: %.2f s" % (part.__name__, time.monotonic() - started))
             except Exception as exc:          # report and go on with the next part
                 import traceback
                 self.t.ok(False, "%s raised %s" % (part.__name__, type(exc).__name__),

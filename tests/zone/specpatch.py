@@ -212,10 +212,88 @@ def nullable_distribution(specs):
     return 3
 
 
+def xattr_values(specs):
+    """Extended attribute values are strings or numbers (ENDPOINTS.md 4;
+    the fixture's voltage_kV is 300), while get_xattrs' answer and
+    set_xattr's body type every value as a string; the value type is
+    dropped (any JSON value is then accepted)."""
+    operations = specs[ONEPROVIDER]["paths"]["/api/v3/oneprovider/data/{id}/metadata/xattrs"]
+    schemas = [operations["get"]["responses"]["200"]["schema"]]
+    schemas += [p["schema"] for p in operations["put"]["parameters"] if p.get("in") == "body"]
+    for schema in schemas:
+        schema["additionalProperties"] = {
+            "description": "A string or a number."}
+    return len(schemas)
+
+
+# Operations that serve share-scoped file ids without a token (OZ
+# get_shared_data redirects to them; ENDPOINTS.md 5.3).
+SHARE_PUBLIC_OPERATIONS = ("get_attrs", "list_children", "list_files_recursively",
+                           "download_file_content", "get_xattrs")
+
+
+def share_public_access(specs):
+    """The operations a share-scoped id is served by need no token (the
+    OZ get_shared_data description sends anonymous clients there), but
+    inherit the global token requirement; an empty requirement ({}) makes
+    the token optional for Prism."""
+    changed = 0
+    for _path, _method, operation in _operations(specs[ONEPROVIDER]):
+        if operation.get("operationId") in SHARE_PUBLIC_OPERATIONS:
+            operation["security"] = copy.deepcopy(specs[ONEPROVIDER]["security"]) + [{}]
+            changed += 1
+    return changed
+
+
+def shared_data_subpaths(specs):
+    """GET /shares/data/{file_id}/{subpath}: subpath may be empty (the
+    attributes) or two segments (metadata/xattrs), as its description
+    lists; Prism matches {subpath} against exactly one segment, so the
+    other two forms get templates of their own."""
+    paths = specs[ONEZONE]["paths"]
+    template = "/api/v3/onezone/shares/data/{file_id}/{subpath}"
+    item = paths[template]
+    bare = copy.deepcopy(item)
+    for operation in bare.values():
+        operation["parameters"] = [p for p in operation["parameters"]
+                                   if p.get("name") != "subpath"]
+        operation["operationId"] += "_attributes"
+    two = copy.deepcopy(item)
+    for operation in two.values():
+        parameters = []
+        for parameter in operation["parameters"]:
+            if parameter.get("name") == "subpath":
+                parameters += [dict(parameter, name="subpath1"),
+                               dict(parameter, name="subpath2")]
+            else:
+                parameters.append(parameter)
+        operation["parameters"] = parameters
+        operation["operationId"] += "_2"
+    paths["/api/v3/onezone/shares/data/{file_id}"] = bare
+    paths["/api/v3/onezone/shares/data/{file_id}/{subpath1}/{subpath2}"] = two
+    return 2
+
+
+def json_body_media(specs):
+    """Operations with a JSON body parameter but no "consumes" (OP
+    remove_xattrs' {"keys": [...]}, many OZ PATCH/POST ones) take
+    application/json, like every other JSON endpoint (ENDPOINTS.md 0);
+    without a media type Prism refuses any body they are sent."""
+    changed = 0
+    for spec in specs.values():
+        for _path, _method, operation in _operations(spec):
+            if not operation.get("consumes") and any(
+                    p.get("in") == "body" for p in operation.get("parameters", [])):
+                operation["consumes"] = ["application/json"]
+                changed += 1
+    return changed
+
+
 PATCHES = (op_error_shape, public_security, nullable_page_tokens,
            multi_segment_paths, nullable_file_attributes, nullable_valid_until,
            token_type_enum, json_errors_everywhere, inheritance_path_spelling,
-           nullable_ids, nullable_distribution)
+           nullable_ids, nullable_distribution, xattr_values, share_public_access,
+           shared_data_subpaths, json_body_media)
 
 
 def patch(spec_dir, out_dir):

@@ -7,7 +7,7 @@ the list of operations.
 
 import json
 
-from . import errors
+from . import content, errors
 from .faults import fault_effects, redirect_effects
 from .fixture import make_bigdir
 from .server import Response, Router
@@ -37,6 +37,8 @@ class Control:
                 ("POST", "/providers/{pid}/advertise", self.advertise_provider),
                 ("POST", "/zone/advertise", self.advertise_zone),
                 ("POST", "/bigdir", self.bigdir),
+                ("POST", "/files/{fid}/corrupt", self.corrupt),
+                ("GET", "/files/{fid}/sha256", self.sha256),
                 ("POST", "/tokens/{name}/revoke", self.revoke)):
             self.router.add(method, template, handler)
 
@@ -51,6 +53,10 @@ class Control:
                 return _fail(400, "the body is not JSON")
         else:
             body = {}
+        if not isinstance(body, dict):
+            return _fail(400, "the body must be a JSON object")
+        for key, values in request.params.items():   # ?provider=... etc.
+            body.setdefault(key, values[-1])
         try:
             return handler(body, **params)
         except (ValueError, TypeError, KeyError) as exc:
@@ -144,6 +150,50 @@ class Control:
             return _fail(400, err.description)
         return Response.json({"fileId": directory.file_id, "count": count,
                               "path": directory.path})
+
+    def _regular_file(self, fid):
+        """The regular file with this (private) id, or an error reply."""
+        try:
+            _, _, node = self.state.node_by_file_id(fid)
+        except errors.OdError:
+            node = None
+        if node is None:
+            return None, _fail(404, "no file %s" % fid)
+        if node.is_dir:
+            return None, _fail(400, "%s is a directory" % node.path)
+        return node, None
+
+    def _provider(self, body):
+        pid = body.get("provider")
+        if pid is not None and pid not in self.state.providers:
+            raise ValueError("no provider %s" % pid)
+        return pid
+
+    def corrupt(self, body, fid):
+        """Flip one byte of a file's stored content (all of its bits), on
+        one provider's replica or (no provider) in the content itself;
+        the size, times and xattrs stay as they were."""
+        node, failure = self._regular_file(fid)
+        if failure:
+            return failure
+        offset = body.get("offset")
+        if isinstance(offset, bool) or not isinstance(offset, int):
+            raise ValueError('"offset" must be an integer')
+        if not 0 <= offset < (node.size or 0):
+            raise ValueError('"offset" must be in 0..%d' % ((node.size or 0) - 1))
+        provider = self._provider(body)
+        before, after = content.corrupt(self.state, node, offset, provider)
+        return Response.json({"fileId": fid, "offset": offset, "provider": provider,
+                              "before": before, "after": after})
+
+    def sha256(self, body, fid):
+        """The SHA-256 and size of a file's content as a provider serves
+        it (?provider=<pid>; without: the stored content)."""
+        node, failure = self._regular_file(fid)
+        if failure:
+            return failure
+        digest, size = content.digest(self.state, node, self._provider(body))
+        return Response.json({"sha256": digest, "size": size})
 
     def revoke(self, body, name):
         if self.state.tokens.set_revoked(name) is None:

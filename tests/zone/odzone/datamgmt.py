@@ -4,11 +4,81 @@ fulfilment. Pure functions of the state; the costly ones (anything that
 walks a subtree) are memoized in the state until the tree changes.
 """
 
+import bisect
 import re
 
 from .model import PROTECTION_FLAGS
 
 # -- subtrees ------------------------------------------------------------------
+
+
+def walk_sorted(root, after=(), prefix="", with_dirs=False):
+    """(relative path, node) below `root` in the order of
+    GET /data/{id}/files: depth first, each directory's names in byte
+    order, so paths are ordered component by component. Files only, or
+    directories too (each before its content).
+
+    `after` (path components) starts strictly after that path, `prefix`
+    keeps the paths starting with it; both narrow each directory with a
+    bisect, so a page costs the same anywhere in a 100,000-entry
+    directory."""
+    return _walk(root, "", tuple(after), prefix, with_dirs)
+
+
+def _candidates(directory, base, prefix):
+    """Indices in directory.names of the children that may match
+    `prefix`, in order (every index when the prefix does not narrow)."""
+    names = directory.names
+    if not prefix or base.startswith(prefix):
+        return None
+    if not prefix.startswith(base):
+        return []                          # nothing below can match
+    rest = prefix[len(base):]
+    found = []
+    for k in range(1, len(rest)):          # names that are a start of it
+        if rest[:k] in directory.by_name:
+            found.append(bisect.bisect_left(names, rest[:k]))
+    at = bisect.bisect_left(names, rest)
+    while at < len(names) and names[at].startswith(rest):
+        found.append(at)
+        at += 1
+    return found
+
+
+def _walk(directory, base, after, prefix, with_dirs):
+    names, by_name = directory.names, directory.by_name
+    start = 0
+    resume = None
+    if after:
+        start = bisect.bisect_left(names, after[0])
+        if start < len(names) and names[start] == after[0]:
+            node = by_name[names[start]]
+            if node.is_dir:
+                resume = node            # its content comes after `after`
+            start += 1
+    if resume is not None:
+        path = base + resume.name
+        if path.startswith(prefix) or prefix.startswith(path):
+            yield from _walk(resume, path + "/", after[1:], prefix, with_dirs)
+    candidates = _candidates(directory, base, prefix)
+    indices = range(start, len(names)) if candidates is None else \
+        (i for i in candidates if i >= start)
+    for index in indices:
+        if index >= len(names):
+            break
+        node = by_name.get(names[index])
+        if node is None:
+            continue
+        path = base + node.name
+        if node.is_dir:
+            if path.startswith(prefix):
+                if with_dirs:
+                    yield path, node
+                yield from _walk(node, path + "/", (), prefix, with_dirs)
+            elif prefix.startswith(path):
+                yield from _walk(node, path + "/", (), prefix, with_dirs)
+        elif path.startswith(prefix):
+            yield path, node
 
 
 def descendants(node):

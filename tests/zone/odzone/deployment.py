@@ -19,7 +19,7 @@ from .fixture import BIGDIR_PATH, KRIOS, build_facility, make_bigdir
 from .model import State
 from .oneprovider import Oneprovider
 from .onezone import Onezone
-from .server import Listener, Response
+from .server import BadBody, Listener, ResetConnection, Response
 
 BIGDIR_COUNT = 100000
 SECRET_HEADERS = ("x-auth-token", "authorization", "x-onedata-consumer-token",
@@ -123,8 +123,11 @@ class Deployment:
 
     # -- serving -------------------------------------------------------------------
 
-    def handle(self, listener, request):
-        """(response, transmission effects) for one request."""
+    def handle(self, listener, request, on_limit=None):
+        """(response, transmission effects) for one request.
+
+        `on_limit` resets the connection; it is called when a
+        reset_after_request_bytes fault has let its bytes through."""
         service = listener.service
         if service == "control":
             return self._call(listener.app, request), {}
@@ -137,13 +140,22 @@ class Deployment:
                 return response, {}
             effects = faults.merge(self.faults.fire(service, request.method,
                                                     request.path, request.query))
+        if effects.get("reset_after_request_bytes") is not None:
+            request.stream.limit = int(effects["reset_after_request_bytes"])
+            request.stream.on_limit = on_limit
+        if effects.get("slow_request_bps"):
+            request.stream.rate = effects["slow_request_bps"]
         if effects.get("latency_ms"):
             time.sleep(effects["latency_ms"] / 1000.0)
         if "status" in effects:
             response = faults.status_response(effects["status"],
                                               effects.get("body", "error"))
         else:
-            response = self._call(listener.app, request)
+            try:
+                response = self._call(listener.app, request)
+            except ResetConnection:
+                self._record(service, request, None)
+                raise
         response = faults.apply_body_effects(response, effects)
         if effects.get("retry_after") is not None:
             response.headers["Retry-After"] = str(effects["retry_after"])
@@ -153,6 +165,8 @@ class Deployment:
     def _call(self, app, request):
         try:
             return app(request)
+        except (ResetConnection, BadBody):
+            raise                      # the connection, not the request, failed
         except errors.OdError as err:
             return Response(err.status, err.body(), "application/json")
         except errors.BareStatus as bare:

@@ -151,6 +151,14 @@ def bad_data(key, hint):
                    {"key": key, "hint": hint})
 
 
+def bad_data_key(key):
+    """badData without a hint (ctool's ?ERROR_BAD_DATA(Key))."""
+    return OdError(400, "badData",
+                   'Bad value: provided "%s" has an invalid format or is '
+                   'incomprehensible in the context of this operation.' % key,
+                   {"key": key})
+
+
 def bad_value_empty(key):
     return OdError(400, "badValueEmpty",
                    'Bad value: provided "%s" must not be empty.' % key,
@@ -222,6 +230,12 @@ def bad_value_not_allowed(key, allowed):
                    'Bad value: provided "%s" must be one of: %s.'
                    % (key, ", ".join(allowed)),
                    {"key": key, "allowed": list(allowed)})
+
+
+def not_supported():
+    """What the Oneprovider answers to an operation it does not offer for
+    the given id, e.g. a write or a statistic through a share-scoped id."""
+    return OdError(400, "notSupported", "This operation is not supported.")
 
 
 # -- service state -----------------------------------------------------------

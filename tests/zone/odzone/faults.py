@@ -19,7 +19,8 @@ from .server import Response
 
 FAULT_EFFECTS = ("latency_ms", "status", "body", "retry_after",
                  "reset_after_bytes", "truncate_json", "wrong_types",
-                 "slow_body_bps")
+                 "slow_body_bps", "reset_after_request_bytes",
+                 "slow_request_bps")
 BODY_KINDS = ("error", "none", "html", "garbage")
 
 
@@ -103,7 +104,8 @@ def fault_effects(spec):
     effects = {k: spec[k] for k in FAULT_EFFECTS if spec.get(k) is not None}
     if not effects:
         raise ValueError("no effect given (one of %s)" % ", ".join(FAULT_EFFECTS))
-    for key in ("latency_ms", "reset_after_bytes", "slow_body_bps"):
+    for key in ("latency_ms", "reset_after_bytes", "slow_body_bps",
+                "reset_after_request_bytes", "slow_request_bps"):
         if key in effects and (not isinstance(effects[key], (int, float))
                                or effects[key] < 0):
             raise ValueError('"%s" must be a non-negative number' % key)

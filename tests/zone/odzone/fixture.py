@@ -116,6 +116,9 @@ def _spaces(state, alice, bob, carol, storage, hpc):
     krios.users |= {alice.id}
     krios.groups |= {staff.id, collaborators.id}
     krios.managers |= {alice.id, carol.id}
+    # External collaborators read the session but do not write into it.
+    krios.group_privileges[collaborators.id] = \
+        state.MEMBER_PRIVILEGES - {"space_write_data"}
     krios.supports[storage.id] = Support(storage, 10 * TIB, dir_stats="enabled")
     krios.supports[hpc.id] = Support(hpc, 5 * TIB, readonly=True, dir_stats="disabled")
 

@@ -1,10 +1,14 @@
 """The zone's state: users, groups, providers, spaces and file trees.
 
 Metadata lives in memory (the fixture is rebuilt on every start, with the
-same ids); file contents live in DIR/blobs/<fileId>. A file's initial
-content is a pure function of its id (see ``content_chunk``), materialized
-into its blob on first read, so even a 100,000-entry directory costs no disk
-until someone downloads from it.
+same ids); file contents live in DIR/blobs/<fileId>. A fixture file's
+content is a pure function of its id (see ``content_chunk``), cached in its
+blob on first read, so even a 100,000-entry directory costs no disk until
+someone downloads from it. Once a file is written (or created through the
+API) its blob is its content ("materialized"), see content.py.
+
+Every change of the trees (create, delete, size and times after a write,
+xattrs) happens under ``State.lock``; the HTTP server is threaded.
 """
 
 import base64
@@ -13,7 +17,9 @@ import bisect
 import hashlib
 import json
 import os
+import secrets
 import threading
+import time
 
 from . import errors
 from .tokens import TokenRegistry
@@ -42,8 +48,9 @@ def make_file_id(uuid, space_id):
 
 
 def make_share_file_id(uuid, space_id, share_id):
-    """The share-scoped id of a shared file (a share's rootFileId): read-only,
-    usable without a token through the share. Not served by the zone."""
+    """The share-scoped id of a file seen through a share (a share's
+    rootFileId, and the ids its listings give): read-only, served without
+    a token. GUID "shareGuid#<uuid>#<spaceId>#<shareId>", as op-worker's."""
     data = ("shareGuid#%s#%s#%s" % (uuid, space_id, share_id)).encode()
     header = bytes([0, 0, 0, 0, 0, len(data)]) + \
         binascii.crc_hqx(data, 0).to_bytes(2, "big")
@@ -51,7 +58,8 @@ def make_share_file_id(uuid, space_id, share_id):
 
 
 def parse_file_id(file_id):
-    """(uuid, spaceId) of a well-formed file id, else None."""
+    """(uuid, spaceId, shareId) of a well-formed file id, else None;
+    shareId is None for a private (non share-scoped) id."""
     try:
         raw = bytes.fromhex(file_id)
     except ValueError:
@@ -62,9 +70,11 @@ def parse_file_id(file_id):
     if binascii.crc_hqx(data, 0).to_bytes(2, "big") != raw[6:8]:
         return None
     parts = data.decode("ascii", "replace").split("#")
-    if len(parts) != 3 or parts[0] != "guid":
-        return None
-    return parts[1], parts[2]
+    if len(parts) == 3 and parts[0] == "guid":
+        return parts[1], parts[2], None
+    if len(parts) == 4 and parts[0] == "shareGuid" and parts[3]:
+        return parts[1], parts[2], parts[3]
+    return None
 
 
 def content_chunk(file_id, index):
@@ -187,12 +197,13 @@ class Node:
     (Python's str order is UTF-8 byte order), next to a name -> node map."""
 
     __slots__ = ("uuid", "space", "name", "parent", "is_dir", "size", "mode",
-                 "owner", "origin", "mtime", "atime", "ctime", "xattrs",
-                 "replicas", "distribution_errors", "dataset", "shares", "qos",
-                 "names", "by_name", "_file_id")
+                 "owner", "origin", "mtime", "atime", "ctime", "created",
+                 "xattrs", "replicas", "distribution_errors", "dataset",
+                 "shares", "qos", "materialized", "corruption", "names",
+                 "by_name", "_file_id")
 
     def __init__(self, space, parent, name, is_dir, size, owner, origin,
-                 mtime, atime=None, ctime=None, uuid=None):
+                 mtime, atime=None, ctime=None, uuid=None, created=None):
         self.space = space
         self.parent = parent
         self.name = name
@@ -204,6 +215,11 @@ class Node:
         self.mtime = mtime
         self.atime = mtime if atime is None else atime
         self.ctime = mtime if ctime is None else ctime
+        # Creation time of files made through the API (the fixture's is
+        # the earliest of its times).
+        self.created = created
+        # {key: string or number}; replaced as a whole on every change, so
+        # readers never see a dict being modified.
         self.xattrs = None
         # None: one complete replica, on the provider where the file was
         # created (its origin); otherwise {providerId: share of the bytes
@@ -215,6 +231,12 @@ class Node:
         self.dataset = None      # Dataset established on this node, if any
         self.shares = None       # [Share] created for this node
         self.qos = None          # [QosRequirement] set directly on this node
+        # True once the blob is the content (written, or created through
+        # the API); until then it is generated from the id.
+        self.materialized = False
+        # {providerId: {offset: xor mask}}: bytes a provider's stored
+        # replica has wrong (control API "corrupt"); None when intact.
+        self.corruption = None
         self.uuid = uuid or md5hex("node:%s:%s:%s" % (
             space.id, parent.uuid if parent else "", name))
         self._file_id = None
@@ -230,7 +252,17 @@ class Node:
 
     @property
     def creation_time(self):
+        if self.created is not None:
+            return self.created
         return min(self.atime, self.mtime, self.ctime)
+
+    def touch(self, now, content=True):
+        """A change at `now`: ctime, and mtime for a content change (the
+        creation time stays what it was)."""
+        self.created = self.creation_time
+        self.ctime = now
+        if content:
+            self.mtime = now
 
     @property
     def path(self):
@@ -310,6 +342,9 @@ class Space:
         # (space_view, space_read_data, space_write_data,
         # space_view_transfers).
         self.managers = set()
+        # Privileges a member group gives its members instead of the
+        # member defaults (managers keep theirs).
+        self.group_privileges = {}
         self.supports = {}       # providerId -> Support
         # The space directory and the two hidden roots the Oneprovider
         # reports in GET /spaces/{sid} (never listed among children).
@@ -343,6 +378,18 @@ class Dataset:
         self.creation_time = creation_time
         self.detached_parent = detached_parent   # Dataset, for detached ones
         self.detached_path = node.path if state == "detached" else None
+        self.root_deleted = False
+
+    def detach(self, deleted=False):
+        """Detach (when its root file is deleted: Onedata does it then),
+        keeping the path and parent it had."""
+        if self.attached:
+            ancestors = [a.dataset for a in self.node.ancestors()
+                         if a.dataset is not None and a.dataset.attached]
+            self.detached_parent = ancestors[0] if ancestors else None
+            self.detached_path = self.node.path
+            self.state = "detached"
+        self.root_deleted = self.root_deleted or deleted
 
     @property
     def name(self):
@@ -387,6 +434,8 @@ class State:
         os.makedirs(self.blob_dir, exist_ok=True)
         self.lock = threading.RLock()
         self.blob_lock = threading.Lock()
+        self._node_locks = {}
+        self._node_locks_lock = threading.Lock()
         self.zone_name = None
         self.zone_url = None
         self.zone_advertised = None
@@ -488,11 +537,16 @@ class State:
         "space_add_harvester", "space_remove_harvester"))
 
     def has_privilege(self, user_id, space, privilege):
-        """Effective space privilege (the defaults of GET /spaces/privileges)."""
+        """Effective space privilege: the defaults of GET /spaces/privileges
+        (manager or member), or what the user's member groups give."""
         if not self.is_member(user_id, space):
             return False
-        held = self.MANAGER_PRIVILEGES if user_id in space.managers \
-            else self.MEMBER_PRIVILEGES
+        if user_id in space.managers:
+            return privilege in self.MANAGER_PRIVILEGES
+        held = set(self.MEMBER_PRIVILEGES) if user_id in space.users else set()
+        for group_id in space.groups:
+            if user_id in self.groups[group_id].members:
+                held |= space.group_privileges.get(group_id, self.MEMBER_PRIVILEGES)
         return privilege in held
 
     def effective_providers(self, user_id):
@@ -525,7 +579,8 @@ class State:
             self.generation += 1
 
     def node_by_file_id(self, file_id):
-        """Resolve a file id or a space id; raises badValueIdentifier.
+        """Resolve a private file id or a space id; raises
+        badValueIdentifier (share-scoped ids included: see share_node).
 
         Returns (spaceId, space, node): space is None for an unknown space,
         node is None for a well-formed id of a file that does not exist (the
@@ -534,28 +589,115 @@ class State:
             space = self.spaces[file_id]
             return space.id, space, space.root
         parsed = parse_file_id(file_id)
-        if parsed is None:
+        if parsed is None or parsed[2] is not None:
             raise errors.bad_value_identifier("id")
-        uuid, space_id = parsed
+        uuid, space_id, _ = parsed
         space = self.spaces.get(space_id)
         node = self.nodes.get(uuid)
         if node is not None and node.space is not space:
             node = None
         return space_id, space, node
 
-    def resolve_path(self, space, segments):
-        node = space.root
+    def share_node(self, file_id):
+        """Resolve a share-scoped id: (share, space, node).
+
+        share is None for a share that does not exist (or not in that
+        space); node is None when the file does not exist or is not the
+        share's root or below it."""
+        uuid, space_id, share_id = parse_file_id(file_id)
+        share = self.shares.get(share_id)
+        space = self.spaces.get(space_id)
+        if share is None or share.space is not space:
+            return None, space, None
+        node = self.nodes.get(uuid)
+        if node is not None and node is not share.node and \
+                share.node not in node.ancestors():
+            node = None
+        return share, space, node
+
+    def resolve_path(self, space, segments, base=None):
+        node = base or space.root
         for name in segments:
             if not node.is_dir or name not in node.by_name:
                 return None
             node = node.by_name[name]
         return node
 
+    # -- changes through the API -------------------------------------------------
+    #
+    # Callers check permissions first; these only keep the tree consistent.
+
+    def create_node(self, parent, name, is_dir, owner, origin, mode=None):
+        """A new file (empty) or directory in `parent`, owned by `owner`,
+        with a fresh id; raises posix eexist for a taken name."""
+        now = int(time.time())
+        node = Node(parent.space, parent, name, is_dir, 0, owner, origin, now,
+                    atime=now, ctime=now, uuid=secrets.token_hex(16), created=now)
+        if mode is not None:
+            node.mode = mode
+        node.materialized = True
+        if not is_dir:
+            node.replicas = {origin: 1.0}
+        with self.lock:
+            self.add_node(parent, node)
+            parent.touch(now)
+        return node
+
+    def remove_subtree(self, node):
+        """Detach `node` and everything below it; returns the removed nodes.
+
+        Datasets established on removed nodes become detached with their
+        root file deleted, as in Onedata; shares and QoS requirements set
+        on them are gone."""
+        with self.lock:
+            parent = node.parent
+            if parent is None or parent.by_name.get(node.name) is not node:
+                return []
+            removed = [node]
+            stack = [node]
+            while stack:
+                current = stack.pop()
+                if current.is_dir:
+                    for child in current.by_name.values():
+                        removed.append(child)
+                        stack.append(child)
+            del parent.by_name[node.name]
+            at = bisect.bisect_left(parent.names, node.name)
+            if at < len(parent.names) and parent.names[at] == node.name:
+                del parent.names[at]
+            parent.touch(int(time.time()))
+            gone = set()
+            for item in removed:
+                self.nodes.pop(item.uuid, None)
+                gone.add(item.uuid)
+            for dataset in self.datasets.values():
+                if dataset.node.uuid in gone and not dataset.root_deleted:
+                    dataset.detach(deleted=True)
+            for share_id in [s.id for s in self.shares.values() if s.node.uuid in gone]:
+                del self.shares[share_id]
+            for qos_id in [q.id for q in self.qos.values() if q.node.uuid in gone]:
+                del self.qos[qos_id]
+            self.generation += 1
+        return removed
+
+    def node_lock(self, node):
+        """A lock for one file's content (materializing, truncating)."""
+        with self._node_locks_lock:
+            lock = self._node_locks.get(node.uuid)
+            if lock is None:
+                lock = self._node_locks[node.uuid] = threading.Lock()
+            return lock
+
     # -- contents --------------------------------------------------------------
 
     def blob_path(self, node):
-        """Path of a file's blob, generating it on first use."""
+        """Path of a file's blob, generating it on first use (a written
+        file's blob is its content as it is)."""
         path = os.path.join(self.blob_dir, node.file_id)
+        if node.materialized:
+            if not os.path.exists(path):
+                open(path, "ab").close()
+            return path
         with self.blob_lock:
             try:
                 if os.path.getsize(path) == node.size:

@@ -1,7 +1,13 @@
 """The Oneprovider REST API (/api/v3/oneprovider), the parts onetui uses.
 
 One instance per provider: it serves only the spaces that provider
-supports, like a real Oneprovider.
+supports, like a real Oneprovider. Reading endpoints are here; the ones
+that change files and xattrs are in opwrite.py (a mixin of this class).
+
+Share-scoped file ids (a share's rootFileId and the ids listed through it)
+are served without a token, in "share mode": attributes (a reduced set),
+children, content, xattrs and the recursive listing; anything else is
+notSupported for them.
 """
 
 import base64
@@ -10,11 +16,12 @@ import bisect
 import json
 import re
 
-from . import datamgmt, errors
+from . import content, datamgmt, errors
 from .common import (BUILD, COMPATIBLE_VERSIONS, VERSION, bearer_token,
                      bool_option, int_option, options)
 from .model import (decode_index, decode_page_token, encode_index,
-                    encode_page_token)
+                    encode_page_token, make_share_file_id, parse_file_id)
+from .opwrite import Writes
 from .server import Response, Router
 
 BASE = "/api/v3/oneprovider"
@@ -48,10 +55,47 @@ LEGACY_ATTRIBUTES = (
 # Children listed without `attributes`: fileId and name (and file_id).
 DEFAULT_CHILD_ATTRIBUTES = ("fileId", "name")
 
+# What share mode (share-scoped ids, no token) offers (ENDPOINTS.md 2.2;
+# "mode" there is posixPermissions).
+SHARE_ATTRIBUTES = (
+    "fileId", "index", "type", "activePermissionsType", "posixPermissions",
+    "name", "conflictingName", "parentFileId", "creationTime", "atime",
+    "mtime", "ctime", "size", "directShareIds", "symlinkValue",
+    "hasCustomMetadata")
+SHARE_LEGACY_ATTRIBUTES = tuple(a for a in LEGACY_ATTRIBUTES if a in SHARE_ATTRIBUTES)
+
 RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
-class Oneprovider:
+class ShareView:
+    """How a file looks through a share: share-scoped ids, no parent above
+    the share's root, only this share among its directShareIds."""
+
+    def __init__(self, share):
+        self.share = share
+
+    def file_id(self, node):
+        return make_share_file_id(node.uuid, node.space.id, self.share.id)
+
+    def parent_id(self, node):
+        if node is self.share.node or node.parent is None:
+            return None
+        return self.file_id(node.parent)
+
+    def share_ids(self, node):
+        return [self.share.id] if node is self.share.node else []
+
+
+class Target:
+    """A resolved /data/{id}: the node, and the share view for a
+    share-scoped id (None for a private id)."""
+
+    def __init__(self, node, view=None):
+        self.node = node
+        self.view = view
+
+
+class Oneprovider(Writes):
     def __init__(self, state, provider):
         self.state = state
         self.provider = provider
@@ -63,8 +107,17 @@ class Oneprovider:
                 ("GET", "/spaces/{sid}", self.space),
                 ("POST", "/lookup-file-id/{path+}", self.lookup_file_id),
                 ("GET", "/data/{id}", self.attributes),
+                ("DELETE", "/data/{id}", self.remove),
                 ("GET", "/data/{id}/children", self.children),
+                ("POST", "/data/{id}/children", self.create_child),
+                ("GET", "/data/{id}/files", self.files),
+                ("PUT", "/data/{id}/path/{path+}", self.create_at_path),
+                ("DELETE", "/data/{id}/path/{path+}", self.remove_at_path),
+                ("GET", "/data/{id}/metadata/xattrs", self.get_xattrs),
+                ("PUT", "/data/{id}/metadata/xattrs", self.set_xattrs),
+                ("DELETE", "/data/{id}/metadata/xattrs", self.remove_xattrs),
                 ("GET", "/data/{id}/content", self.content),
+                ("PUT", "/data/{id}/content", self.update_content),
                 ("GET", "/data/{id}/distribution", self.distribution),
                 ("GET", "/data/{id}/dir_size_stats", self.dir_size_stats),
                 ("GET", "/data/{id}/dataset/summary", self.dataset_summary),
@@ -101,6 +154,7 @@ class Oneprovider:
             raise errors.unauthorized(err)
         if not self._local_spaces(verified.subject):
             raise errors.unauthorized(errors.user_not_supported())
+        request.token = verified
         return self.state.users[verified.subject]
 
     def _local_spaces(self, user_id):
@@ -124,6 +178,32 @@ class Oneprovider:
         if node is None:
             raise errors.posix("enoent")
         return node
+
+    @staticmethod
+    def _is_share_id(file_id):
+        parsed = parse_file_id(file_id)
+        return parsed is not None and parsed[2] is not None
+
+    def _target(self, request, file_id, public=False, privilege=None):
+        """Resolve /data/{id} for an operation.
+
+        A share-scoped id is served without a token (one sent is ignored,
+        as the real middleware switches such requests to a guest) when the
+        operation is `public`, and is notSupported otherwise. A private id
+        needs a token: 401, then the space checks of _file."""
+        if self._is_share_id(file_id):
+            if not public:
+                raise errors.not_supported()
+            share, space, node = self.state.share_node(file_id)
+            if share is None:
+                raise errors.not_found()
+            if self.provider.id not in space.supports:
+                raise errors.space_not_supported_by(space.id, self.provider.id)
+            if node is None:
+                raise errors.posix("enoent")
+            return Target(node, ShareView(share))
+        user = self._authenticate(request, data_access=True)
+        return Target(self._file(user, file_id, privilege))
 
     # -- public --------------------------------------------------------------------
 
@@ -183,24 +263,26 @@ class Oneprovider:
         return Response.json({"fileId": node.file_id})
 
     def attributes(self, request, id):
-        user = self._authenticate(request, data_access=True)
-        node = self._file(user, id)
+        target = self._target(request, id, public=True)
+        node, view = target.node, target.view
         opts = options(request, list_keys=("attributes",))
-        names = self._attribute_names(opts)
+        names = self._attribute_names(opts, view)
         if names is None:
-            attrs = self._attrs(node, LEGACY_ATTRIBUTES)
+            legacy = SHARE_LEGACY_ATTRIBUTES if view else LEGACY_ATTRIBUTES
+            attrs = self._attrs(node, legacy, view)
             for new, old in LEGACY_NAMES.items():
-                attrs[old] = attrs[new]
+                if new in attrs:
+                    attrs[old] = attrs[new]
             return Response.json(attrs)
-        return Response.json(self._attrs(node, names))
+        return Response.json(self._attrs(node, names, view))
 
     def children(self, request, id):
-        user = self._authenticate(request, data_access=True)
-        directory = self._file(user, id)
+        target = self._target(request, id, public=True)
+        directory, view = target.node, target.view
         if not directory.is_dir:
             raise errors.posix("enotdir")
         opts = options(request, list_keys=("attributes",))
-        names = self._attribute_names(opts)
+        names = self._attribute_names(opts, view)
         limit = int_option(opts, "limit", MAX_LIMIT, 1, MAX_LIMIT)
         listed = directory.names
         token = opts.get("token")
@@ -227,24 +309,105 @@ class Oneprovider:
                 else:
                     start = bisect.bisect_right(listed, first)
             start = max(0, start + offset)
-        end = min(len(listed), start + limit)
-        page = [directory.by_name[n] for n in listed[start:end]]
-        is_last = end >= len(listed)
+        with self.state.lock:        # a consistent page while others write
+            end = min(len(listed), start + limit)
+            page = [directory.by_name[n] for n in listed[start:end]]
+            is_last = end >= len(listed)
         if names is None:
-            children = [{"fileId": n.file_id, "file_id": n.file_id, "name": n.name}
-                        for n in page]
+            children = []
+            for n in page:
+                file_id = view.file_id(n) if view else n.file_id
+                children.append({"fileId": file_id, "file_id": file_id, "name": n.name})
         else:
-            children = [self._attrs(n, names) for n in page]
+            children = [self._attrs(n, names, view) for n in page]
         return Response.json({
             "children": children,
             "isLast": is_last,
-            "nextPageToken": None if is_last else
+            "nextPageToken": None if is_last or not page else
             encode_page_token(directory, page[-1].name),
         })
 
+    # -- recursive listing -------------------------------------------------------
+
+    def files(self, request, id):
+        """GET /data/{id}/files: every file below the directory (and with
+        include_directories, every directory), depth first over name-sorted
+        directories, as op-worker's recursive_file_listing walks them; paths
+        are relative to the listed directory. Pages resume from the path in
+        the token (or start_after) with one bisect per level."""
+        target = self._target(request, id, public=True)
+        root, view = target.node, target.view
+        opts = options(request, list_keys=("attributes",))
+        names = self._attribute_names(opts, view, extra=("path",))
+        limit = int_option(opts, "limit", MAX_LIMIT, 1, MAX_LIMIT)
+        with_dirs = bool_option(opts, "include_directories", False)
+        prefix = self._string_option(opts, "prefix", "")
+        after = self._string_option(opts, "start_after", None)
+        token = opts.get("token")
+        if token is not None:
+            if not isinstance(token, str):
+                raise errors.bad_value_string("token")
+            if after is not None:
+                raise errors.posix("einval")     # op-worker: conflicting options
+            after = self._files_token(token, id)
+        after_tokens = tuple(t for t in (after or "").split("/") if t not in ("", "."))
+        found = []
+        more = False
+        if not root.is_dir:
+            # A file lists itself, as ".".
+            if not after_tokens and ".".startswith(prefix):
+                found.append((".", root))
+        else:
+            with self.state.lock:
+                walk = datamgmt.walk_sorted(root, after_tokens, prefix, with_dirs)
+                for item in walk:
+                    if len(found) == limit:
+                        more = True
+                        break
+                    found.append(item)
+        if names is None:
+            files = []
+            for path, node in found:
+                file_id = view.file_id(node) if view else node.file_id
+                files.append({"fileId": file_id, "file_id": file_id, "path": path})
+        else:
+            files = []
+            for path, node in found:
+                attrs = self._attrs(node, names, view)
+                if "path" in attrs:
+                    attrs["path"] = path
+                files.append(attrs)
+        token = None
+        if more:
+            raw = json.dumps({"guid": id, "startAfter": found[-1][0]},
+                             separators=(",", ":"), ensure_ascii=False)
+            token = base64.urlsafe_b64encode(raw.encode()).rstrip(b"=").decode()
+        return Response.json({"files": files, "inaccessiblePaths": [],
+                              "nextPageToken": token})
+
+    @staticmethod
+    def _string_option(opts, key, default):
+        value = opts.get(key, default)
+        if value is not None and not isinstance(value, str):
+            raise errors.bad_value_string(key)
+        return value
+
+    @staticmethod
+    def _files_token(token, file_id):
+        """The path a /files token resumes after; posix einval for a token
+        that is not one, or of another directory (as op-worker answers)."""
+        try:
+            payload = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+            if payload["guid"] == file_id and isinstance(payload["startAfter"], str):
+                return payload["startAfter"]
+        except (ValueError, KeyError, TypeError, binascii.Error):
+            pass
+        raise errors.posix("einval")
+
+    # -- content -----------------------------------------------------------------
+
     def content(self, request, id):
-        user = self._authenticate(request, data_access=True)
-        node = self._file(user, id)
+        node = self._target(request, id, public=True).node
         if node.is_dir:
             raise errors.posix("eisdir")
         size = node.size
@@ -266,33 +429,55 @@ class Oneprovider:
             headers["Content-Range"] = "bytes %d-%d/%d" % (start, end, size)
         path = self.state.blob_path(node)
         length = end - start + 1 if size else 0
+        flipped = content.overlay(node, self.provider.id)
 
         def stream():
-            with open(path, "rb") as blob:
-                blob.seek(start)
-                remaining = length
-                while remaining > 0:
-                    chunk = blob.read(min(remaining, 1 << 16))
-                    if not chunk:
-                        return
-                    remaining -= len(chunk)
-                    yield chunk
+            return content.read(path, start, length, flipped)
 
         return Response(status, content_type="application/octet-stream",
                         headers=headers, stream=stream, length=length)
 
+    # -- xattrs ------------------------------------------------------------------
+
+    def get_xattrs(self, request, id):
+        """GET /data/{id}/metadata/xattrs[?attribute=k][&inherited=true]
+        [&show_internal=true]: the file's xattrs (with inherited, those of
+        its ancestors too, the nearest winning; through a share only up to
+        the share's root). No internal keys are modelled."""
+        target = self._target(request, id, public=True)
+        node, view = target.node, target.view
+        opts = options(request)
+        inherited = bool_option(opts, "inherited", False)
+        bool_option(opts, "show_internal", False)
+        bool_option(opts, "resolve_symlink", True)
+        wanted = self._string_option(opts, "attribute", None)
+        if wanted == "":
+            raise errors.bad_value_empty("attribute")
+        chain = [node]
+        if inherited:
+            for ancestor in node.ancestors():
+                if view and chain[-1] is view.share.node:
+                    break
+                chain.append(ancestor)
+        found = {}
+        for level in reversed(chain):     # the nearest level wins
+            found.update(level.xattrs or {})
+        if wanted is not None:
+            if wanted not in found:
+                raise errors.posix("enodata")
+            found = {wanted: found[wanted]}
+        return Response.json(found)
+
     # -- replicas, directory statistics ----------------------------------------
 
     def distribution(self, request, id):
-        user = self._authenticate(request, data_access=True)
-        node = self._file(user, id)
+        node = self._target(request, id).node
         return Response.json(datamgmt.distribution(self.state, node))
 
     def dir_size_stats(self, request, id):
         """Options come from the JSON body (the spec's only form), merged
         with the query string like the other GET endpoints with bodies."""
-        user = self._authenticate(request, data_access=True)
-        node = self._file(user, id)
+        node = self._target(request, id).node
         query = self._stats_query(options(request))
         support = node.space.supports[self.provider.id]
         if support.dir_stats == "initializing":
@@ -373,8 +558,7 @@ class Oneprovider:
     # -- datasets --------------------------------------------------------------
 
     def dataset_summary(self, request, id):
-        user = self._authenticate(request, data_access=True)
-        node = self._file(user, id, privilege="space_view")
+        node = self._target(request, id, privilege="space_view").node
         return Response.json(datamgmt.dataset_summary(node))
 
     def _dataset_json(self, dataset):
@@ -386,7 +570,7 @@ class Oneprovider:
             "rootFileId": dataset.node.file_id,
             "rootFileType": "DIR" if dataset.node.is_dir else "REG",
             "rootFilePath": dataset.detached_path or dataset.node.path,
-            "rootFileDeleted": False,
+            "rootFileDeleted": dataset.root_deleted,
             "protectionFlags": dataset.protection_flags,
             "effectiveProtectionFlags": datamgmt.effective_dataset_flags(dataset),
             "creationTime": dataset.creation_time,
@@ -474,8 +658,7 @@ class Oneprovider:
     # -- QoS -------------------------------------------------------------------
 
     def qos_summary(self, request, id):
-        user = self._authenticate(request, data_access=True)
-        node = self._file(user, id, privilege="space_view_qos")
+        node = self._target(request, id, privilege="space_view_qos").node
         return Response.json(datamgmt.qos_summary(self.state, node))
 
     def qos_requirement(self, request, qid):
@@ -505,8 +688,9 @@ class Oneprovider:
 
     # -- attributes ----------------------------------------------------------------------
 
-    def _attribute_names(self, opts):
-        """The requested attribute names, None when none were asked for."""
+    def _attribute_names(self, opts, view=None, extra=()):
+        """The requested attribute names, None when none were asked for.
+        In share mode only SHARE_ATTRIBUTES (and `extra`) are allowed."""
         names = opts.get("attributes")
         if names is None:
             return None
@@ -514,21 +698,27 @@ class Oneprovider:
             names = [names]
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise errors.bad_value_list_of_strings("attributes")
+        allowed = (SHARE_ATTRIBUTES + tuple(extra)) if view else ATTRIBUTES
         for name in names:
-            if name not in self._values and not (
+            if name not in allowed and not (
                     name.startswith("xattr.") and len(name) > len("xattr.")):
-                raise errors.bad_value_not_allowed("attributes",
-                                                   ATTRIBUTES + ("xattr.*",))
+                raise errors.bad_value_not_allowed("attributes", allowed + ("xattr.*",))
         return names
 
-    def _attrs(self, node, names):
+    def _attrs(self, node, names, view=None):
         values = self._values
         result = {}
+        xattrs = node.xattrs or {}
         for name in names:
-            if name in values:
+            if view is not None and name == "fileId":
+                result[name] = view.file_id(node)
+            elif view is not None and name == "parentFileId":
+                result[name] = view.parent_id(node)
+            elif view is not None and name == "directShareIds":
+                result[name] = view.share_ids(node)
+            elif name in values:
                 result[name] = values[name](node)
             else:
-                xattrs = node.xattrs or {}
                 result[name] = xattrs.get(name[len("xattr."):])
         return result
 

@@ -3,6 +3,7 @@
 from . import datamgmt, errors
 from .common import (BUILD, COMPATIBLE_VERSIONS, VERSION, bearer_token,
                      json_body, token_field)
+from .model import parse_file_id
 from .server import Response, Router
 
 BASE = "/api/v3/onezone"
@@ -27,6 +28,8 @@ class Onezone:
                 ("GET", "/spaces/{sid}", self.space),
                 ("GET", "/spaces/{sid}/providers", self.space_providers),
                 ("GET", "/spaces/{sid}/shares", self.space_shares),
+                ("GET", "/shares/data/{fid}", self.shared_data),
+                ("GET", "/shares/data/{fid}/{subpath+}", self.shared_data),
                 ("GET", "/shares/{shid}", self.share),
                 ("GET", "/shares/{shid}/public", self.public_share),
                 ("GET", "/providers/{pid}", self.provider)):
@@ -232,6 +235,32 @@ class Onezone:
             raise errors.not_found()
         return Response.json(datamgmt.share_json(self.state, share, "onezone",
                                                  public=True))
+
+    def shared_data(self, request, fid, subpath=None):
+        """GET /shares/data/{shareFileId}[/{subpath}]: public; 307 to the
+        same subpath and query on a supporting provider that is online
+        (the first in the space's support order; chosen again on every
+        request, like oz-worker's shared_data_redirector). 400 badData
+        {key: "FileId"} for an id that is not share-scoped, 404 notFound
+        for an unknown share, 503 when no supporting provider is online.
+        The subpath is not checked here: the provider does it."""
+        parsed = parse_file_id(fid)
+        if parsed is None or parsed[2] is None:
+            raise errors.bad_data_key("FileId")
+        share = self.state.shares.get(parsed[2])
+        if share is None:
+            raise errors.not_found()
+        chosen = next((s.provider for s in share.space.supports.values()
+                       if s.provider.online), None)
+        if chosen is None:
+            raise errors.service_unavailable()
+        # The rest of the path as the client sent it (still percent-encoded).
+        rest = request.path.split("/shares/data/", 1)[1].partition("/")[2]
+        scheme = self.state.zone_url.split("://", 1)[0]
+        location = "%s://%s/api/v3/oneprovider/data/%s%s%s" % (
+            scheme, chosen.domain, fid, "/" + rest if rest else "",
+            "?" + request.query if request.query else "")
+        return Response(307, headers={"Location": location})
 
     def provider(self, request, pid):
         user = self._authenticate(request)

@@ -7,6 +7,11 @@ service's application and records the request. This module only knows how
 to read requests robustly and write responses, including the misbehaving
 ways fault injection asks for (a connection reset mid-body, a trickled
 body).
+
+Request bodies are read on demand: ``Request.body`` reads a whole (JSON)
+body, ``Request.stream`` (a ``Body``) lets a handler copy an upload in
+chunks, and whatever a handler leaves unread is drained before the
+response, so a keep-alive connection stays in step.
 """
 
 import http.server
@@ -21,17 +26,124 @@ import time
 import traceback
 import urllib.parse
 
-MAX_BODY = 256 << 20
+MAX_BODY = 256 << 20          # a body read whole (JSON, control)
+MAX_DRAIN = 1 << 30           # unread upload bytes skipped to keep a connection
 RESET_GRACE = 0.2
 
 
+class BadBody(ValueError):
+    """The request body does not follow its framing (chunked encoding)."""
+
+
+class Body:
+    """A request body, read incrementally from the connection.
+
+    Handles Content-Length and chunked framing. The fault effects on
+    request bodies are applied here: `limit` (reset the connection once
+    that many body bytes were read) and `rate` (read at most that many
+    bytes per second)."""
+
+    def __init__(self, rfile, length=0, chunked=False):
+        self._rfile = rfile
+        self._remaining = length
+        self._chunked = chunked
+        self._chunk_left = 0
+        self.done = not chunked and length == 0
+        self.consumed = 0
+        self.limit = None
+        self.rate = None
+        self.on_limit = None
+
+    @property
+    def present(self):
+        """Whether the request has a body at all (empty or not)."""
+        return self._chunked or self._remaining > 0 or self.consumed > 0
+
+    def read(self, size=1 << 16):
+        """Up to `size` bytes; b"" at the end of the body."""
+        if self.done:
+            return b""
+        if self.limit is not None:
+            allowed = self.limit - self.consumed
+            if allowed <= 0:
+                self.on_limit()          # raises: the connection is gone
+            size = min(size, allowed)
+        if self.rate:
+            size = min(size, max(1, int(self.rate) // 10))
+        data = self._read_chunked(size) if self._chunked else self._read_plain(size)
+        self.consumed += len(data)
+        if self.rate and data:
+            time.sleep(len(data) / self.rate)
+        return data
+
+    def _read_plain(self, size):
+        data = self._rfile.read(min(size, self._remaining))
+        if not data:
+            raise BadBody("the body ended early")
+        self._remaining -= len(data)
+        self.done = self._remaining == 0
+        return data
+
+    def _read_chunked(self, size):
+        if self._chunk_left == 0:
+            line = self._rfile.readline(1024)
+            try:
+                self._chunk_left = int(line.split(b";")[0].strip() or b"x", 16)
+            except ValueError:
+                raise BadBody("bad chunk size")
+            if self._chunk_left == 0:
+                while self._rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass
+                self.done = True
+                return b""
+        data = self._rfile.read(min(size, self._chunk_left))
+        if not data:
+            raise BadBody("the body ended early")
+        self._chunk_left -= len(data)
+        if self._chunk_left == 0:
+            self._rfile.readline(1024)
+        return data
+
+    def read_all(self, cap=MAX_BODY):
+        parts, total = [], 0
+        while True:
+            data = self.read(1 << 20)
+            if not data:
+                return b"".join(parts)
+            total += len(data)
+            if total > cap:
+                raise BadBody("body too large")
+            parts.append(data)
+
+    def drain(self, cap=MAX_DRAIN):
+        """Skip the rest of the body; False when more than `cap` is left
+        (the connection must then be closed)."""
+        skipped = 0
+        while not self.done:
+            data = self.read(1 << 20)
+            if not data:
+                break
+            skipped += len(data)
+            if skipped > cap:
+                return False
+        return True
+
+
 class Request:
-    def __init__(self, method, target, headers, body):
+    def __init__(self, method, target, headers, stream):
         self.method = method
         self.path, _, self.query = target.partition("?")
         self.headers = headers
-        self.body = body
+        self.stream = stream
+        self._body = None
         self.params = urllib.parse.parse_qs(self.query, keep_blank_values=True)
+
+    @property
+    def body(self):
+        """The whole body (bytes), read on first use."""
+        if self._body is None:
+            self._body = self.stream.read_all()
+        return self._body
 
     def header(self, name, default=None):
         return self.headers.get(name, default)
@@ -145,39 +257,48 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except (OSError, ResetConnection):
             self.close_connection = True
 
-    def _read_body(self):
+    def _body(self):
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            parts, total = [], 0
-            while True:
-                size = int(self.rfile.readline(1024).split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(parts)
-                total += size
-                if total > MAX_BODY:
-                    raise ValueError("body too large")
-                parts.append(self.rfile.read(size))
-                self.rfile.readline(1024)
-        length = int(self.headers.get("Content-Length") or 0)
-        if length < 0 or length > MAX_BODY:
-            raise ValueError("bad Content-Length")
-        return self.rfile.read(length) if length else b""
+            return Body(self.rfile, chunked=True)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            raise BadBody("bad Content-Length")
+        if length < 0:
+            raise BadBody("bad Content-Length")
+        return Body(self.rfile, length)
 
     def _dispatch(self):
         listener = self.server.listener
         try:
-            body = self._read_body()
-        except ValueError:
+            stream = self._body()
+        except BadBody:
             self.close_connection = True
             self._write(Response(400), {})
             return
-        request = Request(self.command, self.path, self.headers, body)
+        request = Request(self.command, self.path, self.headers, stream)
+        effects = {}
         try:
-            response, effects = listener.deployment.handle(listener, request)
+            response, effects = listener.deployment.handle(
+                listener, request, on_limit=self._reset)
+        except ResetConnection:
+            raise
+        except BadBody:
+            self.close_connection = True
+            response = Response(400)
         except Exception:                          # never kill the listener
             traceback.print_exc()
-            response, effects = Response(500), {}
+            response = Response(500)
+        # Unread body bytes (an error answered before the upload was read,
+        # an injected status) are skipped, so the connection stays usable;
+        # a request-body reset still fires while they are.
+        try:
+            if not stream.drain():
+                response.headers["Connection"] = "close"
+        except BadBody:
+            response.headers["Connection"] = "close"
+        if stream.limit is not None:
+            self._reset()              # the body was shorter than the limit
         self._write(response, effects)
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = \
@@ -192,6 +313,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(response.length))
         self.end_headers()
         if no_body or self.command == "HEAD":
+            if effects.get("reset_after_bytes") is not None:
+                self._reset()          # nothing to send but the headers
             return
         chunks = [response.body] if response.stream is None \
             else response.stream()
