@@ -56,6 +56,11 @@ struct od_error *od_download_note(struct od_download *d, const cJSON *rec) OD_WA
  * through the zone without the token. */
 struct od_error *od_download_add(struct od_download *d, struct od_space *s, const struct od_attrs *a,
 				 const char *remote, const char *local) OD_WARN_UNUSED;
+/* The same for the file or directory at path in space s, looked up
+ * while the download runs; a path that cannot be read is reported as a
+ * failed file. */
+struct od_error *od_download_add_path(struct od_download *d, struct od_space *s, const char *path,
+				      const char *remote, const char *local) OD_WARN_UNUSED;
 /* Start; events then come from od_engine_perform(). */
 void od_download_start(struct od_download *d);
 void od_download_totals(const struct od_download *d, struct od_xfer_totals *t);

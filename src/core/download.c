@@ -136,6 +136,7 @@ struct od_download {
 	bool done_sorted;
 
 	struct od_strset made_dirs;
+	unsigned adding;		/* sources still being looked up */
 	struct od_xfer_totals t;
 	bool started, paused, stopping, finished, in_pump, listed;
 	struct od_error *stop_err;
@@ -461,11 +462,85 @@ od_download_add(struct od_download *d, struct od_space *s, const struct od_attrs
 	return add_entry(d, s, a, od_strdup(remote), od_strdup(local));
 }
 
+/* A source named by its path, being looked up. */
+struct add_op {
+	struct od_download *d;
+	struct od_space *s;
+	char *remote, *local;
+};
+
+static void
+add_op_end(struct add_op *op, struct od_error *err)
+{
+	struct od_download *d = op->d;
+
+	if (err && err->kind != OD_ERR_CANCELLED) {
+		struct dl_file f = { .space = op->s, .local = op->local, .remote = op->remote };
+		od_error_prefix(err, _("Cannot access %s"), op->remote);
+		emit(d, OD_XFER_FILE_FAILED, &f, err, NULL);
+		d->t.files++;
+		d->t.files_failed++;
+	}
+	od_error_free(err);
+	free(op->remote);
+	free(op->local);
+	free(op);
+	d->adding--;
+	pump(d);
+}
+
+static void
+on_source_attrs(const struct od_attrs *a, struct od_error *err, void *ud)
+{
+	struct add_op *op = ud;
+
+	if (!err) {
+		err = add_entry(op->d, op->s, a, op->remote, op->local);
+		op->remote = op->local = NULL;
+	}
+	add_op_end(op, err);
+}
+
+static void
+on_source_id(const char *file_id, struct od_error *err, void *ud)
+{
+	struct add_op *op = ud;
+
+	if (!err && !od_provider_stat(op->d->z, op->s, file_id, LIST_ATTRS, on_source_attrs, op))
+		err = od_error_nomem();
+	if (err)
+		add_op_end(op, err);
+}
+
+struct od_error *
+od_download_add_path(struct od_download *d, struct od_space *s, const char *path, const char *remote,
+		     const char *local)
+{
+	struct add_op *op = calloc(1, sizeof(*op));
+
+	if (!op || !(op->remote = strdup(remote)) || !(op->local = strdup(local))) {
+		if (op)
+			free(op->remote);
+		free(op);
+		return od_error_nomem();
+	}
+	op->d = d;
+	op->s = s;
+	if (!od_provider_resolve(d->z, s, path, on_source_id, op)) {
+		free(op->remote);
+		free(op->local);
+		free(op);
+		return od_error_nomem();
+	}
+	d->adding++;
+	return NULL;
+}
+
 void
 od_download_totals(const struct od_download *d, struct od_xfer_totals *t)
 {
 	*t = d->t;
-	t->listing = d->next_dir < d->n_dirs || d->listing > 0 || d->n_relist;
+	t->listing = d->next_dir < d->n_dirs || d->listing > 0 || d->n_relist || d->adding;
 	t->paused = d->paused;
 }
 
@@ -1217,7 +1292,7 @@ set_dir_times(struct od_download *d)
 static bool
 idle(const struct od_download *d)
 {
-	return d->listing == 0 && d->n_active == 0;
+	return d->listing == 0 && d->n_active == 0 && d->adding == 0;
 }
 
 static void
@@ -1317,7 +1392,7 @@ pump(struct od_download *d)
 		finish_job(d, err);
 		return;
 	}
-	if (!d->paused && d->next_dir == d->n_dirs && d->listing == 0 && !d->stopping && d->started) {
+	if (!d->paused && d->next_dir == d->n_dirs && d->listing == 0 && !d->adding && !d->stopping && d->started) {
 		static const struct od_xfer_event listed = { .kind = OD_XFER_LISTED };
 		if (!d->listed) {
 			d->listed = true;

@@ -29,6 +29,7 @@ from odzone.model import CONTENT_CHUNK, content_chunk  # noqa: E402
 
 KRIOS = C.KRIOS
 P11 = C.P11
+TEM = "TEM Materials"
 GAIN = KRIOS + "/GainReference_K3_20251112.mrc"
 
 
@@ -383,6 +384,171 @@ def token_revoked(t, h):
          repr((proc.returncode, err[-600:])))
 
 
+def make_tree(root):
+    """A local session folder: small files, a large one, an empty folder."""
+    rng = random.Random(7)
+    files = {
+        "EpuSession.dm": 3000,
+        "Images/GridSquare_1/FoilHole_1_Data.xml": 900,
+        "Images/GridSquare_1/FoilHole_1_fractions.tiff": 12 * (1 << 20) + 17,
+        "Images/GridSquare_2/FoilHole_2_Data.xml": 1100,
+        "Notiz zur Probe ü.txt": 0,
+    }
+    for rel, size in files.items():
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(rng.randbytes(size))
+    os.makedirs(os.path.join(root, "Processing", "empty"))
+    return files
+
+
+def remote_matches(h, local_root, remote):
+    """Fetch remote back and compare every file with local_root."""
+    back = tempfile.mkdtemp(dir=h.tmp)
+    r = h.run("get", "-r", "--progress", "json", remote, back)
+    name = os.path.basename(remote.rstrip("/"))
+    ev = [e for e in events(r) or [] if e.get("event") == "file"]
+    for root, dirs, names in os.walk(local_root):
+        rel = os.path.relpath(root, local_root)
+        for d in dirs:
+            if not os.path.isdir(os.path.join(back, name, rel, d)):
+                return False, "folder %s missing" % os.path.join(rel, d)
+        for n in names:
+            theirs = os.path.join(back, name, rel, n)
+            if not os.path.isfile(theirs) or file_sha256(theirs) != file_sha256(os.path.join(root, n)):
+                return False, "%s differs" % os.path.join(rel, n)
+    if not ev or not all(e.get("verified") for e in ev):
+        return False, "not every file was verified against its recorded checksum: %r" % ev[:2]
+    return True, "%d files" % len(ev)
+
+
+def uploads(t, h):
+    base = os.path.join(h.tmp, "up")
+    src = os.path.join(base, "session-0042")
+    files = make_tree(src)
+    target = TEM + "/incoming"
+    h.clear()
+    r = h.run("put", "-r", src, target)
+    ok, why = remote_matches(h, src, target + "/session-0042")
+    t.ok(r.rc == 0 and ok, "put -r: a tree arrives whole, checksums recorded (%s)" % why, repr(r))
+    writes = [q for q in h.requests() if q["method"] in ("PUT", "POST") and "/content" in q["path"] + q["query"]
+              or q["method"] == "POST" and q["path"].endswith("/children")]
+    t.ok(len([q for q in writes if q["method"] == "POST"]) >= len(files),
+         "small files are created with their content in one request", repr(writes[:3]))
+    h.clear()
+    r = h.run("put", "-r", src, target)
+    sent = [q for q in h.requests() if q["path"].endswith("/content") or
+            q["method"] == "POST" and q["path"].endswith("/children")]
+    t.ok(r.rc == 0 and b"5 already there" in r.err and not sent, "put again: nothing is sent", repr(r) + repr(sent[:2]))
+
+    with open(os.path.join(src, "EpuSession.dm"), "ab") as f:
+        f.write(b"edited")
+    r = h.run("put", "-r", src, target)
+    t.ok(r.rc == 1 and b"a different file is there (--overwrite replaces it)" in r.err,
+         "a different remote file is not replaced: exit 1, said", repr(r))
+    r = h.run("put", "-r", "--overwrite", src, target)
+    ok, why = remote_matches(h, src, target + "/session-0042")
+    t.ok(r.rc == 0 and ok, "--overwrite replaces it (%s)" % why, repr(r))
+
+    one = os.path.join(base, "one.txt")
+    with open(one, "w") as f:
+        f.write("a note\n")
+    r = h.run("put", one, target + "/renamed-note.txt")
+    r2 = h.run("stat", "--json", target + "/renamed-note.txt")
+    t.ok(r.rc == 0 and r2.rc == 0 and (r2.json() or {}).get("size") == 7, "one file to a new name, like cp",
+         repr(r) + repr(r2))
+    r = h.run("put", "--verify", one, target + "/")
+    t.ok(r.rc == 0, "--verify reads it back", repr(r))
+
+    r = h.run("put", src, target)
+    t.ok(r.rc == 2 and b"-r sends folders" in r.err, "a folder without -r: exit 2", repr(r))
+    r = h.run("put", os.path.join(base, "nothing-here"), target)
+    t.ok(r.rc == 1 and b"cannot read" in r.err, "a missing local file: exit 1", repr(r))
+    r = h.run("put", one, KRIOS + "/Images-Disc1/GridSquare_1734460/Data/")
+    t.ok(r.rc == 1 and b"one.txt" in r.err, "into a protected dataset: exit 1 with the reason", repr(r))
+    r = h.run("put", one, target + "/", user="alice-readonly")
+    t.ok(r.rc != 0, "with a read-only token: refused", repr(r))
+
+
+def upload_crashes(t, h, rounds=10):
+    """SIGKILL a 200 MiB upload at random moments, resume, repeat."""
+    base = os.path.join(h.tmp, "upcrash")
+    os.makedirs(base)
+    big = os.path.join(base, "stack_0001.mrc")
+    with open(big, "wb") as f:
+        rng = random.Random(11)
+        for _ in range(200):
+            f.write(rng.randbytes(1 << 20))
+    target = TEM + "/crash"
+    rng = random.Random(int(os.environ.get("ONETUI_TEST_SEED", "4")))
+    job = None
+    killed = 0
+    for i in range(rounds):
+        args = ["put", "--progress", "none", big, target + "/"] if not job \
+            else ["transfers", "resume", "--progress", "none", job]
+        proc = h.start(*args)
+        time.sleep(rng.uniform(0.1, 1.0) * SLOW)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed += 1
+        proc.wait()
+        job = job or job_for_upload(h, big)
+    r = h.run("transfers", "resume", job) if job else h.run("put", big, target + "/")
+    t.ok(r.rc in (0, 1) and killed >= 5, "a 200 MiB upload killed %d times resumes" % killed, repr(r))
+    ok, why = remote_matches(h, base, target)
+    t.ok(ok, "and the remote file is byte-identical, its checksum recorded (%s)" % why, why)
+
+
+def job_for_upload(h, local):
+    for job in h.run("transfers", "--json").json() or []:
+        if job["kind"] == "upload" and local in job["what"]:
+            return job["job"]
+    return None
+
+
+def public_links(t, h):
+    """A share's public link, fetched without any token."""
+    g = Get(h, "share")
+    os.makedirs(g.dir)
+    share = h.info["shares"]["/" + P11 + "/p700123/r0034"]
+    link = h.info["zone"]["url"] + "/share/" + share
+    h.clear()
+    r = h.run("get", "-r", link, g.dir, user=None)
+    seen = h.requests()
+    ok, why = g.identical(P11 + "/p700123/r0034", os.path.join(g.dir, "r0034"))
+    t.ok(r.rc == 0 and ok, "get -r of a public link without a token: byte-identical (%s)" % why, repr(r))
+    tokens = [q for q in seen if "x-auth-token" in q.get("headers", {}) or "authorization" in q.get("headers", {})]
+    t.ok(seen and not tokens, "no request carried a token", repr(tokens[:2]))
+    via_zone = [q for q in seen if q["service"] == "zone" and "/shares/data/" in q["path"]]
+    t.ok(any(q["path"].endswith("/content") and q["status"] == 307 for q in via_zone),
+         "content went through the zone's redirect", repr(via_zone[:3]))
+
+    h.clear()
+    r = h.run("get", "-r", link, g.dir, user=None)
+    t.ok(r.rc == 0 and b"already there" in r.err, "run again: kept, nothing fetched", repr(r))
+
+    h.fault(path=r"/content$", slow_body_bps=2 << 20)
+    proc = subprocess.Popen([ONETUI, "--cacert", h.info["ca"], "get", "-r", link, os.path.join(g.dir, "again")],
+                            env=h.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    wait_for_request(h, lambda q: q.get("path", "").endswith("/content") and q["service"] != "zone")
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    h.clear()
+    job, state = job_for(h, os.path.join(g.dir, "again", "r0034"))
+    r = subprocess.run([ONETUI, "--cacert", h.info["ca"], "transfers", "resume", job or "none"], env=h.env(),
+                       capture_output=True)
+    ok, why = g.identical(P11 + "/p700123/r0034", os.path.join(g.dir, "again", "r0034"))
+    t.ok(state == "stopped" and r.returncode == 0 and ok,
+         "killed, then resumed without a token: byte-identical (%s)" % why, repr(r))
+
+    r = h.run("get", h.info["zone"]["url"] + "/share/0000nosuchshare", g.dir, user=None)
+    t.ok(r.rc == 1 and b"Cannot open the share" in r.err, "a link to no share: exit 1, said", repr(r))
+    r = h.run("get", link, "https://elsewhere.example/share/abc", g.dir, user=None)
+    t.ok(r.rc == 2 and b"one zone at a time" in r.err, "links of two zones: exit 2", repr(r))
+
+
 def main():
     t = Tap()
     if not os.access(ONETUI, os.X_OK):
@@ -398,6 +564,9 @@ def main():
         faults(t, h)
         interrupt_and_cancel(t, h)
         crashes(t, h)
+        public_links(t, h)
+        uploads(t, h)
+        upload_crashes(t, h)
         disk_full(t, h)
         token_revoked(t, h)
     finally:
