@@ -161,6 +161,7 @@ on_spaces(struct od_error *err, void *ud)
 	a->spaces_loaded = true;
 	a->spaces_failed = false;
 	tree_view_spaces_loaded(a);
+	transfers_spaces_loaded(a);
 	app_dirty(a);
 }
 
@@ -453,18 +454,25 @@ on_quit_answer(struct app *a, bool yes, void *ud)
 	a->quit = yes;
 }
 
-/* Quitting loses the marks (and, later, stops transfers): ask first. */
+/* Quitting loses the marks and stops transfers: ask first. */
 static void
 quit(struct app *a)
 {
-	size_t n = marks_count();
+	size_t n = marks_count(), running = transfers_running();
 	char *q;
 
-	if (n == 0) {
+	if (n == 0 && running == 0) {
 		a->quit = true;
 		return;
 	}
-	q = xasprintf(P_("%zu item is marked; quit and forget it?", "%zu items are marked; quit and forget them?", n), n);
+	if (running)
+		q = xasprintf(P_("%zu transfer is running; quit (it goes on next time, or with onetui transfers resume)?",
+				 "%zu transfers are running; quit (they go on next time, or with onetui transfers resume)?",
+				 running),
+			      running);
+	else
+		q = xasprintf(P_("%zu item is marked; quit and forget it?", "%zu items are marked; quit and forget them?", n),
+			      n);
 	widget_confirm(a, q, on_quit_answer, NULL);
 	free(q);
 }
@@ -506,6 +514,9 @@ handle_request(struct app *a, enum request req)
 		break;
 	case REQ_EXPORT_MARKS:
 		export_marks(a);
+		break;
+	case REQ_FETCH:
+		transfers_fetch(a);
 		break;
 	case REQ_REFRESH:
 		if (!a->spaces_loaded)
@@ -608,7 +619,7 @@ loop(struct app *a)
 	struct od_waitfd tty = { .fd = STDIN_FILENO, .events = POLLIN };
 
 	while (!a->quit && !stop_signal) {
-		long t, info = info_view_tick(a);
+		long t, info = info_view_tick(a), transfers = transfers_tick(a);
 
 		if (a->dirty) {
 			draw_all(a);
@@ -619,6 +630,8 @@ loop(struct app *a)
 		t = od_engine_timeout(a->s.engine);
 		if (info >= 0 && (t < 0 || info < t))
 			t = info;
+		if (transfers >= 0 && (t < 0 || transfers < t))
+			t = transfers;
 		report_idle(a, od_engine_pending(a->s.engine) == 0 && info < 0);
 		/* A message waits for keys; nothing else needs a tick. */
 		if (t < 0 || t > 1000)
@@ -696,6 +709,7 @@ tui_main(const char *config_path, const struct od_overrides *ov, int verbose)
 
 	tree_view_init(&a);
 	info_view_init(&a);
+	transfers_init(&a);
 	if (!od_zone_whoami(a.s.zone, on_user, &a))
 		xoom();
 	load_spaces(&a);
@@ -703,6 +717,7 @@ tui_main(const char *config_path, const struct od_overrides *ov, int verbose)
 	loop(&a);
 
 	widget_close_all();
+	transfers_done();
 	od_engine_cancel_all(a.s.engine);
 	info_view_done();
 	tree_view_done();

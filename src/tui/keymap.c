@@ -62,6 +62,7 @@ static const struct {
 	{ "generic", "3 pane-shares" },
 	{ "generic", "4 pane-transfers" },
 	{ "generic", "y copy" },
+	{ "generic", "f fetch" },
 	{ "generic", "r refresh" },
 	{ "generic", "? help" },
 	{ "generic", "<C-l> redraw" },
@@ -83,6 +84,9 @@ static const struct {
 	{ "tree", "e export-marks" },
 	{ "tree", "u clear-marks" },
 	{ "pane", "<Left> focus-next" },
+	{ "pane", "p pause-transfer" },
+	{ "pane", "x cancel-transfer" },
+	{ "pane", "<Enter> transfer-details" },
 	{ "pane", "h focus-next" },
 };
 

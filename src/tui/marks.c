@@ -51,12 +51,15 @@ remove_at(size_t i)
 {
 	free(marks[i].file_id);
 	free(marks[i].path);
+	free(marks[i].space_id);
+	free(marks[i].in_space);
 	memmove(&marks[i], &marks[i + 1], (n_marks - i - 1) * sizeof(*marks));
 	n_marks--;
 }
 
 bool
-marks_toggle(const char *file_id, const char *path, enum od_file_type type, int64_t size)
+marks_toggle(const char *file_id, const char *space_id, const char *path, const char *in_space,
+	     enum od_file_type type, int64_t size)
 {
 	bool found;
 	size_t i = find(file_id, &found);
@@ -70,7 +73,7 @@ marks_toggle(const char *file_id, const char *path, enum od_file_type type, int6
 		marks = xrealloc(marks, cap_marks * sizeof(*marks));
 	}
 	memmove(&marks[i + 1], &marks[i], (n_marks - i) * sizeof(*marks));
-	marks[i] = (struct mark){ xstrdup(file_id), xstrdup(path), type, size };
+	marks[i] = (struct mark){ xstrdup(file_id), xstrdup(path), xstrdup(space_id), xstrdup(in_space), type, size };
 	n_marks++;
 	return true;
 }
@@ -118,6 +121,8 @@ marks_clear(void)
 	for (size_t i = 0; i < n_marks; i++) {
 		free(marks[i].file_id);
 		free(marks[i].path);
+		free(marks[i].space_id);
+		free(marks[i].in_space);
 	}
 	free(marks);
 	marks = NULL;

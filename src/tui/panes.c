@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* panes.c: the tabbed pane area on the right: the tab bar, the Info pane,
- * and the panes that later versions fill (each says so, and what to use
- * meanwhile). */
+/* panes.c: the tabbed pane area on the right: the tab bar, the Info and
+ * Transfers panes, and the panes that later versions fill (each says so,
+ * and what to use meanwhile). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -68,10 +68,6 @@ draw_lines(int y, int x, int height, int width, const char *const *lines, size_t
 static void
 draw_later(struct app *a, int y, int x, int height, int width)
 {
-	char marked[128], size[OD_SIZE_BUFSZ];
-	size_t unknown, count = marks_count();
-	int64_t bytes = marks_bytes(&unknown);
-
 	switch (a->pane) {
 	case PANE_METADATA: {
 		const char *lines[] = {
@@ -98,21 +94,7 @@ draw_later(struct app *a, int y, int x, int height, int width)
 		draw_lines(y, x, height, width, lines, OD_ARRAY_SIZE(lines));
 		return;
 	}
-	case PANE_TRANSFERS: {
-		const char *lines[] = {
-			_("Transfers"),
-			"",
-			_("Fetching the marked items comes in a later version."),
-			"",
-			marked,
-			_("Space marks an item, v views the marked items,"),
-			_("e writes their paths to a file, u unmarks them all."),
-		};
-		snprintf(marked, sizeof(marked), P_("%zu item marked (%s%s).", "%zu items marked (%s%s).", count),
-			 count, od_size_human(bytes, size), unknown ? _(" and directories of unknown size") : "");
-		draw_lines(y, x, height, width, lines, OD_ARRAY_SIZE(lines));
-		return;
-	}
+	case PANE_TRANSFERS:
 	case PANE_INFO:
 	case PANE_COUNT:
 		break;
@@ -127,6 +109,8 @@ panes_draw(struct app *a, int y, int x, int height, int width)
 	draw_tabs(a, y, x, width);
 	if (a->pane == PANE_INFO)
 		info_view_draw(a, y + 1, x, height - 1, width);
+	else if (a->pane == PANE_TRANSFERS)
+		transfers_draw(a, y + 1, x, height - 1, width);
 	else
 		draw_later(a, y + 1, x, height - 1, width);
 }
@@ -145,5 +129,7 @@ panes_request(struct app *a, enum request req)
 	default:
 		break;
 	}
+	if (a->pane == PANE_TRANSFERS)
+		return transfers_request(a, req);
 	return a->pane == PANE_INFO && info_view_request(a, req);
 }

@@ -34,6 +34,11 @@
 	REQ_(EDIT_MARKS, "edit-marks", N_("edit the marked paths in $EDITOR: delete a line to unmark it"), NULL) \
 	REQ_(EXPORT_MARKS, "export-marks", N_("write the marked paths to a file"), NULL) \
 	REQ_(CLEAR_MARKS, "clear-marks", N_("unmark everything"), NULL) \
+	REQ_GROUP(N_("Transfers")) \
+	REQ_(FETCH, "fetch", N_("fetch the marked items into a local folder"), N_("Fetch")) \
+	REQ_(TRANSFER_PAUSE, "pause-transfer", N_("pause the selected transfer, or go on with it"), NULL) \
+	REQ_(TRANSFER_CANCEL, "cancel-transfer", N_("cancel the selected transfer and delete its partial files"), NULL) \
+	REQ_(TRANSFER_DETAILS, "transfer-details", N_("show the files of the selected transfer"), NULL) \
 	REQ_GROUP(N_("Panes")) \
 	REQ_(FOCUS_NEXT, "focus-next", N_("move the focus between the tree and the pane"), N_("Pane")) \
 	REQ_(PANE_INFO, "pane-info", N_("show the Info pane"), NULL) \

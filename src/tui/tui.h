@@ -10,6 +10,7 @@
 #include "onetui/compiler.h"
 #include "onetui/session.h"
 #include "onetui/tree.h"
+#include "tui/draw.h"
 #include "tui/keymap.h"
 #include "tui/request.h"
 
@@ -92,6 +93,25 @@ bool info_view_request(struct app *a, enum request req);
 void panes_draw(struct app *a, int y, int x, int height, int width);
 bool panes_request(struct app *a, enum request req);
 
+/* transfers.c: the Transfers pane and the download jobs it runs. */
+void transfers_init(struct app *a);
+/* The spaces are known: take up the jobs an earlier run left. */
+void transfers_spaces_loaded(struct app *a);
+/* Stop the running jobs where they are (they go on next time) and free. */
+void transfers_done(void);
+size_t transfers_running(void);
+/* Whether there is any job (so tree rows need to ask for their glyph). */
+bool transfers_any(void);
+/* Every turn of the loop; the milliseconds until it wants another, or -1. */
+long transfers_tick(struct app *a);
+void transfers_draw(struct app *a, int y, int x, int height, int width);
+bool transfers_request(struct app *a, enum request req);
+/* Ask where to, then fetch the marked items as a new job. */
+void transfers_fetch(struct app *a);
+/* A glyph for a tree row whose item a job fetches ("SPACE/dir/name"),
+ * and its colour; NULL for none. */
+const char *transfers_glyph(const char *path, enum color *c);
+
 /* widget.c: modal dialogs drawn over everything. */
 typedef void prompt_fn(struct app *a, const char *text, void *ud);	/* text NULL: cancelled */
 typedef void confirm_fn(struct app *a, bool yes, void *ud);
@@ -99,6 +119,8 @@ typedef void choose_fn(struct app *a, int choice, void *ud);		/* -1: cancelled *
 /* A one-line text field; changed (may be NULL) hears every edit. */
 void widget_prompt(struct app *a, const char *label, const char *initial, prompt_fn *done, prompt_fn *changed,
 		   void *ud);
+/* A prompt for a local path: Tab completes it from the file system. */
+void widget_prompt_path(struct app *a, const char *label, const char *initial, prompt_fn *done, void *ud);
 void widget_confirm(struct app *a, const char *question, confirm_fn *done, void *ud);
 void widget_choose(struct app *a, const char *title, const char *const *items, size_t n, choose_fn *done, void *ud);
 /* A read-only text of several lines, scrollable; remote text is sanitised. */

@@ -506,10 +506,11 @@ mark_id(const struct od_node *n)
 static void
 toggle_mark(void)
 {
-	struct od_node *n = tree_view_selected(NULL);
+	struct od_space *space = NULL;
+	struct od_node *n = tree_view_selected(&space);
 	char *id, *path;
 
-	if (!n)
+	if (!n || !space)
 		return;
 	if (od_node_kind(n) == OD_NODE_DATASETS || !od_node_parent(n)) {
 		app_message(tv.a, _("Spaces cannot be marked; mark what is inside"));
@@ -517,7 +518,12 @@ toggle_mark(void)
 	}
 	id = mark_id(n);
 	path = tree_view_path(n);
-	marks_toggle(id, path, od_node_type(n), od_node_size(n));
+	/* The path names the space first: what follows is the path within. */
+	{
+		size_t l = strlen(space->name);
+		const char *within = strncmp(path, space->name, l) == 0 && path[l] == '/' ? path + l + 1 : path;
+		marks_toggle(id, space->id, path, within, od_node_type(n), od_node_size(n));
+	}
 	free(id);
 	free(path);
 	move_to(tv.cursor + 1);
@@ -860,8 +866,17 @@ draw_row(size_t i, int y, int x, int width)
 	id = mark_id(n);
 	marked = marks_has(id);
 	free(id);
-	if (marked)
+	if (marked) {
 		draw_own(stdscr, y, x, 1, cursor ? c : C_MARKED, "*");
+	} else if (od_node_parent(n) && transfers_any()) {
+		/* Queued, on its way, fetched or failed. */
+		enum color gc = C_NORMAL;
+		char *path = tree_view_path(n);
+		const char *g = transfers_glyph(path, &gc);
+		if (g)
+			draw_own(stdscr, y, x, 1, cursor ? c : gc, g);
+		free(path);
+	}
 	if (od_node_type(n) == OD_FILE_DIR)
 		draw_own(stdscr, y, x + 1 + indent, 2, c,
 			 od_node_expanded(n) ? draw_glyph_open() : draw_glyph_closed());

@@ -4,8 +4,10 @@
  * One dialog at a time is on top; a dialog's callback may open another. */
 #include "config.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <wchar.h>
 
 #include "onetui/i18n.h"
@@ -33,6 +35,7 @@ struct dialog {
 	wchar_t text[PROMPT_MAX + 1];
 	size_t len, cursor;
 	prompt_fn *done_text, *changed;
+	bool complete_path;	/* Tab completes a local path */
 	/* confirm */
 	confirm_fn *done_yes;
 	/* choose */
@@ -110,6 +113,13 @@ widget_prompt(struct app *a, const char *label, const char *initial, prompt_fn *
 	d->done_text = done;
 	d->changed = changed;
 	app_dirty(a);
+}
+
+void
+widget_prompt_path(struct app *a, const char *label, const char *initial, prompt_fn *done, void *ud)
+{
+	widget_prompt(a, label, initial, done, NULL, ud);
+	stack[depth - 1]->complete_path = true;
 }
 
 void
@@ -192,6 +202,71 @@ prompt_changed(struct app *a, struct dialog *d)
 	s = prompt_text(d);
 	d->changed(a, s, d->ud);
 	free(s);
+}
+
+/* text completed as a local path as far as the entries in its folder
+ * agree (a folder, when it is the only one, gets its '/'); NULL when
+ * nothing matches. "~/" stands for $HOME. */
+static char *
+complete_path(const char *text)
+{
+	const char *slash = strrchr(text, '/'), *home = getenv("HOME");
+	const char *base = slash ? slash + 1 : text;
+	size_t dlen = slash ? (size_t)(slash - text) + 1 : 0, blen = strlen(base), common = 0, matches = 0;
+	char *dir = dlen ? xasprintf("%.*s", (int)dlen, text) : xstrdup("./"), *best = NULL, *full, *out;
+	struct dirent *de;
+	struct stat st;
+	DIR *dh;
+
+	if (dir[0] == '~' && dir[1] == '/' && home) {
+		char *expanded = xasprintf("%s%s", home, dir + 1);
+		free(dir);
+		dir = expanded;
+	}
+	if (!(dh = opendir(dir))) {
+		free(dir);
+		return NULL;
+	}
+	while ((de = readdir(dh))) {
+		if (strncmp(de->d_name, base, blen) != 0 || strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 || (de->d_name[0] == '.' && base[0] != '.'))
+			continue;
+		if (!best) {
+			best = xstrdup(de->d_name);
+			common = strlen(best);
+		} else {
+			size_t k = 0;
+			while (k < common && best[k] == de->d_name[k])
+				k++;
+			common = k;
+		}
+		matches++;
+	}
+	closedir(dh);
+	if (!best) {
+		free(dir);
+		return NULL;
+	}
+	best[common] = '\0';
+	full = xasprintf("%s%s", dir, best);
+	out = xasprintf("%.*s%s%s", (int)dlen, text, best,
+			matches == 1 && stat(full, &st) == 0 && S_ISDIR(st.st_mode) ? "/" : "");
+	free(full);
+	free(best);
+	free(dir);
+	return out;
+}
+
+/* Put text into the field, the cursor at its end. */
+static void
+prompt_set(struct dialog *d, const char *text)
+{
+	size_t n = mbstowcs(d->text, text, PROMPT_MAX);
+
+	if (n == (size_t)-1)
+		return;
+	d->len = d->cursor = n;
+	d->text[n] = L'\0';
 }
 
 /* Editing keys of a text field, as in readline. true when handled. */
@@ -283,6 +358,14 @@ widget_key(struct app *a, int key)
 			d->done_text(a, text, d->ud);
 			free(text);
 			free_dialog(d);
+		} else if (key == '\t' && d->complete_path) {
+			char *text = prompt_text(d), *done = text ? complete_path(text) : NULL;
+			if (done)
+				prompt_set(d, done);
+			else
+				beep();
+			free(done);
+			free(text);
 		} else if (prompt_edit(d, key)) {
 			prompt_changed(a, d);
 		}

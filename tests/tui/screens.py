@@ -5,6 +5,7 @@ against the test zone over HTTPS."""
 
 import os
 import re
+import time
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -470,6 +471,110 @@ def test_datasets(t, h):
     s.close()
 
 
+def transfer_files(h, remote, local):
+    """(all identical, why) between remote and the folder local."""
+    from transfer import expected_sha256, file_sha256, listing
+    want = listing(h, remote)
+    for rel, (fid, size, _) in want.items():
+        path = os.path.join(local, rel)
+        if not os.path.isfile(path) or file_sha256(path) != expected_sha256(fid, size):
+            return False, "%s differs or is missing" % path
+    return bool(want), "%d files" % len(want)
+
+
+def test_transfers(t, h):
+    """The Transfers pane: fetch marked items, pause, go on, cancel, quit and take up."""
+    base = os.path.join(h.tmp, "tui-fetch")
+    os.makedirs(os.path.join(base, "scratch-area"))
+    s = start(t, h, "transfers", width=140, height=40)
+    s.send("j", "Enter")
+    s.wait()
+    s.send("j", "Space")
+    s.wait()
+    s.send("4")
+    s.wait()
+    t.ok("No transfer yet" in s.text() and "1 item marked" in s.text(), "the pane says how to start", s.text())
+    s.send("f")
+    s.wait()
+    t.ok("Fetch 1 item (2.3 MiB) into:" in s.text(), "f asks where to, with what is marked", s.text())
+    s.send("C-u", base + "/scr", "Tab")
+    s.wait()
+    t.ok(("into: %s/scratch-area/" % base) in s.text(), "Tab completes a local folder", s.text())
+    s.send("Enter")
+    t.ok(s.wait(timeout=60), "the fetch runs to its end", s.text())
+    text = s.text()
+    ok, why = transfer_files(h, KRIOS + "/Atlas", os.path.join(base, "scratch-area", "Atlas"))
+    t.ok(ok, "the folder arrives byte-identical (%s)" % why, why)
+    t.ok(re.search(r"\[█+\] 100%", text) and "done" in text and "3/3 files" in text,
+         "the pane shows the job done, with its bar and counts", text)
+    t.ok(re.search(r"^✓ +▸ Atlas", s.lines()[row_of(s.lines(), "▸ Atlas")]), "the tree marks the item fetched",
+         s.text())
+
+    h.fault(path=r"/content$", slow_body_bps=1 << 20)
+    s.send("/", "C-u", "Gain", "Enter")
+    s.wait()
+    s.send("Space", "f")
+    s.wait()
+    t.ok(("into: %s/scratch-area/" % base) in s.text(), "the last folder is offered again", s.text())
+    s.send("Enter", "Tab")
+    s.wait(idle=False)
+    time.sleep(1)
+    s.send("j", "p")
+    s.wait(idle=False)
+    part = os.path.join(base, "scratch-area", "GainReference_K3_20251112.mrc.part")
+    deadline = time.monotonic() + 10
+    while "paused" not in s.text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    t.ok("paused" in s.text() and os.path.exists(part), "p pauses it; its part stays", s.text())
+    size = os.path.getsize(part) if os.path.exists(part) else -1
+    h.clear()
+    s.send("p")
+    t.ok(s.wait(timeout=60) and "paused" not in s.text(), "p again goes on to the end", s.text())
+    ok, why = transfer_files(h, KRIOS + "/GainReference_K3_20251112.mrc", os.path.join(base, "scratch-area"))
+    t.ok(ok and size > 0, "the file is byte-identical, resumed from %d bytes (%s)" % (size, why), why)
+
+    s.send("Enter")
+    s.wait()
+    t.ok("Job " in s.text() and "GainReference_K3_20251112.mrc" in s.text() and "done" in s.text(),
+         "Enter shows the job's files", s.text())
+    s.send("Escape")
+
+    h.fault(path=r"/content$", slow_body_bps=256 << 10)
+    s.send("Tab", "/", "C-u", "Images", "Enter", "Space", "f", "Enter", "Tab")
+    s.wait(idle=False)
+    time.sleep(1)
+    s.send("G", "x")
+    s.wait(idle=False)
+    t.ok("Cancel this transfer and delete its partial files?" in s.text(), "x asks before cancelling", s.text())
+    s.send("y")
+    deadline = time.monotonic() + 10
+    while "cancelled" not in s.text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    parts = [f for f in os.listdir(os.path.join(base, "scratch-area")) if f.endswith(".part")]
+    t.ok("cancelled" in s.text() and not parts, "y cancels it and deletes its part", s.text() + repr(parts))
+
+    h.clear()
+    h.fault(path=r"/content$", slow_body_bps=16 << 10)
+    s.send("Tab", "/", "C-u", "EpuSession", "Enter", "Space", "f", "Enter")
+    s.wait(idle=False)
+    time.sleep(0.5)
+    s.send("q")
+    s.wait(idle=False)
+    t.ok("1 transfer is running; quit" in s.text(), "q asks while a transfer runs", s.text())
+    s.send("y")
+    t.ok(s.exited() == 0, "y quits", s.text())
+    s.close()
+    h.clear()
+    s = start(t, h, "transfers again", width=140, height=40)
+    t.ok(s.wait(timeout=60), "the next start settles", s.text())
+    s.send("4")
+    s.wait()
+    ok, why = transfer_files(h, KRIOS + "/EpuSession.dm", os.path.join(base, "scratch-area"))
+    t.ok(ok and "done" in s.text(), "the next start takes up the stopped transfer and ends it (%s)" % why,
+         s.text())
+    s.close()
+
+
 def main():
     t = Tap()
     if not have_tmux():
@@ -493,6 +598,7 @@ def main():
         test_info_sections(t, h)
         test_dir_sizes(t, h)
         test_datasets(t, h)
+        test_transfers(t, h)
     finally:
         h.close()
     t.done()

@@ -101,7 +101,9 @@ main(void)
 	keymap_load_defaults();
 	ok(keymap_lookup(KEYMAP_TREE, 'j') == REQ_MOVE_DOWN, "j moves down in the tree (through generic)");
 	ok(keymap_lookup(KEYMAP_TREE, '\r') == REQ_OPEN, "Enter opens in the tree");
-	ok(keymap_lookup(KEYMAP_PANE, '\n') == REQ_NONE, "Enter does nothing in the pane");
+	ok(keymap_lookup(KEYMAP_PANE, '\n') == REQ_TRANSFER_DETAILS, "Enter shows a transfer's files in the pane");
+	ok(keymap_lookup(KEYMAP_PANE, 'p') == REQ_TRANSFER_PAUSE, "p pauses a transfer in the pane");
+	ok(keymap_lookup(KEYMAP_TREE, 'f') == REQ_FETCH, "f fetches (through generic)");
 	ok(keymap_lookup(KEYMAP_TREE, ' ') == REQ_MARK, "Space marks");
 	ok(keymap_lookup(KEYMAP_GENERIC, 'q') == REQ_QUIT, "q quits");
 	ok(keymap_lookup(KEYMAP_TREE, 'Z') == REQ_NONE, "Z is unbound");
