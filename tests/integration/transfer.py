@@ -88,8 +88,10 @@ class Get:
                 found.append(os.path.join(root, n))
         return found
 
-    def identical(self, remote, local):
-        """(all identical, message): every file of remote against local."""
+    def identical(self, remote, local, source=None):
+        """(all identical, message): every file of remote against local;
+        against the local folder source when remote was uploaded from it,
+        else against the zone's content function."""
         want = listing(self.h, remote)
         if not want:
             return False, "nothing listed for %s" % remote
@@ -100,17 +102,18 @@ class Get:
             st = os.stat(path)
             if st.st_size != size or int(st.st_mtime) != mtime:
                 return False, "size or mtime differ for %s" % path
-            if file_sha256(path) != expected_sha256(fid, size):
+            want_sha = file_sha256(os.path.join(source, rel)) if source else expected_sha256(fid, size)
+            if file_sha256(path) != want_sha:
                 return False, "content differs for %s" % path
         return True, "%d files" % len(want)
 
-    def complete_files_good(self, remote, local):
+    def complete_files_good(self, remote, local, source=None):
         """No file that looks complete is wrong (parts may be anywhere)."""
         want = listing(self.h, remote)
         for rel, (fid, size, _) in want.items():
             path = os.path.join(local, rel)
-            if os.path.isfile(path) and (os.path.getsize(path) != size or
-                                         file_sha256(path) != expected_sha256(fid, size)):
+            want_sha = file_sha256(os.path.join(source, rel)) if source else expected_sha256(fid, size)
+            if os.path.isfile(path) and (os.path.getsize(path) != size or file_sha256(path) != want_sha):
                 return False, "%s looks complete but is not" % path
         return True, ""
 
@@ -254,21 +257,35 @@ def progress_and_manifest(t, h):
     t.ok(r.rc == 0 and b"\x1b" not in r.err and b"\r" not in r.err, "plain lines when not a terminal", repr(r))
 
 
+def make_many(root, count):
+    """count small files in a few folders, as a session's frames and metadata."""
+    rng = random.Random(5)
+    for i in range(count):
+        sub = os.path.join(root, "GridSquare_%d" % (i % 5))
+        os.makedirs(sub, exist_ok=True)
+        with open(os.path.join(sub, "frame_%04d.tiff" % i), "wb") as f:
+            f.write(rng.randbytes(rng.randint(1000, 200000)))
+
+
 def crashes(t, h, rounds=10):
-    """SIGKILL a tree download at random moments, resume, repeat."""
+    """SIGKILL a 500-file download at random moments, resume, repeat."""
     g = Get(h, "crash")
     dest = os.path.join(g.dir, "disc")
     os.makedirs(g.dir)
-    remote = KRIOS + "/Images-Disc1"
-    local = os.path.join(dest, "Images-Disc1")
+    src = os.path.join(g.dir, "session-500")
+    make_many(src, 500)
+    r = h.run("put", "-r", "-j", "8", src, TEM + "/crash-source")
+    t.ok(r.rc == 0, "500 files are uploaded to fetch them", repr(r))
+    remote = TEM + "/crash-source/session-500"
+    local = os.path.join(dest, "session-500")
     rng = random.Random(int(os.environ.get("ONETUI_TEST_SEED", "4")))
-    h.fault(path=r"/content$", slow_body_bps=16 << 20)
+    h.fault(path=r"/content$", slow_body_bps=2 << 20)
     bad = None
     killed = 0
     job = None
     for i in range(rounds):
         # Until the first run has recorded its job, the command is run again.
-        args = ["get", "-r", "-j", "6", "--streams", "2", "--progress", "none", remote, dest] if not job \
+        args = ["get", "-r", "-j", "8", "--streams", "2", "--progress", "none", remote, dest] if not job \
             else ["transfers", "resume", "--progress", "none", job]
         proc = h.start(*args)
         time.sleep(rng.uniform(0.1, 0.8) * SLOW)
@@ -277,14 +294,14 @@ def crashes(t, h, rounds=10):
             killed += 1
         proc.wait()
         job = job or job_for(h, local)[0]
-        ok, why = g.complete_files_good(remote, local)
+        ok, why = g.complete_files_good(remote, local, src)
         if not ok:
             bad = why
             break
     h.clear()
     t.ok(bad is None, "after each of %d kill -9, no file looks complete unless it is" % killed, bad)
     r = h.run("transfers", "resume", job)
-    ok, why = g.identical(remote, local)
+    ok, why = g.identical(remote, local, src)
     parts = [p for p in g.local_files() if p.endswith(".part")]
     t.ok(r.rc == 0 and ok and not parts, "the last resume converges: byte-identical, no .part (%s)" % why,
          repr(r) + repr(parts[:3]))
@@ -471,6 +488,26 @@ def uploads(t, h):
     t.ok(r.rc != 0, "with a read-only token: refused", repr(r))
 
 
+def corruption(t, h):
+    """A byte changed on the provider after upload: the download says so."""
+    base = os.path.join(h.tmp, "corrupt")
+    os.makedirs(base)
+    one = os.path.join(base, "movie.tiff")
+    with open(one, "wb") as f:
+        f.write(random.Random(3).randbytes(3 << 20))
+    r = h.run("put", one, TEM + "/corrupt/")
+    fid = (h.run("stat", "--json", TEM + "/corrupt/movie.tiff").json() or {}).get("fileId")
+    t.ok(r.rc == 0 and fid, "a file uploaded with its checksum", repr(r))
+    h.control("POST", "/files/%s/corrupt" % fid, {"offset": 1234567, "provider": None})
+    dest = os.path.join(base, "back")
+    r = h.run("get", TEM + "/corrupt/movie.tiff", dest)
+    t.ok(r.rc == 1 and b"checksum mismatch" in r.err and not os.path.exists(dest)
+         and not os.path.exists(dest + ".part"), "a corrupted byte is caught: exit 1, nothing left", repr(r))
+    h.control("POST", "/files/%s/corrupt" % fid, {"offset": 1234567, "provider": None})
+    r = h.run("get", "--streams", "4", TEM + "/corrupt/movie.tiff", dest)
+    t.ok(r.rc == 0 and file_sha256(dest) == file_sha256(one), "once repaired it is fetched and verified", repr(r))
+
+
 def upload_crashes(t, h, rounds=10):
     """SIGKILL a 200 MiB upload at random moments, resume, repeat."""
     base = os.path.join(h.tmp, "upcrash")
@@ -563,9 +600,10 @@ def main():
         progress_and_manifest(t, h)
         faults(t, h)
         interrupt_and_cancel(t, h)
-        crashes(t, h)
         public_links(t, h)
         uploads(t, h)
+        corruption(t, h)
+        crashes(t, h)
         upload_crashes(t, h)
         disk_full(t, h)
         token_revoked(t, h)
