@@ -440,7 +440,8 @@ write_manifest(struct run *r)
 		rc = EXIT_FAILED;
 		goto out;
 	}
-	qsort(r->man, r->n_man, sizeof(*r->man), by_path);
+	if (r->n_man)
+		qsort(r->man, r->n_man, sizeof(*r->man), by_path);
 	w = jw_new(jf);
 	jw_begin_object(w);
 	jw_kv_string(w, "zone", od_zone_origin(r->s->zone));

@@ -224,7 +224,7 @@ find_done(struct od_download *d, const char *local)
 {
 	struct dl_done key = { .local = (char *)local };
 
-	if (!d->done_sorted) {
+	if (!d->done_sorted && d->n_done) {
 		qsort(d->done, d->n_done, sizeof(*d->done), by_local);
 		d->done_sorted = true;
 	}

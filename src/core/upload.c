@@ -186,13 +186,14 @@ od_upload_note(struct od_upload *u, const cJSON *rec)
 {
 	const cJSON *part = cJSON_GetObjectItemCaseSensitive(rec, "part");
 	const cJSON *done = cJSON_GetObjectItemCaseSensitive(rec, "done");
-	const cJSON *key = cJSON_IsString(part) ? part : done, *id, *sha;
+	const cJSON *creating = cJSON_GetObjectItemCaseSensitive(rec, "creating");
+	const cJSON *key = cJSON_IsString(part) ? part : cJSON_IsString(done) ? done : creating, *id, *sha;
 	int64_t size, mtime;
 	struct up_note *v;
 
-	id = cJSON_GetObjectItemCaseSensitive(rec, "fileId");
+	id = key == creating ? NULL : cJSON_GetObjectItemCaseSensitive(rec, "fileId");
 	sha = cJSON_GetObjectItemCaseSensitive(rec, "sha256");
-	if (!cJSON_IsString(key) || !cJSON_IsString(id) ||
+	if (!cJSON_IsString(key) || (key != creating && !cJSON_IsString(id)) ||
 	    !od_json_is_integer(cJSON_GetObjectItemCaseSensitive(rec, "size"), &size) ||
 	    !od_json_is_integer(cJSON_GetObjectItemCaseSensitive(rec, "mtime"), &mtime) || size < 0)
 		return NULL;
@@ -203,7 +204,7 @@ od_upload_note(struct od_upload *u, const cJSON *rec)
 	v = &u->notes[u->n_notes];
 	memset(v, 0, sizeof(*v));
 	v->local = strdup(key->valuestring);
-	v->file_id = strdup(id->valuestring);
+	v->file_id = strdup(id ? id->valuestring : "");
 	if (!v->local || !v->file_id) {
 		free(v->local);
 		free(v->file_id);
@@ -218,17 +219,38 @@ od_upload_note(struct od_upload *u, const cJSON *rec)
 	return NULL;
 }
 
-/* The latest record of an earlier run about f sent to file_id. */
+/* The latest record of an earlier run about f sent to file_id (a record
+ * of a creation under way names no file id: the crash may have come
+ * before the answer). */
 static const struct up_note *
 find_note(const struct od_upload *u, const struct up_file *f, const char *file_id)
 {
 	for (size_t i = u->n_notes; i-- > 0;) {
 		const struct up_note *n = &u->notes[i];
 		if (strcmp(n->local, f->local) == 0)
-			return strcmp(n->file_id, file_id) == 0 && n->size == f->size && n->mtime == f->mtime ? n
-															  : NULL;
+			return (!*n->file_id || strcmp(n->file_id, file_id) == 0) && n->size == f->size &&
+					       n->mtime == f->mtime
+				       ? n
+				       : NULL;
 	}
 	return NULL;
+}
+
+/* Record that f is about to be created, before the request that may
+ * create it: a crash after it leaves a remote file this job can claim. */
+static void
+note_creating(struct od_upload *u, const struct up_file *f)
+{
+	cJSON *r = cJSON_CreateObject();
+
+	if (r && (!cJSON_AddStringToObject(r, "creating", f->local) ||
+		  !cJSON_AddNumberToObject(r, "size", (double)f->size) ||
+		  !cJSON_AddNumberToObject(r, "mtime", (double)f->mtime))) {
+		cJSON_Delete(r);
+		r = NULL;
+	}
+	xfer_record(u->journal, r);
+	xfer_sync(u->journal);
 }
 
 /* --- set-up ------------------------------------------------------------------------ */
@@ -538,7 +560,8 @@ on_dir_listed(struct od_error *err, void *ud)
 	struct dir_ctx *c = ud;
 
 	if (!err) {
-		qsort(c->d->ents, c->d->n_ents, sizeof(*c->d->ents), by_name);
+		if (c->d->n_ents)
+			qsort(c->d->ents, c->d->n_ents, sizeof(*c->d->ents), by_name);
 		c->d->state = D_READY;
 	} else {
 		/* A listing cut short is listed again from the start. */
@@ -1002,6 +1025,7 @@ plan_file(struct up_active *a, const struct up_entry *e, bool *kept)
 
 	*kept = false;
 	if (!e) {
+		note_creating(u, f);
 		if (f->size <= u->o.small_max)
 			return send_content(a);
 		a->phase = P_CREATE;
@@ -1017,6 +1041,13 @@ plan_file(struct up_active *a, const struct up_entry *e, bool *kept)
 		return send_content(a);
 	}
 	note = find_note(u, f, e->file_id);
+	if (note && !note->done && e->size >= 0 && (uint64_t)e->size <= f->size) {
+		/* Our own earlier run stopped here: check what arrived, then go
+		 * on (with nothing left to send when it all arrived). */
+		a->offset = (uint64_t)e->size;
+		a->phase = P_CHECK;
+		return read_back(a, a->offset);
+	}
 	if (e->size >= 0 && (uint64_t)e->size == f->size) {
 		/* The same content? Compare checksums, never the bytes. */
 		const char *theirs = e->sha256[0] ? e->sha256 : note && note->done ? note->sha256 : "";
@@ -1030,12 +1061,6 @@ plan_file(struct up_active *a, const struct up_entry *e, bool *kept)
 		return od_error_new(OD_ERR_INPUT, *theirs ? _("a different file is there (--overwrite replaces it)")
 							  : _("a file of the same size but no recorded checksum is there "
 							      "(--overwrite replaces it)"));
-	}
-	if (note && !note->done && e->size >= 0 && (uint64_t)e->size < f->size) {
-		/* Our own earlier run stopped here: check what arrived, then go on. */
-		a->offset = (uint64_t)e->size;
-		a->phase = P_CHECK;
-		return read_back(a, a->offset);
 	}
 	return od_error_new(OD_ERR_INPUT, _("a different file is there (--overwrite replaces it)"));
 }

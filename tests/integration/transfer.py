@@ -510,14 +510,13 @@ def corruption(t, h):
 
 def upload_crashes(t, h, rounds=10):
     """SIGKILL a 200 MiB upload at random moments, resume, repeat."""
-    base = os.path.join(h.tmp, "upcrash")
-    os.makedirs(base)
+    base = tempfile.mkdtemp(prefix="upcrash-", dir=h.tmp)
     big = os.path.join(base, "stack_0001.mrc")
     with open(big, "wb") as f:
         rng = random.Random(11)
         for _ in range(200):
             f.write(rng.randbytes(1 << 20))
-    target = TEM + "/crash"
+    target = TEM + "/" + os.path.basename(base)
     rng = random.Random(int(os.environ.get("ONETUI_TEST_SEED", "4")))
     job = None
     killed = 0
