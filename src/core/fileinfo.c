@@ -76,20 +76,6 @@ start_get(struct od_zone *z, struct od_space *s, char *path, const char *json, c
 	return &g->c.base;
 }
 
-/* "/<prefix>/<escaped id><suffix>". */
-static char *
-id_path(const char *prefix, const char *id, const char *suffix)
-{
-	struct od_buf b;
-
-	od_buf_init(&b, OD_BUF_UNLIMITED);
-	if (od_buf_adds(&b, prefix) || od_url_escape(&b, id) || od_buf_adds(&b, suffix)) {
-		od_buf_done(&b);
-		return NULL;
-	}
-	return od_buf_steal(&b);
-}
-
 /* An array of strings, checked; *out holds borrowed pointers (caller
  * frees the array). */
 static struct od_error *

@@ -14,61 +14,6 @@
 
 #include "pcall.h"
 
-struct write_op {
-	struct pcall c;
-	od_file_id_fn *id_fn;	/* for creations */
-	od_done_fn *done_fn;	/* for the rest */
-	void *ud;
-};
-
-static void
-write_reply(struct pcall *c, struct od_req *req, struct od_error *err)
-{
-	struct write_op *w = (struct write_op *)c;
-	const char *id = NULL;
-	cJSON *root = NULL;
-
-	if (w->id_fn) {
-		if (!err)
-			err = od_req_json(req, _("the provider's answer to a creation"), &root);
-		if (!err)
-			err = od_json_str(root, "fileId", _("the provider's answer to a creation"), &id);
-		w->id_fn(err ? NULL : id, err, w->ud);
-	} else {
-		w->done_fn(err, w->ud);
-	}
-	cJSON_Delete(root);
-	pcall_done_free(c);
-	free(w);
-}
-
-static struct od_op *
-start_write(struct od_zone *z, struct od_space *s, enum od_method method, char *path, const char *json,
-	    od_file_id_fn *id_fn, od_done_fn *done_fn, void *ud)
-{
-	struct write_op *w = calloc(1, sizeof(*w));
-	struct od_error *err;
-
-	if (!w || !path) {
-		free(w);
-		free(path);
-		return NULL;
-	}
-	w->c.z = z;
-	w->c.s = s;
-	w->id_fn = id_fn;
-	w->done_fn = done_fn;
-	w->ud = ud;
-	err = pcall_send_json(&w->c, method, path, json, write_reply);
-	if (err) {
-		od_error_free(err);
-		pcall_done_free(&w->c);
-		free(w);
-		return NULL;
-	}
-	return &w->c.base;
-}
-
 struct od_op *
 od_file_create(struct od_zone *z, struct od_space *s, const char *parent_id, const char *name,
 	       enum od_file_type type, od_file_id_fn *fn, void *ud)
@@ -81,7 +26,7 @@ od_file_create(struct od_zone *z, struct od_space *s, const char *parent_id, con
 		od_buf_done(&b);
 		return NULL;
 	}
-	return start_write(z, s, OD_POST, od_buf_steal(&b), NULL, fn, NULL, ud);
+	return pcall_id(z, s, OD_POST, od_buf_steal(&b), NULL, "fileId", fn, ud);
 }
 
 struct od_op *
@@ -96,7 +41,7 @@ od_file_mkdirs(struct od_zone *z, struct od_space *s, const char *dir_id, const 
 		od_buf_done(&b);
 		return NULL;
 	}
-	return start_write(z, s, OD_PUT, od_buf_steal(&b), NULL, fn, NULL, ud);
+	return pcall_id(z, s, OD_PUT, od_buf_steal(&b), NULL, "fileId", fn, ud);
 }
 
 struct od_op *
@@ -108,7 +53,7 @@ od_xattrs_set(struct od_zone *z, struct od_space *s, const char *file_id, const 
 
 	if (!json)
 		return NULL;
-	op = start_write(z, s, OD_PUT, data_path(file_id, "/metadata/xattrs"), json, NULL, fn, ud);
+	op = pcall_nothing(z, s, OD_PUT, data_path(file_id, "/metadata/xattrs"), json, fn, ud);
 	cJSON_free(json);
 	return op;
 }

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "onetui/buf.h"
+#include "onetui/i18n.h"
+#include "onetui/json.h"
 #include "onetui/log.h"
 #include "onetui/provider.h"
 #include "onetui/str.h"
@@ -81,8 +83,9 @@ pcall_submit(struct pcall *c)
 	if (!req)
 		return od_error_nomem();
 	od_req_auth(req);
-	/* lookup-file-id is a POST that changes nothing. */
-	od_req_set_retry(req, true);
+	/* A POST that creates something is not sent twice; lookup-file-id is
+	 * a POST that changes nothing. */
+	od_req_set_retry(req, c->method != OD_POST || c->safe_post);
 	if (c->json && od_req_set_body(req, "application/json", c->json, strlen(c->json)) != 0) {
 		od_req_cancel(req);
 		return od_error_nomem();
@@ -159,16 +162,146 @@ pcall_done_free(struct pcall *c)
 	free(c->json);
 }
 
-/* "/data/<id><suffix>" with the id escaped. */
 char *
-data_path(const char *file_id, const char *suffix)
+id_path(const char *prefix, const char *id, const char *suffix)
 {
 	struct od_buf b;
 
 	od_buf_init(&b, OD_BUF_UNLIMITED);
-	if (od_buf_adds(&b, "/data/") || od_url_escape(&b, file_id) || od_buf_adds(&b, suffix)) {
+	if (od_buf_adds(&b, prefix) || od_url_escape(&b, id) || od_buf_adds(&b, suffix)) {
 		od_buf_done(&b);
 		return NULL;
 	}
 	return od_buf_steal(&b);
 }
+
+char *
+data_path(const char *file_id, const char *suffix)
+{
+	return id_path("/data/", file_id, suffix);
+}
+
+struct json_op {
+	struct pcall c;
+	const char *what;
+	pcall_json_fn *fn;
+	void *ud;
+};
+
+static void
+json_reply(struct pcall *c, struct od_req *req, struct od_error *err)
+{
+	struct json_op *op = (struct json_op *)c;
+	cJSON *root = NULL;
+	size_t len = 0;
+
+	if (!err && (od_req_body(req, &len), len > 0))
+		err = od_req_json(req, op->what, &root);
+	op->fn(err ? NULL : root, err, op->ud);
+	cJSON_Delete(root);
+	pcall_done_free(c);
+	free(op);
+}
+
+struct od_op *
+pcall_json(struct od_zone *z, struct od_space *s, enum od_method method, char *path, const char *body,
+	   const char *what, pcall_json_fn *fn, void *ud)
+{
+	struct json_op *op = calloc(1, sizeof(*op));
+	struct od_error *err;
+
+	if (!op || !path) {
+		free(op);
+		free(path);
+		return NULL;
+	}
+	op->c.z = z;
+	op->c.s = s;
+	op->what = what;
+	op->fn = fn;
+	op->ud = ud;
+	err = pcall_send_json(&op->c, method, path, body, json_reply);
+	if (err) {
+		od_error_free(err);
+		pcall_done_free(&op->c);
+		free(op);
+		return NULL;
+	}
+	return &op->c.base;
+}
+
+struct id_call {
+	const char *key;
+	od_file_id_fn *fn;
+	void *ud;
+};
+
+struct done_call {
+	od_done_fn *fn;
+	void *ud;
+};
+
+/* Creations answer {"<key>": id}: hand the id over. */
+static void
+on_created(const cJSON *root, struct od_error *err, void *ud)
+{
+	struct id_call *c = ud;
+	const char *id = NULL;
+
+	if (!err && !root)
+		err = od_error_new(OD_ERR_INPUT, _("the provider's answer to a creation is empty"));
+	if (!err)
+		err = od_json_str(root, c->key, _("the provider's answer to a creation"), &id);
+	c->fn(err ? NULL : id, err, c->ud);
+	free(c);
+}
+
+struct od_op *
+pcall_id(struct od_zone *z, struct od_space *s, enum od_method method, char *path, const char *body,
+	       const char *key, od_file_id_fn *fn, void *ud)
+{
+	struct id_call *c = calloc(1, sizeof(*c));
+	struct od_op *op;
+
+	if (!c) {
+		free(path);
+		return NULL;
+	}
+	c->key = key;
+	c->fn = fn;
+	c->ud = ud;
+	op = pcall_json(z, s, method, path, body, _("the provider's answer to a creation"), on_created, c);
+	if (!op)
+		free(c);
+	return op;
+}
+
+/* Calls that answer nothing (204). */
+static void
+on_done(const cJSON *root, struct od_error *err, void *ud)
+{
+	struct done_call *c = ud;
+
+	c->fn(err, c->ud);
+	free(c);
+}
+
+struct od_op *
+pcall_nothing(struct od_zone *z, struct od_space *s, enum od_method method, char *path, const char *body,
+	     od_done_fn *fn, void *ud)
+{
+	struct done_call *c = calloc(1, sizeof(*c));
+	struct od_op *op;
+
+	if (!c) {
+		free(path);
+		return NULL;
+	}
+	c->fn = fn;
+	c->ud = ud;
+	op = pcall_json(z, s, method, path, body, _("the provider's answer"), on_done, c);
+	if (!op)
+		free(c);
+	return op;
+}
+

@@ -10,6 +10,7 @@
 #define ONETUI_PCALL_H
 
 #include "onetui/engine.h"
+#include "onetui/provider.h"
 #include "onetui/zone.h"
 
 #include "engine-int.h"
@@ -28,6 +29,7 @@ struct pcall {
 	char *path;		/* under OP_API, with the query */
 	char *json;		/* the body, or NULL */
 	size_t candidate;	/* which provider the request went to */
+	bool safe_post;		/* a POST that changes nothing: may be repeated */
 	pcall_reply_fn *reply;
 	/* Called before the request is sent again to another provider. */
 	struct od_error *(*rebuild)(struct pcall *c);
@@ -44,7 +46,21 @@ struct od_error *pcall_send_json(struct pcall *c, enum od_method method, char *p
 struct od_error *pcall_fail(struct pcall *c, struct od_error *err) OD_WARN_UNUSED;
 /* Free what the call owns (not the struct). */
 void pcall_done_free(struct pcall *c);
-/* "/data/<id><suffix>" with the id escaped; caller frees (NULL: no memory). */
+/* One call whose reply is a JSON object, or nothing (204): fn gets the
+ * parsed object (NULL for an empty reply) or the error. path is taken
+ * over; body (a JSON text) is copied. NULL when memory runs out. */
+typedef void pcall_json_fn(const cJSON *root, struct od_error *err, void *ud);
+struct od_op *pcall_json(struct od_zone *z, struct od_space *s, enum od_method method, char *path,
+			 const char *body, const char *what, pcall_json_fn *fn, void *ud);
+/* The same for a creation whose reply is {"<key>": id}: fn gets the id. */
+struct od_op *pcall_id(struct od_zone *z, struct od_space *s, enum od_method method, char *path, const char *body,
+		       const char *key, od_file_id_fn *fn, void *ud);
+/* The same for a call whose reply does not matter (204). */
+struct od_op *pcall_nothing(struct od_zone *z, struct od_space *s, enum od_method method, char *path,
+			    const char *body, od_done_fn *fn, void *ud);
+/* "<prefix><id><suffix>" with the id escaped; caller frees (NULL: no memory). */
+char *id_path(const char *prefix, const char *id, const char *suffix);
+/* "/data/<id><suffix>". */
 char *data_path(const char *file_id, const char *suffix);
 
 #endif

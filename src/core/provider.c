@@ -331,6 +331,7 @@ od_provider_resolve(struct od_zone *z, struct od_space *s, const char *path, od_
 		return NULL;
 	op->c.z = z;
 	op->c.s = s;
+	op->c.safe_post = true;
 	op->fn = fn;
 	op->ud = ud;
 	op->c.reply = known_reply;
@@ -352,63 +353,48 @@ od_provider_resolve(struct od_zone *z, struct od_space *s, const char *path, od_
 
 /* --- attributes ---------------------------------------------------------- */
 
-struct stat_op {
-	struct pcall c;
+struct stat_call {
 	unsigned attrs;
 	od_attrs_fn *fn;
 	void *ud;
 };
 
 static void
-stat_reply(struct pcall *c, struct od_req *req, struct od_error *err)
+on_stat(const cJSON *root, struct od_error *err, void *ud)
 {
 	static const char what[] = N_("the provider's file attributes");
-	struct stat_op *op = (struct stat_op *)c;
+	struct stat_call *c = ud;
 	struct od_attrs a;
-	cJSON *root = NULL;
 
+	if (!err && !root)
+		err = od_error_new(OD_ERR_INPUT, _("%s are empty"), _(what));
 	if (!err)
-		err = od_req_json(req, _(what), &root);
-	if (!err)
-		err = od_attrs_parse(root, op->attrs, _(what), &a);
-	op->fn(err ? NULL : &a, err, op->ud);
-	cJSON_Delete(root);
-	pcall_done_free(c);
-	free(op);
+		err = od_attrs_parse(root, c->attrs, _(what), &a);
+	c->fn(err ? NULL : &a, err, c->ud);
+	free(c);
 }
 
 struct od_op *
 od_provider_stat(struct od_zone *z, struct od_space *s, const char *file_id, unsigned attrs, od_attrs_fn *fn,
 		 void *ud)
 {
-	struct stat_op *op = calloc(1, sizeof(*op));
-	struct od_error *err;
+	struct stat_call *c = calloc(1, sizeof(*c));
+	struct od_op *op = NULL;
 	struct od_buf b;
-	char *path;
+	char *path = data_path(file_id, "?");
 
-	if (!op)
-		return NULL;
-	op->c.z = z;
-	op->c.s = s;
-	op->attrs = attrs | OD_ATTR_FILE_ID | OD_ATTR_NAME;
-	op->fn = fn;
-	op->ud = ud;
 	od_buf_init(&b, OD_BUF_UNLIMITED);
-	path = data_path(file_id, "?");
-	if (!path || od_buf_adds(&b, path) || od_attrs_query(&b, op->attrs)) {
-		od_buf_done(&b);
-		err = od_error_nomem();
-	} else {
-		err = pcall_send(&op->c, OD_GET, od_buf_steal(&b), stat_reply);
+	if (c && path && !od_buf_adds(&b, path) && !od_attrs_query(&b, attrs | OD_ATTR_FILE_ID | OD_ATTR_NAME)) {
+		c->attrs = attrs | OD_ATTR_FILE_ID | OD_ATTR_NAME;
+		c->fn = fn;
+		c->ud = ud;
+		op = pcall_json(z, s, OD_GET, od_buf_steal(&b), NULL, _("the provider's file attributes"), on_stat, c);
 	}
+	od_buf_done(&b);
 	free(path);
-	if (err) {
-		od_error_free(err);
-		pcall_done_free(&op->c);
-		free(op);
-		return NULL;
-	}
-	return &op->c.base;
+	if (!op)
+		free(c);
+	return op;
 }
 
 /* --- listing -------------------------------------------------------------- */
