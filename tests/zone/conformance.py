@@ -21,7 +21,7 @@ import time
 import urllib.parse
 
 import prism
-from odzone.model import make_share_file_id
+from odzone.model import make_file_id, make_share_file_id
 from zonetest import OP, OZ, Client, Tap, Zone, quote_path
 
 KRIOS = "Krios-2025-11 Session Data"
@@ -439,6 +439,218 @@ class Drive:
             self.expect(400, "GET", data + root + "/distribution", label +
                         ": distribution through a share")
 
+    def control(self, method, path, body=None):
+        return self.direct.request(method, self.zone_info["control"] + path, json_body=body)
+
+    def wait_ended(self, base, tid, timeout=20):
+        """Poll the zone itself (not the proxy) until a transfer ended."""
+        direct = {pid: p["url"] + OP for pid, p in self.zone_info["providers"].items()}
+        url = next(iter(direct.values())) + "/transfers/" + tid
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = self.direct.get(url, token=self.tokens["alice"]).json() or {}
+            if status.get("transferStatus") in ("completed", "failed", "cancelled"):
+                return status
+            time.sleep(0.02)
+        return {}
+
+    def jobs(self):
+        """Transfers and QoS management through both providers' proxies:
+        every state a transfer passes through, the error answers the spec
+        lets through (Prism refuses requests it forbids, e.g. without type
+        or with an unknown one, before the zone sees them)."""
+        bases = self.discover()
+        providers = self.zone_info["providers"]
+        fs = next(p for p, v in providers.items() if v["name"] == "Facility Storage")
+        hpc = next(p for p, v in providers.items() if v["name"] == "HPC Centre")
+        sid = self.space
+        krios = sid[KRIOS]
+
+        def lookup(*path):
+            return self.http.post(bases[fs] + "/lookup-file-id/" + quote_path(*path),
+                                  token=self.tokens["alice"]).json()["fileId"]
+
+        data = lookup(KRIOS, "Images-Disc1", "GridSquare_1734452", "Data")
+        gain = lookup(KRIOS, "GainReference_K3_20251112.mrc")
+        run = lookup(BEAMLINE, "p700123", "r0034")
+        evict = {"type": "eviction", "evictingProviderId": fs, "dataSourceType": "file",
+                 "fileId": data}
+        replicate = {"type": "replication", "replicatingProviderId": fs,
+                     "dataSourceType": "file", "fileId": data}
+        transfers = bases[fs] + "/transfers"
+        listing = bases[fs] + "/spaces/%s/transfers" % krios
+
+        self.control("POST", "/transfers/settings", {"paused": True})
+        tid = self.expect(201, "POST", transfers, "schedule an eviction",
+                          json_body=evict).json()["transferId"]
+        for pid, base in sorted(bases.items()):
+            name = self.names[pid]
+            self.expect(200, "GET", base + "/transfers/" + tid, name + " transfer (scheduled)")
+            self.expect(200, "GET", base + "/spaces/%s/transfers?state=waiting" % krios,
+                        name + " waiting transfers")
+        self.expect(400, "POST", transfers + "/%s/rerun" % tid, "rerun before the end")
+        self.expect(403, "DELETE", transfers + "/" + tid, "cancel as bob", user="bob")
+        self.control("POST", "/transfers/settings", {"paused": False, "fileSeconds": 0.5})
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and self.direct.get(
+                self.zone_info["providers"][fs]["url"] + OP + "/transfers/" + tid,
+                token=self.tokens["alice"]).json()["filesProcessed"] < 1:
+            time.sleep(0.02)
+        self.control("POST", "/transfers/settings", {"paused": True})
+        self.expect(200, "GET", transfers + "/" + tid, "transfer (evicting)")
+        self.expect(200, "GET", listing, "ongoing transfers (default state)")
+        self.expect(200, "GET", listing + "?state=ongoing&limit=1", "ongoing, limit 1")
+        self.control("POST", "/transfers/settings", {"paused": False, "instant": True})
+        self.wait_ended(bases[fs], tid)
+        self.expect(200, "GET", transfers + "/" + tid, "transfer (completed)")
+        self.expect(400, "DELETE", transfers + "/" + tid, "cancel an ended transfer")
+        rerun = self.expect(201, "POST", bases[hpc] + "/transfers/%s/rerun" % tid,
+                            "rerun").json()["transferId"]
+        self.wait_ended(bases[fs], rerun)
+        self.expect(200, "GET", transfers + "/" + tid, "transfer (rerun)")
+
+        self.control("POST", "/transfers/settings", {"reset": True})
+        self.control("POST", "/transfers/settings", {"rate": 4 << 20, "fileSeconds": 0})
+        tid = self.expect(201, "POST", bases[hpc] + "/transfers", "schedule a replication",
+                          json_body=dict(replicate, callback="https://example.org/x"),
+                          ).json()["transferId"]
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and self.direct.get(
+                self.zone_info["providers"][fs]["url"] + OP + "/transfers/" + tid,
+                token=self.tokens["alice"]).json()["bytesReplicated"] == 0:
+            time.sleep(0.02)
+        self.control("POST", "/transfers/settings", {"paused": True})
+        self.expect(200, "GET", transfers + "/" + tid, "transfer (replicating, histograms)")
+        self.expect(204, "DELETE", transfers + "/" + tid, "cancel while a file is copied")
+        self.expect(200, "GET", transfers + "/" + tid, "transfer (aborting)")
+        self.control("POST", "/transfers/settings", {"paused": False, "instant": True})
+        self.wait_ended(bases[fs], tid)
+        self.expect(200, "GET", transfers + "/" + tid, "transfer (cancelled)")
+        rerun = self.expect(201, "POST", transfers + "/%s/rerun" % tid,
+                            "rerun the cancelled one").json()["transferId"]
+        self.wait_ended(bases[fs], rerun)
+        self.expect(200, "GET", transfers + "/" + rerun, "transfer (replicated)")
+        square = lookup(KRIOS, "Images-Disc1", "GridSquare_1734460", "Data")
+        tid = self.expect(201, "POST", transfers, "schedule a migration", json_body={
+            "type": "migration", "replicatingProviderId": fs, "evictingProviderId": hpc,
+            "dataSourceType": "file", "fileId": square}).json()["transferId"]
+        self.wait_ended(bases[fs], tid)
+        self.expect(200, "GET", bases[hpc] + "/transfers/" + tid, "transfer (migrated)")
+        failing = self.http.get(bases[fs] + "/data/%s/children?limit=1" % square,
+                                token=self.tokens["alice"]).json()["children"][0]["fileId"]
+        self.control("POST", "/files/%s/transfer-failure" % failing, {})
+        tid = self.expect(201, "POST", transfers, "schedule a failing replication",
+                          json_body=dict(replicate, fileId=failing)).json()["transferId"]
+        self.wait_ended(bases[fs], tid)
+        self.control("DELETE", "/files/%s/transfer-failure" % failing)
+        self.expect(200, "GET", transfers + "/" + tid, "transfer (failed)")
+        for state in ("waiting", "ongoing", "ended"):
+            self.expect(200, "GET", listing + "?state=" + state, "%s transfers" % state)
+        page = self.expect(200, "GET", listing + "?state=ended&limit=2",
+                           "ended transfers, first page").json()
+        self.expect(200, "GET", listing + "?state=ended&limit=2&page_token=" +
+                    q(page["nextPageToken"]), "ended transfers, next page")
+        self.expect(200, "GET", listing + "?state=ended&limit=1000&offset=1",
+                    "ended transfers, offset")
+        self.expect(200, "GET", bases[hpc] + "/spaces/%s/transfers?state=ended" % sid[TEM],
+                    "TEM transfers")
+
+        for body, status, name in (
+                ({"type": "replication", "dataSourceType": "file", "fileId": gain}, 400,
+                 "replication without replicatingProviderId"),
+                (dict(replicate, replicatingProviderId="NonExistingProvider"), 400,
+                 "an unknown provider"),
+                (dict(replicate, fileId=run, replicatingProviderId=hpc), 400,
+                 "a provider not supporting the space"),
+                (dict(replicate, replicatingProviderId=hpc), 400,
+                 "replication onto a read-only support"),
+                (dict(replicate, fileId="InvalidObjectId"), 400, "an undecodable fileId"),
+                ({"type": "replication", "replicatingProviderId": fs, "dataSourceType": "view",
+                  "spaceId": krios, "viewName": "movies"}, 400, "a view transfer"),
+                (dict(replicate, fileId=gain[:-8] + "00000000"), 400, "a corrupted fileId")):
+            self.expect(status, "POST", transfers, "POST /transfers: " + name, json_body=body)
+        self.expect(403, "POST", transfers, "POST /transfers as bob", user="bob",
+                    json_body=replicate)
+        self.expect(404, "POST", transfers, "POST /transfers of a missing file",
+                    json_body=dict(replicate, fileId=make_file_id("0" * 32, krios)))
+        self.expect(404, "GET", transfers + "/" + "0" * 38, "unknown transfer")
+        self.expect(404, "DELETE", transfers + "/" + "0" * 38, "cancel an unknown transfer")
+        self.expect(404, "POST", transfers + "/%s/rerun" % ("0" * 38), "rerun an unknown one")
+        self.expect(403, "GET", bases[fs] + "/spaces/%s/transfers" % sid[BEAMLINE],
+                    "P11 transfers as bob (not a member)", user="bob")
+        self.expect(400, "GET", bases[hpc] + "/spaces/%s/transfers" % sid[BEAMLINE],
+                    "P11 transfers through HPC Centre")
+        self.expect(403, "GET", bases[fs] + "/spaces/%s/transfers" % ("0" * 32),
+                    "transfers of an unknown space")
+
+        # QoS requirements.
+        qos = bases[fs] + "/qos_requirements"
+        evaluate = bases[fs] + "/spaces/%s/evaluate_qos_expression" % krios
+        for expression in ("anyStorage", "geo=DE \\ site=hpc", "tier >= 2 | site=facility",
+                           "geo=PL"):
+            self.expect(200, "POST", evaluate, "evaluate %s" % expression,
+                        json_body={"expression": expression})
+        for expression in ("aaa", "geo!DE", "(geo=DE", ""):
+            self.expect(400, "POST", evaluate, "evaluate %r" % expression,
+                        json_body={"expression": expression})
+        self.expect(403, "POST", evaluate, "evaluate as bob", user="bob",
+                    json_body={"expression": "anyStorage"})
+        self.expect(400, "POST", bases[hpc] + "/spaces/%s/evaluate_qos_expression"
+                    % sid[BEAMLINE], "evaluate in a space the provider does not support",
+                    json_body={"expression": "anyStorage"})
+        self.control("POST", "/transfers/settings", {"paused": True})
+        made = self.expect(201, "POST", qos, "add a QoS requirement",
+                           json_body={"expression": "site=facility", "fileId": data,
+                                      "replicasNum": 1}).json()["qosRequirementId"]
+        self.expect(200, "GET", qos + "/" + made, "QoS requirement (pending)")
+        self.expect(200, "GET", bases[fs] + "/data/%s/qos/summary" % data,
+                    "QoS summary (pending)")
+        self.control("POST", "/transfers/settings", {"paused": False})
+        impossible = self.expect(201, "POST", bases[hpc] + "/qos_requirements",
+                                 "add an impossible one", json_body={
+                                     "expression": "anyStorage", "fileId": data,
+                                     "replicasNum": 3}).json()["qosRequirementId"]
+        readonly = self.expect(201, "POST", qos, "add one the read-only mirror cannot take",
+                               json_body={"expression": "site=hpc", "fileId": gain}
+                               ).json()["qosRequirementId"]
+        time.sleep(0.3)
+        for pid, base in sorted(bases.items()):
+            name = self.names[pid]
+            for qid, what in ((made, "fulfilled"), (impossible, "impossible"),
+                              (readonly, "pending")):
+                self.expect(200, "GET", base + "/qos_requirements/" + qid,
+                            "%s QoS requirement (%s)" % (name, what))
+                self.expect(200, "GET", base + "/qos_requirements/%s/audit_log?limit=5" % qid,
+                            "%s audit log (%s)" % (name, what))
+            self.expect(200, "GET", base + "/data/%s/qos/summary" % data,
+                        name + " QoS summary with added requirements")
+        self.expect(200, "GET", qos + "/%s/audit_log?timestamp=0&offset=2&limit=3" % made,
+                    "audit log, a page")
+        self.expect(400, "GET", qos + "/%s/audit_log?limit=0" % made, "audit log, limit 0")
+        self.expect(403, "GET", qos + "/%s/audit_log" % made, "audit log as bob", user="bob")
+        self.expect(404, "GET", qos + "/%s/audit_log" % ("0" * 32), "audit log of nothing")
+        for body, status, name in (
+                ({"expression": "aaa", "fileId": data}, 400, "an invalid expression"),
+                ({"expression": "anyStorage", "fileId": data, "replicasNum": 0}, 400,
+                 "replicasNum 0"),
+                ({"expression": "anyStorage", "fileId": "gibberish"}, 400, "a bad fileId"),
+                ({"fileId": data}, 400, "no expression"),
+                ({"expression": "anyStorage", "fileId": make_file_id("0" * 32, krios)}, 404,
+                 "a missing file")):
+            self.expect(status, "POST", qos, "POST /qos_requirements: " + name,
+                        json_body=body)
+        self.expect(403, "POST", qos, "POST /qos_requirements as bob", user="bob",
+                    json_body={"expression": "anyStorage", "fileId": data})
+        self.expect(400, "POST", bases[hpc] + "/qos_requirements",
+                    "POST /qos_requirements through a provider not supporting the space",
+                    json_body={"expression": "anyStorage", "fileId": run})
+        self.expect(403, "DELETE", qos + "/" + made, "remove as bob", user="bob")
+        for qid in (made, impossible, readonly):
+            self.expect(204, "DELETE", qos + "/" + qid, "remove a QoS requirement")
+        self.expect(404, "DELETE", qos + "/" + made, "remove it again")
+        self.expect(404, "GET", qos + "/" + made, "a removed QoS requirement")
+        self.control("POST", "/transfers/settings", {"reset": True})
+
     def shared_data(self):
         """OZ /shares/data: the redirect (driven against the zone itself:
         Prism's forwarder follows redirects) then its target through the
@@ -513,6 +725,7 @@ def main():
                        "the zone advertises the proxy of " + drive.names[pid])
                 drive.oneprovider(pid, base)
             drive.shared_data()
+            drive.jobs()
         except (KeyError, TypeError, AttributeError) as exc:
             # A reply without the expected fields; the failed checks and the
             # logs say why.

@@ -1833,6 +1833,797 @@ class SelfTest:
              info["rootFilePath"] == "/%s/Processing" % KRIOS,
              "its dataset is detached, rootFileDeleted", info)
 
+    # -- transfers ---------------------------------------------------------------------
+
+    def err(self, reply):
+        """(status, error id, details) of an error reply."""
+        body = reply.json() or {}
+        error = body.get("error") if isinstance(body, dict) else None
+        if not isinstance(error, dict):
+            return reply.status, None, None
+        return reply.status, error.get("id"), error.get("details")
+
+    def schedule(self, body, pid=None, user="alice"):
+        return self.call("POST", pid or self.fs, "/transfers", user=user, json_body=body)
+
+    def tstatus(self, tid, pid=None, user="alice"):
+        return self.opget(pid or self.fs, "/transfers/" + tid, user=user).json()
+
+    def tsettings(self, **changes):
+        return self.ctl("POST", "/transfers/settings", changes).json()
+
+    def until(self, tid, check, timeout=20, pid=None):
+        """Poll a transfer until check(status) holds (or time runs out)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            status = self.tstatus(tid, pid)
+            if check(status) or time.monotonic() > deadline:
+                return status
+            time.sleep(0.02)
+
+    def ended(self, tid, timeout=20, pid=None):
+        return self.until(tid, lambda s: s["transferStatus"] in
+                          ("completed", "failed", "cancelled"), timeout, pid)
+
+    def listed(self, sid, state=None, pid=None, user="alice", query=""):
+        path = "/spaces/%s/transfers?%s" % (sid, "state=%s" % state if state else "")
+        return self.opget(pid or self.fs, path + query, user=user)
+
+    def entries(self, directory, pid=None):
+        page = self.opget(pid or self.fs, "/data/%s/children?attributes=name&attributes=fileId"
+                          "&attributes=size" % directory).json()["children"]
+        return page
+
+    def square(self, number):
+        """(Data directory id, its movies, the other files) of a grid square."""
+        data = self.file_id(KRIOS, "Images-Disc1", "GridSquare_%d" % number, "Data")
+        children = self.entries(data)
+        movies = [c for c in children if c["name"].endswith("_fractions.tiff")]
+        others = [c for c in children if not c["name"].endswith("_fractions.tiff")]
+        return data, movies, others
+
+    def held(self, file_id, pid):
+        """Bytes of a file held by a provider (from the distribution)."""
+        per = self.opget(self.fs, "/data/%s/distribution" % file_id).json()[
+            "distributionPerProvider"][pid]
+        return per["distributionPerStorage"][self.info["storages"][pid]]["physicalSize"]
+
+    def transfer_errors(self):
+        t, fs, hpc, sid = self.t, self.fs, self.hpc, self.space
+        data, movies, _ = self.square(1734460)
+        gain = self.file_id(KRIOS, "GainReference_K3_20251112.mrc")
+        run = self.file_id(BEAMLINE, "p700123", "r0034")
+        tem = self.lookup(hpc, TEM, "2025-03-18 NiTi alloy").json()["fileId"]
+        good = {"type": "replication", "replicatingProviderId": fs,
+                "dataSourceType": "file", "fileId": gain}
+
+        def case(body, want, name, pid=None, user="alice"):
+            t.eq(self.err(self.schedule(body, pid, user)), want, "POST /transfers: " + name)
+
+        types = ["replication", "eviction", "migration"]
+        t.eq(self.call("POST", fs, "/transfers", user=None, json_body=good).status, 401,
+             "POST /transfers without a token: 401")
+        t.eq(self.schedule(good, user="alice-readonly").auth_error_id(),
+             "tokenCaveatUnverified", "... with a data-caveated token: 401 (not a data "
+             "endpoint)")
+        t.eq(self.schedule(good, user="dave").auth_error_id(), "userNotSupported",
+             "... dave: 401 userNotSupported")
+        case({}, (400, "missingRequiredValue", {"key": "dataSourceType"}),
+             "no body: dataSourceType is missing (keys are checked in sorted order)")
+        case({"dataSourceType": "file", "fileId": gain},
+             (400, "missingRequiredValue", {"key": "type"}), "no type")
+        case(dict(good, type="transfer"),
+             (400, "badValueNotAllowed", {"key": "type", "allowed": types}), "unknown type")
+        case(dict(good, type=100), (400, "badValueString", {"key": "type"}),
+             "type not a string")
+        case(dict(good, dataSourceType="data"),
+             (400, "badValueNotAllowed", {"key": "dataSourceType", "allowed": ["file", "view"]}),
+             "unknown dataSourceType")
+        case({"type": "replication", "dataSourceType": "file", "fileId": gain},
+             (400, "missingRequiredValue", {"key": "replicatingProviderId"}),
+             "replication without replicatingProviderId")
+        case({"type": "eviction", "dataSourceType": "file", "fileId": gain,
+              "replicatingProviderId": fs},
+             (400, "missingRequiredValue", {"key": "evictingProviderId"}),
+             "eviction without evictingProviderId")
+        case(dict(good, type="migration"),
+             (400, "missingRequiredValue", {"key": "evictingProviderId"}),
+             "migration without evictingProviderId")
+        case({"type": "migration", "dataSourceType": "file", "fileId": gain,
+              "evictingProviderId": hpc},
+             (400, "missingRequiredValue", {"key": "replicatingProviderId"}),
+             "migration without replicatingProviderId")
+        case({"type": "replication", "replicatingProviderId": fs, "dataSourceType": "file"},
+             (400, "missingRequiredValue", {"key": "fileId"}), "file source without fileId")
+        case(dict(good, replicatingProviderId=""),
+             (400, "badValueEmpty", {"key": "replicatingProviderId"}), "empty provider id")
+        case(dict(good, replicatingProviderId=100),
+             (400, "badValueString", {"key": "replicatingProviderId"}),
+             "provider id not a string")
+        case(dict(good, callback=100), (400, "badValueString", {"key": "callback"}),
+             "callback not a string")
+        case(dict(good, fileId="InvalidObjectId"),
+             (400, "badValueIdentifier", {"key": "fileId"}), "undecodable fileId")
+        case(dict(good, fileId=sid[KRIOS]),
+             (400, "badValueIdentifier", {"key": "fileId"}),
+             "a space id is not a fileId (only /data/{id} takes one)")
+        case(dict(good, replicatingProviderId="NonExistingProvider"),
+             (400, "spaceNotSupportedBy", {"spaceId": sid[KRIOS],
+                                           "providerId": "NonExistingProvider"}),
+             "unknown provider: spaceNotSupportedBy naming it")
+        case(dict(good, fileId=run, replicatingProviderId=hpc),
+             (400, "spaceNotSupportedBy", {"spaceId": sid[BEAMLINE], "providerId": hpc}),
+             "a provider not supporting the space")
+        case({"type": "eviction", "evictingProviderId": hpc, "dataSourceType": "file",
+              "fileId": run},
+             (400, "spaceNotSupportedBy", {"spaceId": sid[BEAMLINE], "providerId": hpc}),
+             "evicting from a provider not supporting the space")
+        case(dict(good, fileId=tem, replicatingProviderId=hpc),
+             (400, "spaceNotSupportedBy", {"spaceId": sid[TEM], "providerId": fs}),
+             "asking a provider that does not support the space")
+        case(good, (403, "forbidden", None), "bob (no space_schedule_replication)",
+             user="bob")
+        case({"type": "eviction", "evictingProviderId": hpc, "dataSourceType": "file",
+              "fileId": tem}, (403, "forbidden", None),
+             "bob in TEM (member defaults: no space_schedule_eviction)", pid=hpc, user="bob")
+        case(dict(good, fileId=tem, replicatingProviderId=hpc), (403, "forbidden", None),
+             "carol in TEM (not a member)", pid=hpc, user="carol")
+        case(dict(good, fileId=make_file_id("0" * 32, "0" * 32)), (403, "forbidden", None),
+             "a file id of an unknown space")
+        case(dict(good, replicatingProviderId=hpc), (400, "posix", {"errno": "erofs"}),
+             "replication onto a read-only support")
+        case(dict(good, type="migration", replicatingProviderId=hpc, evictingProviderId=fs),
+             (400, "posix", {"errno": "erofs"}), "migration onto a read-only support")
+        share = self.info["shares"]["/%s/Images-Disc1/GridSquare_1734452" % KRIOS]
+        case(dict(good, fileId=make_share_file_id(parse_file_id(gain)[0], sid[KRIOS], share)),
+             (400, "posix", {"errno": "enotsup"}), "a share-scoped id")
+        case(dict(good, fileId=make_file_id("0" * 32, sid[KRIOS])), (404, "notFound", None),
+             "a file that does not exist: 404 notFound")
+        view = {"type": "replication", "replicatingProviderId": fs, "dataSourceType": "view",
+                "spaceId": sid[KRIOS], "viewName": "movies"}
+        case(view, (400, "viewNotExistsOn", {"providerId": fs}),
+             "a view transfer: no such view on this provider")
+        case(view, (400, "viewNotExistsOn", {"providerId": hpc}),
+             "... asked through HPC Centre", pid=hpc)
+        case({"type": "replication", "replicatingProviderId": fs, "dataSourceType": "view"},
+             (400, "missingRequiredValue", {"key": "spaceId"}), "view without spaceId")
+        case(dict(view, spaceId="NonExistingSpace"), (403, "forbidden", None),
+             "view in an unknown space")
+        case(view, (403, "forbidden", None), "view transfer by bob", user="bob")
+        for params, want in (("x", (400, "badValueJSON", {"key": "queryViewParams"})),
+                             ({"limit": 0}, (400, "badValueTooLow", {"key": "limit", "limit": 1})),
+                             ({"limit": "inf"}, (400, "badValueInteger", {"key": "limit"})),
+                             ({"descending": "up"}, (400, "badValueBoolean",
+                                                     {"key": "descending"})),
+                             ({"stale": "fresh"}, (400, "badValueNotAllowed", {
+                                 "key": "stale", "allowed": ["ok", "update_after", "false"]})),
+                             ({"bbox": 123}, (400, "badData", {"key": "bbox"}))):
+            case(dict(view, queryViewParams=params), want,
+                 "queryViewParams %s" % json.dumps(params))
+        reply = self.call("POST", fs, "/transfers", body=b"{nope",
+                          headers={"Content-Type": "application/json"})
+        t.eq(self.err(reply)[:2], (400, "malformedData"), "POST /transfers: bad JSON")
+        reply = self.call("POST", fs, "/transfers", body=json.dumps(good).encode(),
+                          headers={"Content-Type": "text/plain"})
+        t.ok(reply.status == 415 and reply.body == b"", "POST /transfers: another "
+             "Content-Type: bare 415")
+
+        unknown = "0" * 32 + "ch0000"
+        for method, path in (("GET", "/transfers/"), ("DELETE", "/transfers/"),
+                             ("POST", "/transfers/%s/rerun")):
+            path = path % unknown if "%s" in path else path + unknown
+            t.eq(self.err(self.call(method, fs, path))[:2], (404, "notFound"),
+                 "%s %s of no transfer: 404" % (method, path.split(unknown)[0] + "..."))
+        krios = sid[KRIOS]
+        for query, want in (("state=bogus", (400, "badValueNotAllowed", {
+                                "key": "state", "allowed": ["waiting", "ongoing", "ended"]})),
+                            ("limit=0", (400, "badValueNotInRange", {"key": "limit", "low": 1,
+                                                                     "high": 1000})),
+                            ("limit=1001", (400, "badValueNotInRange",
+                                            {"key": "limit", "low": 1, "high": 1000})),
+                            ("limit=x", (400, "badValueInteger", {"key": "limit"})),
+                            ("offset=x", (400, "badValueInteger", {"key": "offset"}))):
+            t.eq(self.err(self.opget(fs, "/spaces/%s/transfers?%s" % (krios, query))), want,
+                 "GET /spaces/{sid}/transfers?%s" % query)
+        t.eq(self.listed(krios, user="bob").status, 200,
+             "bob lists the Krios transfers (space_view_transfers)")
+        t.eq(self.err(self.listed(sid[TEM], pid=hpc, user="carol"))[:2], (403, "forbidden"),
+             "carol lists TEM transfers: 403 (not a member)")
+        t.eq(self.err(self.listed(sid[BEAMLINE], pid=hpc)),
+             (400, "spaceNotSupportedBy", {"spaceId": sid[BEAMLINE], "providerId": hpc}),
+             "P11 transfers through HPC Centre: spaceNotSupportedBy")
+        t.eq(self.err(self.listed("0" * 32))[:2], (403, "forbidden"),
+             "transfers of an unknown space: 403")
+        t.eq(self.listed(krios, user="alice-readonly").auth_error_id(), "tokenCaveatUnverified",
+             "transfers listing refuses a data-caveated token")
+
+    def transfer_lifecycle(self):
+        t, fs, hpc, sid = self.t, self.fs, self.hpc, self.space
+        krios = sid[KRIOS]
+        defaults = self.ctl("GET", "/transfers/settings").json()
+        t.eq(defaults, {"rate": 16 << 20, "fileSeconds": 0.01, "dirSeconds": 0.02,
+                        "scheduledSeconds": 0.2, "enqueuedSeconds": 0.2, "paused": False},
+             "control: the default transfer settings")
+        spec_dir = os.environ.get("ONEDATA_API_SPEC_DIR")
+        definitions = None
+        if spec_dir:
+            with open(os.path.join(spec_dir, "oneprovider.json")) as source:
+                definitions = json.load(source)["definitions"]
+            for name in ("rerunId", "replicatingProviderId", "evictingProviderId", "callback"):
+                definitions["TransferStatus"]["properties"][name]["x-nullable"] = True
+
+        # Eviction from Facility Storage of a grid square whose movies the
+        # HPC mirror holds: 16 movies go, the XML and JPEG files stay.
+        data, movies, others = self.square(1734452)
+        movie_bytes = sum(m["size"] for m in movies)
+        before = self.opget(fs, "/data/%s/distribution" % data).json()[
+            "distributionPerProvider"][fs]
+        self.tsettings(paused=True)
+        reply = self.schedule({"type": "eviction", "evictingProviderId": fs,
+                               "dataSourceType": "file", "fileId": data})
+        tid = (reply.json() or {}).get("transferId", "")
+        t.ok(reply.status == 201 and reply.headers.get("Location") ==
+             "https://%s/api/v3/oneprovider/transfers/%s" % (
+                 self.info["providers"][fs]["domain"], tid),
+             "eviction scheduled: 201 {transferId} and its URI in Location", reply.headers)
+        status = self.tstatus(tid)
+        t.eq({k: status[k] for k in ("type", "userId", "rerunId", "effectiveJobTransferId",
+                                      "spaceId", "dataSourceType", "fileId", "filePath",
+                                      "transferStatus", "effectiveJobStatus",
+                                      "replicationStatus", "evictionStatus",
+                                      "replicatingProviderId", "evictingProviderId",
+                                      "callback", "filesToProcess", "filesProcessed",
+                                      "startTime", "finishTime", "minHist", "mthHist")},
+             {"type": "eviction", "userId": self.info["users"]["alice"], "rerunId": None,
+              "effectiveJobTransferId": tid, "spaceId": krios, "dataSourceType": "file",
+              "fileId": data, "filePath": "/%s/Images-Disc1/GridSquare_1734452/Data" % KRIOS,
+              "transferStatus": "scheduled", "effectiveJobStatus": "scheduled",
+              "replicationStatus": "skipped", "evictionStatus": "scheduled",
+              "replicatingProviderId": None, "evictingProviderId": fs, "callback": None,
+              "filesToProcess": 0, "filesProcessed": 0, "startTime": 0, "finishTime": 0,
+              "minHist": {}, "mthHist": {}},
+             "a new transfer (paused): scheduled, nothing started")
+        t.ok(abs(status["scheduleTime"] - time.time()) < 5 and
+             status["lastUpdate"] == 0, "scheduleTime is now (seconds)", status)
+        t.eq(self.tstatus(tid, pid=hpc), status, "the other provider of the space shows "
+             "the same transfer")
+        t.ok(tid in self.listed(krios, "waiting").json()["transfers"] and
+             tid in self.listed(krios, "waiting", pid=hpc).json()["transfers"] and
+             tid not in self.listed(krios).json()["transfers"],
+             "listed as waiting on both providers, not as ongoing (the default)")
+        t.eq(self.tstatus(tid, user="bob")["transferStatus"], "scheduled",
+             "bob sees it (space_view_transfers)")
+        t.eq(self.err(self.call("DELETE", fs, "/transfers/" + tid, user="bob"))[:2],
+             (403, "forbidden"), "bob cannot cancel it (no space_cancel_eviction)")
+        t.eq(self.err(self.call("POST", fs, "/transfers/%s/rerun" % tid)),
+             (400, "transferNotEnded", None), "rerun before it ended: transferNotEnded")
+        self.tsettings(paused=False, fileSeconds=0.2)
+        status = self.until(tid, lambda s: s["filesProcessed"] >= 1)
+        self.tsettings(paused=True)
+        status = self.tstatus(tid)
+        t.ok(status["transferStatus"] == "evicting" and status["evictionStatus"] == "active"
+             and status["filesToProcess"] == 48 and 0 < status["filesProcessed"] < 48
+             and status["startTime"] >= status["scheduleTime"] and status["finishTime"] == 0,
+             "paused mid-way: evicting, files counted as the directory was listed", status)
+        t.ok(tid in self.listed(krios).json()["transfers"] and
+             tid not in self.listed(krios, "waiting").json()["transfers"],
+             "now listed as ongoing")
+        self.tsettings(paused=False, instant=True)
+        status = self.ended(tid)
+        t.eq({k: status[k] for k in ("transferStatus", "evictionStatus", "filesToProcess",
+                                      "filesProcessed", "filesEvicted", "filesReplicated",
+                                      "filesFailed", "bytesReplicated", "hrHist", "dyHist")},
+             {"transferStatus": "completed", "evictionStatus": "completed",
+              "filesToProcess": 48, "filesProcessed": 48, "filesEvicted": 16,
+              "filesReplicated": 0, "filesFailed": 0, "bytesReplicated": 0,
+              "hrHist": {}, "dyHist": {}},
+             "completed: the 16 mirrored movies evicted, the 32 files held only here kept "
+             "(safe eviction)")
+        t.ok(status["finishTime"] >= status["startTime"] > 0 and
+             status["lastUpdate"] == status["startTime"], "times of an eviction", status)
+        if definitions:
+            found = spec_errors({"$ref": "#/definitions/TransferStatus"}, status, definitions)
+            t.ok(not found, "the status matches the spec's TransferStatus (with the null "
+                 "fields specpatch allows)", "\n".join(found))
+        else:
+            t.skip("TransferStatus against the spec", "ONEDATA_API_SPEC_DIR is not set")
+        t.ok(tid in self.listed(krios, "ended").json()["transfers"] and
+             tid not in self.listed(krios).json()["transfers"], "listed as ended")
+        t.ok(all(self.held(m["fileId"], fs) == 0 and self.held(m["fileId"], hpc) == m["size"]
+                 for m in movies) and all(self.held(o["fileId"], fs) == o["size"]
+                                          for o in others),
+             "distribution: the movies only on HPC Centre now, the rest still here")
+        dist = self.opget(fs, "/data/%s/distribution" % movies[0]["fileId"]).json()[
+            "distributionPerProvider"][fs]
+        t.eq((dist["locationsPerStorage"], dist["distributionPerStorage"]),
+             ({self.info["storages"][fs]: None},
+              {self.info["storages"][fs]: {"blocks": [], "physicalSize": 0}}),
+             "an evicted movie: no blocks, no location on Facility Storage")
+        t.eq(self.attrs(fs, movies[0]["fileId"], "localReplicationRate",
+                        "isFullyReplicatedLocally", "aggregateQosStatus"),
+             {"localReplicationRate": 0.0, "isFullyReplicatedLocally": False,
+              "aggregateQosStatus": "pending"},
+             "... its attributes (the anyStorage x2 requirement is pending again)")
+        after = self.opget(fs, "/data/%s/distribution" % data).json()[
+            "distributionPerProvider"][fs]
+        t.ok(after["virtualSize"] == before["virtualSize"] and
+             after["distributionPerStorage"] == {self.info["storages"][fs]: {
+                 "physicalSize": before["distributionPerStorage"][
+                     self.info["storages"][fs]]["physicalSize"] - movie_bytes}},
+             "the directory's storage use (dir stats) drops by the movies' bytes", after)
+        t.eq(self.err(self.call("DELETE", fs, "/transfers/" + tid)),
+             (400, "transferAlreadyEnded", None), "cancelling an ended transfer")
+
+        # Rerun (by another steward): a new transfer; the old one points at it.
+        reply = self.call("POST", hpc, "/transfers/%s/rerun" % tid, user="carol")
+        rerun = (reply.json() or {}).get("transferId", "")
+        t.ok(reply.status == 201 and rerun and rerun != tid and reply.headers.get(
+            "Location", "").endswith("/api/v3/oneprovider/transfers/" + rerun),
+             "rerun: 201 with a new transfer id", reply.body)
+        t.eq(self.err(self.call("POST", fs, "/transfers/%s/rerun" % tid, user="bob"))[:2],
+             (403, "forbidden"), "bob cannot rerun (no space_schedule_eviction)")
+        new = self.ended(rerun)
+        old = self.tstatus(tid)
+        t.ok(old["rerunId"] == rerun and old["effectiveJobTransferId"] == rerun and
+             old["effectiveJobStatus"] == "completed" and old["transferStatus"] == "completed",
+             "the old transfer's rerunId and effectiveJobTransferId point at the new one", old)
+        t.ok(new["userId"] == self.info["users"]["carol"] and new["filesToProcess"] == 48 and
+             new["filesEvicted"] == 0 and new["rerunId"] is None and
+             new["effectiveJobTransferId"] == rerun, "the rerun: carol's, nothing left "
+             "to evict", new)
+
+        # Replication back, slowly enough to watch it.
+        self.tsettings(reset=True)
+        self.tsettings(rate=8 << 20, fileSeconds=0.0)
+        reply = self.schedule({"type": "replication", "replicatingProviderId": fs,
+                               "dataSourceType": "file", "fileId": data,
+                               "callback": "https://example.org/done"}, pid=hpc)
+        tid = reply.json()["transferId"]
+        self.until(tid, lambda s: s["bytesReplicated"] > 0)
+        self.tsettings(paused=True)
+        status = self.tstatus(tid)
+        partial = [m for m in movies if 0 < self.held(m["fileId"], fs) < m["size"]]
+        complete = [m for m in movies if self.held(m["fileId"], fs) == m["size"]]
+        t.ok(status["transferStatus"] == "replicating" and
+             status["replicationStatus"] == "active" and
+             0 < status["bytesReplicated"] < movie_bytes and
+             status["filesReplicated"] == len(complete) < 16 and len(partial) <= 1,
+             "paused mid-way: replicating, the movies done so far complete here, at most "
+             "one in progress", (status, len(complete), len(partial)))
+        t.ok(list(status["minHist"]) == [hpc] and len(status["minHist"][hpc]) == 19 and
+             len(status["hrHist"][hpc]) == 62 and len(status["dyHist"][hpc]) == 26 and
+             len(status["mthHist"][hpc]) == 32 and
+             sum(status["minHist"][hpc]) == status["bytesReplicated"] and
+             sum(status["mthHist"][hpc]) == status["bytesReplicated"] and
+             status["callback"] == "https://example.org/done",
+             "histograms per source provider, newest window first (19 x 5 s, 62 x 1 min, "
+             "26 x 1 h, 32 x 1 day)", status)
+        t.ok(status["lastUpdate"] >= status["startTime"] > 0, "lastUpdate: the last bytes",
+             status)
+        t.eq(self.call("DELETE", fs, "/transfers/" + tid, user="carol").status, 204,
+             "carol (not the creator, space_cancel_replication) cancels it")
+        status = self.tstatus(tid)
+        t.ok(status["transferStatus"] == status["replicationStatus"] == "aborting" or
+             status["transferStatus"] == status["replicationStatus"] == "cancelled"
+             and not partial, "aborting while the file in progress finishes (paused)",
+             status)
+        t.eq(self.call("DELETE", fs, "/transfers/" + tid, user="carol").status, 204,
+             "cancelling an aborting transfer again: 204")
+        self.tsettings(paused=False)
+        status = self.ended(tid)
+        t.ok(status["transferStatus"] == "cancelled" and
+             status["replicationStatus"] == "cancelled" and
+             status["filesProcessed"] < status["filesToProcess"] and status["finishTime"] > 0,
+             "cancelled: the rest is not processed", status)
+        done = [m for m in movies if self.held(m["fileId"], fs) == m["size"]]
+        t.ok(len(complete) <= len(done) <= len(complete) + 1 and not [
+            m for m in movies if 0 < self.held(m["fileId"], fs) < m["size"]],
+             "the file in progress was finished, nothing else started", len(done))
+        self.tsettings(instant=True)
+        rerun = self.call("POST", fs, "/transfers/%s/rerun" % tid).json()["transferId"]
+        status = self.ended(rerun)
+        t.ok(status["transferStatus"] == "completed" and
+             status["filesReplicated"] == 16 - len(done) and
+             all(self.held(m["fileId"], fs) == m["size"] for m in movies),
+             "its rerun replicates the rest: every movie complete on Facility Storage again",
+             status)
+        t.ok(status["bytesReplicated"] > 0 and sum(status["hrHist"][hpc]) ==
+             status["bytesReplicated"], "... bytes and histograms", status)
+        t.eq(self.attrs(fs, movies[0]["fileId"], "aggregateQosStatus")["aggregateQosStatus"],
+             "fulfilled", "the anyStorage x2 requirement is fulfilled for them again")
+
+        # Creator cancels a waiting transfer; single files; TEM.
+        self.tsettings(paused=True)
+        gain = self.file_id(KRIOS, "GainReference_K3_20251112.mrc")
+        tid = self.schedule({"type": "replication", "replicatingProviderId": fs,
+                             "dataSourceType": "file", "fileId": gain}).json()["transferId"]
+        t.eq(self.call("DELETE", hpc, "/transfers/" + tid).status, 204,
+             "the creator cancels a waiting transfer")
+        status = self.tstatus(tid)
+        t.ok(status["transferStatus"] == "cancelled" and status["startTime"] == 0 and
+             status["finishTime"] > 0, "cancelled at once, never started", status)
+        self.tsettings(paused=False)
+        tid = self.schedule({"type": "replication", "replicatingProviderId": fs,
+                             "dataSourceType": "file", "fileId": gain}).json()["transferId"]
+        status = self.ended(tid)
+        t.eq((status["transferStatus"], status["filesToProcess"], status["filesProcessed"],
+              status["filesReplicated"], status["bytesReplicated"], status["minHist"]),
+             ("completed", 1, 1, 0, 0, {}),
+             "replicating a file already complete there: processed, nothing copied")
+        tem = self.lookup(hpc, TEM, "2025-03-18 NiTi alloy").json()["fileId"]
+        tid = self.schedule({"type": "replication", "replicatingProviderId": hpc,
+                             "dataSourceType": "file", "fileId": tem}, pid=hpc).json()[
+            "transferId"]
+        status = self.ended(tid, pid=hpc)
+        t.ok(status["transferStatus"] == "completed" and status["filesToProcess"] == 9 and
+             status["filesReplicated"] == 0, "TEM: replication onto its only provider", status)
+        t.eq(self.err(self.call("GET", fs, "/transfers/" + tid))[:2], (404, "notFound"),
+             "a provider not supporting the space does not know the transfer (404)")
+
+        # Migration: onto Facility Storage, then evicting the HPC mirror.
+        data2, movies2, others2 = self.square(1734460)
+        self.tsettings(reset=True)
+        tid = self.schedule({"type": "migration", "replicatingProviderId": fs,
+                             "evictingProviderId": hpc, "dataSourceType": "file",
+                             "fileId": data2}).json()["transferId"]
+        status = self.until(tid, lambda s: s["transferStatus"] != "replicating" and
+                            s["replicationStatus"] == "completed", pid=hpc)
+        self.tsettings(paused=True)
+        status = self.tstatus(tid)
+        t.ok(status["type"] == "migration" and status["replicationStatus"] == "completed" and
+             (status["transferStatus"] == "evicting" and status["evictionStatus"] in (
+                 "enqueued", "active") or status["transferStatus"] == "completed"),
+             "migration: evicting once the replication is complete", status)
+        self.tsettings(paused=False, instant=True)
+        status = self.ended(tid)
+        t.eq({k: status[k] for k in ("transferStatus", "replicationStatus", "evictionStatus",
+                                      "filesToProcess", "filesProcessed", "filesReplicated",
+                                      "filesEvicted", "filesFailed")},
+             {"transferStatus": "completed", "replicationStatus": "completed",
+              "evictionStatus": "completed", "filesToProcess": 96, "filesProcessed": 96,
+              "filesReplicated": 0, "filesEvicted": 16, "filesFailed": 0},
+             "migration completed: both phases count their files; the mirror's movies "
+             "evicted (eviction from a read-only support is allowed)")
+        t.ok(all(self.held(m["fileId"], hpc) == 0 and self.held(m["fileId"], fs) == m["size"]
+                 for m in movies2), "... the movies only on Facility Storage now")
+
+        # Failures, injected through the control API.
+        data3, movies3, _ = self.square(1734478)
+        tid = self.schedule({"type": "eviction", "evictingProviderId": fs,
+                             "dataSourceType": "file", "fileId": data3}).json()["transferId"]
+        self.ended(tid)
+        failing = movies3[:2]
+        for movie in failing:
+            reply = self.ctl("POST", "/files/%s/transfer-failure" % movie["fileId"],
+                             {"provider": fs})
+        t.eq(reply.json(), {"fileId": failing[-1]["fileId"], "provider": fs, "errno": "eio"},
+             "control: make a file's transfers fail on a provider")
+        tid = self.schedule({"type": "replication", "replicatingProviderId": fs,
+                             "dataSourceType": "file", "fileId": data3}).json()["transferId"]
+        status = self.ended(tid)
+        t.eq({k: status[k] for k in ("transferStatus", "replicationStatus", "filesToProcess",
+                                      "filesProcessed", "filesReplicated", "filesFailed")},
+             {"transferStatus": "failed", "replicationStatus": "failed", "filesToProcess": 48,
+              "filesProcessed": 48, "filesReplicated": 14, "filesFailed": 2},
+             "two files failing: the others replicated, the transfer ends failed")
+        t.ok(all(self.held(m["fileId"], fs) == 0 for m in failing) and
+             all(self.held(m["fileId"], fs) == m["size"] for m in movies3[2:]),
+             "... the failed movies are still missing here")
+        for movie in failing:
+            t.eq(self.ctl("DELETE", "/files/%s/transfer-failure" % movie["fileId"]).status,
+                 204, "control: clear the failure")
+        rerun = self.call("POST", fs, "/transfers/%s/rerun" % tid).json()["transferId"]
+        status = self.ended(rerun)
+        t.ok(status["transferStatus"] == "completed" and status["filesReplicated"] == 2 and
+             all(self.held(m["fileId"], fs) == m["size"] for m in movies3),
+             "the rerun replicates the two", status)
+        one = movies3[0]["fileId"]
+        self.ctl("POST", "/files/%s/transfer-failure" % one, {"errno": "eagain"})
+        tid = self.schedule({"type": "eviction", "evictingProviderId": hpc,
+                             "dataSourceType": "file", "fileId": one}).json()["transferId"]
+        status = self.ended(tid)
+        t.eq((status["transferStatus"], status["filesProcessed"], status["filesFailed"],
+              status["filesEvicted"]), ("failed", 1, 1, 0),
+             "a single file failing (any provider): failed")
+        self.ctl("DELETE", "/files/%s/transfer-failure" % one)
+        data4, movies4, others4 = self.square(1734493)
+        names = sorted(c["name"] for c in movies4 + others4)
+        by_name = {c["name"]: c["fileId"] for c in movies4 + others4}
+        for name in names[:11]:
+            self.ctl("POST", "/files/%s/transfer-failure" % by_name[name], {"provider": fs})
+        tid = self.schedule({"type": "replication", "replicatingProviderId": fs,
+                             "dataSourceType": "file", "fileId": data4}).json()["transferId"]
+        status = self.ended(tid)
+        t.ok(status["transferStatus"] == "failed" and status["filesFailed"] == 11 and
+             status["filesProcessed"] == 11 and status["filesToProcess"] == 48,
+             "more than 10 failed files: aborted, the rest not processed", status)
+        for name in names[:11]:
+            self.ctl("DELETE", "/files/%s/transfer-failure" % by_name[name])
+
+        # A root deleted before the transfer started.
+        notes = self.file_id(KRIOS, "Sample notes")
+        made = self.call("PUT", fs, "/data/%s/path/gone/x.txt?create_parents=true" % notes,
+                         body=b"x", headers={"Content-Type": OCTETS}).json()["fileId"]
+        gone = self.file_id(KRIOS, "Sample notes", "gone")
+        self.tsettings(paused=True)
+        tid = self.schedule({"type": "replication", "replicatingProviderId": fs,
+                             "dataSourceType": "file", "fileId": gone}).json()["transferId"]
+        self.call("DELETE", fs, "/data/" + gone)
+        self.tsettings(paused=False)
+        status = self.ended(tid)
+        t.eq((status["transferStatus"], status["filesToProcess"], status["filesFailed"]),
+             ("failed", 1, 1), "its root deleted before it started: failed")
+        t.eq(self.err(self.schedule({"type": "replication", "replicatingProviderId": fs,
+                                     "dataSourceType": "file", "fileId": made}))[:2],
+             (404, "notFound"), "scheduling a deleted file: 404")
+
+        # Paging through the ended transfers, newest first.
+        everything = self.listed(krios, "ended").json()
+        ids = everything["transfers"]
+        pages, token, seen = 0, None, []
+        while pages < 20:
+            query = "&limit=3" + ("&page_token=" + quote(token) if token else "")
+            page = self.listed(krios, "ended", query=query).json()
+            seen += page["transfers"]
+            pages += 1
+            token = page["nextPageToken"]
+            if token is None:
+                break
+            t.ok(len(page["transfers"]) == 3, "a page with a token is full")
+        t.ok(seen == ids and len(ids) >= 10 and everything["nextPageToken"] is None and
+             "isLast" not in everything, "paging (limit 3, page_token) gives every ended "
+             "transfer once, in order; null token at the end, no isLast", (len(seen), len(ids)))
+        t.eq(self.listed(krios, "ended", query="&limit=2&offset=1").json()["transfers"],
+             ids[1:3], "offset skips from the start")
+        first = self.listed(krios, "ended", query="&limit=2").json()
+        t.eq(self.listed(krios, "ended", query="&limit=2&offset=0&page_token=" +
+                         quote(first["nextPageToken"])).json()["transfers"], ids[1:3],
+             "offset 0 with a token starts at the token's transfer")
+        t.eq(self.listed(krios, "ended", pid=hpc).json(), everything,
+             "HPC Centre lists the same")
+        listed = self.ctl("GET", "/transfers").json()
+        t.ok(set(ids) <= {x["transferId"] for x in listed["transfers"]} and
+             all("transferStatus" in x for x in listed["transfers"]),
+             "control: GET /transfers lists them all")
+        for body in ({"rate": 0}, {"rate": "fast"}, {"fileSeconds": -1}, {"paused": "yes"},
+                     {"speed": 1}):
+            t.eq(self.ctl("POST", "/transfers/settings", body).status, 400,
+                 "control: bad setting %s: 400" % json.dumps(body))
+        t.eq(self.tsettings(reset=True), defaults, "control: reset the settings")
+
+    # -- QoS management ------------------------------------------------------------------
+
+    def qos_management(self):
+        t, fs, hpc, sid = self.t, self.fs, self.hpc, self.space
+        krios = sid[KRIOS]
+        storages = self.info["storages"]
+
+        def evaluate(expression, pid=None, user="alice", space=krios):
+            return self.call("POST", pid or fs, "/spaces/%s/evaluate_qos_expression" % space,
+                             user=user, json_body={"expression": expression})
+
+        def matched(expression):
+            return sorted(s["providerId"] for s in evaluate(expression).json()[
+                "matchingStorages"])
+
+        reply = evaluate("anyStorage")
+        both = sorted([{"id": storages[fs], "name": "facility-posix", "providerId": fs},
+                       {"id": storages[hpc], "name": "hpc-lustre", "providerId": hpc}],
+                      key=lambda s: s["id"])
+        t.eq(reply.json(), {"expressionRpn": ["anyStorage"], "matchingStorages": both},
+             "evaluate anyStorage: both storages (id, name, providerId)")
+        for expression, want in (("site=hpc", [hpc]), ("geo = DE", sorted([fs, hpc])),
+                                 ("tier>1", [hpc]), ("tier<=1", [fs]), ("tier=1.0", [fs]),
+                                 ("geo=DE \\ site=hpc", [fs]), ("geo=PL", []),
+                                 ("site=hpc | site=facility & tier<2", [fs]),
+                                 ("site=hpc | (site=facility & tier<2)", sorted([fs, hpc])),
+                                 ("storageId=" + storages[hpc], [hpc]),
+                                 ("providerId=%s" % fs, [fs]), ("site>1", []),
+                                 ("tier=hpc", [])):
+            t.eq(matched(expression), want, "evaluate %s" % expression)
+        t.eq(evaluate("geo=DE & tier<2").json()["expressionRpn"],
+             ["geo", "DE", "=", "tier", 2, "<", "&"], "expressionRpn (numbers stay numbers)")
+        for expression, reason in (("aaa", "syntax error before: "),
+                                   ("geo=DE &", "syntax error before: "),
+                                   ("(geo=DE", "syntax error before: "),
+                                   ("geo=DE)", "syntax error before: ')'"),
+                                   ("=DE", 'syntax error before: "="'),
+                                   ("geo<DE", 'syntax error before: "DE"'),
+                                   ("geo=DE & | site=hpc", 'syntax error before: "|"'),
+                                   ("geo!DE", 'illegal characters "!"'),
+                                   ("tier>-1", 'illegal characters "-"')):
+            t.eq(self.err(evaluate(expression)),
+                 (400, "invalidQosExpression", {"reason": reason}),
+                 "invalid expression %r: %s" % (expression, reason))
+        t.eq(evaluate("aaa").json()["error"]["description"],
+             "Invalid QoS expression: syntax error before: .", "... its description")
+        t.eq(self.err(evaluate("")), (400, "badValueEmpty", {"key": "expression"}),
+             "evaluate an empty expression")
+        t.eq(self.err(self.call("POST", fs, "/spaces/%s/evaluate_qos_expression" % krios,
+                                json_body={})),
+             (400, "missingRequiredValue", {"key": "expression"}), "evaluate without one")
+        t.eq(self.err(evaluate(5)), (400, "badValueString", {"key": "expression"}),
+             "evaluate a number")
+        t.eq(self.err(evaluate("anyStorage", user="bob"))[:2], (403, "forbidden"),
+             "evaluate as bob (no space_manage_qos)")
+        t.eq(self.err(evaluate("anyStorage", space="0" * 32))[:2], (403, "forbidden"),
+             "evaluate in an unknown space")
+        t.eq(self.err(evaluate("anyStorage", pid=hpc, space=sid[BEAMLINE])),
+             (400, "spaceNotSupportedBy", {"spaceId": sid[BEAMLINE], "providerId": hpc}),
+             "evaluate in a space the provider does not support")
+        t.eq(evaluate("anyStorage", user="alice-readonly").auth_error_id(),
+             "tokenCaveatUnverified", "evaluate refuses a data-caveated token")
+
+        def add(body, pid=None, user="alice"):
+            return self.call("POST", pid or fs, "/qos_requirements", user=user, json_body=body)
+
+        data, movies, others = self.square(1734452)
+        atlas = self.file_id(KRIOS, "Atlas", "Atlas_1.xml")
+        for body, want, name in (
+                ({"fileId": data}, (400, "missingRequiredValue", {"key": "expression"}),
+                 "no expression"),
+                ({"expression": "anyStorage"}, (400, "missingRequiredValue", {"key": "fileId"}),
+                 "no fileId"),
+                ({"expression": "aaa", "fileId": data},
+                 (400, "invalidQosExpression", {"reason": "syntax error before: "}),
+                 "invalid expression"),
+                ({"expression": "", "fileId": data},
+                 (400, "invalidQosExpression", {"reason": "syntax error before: "}),
+                 "empty expression"),
+                ({"expression": 1, "fileId": data},
+                 (400, "badValueString", {"key": "expression"}), "expression not a string"),
+                ({"expression": "anyStorage", "fileId": "gibberish"},
+                 (400, "badValueIdentifier", {"key": "fileId"}), "undecodable fileId"),
+                ({"expression": "anyStorage", "fileId": data, "replicasNum": 0},
+                 (400, "badValueTooLow", {"key": "replicasNum", "limit": 1}), "replicasNum 0"),
+                ({"expression": "anyStorage", "fileId": data, "replicasNum": -3},
+                 (400, "badValueTooLow", {"key": "replicasNum", "limit": 1}),
+                 "replicasNum below 1"),
+                ({"expression": "anyStorage", "fileId": data, "replicasNum": "aaa"},
+                 (400, "badValueInteger", {"key": "replicasNum"}), "replicasNum not a number"),
+                ({"expression": "anyStorage", "fileId": data, "replicasNum": 1.5},
+                 (400, "badValueInteger", {"key": "replicasNum"}),
+                 "replicasNum not an integer"),
+                ({"expression": "anyStorage", "fileId": make_file_id("0" * 32, krios)},
+                 (404, "notFound", None), "a file that does not exist: 404"),
+                ({"expression": "anyStorage", "fileId": make_share_file_id(
+                    parse_file_id(data)[0], krios,
+                    self.info["shares"]["/%s/Images-Disc1/GridSquare_1734452" % KRIOS])},
+                 (400, "posix", {"errno": "enotsup"}), "a share-scoped id")):
+            t.eq(self.err(add(body)), want, "POST /qos_requirements: " + name)
+        t.eq(self.err(add({"expression": "anyStorage", "fileId": data}, user="bob"))[:2],
+             (403, "forbidden"), "POST /qos_requirements as bob (no space_manage_qos)")
+        run = self.file_id(BEAMLINE, "p700123", "r0034")
+        t.eq(self.err(add({"expression": "anyStorage", "fileId": run}, pid=hpc)),
+             (400, "spaceNotSupportedBy", {"spaceId": sid[BEAMLINE], "providerId": hpc}),
+             "POST /qos_requirements through a provider not supporting the space")
+        t.eq(add({"expression": "anyStorage", "fileId": data}, user="dave").auth_error_id(),
+             "userNotSupported", "... dave: 401")
+
+        # Impossible: more replicas than matching storages.
+        reply = add({"expression": "anyStorage", "fileId": data, "replicasNum": 3})
+        impossible = (reply.json() or {}).get("qosRequirementId")
+        t.ok(reply.status == 201 and reply.headers.get("Location") ==
+             "https://%s/api/v3/oneprovider/qos_requirements/%s" % (
+                 self.info["providers"][fs]["domain"], impossible),
+             "anyStorage x3: 201 {qosRequirementId} + Location", reply.body)
+        t.eq(self.opget(hpc, "/qos_requirements/" + impossible).json(),
+             {"qosRequirementId": impossible, "fileId": data, "expression": "anyStorage",
+              "replicasNum": 3, "status": "impossible"},
+             "... impossible from the start (2 storages), seen from the other provider too")
+        summary = self.opget(fs, "/data/%s/qos/summary" % movies[0]["fileId"]).json()
+        t.ok(summary["requirements"].get(impossible) == "impossible",
+             "... a file below lists it as impossible", summary)
+        t.eq(self.attrs(fs, movies[0]["fileId"], "aggregateQosStatus"),
+             {"aggregateQosStatus": "impossible"}, "... and aggregateQosStatus says so")
+        t.eq(self.attrs(fs, data, "effQosInheritancePath"),
+             {"effQosInheritancePath": "directAndAncestor"},
+             "effQosInheritancePath: direct (and the Krios root's)")
+        t.eq(self.err(self.call("DELETE", fs, "/qos_requirements/" + impossible, user="bob"))[:2],
+             (403, "forbidden"), "DELETE as bob: 403")
+        t.eq(self.call("DELETE", hpc, "/qos_requirements/" + impossible).status, 204,
+             "DELETE /qos_requirements/{qid}: 204")
+        t.eq(self.err(self.opget(fs, "/qos_requirements/" + impossible))[:2],
+             (404, "notFound"), "... then it is gone")
+        t.eq(self.err(self.call("DELETE", fs, "/qos_requirements/" + impossible))[:2],
+             (404, "notFound"), "... deleting it again: 404")
+        t.ok(impossible not in self.opget(fs, "/data/%s/qos/summary" % movies[0]["fileId"]
+                                          ).json()["requirements"],
+             "... and no summary lists it")
+        p11_q = self.info["qosRequirements"]["/%s/p700123" % BEAMLINE]
+        t.eq(self.err(self.call("DELETE", hpc, "/qos_requirements/" + p11_q)),
+             (400, "spaceNotSupportedBy", {"spaceId": sid[BEAMLINE], "providerId": hpc}),
+             "DELETE through a provider not supporting the space")
+
+        # Pending -> fulfilled: the zone replicates what is missing.
+        self.tsettings(instant=True)
+        tid = self.schedule({"type": "eviction", "evictingProviderId": fs,
+                             "dataSourceType": "file", "fileId": data}).json()["transferId"]
+        self.ended(tid)
+        t.ok(all(self.held(m["fileId"], fs) == 0 for m in movies),
+             "(the movies of the first grid square evicted from Facility Storage)")
+        self.tsettings(paused=True)
+        reply = add({"expression": "site = facility", "fileId": data})
+        qid = reply.json()["qosRequirementId"]
+        requirement = self.opget(fs, "/qos_requirements/" + qid).json()
+        t.eq((requirement["expression"], requirement["replicasNum"], requirement["status"]),
+             ("site=facility", 1, "pending"),
+             "a new requirement: pending (expression as op-worker writes it back)")
+        summary = self.opget(fs, "/data/%s/qos/summary" % movies[0]["fileId"]).json()
+        t.eq(summary["requirements"][qid], "pending", "... pending for a movie below")
+        t.eq(self.attrs(fs, data, "aggregateQosStatus"), {"aggregateQosStatus": "pending"},
+             "... aggregateQosStatus of its directory")
+        self.tsettings(paused=False)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and self.opget(
+                fs, "/qos_requirements/" + qid).json()["status"] != "fulfilled":
+            time.sleep(0.02)
+        t.eq(self.opget(hpc, "/qos_requirements/" + qid).json()["status"], "fulfilled",
+             "... fulfilled once the zone has replicated the movies back")
+        t.ok(all(self.held(m["fileId"], fs) == m["size"] for m in movies),
+             "the distribution shows them complete on Facility Storage")
+        summary = self.opget(fs, "/data/%s/qos/summary" % movies[0]["fileId"]).json()
+        krios_q = self.info["qosRequirements"]["/" + KRIOS]
+        t.eq(summary, {"requirements": {krios_q: "fulfilled", qid: "fulfilled"},
+                       "status": "fulfilled"}, "the movie's QoS summary: both fulfilled")
+        log = self.opget(fs, "/qos_requirements/%s/audit_log" % qid).json()
+        t.ok(log["isLast"] is True and len(log["logEntries"]) == 48 and
+             [e["index"] for e in log["logEntries"]] == list(range(48)) and
+             all(e["content"]["status"] == "completed" and e["content"]["severity"] == "info"
+                 and e["timestamp"] > 10 ** 12 for e in log["logEntries"]),
+             "audit log (Facility Storage): one completed entry per file, ms timestamps",
+             log["logEntries"][:2])
+        t.eq(self.opget(hpc, "/qos_requirements/%s/audit_log" % qid).json(),
+             {"isLast": True, "logEntries": []},
+             "HPC Centre's audit log is empty (entries are local to a provider)")
+        page = self.opget(fs, "/qos_requirements/%s/audit_log?limit=10&offset=5" % qid).json()
+        t.ok(page["isLast"] is False and [e["index"] for e in page["logEntries"]] ==
+             list(range(5, 15)), "audit log paging: limit and offset")
+        last = log["logEntries"][-1]["timestamp"]
+        page = self.opget(fs, "/qos_requirements/%s/audit_log?timestamp=%d" % (qid, last)).json()
+        t.ok(page["logEntries"] and all(e["timestamp"] >= last for e in page["logEntries"]),
+             "audit log from a timestamp")
+        for query, want in (("timestamp=-8", (400, "badValueTooLow",
+                                              {"key": "timestamp", "limit": 0})),
+                            ("timestamp=aaa", (400, "badValueInteger", {"key": "timestamp"})),
+                            ("offset=aaa", (400, "badValueInteger", {"key": "offset"})),
+                            ("limit=0", (400, "badValueNotInRange",
+                                         {"key": "limit", "low": 1, "high": 1000}))):
+            t.eq(self.err(self.opget(fs, "/qos_requirements/%s/audit_log?%s" % (qid, query))),
+                 want, "audit log ?%s" % query)
+        t.eq(self.err(self.opget(fs, "/qos_requirements/%s/audit_log" % ("0" * 32)))[:2],
+             (404, "notFound"), "audit log of no requirement")
+        t.eq(self.err(self.opget(fs, "/qos_requirements/%s/audit_log" % qid, user="bob"))[:2],
+             (403, "forbidden"), "audit log as bob (no space_view_qos)")
+        t.eq(self.opget(fs, "/qos_requirements/%s/audit_log" % krios_q).json(),
+             {"isLast": True, "logEntries": []}, "a fixture requirement's audit log: empty")
+
+        # A replica onto a read-only support cannot be made: pending for good.
+        reply = add({"expression": "site=hpc & geo=DE", "fileId": atlas}, pid=hpc)
+        qid2 = reply.json()["qosRequirementId"]
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not self.opget(
+                hpc, "/qos_requirements/%s/audit_log" % qid2).json()["logEntries"]:
+            time.sleep(0.02)
+        t.eq(self.opget(fs, "/qos_requirements/" + qid2).json()["expression"],
+             "(site=hpc&geo=DE)", "a compound expression comes back in parentheses")
+        entry = self.opget(hpc, "/qos_requirements/%s/audit_log" % qid2).json()["logEntries"]
+        t.ok(len(entry) == 1 and entry[0]["content"] == {
+            "fileId": atlas, "status": "failed", "severity": "error",
+            "description": "Failed to reconcile local replica: Operation failed with POSIX "
+                           "error: erofs.",
+            "reason": {"id": "posix", "description": "Operation failed with POSIX error: "
+                                                     "erofs.", "details": {"errno": "erofs"}}},
+             "site=hpc on a Krios file: the read-only mirror cannot take it (audit log)", entry)
+        t.eq(self.opget(fs, "/qos_requirements/" + qid2).json()["status"], "pending",
+             "... so it stays pending")
+        for q in (qid, qid2):
+            self.call("DELETE", fs, "/qos_requirements/" + q)
+        control = self.ctl("GET", "/transfers").json()["qos"]
+        t.ok(all(q["qosRequirementId"] not in (qid, qid2) for q in control),
+             "control: deleted requirements leave the reconciliation list")
+        self.tsettings(reset=True)
+
     # -- faults and control ------------------------------------------------------
 
     def fault(self, spec):
@@ -2016,8 +2807,9 @@ class SelfTest:
                      self.big_directory, self.contents, self.writes,
                      self.write_permissions, self.concurrent_writers, self.xattrs,
                      self.share_access, self.control_hooks, self.upload_faults,
-                     self.faults, self.redirects_and_log, self.providers_control,
-                     self.tls_and_robustness, self.removals):
+                     self.faults, self.redirects_and_log, self.transfer_errors,
+                     self.transfer_lifecycle, self.qos_management,
+                     self.providers_control, self.tls_and_robustness, self.removals):
             try:
                 started = time.monotonic()
                 part()

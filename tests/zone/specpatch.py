@@ -289,11 +289,43 @@ def json_body_media(specs):
     return changed
 
 
+def nullable_transfer_fields(specs):
+    """TransferStatus requires rerunId, replicatingProviderId,
+    evictingProviderId and callback as strings, while their descriptions
+    (and the spec's own example) give null where there is none: a transfer
+    not rerun, an eviction (no replicating provider), a replication (no
+    evicting one), no callback."""
+    properties = specs[ONEPROVIDER]["definitions"]["TransferStatus"]["properties"]
+    names = ("rerunId", "replicatingProviderId", "evictingProviderId", "callback")
+    for name in names:
+        properties[name]["x-nullable"] = True
+    return len(names)
+
+
+def evaluate_qos_body(specs):
+    """evaluate_qos_expression types its body as a bare string, but the
+    server parses it as JSON parameters ("x-onedata-parse_body":
+    "as_json_params") and its own example (and op-worker) take
+    {"expression": "..."}."""
+    operation = specs[ONEPROVIDER]["paths"][
+        "/api/v3/oneprovider/spaces/{sid}/evaluate_qos_expression"]["post"]
+    changed = 0
+    for parameter in operation["parameters"]:
+        if parameter.get("in") == "body":
+            parameter["schema"] = {
+                "type": "object", "required": ["expression"],
+                "properties": {"expression": {"type": "string",
+                                              "example": "geo=PL & type=disk"}}}
+            changed += 1
+    return changed
+
+
 PATCHES = (op_error_shape, public_security, nullable_page_tokens,
            multi_segment_paths, nullable_file_attributes, nullable_valid_until,
            token_type_enum, json_errors_everywhere, inheritance_path_spelling,
            nullable_ids, nullable_distribution, xattr_values, share_public_access,
-           shared_data_subpaths, json_body_media)
+           shared_data_subpaths, json_body_media, nullable_transfer_fields,
+           evaluate_qos_body)
 
 
 def patch(spec_dir, out_dir):

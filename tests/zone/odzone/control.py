@@ -7,7 +7,7 @@ the list of operations.
 
 import json
 
-from . import content, errors
+from . import content, errors, transfers
 from .faults import fault_effects, redirect_effects
 from .fixture import make_bigdir
 from .server import Response, Router
@@ -39,6 +39,11 @@ class Control:
                 ("POST", "/bigdir", self.bigdir),
                 ("POST", "/files/{fid}/corrupt", self.corrupt),
                 ("GET", "/files/{fid}/sha256", self.sha256),
+                ("POST", "/files/{fid}/transfer-failure", self.add_transfer_failure),
+                ("DELETE", "/files/{fid}/transfer-failure", self.clear_transfer_failure),
+                ("GET", "/transfers", self.list_transfers),
+                ("GET", "/transfers/settings", self.transfer_settings),
+                ("POST", "/transfers/settings", self.set_transfer_settings),
                 ("POST", "/tokens/{name}/revoke", self.revoke)):
             self.router.add(method, template, handler)
 
@@ -198,4 +203,74 @@ class Control:
     def revoke(self, body, name):
         if self.state.tokens.set_revoked(name) is None:
             return _fail(404, "no token named %r" % name)
+        return Response(204)
+
+    # -- transfers and QoS reconciliation ---------------------------------------------
+
+    def list_transfers(self, body):
+        """Every transfer (as GET /transfers/{tid} shows it, plus its id),
+        oldest first, and the reconciliation of every QoS requirement
+        added through the API."""
+        engine = self.state.engine
+        engine.advance()
+        with self.state.lock:
+            listed = [dict(job.status_json(), transferId=job.id)
+                      for job in engine.transfers.values()]
+            qos = [{"qosRequirementId": q.id, "status": "ended" if q.job.ended else
+                    q.job.step, "filesToProcess": q.job.files_to_process,
+                    "filesProcessed": q.job.files_processed,
+                    "filesFailed": q.job.files_failed,
+                    "bytesReplicated": q.job.bytes_replicated,
+                    "storages": [self.state.providers[p].storage_id
+                                 for p in q.job.targets]}
+                   for q in self.state.qos.values() if q.job is not None]
+        return Response.json({"transfers": listed, "qos": qos})
+
+    def transfer_settings(self, body):
+        return Response.json(self.state.engine.settings_json())
+
+    def set_transfer_settings(self, body):
+        changes = {}
+        for key, value in body.items():
+            if key == "rate":
+                if value is not None and (isinstance(value, bool) or not isinstance(
+                        value, int) or value < 1):
+                    raise ValueError('"rate" must be a positive integer (bytes per '
+                                     'second) or null (no time at all)')
+            elif key in transfers.DEFAULTS:
+                if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                        or not 0 <= value <= 3600:
+                    raise ValueError('"%s" must be a number of seconds, 0..3600' % key)
+                value = float(value)
+            elif key in ("paused", "instant", "reset"):
+                if not isinstance(value, bool):
+                    raise ValueError('"%s" must be a boolean' % key)
+            else:
+                raise ValueError('unknown setting "%s"' % key)
+            changes[key] = value
+        return Response.json(self.state.engine.configure(changes))
+
+    def add_transfer_failure(self, body, fid):
+        """Make transfers of a regular file fail on a provider (or, without
+        one, everywhere): replication onto it, eviction from it, QoS
+        reconciliation onto it. Each attempt counts one failed file."""
+        node, failure = self._regular_file(fid)
+        if failure:
+            return failure
+        provider = self._provider(body)
+        errno = body.get("errno", "eio")
+        if not isinstance(errno, str) or not errno.isalpha() or not errno.islower():
+            raise ValueError('"errno" must be a POSIX error name such as "eio"')
+        with self.state.lock:
+            found = dict(self.state.engine.failures.get(node.uuid) or {})
+            found[provider] = errors.posix(errno)
+            self.state.engine.failures[node.uuid] = found
+        return Response.json({"fileId": fid, "provider": provider, "errno": errno})
+
+    def clear_transfer_failure(self, body, fid):
+        node, failure = self._regular_file(fid)
+        if failure:
+            return failure
+        with self.state.lock:
+            self.state.engine.failures.pop(node.uuid, None)
         return Response(204)

@@ -5,8 +5,8 @@ walks a subtree) are memoized in the state until the tree changes.
 """
 
 import bisect
-import re
 
+from . import qosexpr
 from .model import PROTECTION_FLAGS
 
 # -- subtrees ------------------------------------------------------------------
@@ -293,76 +293,18 @@ def dataset_summary(node):
 
 # -- QoS -----------------------------------------------------------------------
 
-_QOS_TOKEN = re.compile(r"\s*(?:(<=|>=|[=<>&|\\()])|([A-Za-z0-9_.:\-]+))")
-
-
-def _qos_tokens(expression):
-    tokens, at = [], 0
-    expression = expression.rstrip()
-    while at < len(expression):
-        found = _QOS_TOKEN.match(expression, at)
-        if not found:
-            raise ValueError("unexpected %r" % expression[at:])
-        tokens.append(found.group(1) or found.group(2))
-        at = found.end()
-    return tokens
-
-
 def matching_providers(expression, providers):
-    """The providers whose storage matches a QoS expression: anyStorage,
-    key=value, key<number (<, >, <=, >=), combined with & | \\ and
-    parentheses, evaluated left to right within a level (& and \\ bind
-    tighter than |)."""
-    tokens = _qos_tokens(expression)
-    everything = {p.id for p in providers}
+    """The providers whose storage matches a QoS expression (one storage
+    per provider); see qosexpr for the syntax."""
+    tree = qosexpr.parse(expression) if isinstance(expression, str) else expression
+    return qosexpr.matching(tree, {p.id: p.qos_parameters for p in providers})
 
-    def atom(at):
-        if tokens[at] == "(":
-            value, at = either(at + 1)
-            if at >= len(tokens) or tokens[at] != ")":
-                raise ValueError("missing )")
-            return value, at + 1
-        if tokens[at] == "anyStorage":
-            return set(everything), at + 1
-        key, op, operand = tokens[at:at + 3]
-        if op not in ("=", "<", ">", "<=", ">="):
-            raise ValueError("bad operator %r" % op)
-        chosen = set()
-        for p in providers:
-            have = p.qos_parameters.get(key)
-            if have is None:
-                continue
-            if op == "=":
-                ok = str(have) == operand
-            else:
-                try:
-                    a, b = float(have), float(operand)
-                except ValueError:
-                    continue
-                ok = {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
-            if ok:
-                chosen.add(p.id)
-        return chosen, at + 3
 
-    def both(at):
-        value, at = atom(at)
-        while at < len(tokens) and tokens[at] in ("&", "\\"):
-            other, after = atom(at + 1)
-            value = value & other if tokens[at] == "&" else value - other
-            at = after
-        return value, at
-
-    def either(at):
-        value, at = both(at)
-        while at < len(tokens) and tokens[at] == "|":
-            other, at = both(at + 1)
-            value = value | other
-        return value, at
-
-    value, at = either(0)
-    if at != len(tokens):
-        raise ValueError("unexpected %r" % tokens[at])
-    return value
+def matching_storages(space, expression):
+    """[provider] of the space's supports whose storage matches."""
+    providers = [s.provider for s in space.supports.values()]
+    chosen = matching_providers(expression, providers)
+    return [p for p in providers if p.id in chosen]
 
 
 def aggregate(statuses):
@@ -374,14 +316,19 @@ def aggregate(statuses):
 
 def qos_status(state, requirement, node):
     """A requirement's status for one file or directory: impossible when
-    fewer storages match than replicas are required; for a file,
-    fulfilled when that many matching storages hold it completely; for a
-    directory, fulfilled when every file below is."""
+    fewer storages match than replicas are required; pending while the
+    reconciliation of a requirement added through the API has not
+    processed the file (directories: until it ends); otherwise, for a
+    file, fulfilled when that many matching storages hold it completely,
+    for a directory, fulfilled when every file below is."""
     providers = [s.provider for s in requirement.space.supports.values()]
     matching = state.memo(("qos-match", requirement.id), lambda: matching_providers(
         requirement.expression, providers))
     if len(matching) < requirement.replicas_num:
         return "impossible"
+    job = requirement.job
+    if job is not None and not job.ended and (node.is_dir or node.uuid not in job.reconciled):
+        return "pending"          # its reconciliation has not got there yet
 
     def file_status(f):
         complete = sum(1 for pid in matching if f.replication_rate(pid) >= 1.0)

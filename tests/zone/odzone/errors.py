@@ -120,6 +120,25 @@ def space_not_supported_by(space_id, provider_id):
                    {"spaceId": space_id, "providerId": provider_id})
 
 
+def transfer_already_ended():
+    return OdError(400, "transferAlreadyEnded", "Specified transfer has already ended.")
+
+
+def transfer_not_ended():
+    return OdError(400, "transferNotEnded", "Specified transfer has not ended yet.")
+
+
+def view_not_exists_on(provider_id):
+    return OdError(400, "viewNotExistsOn",
+                   'Specified database view does not exist on provider "%s".'
+                   % provider_id, {"providerId": provider_id})
+
+
+def invalid_qos_expression(reason):
+    return OdError(400, "invalidQosExpression", "Invalid QoS expression: %s." % reason,
+                   {"reason": reason})
+
+
 def dir_stats_disabled_for_space():
     return OdError(400, "dirStatsDisabledForSpace",
                    "Directory statistics collection is disabled for this space.")

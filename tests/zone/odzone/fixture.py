@@ -99,6 +99,14 @@ def _people(state):
     return alice, bob, carol, dave
 
 
+# What the facility's data stewards (alice, carol) hold on top of the manager
+# defaults in their spaces: the transfer and QoS management privileges that
+# are not among the defaults of GET /spaces/privileges.
+STEWARD_PRIVILEGES = frozenset((
+    "space_schedule_eviction", "space_cancel_replication", "space_cancel_eviction",
+    "space_manage_qos"))
+
+
 def _spaces(state, alice, bob, carol, storage, hpc):
     staff = state.add_group(Group("cryo-em-staff", "team", [alice, carol]))
     proposal = state.add_group(Group("proposal-p700123-members", "team",
@@ -149,6 +157,9 @@ def _spaces(state, alice, bob, carol, storage, hpc):
         utc("2024-05-02 08:00:00"), display_gid=52004))
     empty.users |= {alice.id}
     empty.managers |= {alice.id}
+    for space in (krios, beamline, tem, empty):
+        for user_id in space.managers:
+            space.user_privileges[user_id] = STEWARD_PRIVILEGES
     return krios, beamline, tem, empty
 
 
@@ -373,10 +384,12 @@ def build_facility(state):
     alice, bob, carol, dave = _people(state)
     storage = state.add_provider(Provider(
         "Facility Storage", 53.5766, 9.8804, utc("2022-01-17 10:30:00"),
-        qos_parameters={"geo": "DE", "site": "facility", "type": "disk"}))
+        qos_parameters={"geo": "DE", "site": "facility", "type": "disk", "tier": 1},
+        storage_name="facility-posix"))
     hpc = state.add_provider(Provider(
         "HPC Centre", 53.5671, 9.9760, utc("2023-03-01 12:00:00"),
-        qos_parameters={"geo": "DE", "site": "hpc", "type": "disk"}))
+        qos_parameters={"geo": "DE", "site": "hpc", "type": "disk", "tier": 2},
+        storage_name="hpc-lustre"))
     krios, beamline, tem, empty = _spaces(state, alice, bob, carol, storage, hpc)
     k = _krios_tree(state, krios, alice, carol, storage, hpc)
     b = _beamline_tree(state, beamline, alice, storage)

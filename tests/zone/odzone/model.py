@@ -23,6 +23,7 @@ import time
 
 from . import errors
 from .tokens import TokenRegistry
+from .transfers import Engine
 
 FILE_MODE = 0o664
 DIR_MODE = 0o775
@@ -148,7 +149,8 @@ class Group:
 
 
 class Provider:
-    def __init__(self, name, latitude, longitude, creation_time, qos_parameters=None):
+    def __init__(self, name, latitude, longitude, creation_time, qos_parameters=None,
+                 storage_name=None):
         digest = md5hex("provider:" + name)
         self.id = digest + "ch" + md5hex("cluster:" + name)[:4]
         self.name = name
@@ -156,6 +158,7 @@ class Provider:
         # admins set (storageId and providerId are implicit, as in Onedata).
         self.storage_id = md5hex("storage:" + name) + "ch" + \
             md5hex("storage-cluster:" + name)[:4]
+        self.storage_name = storage_name or name
         self.qos_parameters = dict(qos_parameters or {})
         self.qos_parameters.update({"storageId": self.storage_id, "providerId": self.id})
         self.latitude = latitude
@@ -345,6 +348,8 @@ class Space:
         # Privileges a member group gives its members instead of the
         # member defaults (managers keep theirs).
         self.group_privileges = {}
+        # Privileges granted to a user on top of the defaults above.
+        self.user_privileges = {}
         self.supports = {}       # providerId -> Support
         # The space directory and the two hidden roots the Oneprovider
         # reports in GET /spaces/{sid} (never listed among children).
@@ -418,13 +423,21 @@ class Share:
 
 
 class QosRequirement:
-    def __init__(self, node, expression, replicas_num, creation_time):
-        self.id = md5hex("qos:%s:%s:%s" % (node.uuid, expression, replicas_num))
+    """A QoS requirement. The fixture's are static (their reconciliation
+    ended long ago); one added through the API has a reconciliation job
+    (transfers.Job) that replicates the files below it over time."""
+
+    def __init__(self, node, expression, replicas_num, creation_time, id=None,
+                 creator=None):
+        self.id = id or md5hex("qos:%s:%s:%s" % (node.uuid, expression, replicas_num))
         self.node = node
         self.space = node.space
-        self.expression = expression
+        self.expression = expression       # infix, as GET shows it
         self.replicas_num = replicas_num
         self.creation_time = creation_time
+        self.creator = creator or node.space.creator
+        self.job = None
+        self.audit = {}                    # providerId -> [audit log entries]
 
 
 class State:
@@ -448,6 +461,8 @@ class State:
         self.shares = {}         # id -> Share
         self.qos = {}            # id -> QosRequirement
         self.tokens = TokenRegistry()
+        # Transfers and QoS reconciliation over simulated time.
+        self.engine = Engine(self)
         # Derived values (directory statistics, QoS fulfilment...) are
         # memoized until the tree changes (the generation moves on).
         self.generation = 0
@@ -489,6 +504,13 @@ class State:
         self.qos[requirement.id] = requirement
         requirement.node.qos = (requirement.node.qos or []) + [requirement]
         return requirement
+
+    def remove_qos(self, requirement):
+        with self.lock:
+            self.qos.pop(requirement.id, None)
+            node = requirement.node
+            node.qos = [q for q in node.qos or () if q is not requirement] or None
+            self.generation += 1
 
     @property
     def zone_domain(self):
@@ -541,6 +563,8 @@ class State:
         (manager or member), or what the user's member groups give."""
         if not self.is_member(user_id, space):
             return False
+        if privilege in space.user_privileges.get(user_id, ()):
+            return True
         if user_id in space.managers:
             return privilege in self.MANAGER_PRIVILEGES
         held = set(self.MEMBER_PRIVILEGES) if user_id in space.users else set()

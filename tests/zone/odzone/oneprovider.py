@@ -2,7 +2,8 @@
 
 One instance per provider: it serves only the spaces that provider
 supports, like a real Oneprovider. Reading endpoints are here; the ones
-that change files and xattrs are in opwrite.py (a mixin of this class).
+that change files and xattrs are in opwrite.py, transfers and QoS
+management in opjobs.py (mixins of this class).
 
 Share-scoped file ids (a share's rootFileId and the ids listed through it)
 are served without a token, in "share mode": attributes (a reduced set),
@@ -21,6 +22,7 @@ from .common import (BUILD, COMPATIBLE_VERSIONS, VERSION, bearer_token,
                      bool_option, int_option, options)
 from .model import (decode_index, decode_page_token, encode_index,
                     encode_page_token, make_share_file_id, parse_file_id)
+from .opjobs import Jobs
 from .opwrite import Writes
 from .server import Response, Router
 
@@ -95,7 +97,7 @@ class Target:
         self.view = view
 
 
-class Oneprovider(Writes):
+class Oneprovider(Writes, Jobs):
     def __init__(self, state, provider):
         self.state = state
         self.provider = provider
@@ -128,9 +130,14 @@ class Oneprovider(Writes):
                 ("GET", "/qos_requirements/{qid}", self.qos_requirement),
                 ("GET", "/shares/{shid}", self.share)):
             self.router.add(method, BASE + template, handler)
+        for method, template, name in self.JOB_ROUTES:
+            self.router.add(method, BASE + template, getattr(self, name))
         self._values = self._attribute_getters()
 
     def __call__(self, request):
+        # Transfers and QoS reconciliation catch up with the clock first, so
+        # every answer (replicas, statuses, statistics) is current.
+        self.state.engine.advance()
         handler, params = self.router.match(request.method, request.path)
         if handler is None:
             raise errors.BareStatus(int(params))
