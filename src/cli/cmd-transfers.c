@@ -11,13 +11,31 @@
 #include "cli/cmd.h"
 #include "cli/jobrun.h"
 #include "cli/output.h"
+#include "cli/replica.h"
 #include "onetui/download.h"
 #include "onetui/i18n.h"
 #include "onetui/journal.h"
 #include "onetui/str.h"
 #include "xmalloc.h"
 
-enum { OPT_PROGRESS = 0x300 };
+enum {
+	OPT_PROGRESS = 0x300,
+	OPT_TO,
+	OPT_FROM,
+	OPT_STATE,
+	OPT_WAIT,
+};
+
+/* Whether id names a job this machine journaled. */
+static bool
+local_job(const char *dir, const char *id)
+{
+	char *path = od_journal_path(dir, id);
+	bool there = path && access(path, F_OK) == 0;
+
+	free(path);
+	return there;
+}
 
 /* Read a job's journal; false (said) when it cannot be. */
 static bool
@@ -248,18 +266,32 @@ static int
 transfers_exec(struct global_opts *g, int argc, char **argv)
 {
 	enum progress_mode mode = PROGRESS_AUTO;
-	bool json = false;
+	struct replica_opts o = { 0 };
 	const char *verb;
 	struct od_error *err;
 	char *dir;
-	int c, rc;
+	int c, rc, n;
 
 	while ((c = cmd_getopt(&cmd_transfers_entry, g, argc, argv)) != CMD_OPT_END) {
 		switch (c) {
 		case CMD_OPT_EXIT:
 			return cmd_exit_status;
 		case CMD_OPT_JSON:
-			json = true;
+			o.json = true;
+			break;
+		case OPT_TO:
+			o.to = optarg;
+			break;
+		case OPT_FROM:
+			o.from = optarg;
+			break;
+		case OPT_WAIT:
+			o.wait = true;
+			break;
+		case OPT_STATE:
+			if (strcmp(optarg, "waiting") != 0 && strcmp(optarg, "ongoing") != 0 && strcmp(optarg, "ended") != 0)
+				return cmd_usage_error(&cmd_transfers_entry, _("--state is waiting, ongoing or ended"));
+			o.state = optarg;
 			break;
 		case OPT_PROGRESS:
 			if ((int)(mode = (enum progress_mode)progress_mode_parse(optarg)) < 0)
@@ -269,14 +301,21 @@ transfers_exec(struct global_opts *g, int argc, char **argv)
 		}
 	}
 	verb = optind < argc ? argv[optind++] : "list";
+	n = argc - optind;
 	if ((err = od_journal_dir(&dir)))
 		return out_fail(err, NULL);
-	if (strcmp(verb, "list") == 0 && optind == argc)
-		rc = transfers_list(dir, json);
+	/* This machine's jobs, or Onedata's transfers between providers. */
+	if (strcmp(verb, "list") == 0 && n == 0)
+		rc = transfers_list(dir, o.json);
 	else if (strcmp(verb, "resume") == 0)
-		rc = transfers_resume(g, dir, argv + optind, argc - optind, mode);
-	else if (strcmp(verb, "cancel") == 0 && optind < argc)
-		rc = transfers_cancel(dir, argv + optind, argc - optind);
+		rc = transfers_resume(g, dir, argv + optind, n, mode);
+	else if (strcmp(verb, "cancel") == 0 && n == 1 && local_job(dir, argv[optind]))
+		rc = transfers_cancel(dir, argv + optind, n);
+	else if ((strcmp(verb, "list") == 0 || strcmp(verb, "show") == 0 || strcmp(verb, "cancel") == 0 ||
+		  strcmp(verb, "rerun") == 0) && n == 1)
+		rc = replica_transfers(g, &o, verb, n, argv + optind);
+	else if ((strcmp(verb, "replicate") == 0 || strcmp(verb, "evict") == 0 || strcmp(verb, "migrate") == 0) && n)
+		rc = replica_transfers(g, &o, verb, n, argv + optind);
 	else
 		rc = cmd_usage_error(&cmd_transfers_entry, _("unknown use of transfers: '%s'"), verb);
 	free(dir);
@@ -286,13 +325,19 @@ transfers_exec(struct global_opts *g, int argc, char **argv)
 static const struct option transfers_options[] = {
 	CMD_JSON_OPTION,
 	{ "progress", required_argument, NULL, OPT_PROGRESS },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "wait", no_argument, NULL, OPT_WAIT },
 	{ NULL, 0, NULL, 0 },
 };
 
 const struct cmd_entry cmd_transfers_entry = {
 	.name = "transfers",
-	.usage = N_("[list [--json] | resume [JOB...] | cancel JOB...]"),
-	.summary = N_("list, resume or cancel the transfer jobs this machine has recorded"),
+	.usage = N_("[list [--json] | resume [JOB...] | cancel JOB] | list [--state S] SPACE | "
+		    "replicate --to P | evict --from P | migrate --from P --to P SPACE/PATH... [--wait] | "
+		    "show|cancel|rerun TRANSFERID [--wait]"),
+	.summary = N_("this machine's transfer jobs; Onedata's replication, eviction and migration"),
 	.shortopts = "",
 	.longopts = transfers_options,
 	.exec = transfers_exec,

@@ -24,6 +24,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_get_entry,
 	&cmd_put_entry,
 	&cmd_transfers_entry,
+	&cmd_qos_entry,
 };
 
 enum {

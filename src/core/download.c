@@ -641,6 +641,8 @@ on_listed(struct od_error *err, void *ud)
 				     .file_id = dir->id };
 		od_error_prefix(err, _("Cannot list %s"), dir->remote);
 		emit(d, OD_XFER_FILE_FAILED, &f, err, NULL);
+		/* Counted as one item that failed, so that totals add up. */
+		d->t.files++;
 		d->t.files_failed++;
 	}
 	od_error_free(err);

@@ -277,6 +277,7 @@ onedata_message(struct od_error *err, const cJSON *details, const cJSON *cause_d
 	const struct errdef *def = find_errdef(id);
 	const char *key = details_string(details, "key");
 	const char *ref = details_string(details, "reference");
+	const char *reason = details_string(details, "reason");
 	struct od_buf b;
 	int rc;
 
@@ -298,6 +299,9 @@ onedata_message(struct od_error *err, const cJSON *details, const cJSON *cause_d
 		rc = od_buf_addf(&b, _(" (parameter \"%s\")"), key);
 	if (rc == 0 && ref)
 		rc = od_buf_addf(&b, _(" (reference %s)"), ref);
+	/* Some errors say why in words (an invalid QoS expression). */
+	if (rc == 0 && reason)
+		rc = od_buf_addf(&b, ": %s", reason);
 	if (rc != 0) {
 		od_buf_done(&b);
 		return NULL;
