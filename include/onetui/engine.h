@@ -79,7 +79,8 @@ int od_engine_set_token(struct od_engine *e, const char *token) OD_WARN_UNUSED;
 int od_engine_trust_origin(struct od_engine *e, const char *origin) OD_WARN_UNUSED;
 bool od_engine_trusts(const struct od_engine *e, const char *url);
 
-/* Requests running or waiting to be retried. */
+/* Requests running or waiting to be retried, and work of the core's
+ * threads (checksums) that the loop waits for. */
 size_t od_engine_pending(const struct od_engine *e);
 /* Milliseconds until od_engine_perform has work to do without any socket
  * activity: 0 now, -1 nothing scheduled. */

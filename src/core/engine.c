@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,12 @@
 #define MAX_REDIRECTS 5
 /* Below this rate for low_speed_time_s, a transfer counts as stalled. */
 #define STALL_BYTES_PER_S 512
+/* Easy handles kept for reuse: a new one per request costs more than the
+ * request itself when thousands of small files go over loopback. */
+#define SPARE_EASY 32
+/* libcurl's receive buffer for streamed content (its default: 16 KiB):
+ * fewer, larger writes to the file. */
+#define SINK_BUFFER (256L << 10)
 
 enum req_state {
 	REQ_NEW,	/* created, not submitted */
@@ -107,6 +114,20 @@ struct od_engine {
 	size_t pending;
 	bool delivering;
 	uint64_t rng;
+
+	CURL *spare[SPARE_EASY];
+	unsigned n_spare;
+
+	struct od_notice *notices;
+	atomic_bool noticed;		/* some notice was posted */
+};
+
+struct od_notice {
+	struct od_engine *e;
+	struct od_notice *prev, *next;
+	od_notice_fn *fn;
+	void *ud;
+	atomic_bool posted;
 };
 
 static int curl_users;
@@ -182,11 +203,31 @@ nomem:
 	return od_error_nomem();
 }
 
+/* A handle for a new request: a spare one, reset, or a new one. */
+static CURL *
+take_easy(struct od_engine *e)
+{
+	if (e->n_spare)
+		return e->spare[--e->n_spare];
+	return curl_easy_init();
+}
+
+static void
+give_back_easy(struct od_engine *e, CURL *c)
+{
+	if (e->n_spare < SPARE_EASY) {
+		curl_easy_reset(c);
+		e->spare[e->n_spare++] = c;
+	} else {
+		curl_easy_cleanup(c);
+	}
+}
+
 static void
 free_req(struct od_req *req)
 {
 	if (req->easy)
-		curl_easy_cleanup(req->easy);
+		give_back_easy(req->e, req->easy);
 	if (req->headers) {
 		/* The token travelled in one of these lines. */
 		for (struct curl_slist *h = req->headers; h; h = h->next)
@@ -212,6 +253,8 @@ od_engine_free(struct od_engine *e)
 	if (!e)
 		return;
 	od_engine_cancel_all(e);
+	while (e->n_spare)
+		curl_easy_cleanup(e->spare[--e->n_spare]);
 	if (e->multi)
 		curl_multi_cleanup(e->multi);
 	od_str_wipe_free(e->token);
@@ -650,7 +693,7 @@ static CURL *
 new_easy(struct od_req *req)
 {
 	struct od_engine *e = req->e;
-	CURL *c = curl_easy_init();
+	CURL *c = take_easy(e);
 
 	if (!c)
 		return NULL;
@@ -673,6 +716,8 @@ new_easy(struct od_req *req)
 	 * not be ranges of the file. */
 	if (!req->sink && !req->source)
 		curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	if (req->sink)
+		curl_easy_setopt(c, CURLOPT_BUFFERSIZE, SINK_BUFFER);
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -859,6 +904,8 @@ od_req_fail(struct od_req *req, struct od_error *err, od_req_done_fn *done, void
 	finish(req, err);
 }
 
+static void collect_done(struct od_engine *e);
+
 void
 od_req_submit(struct od_req *req, od_req_done_fn *done, void *ud)
 {
@@ -874,9 +921,14 @@ od_req_submit(struct od_req *req, od_req_done_fn *done, void *ud)
 	/* Send it now rather than at the next perform: a caller that asks
 	 * for the next page before handling this one gets the provider
 	 * working meanwhile. Callers never run inside libcurl callbacks, so
-	 * this is allowed; what completes is picked up by the next perform. */
-	if (req->state == REQ_RUNNING)
+	 * this is allowed. On loopback a small reply can complete inside
+	 * this very call: collect it at once, or libcurl would keep it queued
+	 * with nothing left to wait on, and the loop would sleep its whole
+	 * timeout before the next perform read it. */
+	if (req->state == REQ_RUNNING) {
 		curl_multi_perform(req->e->multi, &running);
+		collect_done(req->e);
+	}
 }
 
 void
@@ -1147,6 +1199,86 @@ transfer_done(struct od_req *req, CURLcode rc)
 
 /* --- the loop ---------------------------------------------------------------- */
 
+struct od_notice *
+od_notice_new(struct od_engine *e, od_notice_fn *fn, void *ud)
+{
+	struct od_notice *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	n->e = e;
+	n->fn = fn;
+	n->ud = ud;
+	atomic_init(&n->posted, false);
+	n->next = e->notices;
+	if (e->notices)
+		e->notices->prev = n;
+	e->notices = n;
+	e->pending++;
+	return n;
+}
+
+void
+od_notice_post(struct od_notice *n)
+{
+	atomic_store(&n->posted, true);
+	atomic_store(&n->e->noticed, true);
+	curl_multi_wakeup(n->e->multi);
+}
+
+void
+od_notice_free(struct od_notice *n)
+{
+	struct od_engine *e;
+
+	if (!n)
+		return;
+	e = n->e;
+	if (n->prev)
+		n->prev->next = n->next;
+	else
+		e->notices = n->next;
+	if (n->next)
+		n->next->prev = n->prev;
+	e->pending--;
+	free(n);
+}
+
+/* Run the callbacks of posted notices. One may free any notice, so the
+ * list is searched again after each. */
+static void
+deliver_notices(struct od_engine *e)
+{
+	if (!atomic_exchange(&e->noticed, false))
+		return;
+	for (;;) {
+		struct od_notice *n = e->notices;
+		while (n && !atomic_exchange(&n->posted, false))
+			n = n->next;
+		if (!n)
+			return;
+		n->fn(n->ud);
+	}
+}
+
+/* Move the transfers libcurl finished to the queue of completions (their
+ * callbacks run from deliver_finished). */
+static void
+collect_done(struct od_engine *e)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(e->multi, &left))) {
+		struct od_req *req = NULL;
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&req);
+		if (req && req->state == REQ_RUNNING)
+			transfer_done(req, msg->data.result);
+	}
+}
+
 static void
 deliver_finished(struct od_engine *e)
 {
@@ -1176,8 +1308,7 @@ void
 od_engine_perform(struct od_engine *e)
 {
 	long long now = now_ms();
-	CURLMsg *msg;
-	int running, left;
+	int running;
 
 	while (e->waiting && e->waiting->due_ms <= now) {
 		struct od_req *req = e->waiting;
@@ -1186,15 +1317,9 @@ od_engine_perform(struct od_engine *e)
 		start_attempt(req);
 	}
 	curl_multi_perform(e->multi, &running);
-	while ((msg = curl_multi_info_read(e->multi, &left))) {
-		struct od_req *req = NULL;
-		if (msg->msg != CURLMSG_DONE)
-			continue;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&req);
-		if (req && req->state == REQ_RUNNING)
-			transfer_done(req, msg->data.result);
-	}
+	collect_done(e);
 	deliver_finished(e);
+	deliver_notices(e);
 }
 
 long
@@ -1202,7 +1327,7 @@ od_engine_timeout(struct od_engine *e)
 {
 	long t = -1;
 
-	if (e->fin_head)
+	if (e->fin_head || atomic_load(&e->noticed))
 		return 0;
 	curl_multi_timeout(e->multi, &t);
 	if (e->waiting) {
