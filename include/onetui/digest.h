@@ -25,6 +25,9 @@ void od_sha256_hex(struct od_sha256 *h, char out[OD_SHA256_HEX]);
 int od_sha256_peek_hex(const struct od_sha256 *h, char out[OD_SHA256_HEX]) OD_WARN_UNUSED;
 /* Add bytes [off, off + len) of the open file fd. */
 struct od_error *od_sha256_fd(struct od_sha256 *h, int fd, uint64_t off, uint64_t len) OD_WARN_UNUSED;
+/* The same through the caller's buffer, for use in any thread: 0, or an
+ * errno value (EIO when the file ends before off + len). */
+int od_sha256_fd_buf(struct od_sha256 *h, int fd, uint64_t off, uint64_t len, char *buf, size_t bufsize) OD_WARN_UNUSED;
 /* Whether s is 64 hex digits (either case). */
 bool od_sha256_valid(const char *s);
 

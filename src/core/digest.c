@@ -84,30 +84,35 @@ od_sha256_peek_hex(const struct od_sha256 *h, char out[OD_SHA256_HEX])
 	return 0;
 }
 
+int
+od_sha256_fd_buf(struct od_sha256 *h, int fd, uint64_t off, uint64_t len, char *buf, size_t bufsize)
+{
+	while (len > 0) {
+		size_t want = len < bufsize ? (size_t)len : bufsize;
+		ssize_t n = pread(fd, buf, want, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? errno : EIO;
+		od_sha256_update(h, buf, (size_t)n);
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
 struct od_error *
 od_sha256_fd(struct od_sha256 *h, int fd, uint64_t off, uint64_t len)
 {
 	enum { CHUNK = 1 << 20 };
 	char *buf = malloc(CHUNK);
+	int e;
 
 	if (!buf)
 		return od_error_nomem();
-	while (len > 0) {
-		size_t want = len < CHUNK ? (size_t)len : CHUNK;
-		ssize_t n = pread(fd, buf, want, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int e = n < 0 ? errno : EIO;
-			free(buf);
-			return od_error_errno(OD_ERR_IO, e, _("cannot read back what was written"));
-		}
-		od_sha256_update(h, buf, (size_t)n);
-		off += (uint64_t)n;
-		len -= (uint64_t)n;
-	}
+	e = od_sha256_fd_buf(h, fd, off, len, buf, CHUNK);
 	free(buf);
-	return NULL;
+	return e ? od_error_errno(OD_ERR_IO, e, _("cannot read back what was written")) : NULL;
 }
 
 bool

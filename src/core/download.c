@@ -21,11 +21,25 @@
 #include "onetui/provider.h"
 #include "onetui/str.h"
 
+#include "hasher.h"
 #include "pcall.h"
 #include "xfer-int.h"
 
+#define MIB (1u << 20)
 #define MAX_STREAMS 16
+/* Pieces of a file fetched in several streams that may be in the file
+ * at once: those in transfer and those done but not yet joined to the
+ * complete start of the file. */
+#define MAX_SEGS (2 * MAX_STREAMS)
 #define DEFAULT_SPLIT_MIN (32u << 20)
+/* A file split into streams is fetched in pieces, handed out in order,
+ * so that its start is complete early and its checksum can follow: about
+ * four per stream of what is left, between these sizes. */
+#define PIECE_MIN MIB
+#define PIECE_MAX (64u * MIB)
+/* Files at least this large are hashed by a thread of their own (see
+ * hasher.h); smaller ones as their bytes pass by. */
+#define HASH_THREAD_MIN (8u * MIB)
 /* Directories listed at once. */
 #define LISTINGS 2
 /* Completed files wait at most this long (or until this many wait) for
@@ -68,36 +82,46 @@ struct dl_dir {
 	bool relist;		/* its listing was cut short by a refused token */
 };
 
+/* A piece of the file: bytes [start, end), of which done were written
+ * from start on. Requests point at their piece: pieces never move. */
 struct dl_seg {
 	struct dl_active *a;
 	struct od_req *req;
-	uint64_t start, end, done;	/* done: bytes of [start, end) written */
+	uint64_t start, end, done;
+	bool used;
 };
 
 struct dl_active {
 	struct od_download *d;
 	struct dl_file *f;
 	char *part;
+	char *url;			/* of the content */
 	int fd;
-	struct od_sha256 *h;
+	struct od_sha256 *h;		/* hashing as the bytes pass by (small files) */
 	uint64_t hashed;		/* bytes [0, hashed) went into h */
-	struct dl_seg seg[MAX_STREAMS];
-	unsigned nseg, running;
+	struct od_hash_job *hj;		/* or hashing in a thread (large files) */
+	/* Bytes [0, base) are written; the used pieces cover [base, next)
+	 * without gaps; bytes from next on are not asked for yet. */
+	uint64_t base, next;
+	struct dl_seg seg[MAX_SEGS];
+	unsigned streams, running;
 	bool resumed;
 	bool finished;			/* waiting in the batch */
 	struct od_error *err;		/* why a stream failed; the file fails when all are back */
-	char got[OD_SHA256_HEX];
-	struct dl_active *next;		/* in the batch */
+	char got[OD_SHA256_HEX];	/* the SHA-256 of what was written, "" when not computed */
+	struct dl_active *next_done;	/* in the batch */
 };
 
-/* A "part" record of an earlier run. */
+/* A "part" record of an earlier run: bytes [0, base) were written, and
+ * pieces [start, end, done] in order from base on. */
 struct dl_part {
 	char *local;
 	char *file_id;
 	uint64_t size;
 	int64_t mtime;
+	uint64_t base;
 	unsigned nseg;
-	uint64_t seg[MAX_STREAMS][3];
+	uint64_t seg[MAX_SEGS][3];
 };
 
 /* A "done" record of an earlier run. */
@@ -193,16 +217,47 @@ file_record(const char *key, const struct dl_file *f)
 
 static struct od_error *note_part(struct od_download *d, const cJSON *rec, const char *local);
 
+/* The used piece that starts at off, or NULL. */
+static struct dl_seg *
+piece_at(struct dl_active *a, uint64_t off)
+{
+	for (unsigned i = 0; i < MAX_SEGS; i++)
+		if (a->seg[i].used && a->seg[i].start == off)
+			return &a->seg[i];
+	return NULL;
+}
+
+/* Bytes of the file known to be written. */
+static uint64_t
+written_bytes(const struct dl_active *a)
+{
+	uint64_t n = a->base;
+
+	for (unsigned i = 0; i < MAX_SEGS; i++)
+		if (a->seg[i].used)
+			n += a->seg[i].done;
+	return n;
+}
+
 /* Record how far a's file is, in the journal and for a resume in this run. */
 static void
 record_part(struct dl_active *a)
 {
-	cJSON *r = file_record("part", a->f), *segs = r ? cJSON_AddArrayToObject(r, "segs") : NULL;
+	cJSON *r = file_record("part", a->f), *segs;
 	struct od_error *err;
+	uint64_t off = a->base;
+	struct dl_seg *s;
 
-	for (unsigned i = 0; segs && i < a->nseg; i++) {
-		double v[3] = { (double)a->seg[i].start, (double)a->seg[i].end, (double)a->seg[i].done };
+	if (r && !cJSON_AddNumberToObject(r, "base", (double)a->base)) {
+		cJSON_Delete(r);
+		r = NULL;
+	}
+	segs = r ? cJSON_AddArrayToObject(r, "segs") : NULL;
+	/* In file order, which is not the order of the slots. */
+	while (segs && off < a->next && (s = piece_at(a, off))) {
+		double v[3] = { (double)s->start, (double)s->end, (double)s->done };
 		cJSON_AddItemToArray(segs, cJSON_CreateDoubleArray(v, 3));
+		off = s->end;
 	}
 	if (r && (err = note_part(a->d, r, a->f->local))) {
 		od_log(OD_LOG_WARN, "%s", err->message);
@@ -245,22 +300,26 @@ note_part(struct od_download *d, const cJSON *rec, const char *local)
 {
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(rec, "fileId");
 	const cJSON *segs = cJSON_GetObjectItemCaseSensitive(rec, "segs"), *s;
-	int64_t size, mtime;
+	const cJSON *base = cJSON_GetObjectItemCaseSensitive(rec, "base");
+	int64_t size, mtime, off = 0;
 	struct dl_part p = { 0 }, *v;
 
 	if (!cJSON_IsString(id) || !od_json_is_integer(cJSON_GetObjectItemCaseSensitive(rec, "size"), &size) ||
 	    !od_json_is_integer(cJSON_GetObjectItemCaseSensitive(rec, "mtime"), &mtime) || !cJSON_IsArray(segs) ||
-	    size < 0)
+	    size < 0 || (base && (!od_json_is_integer(base, &off) || off < 0 || off > size)))
 		return NULL;	/* not one of ours: the file simply starts over */
+	p.base = (uint64_t)off;
 	cJSON_ArrayForEach(s, segs) {
 		int64_t x[3];
-		if (p.nseg == MAX_STREAMS || cJSON_GetArraySize(s) != 3)
+		if (p.nseg == MAX_SEGS || cJSON_GetArraySize(s) != 3)
 			return NULL;
 		for (int i = 0; i < 3; i++)
 			if (!od_json_is_integer(cJSON_GetArrayItem(s, i), &x[i]) || x[i] < 0)
 				return NULL;
-		if (x[0] > x[1] || x[1] > size || x[2] > x[1] - x[0])
+		/* Pieces follow each other from base on. */
+		if (x[0] != off || x[0] > x[1] || x[1] > size || x[2] > x[1] - x[0])
 			return NULL;
+		off = x[1];
 		for (int i = 0; i < 3; i++)
 			p.seg[p.nseg][i] = (uint64_t)x[i];
 		p.nseg++;
@@ -785,16 +844,24 @@ keep_existing(struct od_download *d, struct dl_file *f, const struct stat *st)
 /* --- fetching one file ------------------------------------------------------------ */
 
 static void
-free_active(struct dl_active *a)
+cancel_streams(struct dl_active *a)
 {
-	for (unsigned i = 0; i < a->nseg; i++)
+	for (unsigned i = 0; i < MAX_SEGS; i++)
 		if (a->seg[i].req)
 			od_req_cancel(a->seg[i].req);
+}
+
+static void
+free_active(struct dl_active *a)
+{
+	cancel_streams(a);
+	od_hash_job_cancel(a->hj);
 	if (a->fd >= 0)
 		close(a->fd);
 	od_sha256_free(a->h);
 	od_error_free(a->err);
 	free(a->part);
+	free(a->url);
 	free(a);
 }
 
@@ -817,10 +884,8 @@ fail_file(struct dl_active *a, struct od_error *err)
 {
 	struct od_download *d = a->d;
 	struct dl_file *f = a->f;
-	uint64_t written = 0;
+	uint64_t written = written_bytes(a);
 
-	for (unsigned i = 0; i < a->nseg; i++)
-		written += a->seg[i].done;
 	d->t.bytes_done -= written < d->t.bytes_done ? written : d->t.bytes_done;
 	release_slot(d, a);
 	if (err->sys_errno && err->kind == OD_ERR_IO && xfer_fatal_errno(err->sys_errno)) {
@@ -888,6 +953,16 @@ housekeeping(struct od_download *d)
 		record_parts(d);
 }
 
+/* Where the written start of the file ends: base and what follows it of
+ * the piece that starts there. */
+static uint64_t
+written_prefix(struct dl_active *a)
+{
+	const struct dl_seg *s = piece_at(a, a->base);
+
+	return a->base + (s ? s->done : 0);
+}
+
 static struct od_error *
 on_data(const char *data, size_t len, void *ud)
 {
@@ -909,10 +984,92 @@ on_data(const char *data, size_t len, void *ud)
 		a->hashed += len;
 	}
 	s->done += len;
+	if (a->hj && s->start == a->base)
+		od_hash_job_extend(a->hj, written_prefix(a));
 	a->d->t.bytes_done += len;
 	a->d->t.bytes_moved += len;
 	housekeeping(a->d);
 	return NULL;
+}
+
+/* Join the finished pieces at the start of the file to it. */
+static void
+advance_base(struct dl_active *a)
+{
+	struct dl_seg *s;
+
+	while ((s = piece_at(a, a->base)) && !s->req && s->done == s->end - s->start) {
+		a->base = s->end;
+		s->used = false;
+	}
+	if (a->hj)
+		od_hash_job_extend(a->hj, written_prefix(a));
+}
+
+static void on_seg_done(struct od_req *req, struct od_error *err, void *ud);
+
+static struct od_error *
+submit_seg(struct dl_active *a, struct dl_seg *s)
+{
+	struct od_download *d = a->d;
+	struct od_req *req;
+
+	if (s->done == s->end - s->start)
+		return NULL;
+	if (!(req = od_req_new(d->e, OD_GET, a->url)))
+		return od_error_nomem();
+	if (a->f->space)
+		od_req_auth(req);
+	od_req_set_sink(req, on_data, s);
+	od_req_set_range(req, s->start + s->done, s->end);
+	if (d->o.max_speed) {
+		unsigned streams = d->n_active * a->streams;
+		od_req_set_max_speed(req, d->o.max_speed / (streams ? streams : 1));
+	}
+	s->req = req;
+	a->running++;
+	od_req_submit(req, on_seg_done, s);
+	return NULL;
+}
+
+/* The length of the next piece to hand out. */
+static uint64_t
+piece_len(const struct dl_active *a)
+{
+	uint64_t left = a->f->size - a->next, len;
+
+	if (a->streams <= 1)
+		return left;
+	len = (left / (a->streams * 4u) + MIB - 1) & ~(uint64_t)(MIB - 1);
+	if (len < PIECE_MIN)
+		len = PIECE_MIN;
+	if (len > PIECE_MAX)
+		len = PIECE_MAX;
+	return len < left ? len : left;
+}
+
+/* Send requests for the pieces that have none, then hand out new pieces
+ * while streams are free. */
+static struct od_error *
+start_pieces(struct dl_active *a)
+{
+	struct od_error *err = NULL;
+
+	for (unsigned i = 0; i < MAX_SEGS && !err; i++)
+		if (a->seg[i].used && !a->seg[i].req)
+			err = submit_seg(a, &a->seg[i]);
+	while (!err && a->running < a->streams && a->next < a->f->size) {
+		struct dl_seg *s = NULL;
+		for (unsigned i = 0; i < MAX_SEGS && !s; i++)
+			if (!a->seg[i].used)
+				s = &a->seg[i];
+		if (!s)
+			break;	/* pieces wait for the start of the file */
+		*s = (struct dl_seg){ .a = a, .start = a->next, .end = a->next + piece_len(a), .used = true };
+		a->next = s->end;
+		err = submit_seg(a, s);
+	}
+	return err;
 }
 
 static void
@@ -928,12 +1085,14 @@ on_seg_done(struct od_req *req, struct od_error *err, void *ud)
 		err = od_error_new(OD_ERR_INPUT, _("the provider sent %llu of %llu bytes; the file may have "
 						   "changed while it was fetched"),
 				   (unsigned long long)s->done, (unsigned long long)(s->end - s->start));
+	if (!err && !a->err) {
+		advance_base(a);
+		err = start_pieces(a);
+	}
 	if (err && !a->err) {
 		/* Stop the other streams; the file fails once all are back. */
 		a->err = err;
-		for (unsigned i = 0; i < a->nseg; i++)
-			if (a->seg[i].req)
-				od_req_cancel(a->seg[i].req);
+		cancel_streams(a);
 	} else {
 		od_error_free(err);
 	}
@@ -949,73 +1108,43 @@ on_seg_done(struct od_req *req, struct od_error *err, void *ud)
 	pump(d);
 }
 
-static struct od_error *
-submit_seg(struct dl_active *a, struct dl_seg *s, const char *url)
-{
-	struct od_download *d = a->d;
-	struct od_req *req;
-
-	if (s->done == s->end - s->start)
-		return NULL;
-	if (!(req = od_req_new(d->e, OD_GET, url)))
-		return od_error_nomem();
-	if (a->f->space)
-		od_req_auth(req);
-	od_req_set_sink(req, on_data, s);
-	od_req_set_range(req, s->start + s->done, s->end);
-	if (d->o.max_speed) {
-		unsigned streams = d->n_active * a->nseg;
-		od_req_set_max_speed(req, d->o.max_speed / (streams ? streams : 1));
-	}
-	s->req = req;
-	a->running++;
-	od_req_submit(req, on_seg_done, s);
-	return NULL;
-}
-
-/* Divide a's file into streams, or take them from an earlier run. */
+/* How a's file is fetched: as an earlier run left it, or from the start. */
 static void
 plan_segments(struct dl_active *a, const struct dl_part *p)
 {
 	struct od_download *d = a->d;
-	uint64_t size = a->f->size, step;
-	unsigned n = 1;
 
-	if (p) {
-		a->nseg = p->nseg;
-		for (unsigned i = 0; i < p->nseg; i++) {
-			a->seg[i].start = p->seg[i][0];
-			a->seg[i].end = p->seg[i][1];
-			a->seg[i].done = p->seg[i][2];
-		}
-		a->resumed = true;
-		return;
+	memset(a->seg, 0, sizeof(a->seg));
+	a->streams = d->o.streams > 1 && a->f->size >= d->o.split_min ? d->o.streams : 1;
+	a->base = a->next = p ? p->base : 0;
+	for (unsigned i = 0; p && i < p->nseg; i++) {
+		a->seg[i] = (struct dl_seg){ .a = a, .start = p->seg[i][0], .end = p->seg[i][1],
+					     .done = p->seg[i][2], .used = true };
+		a->next = a->seg[i].end;
 	}
-	if (d->o.streams > 1 && size >= d->o.split_min)
-		n = d->o.streams;
-	/* Whole MiB per stream, so writes stay aligned. */
-	step = (size / n + (1u << 20) - 1) & ~(uint64_t)((1u << 20) - 1);
-	a->nseg = 0;
-	for (uint64_t off = 0; off < size || a->nseg == 0; off += step) {
-		struct dl_seg *s = &a->seg[a->nseg++];
-		s->start = off;
-		s->end = off + step < size ? off + step : size;
-		s->done = 0;
-		if (s->end == size)
-			break;
-	}
+	a->resumed = p != NULL;
+}
+
+/* Whether a single stream fetched the whole file in order: then what the
+ * .part file holds is good, whatever was recorded. */
+static bool
+whole_in_order(const struct dl_part *p, uint64_t size)
+{
+	return p->base == 0 && p->nseg == 1 && p->seg[0][0] == 0 && p->seg[0][1] == size;
 }
 
 /* Whether a .part file of this size can hold what p says was written. */
 static bool
-part_fits(const struct dl_part *p, uint64_t size)
+part_fits(const struct dl_part *p, uint64_t part_size)
 {
-	if (p->nseg == 1)
-		return p->seg[0][0] == 0;
+	if (whole_in_order(p, p->size))
+		return true;
+	if (p->base > part_size)
+		return false;
 	for (unsigned i = 0; i < p->nseg; i++)
-		if (p->seg[i][2] && p->seg[i][0] + p->seg[i][2] > size)
+		if (p->seg[i][2] && p->seg[i][0] + p->seg[i][2] > part_size)
 			return false;
-	return p->nseg > 0;
+	return true;
 }
 
 /* Open NAME.part; an earlier run's part is taken up when it is of the same
@@ -1035,9 +1164,8 @@ open_part(struct dl_active *a)
 		return od_error_errno(OD_ERR_IO, errno, _("cannot create %s"), a->part);
 	if (p && fstat(a->fd, &st) == 0 && part_fits(p, (uint64_t)st.st_size)) {
 		plan_segments(a, p);
-		if (a->nseg > 1)
+		if (!whole_in_order(p, f->size))
 			return NULL;
-		/* One stream writes in order: all the file holds is good. */
 		a->seg[0].done = (uint64_t)st.st_size < f->size ? (uint64_t)st.st_size : f->size;
 		return ftruncate(a->fd, (off_t)a->seg[0].done) == 0
 			       ? NULL
@@ -1055,27 +1183,23 @@ start_streams(struct dl_active *a)
 	struct od_download *d = a->d;
 	struct od_space *s = a->f->space;
 	struct od_error *err = NULL;
-	char *path, *url;
+	char *path;
 
 	if (s && !od_provider_current(s) && (err = od_provider_plan(d->z, s)))
 		return err;
 	path = data_path(a->f->file_id, "/content");
 	if (!path)
-		url = NULL;
+		a->url = NULL;
 	else if (s)
-		url = od_asprintf("%s%s%s", od_provider_current(s)->origin, OP_API, path);
+		a->url = od_asprintf("%s%s%s", od_provider_current(s)->origin, OP_API, path);
 	else	/* a share: the zone redirects to a provider */
-		url = od_asprintf("%s%s/shares%s", od_zone_origin(d->z), OZ_API, path);
+		a->url = od_asprintf("%s%s/shares%s", od_zone_origin(d->z), OZ_API, path);
 	free(path);
-	if (!url)
+	if (!a->url)
 		return od_error_nomem();
-	for (unsigned i = 0; i < a->nseg && !err; i++) {
-		a->seg[i].a = a;
-		d->t.bytes_done += a->seg[i].done;
-		err = submit_seg(a, &a->seg[i], url);
-	}
-	free(url);
-	return err;
+	d->t.bytes_done += written_bytes(a);
+	advance_base(a);
+	return start_pieces(a);
 }
 
 char *
@@ -1089,6 +1213,34 @@ od_download_part_path(const char *local)
 	for (const char *p = name; *p; p++)
 		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
 	return od_asprintf("%.*s.onetui-%016llx.part", (int)(name - local), local, (unsigned long long)h);
+}
+
+/* Whether the checksum of a's file is computed, and how: a large file by
+ * a thread that reads back what is written (which is what --verify asks
+ * for anyway), a small one as its bytes pass by. What an earlier run
+ * wrote is read back either way. */
+static struct od_error *
+start_hashing(struct dl_active *a)
+{
+	struct od_download *d = a->d;
+	struct dl_file *f = a->f;
+	uint64_t prefix = written_prefix(a);
+	struct od_sha256 *h;
+	struct od_error *err;
+
+	if (!f->sha256[0] && !d->o.hash && !d->o.verify)
+		return NULL;
+	if (!(h = od_sha256_new()))
+		return od_error_nomem();
+	if (f->size >= HASH_THREAD_MIN) {
+		if ((err = od_hash_job_start(d->e, a->fd, h, 0, &a->hj)))
+			return err;
+		od_hash_job_extend(a->hj, prefix);
+		return NULL;
+	}
+	a->h = h;
+	a->hashed = prefix;
+	return od_sha256_fd(h, a->fd, 0, prefix);
 }
 
 static void
@@ -1127,17 +1279,9 @@ start_file(struct od_download *d, struct dl_file *f, unsigned slot)
 		fail_file(a, err);
 		return;
 	}
-	if (f->sha256[0] || d->o.hash || d->o.verify) {
-		if (!(a->h = od_sha256_new())) {
-			fail_file(a, od_error_nomem());
-			return;
-		}
-		/* What an earlier run wrote is hashed from the disk. */
-		if (a->seg[0].done && (err = od_sha256_fd(a->h, a->fd, 0, a->seg[0].done))) {
-			fail_file(a, err);
-			return;
-		}
-		a->hashed = a->seg[0].done;
+	if ((err = start_hashing(a))) {
+		fail_file(a, err);
+		return;
 	}
 	if ((err = start_streams(a))) {
 		fail_file(a, err);
@@ -1147,20 +1291,38 @@ start_file(struct od_download *d, struct dl_file *f, unsigned slot)
 		finish_file(a);	/* empty, or every byte was there */
 }
 
-/* Every byte is written: check it, then queue it for the durable rename. */
+static void check_file(struct dl_active *a, struct od_error *err);
+
+static void
+on_file_hashed(struct od_error *err, const char *hex, void *ud)
+{
+	struct dl_active *a = ud;
+
+	a->hj = NULL;
+	memcpy(a->got, hex, OD_SHA256_HEX);
+	check_file(a, err);
+	pump(a->d);
+}
+
+/* Every byte is written: have it checked, then queue it for the durable
+ * rename. */
 static void
 finish_file(struct dl_active *a)
 {
 	struct od_download *d = a->d;
 	struct dl_file *f = a->f;
 	struct od_error *err = NULL;
-	struct timespec times[2] = { { .tv_sec = f->mtime }, { .tv_sec = f->mtime } };
 	struct stat st;
 
 	if (fstat(a->fd, &st) != 0)
 		err = od_error_errno(OD_ERR_IO, errno, _("cannot check %s"), a->part);
 	else if ((uint64_t)st.st_size != f->size && ftruncate(a->fd, (off_t)f->size) != 0)
 		err = od_error_errno(OD_ERR_IO, errno, _("cannot write %s"), a->part);
+	if (!err && a->hj) {
+		/* The thread still has the last bytes to read. */
+		od_hash_job_finish(a->hj, f->size, on_file_hashed, a);
+		return;
+	}
 	if (!err && a->h) {
 		if (d->o.verify) {
 			/* Read everything back rather than trust what passed by. */
@@ -1171,6 +1333,18 @@ finish_file(struct dl_active *a)
 		if (!err)
 			od_sha256_hex(a->h, a->got);
 	}
+	check_file(a, err);
+}
+
+/* Compare the checksum, date the file and queue it for the rename; or
+ * fail it with err (taken over). */
+static void
+check_file(struct dl_active *a, struct od_error *err)
+{
+	struct od_download *d = a->d;
+	struct dl_file *f = a->f;
+	struct timespec times[2] = { { .tv_sec = f->mtime }, { .tv_sec = f->mtime } };
+
 	if (!err && f->sha256[0] && strcmp(a->got, f->sha256) != 0) {
 		if (a->resumed) {
 			/* The part an earlier run left may be what is wrong:
@@ -1196,7 +1370,7 @@ finish_file(struct dl_active *a)
 	}
 	release_slot(d, a);
 	a->finished = true;
-	a->next = d->batch;
+	a->next_done = d->batch;
 	if (!d->batch)
 		d->batch_since = xfer_now_ms();
 	d->batch = a;
@@ -1213,11 +1387,11 @@ flush_batch(struct od_download *d)
 		return;
 	/* One sync for the whole batch instead of one per file. */
 	if (syncfs(d->batch->fd) != 0)
-		for (a = d->batch; a; a = a->next)
+		for (a = d->batch; a; a = a->next_done)
 			fdatasync(a->fd);
 	for (a = d->batch; a; a = next) {
 		struct dl_file *f = a->f;
-		next = a->next;
+		next = a->next_done;
 		if (rename(a->part, f->local) != 0) {
 			struct od_error *err = od_error_errno(OD_ERR_IO, errno, _("cannot rename %s"), a->part);
 			f->state = F_FAILED;
@@ -1228,9 +1402,9 @@ flush_batch(struct od_download *d)
 			struct od_xfer_event ev = { .kind = OD_XFER_FILE_DONE };
 			const struct od_provider_info *p = f->space ? od_provider_current(f->space) : NULL;
 			cJSON *r = file_record("done", f);
-			bool verified = a->h && f->sha256[0];
+			bool hashed = a->got[0] != '\0', verified = hashed && f->sha256[0];
 			if (r) {
-				cJSON_AddItemToObject(r, "sha256", a->h ? cJSON_CreateString(a->got) : cJSON_CreateNull());
+				cJSON_AddItemToObject(r, "sha256", hashed ? cJSON_CreateString(a->got) : cJSON_CreateNull());
 				cJSON_AddBoolToObject(r, "verified", verified);
 				if (p)
 					cJSON_AddStringToObject(r, "provider", p->id);
@@ -1245,7 +1419,7 @@ flush_batch(struct od_download *d)
 			ev.provider_id = p ? p->id : NULL;
 			ev.size = f->size;
 			ev.mtime = f->mtime;
-			ev.sha256 = a->h ? a->got : NULL;
+			ev.sha256 = hashed ? a->got : NULL;
 			ev.verified = verified;
 			ev.note = f->check_note;
 			d->fn(&ev, d->ud);
@@ -1336,9 +1510,15 @@ stop(struct od_download *d, struct od_error *err)
 			od_op_cancel(d->list_ops[i]);
 	for (unsigned i = 0; i < d->o.jobs; i++) {
 		struct dl_active *a = d->active[i];
-		for (unsigned k = 0; a && k < a->nseg; k++)
-			if (a->seg[k].req)
-				od_req_cancel(a->seg[k].req);
+		if (a && a->hj && !a->running) {
+			/* Every byte is there, only its checksum was awaited:
+			 * the next run reads it back. */
+			od_hash_job_cancel(a->hj);
+			a->hj = NULL;
+			fail_file(a, od_error_new(OD_ERR_CANCELLED, _("cancelled")));
+		} else if (a) {
+			cancel_streams(a);
+		}
 	}
 	pump(d);
 }
@@ -1353,12 +1533,9 @@ pause_for_token(struct od_download *d, const struct od_error *err)
 	for (unsigned i = 0; i < LISTINGS; i++)
 		if (d->list_ops[i])
 			od_op_cancel(d->list_ops[i]);
-	for (unsigned i = 0; i < d->o.jobs; i++) {
-		struct dl_active *a = d->active[i];
-		for (unsigned k = 0; a && k < a->nseg; k++)
-			if (a->seg[k].req)
-				od_req_cancel(a->seg[k].req);
-	}
+	for (unsigned i = 0; i < d->o.jobs; i++)
+		if (d->active[i])
+			cancel_streams(d->active[i]);
 	emit(d, OD_XFER_PAUSED, NULL, err, NULL);
 }
 
@@ -1444,7 +1621,7 @@ od_download_free(struct od_download *d)
 			free_active(d->active[i]);
 	while (d->batch) {
 		struct dl_active *a = d->batch;
-		d->batch = a->next;
+		d->batch = a->next_done;
 		free_active(a);
 	}
 	for (size_t i = 0; i < d->n_files; i++) {

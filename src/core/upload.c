@@ -23,10 +23,14 @@
 #include "onetui/str.h"
 #include "onetui/url.h"
 
+#include "hasher.h"
 #include "pcall.h"
 #include "xfer-int.h"
 
 #define DEFAULT_SMALL_MAX (8u << 20)
+/* Files at least this large are hashed by a thread of their own while
+ * they are sent (see hasher.h); smaller ones as their bytes go out. */
+#define HASH_THREAD_MIN (8u << 20)
 /* Folders being created or listed at once. */
 #define DIR_OPS 2
 
@@ -82,6 +86,7 @@ struct up_file {
 enum phase {
 	P_CHECK,	/* reading back what the provider has of an earlier run */
 	P_SEND,		/* creating it with its content, or writing its content */
+	P_HASH,		/* sent; waiting for the thread that computes its checksum */
 	P_CREATE,	/* creating it empty (large files) */
 	P_STAT,		/* asking the size and mtime the provider now has */
 	P_RECORD,	/* recording the checksum */
@@ -96,15 +101,16 @@ struct up_active {
 	char *file_id;
 	uint64_t offset;	/* where this request's bytes start */
 	uint64_t sent;		/* bytes of this request read from the file */
-	struct od_sha256 *h;	/* of the local bytes [0, hashed) */
+	struct od_sha256 *h;	/* of the local bytes [0, hashed), as they are sent */
 	uint64_t hashed;
+	struct od_hash_job *hj;	/* or the thread computing it (large files) */
 	struct od_sha256 *back;	/* of bytes read back */
 	struct od_req *req;
 	struct od_op *op;
 	int64_t remote_mtime;
 	bool replace;		/* write over the remote file from 0 */
 	char sha[OD_SHA256_HEX];
-	struct od_error *err;
+	struct od_error *err;	/* why the checksum could not be computed */
 };
 
 /* A "part" or "done" record of an earlier run. */
@@ -636,6 +642,7 @@ started:
 static void
 free_active(struct up_active *a)
 {
+	od_hash_job_cancel(a->hj);
 	if (a->fd >= 0)
 		close(a->fd);
 	od_sha256_free(a->h);
@@ -762,7 +769,7 @@ on_source(char *buf, size_t n, struct od_error **err, void *ud)
 			       : od_error_new(OD_ERR_INPUT, _("%s became shorter while it was sent"), a->f->local);
 		return 0;
 	}
-	if (a->hashed == off) {
+	if (a->h && a->hashed == off) {
 		od_sha256_update(a->h, buf, (size_t)got);
 		a->hashed += (uint64_t)got;
 	}
@@ -782,14 +789,48 @@ on_rewind(void *ud)
 	return NULL;
 }
 
+static void
+on_hashed(struct od_error *err, const char *hex, void *ud)
+{
+	struct up_active *a = ud;
+
+	a->hj = NULL;
+	memcpy(a->sha, hex, OD_SHA256_HEX);
+	if (a->phase == P_HASH) {
+		next_phase(a, err);
+		return;
+	}
+	od_error_free(a->err);
+	a->err = err;	/* told when the content is sent */
+}
+
+/* A large file's checksum is computed meanwhile by a thread, going on
+ * from what a->h holds. */
+static struct od_error *
+hash_in_thread(struct up_active *a)
+{
+	struct od_error *err;
+
+	if (a->hj || !a->h || a->f->size < HASH_THREAD_MIN)
+		return NULL;
+	err = od_hash_job_start(a->u->e, a->fd, a->h, a->hashed, &a->hj);
+	a->h = NULL;
+	if (!err)
+		od_hash_job_finish(a->hj, a->f->size, on_hashed, a);
+	return err;
+}
+
 static struct od_error *
 send_content(struct up_active *a)
 {
 	struct od_upload *u = a->u;
+	struct od_error *err;
 	struct od_req *req;
 	char *url;
 
 	a->phase = P_SEND;
+	if ((err = hash_in_thread(a)))
+		return err;
 	if (a->file_id) {
 		char suffix[48];
 		if (a->replace)
@@ -963,12 +1004,23 @@ next_phase(struct up_active *a, struct od_error *err)
 			err = od_error_new(OD_ERR_INPUT, _("%s changed while it was sent"), a->f->local);
 			break;
 		}
-		if (a->hashed != a->f->size) {
+		if (a->hj) {
+			a->phase = P_HASH;
+			return;
+		}
+		if (a->err) {
+			err = a->err;
+			a->err = NULL;
+			break;
+		}
+		if (a->h && a->hashed != a->f->size) {
 			od_sha256_reset(a->h);
 			err = od_sha256_fd(a->h, a->fd, 0, a->f->size);
 		}
-		if (!err)
+		if (!err && a->h)
 			od_sha256_hex(a->h, a->sha);
+		/* fall through */
+	case P_HASH:
 		a->phase = P_STAT;
 		if (!err && !(a->op = od_provider_stat(u->z, a->f->dir->space, a->file_id, OD_ATTR_SIZE | OD_ATTR_MTIME,
 						       on_stat, a)))
@@ -1134,6 +1186,13 @@ stop(struct od_upload *u, struct od_error *err)
 	u->stopping = true;
 	u->stop_err = err;
 	cancel_all(u);
+	for (unsigned i = 0; i < u->o.jobs; i++) {
+		struct up_active *a = u->active[i];
+		if (a && a->phase == P_HASH)
+			/* Sent, only its checksum was awaited: the next run
+			 * reads back what the provider has. */
+			fail_file(a, od_error_new(OD_ERR_CANCELLED, _("cancelled")));
+	}
 	pump(u);
 }
 

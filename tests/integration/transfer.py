@@ -230,7 +230,11 @@ def streams(t, h):
     ranges = [q for q in h.requests() if q.get("path", "").endswith("/content")]
     t.ok(r.rc == 0 and file_sha256(os.path.join(g.dir, "GainReference_K3_20251112.mrc")) ==
          expected_sha256(fid, size), "--streams 4: byte-identical", repr(r))
-    t.ok(len(ranges) == 4, "in 4 ranged requests", repr(ranges))
+    spans = sorted(tuple(int(x) for x in q["headers"].get("range", "bytes=-").split("=")[1].split("-"))
+                   for q in ranges if q["headers"].get("range"))
+    edges = [0] + [b + 1 for _, b in spans]
+    t.ok(len(spans) == len(ranges) >= 4 and [a for a, _ in spans] == edges[:-1] and edges[-1] == size,
+         "in ranged pieces that cover the file exactly once", repr(ranges))
 
 
 def progress_and_manifest(t, h):
@@ -267,6 +271,27 @@ def make_many(root, count):
             f.write(rng.randbytes(rng.randint(1000, 200000)))
 
 
+def kill_rounds(h, rounds, first, find_job, pause, seed=0, check=None):
+    """Start `first` (once its job is recorded, `transfers resume JOB`
+    instead) and SIGKILL it after a random pause, rounds times. check()
+    after each round returns None or what is wrong. Returns (job, killed,
+    what was wrong)."""
+    rng = random.Random(int(os.environ.get("ONETUI_TEST_SEED", "4")) + seed)
+    job, killed = None, 0
+    for i in range(rounds):
+        proc = h.start(*(first if not job else ["transfers", "resume", "--progress", "none", job]))
+        time.sleep(rng.uniform(*pause) * SLOW)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed += 1
+        proc.wait()
+        job = job or find_job()
+        bad = check() if check else None
+        if bad:
+            return job, killed, "after round %d: %s" % (i, bad)
+    return job, killed, None
+
+
 def crashes(t, h, rounds=10):
     """SIGKILL a 500-file download at random moments, resume, repeat."""
     g = Get(h, "crash")
@@ -278,28 +303,17 @@ def crashes(t, h, rounds=10):
     t.ok(r.rc == 0, "500 files are uploaded to fetch them", repr(r))
     remote = TEM + "/crash-source/session-500"
     local = os.path.join(dest, "session-500")
-    rng = random.Random(int(os.environ.get("ONETUI_TEST_SEED", "4")))
     h.fault(path=r"/content$", slow_body_bps=2 << 20)
-    bad = None
-    killed = 0
-    job = None
-    for i in range(rounds):
-        # Until the first run has recorded its job, the command is run again.
-        args = ["get", "-r", "-j", "8", "--streams", "2", "--progress", "none", remote, dest] if not job \
-            else ["transfers", "resume", "--progress", "none", job]
-        proc = h.start(*args)
-        time.sleep(rng.uniform(0.1, 0.8) * SLOW)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            killed += 1
-        proc.wait()
-        job = job or job_for(h, local)[0]
+
+    def check():
         ok, why = g.complete_files_good(remote, local, src)
-        if not ok:
-            bad = why
-            break
+        return None if ok else why
+    job, killed, bad = kill_rounds(h, rounds, ["get", "-r", "-j", "8", "--streams", "2", "--progress", "none",
+                                               remote, dest], lambda: job_for(h, local)[0], (0.1, 0.8),
+                                   check=check)
     h.clear()
-    t.ok(bad is None, "after each of %d kill -9, no file looks complete unless it is" % killed, bad)
+    t.ok(bad is None and killed == rounds, "after each of %d kill -9, no file looks complete unless it is" % killed,
+         bad)
     r = h.run("transfers", "resume", job)
     ok, why = g.identical(remote, local, src)
     parts = [p for p in g.local_files() if p.endswith(".part")]
@@ -308,6 +322,39 @@ def crashes(t, h, rounds=10):
     t.ok(job_for(h, local)[1] == "finished", "transfers lists the job as finished", repr(job))
     r = h.run("transfers", "resume", job)
     t.ok(r.rc == 1 and b"finished" in r.err, "resuming a finished job is refused", repr(r))
+
+
+def stream_crashes(t, h, rounds=6):
+    """SIGKILL a download in 4 streams of one large file, whose pieces and
+    checksum thread are cut at random points, resume, repeat."""
+    g = Get(h, "stream-crash")
+    os.makedirs(g.dir)
+    big = os.path.join(g.dir, "stack_0002.mrc")
+    with open(big, "wb") as f:
+        f.write(random.Random(12).randbytes(48 << 20))
+    r = h.run("put", big, TEM + "/stream-crash/")
+    t.ok(r.rc == 0, "a 48 MiB stack is uploaded to fetch it", repr(r))
+    dest = os.path.join(g.dir, "out", "stack_0002.mrc")
+    os.makedirs(os.path.dirname(dest))
+    h.fault(path=r"/content$", slow_body_bps=2 << 20)
+
+    def check():
+        if os.path.exists(dest) and file_sha256(dest) != file_sha256(big):
+            return "a complete-looking file differs"
+    job, killed, bad = kill_rounds(h, rounds, ["get", "--streams", "4", "--progress", "none",
+                                               TEM + "/stream-crash/stack_0002.mrc", dest],
+                                   lambda: job_for(h, dest)[0], (0.3, 1.2), seed=1, check=check)
+    h.clear()
+    t.ok(bad is None and killed == rounds, "killed %d times in 4 streams, nothing looks complete" % killed, bad)
+    r = h.run("transfers", "resume", "--progress", "json", job)
+    done = [e for e in events(r) or [] if e.get("event") == "file" and e.get("state") == "done"]
+    t.ok(r.rc == 0 and os.path.exists(dest) and file_sha256(dest) == file_sha256(big) and
+         not os.path.exists(dest + ".part"), "the resume converges: byte-identical, no .part", repr(r))
+    t.ok(len(done) == 1 and done[0].get("verified") is True, "and verified against the recorded checksum",
+         repr(done))
+    fin = [e for e in events(r) or [] if e.get("event") == "finished"]
+    t.ok(fin and 0 < fin[-1]["bytesMoved"] < 48 << 20, "the last run fetched only what was missing (%s bytes)"
+         % (fin[-1]["bytesMoved"] if fin else "?"), repr(fin))
 
 
 def faults(t, h):
@@ -517,21 +564,13 @@ def upload_crashes(t, h, rounds=10):
         for _ in range(200):
             f.write(rng.randbytes(1 << 20))
     target = TEM + "/" + os.path.basename(base)
-    rng = random.Random(int(os.environ.get("ONETUI_TEST_SEED", "4")))
-    job = None
-    killed = 0
-    for i in range(rounds):
-        args = ["put", "--progress", "none", big, target + "/"] if not job \
-            else ["transfers", "resume", "--progress", "none", job]
-        proc = h.start(*args)
-        time.sleep(rng.uniform(0.1, 1.0) * SLOW)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            killed += 1
-        proc.wait()
-        job = job or job_for_upload(h, big)
+    # Slow enough that every round is cut short.
+    h.fault(path=r"/content$", slow_request_bps=20 << 20)
+    job, killed, _ = kill_rounds(h, rounds, ["put", "--progress", "none", big, target + "/"],
+                                 lambda: job_for_upload(h, big), (0.1, 1.0))
+    h.clear()
     r = h.run("transfers", "resume", job) if job else h.run("put", big, target + "/")
-    t.ok(r.rc in (0, 1) and killed >= 5, "a 200 MiB upload killed %d times resumes" % killed, repr(r))
+    t.ok(r.rc == 0 and killed == rounds, "a 200 MiB upload killed %d times resumes" % killed, repr(r))
     ok, why = remote_matches(h, base, target)
     t.ok(ok, "and the remote file is byte-identical, its checksum recorded (%s)" % why, why)
 
@@ -603,6 +642,7 @@ def main():
         uploads(t, h)
         corruption(t, h)
         crashes(t, h)
+        stream_crashes(t, h)
         upload_crashes(t, h)
         disk_full(t, h)
         token_revoked(t, h)

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* t-hasher.c: checksums computed in a thread while a file is written,
+ * handed back through the engine's loop; cancelled jobs never call back. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/hasher.h"
+#include "onetui/digest.h"
+#include "onetui/engine.h"
+#include "tap.h"
+
+#define SIZE (5u << 20 | 12345u)	/* not a whole number of chunks */
+
+static char dir[] = "/tmp/onetui-t-hasher-XXXXXX";
+static unsigned char *data;
+
+struct result {
+	int calls;
+	char hex[OD_SHA256_HEX];
+	struct od_error *err;
+};
+
+static void
+on_done(struct od_error *err, const char *hex, void *ud)
+{
+	struct result *r = ud;
+
+	r->calls++;
+	snprintf(r->hex, sizeof(r->hex), "%s", hex);
+	r->err = err;
+}
+
+static void
+digest_of(const void *p, size_t n, char out[OD_SHA256_HEX])
+{
+	struct od_sha256 *h = od_sha256_new();
+
+	od_sha256_update(h, p, n);
+	od_sha256_hex(h, out);
+	od_sha256_free(h);
+}
+
+static int
+new_file(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+}
+
+static bool
+write_at(int fd, size_t off, size_t n)
+{
+	return pwrite(fd, data + off, n, (off_t)off) == (ssize_t)n;
+}
+
+static void
+test_whole_and_growing(struct od_engine *e)
+{
+	char want[OD_SHA256_HEX];
+	struct result r = { 0 };
+	struct od_hash_job *j;
+	struct od_error *err;
+	int fd = new_file("whole");
+
+	digest_of(data, SIZE, want);
+	ok(fd >= 0 && write_at(fd, 0, SIZE), "a file of %u bytes", SIZE);
+	err = od_hash_job_start(e, fd, od_sha256_new(), 0, &j);
+	ok(!err && j, "a job on a complete file");
+	close(fd);	/* the job has its own descriptor */
+	od_hash_job_finish(j, SIZE, on_done, &r);
+	cmp_ok((long long)od_engine_pending(e), "==", 1, "it counts as pending work");
+	ok(r.calls == 0, "the result never comes from inside finish");
+	od_engine_run(e, NULL);
+	ok(r.calls == 1 && !r.err, "the result comes from the loop, once");
+	is(r.hex, want, "the digest of the whole file");
+	cmp_ok((long long)od_engine_pending(e), "==", 0, "and nothing is pending after it");
+
+	/* As a download writes it: the bytes are declared as they land. */
+	memset(&r, 0, sizeof(r));
+	fd = new_file("growing");
+	err = od_hash_job_start(e, fd, od_sha256_new(), 0, &j);
+	ok(!err, "a job on an empty file that grows");
+	for (size_t off = 0; off < SIZE; off += 300000) {
+		size_t n = SIZE - off < 300000 ? SIZE - off : 300000;
+		if (!write_at(fd, off, n))
+			break;
+		od_hash_job_extend(j, off + n);
+		od_hash_job_extend(j, off);	/* going back is ignored */
+		od_engine_perform(e);
+	}
+	od_hash_job_finish(j, SIZE, on_done, &r);
+	od_engine_run(e, NULL);
+	ok(r.calls == 1 && !r.err, "growing: one result");
+	is(r.hex, want, "growing: the same digest");
+	close(fd);
+}
+
+static void
+test_resumed(struct od_engine *e)
+{
+	char want[OD_SHA256_HEX];
+	struct result r = { 0 };
+	struct od_sha256 *h = od_sha256_new();
+	struct od_hash_job *j;
+	int fd = new_file("resumed");
+
+	digest_of(data, SIZE, want);
+	ok(fd >= 0 && write_at(fd, 0, SIZE), "a file whose start was hashed before");
+	od_sha256_update(h, data, 1000000);
+	ok(!od_hash_job_start(e, fd, h, 1000000, &j), "a job that goes on from 1000000 bytes");
+	od_hash_job_finish(j, SIZE, on_done, &r);
+	od_engine_run(e, NULL);
+	is(r.hex, want, "goes on from the state it was given");
+	close(fd);
+}
+
+static void
+test_shorter(struct od_engine *e)
+{
+	struct result r = { 0 };
+	struct od_hash_job *j;
+	int fd = new_file("short");
+
+	ok(fd >= 0 && write_at(fd, 0, 4096), "a file of 4096 bytes");
+	ok(!od_hash_job_start(e, fd, od_sha256_new(), 0, &j), "a job on it");
+	od_hash_job_finish(j, 8192, on_done, &r);
+	od_engine_run(e, NULL);
+	ok(r.calls == 1 && r.err && strstr(r.err->message, "shorter"), "said to be 8192 bytes: an error (%s)",
+	   r.err ? r.err->message : "none");
+	is(r.hex, "", "and no digest");
+	od_error_free(r.err);
+	close(fd);
+}
+
+static void
+test_cancel(struct od_engine *e)
+{
+	struct result r = { 0 };
+	struct od_hash_job *j;
+	int fd = new_file("cancel");
+
+	ok(fd >= 0 && write_at(fd, 0, SIZE), "a file to give up on");
+	ok(!od_hash_job_start(e, fd, od_sha256_new(), 0, &j), "a job waiting for bytes");
+	od_hash_job_extend(j, SIZE / 2);
+	od_hash_job_cancel(j);
+	cmp_ok((long long)od_engine_pending(e), "==", 0, "cancelled while it hashes: nothing pending");
+
+	ok(!od_hash_job_start(e, fd, od_sha256_new(), 0, &j), "a job that finishes");
+	od_hash_job_finish(j, 1000, on_done, &r);
+	usleep(100000);	/* done and posted, not yet delivered */
+	od_hash_job_cancel(j);
+	od_engine_perform(e);
+	ok(r.calls == 0, "cancelled after its result was posted: no callback");
+	cmp_ok((long long)od_engine_pending(e), "==", 0, "and nothing pending");
+	ok(!od_hash_job_start(e, fd, od_sha256_new(), 0, &j), "a job cancelled before any byte");
+	od_hash_job_cancel(j);
+	od_hash_job_cancel(NULL);
+	ok(true, "cancelling NULL is nothing");
+	close(fd);
+}
+
+static void
+test_bad_fd(struct od_engine *e)
+{
+	struct od_hash_job *j = (struct od_hash_job *)1;
+	struct od_error *err = od_hash_job_start(e, -1, od_sha256_new(), 0, &j);
+
+	ok(err && !j, "a descriptor that is not open: an error (%s)", err ? err->message : "none");
+	od_error_free(err);
+}
+
+int
+main(void)
+{
+	struct od_engine *e;
+	struct od_error *err;
+	char cmd[64];
+
+	if (!mkdtemp(dir)) {
+		plan_skip_all("cannot make a temporary folder");
+		return 0;
+	}
+	data = malloc(SIZE);
+	for (size_t i = 0; i < SIZE; i++)
+		data[i] = (unsigned char)(i * 2654435761u >> 13);
+	err = od_engine_new(NULL, &e);
+	ok(!err, "an engine");
+	test_whole_and_growing(e);
+	test_resumed(e);
+	test_shorter(e);
+	test_cancel(e);
+	test_bad_fd(e);
+	od_engine_free(e);
+	free(data);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		diag("could not remove %s", dir);
+	return done_testing();
+}
