@@ -106,6 +106,7 @@ struct dl_active {
 	struct dl_seg seg[MAX_SEGS];
 	unsigned streams, running;
 	bool resumed;
+	bool fresh;			/* the .part file was made by this run: it holds only what it wrote */
 	bool finished;			/* waiting in the batch */
 	struct od_error *err;		/* why a stream failed; the file fails when all are back */
 	char got[OD_SHA256_HEX];	/* the SHA-256 of what was written, "" when not computed */
@@ -1159,7 +1160,15 @@ open_part(struct dl_active *a)
 
 	if (p && (strcmp(p->file_id, f->file_id) != 0 || p->size != f->size || p->mtime != f->mtime))
 		p = NULL;
-	a->fd = open(a->part, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	/* Most files are new: then there is nothing to look at or cut. */
+	a->fd = open(a->part, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (a->fd >= 0) {
+		a->fresh = true;
+		plan_segments(a, NULL);
+		return NULL;
+	}
+	if (errno == EEXIST)
+		a->fd = open(a->part, O_RDWR | O_CLOEXEC);
 	if (a->fd < 0)
 		return od_error_errno(OD_ERR_IO, errno, _("cannot create %s"), a->part);
 	if (p && fstat(a->fd, &st) == 0 && part_fits(p, (uint64_t)st.st_size)) {
@@ -1314,7 +1323,12 @@ finish_file(struct dl_active *a)
 	struct od_error *err = NULL;
 	struct stat st;
 
-	if (fstat(a->fd, &st) != 0)
+	/* Every byte was written by this run: the size is right. A part of
+	 * an earlier run may be longer (a piece written past what was
+	 * recorded) or end in a hole. */
+	if (a->fresh)
+		;
+	else if (fstat(a->fd, &st) != 0)
 		err = od_error_errno(OD_ERR_IO, errno, _("cannot check %s"), a->part);
 	else if ((uint64_t)st.st_size != f->size && ftruncate(a->fd, (off_t)f->size) != 0)
 		err = od_error_errno(OD_ERR_IO, errno, _("cannot write %s"), a->part);
