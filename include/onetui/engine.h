@@ -88,6 +88,9 @@ long od_engine_timeout(struct od_engine *e);
 /* Wait for network activity, one of fds, or timeout_ms (-1: until
  * od_engine_timeout()). Returns 0, or -1 with errno set. */
 int od_engine_wait(struct od_engine *e, struct od_waitfd *fds, unsigned nfds, long timeout_ms);
+/* Milliseconds of the monotonic clock, the one the engine's timeouts
+ * and every rate and poll interval of onetui are measured on. */
+long long od_now_ms(void);
 /* Move transfers forward and run the callbacks of finished requests. */
 void od_engine_perform(struct od_engine *e);
 /* Drive the loop until nothing is pending, or *stop becomes nonzero (then

@@ -74,15 +74,6 @@ struct run {
 	int rc;
 };
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 progress_mode_parse(const char *s)
 {
@@ -248,7 +239,7 @@ json_event_progress(struct run *r)
 static void
 show_progress(struct run *r, bool force)
 {
-	long long now = now_ms();
+	long long now = od_now_ms();
 	long long every = r->mode == PROGRESS_JSON ? JSON_MS : r->mode == PROGRESS_LINES ? LINE_MS : DRAW_MS;
 	char *text;
 
@@ -368,7 +359,7 @@ on_event(const struct od_xfer_event *ev, void *ud)
 		break;
 	case OD_XFER_PAUSED:
 		r->paused = true;
-		r->token_ms = now_ms();
+		r->token_ms = od_now_ms();
 		clear_status(r);
 		out_error(_("paused: %s"), ev->err ? ev->err->message : "");
 		out_warn(_("put a valid token where onetui reads it (%s); it is looked at every %d s. "
@@ -676,7 +667,7 @@ summary(struct run *r)
 {
 	struct od_xfer_totals t;
 	char *text;
-	double secs = (double)(now_ms() - r->start_ms) / 1000.0;
+	double secs = (double)(od_now_ms() - r->start_ms) / 1000.0;
 	char rate[OD_SIZE_BUFSZ];
 
 	r->ops->totals(r->d, &t);
@@ -732,8 +723,8 @@ drive(struct run *r)
 			r->ops->cancel(r->d);
 			continue;
 		}
-		if (r->paused && now_ms() - r->token_ms >= TOKEN_POLL_MS) {
-			r->token_ms = now_ms();
+		if (r->paused && od_now_ms() - r->token_ms >= TOKEN_POLL_MS) {
+			r->token_ms = od_now_ms();
 			if (session_reload_token(r->s)) {
 				r->paused = false;
 				clear_status(r);
@@ -1018,7 +1009,7 @@ job_run(struct session *s, const char *path, enum progress_mode mode)
 		rc = out_fail(err, NULL);
 		goto out;
 	}
-	r.start_ms = r.shown_ms = r.rate_ms = now_ms();
+	r.start_ms = r.shown_ms = r.rate_ms = od_now_ms();
 	r.rc = r.ops->add_sources(&r, ji.sources);
 	drive(&r);
 	r.ops->totals(r.d, &t);

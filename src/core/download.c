@@ -946,7 +946,7 @@ static void record_parts(struct od_download *d);
 static void
 housekeeping(struct od_download *d)
 {
-	long long now = xfer_now_ms();
+	long long now = od_now_ms();
 
 	if (d->n_batch && (d->n_batch >= BATCH_FILES || now - d->batch_since >= BATCH_MS))
 		flush_batch(d);
@@ -1386,7 +1386,7 @@ check_file(struct dl_active *a, struct od_error *err)
 	a->finished = true;
 	a->next_done = d->batch;
 	if (!d->batch)
-		d->batch_since = xfer_now_ms();
+		d->batch_since = od_now_ms();
 	d->batch = a;
 	d->n_batch++;
 }
@@ -1462,7 +1462,7 @@ record_parts(struct od_download *d)
 	}
 	if (any)
 		sync_journal(d);
-	d->parts_at = xfer_now_ms();
+	d->parts_at = od_now_ms();
 }
 
 /* --- the job -------------------------------------------------------------------- */
@@ -1598,7 +1598,7 @@ void
 od_download_start(struct od_download *d)
 {
 	d->started = true;
-	d->parts_at = xfer_now_ms();
+	d->parts_at = od_now_ms();
 	pump(d);
 }
 

@@ -132,8 +132,8 @@ struct od_notice {
 
 static int curl_users;
 
-static long long
-now_ms(void)
+long long
+od_now_ms(void)
 {
 	struct timespec ts;
 
@@ -161,7 +161,7 @@ seed_random(struct od_engine *e)
 		seed = 0;
 #endif
 	if (!seed)
-		seed = (uint64_t)now_ms() ^ ((uint64_t)getpid() << 32);
+		seed = (uint64_t)od_now_ms() ^ ((uint64_t)getpid() << 32);
 	e->rng = seed ? seed : 0x9E3779B97F4A7C15ULL;
 }
 
@@ -875,7 +875,7 @@ start_attempt(struct od_req *req)
 		finish(req, od_error_nomem());
 		return;
 	}
-	req->started_ms = now_ms();
+	req->started_ms = od_now_ms();
 	if (curl_multi_add_handle(req->e->multi, req->easy) != CURLM_OK) {
 		finish(req, od_error_new(OD_ERR_INTERNAL, _("cannot start a transfer")));
 		return;
@@ -1112,7 +1112,7 @@ schedule_retry(struct od_req *req, struct od_error *err, CURLcode rc)
 	}
 	od_log(OD_LOG_INFO, "retrying %s %s in %.1f s (attempt %d of %d): %s", method_name(req->method),
 	       req->url, (double)delay / 1000.0, req->attempts + 1, e->max_retries + 1, err->message);
-	req->due_ms = now_ms() + delay;
+	req->due_ms = od_now_ms() + delay;
 	req->state = REQ_WAITING;
 	{
 		struct od_req **p = &e->waiting;
@@ -1156,7 +1156,7 @@ transfer_done(struct od_req *req, CURLcode rc)
 		req->status = (int)status;
 	}
 	od_log(OD_LOG_DEBUG, "%s %s -> %d, %zu bytes, %lld ms", method_name(req->method), req->url,
-	       req->status, req->resp.len + (size_t)req->delivered, now_ms() - req->started_ms);
+	       req->status, req->resp.len + (size_t)req->delivered, od_now_ms() - req->started_ms);
 	if (req->stream_err) {
 		/* The sink or source stopped it: a local problem or a reply that
 		 * cannot be used, which another attempt would not change. */
@@ -1307,7 +1307,7 @@ deliver_finished(struct od_engine *e)
 void
 od_engine_perform(struct od_engine *e)
 {
-	long long now = now_ms();
+	long long now = od_now_ms();
 	int running;
 
 	while (e->waiting && e->waiting->due_ms <= now) {
@@ -1331,7 +1331,7 @@ od_engine_timeout(struct od_engine *e)
 		return 0;
 	curl_multi_timeout(e->multi, &t);
 	if (e->waiting) {
-		long long left = e->waiting->due_ms - now_ms();
+		long long left = e->waiting->due_ms - od_now_ms();
 		if (left < 0)
 			left = 0;
 		if (t < 0 || left < t)

@@ -1262,9 +1262,9 @@ pump(struct od_upload *u)
 				slot--;	/* kept or failed at once: the slot is free */
 		}
 	}
-	if (xfer_now_ms() - u->synced_at >= 200) {
+	if (od_now_ms() - u->synced_at >= 200) {
 		xfer_sync(u->journal);
-		u->synced_at = xfer_now_ms();
+		u->synced_at = od_now_ms();
 	}
 	for (size_t i = 0; i < u->n_files && !waiting; i++)
 		waiting = u->files[i]->state == F_QUEUED && u->files[i]->dir->state != D_FAILED;

@@ -11,8 +11,6 @@
 #include "onetui/error.h"
 #include "onetui/journal.h"
 
-/* Milliseconds of the monotonic clock. */
-long long xfer_now_ms(void);
 /* Queue rec (taken over) in j, if there is a journal; trouble is logged:
  * the transfer itself goes on. */
 void xfer_record(struct od_journal *j, cJSON *rec);

@@ -12,15 +12,6 @@
 
 #include "xfer-int.h"
 
-long long
-xfer_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void
 xfer_record(struct od_journal *j, cJSON *rec)
 {

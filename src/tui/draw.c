@@ -218,3 +218,26 @@ draw_box(WINDOW *w, int y, int x, int height, int width, enum color c)
 		mvwaddstr(w, y + i, x + width - 1, v);
 	}
 }
+
+void
+draw_bar(WINDOW *w, int y, int x, int width, uint64_t done, uint64_t total, enum color c)
+{
+	int inner = width - 2, full = total ? (int)((double)done / (double)total * inner + 0.0001) : 0;
+	char buf[256];
+	int k = 0;
+
+	if (inner < 1 || width > (int)sizeof(buf) / 4)
+		return;
+	if (full > inner)
+		full = inner;
+	buf[k++] = '[';
+	for (int i = 0; i < inner; i++) {
+		const char *g = i < full ? (draw_utf8() ? "\u2588" : "#") : (draw_utf8() ? "\u00b7" : ".");
+		size_t l = strlen(g);
+		memcpy(buf + k, g, l);
+		k += (int)l;
+	}
+	buf[k++] = ']';
+	buf[k] = '\0';
+	draw_own(w, y, x, width, c, buf);
+}

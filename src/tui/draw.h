@@ -7,6 +7,7 @@
 
 #include <curses.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "onetui/compiler.h"
 
@@ -59,5 +60,7 @@ const char *draw_glyph_closed(void);	/* "▸" or ">" */
 const char *draw_glyph_ellipsis(void);	/* "…" or "..." */
 /* Display width of text onetui made itself. */
 int draw_width(const char *s);
+/* A progress bar "[####....]" in width columns for done of total. */
+void draw_bar(WINDOW *w, int y, int x, int width, uint64_t done, uint64_t total, enum color c);
 
 #endif

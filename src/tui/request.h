@@ -28,7 +28,7 @@
 	REQ_(PREV_MATCH, "prev-match", N_("go to the previous name matching the filter"), NULL) \
 	REQ_(SORT, "sort", N_("sort by name, size or modification time"), N_("Sort")) \
 	REQ_(DATASETS, "datasets", N_("show the space's datasets instead of its files, or back"), N_("Datasets")) \
-	REQ_(REFRESH, "refresh", N_("load the item again (retries after an error)"), NULL) \
+	REQ_(REFRESH, "refresh", N_("load the item again; retry a transfer, run an ended one again"), NULL) \
 	REQ_GROUP(N_("Marked items")) \
 	REQ_(VIEW_MARKS, "view-marks", N_("view the marked items in $PAGER"), NULL) \
 	REQ_(EDIT_MARKS, "edit-marks", N_("edit the marked paths in $EDITOR: delete a line to unmark it"), NULL) \
@@ -37,8 +37,8 @@
 	REQ_GROUP(N_("Transfers")) \
 	REQ_(FETCH, "fetch", N_("fetch the marked items into a local folder"), N_("Fetch")) \
 	REQ_(TRANSFER_PAUSE, "pause-transfer", N_("pause the selected transfer, or go on with it"), NULL) \
-	REQ_(TRANSFER_CANCEL, "cancel-transfer", N_("cancel the selected transfer and delete its partial files"), NULL) \
-	REQ_(TRANSFER_DETAILS, "transfer-details", N_("show the files of the selected transfer"), NULL) \
+	REQ_(TRANSFER_CANCEL, "cancel-transfer", N_("cancel the selected transfer (deleting its partial files)"), NULL) \
+	REQ_(TRANSFER_DETAILS, "transfer-details", N_("describe the selected transfer: its files, failures first"), NULL) \
 	REQ_GROUP(N_("Panes")) \
 	REQ_(FOCUS_NEXT, "focus-next", N_("move the focus between the tree and the pane"), N_("Pane")) \
 	REQ_(PANE_INFO, "pane-info", N_("show the Info pane"), NULL) \

@@ -72,15 +72,6 @@ static struct {
 	char *last_dest;
 } tr;
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 set_error(struct tjob *j, const char *msg)
 {
@@ -133,7 +124,7 @@ on_event(const struct od_xfer_event *ev, void *ud)
 		break;
 	case OD_XFER_PAUSED:
 		j->state = T_WAITING;
-		j->token_ms = now_ms();
+		j->token_ms = od_now_ms();
 		set_error(j, ev->err ? ev->err->message : NULL);
 		app_error(tr.a, _("A transfer is waiting for a valid token: %s"), ev->err ? ev->err->message : "");
 		break;
@@ -216,7 +207,7 @@ start_job(struct tjob *j)
 	j->finished = false;
 	j->rate = 0;
 	j->rate_bytes = 0;
-	j->rate_ms = now_ms();
+	j->rate_ms = od_now_ms();
 	od_download_start(j->d);
 }
 
@@ -328,6 +319,7 @@ transfers_init(struct app *a)
 	size_t n;
 
 	tr.a = a;
+	odtr_init(a);
 	if ((err = od_journal_dir(&dir))) {
 		od_error_free(err);
 		return;
@@ -388,6 +380,7 @@ transfers_any(void)
 void
 transfers_done(void)
 {
+	odtr_done();
 	for (size_t i = 0; i < tr.n; i++) {
 		struct tjob *j = tr.jobs[i];
 		if (j->d) {
@@ -425,8 +418,8 @@ transfers_done(void)
 long
 transfers_tick(struct app *a)
 {
-	long long now = now_ms();
-	long next = -1;
+	long long now = od_now_ms();
+	long next = odtr_tick(a);
 
 	for (size_t i = 0; i < tr.n; i++) {
 		struct tjob *j = tr.jobs[i];
@@ -458,7 +451,8 @@ transfers_tick(struct app *a)
 			if (a->pane == PANE_TRANSFERS)
 				app_dirty(a);
 		}
-		next = RATE_MS;
+		if (next < 0 || next > RATE_MS)
+			next = RATE_MS;
 	}
 	return next;
 }
@@ -647,28 +641,16 @@ format_eta(double secs, char *buf, size_t len)
 		snprintf(buf, len, "%ld:%02ld", s / 60, s % 60);
 }
 
-/* "[#####.....]" in width columns for done of total. */
-static void
-draw_bar(int y, int x, int width, uint64_t done, uint64_t total, enum color c)
+/* Local jobs, then Onedata's transfers; a cursor on one of these stays on
+ * it as rows are listed above it. */
+static size_t
+rows_shown(void)
 {
-	int inner = width - 2, full = total ? (int)((double)done / (double)total * inner + 0.0001) : 0;
-	char buf[256];
-	int k = 0;
+	size_t k = tr.cursor >= tr.n ? tr.cursor - tr.n : SIZE_MAX, n = odtr_count(&k);
 
-	if (inner < 1 || width > (int)sizeof(buf) / 4)
-		return;
-	if (full > inner)
-		full = inner;
-	buf[k++] = '[';
-	for (int i = 0; i < inner; i++) {
-		const char *g = i < full ? (draw_utf8() ? "\u2588" : "#") : (draw_utf8() ? "\u00b7" : ".");
-		size_t l = strlen(g);
-		memcpy(buf + k, g, l);
-		k += (int)l;
-	}
-	buf[k++] = ']';
-	buf[k] = '\0';
-	draw_own(stdscr, y, x, width, c, buf);
+	if (k != SIZE_MAX)
+		tr.cursor = tr.n + k;
+	return tr.n + n;
 }
 
 /* Three lines a job: what, progress, and the state or last error. */
@@ -697,7 +679,7 @@ draw_job(struct tjob *j, int y, int x, int width, bool cursor, bool focus)
 		   eta, sizeof(eta));
 	draw_blank(stdscr, y + 1, x, width, C_NORMAL);
 	if (bar)
-		draw_bar(y + 1, x + 3, bar, t->bytes_done, t->bytes, state_color(j) == C_NORMAL ? C_GOOD : state_color(j));
+		draw_bar(stdscr, y + 1, x + 3, bar, t->bytes_done, t->bytes, state_color(j) == C_NORMAL ? C_GOOD : state_color(j));
 	if (j->state == T_RUNNING)
 		snprintf(line, sizeof(line), _("%3d%%  %s/%s%s  %llu/%llu%s files  %s/s  ETA %s"), pct, done, total,
 			 t->listing ? "+" : "", (unsigned long long)files, (unsigned long long)t->files,
@@ -724,9 +706,21 @@ draw_job(struct tjob *j, int y, int x, int width, bool cursor, bool focus)
 void
 transfers_draw(struct app *a, int y, int x, int height, int width)
 {
-	int rows = height / JOB_LINES;
+	size_t total = rows_shown();
+	const char *problem, *space = NULL;
+	int rows;
 
-	if (tr.n == 0) {
+	problem = odtr_problem(&space);
+	if (problem) {
+		/* The last line says why some space's transfers are missing. */
+		int w = draw_printf(stdscr, y + height - 1, x, width, C_ERROR, _(" Onedata transfers of "));
+		w += draw_text(stdscr, y + height - 1, x + w, width - w, C_ERROR, space);
+		w += draw_own(stdscr, y + height - 1, x + w, width - w, C_ERROR, ": ");
+		draw_text(stdscr, y + height - 1, x + w, width - w, C_ERROR, problem);
+		height--;
+	}
+	rows = height / JOB_LINES;
+	if (total == 0) {
 		size_t unknown, count = marks_count();
 		char size[OD_SIZE_BUFSZ], marked[160];
 		int64_t bytes = marks_bytes(&unknown);
@@ -735,6 +729,8 @@ transfers_draw(struct app *a, int y, int x, int height, int width)
 			"",
 			_("No transfer yet. Space marks items in the tree; f fetches"),
 			_("the marked items into a local folder you choose."),
+			_("Onedata's own transfers between providers (replication,"),
+			_("eviction, migration) in your spaces show here too."),
 			"",
 			marked,
 		};
@@ -749,18 +745,24 @@ transfers_draw(struct app *a, int y, int x, int height, int width)
 	}
 	if (rows < 1)
 		rows = 1;
-	if (tr.cursor >= tr.n)
-		tr.cursor = tr.n - 1;
+	if (tr.cursor >= total)
+		tr.cursor = total - 1;
 	if (tr.cursor < tr.top)
 		tr.top = tr.cursor;
 	if (tr.cursor >= tr.top + (size_t)rows)
 		tr.top = tr.cursor - (size_t)rows + 1;
 	for (int i = 0; i < height; i++)
 		draw_blank(stdscr, y + i, x, width, C_NORMAL);
-	for (size_t i = tr.top; i < tr.n && (int)(i - tr.top) < rows; i++)
-		draw_job(tr.jobs[i], y + (int)(i - tr.top) * JOB_LINES, x, width, i == tr.cursor,
-			 a->focus == FOCUS_PANE);
+	for (size_t i = tr.top; i < total && (int)(i - tr.top) < rows; i++) {
+		int row = y + (int)(i - tr.top) * JOB_LINES;
+		if (i < tr.n)
+			draw_job(tr.jobs[i], row, x, width, i == tr.cursor, a->focus == FOCUS_PANE);
+		else
+			odtr_draw(i - tr.n, row, x, width, i == tr.cursor, a->focus == FOCUS_PANE);
+	}
 }
+
+static bool job_request(struct app *a, struct tjob *j, enum request req);
 
 static void
 on_cancel_answer(struct app *a, bool yes, void *ud)
@@ -818,7 +820,8 @@ show_details(struct app *a, struct tjob *j)
 bool
 transfers_request(struct app *a, enum request req)
 {
-	struct tjob *j = tr.n ? tr.jobs[tr.cursor < tr.n ? tr.cursor : tr.n - 1] : NULL;
+	size_t total = rows_shown();
+	struct tjob *j = tr.cursor < tr.n ? tr.jobs[tr.cursor] : NULL;
 
 	switch (req) {
 	case REQ_MOVE_UP:
@@ -826,15 +829,36 @@ transfers_request(struct app *a, enum request req)
 			tr.cursor--;
 		break;
 	case REQ_MOVE_DOWN:
-		if (tr.cursor + 1 < tr.n)
+		if (tr.cursor + 1 < total)
 			tr.cursor++;
 		break;
 	case REQ_MOVE_FIRST:
 		tr.cursor = 0;
 		break;
 	case REQ_MOVE_LAST:
-		tr.cursor = tr.n ? tr.n - 1 : 0;
+		tr.cursor = total ? total - 1 : 0;
 		break;
+	case REQ_TRANSFER_PAUSE:
+	case REQ_REFRESH:
+	case REQ_TRANSFER_CANCEL:
+	case REQ_TRANSFER_DETAILS:
+		if (!j && tr.cursor < total)
+			odtr_request(a, tr.cursor - tr.n, req);
+		else
+			return job_request(a, j, req);
+		break;
+	default:
+		return false;
+	}
+	app_dirty(a);
+	return true;
+}
+
+/* The keys that act on a job of this machine. */
+static bool
+job_request(struct app *a, struct tjob *j, enum request req)
+{
+	switch (req) {
 	case REQ_TRANSFER_PAUSE:
 		if (!j)
 			return true;

@@ -112,6 +112,20 @@ void transfers_fetch(struct app *a);
  * and its colour; NULL for none. */
 const char *transfers_glyph(const char *path, enum color *c);
 
+/* odtransfers.c: Onedata's transfers between providers, in the same pane
+ * after the local jobs; listed and read while the pane is shown. */
+void odtr_init(struct app *a);
+void odtr_done(void);
+/* Poll when due; milliseconds until the next poll, -1 when none. */
+long odtr_tick(struct app *a);
+/* The rows that can be shown (their order is fixed until the next call);
+ * *cursor, an index among them, follows its row. */
+size_t odtr_count(size_t *cursor);
+void odtr_draw(size_t i, int y, int x, int width, bool cursor, bool focus);
+bool odtr_request(struct app *a, size_t i, enum request req);
+/* Why some space's transfers could not be listed (and which), or NULL. */
+const char *odtr_problem(const char **space);
+
 /* widget.c: modal dialogs drawn over everything. */
 typedef void prompt_fn(struct app *a, const char *text, void *ud);	/* text NULL: cancelled */
 typedef void confirm_fn(struct app *a, bool yes, void *ud);

@@ -56,15 +56,6 @@ static struct {
 	size_t top;
 } iv;
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Something shown changed: build the lines again at the next drawing. */
 static void
 changed(void)
@@ -143,7 +134,7 @@ info_view_select(struct app *a, struct od_node *n, struct od_space *s)
 	iv.detached_root = iv.is_space && iv.kind == OD_NODE_DATASETS && od_node_dataset_flags(n) & OD_NODE_DETACHED;
 	/* Nor has a space that no provider supports. */
 	iv.unreachable = iv.is_space && iv.space && iv.space->n_supports == 0;
-	iv.due_ms = n && !iv.detached_root && !iv.unreachable ? now_ms() + SETTLE_MS : 0;
+	iv.due_ms = n && !iv.detached_root && !iv.unreachable ? od_now_ms() + SETTLE_MS : 0;
 	changed();
 }
 
@@ -218,7 +209,7 @@ info_view_tick(struct app *a)
 
 	if (!iv.due_ms)
 		return -1;
-	now = now_ms();
+	now = od_now_ms();
 	if (now < iv.due_ms)
 		return (long)(iv.due_ms - now);
 	iv.due_ms = 0;

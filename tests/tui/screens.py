@@ -575,6 +575,66 @@ def test_transfers(t, h):
     s.close()
 
 
+def wait_for(s, what, timeout=15):
+    """Until the screen matches the regular expression what."""
+    deadline = time.monotonic() + timeout
+    while not re.search(what, s.text()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return re.search(what, s.text()) is not None
+
+
+def test_onedata_transfers(t, h):
+    """Onedata's transfers between providers in the Transfers pane: shown
+    as they run, cancelled, run again, described."""
+    grid = KRIOS + "/Images-Disc1/GridSquare_1734452"
+    try:
+        # Copies there only from HPC Centre, slowly enough to be watched.
+        h.control("POST", "/transfers/settings", {"instant": True})
+        r = h.run("transfers", "evict", "--from", "Facility Storage", "--wait", grid)
+        t.ok(r.rc == 0, "a grid square evicted from Facility Storage", repr(r))
+        h.control("POST", "/transfers/settings", {"reset": True})
+        h.control("POST", "/transfers/settings", {"rate": 256 << 10})
+        r = h.run("transfers", "replicate", "--to", "Facility Storage", grid)
+        tid = r.text.strip()
+        t.ok(r.rc == 0 and tid, "a replication started from the command line", repr(r))
+        s = start(t, h, "onedata transfers", width=140, height=40)
+        s.send("4")
+        s.wait()
+        t.ok(wait_for(s, r"⇄ replication %s/Images-Disc1/GridSquare_1734452" % re.escape(KRIOS)),
+             "the pane shows it: kind and what", s.text())
+        t.ok(wait_for(s, r"Onedata: (scheduled|enqueued|replicating)  to Facility Storage")
+             and re.search(r"\d+/\d+ files", s.text()),
+             "with Onedata's status, where to and its files", s.text())
+        t.ok(re.search(r"Onedata: completed  from Facility Storage", s.text()),
+             "the eviction below it, ended, says where from", s.text())
+        t.ok(wait_for(s, r"\[█+·*\] \d+/\d+ files +[0-9.]+ [KM]iB +[0-9.]+ [KM]iB/s"),
+             "it moves: a bar, the bytes copied and the rate", s.text())
+        s.send("Tab", "x")
+        s.wait(idle=False)
+        t.ok(wait_for(s, "Have Onedata cancel this transfer between providers"), "x asks first", s.text())
+        s.send("y")
+        t.ok(wait_for(s, r"Onedata: cancelled"), "y has Onedata cancel it", s.text())
+        s.send("r")
+        t.ok(wait_for(s, r"Running it again as transfer \w+"), "r runs the ended transfer again", s.text())
+        t.ok(wait_for(s, r"(?s)Onedata: (scheduled|enqueued|replicating).*Onedata: cancelled"),
+             "the new one comes first, running; the cancelled one below", s.text())
+        # The cursor stayed on the cancelled one as the new one came above.
+        s.send("Enter")
+        s.wait(idle=False)
+        t.ok(wait_for(s, "Transfer %s \\(replication\\)" % re.escape(tid)) and "Status: cancelled" in s.text(),
+             "Enter describes the transfer", s.text())
+        s.send("Escape", "p")
+        t.ok(wait_for(s, "cannot be paused"), "p says that Onedata's transfers do not pause", s.text())
+        s.send("q")
+        s.wait(idle=False)
+        if "quit" in s.text():
+            s.send("y")
+        t.ok(s.exited() == 0, "q quits with Onedata's transfers still listed", s.text())
+        s.close()
+    finally:
+        h.control("POST", "/transfers/settings", {"reset": True})
+
+
 def main():
     t = Tap()
     if not have_tmux():
@@ -599,6 +659,7 @@ def main():
         test_dir_sizes(t, h)
         test_datasets(t, h)
         test_transfers(t, h)
+        test_onedata_transfers(t, h)
     finally:
         h.close()
     t.done()
