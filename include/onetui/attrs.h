@@ -43,6 +43,8 @@ enum od_attr {
 /* Every file attribute (the checksum xattrs are not among them). */
 #define OD_ATTR_ALL ((1u << 15) - 1)
 #define OD_ATTRS_CHECKSUM (OD_ATTR_SHA256 | OD_ATTR_SHA256_MTIME)
+/* What public share data offers: no owner, path, links or origin. */
+#define OD_ATTRS_SHARE_MODE (OD_ATTR_ALL & ~(OD_ATTR_OWNER | OD_ATTR_PATH | OD_ATTR_HARDLINKS | OD_ATTR_PROVIDER))
 /* The extended attribute names of the checksum. */
 #define OD_XATTR_SHA256 "onetui.sha256"
 #define OD_XATTR_SHA256_MTIME "onetui.sha256.mtime"

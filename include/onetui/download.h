@@ -61,6 +61,10 @@ struct od_error *od_download_add(struct od_download *d, struct od_space *s, cons
  * failed file. */
 struct od_error *od_download_add_path(struct od_download *d, struct od_space *s, const char *path,
 				      const char *remote, const char *local) OD_WARN_UNUSED;
+/* The same for the file or directory with file_id (without a space: a
+ * share-scoped id of public share data). */
+struct od_error *od_download_add_id(struct od_download *d, struct od_space *s, const char *file_id,
+				    const char *remote, const char *local) OD_WARN_UNUSED;
 /* Start; events then come from od_engine_perform(). */
 void od_download_start(struct od_download *d);
 void od_download_totals(const struct od_download *d, struct od_xfer_totals *t);

@@ -20,7 +20,8 @@
 
 /* Order the space's providers; an error when none can serve it. */
 struct od_error *od_provider_plan(struct od_zone *z, struct od_space *s) OD_WARN_UNUSED;
-/* The provider now serving the space (NULL before planning or when none can). */
+/* The provider now serving the space (NULL before planning, when none can,
+ * or without a space). */
 const struct od_provider_info *od_provider_current(const struct od_space *s);
 
 typedef void od_file_id_fn(const char *file_id, struct od_error *err, void *ud);

@@ -85,7 +85,8 @@ struct od_report {
 	enum od_part_state state[OD_PART__COUNT];
 	struct od_error *error[OD_PART__COUNT];	/* FAILED and UNAVAILABLE */
 
-	/* OD_PART_ATTRS */
+	/* OD_PART_ATTRS: have says which came (public share data has fewer) */
+	unsigned have;
 	char *name, *path, *owner_id, *provider_id, *parent_id;
 	enum od_file_type type;
 	int64_t size;		/* -1 when unknown */

@@ -67,6 +67,12 @@ struct od_node *od_tree_space_root(struct od_tree *t, struct od_space *s);
 /* The root whose children are a space's top-level datasets, attached or
  * detached. Its id is made up ("datasets:attached:<space id>"). */
 struct od_node *od_tree_datasets_root(struct od_tree *t, struct od_space *s, bool detached);
+/* The root of a public share: the shared file or directory, with its
+ * attributes a (fileId, a share-scoped id, and name; type, size, mtime and
+ * mode when a has them). It and all below it are listed through the zone's
+ * public share data path, without a token. Made on first use; NULL when
+ * out of memory. */
+struct od_node *od_tree_share_root(struct od_tree *t, const char *share_id, const struct od_attrs *a);
 /* Start loading a directory's children if they are not (all) there, and
  * keep them while it stays expanded. 0, or -ENOMEM. */
 int od_tree_expand(struct od_tree *t, struct od_node *dir) OD_WARN_UNUSED;
@@ -98,8 +104,10 @@ int64_t od_node_size(const struct od_node *n);	/* -1 unknown */
 int64_t od_node_mtime(const struct od_node *n);
 unsigned od_node_mode(const struct od_node *n);
 struct od_node *od_node_parent(const struct od_node *n);
-/* The space the node belongs to. */
+/* The space the node belongs to; NULL in a public share. */
 struct od_space *od_node_space(const struct od_tree *t, const struct od_node *n);
+/* The id of the public share the node is in, or NULL. */
+const char *od_node_share_id(const struct od_tree *t, const struct od_node *n);
 bool od_node_expanded(const struct od_node *n);
 
 enum od_load_state od_node_load_state(const struct od_node *n);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/jobrun.h"
 #include "cli/output.h"
 #include "tui/tui.h"
 #include "onetui/buf.h"
@@ -54,8 +55,10 @@ static void
 print_help(FILE *out)
 {
 	fprintf(out, _("Usage: onetui [OPTION]... [COMMAND [ARG]...]\n"
+		       "       onetui [OPTION]... https://ZONE/share/ID\n"
 		       "A terminal client for Onedata: browse spaces, datasets and files.\n"
-		       "Without a command, onetui opens its full-screen interface.\n\n"
+		       "Without a command, onetui opens its full-screen interface; given a\n"
+		       "share's public link, it opens that share, read-only and without a token.\n\n"
 		       "Commands:\n"));
 	for (size_t i = 0; i < OD_ARRAY_SIZE(commands); i++) {
 		char *line = xasprintf("%s %s", commands[i]->name, _(commands[i]->usage));
@@ -208,7 +211,22 @@ cmd_main(int argc, char **argv)
 		global_option(c, &g);
 	}
 	if (optind >= argc)
-		return tui_main(g.config_path, &g.ov, g.verbose);
+		return tui_main(g.config_path, &g.ov, g.verbose, NULL);
+	if (optind == argc - 1) {
+		char *origin, *share;
+		if (share_url_parse(argv[optind], &origin, &share)) {
+			/* Public share data: the link's zone, no token. */
+			g.ov.zone = origin;
+			g.ov.public_only = true;
+			rc = tui_main(g.config_path, &g.ov, g.verbose, share);
+			free(origin);
+			free(share);
+			return rc;
+		}
+		if (strstr(argv[optind], "://"))
+			return cmd_usage_error(NULL, _("%s is not a share's public link (https://ZONE/share/ID)"),
+					       argv[optind]);
+	}
 	e = find_command(argv[optind]);
 	if (!e)
 		return cmd_usage_error(NULL, _("unknown command '%s'"), argv[optind]);

@@ -130,15 +130,6 @@ absolute_path(const char *path)
 
 /* --- options in the journal ----------------------------------------------------- */
 
-/* A string member of obj, or NULL. */
-static const char *
-json_string(const cJSON *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* --- what the user sees ------------------------------------------------------------ */
 
 static void
@@ -601,10 +592,17 @@ download_sources(struct run *r, const cJSON *sources)
 	int rc = EXIT_OK;
 
 	cJSON_ArrayForEach(src, sources) {
-		const char *space = json_string(src, "space"), *path = json_string(src, "path");
-		const char *local = json_string(src, "local"), *shown = json_string(src, "remote");
-		const char *share = json_string(src, "share");
+		const char *space = od_json_get_str(src, "space"), *path = od_json_get_str(src, "path");
+		const char *local = od_json_get_str(src, "local"), *shown = od_json_get_str(src, "remote");
+		const char *share = od_json_get_str(src, "share"), *file_id = od_json_get_str(src, "fileId");
 
+		/* An item inside a share, marked in the interface: its id says it all. */
+		if (share && file_id && local && shown) {
+			struct od_error *err = od_download_add_id(r->d, NULL, file_id, shown, local);
+			if (err)
+				rc = out_fail(err, NULL);
+			continue;
+		}
 		if (share && local && shown) {
 			struct share_root root;
 			struct od_error *err;
@@ -882,9 +880,9 @@ upload_sources(struct run *r, const cJSON *sources)
 	int rc = EXIT_OK;
 
 	cJSON_ArrayForEach(src, sources) {
-		const char *space = json_string(src, "space"), *dir = json_string(src, "dir");
-		const char *name = json_string(src, "name"), *local = json_string(src, "local");
-		const char *shown = json_string(src, "remoteDir");
+		const char *space = od_json_get_str(src, "space"), *dir = od_json_get_str(src, "dir");
+		const char *name = od_json_get_str(src, "name"), *local = od_json_get_str(src, "local");
+		const char *shown = od_json_get_str(src, "remoteDir");
 		struct od_space *sp;
 		struct od_error *err;
 		char *id;

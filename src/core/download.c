@@ -572,9 +572,10 @@ on_source_id(const char *file_id, struct od_error *err, void *ud)
 		add_op_end(op, err);
 }
 
-struct od_error *
-od_download_add_path(struct od_download *d, struct od_space *s, const char *path, const char *remote,
-		     const char *local)
+/* A source op for remote -> local, counted as being added before its
+ * call starts (a call may end inside its start); NULL when out of memory. */
+static struct add_op *
+add_op_new(struct od_download *d, struct od_space *s, const char *remote, const char *local)
 {
 	struct add_op *op = calloc(1, sizeof(*op));
 
@@ -582,18 +583,47 @@ od_download_add_path(struct od_download *d, struct od_space *s, const char *path
 		if (op)
 			free(op->remote);
 		free(op);
-		return od_error_nomem();
+		return NULL;
 	}
 	op->d = d;
 	op->s = s;
-	if (!od_provider_resolve(d->z, s, path, on_source_id, op)) {
+	d->adding++;
+	return op;
+}
+
+static struct od_error *
+add_op_started(struct add_op *op, struct od_op *started)
+{
+	if (!started) {
+		op->d->adding--;
 		free(op->remote);
 		free(op->local);
 		free(op);
 		return od_error_nomem();
 	}
-	d->adding++;
 	return NULL;
+}
+
+struct od_error *
+od_download_add_path(struct od_download *d, struct od_space *s, const char *path, const char *remote,
+		     const char *local)
+{
+	struct add_op *op = add_op_new(d, s, remote, local);
+
+	if (!op)
+		return od_error_nomem();
+	return add_op_started(op, od_provider_resolve(d->z, s, path, on_source_id, op));
+}
+
+struct od_error *
+od_download_add_id(struct od_download *d, struct od_space *s, const char *file_id, const char *remote,
+		   const char *local)
+{
+	struct add_op *op = add_op_new(d, s, remote, local);
+
+	if (!op)
+		return od_error_nomem();
+	return add_op_started(op, od_provider_stat(d->z, s, file_id, LIST_ATTRS, on_source_attrs, op));
 }
 
 void

@@ -144,14 +144,6 @@ held(const char *path)
 	return busy;
 }
 
-static const char *
-member_str(const cJSON *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 struct od_error *
 od_job_load(const char *dir, const char *id, struct od_job_info *ji)
 {
@@ -165,11 +157,11 @@ od_job_load(const char *dir, const char *id, struct od_job_info *ji)
 		return err;
 	if (!ji->header)
 		return od_error_new(OD_ERR_INPUT, _("the journal of job %s is empty"), id);
-	ji->kind = member_str(ji->header, "kind");
-	ji->zone = member_str(ji->header, "zone");
+	ji->kind = od_json_get_str(ji->header, "kind");
+	ji->zone = od_json_get_str(ji->header, "zone");
 	ji->sources = cJSON_GetObjectItemCaseSensitive(ji->header, "sources");
 	if (!ji->kind || (strcmp(ji->kind, "download") != 0 && strcmp(ji->kind, "upload") != 0) || !ji->zone ||
-	    !cJSON_IsArray(ji->sources) || !member_str(ji->header, "id") ||
+	    !cJSON_IsArray(ji->sources) || !od_json_get_str(ji->header, "id") ||
 	    !opts_parse(cJSON_GetObjectItemCaseSensitive(ji->header, "options"), &ji->opts))
 		return od_error_new(OD_ERR_INPUT, _("%s is not a transfer journal onetui can read"), ji->path);
 	if (strcmp(ji->last_state, "finished") == 0 || strcmp(ji->last_state, "cancelled") == 0)

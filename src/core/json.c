@@ -339,6 +339,14 @@ member(const cJSON *obj, const char *key)
 	return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
 }
 
+const char *
+od_json_get_str(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 bool
 od_json_is_integer(const cJSON *v, int64_t *out)
 {

@@ -124,7 +124,7 @@ check:
 const struct od_provider_info *
 od_provider_current(const struct od_space *s)
 {
-	return s->planned && s->current < s->n_candidates ? s->candidates[s->current] : NULL;
+	return s && s->planned && s->current < s->n_candidates ? s->candidates[s->current] : NULL;
 }
 
 /* --- resolving paths ------------------------------------------------------ */

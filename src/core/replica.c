@@ -96,14 +96,6 @@ struct get_call {
 	void *ud;
 };
 
-static const char *
-str_or_null(const cJSON *root, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static int64_t
 count(const cJSON *root, const char *key)
 {
@@ -122,8 +114,8 @@ on_transfer(const cJSON *root, struct od_error *err, void *ud)
 		err = od_error_new(OD_ERR_INPUT, _("the provider's transfer record is empty"));
 	if (!err) {
 		t.raw = root;
-		t.type = str_or_null(root, "type");
-		t.status = str_or_null(root, "transferStatus");
+		t.type = od_json_get_str(root, "type");
+		t.status = od_json_get_str(root, "transferStatus");
 		if (!t.type || !t.status)
 			err = od_error_new(OD_ERR_INPUT, _("the provider's transfer record lacks its type or status"));
 	}
@@ -132,15 +124,15 @@ on_transfer(const cJSON *root, struct od_error *err, void *ud)
 		free(c);
 		return;
 	}
-	t.replication_status = str_or_null(root, "replicationStatus");
-	t.eviction_status = str_or_null(root, "evictionStatus");
-	t.user_id = str_or_null(root, "userId");
-	t.space_id = str_or_null(root, "spaceId");
-	t.file_id = str_or_null(root, "fileId");
-	t.file_path = str_or_null(root, "filePath");
-	t.replicating_provider = str_or_null(root, "replicatingProviderId");
-	t.evicting_provider = str_or_null(root, "evictingProviderId");
-	t.rerun_id = str_or_null(root, "rerunId");
+	t.replication_status = od_json_get_str(root, "replicationStatus");
+	t.eviction_status = od_json_get_str(root, "evictionStatus");
+	t.user_id = od_json_get_str(root, "userId");
+	t.space_id = od_json_get_str(root, "spaceId");
+	t.file_id = od_json_get_str(root, "fileId");
+	t.file_path = od_json_get_str(root, "filePath");
+	t.replicating_provider = od_json_get_str(root, "replicatingProviderId");
+	t.evicting_provider = od_json_get_str(root, "evictingProviderId");
+	t.rerun_id = od_json_get_str(root, "rerunId");
 	t.files_to_process = count(root, "filesToProcess");
 	t.files_processed = count(root, "filesProcessed");
 	t.files_replicated = count(root, "filesReplicated");
@@ -332,8 +324,8 @@ on_matches(const cJSON *root, struct od_error *err, void *ud)
 		cJSON_ArrayForEach(e, arr) {
 			if ((err = od_json_str(e, "id", what, &m[n].id)))
 				break;
-			m[n].name = str_or_null(e, "name");
-			m[n].provider_id = str_or_null(e, "providerId");
+			m[n].name = od_json_get_str(e, "name");
+			m[n].provider_id = od_json_get_str(e, "providerId");
 			n++;
 		}
 	}

@@ -108,7 +108,8 @@ size_line(struct out *o, const struct od_report *r)
 		return;
 	}
 	if (r->state[OD_PART_STATS] == OD_PART_SKIPPED) {
-		line(o, OD_TONE_DIM, "%s", _("unknown (directory sizes come from the directory statistics)"));
+		line(o, OD_TONE_DIM, "%s", r->space ? _("unknown (directory sizes come from the directory statistics)")
+						     : _("unknown (public share data has no directory statistics)"));
 		return;
 	}
 	if (!part_ready(o, r, OD_PART_STATS))
@@ -134,15 +135,19 @@ attr_lines(struct out *o, const struct od_report *r)
 
 	label(o, _("Name"));
 	line(o, OD_TONE_NORMAL, "%s", r->name);
-	label(o, _("Path"));
-	line(o, OD_TONE_NORMAL, "%s", r->path);
+	if (r->have & OD_ATTR_PATH) {
+		label(o, _("Path"));
+		line(o, OD_TONE_NORMAL, "%s", r->path);
+	}
 	label(o, _("Type"));
 	line(o, OD_TONE_NORMAL, "%s", od_file_type_words(r->type));
 	size_line(o, r);
 	label(o, _("Mode"));
 	line(o, OD_TONE_NORMAL, "%04o (%s)", r->mode, od_mode_string(od_file_type_char(r->type), r->mode, mode));
-	label(o, _("Owner"));
-	line(o, OD_TONE_NORMAL, "%s", r->owner_id);
+	if (r->have & OD_ATTR_OWNER) {
+		label(o, _("Owner"));
+		line(o, OD_TONE_NORMAL, "%s", r->owner_id);
+	}
 	label(o, _("Accessed"));
 	line(o, OD_TONE_NORMAL, "%s", od_time_short(r->atime, t));
 	label(o, _("Modified"));
@@ -151,8 +156,10 @@ attr_lines(struct out *o, const struct od_report *r)
 	line(o, OD_TONE_NORMAL, "%s", od_time_short(r->ctime, t));
 	label(o, _("Created"));
 	line(o, OD_TONE_NORMAL, "%s", od_time_short(r->created, t));
-	label(o, _("Hard links"));
-	line(o, OD_TONE_NORMAL, "%lld", (long long)r->hardlinks);
+	if (r->have & OD_ATTR_HARDLINKS) {
+		label(o, _("Hard links"));
+		line(o, OD_TONE_NORMAL, "%lld", (long long)r->hardlinks);
+	}
 	if (r->state[OD_PART_SHARES] == OD_PART_SKIPPED) {
 		label(o, _("Shares"));
 		if (r->n_share_ids == 0)
@@ -166,12 +173,14 @@ attr_lines(struct out *o, const struct od_report *r)
 	if (r->parent_id)
 		line(o, OD_TONE_NORMAL, "%s", r->parent_id);
 	else
-		line(o, OD_TONE_DIM, "%s", _("(none: the space root)"));
-	label(o, _("Created at"));
-	if (origin)
-		line(o, OD_TONE_NORMAL, "%s (%s)", origin, r->provider_id);
-	else
-		line(o, OD_TONE_NORMAL, "%s", r->provider_id);
+		line(o, OD_TONE_DIM, "%s", r->space ? _("(none: the space root)") : _("(none: the share's root)"));
+	if (r->have & OD_ATTR_PROVIDER) {
+		label(o, _("Created at"));
+		if (origin)
+			line(o, OD_TONE_NORMAL, "%s (%s)", origin, r->provider_id);
+		else
+			line(o, OD_TONE_NORMAL, "%s", r->provider_id);
+	}
 	if (via) {
 		label(o, _("Served by"));
 		line(o, OD_TONE_NORMAL, "%s (%s)", via->name, via->domain);

@@ -470,6 +470,7 @@ on_attrs(const struct od_attrs *a, struct od_error *err, void *ud)
 		part_settle(r, OD_PART_ATTRS, err);
 		return;
 	}
+	r->have = a->have;
 	r->name = copy(r, a->name);
 	r->path = copy(r, a->path);
 	r->owner_id = copy(r, a->owner_id);
@@ -512,7 +513,7 @@ od_report_start(struct od_zone *z, struct od_space *s, const char *file_id, unsi
 		report_free(r);
 		return NULL;
 	}
-	c->op = od_provider_stat(z, s, file_id, OD_ATTR_ALL, on_attrs, c);
+	c->op = od_provider_stat(z, s, file_id, s ? OD_ATTR_ALL : OD_ATTRS_SHARE_MODE, on_attrs, c);
 	if (!c->op) {
 		call_unlink(c);
 		report_free(r);

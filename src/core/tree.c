@@ -87,8 +87,9 @@ struct load {
 };
 
 struct root {
-	struct od_space *space;
+	struct od_space *space;	/* NULL for a public share */
 	struct od_node *node;
+	char *share_id;		/* a public share's root: its share id */
 	bool no_stats;		/* the provider keeps no directory statistics */
 };
 
@@ -425,15 +426,23 @@ od_tree_node_count(const struct od_tree *t)
 	return t->n_nodes;
 }
 
-struct od_space *
-od_node_space(const struct od_tree *t, const struct od_node *n)
+static struct root *
+root_entry(const struct od_tree *t, const struct od_node *n)
 {
 	while (n->parent)
 		n = n->parent;
 	for (size_t i = 0; i < t->n_roots; i++)
 		if (t->roots[i].node == n)
-			return t->roots[i].space;
+			return &t->roots[i];
 	return NULL;
+}
+
+struct od_space *
+od_node_space(const struct od_tree *t, const struct od_node *n)
+{
+	const struct root *r = root_entry(t, n);
+
+	return r ? r->space : NULL;
 }
 
 /* --- the LRU of collapsed directories ------------------------------------------- */
@@ -566,8 +575,10 @@ od_tree_free(struct od_tree *t)
 {
 	if (!t)
 		return;
-	for (size_t i = 0; i < t->n_roots; i++)
+	for (size_t i = 0; i < t->n_roots; i++) {
 		free_node(t, t->roots[i].node);
+		free(t->roots[i].share_id);
+	}
 	for (size_t i = 0; i < t->n_size_queue; i++)
 		free(t->size_queue[i]);
 	for (size_t i = 0; i < SIZE_CALLS; i++) {
@@ -588,35 +599,79 @@ od_tree_set_listener(struct od_tree *t, od_tree_listener *fn, void *ud)
 	t->listener_ud = ud;
 }
 
+/* A new root node named name with id; NULL when out of memory. */
+static struct root *
+root_new(struct od_tree *t, const char *id, const char *name)
+{
+	struct root *v = realloc(t->roots, (t->n_roots + 1) * sizeof(*v));
+	struct od_node *n;
+
+	if (!v)
+		return NULL;
+	t->roots = v;
+	n = id ? node_new(t, NULL, id, (const char *const[]){ name }, 1) : NULL;
+	if (!n)
+		return NULL;
+	n->type = OD_FILE_DIR;
+	n->kind = OD_NODE_FILE;
+	v = &t->roots[t->n_roots++];
+	*v = (struct root){ .node = n };
+	return v;
+}
+
 /* The root of kind (and flags) for a space, made on first use. */
 static struct od_node *
 root_of(struct od_tree *t, struct od_space *s, enum od_node_kind kind, unsigned flags)
 {
 	const char *state = flags & OD_NODE_DETACHED ? "detached" : "attached";
-	struct root *v;
-	struct od_node *n;
+	struct root *r;
 	char *id;
 
 	for (size_t i = 0; i < t->n_roots; i++) {
-		n = t->roots[i].node;
-		if (t->roots[i].space == s && n->kind == kind && n->mode == flags)
+		struct od_node *n = t->roots[i].node;
+		if (t->roots[i].space == s && !t->roots[i].share_id && n->kind == kind && n->mode == flags)
 			return n;
 	}
-	v = realloc(t->roots, (t->n_roots + 1) * sizeof(*v));
-	if (!v)
-		return NULL;
-	t->roots = v;
 	/* Dataset roots get ids no file or dataset can have. */
 	id = kind == OD_NODE_FILE ? strdup(s->id) : od_asprintf("datasets:%s:%s", state, s->id);
-	n = id ? node_new(t, NULL, id, (const char *const[]){ s->name }, 1) : NULL;
+	r = root_new(t, id, s->name);
 	free(id);
-	if (!n)
+	if (!r)
 		return NULL;
-	n->type = OD_FILE_DIR;
-	n->kind = kind;
-	n->mode = flags;
-	t->roots[t->n_roots++] = (struct root){ .space = s, .node = n };
-	return n;
+	r->space = s;
+	r->node->kind = kind;
+	r->node->mode = flags;
+	return r->node;
+}
+
+struct od_node *
+od_tree_share_root(struct od_tree *t, const char *share_id, const struct od_attrs *a)
+{
+	char *copy;
+	struct root *r;
+
+	for (size_t i = 0; i < t->n_roots; i++)
+		if (od_str_eq(t->roots[i].share_id, share_id))
+			return t->roots[i].node;
+	if (!(copy = strdup(share_id)))
+		return NULL;
+	if (!(r = root_new(t, a->file_id, a->name))) {
+		free(copy);
+		return NULL;
+	}
+	r->share_id = copy;
+	node_set_attrs(r->node, a);
+	/* Public share data has no directory statistics. */
+	r->no_stats = true;
+	return r->node;
+}
+
+const char *
+od_node_share_id(const struct od_tree *t, const struct od_node *n)
+{
+	const struct root *r = root_entry(t, n);
+
+	return r ? r->share_id : NULL;
 }
 
 struct od_node *
@@ -890,10 +945,11 @@ start_load(struct od_tree *t, struct od_dir *d)
 {
 	struct load *l = calloc(1, sizeof(*l));
 	struct od_space *s = od_node_space(t, d->node);
+	bool shared = !s && od_node_share_id(t, d->node);
 	char *id;
 	int rc;
 
-	if (!l || !s) {
+	if (!l || (!s && !shared)) {
 		free(l);
 		return -ENOMEM;
 	}
@@ -905,7 +961,7 @@ start_load(struct od_tree *t, struct od_dir *d)
 	d->load = l;
 	if (d->node->kind != OD_NODE_FILE) {
 		rc = start_datasets(l);
-	} else if (!d->node->parent) {
+	} else if (!d->node->parent && !shared) {
 		l->op = od_provider_resolve(t->z, s, "", on_root, l);
 		rc = l->op ? 0 : -ENOMEM;
 	} else {
@@ -966,17 +1022,6 @@ od_tree_refresh(struct od_tree *t, struct od_node *n)
 }
 
 /* --- directory sizes ------------------------------------------------------------- */
-
-static struct root *
-root_entry(const struct od_tree *t, const struct od_node *n)
-{
-	while (n->parent)
-		n = n->parent;
-	for (size_t i = 0; i < t->n_roots; i++)
-		if (t->roots[i].node == n)
-			return &t->roots[i];
-	return NULL;
-}
 
 static void pump_sizes(struct od_tree *t);
 

@@ -22,6 +22,7 @@
 
 #include "cli/output.h"
 #include "onetui/buf.h"
+#include "onetui/fileinfo.h"
 #include "onetui/i18n.h"
 #include "onetui/log.h"
 #include "onetui/provider.h"
@@ -152,7 +153,9 @@ on_spaces(struct od_error *err, void *ud)
 
 	if (err) {
 		a->spaces_failed = true;
-		if (err->kind != OD_ERR_CANCELLED)
+		if (err->kind != OD_ERR_CANCELLED && a->share_id)
+			app_error(a, _("Cannot open the share %s: %s"), a->share_id, err->message);
+		else if (err->kind != OD_ERR_CANCELLED)
 			app_error(a, _("Cannot get the spaces of this token: %s"), err->message);
 		od_error_free(err);
 		app_dirty(a);
@@ -165,11 +168,41 @@ on_spaces(struct od_error *err, void *ud)
 	app_dirty(a);
 }
 
+/* The shared file or directory: the tree's root. */
+static void
+on_share_root(const struct od_attrs *at, struct od_error *err, void *ud)
+{
+	struct app *a = ud;
+
+	if (!err && !od_tree_share_root(a->tree, a->share_id, at))
+		xoom();
+	if (!err)
+		a->share_root_id = xstrdup(at->file_id);
+	on_spaces(err, a);
+}
+
+static void
+on_share(const struct od_share *sh, struct od_error *err, void *ud)
+{
+	struct app *a = ud;
+
+	if (!err) {
+		free(a->share_name);
+		a->share_name = xstrdup(sh->name);
+		if (!od_provider_stat(a->s.zone, NULL, sh->root_file_id, OD_ATTRS_LISTING, on_share_root, a))
+			xoom();
+		return;
+	}
+	on_spaces(err, a);
+}
+
+/* The tree's roots: the token's spaces, or the one public share. */
 static void
 load_spaces(struct app *a)
 {
 	a->spaces_failed = false;
-	if (!od_zone_load_spaces(a->s.zone, on_spaces, a))
+	if (a->share_id ? !od_share_get_public(a->s.zone, a->share_id, on_share, a)
+			: !od_zone_load_spaces(a->s.zone, on_spaces, a))
 		xoom();
 	app_dirty(a);
 }
@@ -245,7 +278,8 @@ draw_all(struct app *a)
 	}
 	tree_w = a->cols >= 120 ? a->cols * 45 / 100 : a->cols / 2;
 	pane_x = tree_w + 1;
-	draw_printf(stdscr, 0, 0, tree_w, a->focus == FOCUS_TREE ? C_TAB_ACTIVE : C_TAB, " %s", _("Spaces"));
+	draw_printf(stdscr, 0, 0, tree_w, a->focus == FOCUS_TREE ? C_TAB_ACTIVE : C_TAB, " %s",
+		    a->share_id ? _("Public share, read-only") : _("Spaces"));
 	tree_view_draw(a, 1, 0, main_h - 1, tree_w);
 	draw_vline(stdscr, 0, tree_w, main_h, C_BORDER);
 	panes_draw(a, 0, pane_x, main_h, a->cols - pane_x);
@@ -269,9 +303,12 @@ struct copyable {
 };
 
 static void
-copyable_of(struct od_node *n, struct od_space *space, struct copyable *c)
+copyable_of(struct app *a, struct od_node *n, struct od_space *space, struct copyable *c)
 {
-	if (!od_node_parent(n)) {
+	if (!od_node_parent(n) && !space) {
+		*c = (struct copyable){ { _("link"), _("file id") }, { _("the share's public link"), _("the file id") },
+					{ xstrdup(a->share_link), od_node_id(n) } };
+	} else if (!od_node_parent(n)) {
 		*c = (struct copyable){ { _("space name"), _("space id") }, { _("the space name"), _("the space id") },
 					{ xstrdup(space->name), xstrdup(space->id) } };
 	} else if (od_node_kind(n) == OD_NODE_DATASET) {
@@ -295,7 +332,7 @@ on_copy_choice(struct app *a, int choice, void *ud)
 
 	if (choice < 0 || !n)
 		return;
-	copyable_of(n, space, &c);
+	copyable_of(a, n, space, &c);
 	if (choice < 2) {
 		clip_copy(a, c.what[choice], c.value[choice]);
 	} else {
@@ -319,7 +356,7 @@ copy(struct app *a)
 		app_message(a, _("Nothing selected to copy"));
 		return;
 	}
-	copyable_of(n, space, &c);
+	copyable_of(a, n, space, &c);
 	items[0] = c.menu[0];
 	items[1] = c.menu[1];
 	items[2] = _("show them here, to select with the mouse");
@@ -655,7 +692,7 @@ restore_terminal(void)
 }
 
 int
-tui_main(const char *config_path, const struct od_overrides *ov, int verbose)
+tui_main(const char *config_path, const struct od_overrides *ov, int verbose, const char *share_id)
 {
 	struct app a;
 	struct od_error *err;
@@ -681,7 +718,12 @@ tui_main(const char *config_path, const struct od_overrides *ov, int verbose)
 		od_session_close(&a.s);
 		return EXIT_SETUP;
 	}
-	a.profile = a.s.settings.profile;
+	a.profile = share_id ? NULL : a.s.settings.profile;
+	if (share_id) {
+		a.share_id = share_id;
+		a.share_link = xasprintf("%s/share/%s", od_zone_origin(a.s.zone), share_id);
+		a.user = xstrdup(_("no account"));
+	}
 	a.tree = od_tree_new(a.s.zone, 0);
 	if (!a.tree)
 		xoom();
@@ -710,7 +752,7 @@ tui_main(const char *config_path, const struct od_overrides *ov, int verbose)
 	tree_view_init(&a);
 	info_view_init(&a);
 	transfers_init(&a);
-	if (!od_zone_whoami(a.s.zone, on_user, &a))
+	if (!share_id && !od_zone_whoami(a.s.zone, on_user, &a))
 		xoom();
 	load_spaces(&a);
 	app_dirty(&a);
@@ -727,6 +769,9 @@ tui_main(const char *config_path, const struct od_overrides *ov, int verbose)
 	keymap_clear();
 	od_session_close(&a.s);
 	free(a.user);
+	free(a.share_link);
+	free(a.share_name);
+	free(a.share_root_id);
 	free(a.message);
 	free(a.last_error);
 	return stop_signal == SIGINT ? EXIT_INTERRUPTED : EXIT_OK;

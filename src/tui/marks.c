@@ -52,17 +52,23 @@ remove_at(size_t i)
 	free(marks[i].file_id);
 	free(marks[i].path);
 	free(marks[i].space_id);
+	free(marks[i].share_id);
 	free(marks[i].in_space);
 	memmove(&marks[i], &marks[i + 1], (n_marks - i - 1) * sizeof(*marks));
 	n_marks--;
 }
 
+static char *
+copy_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
 bool
-marks_toggle(const char *file_id, const char *space_id, const char *path, const char *in_space,
-	     enum od_file_type type, int64_t size)
+marks_toggle(const struct mark *m)
 {
 	bool found;
-	size_t i = find(file_id, &found);
+	size_t i = find(m->file_id, &found);
 
 	if (found) {
 		remove_at(i);
@@ -73,7 +79,8 @@ marks_toggle(const char *file_id, const char *space_id, const char *path, const 
 		marks = xrealloc(marks, cap_marks * sizeof(*marks));
 	}
 	memmove(&marks[i + 1], &marks[i], (n_marks - i) * sizeof(*marks));
-	marks[i] = (struct mark){ xstrdup(file_id), xstrdup(path), xstrdup(space_id), xstrdup(in_space), type, size };
+	marks[i] = (struct mark){ xstrdup(m->file_id), xstrdup(m->path), copy_or_null(m->space_id),
+				  copy_or_null(m->share_id), xstrdup(m->in_space), m->type, m->size };
 	n_marks++;
 	return true;
 }
@@ -122,6 +129,7 @@ marks_clear(void)
 		free(marks[i].file_id);
 		free(marks[i].path);
 		free(marks[i].space_id);
+		free(marks[i].share_id);
 		free(marks[i].in_space);
 	}
 	free(marks);

@@ -14,16 +14,17 @@
 struct mark {
 	char *file_id;
 	char *path;		/* "SPACE/dir/name" */
-	char *space_id;
-	char *in_space;		/* "dir/name": the path within the space */
+	char *space_id;		/* NULL in a public share */
+	char *share_id;		/* the public share it is in, or NULL */
+	char *in_space;		/* "dir/name": the path within the space (or share) */
 	enum od_file_type type;
 	int64_t size;		/* -1 when not known (directories without statistics) */
 };
 
 bool marks_has(const char *file_id);
-/* Mark it, or unmark it when it was marked; true when it is now marked. */
-bool marks_toggle(const char *file_id, const char *space_id, const char *path, const char *in_space,
-		  enum od_file_type type, int64_t size);
+/* Mark m (its strings are copied), or unmark it when it was marked (by
+ * its file id); true when it is now marked. */
+bool marks_toggle(const struct mark *m);
 /* Record a size learnt later (a directory's statistics). */
 void marks_set_size(const char *file_id, int64_t size);
 size_t marks_count(void);

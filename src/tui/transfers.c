@@ -20,6 +20,7 @@
 #include "onetui/i18n.h"
 #include "onetui/job.h"
 #include "onetui/journal.h"
+#include "onetui/json.h"
 #include "onetui/localname.h"
 #include "onetui/str.h"
 #include "tui/draw.h"
@@ -144,20 +145,21 @@ add_sources(struct tjob *j)
 	const cJSON *src;
 
 	cJSON_ArrayForEach(src, j->ji.sources) {
-		const cJSON *space = cJSON_GetObjectItemCaseSensitive(src, "space");
-		const cJSON *path = cJSON_GetObjectItemCaseSensitive(src, "path");
-		const cJSON *remote = cJSON_GetObjectItemCaseSensitive(src, "remote");
-		const cJSON *local = cJSON_GetObjectItemCaseSensitive(src, "local");
+		const char *space = od_json_get_str(src, "space"), *path = od_json_get_str(src, "path");
+		const char *remote = od_json_get_str(src, "remote"), *local = od_json_get_str(src, "local");
+		const char *share = od_json_get_str(src, "share"), *file_id = od_json_get_str(src, "fileId");
 		struct od_space *s = NULL;
 		struct od_error *err;
 
-		if (!cJSON_IsString(space) || !cJSON_IsString(path) || !cJSON_IsString(remote) || !cJSON_IsString(local))
+		if (share && file_id && remote && local)
+			err = od_download_add_id(j->d, NULL, file_id, remote, local);
+		else if (!space || !path || !remote || !local)
 			err = od_error_new(OD_ERR_INPUT, _("the job names a source this interface cannot fetch "
-							   "(a public link: use onetui transfers resume)"));
-		else if (!(err = od_zone_find_space(tr.a->s.zone, space->valuestring, &s)))
-			err = od_download_add_path(j->d, s, path->valuestring, remote->valuestring, local->valuestring);
+							   "(a whole share's link: use onetui transfers resume)"));
+		else if (!(err = od_zone_find_space(tr.a->s.zone, space, &s)))
+			err = od_download_add_path(j->d, s, path, remote, local);
 		if (err) {
-			keep_file(j, cJSON_IsString(remote) ? remote->valuestring : NULL, err->message, true);
+			keep_file(j, remote, err->message, true);
 			set_error(j, err->message);
 			od_error_free(err);
 		}
@@ -330,7 +332,7 @@ transfers_init(struct app *a)
 	for (size_t i = 0; i < n; i++) {
 		struct od_job_info ji;
 		if (!(err = od_job_load(dir, ids[i], &ji)) && !ji.state && !ji.running &&
-		    strcmp(ji.kind, "download") == 0 && !ji.opts.public_only &&
+		    strcmp(ji.kind, "download") == 0 && ji.opts.public_only == (a->share_id != NULL) &&
 		    strcmp(ji.zone, od_zone_origin(a->s.zone)) == 0) {
 			struct tjob *j = add_job(dir, ids[i]);
 			if (j)
@@ -530,14 +532,19 @@ on_dest(struct app *a, const char *text, void *ud)
 		}
 		local = xasprintf("%s/%s", dest, name);
 		src = cJSON_CreateObject();
-		if (!src || !cJSON_AddStringToObject(src, "space", m->space_id) ||
-		    !cJSON_AddStringToObject(src, "path", m->in_space) || !cJSON_AddStringToObject(src, "remote", m->path) ||
-		    !cJSON_AddStringToObject(src, "local", local) || !cJSON_AddItemToArray(sources, src))
+		/* Inside a share, the share-scoped id names it: there is no path to look up. */
+		if (!src || (m->share_id ? !cJSON_AddStringToObject(src, "share", m->share_id) ||
+						   !cJSON_AddStringToObject(src, "fileId", m->file_id)
+					 : !cJSON_AddStringToObject(src, "space", m->space_id) ||
+						   !cJSON_AddStringToObject(src, "path", m->in_space)) ||
+		    !cJSON_AddStringToObject(src, "remote", m->path) || !cJSON_AddStringToObject(src, "local", local) ||
+		    !cJSON_AddItemToArray(sources, src))
 			xoom();
 		free(name);
 		free(local);
 	}
 	o.dest = dest;
+	o.public_only = a->share_id != NULL;
 	if (cJSON_GetArraySize(sources) == 0) {
 		cJSON_Delete(sources);
 		app_error(a, _("None of the marked names can be used as a local file name"));

@@ -32,8 +32,14 @@ struct app {
 	struct od_tree *tree;
 	const char *profile;		/* for the status line */
 	char *user;			/* "Alice Kowalczyk", or the user id */
-	bool spaces_loaded;
+	bool spaces_loaded;		/* or, for a public share, its record */
 	bool spaces_failed;
+	/* Opened on a share's public link: read-only, without a token; the
+	 * tree holds that share alone. */
+	const char *share_id;
+	char *share_link;		/* "https://ZONE/share/ID" */
+	char *share_name;		/* the share's own name, once known */
+	char *share_root_id;		/* its root file, once known */
 
 	int rows, cols;
 	enum focus focus;
@@ -52,7 +58,9 @@ struct app {
 
 /* app.c */
 /* The full-screen interface; an exit status. */
-int tui_main(const char *config_path, const struct od_overrides *ov, int verbose);
+/* share_id: open that public share (ov then names its zone, without a
+ * token) instead of the spaces of the user's token. */
+int tui_main(const char *config_path, const struct od_overrides *ov, int verbose, const char *share_id);
 void app_message(struct app *a, const char *fmt, ...) OD_PRINTF(2, 3);
 void app_error(struct app *a, const char *fmt, ...) OD_PRINTF(2, 3);
 /* Ask for a redraw before the next wait. */

@@ -33,6 +33,7 @@ static struct {
 	char *file_id;		/* the item shown */
 	struct od_space *space;
 	bool is_space;
+	bool in_share;		/* public share data: its attributes are all there is */
 	long long due_ms;	/* when loading starts; 0: not waiting */
 	enum od_node_kind kind;
 	bool detached_root;	/* the row of a space's detached datasets */
@@ -126,7 +127,8 @@ info_view_select(struct app *a, struct od_node *n, struct od_space *s)
 	forget();
 	iv.file_id = id;
 	iv.space = s ? s : n ? od_node_space(a->tree, n) : NULL;
-	iv.is_space = n && !od_node_parent(n);
+	iv.is_space = n && !od_node_parent(n) && iv.space;
+	iv.in_share = n && !iv.space && od_node_share_id(a->tree, n);
 	iv.kind = n ? od_node_kind(n) : OD_NODE_FILE;
 	if (iv.kind == OD_NODE_DATASET)
 		iv.root_file_id = xstrdup(od_node_root_file_id(n));
@@ -151,7 +153,8 @@ on_part(struct od_report *r, enum od_part part, void *ud)
 static void
 start_report(const char *file_id)
 {
-	iv.report = od_report_start(iv.a->s.zone, iv.space, file_id, OD_PARTS_ALL, on_part, NULL);
+	iv.report = od_report_start(iv.a->s.zone, iv.space, file_id,
+				    iv.in_share ? 1u << OD_PART_ATTRS : OD_PARTS_ALL, on_part, NULL);
 	if (!iv.report)
 		xoom();
 	changed();
@@ -328,6 +331,12 @@ build_lines(void)
 	}
 	if (iv.is_space)
 		space_lines();
+	if (iv.in_share) {
+		add_line(NULL, C_LABEL, "%s", _("Public share"));
+		add_line(_("Link"), C_NORMAL, "%s", iv.a->share_link);
+		add_line(NULL, C_DIM, "%s", _("Read-only, without an account: Space marks, f fetches."));
+		add_line(NULL, C_DIM, "%s", "");
+	}
 	if (iv.unreachable)
 		return;
 	if (iv.kind == OD_NODE_DATASET)

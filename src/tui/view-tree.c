@@ -273,6 +273,7 @@ static void
 rebuild(void)
 {
 	struct od_zone *z = tv.a->s.zone;
+	struct od_node *share;
 
 	tv.n_rows = 0;
 	for (size_t i = 0; tv.a->spaces_loaded && i < od_zone_space_count(z); i++) {
@@ -287,6 +288,9 @@ rebuild(void)
 			add_tree(detached, 1);
 		}
 	}
+	/* Opened on a public link: the share alone. */
+	if (tv.a->spaces_loaded && tv.a->share_root_id && (share = od_tree_find(tv.a->tree, tv.a->share_root_id)))
+		add_tree(share, 0);
 	tv.stale = false;
 }
 
@@ -508,24 +512,31 @@ toggle_mark(void)
 {
 	struct od_space *space = NULL;
 	struct od_node *n = tree_view_selected(&space);
-	char *id, *path;
+	const char *share = n ? od_node_share_id(tv.a->tree, n) : NULL;
+	const struct od_node *top;
+	const char *root;
+	struct mark m;
+	size_t l;
 
-	if (!n || !space)
+	if (!n || (!space && !share))
 		return;
-	if (od_node_kind(n) == OD_NODE_DATASETS || !od_node_parent(n)) {
+	/* A share's root is what was shared: it can be fetched whole. */
+	if (od_node_kind(n) == OD_NODE_DATASETS || (!od_node_parent(n) && !share)) {
 		app_message(tv.a, _("Spaces cannot be marked; mark what is inside"));
 		return;
 	}
-	id = mark_id(n);
-	path = tree_view_path(n);
-	/* The path names the space first: what follows is the path within. */
-	{
-		size_t l = strlen(space->name);
-		const char *within = strncmp(path, space->name, l) == 0 && path[l] == '/' ? path + l + 1 : path;
-		marks_toggle(id, space->id, path, within, od_node_type(n), od_node_size(n));
-	}
-	free(id);
-	free(path);
+	m = (struct mark){ .file_id = mark_id(n), .path = tree_view_path(n), .space_id = space ? space->id : NULL,
+			   .share_id = (char *)share, .type = od_node_type(n), .size = od_node_size(n) };
+	/* The path names the space (or share) first: what follows is the path within. */
+	for (top = n; od_node_parent(top); top = od_node_parent(top))
+		;
+	root = od_node_name(top);
+	l = strlen(root);
+	m.in_space = strncmp(m.path, root, l) == 0 && m.path[l] == '/' ? m.path + l + 1
+		     : strcmp(m.path, root) == 0 ? m.path + l : m.path;
+	marks_toggle(&m);
+	free(m.file_id);
+	free(m.path);
 	move_to(tv.cursor + 1);
 }
 
@@ -539,7 +550,7 @@ toggle_datasets(void)
 
 	tree_view_selected(&s);
 	if (!s) {
-		app_message(tv.a, _("Select a space first"));
+		app_message(tv.a, tv.a->share_id ? _("A public share has no datasets view") : _("Select a space first"));
 		return;
 	}
 	i = ds_index(s);
@@ -764,6 +775,9 @@ draw_space(int y, int x, int width, struct od_node *root, enum color c)
 	}
 	if (s && s->n_supports == 0)
 		snprintf(providers, sizeof(providers), "%s", _("no supporting provider"));
+	if (!s)
+		snprintf(providers, sizeof(providers), _("public share \"%s\", read-only"),
+			 tv.a->share_name ? tv.a->share_name : "");
 	cols = draw_text(stdscr, y, x, width, c, od_node_name(root));
 	if (cols + 3 < width) {
 		/* Provider names come from the zone: sanitised like any name. */
@@ -868,7 +882,7 @@ draw_row(size_t i, int y, int x, int width)
 	free(id);
 	if (marked) {
 		draw_own(stdscr, y, x, 1, cursor ? c : C_MARKED, "*");
-	} else if (od_node_parent(n) && transfers_any()) {
+	} else if ((od_node_parent(n) || od_node_share_id(tv.a->tree, n)) && transfers_any()) {
 		/* Queued, on its way, fetched or failed. */
 		enum color gc = C_NORMAL;
 		char *path = tree_view_path(n);
@@ -912,8 +926,14 @@ tree_view_draw(struct app *a, int y, int x, int height, int width)
 	if (!a->spaces_loaded) {
 		for (int i = 0; i < height; i++)
 			draw_blank(stdscr, y + i, x, width, C_NORMAL);
-		draw_own(stdscr, y, x + 1, width - 1, a->spaces_failed ? C_ERROR : C_DIM,
-			 a->spaces_failed ? _("The spaces could not be loaded: r retries") : _("Loading the spaces..."));
+		if (a->share_id)
+			draw_own(stdscr, y, x + 1, width - 1, a->spaces_failed ? C_ERROR : C_DIM,
+				 a->spaces_failed ? _("The share could not be opened: r retries")
+						  : _("Opening the share..."));
+		else
+			draw_own(stdscr, y, x + 1, width - 1, a->spaces_failed ? C_ERROR : C_DIM,
+				 a->spaces_failed ? _("The spaces could not be loaded: r retries")
+						  : _("Loading the spaces..."));
 		return;
 	}
 	if (tv.n_rows == 0) {

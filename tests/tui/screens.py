@@ -11,6 +11,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from tuitest import ONETUI, Harness, Screen, Tap, have_tmux  # noqa: E402
+from clitest import SLOW  # noqa: E402
 
 KRIOS = "Krios-2025-11 Session Data"
 HOSTILE_BYTES = [b"\x1b]0;pwned", b"\x1b[31mred", b"\xc2\x9b31m", b"\xe2\x80\xae", b"line one\nline two"]
@@ -575,6 +576,99 @@ def test_transfers(t, h):
     s.close()
 
 
+def test_public_share(t, h):
+    """Opened on a share's public link, without any token: the share alone,
+    read-only; marked items are fetched, resumably, through the zone."""
+    from transfer import P11
+    share = h.info["shares"]["/" + P11 + "/p700123/r0034"]
+    link = h.info["zone"]["url"] + "/share/" + share
+    base = os.path.join(h.tmp, "tui-public")
+    os.makedirs(base)
+    h.clear()
+    s = start(t, h, "public share", width=140, height=40, args=[link])
+    lines = s.lines()
+    t.ok(lines[0].startswith(" Public share, read-only"), "the tree says what it shows", s.text())
+    t.ok(re.search(r'r0034  public share "Run 34, proposal p700123", read-only', s.text())
+         and KRIOS not in s.text(), "the shared folder alone, with the share's name", s.text())
+    t.ok("no account" in lines[s.height - 2] and "test" not in lines[s.height - 2],
+         "the status line says there is no account, and no profile", lines[s.height - 2])
+    t.ok(re.search(r"Link +" + re.escape(link[:60]), s.text()) and "no directory statistics" in s.text(),
+         "the Info pane gives the link and says what it cannot know", s.text())
+    s.send("Enter")
+    s.wait()
+    t.ok("▸ logs" in s.text() and "p700123_r0034_master.nxs" in s.text(), "Enter lists what is inside", s.text())
+    s.send("/", "C-u", "master", "Enter")
+    s.wait()
+    t.ok(re.search(r"Name +p700123_r0034_master\.nxs", s.text()) and re.search(r"Size +[\d.]+ KiB", s.text())
+         and "Owner" not in s.text() and "the space root" not in s.text(),
+         "the Info pane shows what public data has of a file's attributes", s.text())
+    s.send("Space", "/", "C-u", "logs", "Enter", "Space", "f")
+    s.wait()
+    t.ok("Fetch 2 items" in s.text(), "items inside the share are marked and fetched", s.text())
+    s.send("C-u", base, "Enter")
+    t.ok(s.wait(timeout=60) and wait_for(s, r"done"), "the fetch runs to its end", s.text())
+    seen = h.requests()
+    ok1, why1 = transfer_files(h, P11 + "/p700123/r0034/logs", os.path.join(base, "logs"))
+    ok2, why2 = transfer_files(h, P11 + "/p700123/r0034/p700123_r0034_master.nxs", base)
+    t.ok(ok1 and ok2, "byte-identical (%s, %s)" % (why1, why2), why1 + why2)
+    tokens = [q for q in seen if "x-auth-token" in q.get("headers", {}) or "authorization" in q.get("headers", {})]
+    t.ok(seen and not tokens, "no request carried a token", repr(tokens[:2]))
+    t.ok(any(q["service"] == "zone" and "/shares/data/" in q["path"] for q in seen),
+         "the share's data went through the zone's public path", repr(seen[:3]))
+
+    # The whole share, slowly: quit while it runs, and the next start goes on.
+    h.fault(path=r"/content$", slow_body_bps=256 << 10)
+    s.send("g", "Space", "f", "C-u", os.path.join(base, "whole"), "Enter")
+    s.wait(idle=False)
+    t.ok(wait_for(s, r"r0034 -> ", timeout=15 * SLOW), "the share's root is marked and fetched whole", s.text())
+    s.send("q")
+    s.wait(idle=False)
+    t.ok(wait_for(s, "1 transfer is running; quit", timeout=15 * SLOW), "q asks while it runs", s.text())
+    s.send("y")
+    t.ok(s.exited() == 0, "y quits", s.text())
+    s.close()
+    h.clear()
+    s = start(t, h, "public share again", width=140, height=40, args=[link])
+    s.send("4")
+    t.ok(s.wait(timeout=90) and wait_for(s, r"done", timeout=30), "the next start on the link takes it up",
+         s.text())
+    ok, why = transfer_files(h, P11 + "/p700123/r0034", os.path.join(base, "whole", "r0034"))
+    t.ok(ok, "and ends it byte-identical (%s)" % why, why)
+    s.send("q")
+    t.ok(s.exited() == 0, "q quits", s.text())
+    s.close()
+
+    # Left by the interface, gone on with by the command line, without a token.
+    h.fault(path=r"/content$", slow_body_bps=16 << 10)
+    cli = os.path.join(base, "cli")
+    s = start(t, h, "public share once more", width=140, height=40, args=[link])
+    s.send("Enter", "/", "C-u", "master", "Enter", "Space", "f", "C-u", cli, "Enter")
+    s.wait(idle=False)
+    wait_for(s, r"r0034/p700123_r0034_master\.nxs -> ", timeout=15 * SLOW)
+    s.send("q")
+    wait_for(s, "1 transfer is running; quit", timeout=15 * SLOW)
+    s.send("y")
+    t.ok(s.exited() == 0, "quit while it runs", s.text())
+    s.close()
+    h.clear()
+    from transfer import job_for
+    job, state = job_for(h, os.path.join(cli, "p700123_r0034_master.nxs"))
+    r = h.run("transfers", "resume", job or "none", user=None)
+    ok, why = transfer_files(h, P11 + "/p700123/r0034/p700123_r0034_master.nxs", cli)
+    t.ok(state == "stopped" and r.rc == 0 and ok,
+         "onetui transfers resume ends it without a token, byte-identical (%s)" % why, repr(r))
+
+    s = start(t, h, "a link to no share", args=[h.info["zone"]["url"] + "/share/0000nosuchshare"])
+    t.ok("The share could not be opened: r retries" in s.text() and "Cannot open the share" in s.text(),
+         "a link to no share: said, and the interface stays", s.text())
+    s.send("q")
+    t.ok(s.exited() == 0, "q quits", s.text())
+    s.close()
+    r = h.run("https://%s/nothing-shared" % "127.0.0.1", user=None)
+    t.ok(r.rc == 2 and b"is not a share's public link" in r.err, "a URL that is no share link: exit 2, said",
+         repr(r))
+
+
 def wait_for(s, what, timeout=15):
     """Until the screen matches the regular expression what."""
     deadline = time.monotonic() + timeout
@@ -660,6 +754,7 @@ def main():
         test_datasets(t, h)
         test_transfers(t, h)
         test_onedata_transfers(t, h)
+        test_public_share(t, h)
     finally:
         h.close()
     t.done()

@@ -277,6 +277,47 @@ test_datasets(void)
 	od_tree_free(t);
 }
 
+/* A public share's root: no space, its share id, its own attributes. */
+static void
+test_share_root(void)
+{
+	char sid[] = "space1", sname[] = "S";
+	struct od_space sp = { .id = sid, .name = sname };
+	struct od_tree *t = od_tree_new(NULL, 0);
+	char *root_id = make_id("shareroot", 1);
+	struct od_attrs a = { .have = OD_ATTRS_LISTING, .file_id = root_id, .name = "r0034", .type = OD_FILE_DIR,
+			      .size = -1, .mtime = 1748941920, .mode = 0775 };
+	struct od_node *space_root = od_tree_space_root(t, &sp);
+	struct od_node *root = od_tree_share_root(t, "d0cd4a97ch7794", &a), *n;
+	struct page p;
+
+	ok(root && root != space_root, "share root created beside a space's");
+	ok(od_tree_share_root(t, "d0cd4a97ch7794", &a) == root, "the same share gives the same root");
+	is(root ? od_node_name(root) : NULL, "r0034", "named after the shared directory");
+	ok(root && od_tree_find(t, root_id) == root, "found by the share-scoped id");
+	ok(root && od_node_space(t, root) == NULL, "in no space");
+	is(root ? od_node_share_id(t, root) : NULL, "d0cd4a97ch7794", "knows its share");
+	ok(root && od_node_mtime(root) == 1748941920 && od_node_mode(root) == 0775, "keeps its attributes");
+	ok(od_node_share_id(t, space_root) == NULL, "a space's root is in no share");
+	page_make(&p, "frame", 0, 3, OD_FILE_REG);
+	ok(root && od_tree_receive_page(t, root, p.v, p.n), "a page below it taken");
+	n = od_tree_find(t, p.ids[2]);
+	is(n ? od_node_share_id(t, n) : NULL, "d0cd4a97ch7794", "what is below it is in the share too");
+	ok(n && od_node_space(t, n) == NULL, "and in no space");
+	page_free(&p);
+	/* Without a zone, a statistics call would crash: none may start. */
+	page_make(&p, "logs", 0, 1, OD_FILE_DIR);
+	p.v[0].size = -1;
+	ok(root && od_tree_receive_page(t, root, p.v, p.n), "a directory below it taken");
+	n = od_tree_find(t, p.ids[0]);
+	if (n)
+		od_tree_want_size(t, n);
+	ok(n && od_node_size(n) == -1, "its size is not asked of the directory statistics");
+	page_free(&p);
+	free(root_id);
+	od_tree_free(t);
+}
+
 int
 main(void)
 {
@@ -284,5 +325,6 @@ main(void)
 	test_pages();
 	test_limit();
 	test_datasets();
+	test_share_root();
 	return done_testing();
 }
