@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "onetui/compiler.h"
 #include "onetui/error.h"
@@ -38,6 +39,9 @@ struct od_config {
 	long connect_timeout_s;	/* 0 when not set */
 	long low_speed_time_s;
 	long retries;		/* -1 when not set */
+	/* The full-screen interface's fetches; 0 when not set. */
+	long fetch_jobs, fetch_streams;
+	uint64_t fetch_max_speed;	/* bytes per second */
 	struct od_binding *bindings;
 	size_t n_bindings;
 };

@@ -51,9 +51,9 @@ struct od_error *od_json_int_opt(const cJSON *obj, const char *key, const char *
 struct od_error *od_json_val_str(const cJSON *v, const char *key, const char *what, const char **out, bool *present) OD_WARN_UNUSED;
 struct od_error *od_json_val_bool(const cJSON *v, const char *key, const char *what, bool *out, bool *present) OD_WARN_UNUSED;
 struct od_error *od_json_val_int(const cJSON *v, const char *key, const char *what, int64_t *out, bool *present) OD_WARN_UNUSED;
-/* A number holding an exact integer (|v| <= 2^53). */
 /* A string member of obj, or NULL when absent or not a string. */
 const char *od_json_get_str(const cJSON *obj, const char *key);
+/* A number holding an exact integer (|v| <= 2^53). */
 bool od_json_is_integer(const cJSON *v, int64_t *out);
 
 /* Append s[0..len) as a JSON string literal with quotes. Control

@@ -13,6 +13,9 @@
 
 bool od_str_eq(const char *a, const char *b);		/* NULL equals only NULL */
 bool od_str_starts(const char *s, const char *prefix);
+/* A rate as people write it: "10M", "512k", "1.5G" (powers of 1024,
+ * an optional B) in bytes per second; false when malformed. */
+bool od_parse_rate(const char *s, uint64_t *out);
 bool od_str_ieq(const char *a, const char *b);		/* ASCII case-insensitive */
 /* NULL-safe duplicates; NULL only when out of memory (or s is NULL). */
 char *od_strdup(const char *s);

@@ -115,7 +115,10 @@ source_json(struct session *s, const char *arg, enum od_file_type *type, char **
 		} else if ((one = share_resolve(s, share, &root)) == EXIT_OK) {
 			*type = root.a.type;
 			*name = xstrdup(root.file_name);
+			/* The root's share-scoped id: a resume, here or in the
+			 * interface, need not ask for the share again. */
 			cJSON_AddStringToObject(src, "share", share);
+			cJSON_AddStringToObject(src, "fileId", root.file_id);
 			cJSON_AddStringToObject(src, "remote", arg);
 			share_root_done(&root);
 		}
@@ -185,7 +188,7 @@ get_exec(struct global_opts *g, int argc, char **argv)
 			o.manifest = optarg;
 			break;
 		case OPT_LIMIT_RATE:
-			if (!parse_rate(optarg, &o.dl.max_speed))
+			if (!od_parse_rate(optarg, &o.dl.max_speed))
 				return cmd_usage_error(&cmd_get_entry, _("--limit-rate wants bytes per second, "
 									 "such as 500k, 20M or 1G"));
 			break;

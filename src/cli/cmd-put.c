@@ -76,7 +76,7 @@ put_exec(struct global_opts *g, int argc, char **argv)
 			o.dl.verify = true;
 			break;
 		case OPT_LIMIT_RATE:
-			if (!parse_rate(optarg, &o.dl.max_speed))
+			if (!od_parse_rate(optarg, &o.dl.max_speed))
 				return cmd_usage_error(&cmd_put_entry, _("--limit-rate wants bytes per second, "
 									 "such as 500k, 20M or 1G"));
 			break;

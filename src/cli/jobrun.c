@@ -85,30 +85,6 @@ progress_mode_parse(const char *s)
 	return -1;
 }
 
-/* "10M", "512k", "1.5G" (powers of 1024) in bytes; false when malformed. */
-bool
-parse_rate(const char *s, uint64_t *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v <= 0 || v != v)
-		return false;
-	switch (*end) {
-	case 'k': case 'K': v *= 1024; end++; break;
-	case 'm': case 'M': v *= 1024.0 * 1024; end++; break;
-	case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
-	}
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end || v < 1 || v > 1e15)
-		return false;
-	*out = (uint64_t)v;
-	return true;
-}
-
 char *
 absolute_path(const char *path)
 {
@@ -127,8 +103,6 @@ absolute_path(const char *path)
 		abs[--n] = '\0';
 	return abs;
 }
-
-/* --- options in the journal ----------------------------------------------------- */
 
 /* --- what the user sees ------------------------------------------------------------ */
 
@@ -596,7 +570,7 @@ download_sources(struct run *r, const cJSON *sources)
 		const char *local = od_json_get_str(src, "local"), *shown = od_json_get_str(src, "remote");
 		const char *share = od_json_get_str(src, "share"), *file_id = od_json_get_str(src, "fileId");
 
-		/* An item inside a share, marked in the interface: its id says it all. */
+		/* Inside a share (or its root): the share-scoped id says it all. */
 		if (share && file_id && local && shown) {
 			struct od_error *err = od_download_add_id(r->d, NULL, file_id, shown, local);
 			if (err)

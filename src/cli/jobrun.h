@@ -21,8 +21,6 @@ enum progress_mode {
 
 /* Parse "auto", "lines", "json" or "none"; -1 for anything else. */
 int progress_mode_parse(const char *s);
-/* "10M", "512k", "1.5G" (powers of 1024) in bytes; false when malformed. */
-bool parse_rate(const char *s, uint64_t *out);
 /* path made absolute, without trailing slashes; NULL when the working
  * directory cannot be told. Caller frees. */
 char *absolute_path(const char *path);

@@ -134,7 +134,7 @@ get_path(const char *file, const config_setting_t *s, char **out)
 }
 
 static struct od_error *
-get_seconds(const char *file, const config_setting_t *s, long lo, long hi, long *out)
+get_whole(const char *file, const config_setting_t *s, long lo, long hi, long *out)
 {
 	int type = config_setting_type(s);
 	long long v;
@@ -206,13 +206,45 @@ parse_network(const char *file, const config_setting_t *group, struct od_config 
 		const char *key = config_setting_name(s);
 
 		if (strcmp(key, "connect-timeout") == 0)
-			err = get_seconds(file, s, 1, 600, &cfg->connect_timeout_s);
+			err = get_whole(file, s, 1, 600, &cfg->connect_timeout_s);
 		else if (strcmp(key, "stall-timeout") == 0)
-			err = get_seconds(file, s, 1, 3600, &cfg->low_speed_time_s);
+			err = get_whole(file, s, 1, 3600, &cfg->low_speed_time_s);
 		else if (strcmp(key, "retries") == 0)
-			err = get_seconds(file, s, 0, 20, &cfg->retries);
+			err = get_whole(file, s, 0, 20, &cfg->retries);
 		else
 			err = at(file, s, od_error_new(OD_ERR_INPUT, _("unknown setting \"%s\" in network (see onetui.conf(5))"), key));
+	}
+	return err;
+}
+
+/* transfers = { jobs = 4; streams = 4; limit-rate = "20M"; }; */
+static struct od_error *
+parse_transfers(const char *file, const config_setting_t *group, struct od_config *cfg)
+{
+	struct od_error *err = NULL;
+	int n = config_setting_length(group);
+
+	if (!config_setting_is_group(group))
+		return at(file, group, od_error_new(OD_ERR_INPUT, _("\"%s\" must be a group: transfers = { ... };"),
+						    "transfers"));
+	for (int i = 0; i < n && !err; i++) {
+		const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+		const char *key = config_setting_name(s), *text;
+
+		if (strcmp(key, "jobs") == 0) {
+			err = get_whole(file, s, 1, 64, &cfg->fetch_jobs);
+		} else if (strcmp(key, "streams") == 0) {
+			err = get_whole(file, s, 1, 16, &cfg->fetch_streams);
+		} else if (strcmp(key, "limit-rate") == 0) {
+			text = config_setting_get_string(s);
+			if (!text || !od_parse_rate(text, &cfg->fetch_max_speed))
+				err = at(file, s, od_error_new(OD_ERR_INPUT, _("\"%s\" must be a rate such as \"500k\", "
+									 "\"20M\" or \"1G\" (bytes per second)"),
+							       key));
+		} else {
+			err = at(file, s, od_error_new(OD_ERR_INPUT,
+						       _("unknown setting \"%s\" in transfers (see onetui.conf(5))"), key));
+		}
 	}
 	return err;
 }
@@ -274,6 +306,8 @@ parse_root(const char *file, const config_setting_t *root, struct od_config *cfg
 			err = parse_network(file, s, cfg);
 		} else if (strcmp(key, "keys") == 0) {
 			err = parse_keys(file, s, cfg);
+		} else if (strcmp(key, "transfers") == 0) {
+			err = parse_transfers(file, s, cfg);
 		} else if (strcmp(key, "profiles") == 0) {
 			int m = config_setting_length(s);
 			if (!config_setting_is_group(s))

@@ -101,7 +101,8 @@ od_provider_plan(struct od_zone *z, struct od_space *s)
 		s->candidates[s->n_candidates++] = fixed;
 	} else {
 		/* Stable order among equals, whatever order the zone sent. */
-		qsort(s->supports, s->n_supports, sizeof(*s->supports), by_name);
+		if (s->n_supports > 1)
+			qsort(s->supports, s->n_supports, sizeof(*s->supports), by_name);
 		for (size_t i = 0; i < opts->n_preferred; i++)
 			add_candidates(s, want_domain, opts->preferred[i]);
 		add_candidates(s, want_online, NULL);

@@ -315,3 +315,27 @@ od_strset_add(struct od_strset *set, const char *s)
 	set->n++;
 	return 1;
 }
+
+/* "10M", "512k", "1.5G" (powers of 1024) in bytes; false when malformed. */
+bool
+od_parse_rate(const char *s, uint64_t *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v <= 0 || v != v)
+		return false;
+	switch (*end) {
+	case 'k': case 'K': v *= 1024; end++; break;
+	case 'm': case 'M': v *= 1024.0 * 1024; end++; break;
+	case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || v < 1 || v > 1e15)
+		return false;
+	*out = (uint64_t)v;
+	return true;
+}

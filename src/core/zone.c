@@ -604,7 +604,8 @@ parse_spaces(struct od_zone *z, const cJSON *map, const char *what)
 			space->supports[space->n_supports++].readonly = ro || z->readonly;
 		}
 	}
-	qsort(z->spaces, z->n_spaces, sizeof(*z->spaces), space_cmp);
+	if (z->n_spaces > 1)
+		qsort(z->spaces, z->n_spaces, sizeof(*z->spaces), space_cmp);
 	for (size_t i = 0; i < z->n_spaces; i++) {
 		bool dup = (i > 0 && strcmp(z->spaces[i - 1].name, z->spaces[i].name) == 0) ||
 			   (i + 1 < z->n_spaces && strcmp(z->spaces[i + 1].name, z->spaces[i].name) == 0);

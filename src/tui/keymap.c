@@ -63,6 +63,7 @@ static const struct {
 	{ "generic", "4 pane-transfers" },
 	{ "generic", "y copy" },
 	{ "generic", "f fetch" },
+	{ "generic", "P pause-all-transfers" },
 	{ "generic", "r refresh" },
 	{ "generic", "? help" },
 	{ "generic", "<C-l> redraw" },

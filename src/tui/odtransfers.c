@@ -318,7 +318,8 @@ odtr_count(size_t *cursor)
 	struct orow *held = *cursor < ox.n ? ox.rows[*cursor] : NULL;
 	size_t shown = 0;
 
-	qsort(ox.rows, ox.n, sizeof(*ox.rows), by_order);
+	if (ox.n > 1)	/* rows is NULL while nothing was listed */
+		qsort(ox.rows, ox.n, sizeof(*ox.rows), by_order);
 	while (shown < ox.n && ox.rows[shown]->read)
 		shown++;
 	for (size_t i = 0; held && i < shown; i++)

@@ -37,6 +37,8 @@
 	REQ_GROUP(N_("Transfers")) \
 	REQ_(FETCH, "fetch", N_("fetch the marked items into a local folder"), N_("Fetch")) \
 	REQ_(TRANSFER_PAUSE, "pause-transfer", N_("pause the selected transfer, or go on with it"), NULL) \
+	REQ_(TRANSFER_PAUSE_ALL, "pause-all-transfers", N_("pause every running transfer, or go on with all of them"), \
+	     NULL) \
 	REQ_(TRANSFER_CANCEL, "cancel-transfer", N_("cancel the selected transfer (deleting its partial files)"), NULL) \
 	REQ_(TRANSFER_DETAILS, "transfer-details", N_("describe the selected transfer: its files, failures first"), NULL) \
 	REQ_GROUP(N_("Panes")) \

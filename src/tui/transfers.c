@@ -496,7 +496,10 @@ last_name(const char *path)
 static void
 on_dest(struct app *a, const char *text, void *ud)
 {
-	struct od_job_opts o = { .dl = { .jobs = 4, .streams = 4 } };
+	const struct od_config *cfg = a->s.cfg;
+	struct od_job_opts o = { .dl = { .jobs = cfg && cfg->fetch_jobs ? (unsigned)cfg->fetch_jobs : 4,
+					 .streams = cfg && cfg->fetch_streams ? (unsigned)cfg->fetch_streams : 4,
+					 .max_speed = cfg ? cfg->fetch_max_speed : 0 } };
 	cJSON *sources;
 	char *dest, *path, *dir;
 	struct od_error *err;
@@ -603,6 +606,38 @@ transfers_fetch(struct app *a)
 	widget_prompt_path(a, label, initial, on_dest, NULL);
 	free(initial);
 	free(label);
+}
+
+void
+transfers_pause_all(struct app *a)
+{
+	size_t running = 0, resumed = 0;
+
+	for (size_t i = 0; i < tr.n; i++) {
+		struct tjob *j = tr.jobs[i];
+		if (j->d && !j->pause_after && !j->cancel_after) {
+			j->pause_after = true;
+			od_download_cancel(j->d);
+			running++;
+		}
+	}
+	if (running) {
+		app_message(a, P_("Pausing %zu transfer (P goes on)", "Pausing %zu transfers (P goes on with them)",
+				  running),
+			    running);
+		return;
+	}
+	for (size_t i = 0; i < tr.n; i++) {
+		struct tjob *j = tr.jobs[i];
+		if (!j->d && (j->state == T_PAUSED || j->state == T_STOPPED)) {
+			start_job(j);
+			resumed++;
+		}
+	}
+	if (resumed)
+		app_message(a, P_("Going on with %zu transfer", "Going on with %zu transfers", resumed), resumed);
+	else
+		app_message(a, _("No transfer to pause or go on with"));
 }
 
 /* --- the pane ------------------------------------------------------------------------- */

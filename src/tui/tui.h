@@ -116,6 +116,9 @@ void transfers_draw(struct app *a, int y, int x, int height, int width);
 bool transfers_request(struct app *a, enum request req);
 /* Ask where to, then fetch the marked items as a new job. */
 void transfers_fetch(struct app *a);
+/* Pause every running job; when none runs, go on with every paused or
+ * stopped one. */
+void transfers_pause_all(struct app *a);
 /* A glyph for a tree row whose item a job fetches ("SPACE/dir/name"),
  * and its colour; NULL for none. */
 const char *transfers_glyph(const char *path, enum color *c);

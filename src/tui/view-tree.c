@@ -172,7 +172,8 @@ view_update(struct dirview *dv)
 	fresh = total - dv->seen;
 	for (size_t i = 0; i < fresh; i++)
 		dv->v[dv->n + i] = od_node_child(dv->dir, dv->seen + i);
-	qsort(dv->v + dv->n, fresh, sizeof(*dv->v), compare_ptr);
+	if (fresh > 1)
+		qsort(dv->v + dv->n, fresh, sizeof(*dv->v), compare_ptr);
 	if (dv->n) {
 		/* Merge the sorted new entries into the sorted old ones. */
 		size_t i = 0, j = dv->n, k = 0;

@@ -3,6 +3,7 @@
 """Screen tests of the full-screen interface: the real binary in tmux,
 against the test zone over HTTPS."""
 
+import json
 import os
 import re
 import time
@@ -579,11 +580,14 @@ def test_transfers(t, h):
 def test_public_share(t, h):
     """Opened on a share's public link, without any token: the share alone,
     read-only; marked items are fetched, resumably, through the zone."""
-    from transfer import P11
+    from transfer import P11, job_for
     share = h.info["shares"]["/" + P11 + "/p700123/r0034"]
     link = h.info["zone"]["url"] + "/share/" + share
     base = os.path.join(h.tmp, "tui-public")
     os.makedirs(base)
+    profile = ('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; ca-file = "%s"; }; };\n'
+               % (h.zone_url, h.tokens["alice"], h.info["ca"]))
+    h.write_config(profile + 'transfers = { jobs = 2; limit-rate = "10M"; };\n')
     h.clear()
     s = start(t, h, "public share", width=140, height=40, args=[link])
     lines = s.lines()
@@ -608,6 +612,11 @@ def test_public_share(t, h):
     s.send("C-u", base, "Enter")
     t.ok(s.wait(timeout=60) and wait_for(s, r"done"), "the fetch runs to its end", s.text())
     seen = h.requests()
+    job, _ = job_for(h, base)
+    with open(os.path.join(h.home, ".local", "state", "onetui", "transfers", "%s.journal" % job)) as f:
+        header = json.loads(f.readline())
+    t.ok(header["options"]["jobs"] == 2 and header["options"]["streams"] == 4 and header["options"]["maxSpeed"] == 10 << 20,
+         "the configuration's transfers settings apply", repr(header.get("options")))
     ok1, why1 = transfer_files(h, P11 + "/p700123/r0034/logs", os.path.join(base, "logs"))
     ok2, why2 = transfer_files(h, P11 + "/p700123/r0034/p700123_r0034_master.nxs", base)
     t.ok(ok1 and ok2, "byte-identical (%s, %s)" % (why1, why2), why1 + why2)
@@ -621,6 +630,12 @@ def test_public_share(t, h):
     s.send("g", "Space", "f", "C-u", os.path.join(base, "whole"), "Enter")
     s.wait(idle=False)
     t.ok(wait_for(s, r"r0034 -> ", timeout=15 * SLOW), "the share's root is marked and fetched whole", s.text())
+    s.send("P")
+    t.ok(wait_for(s, r"Pausing 1 transfer") and wait_for(s, r"(?m)^.*│ +paused", timeout=15 * SLOW),
+         "P pauses every running transfer", s.text())
+    s.send("P")
+    t.ok(wait_for(s, r"Going on with 1 transfer") and wait_for(s, r"(?m)^.*│ +running", timeout=15 * SLOW),
+         "P again goes on with them", s.text())
     s.send("q")
     s.wait(idle=False)
     t.ok(wait_for(s, "1 transfer is running; quit", timeout=15 * SLOW), "q asks while it runs", s.text())
@@ -651,7 +666,6 @@ def test_public_share(t, h):
     t.ok(s.exited() == 0, "quit while it runs", s.text())
     s.close()
     h.clear()
-    from transfer import job_for
     job, state = job_for(h, os.path.join(cli, "p700123_r0034_master.nxs"))
     r = h.run("transfers", "resume", job or "none", user=None)
     ok, why = transfer_files(h, P11 + "/p700123/r0034/p700123_r0034_master.nxs", cli)
@@ -664,6 +678,7 @@ def test_public_share(t, h):
     s.send("q")
     t.ok(s.exited() == 0, "q quits", s.text())
     s.close()
+    h.write_config(profile)
     r = h.run("https://%s/nothing-shared" % "127.0.0.1", user=None)
     t.ok(r.rc == 2 and b"is not a share's public link" in r.err, "a URL that is no share link: exit 2, said",
          repr(r))

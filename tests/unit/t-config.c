@@ -53,20 +53,21 @@ static const char full_config[] =
 	"  stall-timeout = 60;\n"				/* 5 */
 	"  retries = 3;\n"					/* 6 */
 	"};\n"							/* 7 */
-	"profiles = {\n"					/* 8 */
-	"  work = {\n"						/* 9 */
-	"    zone = \"zone.example.org\";\n"			/* 10 */
-	"    token-file = \"~/tokens/work\";\n"			/* 11 */
-	"    ca-file = \"certs/ca.pem\";\n"			/* 12 */
-	"    provider = \"op.example.org\";\n"			/* 13 */
-	"    preferred-providers = [ \"op1.example.org\", \"op2.example.org\" ];\n" /* 14 */
-	"  };\n"						/* 15 */
-	"  test = {\n"						/* 16 */
-	"    zone = \"https://test.example.org:8443\";\n"	/* 17 */
-	"    token-file = \"/etc/onetui/test-token\";\n"	/* 18 */
-	"    preferred-providers = ( );\n"			/* 19 */
-	"  };\n"						/* 20 */
-	"};\n";							/* 21 */
+	"transfers = { jobs = 8; streams = 2; limit-rate = \"1.5M\"; };\n"	/* 8 */
+	"profiles = {\n"					/* 9 */
+	"  work = {\n"						/* 10 */
+	"    zone = \"zone.example.org\";\n"			/* 11 */
+	"    token-file = \"~/tokens/work\";\n"			/* 12 */
+	"    ca-file = \"certs/ca.pem\";\n"			/* 13 */
+	"    provider = \"op.example.org\";\n"			/* 14 */
+	"    preferred-providers = [ \"op1.example.org\", \"op2.example.org\" ];\n" /* 15 */
+	"  };\n"						/* 16 */
+	"  test = {\n"						/* 17 */
+	"    zone = \"https://test.example.org:8443\";\n"	/* 18 */
+	"    token-file = \"/etc/onetui/test-token\";\n"	/* 19 */
+	"    preferred-providers = ( );\n"			/* 20 */
+	"  };\n"						/* 21 */
+	"};\n";							/* 22 */
 
 static void
 test_full(void)
@@ -92,6 +93,8 @@ test_full(void)
 	cmp_ok(cfg->connect_timeout_s, "==", 15, "full file: connect-timeout");
 	cmp_ok(cfg->low_speed_time_s, "==", 60, "full file: stall-timeout");
 	cmp_ok(cfg->retries, "==", 3, "full file: retries");
+	ok(cfg->fetch_jobs == 8 && cfg->fetch_streams == 2 && cfg->fetch_max_speed == 1572864,
+	   "full file: transfers (jobs, streams, limit-rate)");
 	work = od_config_profile(cfg, "work");
 	test = od_config_profile(cfg, "test");
 	ok(work && test, "full file: both profiles found by name");
@@ -270,6 +273,15 @@ static const struct bad_case bad_cases[] = {
 	{ "unknown key in network", "network = {\n  connect-timeout = 5;\n  timeout = 5;\n};\n",
 	  "^[^ ]*/bad\\.conf:3: unknown setting \"timeout\" in network", NULL },
 	{ "network not a group", "network = 5;\n", "bad\\.conf:1: .*network = \\{", NULL },
+	{ "transfers not a group", "transfers = 4;\n", "bad\\.conf:1: .*transfers = \\{", NULL },
+	{ "jobs too many", "transfers = {\n  jobs = 65;\n};\n", "bad\\.conf:2: \"jobs\" must be between 1 and 64$",
+	  NULL },
+	{ "streams 0", "transfers = { streams = 0; };\n", "\"streams\" must be between 1 and 16$", NULL },
+	{ "limit-rate a number", "transfers = {\n\n  limit-rate = 20;\n};\n",
+	  "bad\\.conf:3: \"limit-rate\" must be a rate such as \"500k\", \"20M\" or \"1G\" \\(bytes per second\\)$", NULL },
+	{ "limit-rate malformed", "transfers = { limit-rate = \"fast\"; };\n", "\"limit-rate\" must be a rate", NULL },
+	{ "unknown key in transfers", "transfers = { parallel = 4; };\n",
+	  "unknown setting \"parallel\" in transfers", NULL },
 	{ "profiles not a group", "profiles = [ \"a\" ];\n",
 	  "bad\\.conf:1: \"profiles\" must be a group", NULL },
 	{ "profile not a group", "profiles = {\n  a = \"zone.example.org\";\n};\n",
