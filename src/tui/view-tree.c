@@ -927,14 +927,11 @@ tree_view_draw(struct app *a, int y, int x, int height, int width)
 	if (!a->spaces_loaded) {
 		for (int i = 0; i < height; i++)
 			draw_blank(stdscr, y + i, x, width, C_NORMAL);
-		if (a->share_id)
-			draw_own(stdscr, y, x + 1, width - 1, a->spaces_failed ? C_ERROR : C_DIM,
-				 a->spaces_failed ? _("The share could not be opened: r retries")
-						  : _("Opening the share..."));
-		else
-			draw_own(stdscr, y, x + 1, width - 1, a->spaces_failed ? C_ERROR : C_DIM,
-				 a->spaces_failed ? _("The spaces could not be loaded: r retries")
-						  : _("Loading the spaces..."));
+		const char *what = a->share_id ? a->spaces_failed ? _("The share could not be opened: r retries")
+								 : _("Opening the share...")
+				 : a->spaces_failed ? _("The spaces could not be loaded: r retries")
+						    : _("Loading the spaces...");
+		draw_own(stdscr, y, x + 1, width - 1, a->spaces_failed ? C_ERROR : C_DIM, what);
 		return;
 	}
 	if (tv.n_rows == 0) {
