@@ -68,7 +68,11 @@ struct od_error *od_download_add_id(struct od_download *d, struct od_space *s, c
 /* Start; events then come from od_engine_perform(). */
 void od_download_start(struct od_download *d);
 void od_download_totals(const struct od_download *d, struct od_xfer_totals *t);
-/* Go on after OD_XFER_PAUSED (for instance with a new token). */
+/* Stop the requests and keep the rest (parts, progress), for instance
+ * when the user asks: od_download_resume goes on. */
+void od_download_pause(struct od_download *d);
+/* Go on after od_download_pause or OD_XFER_PAUSED (for instance with a
+ * new token). */
 void od_download_resume(struct od_download *d);
 /* Stop everything; .part files stay for a later resume. OD_XFER_FINISHED
  * follows with OD_ERR_CANCELLED. */

@@ -12,7 +12,9 @@
 #include "onetui/compiler.h"
 #include "onetui/download.h"
 #include "onetui/error.h"
+#include "onetui/journal.h"
 #include "onetui/str.h"
+#include "onetui/xfer.h"
 
 /* A job's options. The strings point into the header they were read
  * from, or are the caller's. */
@@ -38,6 +40,7 @@ struct od_job_info {
 	const cJSON *sources;
 	struct od_job_opts opts;
 	const char *state;	/* "finished", "cancelled", or NULL: not ended */
+	bool paused;		/* not ended, and its last run was paused by the user */
 	uint64_t done, failed;	/* files */
 	bool running;		/* another process holds it */
 	size_t damaged;		/* lines that were not records */
@@ -47,9 +50,54 @@ struct od_job_info {
 };
 /* Read the journal of job id in dir. */
 struct od_error *od_job_load(const char *dir, const char *id, struct od_job_info *out) OD_WARN_UNUSED;
+/* The same for the journal at path ("DIR/ID.journal"). */
+struct od_error *od_job_load_path(const char *path, struct od_job_info *out) OD_WARN_UNUSED;
 void od_job_info_done(struct od_job_info *ji);
+/* Whether a process holds the job at journal (runs it now). */
+bool od_job_running(const char *journal);
 /* The ids of the journals in dir, oldest first; NULL and *n 0 when there
  * are none. Caller frees each and the array. */
 char **od_job_list(const char *dir, size_t *n);
+
+/* Record that the job is now "finished", "cancelled", "paused" or
+ * "running" (going on after a pause), with its totals when known, and
+ * make it durable. */
+struct od_error *od_job_record_state(struct od_journal *j, const char *state,
+				     const struct od_xfer_totals *t) OD_WARN_UNUSED;
+/* Remove the .part files the job's journal names, as a cancelled job
+ * leaves nothing behind; fn (may be NULL) hears of each that cannot be. */
+void od_job_remove_parts(const struct od_job_info *ji, void (*fn)(const char *part, int errnum, void *ud),
+			 void *ud);
+
+/* Another process asks the one that runs a job (the interface or a
+ * command) to pause it, go on or cancel it: a file beside the journal,
+ * which the runner looks for at every turn and removes when it acts. */
+enum od_job_control {
+	OD_JOB_NONE,
+	OD_JOB_PAUSE,
+	OD_JOB_RESUME,
+	OD_JOB_CANCEL,
+};
+
+struct od_error *od_job_control_send(const char *journal, enum od_job_control c) OD_WARN_UNUSED;
+/* The request waiting for the job, removed; OD_JOB_NONE when there is none. */
+enum od_job_control od_job_control_take(const char *journal);
+/* Whether a request sent has not been taken yet. */
+bool od_job_control_waiting(const char *journal);
+
+/* How far a running job has got, for other processes to show: rewritten
+ * by its runner about once a second (not made durable), removed when
+ * the run ends. */
+struct od_job_progress {
+	struct od_xfer_totals t;
+	double rate;		/* bytes per second, smoothed */
+	long long pid;		/* of the runner */
+	int64_t time;		/* when written (Unix seconds) */
+};
+
+struct od_error *od_job_progress_write(const char *journal, const struct od_job_progress *p) OD_WARN_UNUSED;
+/* false when there is none or it cannot be read. */
+bool od_job_progress_read(const char *journal, struct od_job_progress *out);
+void od_job_progress_remove(const char *journal);
 
 #endif

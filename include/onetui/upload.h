@@ -53,6 +53,8 @@ struct od_error *od_upload_add(struct od_upload *u, const char *local, struct od
 			       const char *remote_dir, const char *name) OD_WARN_UNUSED;
 void od_upload_start(struct od_upload *u);
 void od_upload_totals(const struct od_upload *u, struct od_xfer_totals *t);
+/* Stop the requests and keep the rest; od_upload_resume goes on. */
+void od_upload_pause(struct od_upload *u);
 void od_upload_resume(struct od_upload *u);
 void od_upload_cancel(struct od_upload *u);
 /* Free it: before od_upload_start, or once OD_XFER_FINISHED came. */

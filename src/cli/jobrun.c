@@ -29,6 +29,8 @@
 #define JSON_MS 1000
 /* How often a paused job looks for a new token. */
 #define TOKEN_POLL_MS 2000
+/* How often other processes are told how far the job got. */
+#define PROGRESS_FILE_MS 1000
 
 struct manifest_entry {
 	char *path, *sha256, *file_id, *provider;
@@ -47,6 +49,7 @@ struct job_ops {
 	int (*add_sources)(struct run *r, const cJSON *sources);
 	void (*start)(void *job);
 	void (*totals)(const void *job, struct od_xfer_totals *t);
+	void (*pause)(void *job);
 	void (*resume)(void *job);
 	void (*cancel)(void *job);
 	void (*free)(void *job);
@@ -59,11 +62,11 @@ struct run {
 	const struct job_ops *ops;
 	void *d;			/* the od_download or od_upload */
 	struct od_journal *journal;
-	const char *id;
+	const char *id, *path;
 	enum progress_mode mode;
 	struct od_job_opts o;
 	bool tty_line;			/* a status line is on the screen */
-	long long start_ms, shown_ms, token_ms;
+	long long start_ms, shown_ms, token_ms, progress_ms;
 	/* Smoothed rate: bytes per second, from samples DRAW_MS apart. */
 	double rate;
 	uint64_t rate_bytes;
@@ -71,6 +74,8 @@ struct run {
 	struct manifest_entry *man;
 	size_t n_man, cap_man;
 	bool finished, paused;
+	bool held;			/* paused by `onetui transfers pause` */
+	bool cancelled;			/* by `onetui transfers cancel` */
 	int rc;
 };
 
@@ -619,19 +624,84 @@ download_sources(struct run *r, const cJSON *sources)
 }
 
 static void
-record_state(struct od_journal *j, const char *state, const struct od_xfer_totals *t)
+record_state(struct run *r, const char *state, const struct od_xfer_totals *t)
 {
-	cJSON *rec = cJSON_CreateObject();
-	struct od_error *err;
+	struct od_error *err = od_job_record_state(r->journal, state, t);
 
-	if (!rec || !cJSON_AddStringToObject(rec, "state", state) ||
-	    !cJSON_AddNumberToObject(rec, "time", (double)time(NULL)) ||
-	    !cJSON_AddNumberToObject(rec, "files", (double)t->files) ||
-	    !cJSON_AddNumberToObject(rec, "failed", (double)t->files_failed))
-		xoom();
-	if ((err = od_journal_add(j, rec)) || (err = od_journal_sync(j)))
+	if (err) {
+		clear_status(r);
 		out_fail(err, NULL);
-	cJSON_Delete(rec);
+	}
+}
+
+/* A one-word event for scripts: "paused", "resumed", "cancelled". */
+static void
+json_event_state(struct run *r, const char *event)
+{
+	struct jw *w;
+
+	if (r->mode != PROGRESS_JSON)
+		return;
+	w = jw_new(stdout);
+	jw_begin_object(w);
+	jw_kv_string(w, "event", event);
+	jw_kv_string(w, "job", r->id);
+	jw_end_object(w);
+	jw_free(w);
+	fflush(stdout);
+}
+
+/* Act on what `onetui transfers pause|resume|cancel` asked from elsewhere. */
+static void
+take_control(struct run *r)
+{
+	switch (od_job_control_take(r->path)) {
+	case OD_JOB_NONE:
+		return;
+	case OD_JOB_PAUSE:
+		if (r->held || r->cancelled)
+			return;
+		r->held = true;
+		r->ops->pause(r->d);
+		record_state(r, "paused", NULL);
+		clear_status(r);
+		out_warn(_("paused by 'onetui transfers pause'; 'onetui transfers resume %s' goes on, Ctrl-C stops"),
+			 r->id);
+		json_event_state(r, "paused");
+		break;
+	case OD_JOB_RESUME:
+		if (!r->held)
+			return;
+		r->held = false;
+		r->ops->resume(r->d);
+		record_state(r, "running", NULL);
+		clear_status(r);
+		out_warn(_("going on, as 'onetui transfers resume' asked"));
+		json_event_state(r, "resumed");
+		break;
+	case OD_JOB_CANCEL:
+		if (r->cancelled)
+			return;
+		r->cancelled = true;
+		r->ops->cancel(r->d);
+		break;
+	}
+	show_progress(r, true);
+}
+
+/* Let `onetui transfers list` and the interface see how far the job got. */
+static void
+write_progress(struct run *r)
+{
+	struct od_job_progress p = { .rate = r->held ? 0 : r->rate, .pid = (long long)getpid(), .time = time(NULL) };
+
+	if (od_now_ms() - r->progress_ms < PROGRESS_FILE_MS)
+		return;
+	r->progress_ms = od_now_ms();
+	r->ops->totals(r->d, &p.t);
+	p.t.paused = p.t.paused || r->held;
+	/* Only for others to look at: a failure costs this job nothing. */
+	od_error_free(od_job_progress_write(r->path, &p));
 }
 
 static void
@@ -678,6 +748,31 @@ summary(struct run *r)
 }
 
 static void
+say_part(const char *part, int errnum, void *ud)
+{
+	(void)ud;
+	out_warn(_("cannot remove %s: %s"), part, strerror(errnum));
+}
+
+/* `onetui transfers cancel` from elsewhere: the job ends for good. */
+static void
+cancelled(struct run *r, const struct od_xfer_totals *t)
+{
+	struct od_job_info now;
+	struct od_error *err;
+
+	record_state(r, "cancelled", t);
+	if ((err = od_job_load_path(r->path, &now)))
+		out_fail(err, NULL);
+	else
+		od_job_remove_parts(&now, say_part, NULL);
+	od_job_info_done(&now);
+	clear_status(r);
+	json_event_state(r, "cancelled");
+	out_error(_("job %s was cancelled by 'onetui transfers cancel'; its partial files are removed"), r->id);
+}
+
+static void
 drive(struct run *r)
 {
 	struct od_engine *e = r->s->engine;
@@ -695,7 +790,8 @@ drive(struct run *r)
 			r->ops->cancel(r->d);
 			continue;
 		}
-		if (r->paused && od_now_ms() - r->token_ms >= TOKEN_POLL_MS) {
+		take_control(r);
+		if (r->paused && !r->held && od_now_ms() - r->token_ms >= TOKEN_POLL_MS) {
 			r->token_ms = od_now_ms();
 			if (session_reload_token(r->s)) {
 				r->paused = false;
@@ -705,6 +801,7 @@ drive(struct run *r)
 			}
 		}
 		show_progress(r, false);
+		write_progress(r);
 		t = od_engine_timeout(e);
 		if (t < 0 || t > DRAW_MS)
 			t = DRAW_MS;
@@ -747,6 +844,12 @@ download_totals(const void *job, struct od_xfer_totals *t)
 }
 
 static void
+download_pause(void *job)
+{
+	od_download_pause(job);
+}
+
+static void
 download_resume(void *job)
 {
 	od_download_resume(job);
@@ -766,7 +869,7 @@ download_free(void *job)
 
 static const struct job_ops download_ops = {
 	"download", download_create, download_note, download_sources, download_start,
-	download_totals, download_resume, download_cancel, download_free,
+	download_totals, download_pause, download_resume, download_cancel, download_free,
 };
 
 static struct od_error *
@@ -893,6 +996,12 @@ upload_totals(const void *job, struct od_xfer_totals *t)
 }
 
 static void
+upload_pause(void *job)
+{
+	od_upload_pause(job);
+}
+
+static void
 upload_resume(void *job)
 {
 	od_upload_resume(job);
@@ -912,7 +1021,7 @@ upload_free(void *job)
 
 static const struct job_ops upload_ops = {
 	"upload", upload_create, upload_note, upload_sources, upload_start,
-	upload_totals, upload_resume, upload_cancel, upload_free,
+	upload_totals, upload_pause, upload_resume, upload_cancel, upload_free,
 };
 
 /* --- running ------------------------------------------------------------------------- */
@@ -937,22 +1046,17 @@ job_run(struct session *s, const char *path, enum progress_mode mode)
 	struct od_job_info ji;
 	struct od_xfer_totals t;
 	struct od_error *err;
-	const char *slash = strrchr(path, '/');
-	char *dir = xasprintf("%.*s", (int)(slash ? slash - path : 0), path), *id;
 	size_t bad;
 	int rc;
 
-	id = xasprintf("%.*s", (int)(strlen(slash ? slash + 1 : path) - strlen(".journal")), slash ? slash + 1 : path);
-	err = od_job_load(dir, id, &ji);
-	free(dir);
-	free(id);
-	if (err) {
+	if ((err = od_job_load_path(path, &ji))) {
 		od_job_info_done(&ji);
 		return out_fail(err, NULL);
 	}
 	r.ops = strcmp(ji.kind, "upload") == 0 ? &upload_ops : &download_ops;
 	r.o = ji.opts;
 	r.id = ji.id;
+	r.path = ji.path;
 	if (ji.state) {
 		out_error(_("job %s has ended already"), r.id);
 		od_job_info_done(&ji);
@@ -976,22 +1080,32 @@ job_run(struct session *s, const char *path, enum progress_mode mode)
 	}
 	if (ji.damaged)
 		out_warn(_("%zu damaged lines in the journal of job %s were passed over"), ji.damaged, r.id);
+	/* A request left for an earlier run is not this run's. */
+	(void)od_job_control_take(path);
+	if (ji.paused)
+		record_state(&r, "running", NULL);
 	/* Records of earlier runs: what is done and how far parts got. */
 	if ((err = od_journal_read(path, replay_record, &again, &bad)) || (err = again.err)) {
 		rc = out_fail(err, NULL);
 		goto out;
 	}
-	r.start_ms = r.shown_ms = r.rate_ms = od_now_ms();
+	r.start_ms = r.shown_ms = r.rate_ms = r.progress_ms = od_now_ms();
 	r.rc = r.ops->add_sources(&r, ji.sources);
 	drive(&r);
+	od_job_progress_remove(path);
 	r.ops->totals(r.d, &t);
+	if (r.cancelled) {
+		cancelled(&r, &t);
+		rc = EXIT_FAILED;
+		goto out;
+	}
 	if (r.rc == EXIT_OK && t.files_failed)
 		r.rc = EXIT_FAILED;
 	if (r.rc != EXIT_INTERRUPTED && r.o.manifest && write_manifest(&r) != EXIT_OK && r.rc == EXIT_OK)
 		r.rc = EXIT_FAILED;
 	/* A job with failures stays resumable: retrying picks them up. */
 	if (r.rc == EXIT_OK)
-		record_state(r.journal, "finished", &t);
+		record_state(&r, "finished", &t);
 	summary(&r);
 	rc = r.rc;
 out:

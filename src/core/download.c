@@ -1545,6 +1545,8 @@ stop(struct od_download *d, struct od_error *err)
 		return;
 	}
 	d->stopping = true;
+	d->paused = false;	/* a stopped job ends, paused or not */
+	d->t.paused = false;
 	if (err) {
 		od_error_free(d->stop_err);
 		d->stop_err = err;
@@ -1567,11 +1569,10 @@ stop(struct od_download *d, struct od_error *err)
 	pump(d);
 }
 
+/* Stop the requests, keep everything else: resuming goes on. */
 static void
-pause_for_token(struct od_download *d, const struct od_error *err)
+hold(struct od_download *d)
 {
-	if (d->paused)
-		return;
 	d->paused = true;
 	d->t.paused = true;
 	for (unsigned i = 0; i < LISTINGS; i++)
@@ -1580,7 +1581,22 @@ pause_for_token(struct od_download *d, const struct od_error *err)
 	for (unsigned i = 0; i < d->o.jobs; i++)
 		if (d->active[i])
 			cancel_streams(d->active[i]);
+}
+
+static void
+pause_for_token(struct od_download *d, const struct od_error *err)
+{
+	if (d->paused)
+		return;
+	hold(d);
 	emit(d, OD_XFER_PAUSED, NULL, err, NULL);
+}
+
+void
+od_download_pause(struct od_download *d)
+{
+	if (!d->paused && !d->stopping && !d->finished)
+		hold(d);
 }
 
 /* Start what can start; notice the end. */

@@ -129,9 +129,8 @@ scan_record(const cJSON *rec, void *ud)
 	return 0;
 }
 
-/* Whether another process holds the job. */
-static bool
-held(const char *path)
+bool
+od_job_running(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	bool busy = false;
@@ -166,8 +165,29 @@ od_job_load(const char *dir, const char *id, struct od_job_info *ji)
 		return od_error_new(OD_ERR_INPUT, _("%s is not a transfer journal onetui can read"), ji->path);
 	if (strcmp(ji->last_state, "finished") == 0 || strcmp(ji->last_state, "cancelled") == 0)
 		ji->state = ji->last_state;
-	ji->running = held(ji->path);
+	ji->paused = strcmp(ji->last_state, "paused") == 0;
+	ji->running = od_job_running(ji->path);
 	return NULL;
+}
+
+struct od_error *
+od_job_load_path(const char *path, struct od_job_info *out)
+{
+	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+	size_t n = strlen(name);
+	char *dir, *id;
+	struct od_error *err;
+
+	if (n <= 8 || strcmp(name + n - 8, ".journal") != 0) {
+		memset(out, 0, sizeof(*out));
+		return od_error_new(OD_ERR_INPUT, _("%s is not a transfer journal onetui can read"), path);
+	}
+	dir = od_asprintf("%.*s", (int)(slash ? slash - path : 1), slash ? path : ".");
+	id = od_strndup(name, n - 8);
+	err = dir && id ? od_job_load(dir, id, out) : od_error_nomem();
+	free(dir);
+	free(id);
+	return err;
 }
 
 void
@@ -217,4 +237,204 @@ od_job_list(const char *dir, size_t *n)
 	if (*n)
 		qsort(ids, *n, sizeof(*ids), by_id);
 	return ids;
+}
+
+/* --- what runners record and show -------------------------------------------------- */
+
+struct od_error *
+od_job_record_state(struct od_journal *j, const char *state, const struct od_xfer_totals *t)
+{
+	cJSON *rec = cJSON_CreateObject();
+	struct od_error *err;
+
+	if (!rec || !cJSON_AddStringToObject(rec, "state", state) ||
+	    !cJSON_AddNumberToObject(rec, "time", (double)time(NULL)) ||
+	    (t && (!cJSON_AddNumberToObject(rec, "files", (double)t->files) ||
+		   !cJSON_AddNumberToObject(rec, "failed", (double)t->files_failed)))) {
+		cJSON_Delete(rec);
+		return od_error_nomem();
+	}
+	if (!(err = od_journal_add(j, rec)))
+		err = od_journal_sync(j);
+	cJSON_Delete(rec);
+	return err;
+}
+
+void
+od_job_remove_parts(const struct od_job_info *ji, void (*fn)(const char *part, int errnum, void *ud), void *ud)
+{
+	for (size_t k = 0; k < ji->parts.cap; k++) {
+		char *part;
+		if (!ji->parts.slots[k] || !(part = od_download_part_path(ji->parts.slots[k])))
+			continue;
+		if (unlink(part) != 0 && errno != ENOENT && fn)
+			fn(part, errno, ud);
+		free(part);
+	}
+}
+
+/* "DIR/ID.journal" with another suffix; NULL when out of memory. */
+static char *
+beside(const char *journal, const char *suffix)
+{
+	size_t n = strlen(journal);
+
+	if (n > 8 && strcmp(journal + n - 8, ".journal") == 0)
+		n -= 8;
+	return od_asprintf("%.*s%s", (int)n, journal, suffix);
+}
+
+/* Write path whole or not at all: a temporary file renamed over it. */
+static struct od_error *
+replace_file(const char *path, const char *data, size_t len)
+{
+	char *tmp = od_asprintf("%s.%ld.tmp", path, (long)getpid());
+	struct od_error *err = NULL;
+	int fd;
+
+	if (!tmp)
+		return od_error_nomem();
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len || close(fd) != 0 || rename(tmp, path) != 0) {
+		err = od_error_errno(OD_ERR_IO, errno, _("cannot write %s"), path);
+		if (fd >= 0)
+			unlink(tmp);
+	}
+	free(tmp);
+	return err;
+}
+
+/* path's content when it is a small file; NULL otherwise. Caller frees. */
+static char *
+read_small(const char *path, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf;
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	if (!(buf = malloc(max + 1))) {
+		close(fd);
+		return NULL;
+	}
+	n = read(fd, buf, max + 1);
+	close(fd);
+	if (n < 0 || (size_t)n > max) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static const char *const control_words[] = { "", "pause", "resume", "cancel" };
+
+struct od_error *
+od_job_control_send(const char *journal, enum od_job_control c)
+{
+	char *path = beside(journal, ".control");
+	struct od_error *err;
+
+	if (!path)
+		return od_error_nomem();
+	err = replace_file(path, control_words[c], strlen(control_words[c]));
+	free(path);
+	return err;
+}
+
+enum od_job_control
+od_job_control_take(const char *journal)
+{
+	char *path = beside(journal, ".control"), *word;
+	enum od_job_control c = OD_JOB_NONE;
+
+	if (!path || access(path, F_OK) != 0) {
+		free(path);
+		return OD_JOB_NONE;
+	}
+	if ((word = read_small(path, 16)))
+		for (size_t i = 1; i < sizeof(control_words) / sizeof(*control_words); i++)
+			if (strcmp(word, control_words[i]) == 0)
+				c = (enum od_job_control)i;
+	/* Taken, or not understood: either way it is done with. */
+	unlink(path);
+	free(word);
+	free(path);
+	return c;
+}
+
+bool
+od_job_control_waiting(const char *journal)
+{
+	char *path = beside(journal, ".control");
+	bool there = path && access(path, F_OK) == 0;
+
+	free(path);
+	return there;
+}
+
+struct od_error *
+od_job_progress_write(const char *journal, const struct od_job_progress *p)
+{
+	char *path = beside(journal, ".progress"), *text;
+	struct od_error *err;
+
+	if (!path)
+		return od_error_nomem();
+	text = od_asprintf("{\"files\":%llu,\"filesDone\":%llu,\"filesKept\":%llu,\"filesFailed\":%llu,"
+			   "\"bytes\":%llu,\"bytesDone\":%llu,\"bytesMoved\":%llu,\"listing\":%s,\"paused\":%s,"
+			   "\"rate\":%.0f,\"pid\":%lld,\"time\":%lld}\n",
+			   (unsigned long long)p->t.files, (unsigned long long)p->t.files_done,
+			   (unsigned long long)p->t.files_kept, (unsigned long long)p->t.files_failed,
+			   (unsigned long long)p->t.bytes, (unsigned long long)p->t.bytes_done,
+			   (unsigned long long)p->t.bytes_moved, p->t.listing ? "true" : "false",
+			   p->t.paused ? "true" : "false", p->rate >= 0 ? p->rate : 0, p->pid, (long long)p->time);
+	err = text ? replace_file(path, text, strlen(text)) : od_error_nomem();
+	free(text);
+	free(path);
+	return err;
+}
+
+bool
+od_job_progress_read(const char *journal, struct od_job_progress *out)
+{
+	static const char *const keys[] = { "files", "filesDone", "filesKept", "filesFailed",
+					     "bytes", "bytesDone", "bytesMoved", "rate", "pid", "time" };
+	char *path = beside(journal, ".progress"), *text = path ? read_small(path, 4096) : NULL;
+	cJSON *j = text ? cJSON_Parse(text) : NULL;
+	uint64_t v[sizeof(keys) / sizeof(*keys)];
+	bool ok = cJSON_IsObject(j);
+
+	for (size_t i = 0; ok && i < sizeof(keys) / sizeof(*keys); i++)
+		ok = json_uint(j, keys[i], INT64_MAX, &v[i]);
+	if (ok) {
+		memset(out, 0, sizeof(*out));
+		out->t.files = v[0];
+		out->t.files_done = v[1];
+		out->t.files_kept = v[2];
+		out->t.files_failed = v[3];
+		out->t.bytes = v[4];
+		out->t.bytes_done = v[5];
+		out->t.bytes_moved = v[6];
+		out->rate = (double)v[7];
+		out->pid = (long long)v[8];
+		out->time = (int64_t)v[9];
+		out->t.listing = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "listing"));
+		out->t.paused = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "paused"));
+	}
+	cJSON_Delete(j);
+	free(text);
+	free(path);
+	return ok;
+}
+
+void
+od_job_progress_remove(const char *journal)
+{
+	char *path = beside(journal, ".progress");
+
+	if (path)
+		unlink(path);
+	free(path);
 }

@@ -80,6 +80,7 @@ struct up_file {
 	int64_t mtime;
 	enum file_state state;
 	unsigned attempts;
+	char *remote_id;	/* the remote file an earlier attempt of this run wrote to */
 };
 
 /* The steps of sending one file. */
@@ -91,6 +92,7 @@ enum phase {
 	P_STAT,		/* asking the size and mtime the provider now has */
 	P_RECORD,	/* recording the checksum */
 	P_READBACK,	/* verifying: reading it all back */
+	P_RESTAT,	/* asking how much an earlier attempt of this run sent */
 };
 
 struct up_active {
@@ -673,6 +675,8 @@ fail_file(struct up_active *a, struct od_error *err)
 
 	u->t.bytes_done -= a->offset + a->sent < u->t.bytes_done ? a->offset + a->sent : u->t.bytes_done;
 	release(u, a);
+	if (a->file_id && !f->remote_id)
+		f->remote_id = strdup(a->file_id);	/* without it, the next attempt starts over */
 	if (err->kind == OD_ERR_CANCELLED || od_error_is_auth(err)) {
 		f->state = F_QUEUED;
 		if (err->kind != OD_ERR_CANCELLED)
@@ -1046,6 +1050,8 @@ next_phase(struct up_active *a, struct od_error *err)
 			od_sha256_reset(a->back);
 		err = read_back(a, a->f->size);
 		break;
+	case P_RESTAT:
+		break;	/* on_restat goes on */
 	case P_READBACK: {
 		char back[OD_SHA256_HEX];
 		od_sha256_hex(a->back, back);
@@ -1065,6 +1071,28 @@ next_phase(struct up_active *a, struct od_error *err)
 	}
 }
 
+/* How much of f an earlier attempt of this run left on the provider:
+ * checked and gone on from, or written over when it is too long. */
+static void
+on_restat(const struct od_attrs *at, struct od_error *err, void *ud)
+{
+	struct up_active *a = ud;
+
+	a->op = NULL;
+	if (!err && at->size > 0 && (uint64_t)at->size <= a->f->size) {
+		a->offset = (uint64_t)at->size;
+		a->phase = P_CHECK;
+		err = read_back(a, a->offset);
+	} else if (!err) {
+		a->replace = at->size != 0;
+		err = send_content(a);
+	}
+	if (err) {
+		fail_file(a, err);
+		pump(a->u);
+	}
+}
+
 /* What to do with f, given what the remote folder holds under its name. */
 static struct od_error *
 plan_file(struct up_active *a, const struct up_entry *e, bool *kept)
@@ -1076,6 +1104,14 @@ plan_file(struct up_active *a, const struct up_entry *e, bool *kept)
 	struct od_error *err;
 
 	*kept = false;
+	if (f->remote_id) {
+		/* Paused or retried within this run: go on at the size it has. */
+		if (!(a->file_id = strdup(f->remote_id)))
+			return od_error_nomem();
+		a->phase = P_RESTAT;
+		a->op = od_provider_stat(u->z, f->dir->space, a->file_id, OD_ATTR_SIZE, on_restat, a);
+		return a->op ? NULL : od_error_nomem();
+	}
 	if (!e) {
 		note_creating(u, f);
 		if (f->size <= u->o.small_max)
@@ -1184,6 +1220,7 @@ stop(struct od_upload *u, struct od_error *err)
 		return;
 	}
 	u->stopping = true;
+	u->paused = false;	/* a stopped job ends, paused or not */
 	u->stop_err = err;
 	cancel_all(u);
 	for (unsigned i = 0; i < u->o.jobs; i++) {
@@ -1204,6 +1241,15 @@ pause_for_token(struct od_upload *u, const struct od_error *err)
 	u->paused = true;
 	cancel_all(u);
 	emit(u, OD_XFER_PAUSED, err);
+}
+
+void
+od_upload_pause(struct od_upload *u)
+{
+	if (!u->paused && !u->stopping && !u->finished) {
+		u->paused = true;
+		cancel_all(u);
+	}
 }
 
 static bool
@@ -1327,6 +1373,7 @@ od_upload_free(struct od_upload *u)
 		free(u->files[i]->name);
 		free(u->files[i]->local);
 		free(u->files[i]->remote);
+		free(u->files[i]->remote_id);
 		free(u->files[i]);
 	}
 	for (unsigned i = 0; i < u->o.jobs; i++)

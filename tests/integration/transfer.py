@@ -399,6 +399,157 @@ def interrupt_and_cancel(t, h):
     t.ok(r.rc == 1 and b"cancelled" in r.err, "a cancelled job cannot be resumed", repr(r))
 
 
+def wait_until(pred, timeout=10):
+    deadline = time.monotonic() + timeout * SLOW
+    while time.monotonic() < deadline:
+        if pred():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def job_record(h, job):
+    """The job's line of `transfers list --json`."""
+    for j in h.run("transfers", "--json").json() or []:
+        if j["job"] == job:
+            return j
+    return {}
+
+
+def control_elsewhere(t, h):
+    """pause, resume and cancel a job that another onetui process runs."""
+    g = Get(h, "control")
+    os.makedirs(g.dir)
+    dest = os.path.join(g.dir, "gain")
+    h.clear()
+    h.fault(path=r"/content$", slow_body_bps=4 << 20)
+    proc = h.start("get", "--progress", "json", GAIN, dest)
+    wait_for_request(h, lambda q: q.get("path", "").endswith("/content"))
+    job, _ = job_for(h, dest)
+    t.ok(wait_until(lambda: "progress" in job_record(h, job)), "a running job's progress is visible elsewhere",
+         repr(job_record(h, job)))
+    rec = job_record(h, job)
+    prog = rec.get("progress", {})
+    t.ok(rec.get("state") == "running" and prog.get("pid") == proc.pid and prog.get("files") == 1 and
+         prog.get("bytes", 0) > 0, "transfers list: running, with its pid, files and bytes", repr(rec))
+    r = h.run("transfers")
+    t.ok(r.rc == 0 and b"running" in r.out and b"%" in r.out and b"/s" in r.out,
+         "the table shows how far it got", repr(r))
+
+    r = h.run("transfers", "pause", job)
+    t.ok(r.rc == 0 and b"paused" in r.out and str(proc.pid).encode() in r.out,
+         "transfers pause: the process running it pauses", repr(r))
+    time.sleep(0.5)
+    size = os.path.getsize(dest + ".part")
+    time.sleep(1.5)
+    t.ok(proc.poll() is None and os.path.getsize(dest + ".part") == size and
+         job_record(h, job).get("state") == "paused",
+         "paused: the process waits, the part does not grow, the list says paused",
+         repr((proc.poll(), size, job_record(h, job))))
+    r = h.run("transfers", "pause", job)
+    t.ok(r.rc == 0 and b"paused already" in r.out, "pausing again says so", repr(r))
+    r = h.run("transfers", "resume", job)
+    t.ok(r.rc == 0 and b"going on" in r.out, "transfers resume: the same process goes on", repr(r))
+    t.ok(wait_until(lambda: os.path.getsize(dest + ".part") > size) and job_record(h, job).get("state") == "running",
+         "and the part grows again", repr(job_record(h, job)))
+    r = h.run("transfers", "cancel", job)
+    out, err = proc.communicate(timeout=20 * SLOW)
+    t.ok(r.rc == 0 and b"cancelled" in r.out, "transfers cancel of a running job", repr(r))
+    evs = [json.loads(line) for line in out.splitlines() if line.startswith(b"{")]
+    t.ok(proc.returncode == 1 and b"cancelled by 'onetui transfers cancel'" in err and
+         [e["event"] for e in evs if e["event"] in ("paused", "resumed", "cancelled")] ==
+         ["paused", "resumed", "cancelled"],
+         "the process says so, exits 1, and told scripts each step", repr((proc.returncode, err[-300:], evs[-3:])))
+    t.ok(not os.path.exists(dest + ".part") and not os.path.exists(dest) and
+         job_record(h, job).get("state") == "cancelled" and
+         not glob.glob(os.path.join(journal_dir(h), job + ".*[!l]")),
+         "nothing left behind: no part, no control or progress file; the job is cancelled",
+         repr(os.listdir(journal_dir(h))))
+
+    # The whole queue: two downloads and an upload, each in its own process.
+    big = os.path.join(h.tmp, "control-upload.bin")
+    with open(big, "wb") as f:
+        f.write(os.urandom(12 << 20))
+    dests = [os.path.join(g.dir, "a"), os.path.join(g.dir, "b")]
+    procs = [h.start("get", "--progress", "none", GAIN, d) for d in dests]
+    procs.append(h.start("put", "--limit-rate", "2M", "--progress", "none", big, TEM + "/control-upload.bin"))
+    jobs = []
+    for d in dests:
+        wait_until(lambda: job_for(h, d)[0] is not None)
+        jobs.append(job_for(h, d)[0])
+    wait_until(lambda: job_for_upload(h, big) is not None)
+    jobs.append(job_for_upload(h, big))
+    t.ok(all(jobs) and wait_until(lambda: all(job_record(h, j).get("state") == "running" for j in jobs)),
+         "three jobs run in three processes", repr(jobs))
+    r = h.run("transfers", "pause", "--all", "--json")
+    states = {j["job"]: j["state"] for j in r.json() or []}
+    t.ok(r.rc == 0 and all(states.get(j) == "paused" for j in jobs), "pause --all pauses each of them", repr(r))
+    time.sleep(1)
+    remote = h.run("stat", "--json", TEM + "/control-upload.bin").json() or {}
+    time.sleep(1.5)
+    remote2 = h.run("stat", "--json", TEM + "/control-upload.bin").json() or {}
+    t.ok(all(p.poll() is None for p in procs) and remote.get("size") == remote2.get("size"),
+         "paused uploads send nothing more", repr((remote.get("size"), remote2.get("size"))))
+    r = h.run("transfers", "resume", jobs[2])
+    out, err = procs[2].communicate(timeout=60 * SLOW)
+    back = os.path.join(g.dir, "upload-back")
+    r2 = h.run("get", TEM + "/control-upload.bin", back)
+    t.ok(r.rc == 0 and procs[2].returncode == 0 and r2.rc == 0 and file_sha256(back) == file_sha256(big),
+         "the upload goes on and arrives whole", repr((r, err[-300:], r2)))
+    r = h.run("transfers", "cancel", "--all")
+    t.ok(r.rc == 2 and b"--yes" in r.err and all(p.poll() is None for p in procs[:2]),
+         "cancel --all asks for --yes first: exit 2, nothing cancelled", repr(r))
+    r = h.run("transfers", "cancel", "--all", "--yes")
+    for p in procs[:2]:
+        p.communicate(timeout=20 * SLOW)
+    t.ok(r.rc == 0 and all(p.returncode == 1 for p in procs[:2]) and
+         all(job_record(h, j).get("state") == "cancelled" for j in jobs[:2]) and
+         not any(os.path.exists(d + ".part") for d in dests),
+         "cancel --all --yes ends both downloads and removes their parts", repr(r))
+    h.clear()
+
+    for args, code, what in ((["pause"], 2, b"--all"), (["pause", "--all", jobs[0]], 2, b"not both"),
+                             (["pause", jobs[0]], 1, b"cancelled"), (["list", "--all"], 2, b"--all goes with"),
+                             (["pause", "--all"], 0, b"no running transfer")):
+        r = h.run("transfers", *args)
+        t.ok(r.rc == code and what in r.err, "transfers %s: exit %d, said" % (" ".join(args[:2]), code), repr(r))
+
+    # Paused, then the process is killed: the job stays paused until resumed.
+    dest = os.path.join(g.dir, "killed-paused")
+    h.fault(path=r"/content$", slow_body_bps=4 << 20)
+    proc = h.start("get", "--progress", "none", GAIN, dest)
+    wait_for_request(h, lambda q: q.get("path", "").endswith("/content"))
+    job, _ = job_for(h, dest)
+    r = h.run("transfers", "pause", job)
+    proc.kill()
+    proc.wait()
+    h.clear()
+    r2 = h.run("transfers", "pause", job)
+    t.ok(r.rc == 0 and job_record(h, job).get("state") == "paused" and r2.rc == 1 and b"nothing runs it" in r2.err,
+         "killed while paused: listed as paused; pausing it again says nothing runs it", repr((r, r2)))
+    r = h.run("transfers", "retry", job)
+    fid, size, _ = listing(h, KRIOS + "/")["GainReference_K3_20251112.mrc"]
+    t.ok(r.rc == 0 and os.path.isfile(dest) and file_sha256(dest) == expected_sha256(fid, size) and
+         job_record(h, job).get("state") == "finished", "transfers retry finishes it byte-identical", repr(r))
+
+    # Ctrl-C while the job waits for a valid token ends it at once.
+    dest = os.path.join(g.dir, "token-wait")
+    h.clear()
+    h.fault(path=r"/content$", status=401)
+    proc = h.start("get", "--progress", "lines", GAIN, dest)
+    wait_for_request(h, lambda q: q.get("path", "").endswith("/content"))
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, err = proc.communicate(timeout=10 * SLOW)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+    h.clear()
+    t.ok(proc.returncode == 130 and b"paused" in err, "Ctrl-C while waiting for a token: exit 130",
+         repr((proc.returncode, err[-300:])))
+
+
 def disk_full(t, h):
     mnt = os.path.join(h.tmp, "small")
     os.makedirs(mnt)
@@ -638,6 +789,7 @@ def main():
         progress_and_manifest(t, h)
         faults(t, h)
         interrupt_and_cancel(t, h)
+        control_elsewhere(t, h)
         public_links(t, h)
         uploads(t, h)
         corruption(t, h)
