@@ -50,6 +50,10 @@ struct od_job_info {
 };
 /* Read the journal of job id in dir. */
 struct od_error *od_job_load(const char *dir, const char *id, struct od_job_info *out) OD_WARN_UNUSED;
+/* "Krios/Images-Disc1 (+2) -> /scratch/run1", or from a local path to
+ * the remote folder for an upload; NULL when out of memory. The remote
+ * part comes from a server: sanitise before showing. */
+char *od_job_describe(const struct od_job_info *ji);
 /* The same for the journal at path ("DIR/ID.journal"). */
 struct od_error *od_job_load_path(const char *path, struct od_job_info *out) OD_WARN_UNUSED;
 void od_job_info_done(struct od_job_info *ji);

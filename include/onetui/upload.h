@@ -51,6 +51,11 @@ struct od_error *od_upload_note(struct od_upload *u, const cJSON *rec) OD_WARN_U
  * files) is reported through events when the upload runs. */
 struct od_error *od_upload_add(struct od_upload *u, const char *local, struct od_space *s, const char *dir_id,
 			       const char *remote_dir, const char *name) OD_WARN_UNUSED;
+/* The same for the folder at path dir of space s, looked up while the
+ * upload runs and made (with its parents) when it is missing; a folder
+ * that cannot be reached is reported as a failed file. */
+struct od_error *od_upload_add_path(struct od_upload *u, const char *local, struct od_space *s, const char *dir,
+				    const char *remote_dir, const char *name) OD_WARN_UNUSED;
 void od_upload_start(struct od_upload *u);
 void od_upload_totals(const struct od_upload *u, struct od_xfer_totals *t);
 /* Stop the requests and keep the rest; od_upload_resume goes on. */

@@ -99,36 +99,6 @@ progress_text(const struct od_job_progress *p)
 	return xasprintf(_("%d%% %s/%s%s %s/s"), pct, done, total, p->t.listing ? "+" : "", rate);
 }
 
-static const char *
-header_str(const cJSON *h, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(h, key);
-
-	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-/* "Krios/Images-Disc1 (+2) -> /scratch/run1", or the other way round
- * for an upload. */
-static char *
-job_what(const cJSON *h)
-{
-	const cJSON *sources = cJSON_GetObjectItemCaseSensitive(h, "sources");
-	const cJSON *first = cJSON_GetArrayItem(sources, 0);
-	int n = cJSON_GetArraySize(sources);
-	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(h, "options");
-	bool up = strcmp(header_str(h, "kind"), "upload") == 0;
-	const char *from = first ? header_str(first, up ? "local" : "remote") : "";
-	const char *to = up ? header_str(opts, "dest") : first ? header_str(first, "local") : "";
-	char more[24] = "";
-
-	if (n > 1) {
-		snprintf(more, sizeof(more), " (+%d)", n - 1);
-		if (!up)
-			to = header_str(opts, "dest");
-	}
-	return xasprintf("%s%s -> %s", from, more, to);
-}
-
 static int
 transfers_list(const char *dir, bool json)
 {
@@ -152,17 +122,19 @@ transfers_list(const char *dir, bool json)
 	for (size_t i = 0; i < n; i++) {
 		struct od_job_info ji;
 		if (load_job(dir, ids[i], &ji)) {
-			char *what = job_what(ji.header);
+			char *what = od_job_describe(&ji);
 			struct od_job_progress p;
 			bool live = ji.running && od_job_progress_read(ji.path, &p);
+			if (!what)
+				xoom();
 			if (w) {
 				jw_begin_object(w);
 				jw_kv_string(w, "job", ji.id);
-				jw_kv_string(w, "kind", header_str(ji.header, "kind"));
+				jw_kv_string(w, "kind", ji.kind);
 				jw_kv_string(w, "state", job_state_id(&ji));
 				jw_kv_int(w, "filesDone", (int64_t)ji.done);
 				jw_kv_int(w, "filesFailed", (int64_t)ji.failed);
-				jw_kv_string(w, "zone", header_str(ji.header, "zone"));
+				jw_kv_string(w, "zone", ji.zone);
 				jw_kv_string(w, "what", what);
 				if (live) {
 					jw_key(w, "progress");

@@ -15,9 +15,9 @@
 
 #include "cli/output.h"
 #include "onetui/fileinfo.h"
-#include "onetui/fileops.h"
 #include "onetui/i18n.h"
 #include "onetui/journal.h"
+#include "onetui/runner.h"
 #include "onetui/json.h"
 #include "onetui/str.h"
 #include "onetui/url.h"
@@ -39,34 +39,15 @@ struct manifest_entry {
 	bool verified;
 };
 
-struct run;
-
-/* What differs between a download and an upload. */
-struct job_ops {
-	const char *kind;
-	struct od_error *(*create)(struct run *r);
-	struct od_error *(*note)(void *job, const cJSON *rec);
-	int (*add_sources)(struct run *r, const cJSON *sources);
-	void (*start)(void *job);
-	void (*totals)(const void *job, struct od_xfer_totals *t);
-	void (*pause)(void *job);
-	void (*resume)(void *job);
-	void (*cancel)(void *job);
-	void (*free)(void *job);
-};
-
-static const struct job_ops upload_ops;
-
 struct run {
 	struct session *s;
-	const struct job_ops *ops;
-	void *d;			/* the od_download or od_upload */
-	struct od_journal *journal;
+	struct od_runner *x;
+	bool upload;
 	const char *id, *path;
 	enum progress_mode mode;
 	struct od_job_opts o;
 	bool tty_line;			/* a status line is on the screen */
-	long long start_ms, shown_ms, token_ms, progress_ms;
+	long long start_ms, shown_ms, token_ms;
 	/* Smoothed rate: bytes per second, from samples DRAW_MS apart. */
 	double rate;
 	uint64_t rate_bytes;
@@ -74,7 +55,6 @@ struct run {
 	struct manifest_entry *man;
 	size_t n_man, cap_man;
 	bool finished, paused;
-	bool held;			/* paused by `onetui transfers pause` */
 	bool cancelled;			/* by `onetui transfers cancel` */
 	int rc;
 };
@@ -152,7 +132,7 @@ status_text(struct run *r, bool final)
 	uint64_t files_done;
 	double secs;
 
-	r->ops->totals(r->d, &t);
+	od_runner_totals(r->x, &t);
 	files_done = t.files_done + t.files_kept + t.files_failed;
 	od_size_human((int64_t)t.bytes_done, done);
 	od_size_human((int64_t)t.bytes, total);
@@ -173,7 +153,7 @@ update_rate(struct run *r, long long now)
 	struct od_xfer_totals t;
 	double sample;
 
-	r->ops->totals(r->d, &t);
+	od_runner_totals(r->x, &t);
 	if (now - r->rate_ms < DRAW_MS)
 		return;
 	sample = (double)(t.bytes_moved - r->rate_bytes) * 1000.0 / (double)(now - r->rate_ms);
@@ -189,7 +169,7 @@ json_event_progress(struct run *r)
 	struct od_xfer_totals t;
 	struct jw *w = jw_new(stdout);
 
-	r->ops->totals(r->d, &t);
+	od_runner_totals(r->x, &t);
 	jw_begin_object(w);
 	jw_kv_string(w, "event", "progress");
 	jw_kv_int(w, "files", (int64_t)t.files);
@@ -447,25 +427,6 @@ out:
 	return rc;
 }
 
-/* --- running ---------------------------------------------------------------------- */
-
-/* The records of earlier runs, for the transfer (the header is skipped). */
-struct replay {
-	struct run *r;
-	size_t n;
-	struct od_error *err;
-};
-
-static int
-replay_record(const cJSON *rec, void *ud)
-{
-	struct replay *p = ud;
-
-	if (p->n++ > 0 && !p->err)
-		p->err = p->r->ops->note(p->r->d, rec);
-	return 0;
-}
-
 bool
 share_url_parse(const char *arg, char **origin, char **share_id)
 {
@@ -577,7 +538,7 @@ download_sources(struct run *r, const cJSON *sources)
 
 		/* Inside a share (or its root): the share-scoped id says it all. */
 		if (share && file_id && local && shown) {
-			struct od_error *err = od_download_add_id(r->d, NULL, file_id, shown, local);
+			struct od_error *err = od_download_add_id(od_runner_download(r->x), NULL, file_id, shown, local);
 			if (err)
 				rc = out_fail(err, NULL);
 			continue;
@@ -590,7 +551,7 @@ download_sources(struct run *r, const cJSON *sources)
 				rc = rc == EXIT_OK ? one : rc;
 				continue;
 			}
-			if ((err = od_download_add(r->d, NULL, &root.a, shown, local)))
+			if ((err = od_download_add(od_runner_download(r->x), NULL, &root.a, shown, local)))
 				rc = out_fail(err, NULL);
 			share_root_done(&root);
 			continue;
@@ -616,7 +577,7 @@ download_sources(struct run *r, const cJSON *sources)
 			continue;
 		}
 		target_stat_attrs(&st, &a);
-		if ((err = od_download_add(r->d, sp, &a, shown, local)))
+		if ((err = od_download_add(od_runner_download(r->x), sp, &a, shown, local)))
 			rc = out_fail(err, NULL);
 		target_stat_done(&st);
 	}
@@ -626,7 +587,7 @@ download_sources(struct run *r, const cJSON *sources)
 static void
 record_state(struct run *r, const char *state, const struct od_xfer_totals *t)
 {
-	struct od_error *err = od_job_record_state(r->journal, state, t);
+	struct od_error *err = od_job_record_state(od_runner_journal(r->x), state, t);
 
 	if (err) {
 		clear_status(r);
@@ -655,26 +616,22 @@ json_event_state(struct run *r, const char *event)
 static void
 take_control(struct run *r)
 {
-	switch (od_job_control_take(r->path)) {
+	switch (od_runner_tick(r->x, r->rate)) {
 	case OD_JOB_NONE:
 		return;
 	case OD_JOB_PAUSE:
-		if (r->held || r->cancelled)
+		if (od_runner_held(r->x) || r->cancelled)
 			return;
-		r->held = true;
-		r->ops->pause(r->d);
-		record_state(r, "paused", NULL);
+		od_runner_pause(r->x);
 		clear_status(r);
 		out_warn(_("paused by 'onetui transfers pause'; 'onetui transfers resume %s' goes on, Ctrl-C stops"),
 			 r->id);
 		json_event_state(r, "paused");
 		break;
 	case OD_JOB_RESUME:
-		if (!r->held)
+		if (!od_runner_held(r->x))
 			return;
-		r->held = false;
-		r->ops->resume(r->d);
-		record_state(r, "running", NULL);
+		od_runner_resume(r->x);
 		clear_status(r);
 		out_warn(_("going on, as 'onetui transfers resume' asked"));
 		json_event_state(r, "resumed");
@@ -683,25 +640,10 @@ take_control(struct run *r)
 		if (r->cancelled)
 			return;
 		r->cancelled = true;
-		r->ops->cancel(r->d);
+		od_runner_cancel(r->x);
 		break;
 	}
 	show_progress(r, true);
-}
-
-/* Let `onetui transfers list` and the interface see how far the job got. */
-static void
-write_progress(struct run *r)
-{
-	struct od_job_progress p = { .rate = r->held ? 0 : r->rate, .pid = (long long)getpid(), .time = time(NULL) };
-
-	if (od_now_ms() - r->progress_ms < PROGRESS_FILE_MS)
-		return;
-	r->progress_ms = od_now_ms();
-	r->ops->totals(r->d, &p.t);
-	p.t.paused = p.t.paused || r->held;
-	/* Only for others to look at: a failure costs this job nothing. */
-	od_error_free(od_job_progress_write(r->path, &p));
 }
 
 static void
@@ -712,7 +654,7 @@ summary(struct run *r)
 	double secs = (double)(od_now_ms() - r->start_ms) / 1000.0;
 	char rate[OD_SIZE_BUFSZ];
 
-	r->ops->totals(r->d, &t);
+	od_runner_totals(r->x, &t);
 	clear_status(r);
 	if (r->mode == PROGRESS_JSON) {
 		struct jw *w = jw_new(stdout);
@@ -737,7 +679,7 @@ summary(struct run *r)
 		return;
 	text = status_text(r, true);
 	od_size_human(secs > 0.01 ? (int64_t)((double)t.bytes_moved / secs) : 0, rate);
-	fprintf(stderr, r->ops == &upload_ops ? _("onetui: %s in %.1f s (%s/s): %llu sent, %llu already there, %llu failed\n")
+	fprintf(stderr, r->upload ? _("onetui: %s in %.1f s (%s/s): %llu sent, %llu already there, %llu failed\n")
 					       : _("onetui: %s in %.1f s (%s/s): %llu fetched, %llu already there, %llu failed\n"),
 		text, secs,
 		rate, (unsigned long long)t.files_done, (unsigned long long)t.files_kept,
@@ -778,7 +720,7 @@ drive(struct run *r)
 	struct od_engine *e = r->s->engine;
 	bool cancelled = false;
 
-	r->ops->start(r->d);
+	od_runner_start(r->x);
 	while (!r->finished) {
 		long t;
 
@@ -787,21 +729,20 @@ drive(struct run *r)
 			break;
 		if (session_interrupted() && !cancelled) {
 			cancelled = true;
-			r->ops->cancel(r->d);
+			od_runner_cancel(r->x);
 			continue;
 		}
 		take_control(r);
-		if (r->paused && !r->held && od_now_ms() - r->token_ms >= TOKEN_POLL_MS) {
+		if (r->paused && !od_runner_held(r->x) && od_now_ms() - r->token_ms >= TOKEN_POLL_MS) {
 			r->token_ms = od_now_ms();
 			if (session_reload_token(r->s)) {
 				r->paused = false;
 				clear_status(r);
 				out_warn(_("a new token was found; going on"));
-				r->ops->resume(r->d);
+				od_runner_resume(r->x);
 			}
 		}
 		show_progress(r, false);
-		write_progress(r);
 		t = od_engine_timeout(e);
 		if (t < 0 || t > DRAW_MS)
 			t = DRAW_MS;
@@ -810,219 +751,15 @@ drive(struct run *r)
 	}
 }
 
-/* --- the two kinds ------------------------------------------------------------------- */
-
-static struct od_error *
-download_create(struct run *r)
-{
-	struct od_download *d;
-	struct od_error *err = od_download_new(r->s->zone, &r->o.dl, on_event, r, &d);
-
-	if (!err) {
-		od_download_set_journal(d, r->journal);
-		r->d = d;
-	}
-	return err;
-}
-
-static struct od_error *
-download_note(void *job, const cJSON *rec)
-{
-	return od_download_note(job, rec);
-}
-
 static void
-download_start(void *job)
+say_source(const char *remote, const struct od_error *err, void *ud)
 {
-	od_download_start(job);
+	struct run *r = ud;
+
+	clear_status(r);
+	out_error("%s: %s", remote, err->message);
+	r->rc = EXIT_FAILED;
 }
-
-static void
-download_totals(const void *job, struct od_xfer_totals *t)
-{
-	od_download_totals(job, t);
-}
-
-static void
-download_pause(void *job)
-{
-	od_download_pause(job);
-}
-
-static void
-download_resume(void *job)
-{
-	od_download_resume(job);
-}
-
-static void
-download_cancel(void *job)
-{
-	od_download_cancel(job);
-}
-
-static void
-download_free(void *job)
-{
-	od_download_free(job);
-}
-
-static const struct job_ops download_ops = {
-	"download", download_create, download_note, download_sources, download_start,
-	download_totals, download_pause, download_resume, download_cancel, download_free,
-};
-
-static struct od_error *
-upload_create(struct run *r)
-{
-	struct od_upload_opts o = { .jobs = r->o.dl.jobs, .max_speed = r->o.dl.max_speed,
-				    .overwrite = r->o.dl.overwrite, .verify = r->o.dl.verify };
-	struct od_upload *u;
-	struct od_error *err = od_upload_new(r->s->zone, &o, on_event, r, &u);
-
-	if (!err) {
-		od_upload_set_journal(u, r->journal);
-		r->d = u;
-	}
-	return err;
-}
-
-static struct od_error *
-upload_note(void *job, const cJSON *rec)
-{
-	return od_upload_note(job, rec);
-}
-
-struct dir_wait {
-	char *id;
-	struct od_error *err;
-};
-
-static void
-on_dir_id(const char *file_id, struct od_error *err, void *ud)
-{
-	struct dir_wait *w = ud;
-
-	w->err = err;
-	if (!err)
-		w->id = xstrdup(file_id);
-}
-
-/* The id of the folder path in space sp, made (with its parents) when it
- * is missing; NULL with the error printed. */
-static char *
-upload_folder(struct run *r, struct od_space *sp, const char *path, const char *shown, int *rc)
-{
-	struct dir_wait w = { 0 };
-	struct target_stat st;
-	char *arg = xasprintf("%s/%s", sp->id, path);
-	bool missing;
-	int one = session_probe_target(r->s, arg, OD_ATTR_TYPE, &sp, &st, &missing);
-
-	free(arg);
-	if (one != EXIT_OK) {
-		*rc = one;
-		return NULL;
-	}
-	if (!missing && st.type != OD_FILE_DIR) {
-		out_error(_("%s is a file, not a folder"), shown);
-		target_stat_done(&st);
-		*rc = EXIT_FAILED;
-		return NULL;
-	}
-	if (!missing) {
-		w.id = st.file_id;
-		st.file_id = NULL;
-		target_stat_done(&st);
-		return w.id;
-	}
-	target_stat_done(&st);
-	/* Missing: made from the space's root, which resolving found. */
-	if (!sp->root_id || !od_file_mkdirs(r->s->zone, sp, sp->root_id, path, on_dir_id, &w)) {
-		*rc = EXIT_FAILED;
-		return NULL;
-	}
-	session_run(r->s);
-	if (w.err) {
-		*rc = out_fail(w.err, _("Cannot create %s"), shown);
-		return NULL;
-	}
-	return w.id;
-}
-
-static int
-upload_sources(struct run *r, const cJSON *sources)
-{
-	const cJSON *src;
-	int rc = EXIT_OK;
-
-	cJSON_ArrayForEach(src, sources) {
-		const char *space = od_json_get_str(src, "space"), *dir = od_json_get_str(src, "dir");
-		const char *name = od_json_get_str(src, "name"), *local = od_json_get_str(src, "local");
-		const char *shown = od_json_get_str(src, "remoteDir");
-		struct od_space *sp;
-		struct od_error *err;
-		char *id;
-
-		if (!space || !dir || !name || !local || !shown) {
-			out_error(_("the job's journal names a source it cannot describe; it was not written by this "
-				    "version of onetui"));
-			rc = EXIT_FAILED;
-			continue;
-		}
-		if ((err = od_zone_find_space(r->s->zone, space, &sp))) {
-			rc = out_fail(err, NULL);
-			continue;
-		}
-		if (!(id = upload_folder(r, sp, dir, shown, &rc)))
-			continue;
-		if ((err = od_upload_add(r->d, local, sp, id, shown, name)))
-			rc = out_fail(err, NULL);
-		free(id);
-	}
-	return rc;
-}
-
-static void
-upload_start(void *job)
-{
-	od_upload_start(job);
-}
-
-static void
-upload_totals(const void *job, struct od_xfer_totals *t)
-{
-	od_upload_totals(job, t);
-}
-
-static void
-upload_pause(void *job)
-{
-	od_upload_pause(job);
-}
-
-static void
-upload_resume(void *job)
-{
-	od_upload_resume(job);
-}
-
-static void
-upload_cancel(void *job)
-{
-	od_upload_cancel(job);
-}
-
-static void
-upload_free(void *job)
-{
-	od_upload_free(job);
-}
-
-static const struct job_ops upload_ops = {
-	"upload", upload_create, upload_note, upload_sources, upload_start,
-	upload_totals, upload_pause, upload_resume, upload_cancel, upload_free,
-};
 
 /* --- running ------------------------------------------------------------------------- */
 
@@ -1042,18 +779,16 @@ int
 job_run(struct session *s, const char *path, enum progress_mode mode)
 {
 	struct run r = { .s = s, .mode = mode };
-	struct replay again = { .r = &r };
 	struct od_job_info ji;
 	struct od_xfer_totals t;
 	struct od_error *err;
-	size_t bad;
 	int rc;
 
 	if ((err = od_job_load_path(path, &ji))) {
 		od_job_info_done(&ji);
 		return out_fail(err, NULL);
 	}
-	r.ops = strcmp(ji.kind, "upload") == 0 ? &upload_ops : &download_ops;
+	r.upload = strcmp(ji.kind, "upload") == 0;
 	r.o = ji.opts;
 	r.id = ji.id;
 	r.path = ji.path;
@@ -1071,46 +806,36 @@ job_run(struct session *s, const char *path, enum progress_mode mode)
 	}
 	if (mode == PROGRESS_AUTO)
 		r.mode = isatty(STDERR_FILENO) ? PROGRESS_AUTO : PROGRESS_LINES;
-	if ((err = od_journal_open(path, &r.journal)) || (err = od_journal_lock(r.journal)) ||
-	    (err = r.ops->create(&r))) {
+	/* The journal claimed, and what earlier runs recorded replayed. */
+	if ((err = od_runner_new(s->zone, &ji, on_event, &r, &r.x))) {
 		rc = out_fail(err, _("Cannot run job %s"), r.id);
-		od_journal_close(r.journal);
 		od_job_info_done(&ji);
 		return rc;
 	}
 	if (ji.damaged)
 		out_warn(_("%zu damaged lines in the journal of job %s were passed over"), ji.damaged, r.id);
-	/* A request left for an earlier run is not this run's. */
-	(void)od_job_control_take(path);
-	if (ji.paused)
-		record_state(&r, "running", NULL);
-	/* Records of earlier runs: what is done and how far parts got. */
-	if ((err = od_journal_read(path, replay_record, &again, &bad)) || (err = again.err)) {
-		rc = out_fail(err, NULL);
-		goto out;
-	}
-	r.start_ms = r.shown_ms = r.rate_ms = r.progress_ms = od_now_ms();
-	r.rc = r.ops->add_sources(&r, ji.sources);
+	r.start_ms = r.shown_ms = r.rate_ms = od_now_ms();
+	if (r.upload)
+		od_runner_add_sources(r.x, say_source, &r);
+	else
+		r.rc = download_sources(&r, ji.sources);
 	drive(&r);
-	od_job_progress_remove(path);
-	r.ops->totals(r.d, &t);
+	od_runner_totals(r.x, &t);
 	if (r.cancelled) {
 		cancelled(&r, &t);
 		rc = EXIT_FAILED;
-		goto out;
+	} else {
+		if (r.rc == EXIT_OK && t.files_failed)
+			r.rc = EXIT_FAILED;
+		if (r.rc != EXIT_INTERRUPTED && r.o.manifest && write_manifest(&r) != EXIT_OK && r.rc == EXIT_OK)
+			r.rc = EXIT_FAILED;
+		/* A job with failures stays resumable: retrying picks them up. */
+		if (r.rc == EXIT_OK)
+			record_state(&r, "finished", &t);
+		summary(&r);
+		rc = r.rc;
 	}
-	if (r.rc == EXIT_OK && t.files_failed)
-		r.rc = EXIT_FAILED;
-	if (r.rc != EXIT_INTERRUPTED && r.o.manifest && write_manifest(&r) != EXIT_OK && r.rc == EXIT_OK)
-		r.rc = EXIT_FAILED;
-	/* A job with failures stays resumable: retrying picks them up. */
-	if (r.rc == EXIT_OK)
-		record_state(&r, "finished", &t);
-	summary(&r);
-	rc = r.rc;
-out:
-	r.ops->free(r.d);
-	od_journal_close(r.journal);
+	od_runner_free(r.x);
 	od_job_info_done(&ji);
 	free_manifest(&r);
 	return rc;

@@ -190,6 +190,21 @@ od_job_load_path(const char *path, struct od_job_info *out)
 	return err;
 }
 
+char *
+od_job_describe(const struct od_job_info *ji)
+{
+	const cJSON *first = cJSON_GetArrayItem(ji->sources, 0);
+	int n = cJSON_GetArraySize(ji->sources);
+	bool up = strcmp(ji->kind, "upload") == 0;
+	const char *from = od_json_get_str(first, up ? "local" : "remote");
+	const char *to = up || n > 1 ? ji->opts.dest : od_json_get_str(first, "local");
+	char more[24] = "";
+
+	if (n > 1)
+		snprintf(more, sizeof(more), " (+%d)", n - 1);
+	return od_asprintf("%s%s -> %s", from ? from : "?", more, to ? to : "?");
+}
+
 void
 od_job_info_done(struct od_job_info *ji)
 {

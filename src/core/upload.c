@@ -146,6 +146,7 @@ struct od_upload {
 	struct od_xfer_totals t;
 	long long synced_at;
 	bool started, paused, stopping, finished, in_pump, listed;
+	unsigned adding;		/* sources whose remote folder is being looked up */
 	struct od_error *stop_err;
 };
 
@@ -442,11 +443,116 @@ od_upload_add(struct od_upload *u, const char *local, struct od_space *s, const 
 	return add_local(u, top, local, name);
 }
 
+/* A source whose remote folder is being looked up, or made. */
+struct add_op {
+	struct od_upload *u;
+	struct od_space *s;
+	char *local, *dir, *remote_dir, *name, *dir_id;
+};
+
+static void
+add_op_end(struct add_op *op, struct od_error *err)
+{
+	struct od_upload *u = op->u;
+
+	if (!err)
+		err = od_upload_add(u, op->local, op->s, op->dir_id, op->remote_dir, op->name);
+	if (err && err->kind != OD_ERR_CANCELLED) {
+		char *remote = od_asprintf("%s/%s", op->remote_dir, op->name);
+		if (err->kind != OD_ERR_INPUT)
+			od_error_prefix(err, _("cannot reach %s"), op->remote_dir);
+		local_problem(u, op->local, remote ? remote : op->remote_dir, err, NULL);
+		free(remote);
+	} else {
+		od_error_free(err);
+	}
+	free(op->local);
+	free(op->dir);
+	free(op->remote_dir);
+	free(op->name);
+	free(op->dir_id);
+	free(op);
+	u->adding--;
+	pump(u);
+}
+
+static void
+on_folder_attrs(const struct od_attrs *a, struct od_error *err, void *ud)
+{
+	struct add_op *op = ud;
+
+	if (!err && a->type != OD_FILE_DIR)
+		err = od_error_new(OD_ERR_INPUT, _("%s is a file, not a folder"), op->remote_dir);
+	add_op_end(op, err);
+}
+
+static void
+on_folder_made(const char *file_id, struct od_error *err, void *ud)
+{
+	struct add_op *op = ud;
+
+	if (!err && !(op->dir_id = strdup(file_id)))
+		err = od_error_nomem();
+	add_op_end(op, err);
+}
+
+static void
+on_folder_id(const char *file_id, struct od_error *err, void *ud)
+{
+	struct add_op *op = ud;
+
+	if (err && err->kind == OD_ERR_POSIX && err->sys_errno == ENOENT && op->s->root_id) {
+		/* Missing: made with its parents, from the space's root. */
+		od_error_free(err);
+		if (!od_file_mkdirs(op->u->z, op->s, op->s->root_id, op->dir, on_folder_made, op))
+			add_op_end(op, od_error_nomem());
+		return;
+	}
+	if (!err && !(op->dir_id = strdup(file_id)))
+		err = od_error_nomem();
+	if (!err && !od_provider_stat(op->u->z, op->s, file_id, OD_ATTR_TYPE, on_folder_attrs, op))
+		err = od_error_nomem();
+	if (err)
+		add_op_end(op, err);
+}
+
+struct od_error *
+od_upload_add_path(struct od_upload *u, const char *local, struct od_space *s, const char *dir,
+		   const char *remote_dir, const char *name)
+{
+	struct add_op *op = calloc(1, sizeof(*op));
+
+	if (!op || !(op->local = strdup(local)) || !(op->dir = strdup(dir)) ||
+	    !(op->remote_dir = strdup(remote_dir)) || !(op->name = strdup(name))) {
+		if (op) {
+			free(op->local);
+			free(op->dir);
+			free(op->remote_dir);
+		}
+		free(op);
+		return od_error_nomem();
+	}
+	op->u = u;
+	op->s = s;
+	/* Counted before the call starts: it may end inside it. */
+	u->adding++;
+	if (!od_provider_resolve(u->z, s, dir, on_folder_id, op)) {
+		u->adding--;
+		free(op->local);
+		free(op->dir);
+		free(op->remote_dir);
+		free(op->name);
+		free(op);
+		return od_error_nomem();
+	}
+	return NULL;
+}
+
 void
 od_upload_totals(const struct od_upload *u, struct od_xfer_totals *t)
 {
 	*t = u->t;
-	t->listing = false;
+	t->listing = u->adding > 0;
 	t->paused = u->paused;
 }
 
@@ -1258,7 +1364,7 @@ busy(const struct od_upload *u)
 	for (unsigned i = 0; i < DIR_OPS; i++)
 		if (u->dir_ops[i])
 			return true;
-	return u->n_active > 0;
+	return u->n_active > 0 || u->adding > 0;
 }
 
 /* The next folder that can take a step. */

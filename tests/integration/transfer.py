@@ -676,6 +676,9 @@ def uploads(t, h):
     r = h.run("put", "--verify", one, target + "/")
     t.ok(r.rc == 0, "--verify reads it back", repr(r))
 
+    r = h.run("put", "-r", src, target + "/renamed-note.txt")
+    t.ok(r.rc == 1 and b"renamed-note.txt is a file, not a folder" in r.err,
+         "into a file as if it were a folder: exit 1, said", repr(r))
     r = h.run("put", src, target)
     t.ok(r.rc == 2 and b"-r sends folders" in r.err, "a folder without -r: exit 2", repr(r))
     r = h.run("put", os.path.join(base, "nothing-here"), target)
