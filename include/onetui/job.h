@@ -73,6 +73,11 @@ struct od_error *od_job_record_state(struct od_journal *j, const char *state,
 void od_job_remove_parts(const struct od_job_info *ji, void (*fn)(const char *part, int errnum, void *ud),
 			 void *ud);
 
+/* End a job nobody runs for good: claimed, recorded "cancelled", its
+ * .part files removed (fn as for od_job_remove_parts). */
+struct od_error *od_job_cancel_stopped(const struct od_job_info *ji,
+				       void (*fn)(const char *part, int errnum, void *ud), void *ud) OD_WARN_UNUSED;
+
 /* Another process asks the one that runs a job (the interface or a
  * command) to pause it, go on or cancel it: a file beside the journal,
  * which the runner looks for at every turn and removes when it acts. */

@@ -354,22 +354,13 @@ resume_one(const char *dir, const struct od_job_info *ji, bool named, void *ud)
 	return r;
 }
 
-static void
-say_part(const char *part, int errnum, void *ud)
-{
-	(void)ud;
-	out_warn(_("cannot remove %s: %s"), part, strerror(errnum));
-}
-
 /* A running job is cancelled by its process; another is marked
  * cancelled here, and the .part files it left are removed. */
 static int
 cancel_one(const char *dir, const struct od_job_info *ji, bool named, void *ud)
 {
 	struct verb_ctx *c = ud;
-	struct od_journal *j = NULL;
 	struct od_error *err;
-	int rc = EXIT_OK;
 
 	(void)dir;
 	if (ji->state) {
@@ -381,17 +372,12 @@ cancel_one(const char *dir, const struct od_job_info *ji, bool named, void *ud)
 	c->acted++;
 	if (ji->running)
 		return ask_runner(ji, OD_JOB_CANCEL, c->w);
-	if ((err = od_journal_open(ji->path, &j)) || (err = od_journal_lock(j)) ||
-	    (err = od_job_record_state(j, "cancelled", NULL))) {
-		rc = out_fail(err, _("Cannot cancel job %s"), ji->id);
-	} else {
-		od_job_remove_parts(ji, say_part, NULL);
-		report(c->w, ji->id, "cancelled");
-		if (!c->w)
-			printf(_("%s: cancelled\n"), ji->id);
-	}
-	od_journal_close(j);
-	return rc;
+	if ((err = od_job_cancel_stopped(ji, out_warn_unremoved, NULL)))
+		return out_fail(err, _("Cannot cancel job %s"), ji->id);
+	report(c->w, ji->id, "cancelled");
+	if (!c->w)
+		printf(_("%s: cancelled\n"), ji->id);
+	return EXIT_OK;
 }
 
 /* pause, resume (retry) or cancel: named jobs, or all of them. */

@@ -689,13 +689,6 @@ summary(struct run *r)
 		fprintf(stderr, _("onetui: resume with: onetui transfers resume %s\n"), r->id);
 }
 
-static void
-say_part(const char *part, int errnum, void *ud)
-{
-	(void)ud;
-	out_warn(_("cannot remove %s: %s"), part, strerror(errnum));
-}
-
 /* `onetui transfers cancel` from elsewhere: the job ends for good. */
 static void
 cancelled(struct run *r, const struct od_xfer_totals *t)
@@ -707,7 +700,7 @@ cancelled(struct run *r, const struct od_xfer_totals *t)
 	if ((err = od_job_load_path(r->path, &now)))
 		out_fail(err, NULL);
 	else
-		od_job_remove_parts(&now, say_part, NULL);
+		od_job_remove_parts(&now, out_warn_unremoved, NULL);
 	od_job_info_done(&now);
 	clear_status(r);
 	json_event_state(r, "cancelled");

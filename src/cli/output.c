@@ -63,6 +63,13 @@ out_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+out_warn_unremoved(const char *part, int errnum, void *ud)
+{
+	(void)ud;
+	out_warn(_("cannot remove %s: %s"), part, strerror(errnum));
+}
+
 int
 out_exit_code(const struct od_error *err)
 {

@@ -28,6 +28,8 @@ char *out_safe(const char *s);
 /* "onetui: <message>" on stderr, sanitised, one line. */
 void out_error(const char *fmt, ...) OD_PRINTF(1, 2);
 void out_warn(const char *fmt, ...) OD_PRINTF(1, 2);
+/* For od_job_remove_parts: a part that could not be removed. */
+void out_warn_unremoved(const char *part, int errnum, void *ud);
 /* Report err (with an optional context prefix) and return its exit code. */
 int out_fail(struct od_error *err, const char *context_fmt, ...) OD_PRINTF(2, 3);
 int out_exit_code(const struct od_error *err);

@@ -928,11 +928,16 @@ fail_file(struct dl_active *a, struct od_error *err)
 	}
 	if (err->kind == OD_ERR_CANCELLED || od_error_is_auth(err)) {
 		/* Stopped or paused: it stays queued and resumes where it is. */
+		if (a->fd >= 0)
+			fdatasync(a->fd);
 		record_part(a);
 		free_active(a);
 		f->state = F_QUEUED;
 		if (err->kind != OD_ERR_CANCELLED)
 			pause_for_token(d, err);
+		/* A pause may last: what it keeps must survive a crash meanwhile. */
+		if (d->paused)
+			sync_journal(d);
 		od_error_free(err);
 		return;
 	}

@@ -275,17 +275,43 @@ od_job_record_state(struct od_journal *j, const char *state, const struct od_xfe
 	return err;
 }
 
+static void
+remove_part(const char *local, void (*fn)(const char *part, int errnum, void *ud), void *ud)
+{
+	char *part = od_download_part_path(local);
+
+	if (part && unlink(part) != 0 && errno != ENOENT && fn)
+		fn(part, errno, ud);
+	free(part);
+}
+
 void
 od_job_remove_parts(const struct od_job_info *ji, void (*fn)(const char *part, int errnum, void *ud), void *ud)
 {
-	for (size_t k = 0; k < ji->parts.cap; k++) {
-		char *part;
-		if (!ji->parts.slots[k] || !(part = od_download_part_path(ji->parts.slots[k])))
-			continue;
-		if (unlink(part) != 0 && errno != ENOENT && fn)
-			fn(part, errno, ud);
-		free(part);
-	}
+	const cJSON *src;
+
+	for (size_t k = 0; k < ji->parts.cap; k++)
+		if (ji->parts.slots[k])
+			remove_part(ji->parts.slots[k], fn, ud);
+	/* A source fetched as one file may have a part its journal has not
+	 * recorded yet (a crash within the second). */
+	if (strcmp(ji->kind, "download") == 0)
+		cJSON_ArrayForEach(src, ji->sources)
+			if (od_json_get_str(src, "local"))
+				remove_part(od_json_get_str(src, "local"), fn, ud);
+}
+
+struct od_error *
+od_job_cancel_stopped(const struct od_job_info *ji, void (*fn)(const char *part, int errnum, void *ud), void *ud)
+{
+	struct od_journal *j = NULL;
+	struct od_error *err;
+
+	if (!(err = od_journal_open(ji->path, &j)) && !(err = od_journal_lock(j)) &&
+	    !(err = od_job_record_state(j, "cancelled", NULL)))
+		od_job_remove_parts(ji, fn, ud);
+	od_journal_close(j);
+	return err;
 }
 
 /* "DIR/ID.journal" with another suffix; NULL when out of memory. */

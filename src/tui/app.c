@@ -558,6 +558,9 @@ handle_request(struct app *a, enum request req)
 	case REQ_TRANSFER_PAUSE_ALL:
 		transfers_pause_all(a);
 		break;
+	case REQ_TRANSFER_CANCEL_ALL:
+		transfers_cancel_all(a);
+		break;
 	case REQ_REFRESH:
 		if (!a->spaces_loaded)
 			load_spaces(a);

@@ -64,6 +64,7 @@ static const struct {
 	{ "generic", "y copy" },
 	{ "generic", "f fetch" },
 	{ "generic", "P pause-all-transfers" },
+	{ "generic", "X cancel-all-transfers" },
 	{ "generic", "r refresh" },
 	{ "generic", "? help" },
 	{ "generic", "<C-l> redraw" },

@@ -40,6 +40,8 @@
 	REQ_(TRANSFER_PAUSE_ALL, "pause-all-transfers", N_("pause every running transfer, or go on with all of them"), \
 	     NULL) \
 	REQ_(TRANSFER_CANCEL, "cancel-transfer", N_("cancel the selected transfer (deleting its partial files)"), NULL) \
+	REQ_(TRANSFER_CANCEL_ALL, "cancel-all-transfers", N_("cancel every unfinished transfer, once you confirm"), \
+	     NULL) \
 	REQ_(TRANSFER_DETAILS, "transfer-details", N_("describe the selected transfer: its files, failures first"), NULL) \
 	REQ_GROUP(N_("Panes")) \
 	REQ_(FOCUS_NEXT, "focus-next", N_("move the focus between the tree and the pane"), N_("Pane")) \

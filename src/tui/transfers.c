@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* transfers.c: the Transfers pane and the download jobs it runs.
+/* transfers.c: the Transfers pane and the jobs it runs.
  *
- * Jobs are the journaled jobs of the command line (job.h), run inside the
- * interface's loop: fetching the marked items makes one, jobs of this
- * zone that an earlier run left stopped are taken up on start, and
- * `onetui transfers` sees all of them. Pausing a job stops its requests
- * and keeps its parts; going on replays its journal, as a resume does. */
+ * Jobs are the journaled jobs of the command line (job.h), downloads and
+ * uploads alike, run inside the interface's loop by the same runner
+ * (runner.h): fetching the marked items makes one, jobs of this zone that
+ * an earlier run left unfinished are taken up on start (unless the user
+ * paused them), and jobs another onetui process runs are listed with
+ * their progress and steered through that process. `onetui transfers`
+ * sees all of them. */
 #include "config.h"
 
 #include <errno.h>
@@ -16,12 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "onetui/download.h"
 #include "onetui/i18n.h"
 #include "onetui/job.h"
 #include "onetui/journal.h"
 #include "onetui/json.h"
 #include "onetui/localname.h"
+#include "onetui/runner.h"
 #include "onetui/str.h"
 #include "tui/draw.h"
 #include "tui/marks.h"
@@ -32,6 +34,9 @@
 #define RECENT_FILES 200
 #define TOKEN_POLL_MS 2000
 #define RATE_MS 500
+/* How often jobs of other processes are looked at, and new ones looked for. */
+#define ELSEWHERE_MS 1000
+#define SCAN_MS 2000
 
 enum tstate {
 	T_RUNNING,
@@ -40,6 +45,7 @@ enum tstate {
 	T_STOPPED,	/* ended with failures, or could not start */
 	T_DONE,
 	T_CANCELLED,
+	T_ELSEWHERE,	/* another onetui process runs it */
 };
 
 struct tfile {
@@ -51,13 +57,15 @@ struct tfile {
 struct tjob {
 	struct od_job_info ji;
 	char *what;			/* "SPACE/dir (+2) -> /scratch" */
-	struct od_journal *journal;
-	struct od_download *d;
+	bool upload;
+	struct od_runner *x;		/* while this interface runs it */
 	enum tstate state;
-	bool finished;			/* the download said so: free it at the next tick */
+	bool finished;			/* the runner said so: free it at the next tick */
 	bool cancel_after;		/* the user cancelled a running job */
-	bool pause_after;
+	bool quitting;			/* stopped because the interface ends */
+	bool take_up;			/* left unfinished by an earlier run: start it */
 	struct od_xfer_totals t;
+	struct od_job_progress far;	/* of a job another process runs */
 	double rate;
 	uint64_t rate_bytes;
 	long long rate_ms, token_ms;
@@ -71,6 +79,9 @@ static struct {
 	struct tjob **jobs;
 	size_t n, cursor, top;
 	char *last_dest;
+	char *dir;			/* where journals are */
+	struct od_strset seen;		/* journals looked at and left out */
+	long long elsewhere_ms, scan_ms;
 } tr;
 
 static void
@@ -138,131 +149,92 @@ on_event(const struct od_xfer_event *ev, void *ud)
 	app_dirty(tr.a);
 }
 
-/* Add the job's sources to its download (their spaces must be loaded). */
 static void
-add_sources(struct tjob *j)
+on_source_failed(const char *remote, const struct od_error *err, void *ud)
 {
-	const cJSON *src;
+	struct tjob *j = ud;
 
-	cJSON_ArrayForEach(src, j->ji.sources) {
-		const char *space = od_json_get_str(src, "space"), *path = od_json_get_str(src, "path");
-		const char *remote = od_json_get_str(src, "remote"), *local = od_json_get_str(src, "local");
-		const char *share = od_json_get_str(src, "share"), *file_id = od_json_get_str(src, "fileId");
-		struct od_space *s = NULL;
-		struct od_error *err;
-
-		if (share && file_id && remote && local)
-			err = od_download_add_id(j->d, NULL, file_id, remote, local);
-		else if (!space || !path || !remote || !local)
-			err = od_error_new(OD_ERR_INPUT, _("the job names a source this interface cannot fetch "
-							   "(a whole share's link: use onetui transfers resume)"));
-		else if (!(err = od_zone_find_space(tr.a->s.zone, space, &s)))
-			err = od_download_add_path(j->d, s, path, remote, local);
-		if (err) {
-			keep_file(j, remote, err->message, true);
-			set_error(j, err->message);
-			od_error_free(err);
-		}
-	}
+	keep_file(j, remote, err->message, true);
+	set_error(j, err->message);
 }
 
-struct replay {
-	struct tjob *j;
-	size_t n;
-	struct od_error *err;
-};
-
-static int
-replay_record(const cJSON *rec, void *ud)
+/* The job's state as its journal now says, for a job nobody runs. */
+static enum tstate
+journal_state(const struct od_job_info *ji)
 {
-	struct replay *p = ud;
+	if (ji->state)
+		return strcmp(ji->state, "finished") == 0 ? T_DONE : T_CANCELLED;
+	return ji->paused ? T_PAUSED : T_STOPPED;
+}
 
-	if (p->n++ > 0 && !p->err)
-		p->err = od_download_note(p->j->d, rec);
-	return 0;
+/* Read the job's journal again: another process may have moved it on. */
+static void
+reload(struct tjob *j)
+{
+	char *path = xstrdup(j->ji.path);
+	struct od_error *err;
+
+	od_job_info_done(&j->ji);
+	if ((err = od_job_load_path(path, &j->ji))) {
+		set_error(j, err->message);
+		od_error_free(err);
+		j->state = T_STOPPED;
+	}
+	free(path);
 }
 
 /* Start (or go on with) a job: its journal claimed, its records replayed. */
 static void
 start_job(struct tjob *j)
 {
-	struct replay p = { .j = j };
 	struct od_error *err;
-	size_t bad;
 
 	set_error(j, NULL);
-	if ((err = od_journal_open(j->ji.path, &j->journal)) || (err = od_journal_lock(j->journal)) ||
-	    (err = od_download_new(tr.a->s.zone, &j->ji.opts.dl, on_event, j, &j->d)) ||
-	    (err = od_journal_read(j->ji.path, replay_record, &p, &bad)) || (err = p.err)) {
+	reload(j);
+	if (j->ji.running) {
+		j->state = T_ELSEWHERE;
+		return;
+	}
+	if (j->ji.state) {
+		j->state = journal_state(&j->ji);
+		return;
+	}
+	if ((err = od_runner_new(tr.a->s.zone, &j->ji, on_event, j, &j->x))) {
 		set_error(j, err->message);
 		od_error_free(err);
-		od_download_free(j->d);
-		j->d = NULL;
-		od_journal_close(j->journal);
-		j->journal = NULL;
 		j->state = T_STOPPED;
 		return;
 	}
-	od_download_set_journal(j->d, j->journal);
-	add_sources(j);
+	od_runner_add_sources(j->x, on_source_failed, j);
 	j->state = T_RUNNING;
 	j->finished = false;
 	j->rate = 0;
 	j->rate_bytes = 0;
 	j->rate_ms = od_now_ms();
-	od_download_start(j->d);
+	od_runner_start(j->x);
 }
 
 static void
 record_state(struct tjob *j, const char *state)
 {
-	cJSON *rec = cJSON_CreateObject();
-	struct od_error *err;
+	struct od_error *err = od_job_record_state(od_runner_journal(j->x), state, &j->t);
 
-	if (!rec || !cJSON_AddStringToObject(rec, "state", state) ||
-	    !cJSON_AddNumberToObject(rec, "time", (double)time(NULL)))
-		xoom();
-	if ((err = od_journal_add(j->journal, rec)) || (err = od_journal_sync(j->journal))) {
+	if (err) {
 		set_error(j, err->message);
 		od_error_free(err);
 	}
-	cJSON_Delete(rec);
 }
 
-/* Remove the parts a cancelled job left. */
-static void
-remove_parts(struct tjob *j)
-{
-	struct od_job_info fresh;
-	const char *slash = strrchr(j->ji.path, '/');
-	char *dir = xasprintf("%.*s", (int)(slash - j->ji.path), j->ji.path);
-	struct od_error *err = od_job_load(dir, j->ji.id, &fresh);
-
-	free(dir);
-	if (!err) {
-		for (size_t i = 0; i < fresh.parts.cap; i++) {
-			char *part;
-			if (!fresh.parts.slots[i])
-				continue;
-			if (!(part = od_download_part_path(fresh.parts.slots[i])))
-				xoom();
-			unlink(part);
-			free(part);
-		}
-	}
-	od_error_free(err);
-	od_job_info_done(&fresh);
-}
-
-/* The download has ended: settle the job's state and let it go. */
+/* The runner has ended: settle the job's state and let it go. */
 static void
 settle(struct tjob *j)
 {
-	od_download_totals(j->d, &j->t);
+	od_runner_totals(j->x, &j->t);
+	j->t.paused = false;
 	if (j->cancel_after) {
 		record_state(j, "cancelled");
 		j->state = T_CANCELLED;
-	} else if (j->pause_after) {
+	} else if (j->quitting) {
 		j->state = T_PAUSED;
 	} else if (!j->error && !j->t.files_failed) {
 		record_state(j, "finished");
@@ -270,80 +242,150 @@ settle(struct tjob *j)
 	} else {
 		j->state = T_STOPPED;
 	}
-	od_download_free(j->d);
-	j->d = NULL;
-	od_journal_close(j->journal);
-	j->journal = NULL;
-	if (j->state == T_CANCELLED)
-		remove_parts(j);
-	j->cancel_after = j->pause_after = j->finished = false;
+	od_runner_free(j->x);
+	j->x = NULL;
+	if (j->state == T_CANCELLED) {
+		/* The parts this run started are in the journal only now. */
+		reload(j);
+		od_job_remove_parts(&j->ji, NULL, NULL);
+		j->state = T_CANCELLED;
+	}
+	j->cancel_after = j->quitting = j->finished = false;
+}
+
+/* --- acting on a job ---------------------------------------------------------------- */
+
+static void
+pause_job(struct tjob *j)
+{
+	if (j->x && (j->state == T_RUNNING || j->state == T_WAITING) && !j->cancel_after) {
+		od_runner_pause(j->x);
+		j->state = T_PAUSED;
+	}
+}
+
+static void
+go_on(struct tjob *j)
+{
+	if (j->x && j->state == T_PAUSED) {
+		od_runner_resume(j->x);
+		j->state = T_RUNNING;
+		j->rate_ms = od_now_ms();
+	} else if (!j->x && (j->state == T_PAUSED || j->state == T_STOPPED)) {
+		start_job(j);
+	}
+}
+
+/* Ask the process that runs j to act; said when it cannot be asked. */
+static void
+ask_elsewhere(struct app *a, struct tjob *j, enum od_job_control c)
+{
+	struct od_error *err = od_job_control_send(j->ji.path, c);
+
+	if (err) {
+		app_error(a, _("Cannot reach the process running it: %s"), err->message);
+		od_error_free(err);
+	}
+}
+
+static void
+cancel_job(struct app *a, struct tjob *j)
+{
+	struct od_error *err;
+
+	if (j->x) {
+		j->cancel_after = true;
+		od_runner_cancel(j->x);
+	} else if (j->state == T_ELSEWHERE) {
+		ask_elsewhere(a, j, OD_JOB_CANCEL);
+	} else if (j->state != T_DONE && j->state != T_CANCELLED) {
+		reload(j);
+		if (j->ji.running) {
+			j->state = T_ELSEWHERE;
+			ask_elsewhere(a, j, OD_JOB_CANCEL);
+		} else if ((err = od_job_cancel_stopped(&j->ji, NULL, NULL))) {
+			app_error(a, _("Cannot cancel: %s"), err->message);
+			od_error_free(err);
+		} else {
+			j->state = T_CANCELLED;
+		}
+	}
 }
 
 /* --- the list of jobs --------------------------------------------------------------- */
 
-static char *
-job_what(const struct od_job_info *ji)
+static struct tjob *
+find_job(const char *id)
 {
-	const cJSON *first = cJSON_GetArrayItem(ji->sources, 0);
-	const cJSON *remote = cJSON_GetObjectItemCaseSensitive(first, "remote");
-	int n = cJSON_GetArraySize(ji->sources);
-
-	if (n > 1)
-		return xasprintf("%s (+%d) -> %s", cJSON_IsString(remote) ? remote->valuestring : "?", n - 1,
-				 ji->opts.dest);
-	return xasprintf("%s -> %s", cJSON_IsString(remote) ? remote->valuestring : "?", ji->opts.dest);
+	for (size_t i = 0; i < tr.n; i++)
+		if (strcmp(tr.jobs[i]->ji.id, id) == 0)
+			return tr.jobs[i];
+	return NULL;
 }
 
+/* Job id, when this interface shows it: of its zone, public or not as
+ * the interface is, not ended. NULL (and remembered) otherwise. */
 static struct tjob *
-add_job(const char *dir, const char *id)
+add_job(const char *id)
 {
 	struct tjob *j = xcalloc(1, sizeof(*j));
-	struct od_error *err = od_job_load(dir, id, &j->ji);
+	struct od_error *err = od_job_load(tr.dir, id, &j->ji);
 
-	if (err) {
-		app_error(tr.a, "%s", err->message);
+	if (err || j->ji.state || j->ji.opts.public_only != (tr.a->share_id != NULL) ||
+	    (j->ji.opts.public_only && strcmp(j->ji.kind, "download") != 0) ||
+	    strcmp(j->ji.zone, od_zone_origin(tr.a->s.zone)) != 0) {
+		if (od_strset_add(&tr.seen, id) < 0)
+			xoom();
 		od_error_free(err);
 		od_job_info_done(&j->ji);
 		free(j);
 		return NULL;
 	}
-	j->what = job_what(&j->ji);
+	if (!(j->what = od_job_describe(&j->ji)))
+		xoom();
+	j->upload = strcmp(j->ji.kind, "upload") == 0;
+	j->state = j->ji.running ? T_ELSEWHERE : journal_state(&j->ji);
 	tr.jobs = xrealloc(tr.jobs, (tr.n + 1) * sizeof(*tr.jobs));
 	tr.jobs[tr.n++] = j;
 	return j;
+}
+
+/* Journals that appeared since the last look: jobs other processes run. */
+static void
+scan_jobs(void)
+{
+	size_t n;
+	char **ids = od_job_list(tr.dir, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		bool known = find_job(ids[i]) != NULL;
+		for (size_t k = 0; !known && k < tr.seen.cap; k++)
+			known = tr.seen.slots[k] && strcmp(tr.seen.slots[k], ids[i]) == 0;
+		if (!known)
+			add_job(ids[i]);
+		free(ids[i]);
+	}
+	free(ids);
 }
 
 void
 transfers_init(struct app *a)
 {
 	struct od_error *err;
-	char *dir, **ids;
-	size_t n;
 
 	tr.a = a;
+	od_strset_init(&tr.seen);
 	odtr_init(a);
-	if ((err = od_journal_dir(&dir))) {
+	if ((err = od_journal_dir(&tr.dir))) {
 		od_error_free(err);
 		return;
 	}
-	/* Jobs of this zone that an earlier run left stopped, taken up below
-	 * once the spaces are known. */
-	ids = od_job_list(dir, &n);
-	for (size_t i = 0; i < n; i++) {
-		struct od_job_info ji;
-		if (!(err = od_job_load(dir, ids[i], &ji)) && !ji.state && !ji.running &&
-		    strcmp(ji.kind, "download") == 0 && ji.opts.public_only == (a->share_id != NULL) &&
-		    strcmp(ji.zone, od_zone_origin(a->s.zone)) == 0) {
-			struct tjob *j = add_job(dir, ids[i]);
-			if (j)
-				j->state = T_PAUSED;
-		}
-		od_error_free(err);
-		od_job_info_done(&ji);
-		free(ids[i]);
-	}
-	free(ids);
-	free(dir);
+	/* Jobs an earlier run left unfinished are taken up once the spaces
+	 * are known; those the user paused stay paused. */
+	scan_jobs();
+	for (size_t i = 0; i < tr.n; i++)
+		tr.jobs[i]->take_up = tr.jobs[i]->state == T_STOPPED;
+	tr.scan_ms = tr.elsewhere_ms = od_now_ms();
 }
 
 void
@@ -352,7 +394,8 @@ transfers_spaces_loaded(struct app *a)
 	size_t resumed = 0;
 
 	for (size_t i = 0; i < tr.n; i++) {
-		if (tr.jobs[i]->state == T_PAUSED && !tr.jobs[i]->d) {
+		if (tr.jobs[i]->take_up && !tr.jobs[i]->x) {
+			tr.jobs[i]->take_up = false;
 			start_job(tr.jobs[i]);
 			resumed++;
 		}
@@ -369,7 +412,7 @@ transfers_running(void)
 	size_t n = 0;
 
 	for (size_t i = 0; i < tr.n; i++)
-		n += tr.jobs[i]->d != NULL;
+		n += tr.jobs[i]->x != NULL;
 	return n;
 }
 
@@ -385,17 +428,17 @@ transfers_done(void)
 	odtr_done();
 	for (size_t i = 0; i < tr.n; i++) {
 		struct tjob *j = tr.jobs[i];
-		if (j->d) {
+		if (j->x && !j->finished) {
 			/* Stop it where it is; the next run or resume goes on. */
-			j->pause_after = true;
-			od_download_cancel(j->d);
+			j->quitting = !j->cancel_after;
+			od_runner_cancel(j->x);
 		}
 	}
 	/* The cancellations arrive through the engine. */
 	while (transfers_running()) {
 		od_engine_perform(tr.a->s.engine);
 		for (size_t i = 0; i < tr.n; i++)
-			if (tr.jobs[i]->d && tr.jobs[i]->finished)
+			if (tr.jobs[i]->x && tr.jobs[i]->finished)
 				settle(tr.jobs[i]);
 		if (transfers_running())
 			od_engine_wait(tr.a->s.engine, NULL, 0, 50);
@@ -414,7 +457,64 @@ transfers_done(void)
 	}
 	free(tr.jobs);
 	free(tr.last_dest);
+	free(tr.dir);
+	od_strset_done(&tr.seen);
 	memset(&tr, 0, sizeof(tr));
+}
+
+/* A job another process runs (or ran): its progress, or its end. */
+static void
+look_elsewhere(struct tjob *j)
+{
+	if (od_job_running(j->ji.path)) {
+		if (j->state != T_ELSEWHERE)
+			set_error(j, NULL);
+		j->state = T_ELSEWHERE;
+		if (od_job_progress_read(j->ji.path, &j->far))
+			j->t = j->far.t;
+		return;
+	}
+	if (j->state != T_ELSEWHERE)
+		return;
+	reload(j);
+	j->state = journal_state(&j->ji);
+	j->t.paused = false;
+}
+
+/* What another process asked of a job this interface runs. */
+static void
+take_control(struct app *a, struct tjob *j)
+{
+	switch (od_runner_tick(j->x, j->rate)) {
+	case OD_JOB_PAUSE:
+		pause_job(j);
+		break;
+	case OD_JOB_RESUME:
+		go_on(j);
+		break;
+	case OD_JOB_CANCEL:
+		cancel_job(a, j);
+		break;
+	case OD_JOB_NONE:
+		return;
+	}
+	app_dirty(a);
+}
+
+static void
+update_rate(struct app *a, struct tjob *j, long long now)
+{
+	double sample;
+
+	if (now - j->rate_ms < RATE_MS)
+		return;
+	od_runner_totals(j->x, &j->t);
+	sample = (double)(j->t.bytes_moved - j->rate_bytes) * 1000.0 / (double)(now - j->rate_ms);
+	j->rate = j->rate_bytes == 0 && j->rate == 0 ? sample : j->rate * 0.8 + sample * 0.2;
+	j->rate_bytes = j->t.bytes_moved;
+	j->rate_ms = now;
+	if (a->pane == PANE_TRANSFERS)
+		app_dirty(a);
 }
 
 long
@@ -422,40 +522,52 @@ transfers_tick(struct app *a)
 {
 	long long now = od_now_ms();
 	long next = odtr_tick(a);
+	bool look = now - tr.elsewhere_ms >= ELSEWHERE_MS;
 
+	if (tr.dir && now - tr.scan_ms >= SCAN_MS) {
+		size_t before = tr.n;
+		tr.scan_ms = now;
+		scan_jobs();
+		if (tr.n != before)
+			app_dirty(a);
+	}
+	if (look)
+		tr.elsewhere_ms = now;
 	for (size_t i = 0; i < tr.n; i++) {
 		struct tjob *j = tr.jobs[i];
-		if (j->d && j->finished) {
+		if (j->x && j->finished) {
 			settle(j);
 			app_dirty(a);
 			continue;
 		}
-		if (!j->d)
+		if (!j->x) {
+			if (look && j->state != T_DONE && j->state != T_CANCELLED) {
+				look_elsewhere(j);
+				if (a->pane == PANE_TRANSFERS)
+					app_dirty(a);
+			}
 			continue;
-		if (j->state == T_WAITING && now - j->token_ms >= TOKEN_POLL_MS) {
+		}
+		take_control(a, j);
+		if (j->x && j->state == T_WAITING && now - j->token_ms >= TOKEN_POLL_MS) {
 			j->token_ms = now;
 			if (od_session_reload_token(&a->s)) {
-				j->state = T_RUNNING;
-				set_error(j, NULL);
 				app_message(a, _("A new token was found; the transfers go on"));
-				for (size_t k = 0; k < tr.n; k++)
-					if (tr.jobs[k]->d && tr.jobs[k]->state == T_WAITING)
-						tr.jobs[k]->state = T_RUNNING;
-				od_download_resume(j->d);
+				for (size_t k = 0; k < tr.n; k++) {
+					struct tjob *w = tr.jobs[k];
+					if (w->x && w->state == T_WAITING) {
+						w->state = T_RUNNING;
+						set_error(w, NULL);
+						od_runner_resume(w->x);
+					}
+				}
 			}
 		}
-		if (now - j->rate_ms >= RATE_MS) {
-			od_download_totals(j->d, &j->t);
-			double sample = (double)(j->t.bytes_moved - j->rate_bytes) * 1000.0 / (double)(now - j->rate_ms);
-			j->rate = j->rate_bytes == 0 && j->rate == 0 ? sample : j->rate * 0.8 + sample * 0.2;
-			j->rate_bytes = j->t.bytes_moved;
-			j->rate_ms = now;
-			if (a->pane == PANE_TRANSFERS)
-				app_dirty(a);
-		}
-		if (next < 0 || next > RATE_MS)
-			next = RATE_MS;
+		if (j->x)
+			update_rate(a, j, now);
 	}
+	if (tr.n && (next < 0 || next > RATE_MS))
+		next = RATE_MS;
 	return next;
 }
 
@@ -501,7 +613,7 @@ on_dest(struct app *a, const char *text, void *ud)
 					 .streams = cfg && cfg->fetch_streams ? (unsigned)cfg->fetch_streams : 4,
 					 .max_speed = cfg ? cfg->fetch_max_speed : 0 } };
 	cJSON *sources;
-	char *dest, *path, *dir;
+	char *dest, *path;
 	struct od_error *err;
 	size_t skipped = 0, n = marks_count();
 	struct tjob *j;
@@ -561,14 +673,14 @@ on_dest(struct app *a, const char *text, void *ud)
 		free(dest);
 		return;
 	}
-	dir = xasprintf("%.*s", (int)(strrchr(path, '/') - path), path);
 	{
 		const char *file = strrchr(path, '/') + 1;
 		char *id = xasprintf("%.*s", (int)(strlen(file) - strlen(".journal")), file);
-		j = add_job(dir, id);
+		if (!tr.dir)
+			tr.dir = xasprintf("%.*s", (int)(file - 1 - path), path);
+		j = add_job(id);
 		free(id);
 	}
-	free(dir);
 	free(path);
 	if (j) {
 		start_job(j);
@@ -608,6 +720,15 @@ transfers_fetch(struct app *a)
 	free(label);
 }
 
+/* Whether j runs, here or in another process, and is not paused. */
+static bool
+busy(const struct tjob *j)
+{
+	if (j->state == T_ELSEWHERE)
+		return !j->far.t.paused;
+	return j->x && (j->state == T_RUNNING || j->state == T_WAITING) && !j->cancel_after;
+}
+
 void
 transfers_pause_all(struct app *a)
 {
@@ -615,22 +736,28 @@ transfers_pause_all(struct app *a)
 
 	for (size_t i = 0; i < tr.n; i++) {
 		struct tjob *j = tr.jobs[i];
-		if (j->d && !j->pause_after && !j->cancel_after) {
-			j->pause_after = true;
-			od_download_cancel(j->d);
-			running++;
-		}
+		if (!busy(j))
+			continue;
+		if (j->state == T_ELSEWHERE)
+			ask_elsewhere(a, j, OD_JOB_PAUSE);
+		else
+			pause_job(j);
+		running++;
 	}
 	if (running) {
 		app_message(a, P_("Pausing %zu transfer (P goes on)", "Pausing %zu transfers (P goes on with them)",
 				  running),
 			    running);
+		app_dirty(a);
 		return;
 	}
 	for (size_t i = 0; i < tr.n; i++) {
 		struct tjob *j = tr.jobs[i];
-		if (!j->d && (j->state == T_PAUSED || j->state == T_STOPPED)) {
-			start_job(j);
+		if (j->state == T_ELSEWHERE) {
+			ask_elsewhere(a, j, OD_JOB_RESUME);
+			resumed++;
+		} else if (j->state == T_PAUSED || j->state == T_STOPPED) {
+			go_on(j);
 			resumed++;
 		}
 	}
@@ -638,6 +765,37 @@ transfers_pause_all(struct app *a)
 		app_message(a, P_("Going on with %zu transfer", "Going on with %zu transfers", resumed), resumed);
 	else
 		app_message(a, _("No transfer to pause or go on with"));
+	app_dirty(a);
+}
+
+static void
+on_cancel_all_answer(struct app *a, bool yes, void *ud)
+{
+	(void)ud;
+	if (!yes)
+		return;
+	for (size_t i = 0; i < tr.n; i++)
+		cancel_job(a, tr.jobs[i]);
+	app_dirty(a);
+}
+
+void
+transfers_cancel_all(struct app *a)
+{
+	size_t n = 0;
+	char *q;
+
+	for (size_t i = 0; i < tr.n; i++)
+		n += tr.jobs[i]->state != T_DONE && tr.jobs[i]->state != T_CANCELLED;
+	if (!n) {
+		app_message(a, _("No transfer to cancel"));
+		return;
+	}
+	q = xasprintf(P_("Cancel %zu transfer and delete its partial files?",
+			 "Cancel all %zu transfers and delete their partial files?", n),
+		      n);
+	widget_confirm(a, q, on_cancel_all_answer, NULL);
+	free(q);
 }
 
 /* --- the pane ------------------------------------------------------------------------- */
@@ -646,12 +804,13 @@ static const char *
 state_word(const struct tjob *j)
 {
 	switch (j->state) {
-	case T_RUNNING: return j->pause_after ? _("pausing") : j->cancel_after ? _("cancelling") : _("running");
+	case T_RUNNING: return j->cancel_after ? _("cancelling") : _("running");
 	case T_PAUSED: return _("paused");
 	case T_WAITING: return _("waiting for a token");
 	case T_STOPPED: return _("stopped");
 	case T_DONE: return _("done");
 	case T_CANCELLED: return _("cancelled");
+	case T_ELSEWHERE: return j->far.t.paused ? _("paused in another onetui") : _("running in another onetui");
 	}
 	return "";
 }
@@ -665,6 +824,7 @@ state_color(const struct tjob *j)
 	case T_WAITING: return C_ERROR;
 	case T_PAUSED:
 	case T_CANCELLED: return C_DIM;
+	case T_ELSEWHERE: return j->far.t.paused ? C_DIM : C_NORMAL;
 	case T_RUNNING: break;
 	}
 	return C_NORMAL;
@@ -704,25 +864,26 @@ draw_job(struct tjob *j, int y, int x, int width, bool cursor, bool focus)
 	struct od_xfer_totals *t = &j->t;
 	enum color c = cursor ? (focus ? C_CURSOR : C_CURSOR_DIM) : C_NORMAL;
 	char done[OD_SIZE_BUFSZ], total[OD_SIZE_BUFSZ], rate[OD_SIZE_BUFSZ], eta[24], line[256];
-	uint64_t files = t->files_done + t->files_kept + t->files_failed;
 	int bar = width >= 60 ? 22 : width >= 40 ? 12 : 0, pct;
+	double bps = j->state == T_ELSEWHERE ? j->far.rate : j->rate;
+	bool moving = j->state == T_RUNNING || (j->state == T_ELSEWHERE && !j->far.t.paused);
+	uint64_t files;
 
-	if (j->d)
-		od_download_totals(j->d, t);
+	if (j->x)
+		od_runner_totals(j->x, t);
+	files = t->files_done + t->files_kept + t->files_failed;
 	draw_blank(stdscr, y, x, width, c);
-	draw_own(stdscr, y, x + 1, 2, c, draw_utf8() ? "\u2193" : "v");
+	draw_own(stdscr, y, x + 1, 2, c, j->upload ? (draw_utf8() ? "\u2191" : "^") : (draw_utf8() ? "\u2193" : "v"));
 	draw_text(stdscr, y, x + 3, width - 4, c, j->what);
 	pct = t->bytes ? (int)((double)t->bytes_done * 100.0 / (double)t->bytes) : files == t->files ? 100 : 0;
 	od_size_human((int64_t)t->bytes_done, done);
 	od_size_human((int64_t)t->bytes, total);
-	od_size_human((int64_t)j->rate, rate);
-	format_eta(j->state == T_RUNNING && j->rate > 1 && !t->listing ? (double)(t->bytes - t->bytes_done) / j->rate
-									 : -1,
-		   eta, sizeof(eta));
+	od_size_human((int64_t)bps, rate);
+	format_eta(moving && bps > 1 && !t->listing ? (double)(t->bytes - t->bytes_done) / bps : -1, eta, sizeof(eta));
 	draw_blank(stdscr, y + 1, x, width, C_NORMAL);
 	if (bar)
 		draw_bar(stdscr, y + 1, x + 3, bar, t->bytes_done, t->bytes, state_color(j) == C_NORMAL ? C_GOOD : state_color(j));
-	if (j->state == T_RUNNING)
+	if (moving)
 		snprintf(line, sizeof(line), _("%3d%%  %s/%s%s  %llu/%llu%s files  %s/s  ETA %s"), pct, done, total,
 			 t->listing ? "+" : "", (unsigned long long)files, (unsigned long long)t->files,
 			 t->listing ? "+" : "", rate, eta);
@@ -809,26 +970,8 @@ static bool job_request(struct app *a, struct tjob *j, enum request req);
 static void
 on_cancel_answer(struct app *a, bool yes, void *ud)
 {
-	struct tjob *j = ud;
-
-	if (!yes)
-		return;
-	if (j->d) {
-		j->cancel_after = true;
-		od_download_cancel(j->d);
-	} else if (j->state != T_DONE && j->state != T_CANCELLED) {
-		struct od_error *err;
-		if ((err = od_journal_open(j->ji.path, &j->journal)) || (err = od_journal_lock(j->journal))) {
-			app_error(a, _("Cannot cancel: %s"), err->message);
-			od_error_free(err);
-		} else {
-			record_state(j, "cancelled");
-			remove_parts(j);
-			j->state = T_CANCELLED;
-		}
-		od_journal_close(j->journal);
-		j->journal = NULL;
-	}
+	if (yes)
+		cancel_job(a, ud);
 	app_dirty(a);
 }
 
@@ -843,7 +986,13 @@ show_details(struct app *a, struct tjob *j)
 			(unsigned long long)(j->t.files_done + j->t.files_kept), (unsigned long long)j->t.files,
 			od_size_human((int64_t)j->t.bytes, size)) != 0)
 		xoom();
-	if (j->n_files == 0 && od_buf_adds(&b, _("No file has ended in this run yet.")) != 0)
+	if (j->state == T_ELSEWHERE &&
+	    od_buf_addf(&b, _("Another onetui process (pid %lld) runs it: p and x ask that process to pause, go "
+			      "on or cancel; its files are listed there.\n"),
+			j->far.pid) != 0)
+		xoom();
+	else if (j->state != T_ELSEWHERE && j->n_files == 0 &&
+		 od_buf_adds(&b, _("No file has ended in this run yet.")) != 0)
 		xoom();
 	/* Failures first: they are what the user has to act on. */
 	for (int pass = 0; pass < 2; pass++) {
@@ -900,32 +1049,31 @@ transfers_request(struct app *a, enum request req)
 static bool
 job_request(struct app *a, struct tjob *j, enum request req)
 {
+	if (!j)
+		return true;
 	switch (req) {
 	case REQ_TRANSFER_PAUSE:
-		if (!j)
-			return true;
-		if (j->d && !j->pause_after) {
-			j->pause_after = true;
-			od_download_cancel(j->d);
-		} else if (!j->d && (j->state == T_PAUSED || j->state == T_STOPPED)) {
-			start_job(j);
-		} else if (j->state == T_DONE || j->state == T_CANCELLED) {
+		if (j->state == T_ELSEWHERE)
+			ask_elsewhere(a, j, j->far.t.paused ? OD_JOB_RESUME : OD_JOB_PAUSE);
+		else if (busy(j))
+			pause_job(j);
+		else if (j->state == T_PAUSED || j->state == T_STOPPED)
+			go_on(j);
+		else if (j->state == T_DONE || j->state == T_CANCELLED)
 			app_message(a, _("This transfer has ended"));
-		}
 		break;
 	case REQ_REFRESH:	/* retry what failed */
-		if (j && !j->d && (j->state == T_STOPPED || j->state == T_PAUSED))
-			start_job(j);
-		else if (j && j->d)
+		if (j->state == T_STOPPED || j->state == T_PAUSED)
+			go_on(j);
+		else if (busy(j))
 			app_message(a, _("This transfer is running"));
 		break;
 	case REQ_TRANSFER_CANCEL:
-		if (j && j->state != T_DONE && j->state != T_CANCELLED)
+		if (j->state != T_DONE && j->state != T_CANCELLED)
 			widget_confirm(a, _("Cancel this transfer and delete its partial files?"), on_cancel_answer, j);
 		break;
 	case REQ_TRANSFER_DETAILS:
-		if (j)
-			show_details(a, j);
+		show_details(a, j);
 		break;
 	default:
 		return false;
@@ -940,6 +1088,8 @@ transfers_glyph(const char *path, enum color *c)
 	/* The newest job that fetches this path says. */
 	for (size_t i = tr.n; i-- > 0;) {
 		const cJSON *src;
+		if (tr.jobs[i]->upload)
+			continue;
 		cJSON_ArrayForEach(src, tr.jobs[i]->ji.sources) {
 			const cJSON *remote = cJSON_GetObjectItemCaseSensitive(src, "remote");
 			if (!cJSON_IsString(remote) || strcmp(remote->valuestring, path) != 0)
@@ -951,7 +1101,8 @@ transfers_glyph(const char *path, enum color *c)
 			case T_WAITING: return "!";
 			case T_CANCELLED: return NULL;
 			case T_PAUSED: return "=";
-			case T_RUNNING: break;
+			case T_RUNNING:
+			case T_ELSEWHERE: break;
 			}
 			*c = C_GOOD;
 			return draw_utf8() ? "\u2193" : "v";

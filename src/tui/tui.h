@@ -101,7 +101,7 @@ bool info_view_request(struct app *a, enum request req);
 void panes_draw(struct app *a, int y, int x, int height, int width);
 bool panes_request(struct app *a, enum request req);
 
-/* transfers.c: the Transfers pane and the download jobs it runs. */
+/* transfers.c: the Transfers pane and the jobs it runs. */
 void transfers_init(struct app *a);
 /* The spaces are known: take up the jobs an earlier run left. */
 void transfers_spaces_loaded(struct app *a);
@@ -119,6 +119,8 @@ void transfers_fetch(struct app *a);
 /* Pause every running job; when none runs, go on with every paused or
  * stopped one. */
 void transfers_pause_all(struct app *a);
+/* Cancel every unfinished job, once the user confirms. */
+void transfers_cancel_all(struct app *a);
 /* A glyph for a tree row whose item a job fetches ("SPACE/dir/name"),
  * and its colour; NULL for none. */
 const char *transfers_glyph(const char *path, enum color *c);

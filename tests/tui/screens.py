@@ -577,6 +577,111 @@ def test_transfers(t, h):
     s.close()
 
 
+def wait_text(s, text, timeout=10):
+    """Until text is on the screen (the pane looks at other processes every second)."""
+    deadline = time.monotonic() + timeout * SLOW
+    while time.monotonic() < deadline:
+        if text in s.text():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_transfers_elsewhere(t, h):
+    """Jobs other onetui processes run, uploads too: listed with their
+    progress, paused, gone on with and cancelled from the pane; an upload
+    whose process was killed is taken up here; a paused job stays paused."""
+    from transfer import file_sha256, job_for, job_for_upload, job_record, wait_until
+    base = os.path.join(h.tmp, "tui-elsewhere")
+    os.makedirs(base)
+    gain = KRIOS + "/GainReference_K3_20251112.mrc"
+    h.clear()
+    h.fault(path=r"/content$", slow_body_bps=512 << 10)
+    dest = os.path.join(base, "gain")
+    proc = h.start("get", "--progress", "none", gain, dest)
+    wait_until(lambda: job_for(h, dest)[0] is not None)
+    job = job_for(h, dest)[0]
+    s = start(t, h, "elsewhere", width=140, height=40)
+    s.send("4", "Tab", "g")
+    s.wait()
+    t.ok(wait_text(s, "running in another onetui") and re.search(r"\d+%  .*/s  ETA", s.text()),
+         "a job another onetui runs is listed with its progress", s.text())
+    s.send("p")
+    s.wait()
+    t.ok(wait_until(lambda: job_record(h, job).get("state") == "paused") and
+         wait_text(s, "paused in another onetui") and proc.poll() is None,
+         "p pauses it in that process, which waits", s.text())
+    s.send("p")
+    s.wait()
+    t.ok(wait_until(lambda: job_record(h, job).get("state") == "running") and
+         wait_text(s, "running in another onetui"), "p again: that process goes on", s.text())
+    s.send("x")
+    s.wait()
+    t.ok("Cancel this transfer and delete its partial files?" in s.text(), "x asks first", s.text())
+    s.send("y")
+    s.wait()
+    try:
+        proc.communicate(timeout=20 * SLOW)
+    except Exception:
+        proc.kill()
+        proc.communicate()
+    t.ok(proc.returncode == 1 and not os.path.exists(dest + ".part") and wait_text(s, "cancelled"),
+         "y: that process cancels it and removes its part", repr(proc.returncode) + s.text())
+
+    # An upload whose process is killed is taken up here, to its end.
+    h.clear()
+    src = os.path.join(base, "session-0043.tiff")
+    with open(src, "wb") as f:
+        f.write(os.urandom(6 << 20))
+    up = h.start("put", "--limit-rate", "1M", "--progress", "none", src, "TEM Materials/tui-upload.tiff")
+    wait_until(lambda: job_for_upload(h, src) is not None)
+    t.ok(wait_text(s, "\u2191 " + src), "an upload another process runs is listed, with its arrow", s.text())
+    time.sleep(1)
+    up.kill()
+    up.wait()
+    t.ok(wait_text(s, "stopped"), "killed, it shows as stopped", s.text())
+    s.send("g", "j", "p")
+    s.wait()
+    t.ok(wait_until(lambda: job_record(h, job_for_upload(h, src)).get("state") == "finished", 60) and
+         wait_text(s, "done"), "p takes the upload up here and ends it", s.text())
+    back = os.path.join(base, "back.tiff")
+    r = h.run("get", "TEM Materials/tui-upload.tiff", back)
+    t.ok(r.rc == 0 and file_sha256(back) == file_sha256(src), "it arrived byte-identical", repr(r))
+    s.send("q")
+    s.wait()
+    s.send("y")
+    s.exited()
+    s.close()
+
+    # Paused, its process gone: the next start leaves it paused; X cancels all.
+    h.fault(path=r"/content$", slow_body_bps=512 << 10)
+    dest = os.path.join(base, "paused")
+    proc = h.start("get", "--progress", "none", gain, dest)
+    wait_until(lambda: job_for(h, dest)[0] is not None)
+    job = job_for(h, dest)[0]
+    wait_until(lambda: os.path.exists(dest + ".part"))
+    h.run("transfers", "pause", job)
+    proc.kill()
+    proc.wait()
+    h.clear()
+    size = os.path.getsize(dest + ".part")
+    s = start(t, h, "paused stays paused", width=140, height=40)
+    s.send("4")
+    s.wait()
+    time.sleep(2)
+    t.ok("paused" in s.text() and job_record(h, job).get("state") == "paused" and
+         os.path.getsize(dest + ".part") == size, "a job the user paused is not taken up at start", s.text())
+    s.send("X")
+    s.wait()
+    t.ok("Cancel 1 transfer and delete its partial files?" in s.text(), "X asks before cancelling them all",
+         s.text())
+    s.send("y")
+    s.wait()
+    t.ok(wait_text(s, "cancelled") and job_record(h, job).get("state") == "cancelled" and
+         not os.path.exists(dest + ".part"), "y cancels every unfinished transfer", s.text())
+    s.close()
+
+
 def test_public_share(t, h):
     """Opened on a share's public link, without any token: the share alone,
     read-only; marked items are fetched, resumably, through the zone."""
@@ -768,6 +873,7 @@ def main():
         test_dir_sizes(t, h)
         test_datasets(t, h)
         test_transfers(t, h)
+        test_transfers_elsewhere(t, h)
         test_onedata_transfers(t, h)
         test_public_share(t, h)
     finally:
