@@ -765,6 +765,7 @@ tui_main(const char *config_path, const struct od_overrides *ov, int verbose, co
 	loop(&a);
 
 	widget_close_all();
+	replicate_done();
 	transfers_done();
 	od_engine_cancel_all(a.s.engine);
 	info_view_done();

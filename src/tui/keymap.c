@@ -81,6 +81,7 @@ static const struct {
 	{ "tree", "N prev-match" },
 	{ "tree", "s sort" },
 	{ "tree", "d datasets" },
+	{ "tree", "R replicate" },
 	{ "tree", "v view-marks" },
 	{ "tree", "E edit-marks" },
 	{ "tree", "e export-marks" },

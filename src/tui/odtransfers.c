@@ -466,6 +466,16 @@ on_rerun(const char *tid, struct od_error *err, void *ud)
 	repaint();
 }
 
+void
+odtr_add(struct od_space *s, const char *tid)
+{
+	struct orow *r = find_row(s, tid) ? NULL : add_row(s, tid);
+
+	if (r)
+		read_row(r);
+	repaint();
+}
+
 static void
 show_details(struct app *a, const struct orow *r)
 {

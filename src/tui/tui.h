@@ -125,6 +125,12 @@ void transfers_cancel_all(struct app *a);
  * and its colour; NULL for none. */
 const char *transfers_glyph(const char *path, enum color *c);
 
+/* replicate.c: R, having Onedata replicate, evict or migrate the
+ * selected item, or keep its replicas where a QoS expression says. */
+void replicate_start(struct app *a);
+/* Drop an action still being asked for (the interface ends). */
+void replicate_done(void);
+
 /* odtransfers.c: Onedata's transfers between providers, in the same pane
  * after the local jobs; listed and read while the pane is shown. */
 void odtr_init(struct app *a);
@@ -136,6 +142,8 @@ long odtr_tick(struct app *a);
 size_t odtr_count(size_t *cursor);
 void odtr_draw(size_t i, int y, int x, int width, bool cursor, bool focus);
 bool odtr_request(struct app *a, size_t i, enum request req);
+/* A transfer just started in space s: listed and read at once. */
+void odtr_add(struct od_space *s, const char *tid);
 /* Why some space's transfers could not be listed (and which), or NULL. */
 const char *odtr_problem(const char **space);
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* widget.c: the dialogs every pane uses: a text prompt with editing
  * keys, a yes/no question, a list to choose from and a read-only popup.
- * One dialog at a time is on top; a dialog's callback may open another. */
+ * One dialog at a time is on top; a dialog's callback may open another.
+ * Every text a dialog shows is sanitised when it is made: titles,
+ * questions and items may name remote files and providers. */
 #include "config.h"
 
 #include <dirent.h>
@@ -58,6 +60,17 @@ widget_active(void)
 	return depth > 0;
 }
 
+/* s made safe to draw; caller frees. */
+static char *
+safe_copy(const char *s)
+{
+	char *safe = od_sanitize(s ? s : "", od_sanitize_flags_for_locale());
+
+	if (!safe)
+		xoom();
+	return safe;
+}
+
 static struct dialog *
 push(enum kind kind, const char *title, void *ud)
 {
@@ -66,7 +79,7 @@ push(enum kind kind, const char *title, void *ud)
 	if (depth == MAX_DIALOGS)
 		abort();	/* a dialog opening dialogs without end is a bug */
 	d->kind = kind;
-	d->title = xstrdup(title ? title : "");
+	d->title = safe_copy(title);
 	d->ud = ud;
 	stack[depth++] = d;
 	return d;
@@ -138,7 +151,7 @@ widget_choose(struct app *a, const char *title, const char *const *items, size_t
 
 	d->items = xcalloc(n + 1, sizeof(*d->items));
 	for (size_t i = 0; i < n; i++)
-		d->items[i] = xstrdup(items[i]);
+		d->items[i] = safe_copy(items[i]);
 	d->n_items = n;
 	d->done_choice = done;
 	app_dirty(a);
@@ -444,7 +457,8 @@ draw_prompt(struct app *a, struct dialog *d)
 	char *label = xasprintf("%s: ", d->title), *shown;
 
 	draw_blank(stdscr, y, 0, a->cols, C_STATUS);
-	label_w = draw_own(stdscr, y, 0, a->cols / 2, C_STATUS, label);
+	/* Room for a long label (a reason to mend the text), and for the text. */
+	label_w = draw_own(stdscr, y, 0, a->cols > 40 ? a->cols - 20 : a->cols / 2, C_STATUS, label);
 	free(label);
 	room = a->cols - label_w - 1;
 	/* Keep the cursor in view: show the end of a long text. */
@@ -462,6 +476,51 @@ draw_prompt(struct app *a, struct dialog *d)
 	curs_set(1);
 }
 
+/* s cut into lines of at most width columns, at spaces where it can be;
+ * the number of lines. Caller frees each and the array. */
+static int
+wrap(const char *s, int width, char ***out)
+{
+	char **lines = NULL;
+	int n = 0;
+
+	if (width < 10)
+		width = 10;
+	do {
+		size_t len = strlen(s), cut = len, last_space = 0;
+		char *line;
+		/* The longest prefix that fits, ended at a space when one is there. */
+		for (size_t i = 1, prev = 0; i <= len; i++) {
+			char *part;
+			int fits;
+			if (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+				continue;	/* inside a character */
+			part = od_strndup(s, i);
+			fits = part && draw_width(part) <= width;
+			free(part);
+			if (!fits) {
+				cut = last_space ? last_space : prev;
+				break;
+			}
+			if (s[i - 1] == ' ')
+				last_space = i;
+			prev = i;
+		}
+		if (cut == 0)
+			cut = 1;
+		line = od_strndup(s, cut);
+		if (!line)
+			xoom();
+		lines = xrealloc(lines, (size_t)(n + 1) * sizeof(*lines));
+		lines[n++] = line;
+		s += cut;
+		while (*s == ' ')
+			s++;
+	} while (*s);
+	*out = lines;
+	return n;
+}
+
 static void
 draw_dialog(struct app *a, struct dialog *d)
 {
@@ -471,11 +530,23 @@ draw_dialog(struct app *a, struct dialog *d)
 	case PROMPT:
 		draw_prompt(a, d);
 		return;
-	case CONFIRM:
-		frame(a, NULL, 4, draw_width(d->title) + 8, &y, &x, &h, &w);
-		draw_own(stdscr, y, x, w, C_POPUP, d->title);
-		draw_own(stdscr, y + 1, x, w, C_DIM, _("y: yes   n or Esc: no"));
+	case CONFIRM: {
+		/* A long question is wrapped at spaces, within 72 columns. */
+		int want = draw_width(d->title) + 8, lines;
+		char **wrapped;
+		if (want > 76)
+			want = 76;
+		lines = wrap(d->title, (want < a->cols - 4 ? want : a->cols - 4) - 4, &wrapped);
+		frame(a, NULL, lines + 3, want, &y, &x, &h, &w);
+		for (int i = 0; i < lines; i++) {
+			if (i < h - 1)
+				draw_own(stdscr, y + i, x, w, C_POPUP, wrapped[i]);
+			free(wrapped[i]);
+		}
+		free(wrapped);
+		draw_own(stdscr, y + h - 1, x, w, C_DIM, _("y: yes   n or Esc: no"));
 		break;
+	}
 	case CHOOSE:
 		frame(a, d->title, (int)d->n_items + 3, 60, &y, &x, &h, &w);
 		for (size_t i = 0; i < d->n_items && (int)i < h - 1; i++)

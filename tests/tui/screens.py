@@ -849,6 +849,87 @@ def test_onedata_transfers(t, h):
         h.control("POST", "/transfers/settings", {"reset": True})
 
 
+def test_replicate_from_tree(t, h):
+    """R: Onedata replicates, migrates or keeps QoS replicas of the selected item."""
+    gain = KRIOS + "/GainReference_K3_20251112.mrc"
+    hpc, _ = h.provider("HPC Centre")
+    facility, _ = h.provider("Facility Storage")
+
+    def transfer(tid):
+        return h.run("transfers", "show", "--json", tid).json() or {}
+
+    s = start(t, h, "replicate", width=140, height=40)
+    s.send("j", "Enter")
+    s.wait()
+    s.send("/", "C-u", "GainReference", "Enter")
+    s.wait()
+    s.send("R")
+    s.wait()
+    text = s.text()
+    t.ok("Onedata, for GainReference_K3_20251112.mrc" in text and "Replicate to a provider" in text and
+         "Keep replicas where a QoS expression says" in text, "R asks what Onedata should do", text)
+    s.send("Enter")
+    s.wait()
+    t.ok("Replicate to which provider?" in s.text() and "HPC Centre (read-only storage)" in s.text(),
+         "then to which of the space's providers, read-only storage marked", s.text())
+    s.send("j", "Enter")
+    s.wait()
+    t.ok("HPC Centre keeps %s on read-only storage" % KRIOS in s.text() and
+         "Replicate to which provider?" in s.text(), "read-only storage is refused at once, and asked again",
+         s.text())
+    s.send("Enter")
+    t.ok(wait_for(s, r"Transfer \w+ started"), "Enter starts it and says so", s.text())
+    tid = re.search(r"Transfer (\w+) started", s.text()).group(1)
+    rec = transfer(tid)
+    t.ok(rec.get("type") == "replication" and rec.get("replicatingProviderId") == facility and
+         "GainReference" in (rec.get("filePath") or ""),
+         "Onedata has a replication of that file to Facility Storage", repr(rec))
+    t.ok(wait_for(s, r"replication %s" % re.escape(gain)), "the Transfers pane shows it at once", s.text())
+
+    s.send("R", "3")
+    s.wait()
+    t.ok("Migrate from which provider?" in s.text(), "3 picks the third action, a migration: from where",
+         s.text())
+    s.send("2")
+    s.wait()
+    t.ok("Migrate to which provider?" in s.text() and "HPC Centre" not in s.text().split(
+         "Migrate to which provider?")[1].split("\n")[1], "then to where, the first one left out", s.text())
+    s.send("Enter")
+    t.ok(wait_for(s, r"Transfer \w+ started"), "the migration starts", s.text())
+    tid = re.search(r"Transfer (\w+) started", s.text()).group(1)
+    rec = transfer(tid)
+    t.ok(rec.get("type") == "migration" and rec.get("evictingProviderId") == hpc and
+         rec.get("replicatingProviderId") == facility, "from HPC Centre to Facility Storage", repr(rec))
+
+    s.send("R", "4")
+    s.wait()
+    t.ok("QoS expression" in s.text() and "anyStorage" in s.text(), "QoS asks for an expression", s.text())
+    s.send("C-u", "geo=", "Enter")
+    t.ok(wait_for(s, r"(?m)Not accepted \(.+\)\. QoS expression: geo= *$"),
+         "a malformed one is refused with the reason and offered again", s.text())
+    s.send("C-u", "site=facility", "Enter")
+    t.ok(wait_for(s, "How many replicas"), "a good one: how many replicas", s.text())
+    s.send("C-u", "two", "Enter")
+    s.wait()
+    t.ok("A whole number from 1 to 100, please. How many replicas: two" in s.text(),
+         "not a number: said, asked again", s.text())
+    s.send("C-u", "1", "Enter")
+    t.ok(wait_for(s, r'"site=facility" selects 1 storage \(facility-posix\)\. Require 1 replica') and
+         "GainReference_K3_20251112.mrc there?" in s.text(),
+         "it says what the expression selects before anything is made, wrapped to fit", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"QoS requirement \w+ added"), "y adds the requirement", s.text())
+    r = h.run("qos", "show", "--json", gain)
+    reqs = json.dumps(r.json() or {})
+    t.ok(r.rc == 0 and "site=facility" in reqs, "the provider has it", repr(r))
+
+    s.send("G", "k", "R", "1")
+    s.wait()
+    t.ok(wait_for(s, "P11 Beamline p700123 has one provider only") and "Replicate to which" not in s.text(),
+         "a space with one provider: said, nothing asked", s.text())
+    s.close()
+
+
 def main():
     t = Tap()
     if not have_tmux():
@@ -875,6 +956,7 @@ def main():
         test_transfers(t, h)
         test_transfers_elsewhere(t, h)
         test_onedata_transfers(t, h)
+        test_replicate_from_tree(t, h)
         test_public_share(t, h)
     finally:
         h.close()
