@@ -262,7 +262,7 @@ ask_runner(const struct od_job_info *ji, enum od_job_control c, struct jw *w)
 
 /* One job of pause, resume or cancel; named: the user named it, rather
  * than --all (or a resume of everything) taking it in. */
-typedef int job_verb_fn(const char *dir, const struct od_job_info *ji, bool named, void *ud);
+typedef int job_verb_fn(const struct od_job_info *ji, bool named, void *ud);
 
 struct verb_ctx {
 	struct global_opts *g;
@@ -284,7 +284,7 @@ each_job(const char *dir, char **ids, int n, job_verb_fn *fn, struct verb_ctx *c
 
 	for (size_t i = 0; i < (n ? (size_t)n : n_all) && !session_interrupted(); i++) {
 		struct od_job_info ji;
-		int r = load_job(dir, n ? ids[i] : all[i], &ji) ? fn(dir, &ji, n > 0, c) : EXIT_FAILED;
+		int r = load_job(dir, n ? ids[i] : all[i], &ji) ? fn(&ji, n > 0, c) : EXIT_FAILED;
 		if (rc == EXIT_OK)
 			rc = r;
 		od_job_info_done(&ji);
@@ -295,18 +295,25 @@ each_job(const char *dir, char **ids, int n, job_verb_fn *fn, struct verb_ctx *c
 	return rc;
 }
 
+/* A job the verb does not apply to: said when it was named, passed
+ * over quietly when --all took it in. */
 static int
-pause_one(const char *dir, const struct od_job_info *ji, bool named, void *ud)
+pass_over(const struct od_job_info *ji, bool named)
+{
+	if (!named)
+		return EXIT_OK;
+	out_error(ji->state || ji->running ? _("job %s is %s") : _("job %s is %s: nothing runs it now"), ji->id,
+		  job_state(ji));
+	return EXIT_FAILED;
+}
+
+static int
+pause_one(const struct od_job_info *ji, bool named, void *ud)
 {
 	struct verb_ctx *c = ud;
 
-	(void)dir;
-	if (ji->state || !ji->running) {
-		if (!named)
-			return EXIT_OK;
-		out_error(ji->state ? _("job %s is %s") : _("job %s is %s: nothing runs it now"), ji->id, job_state(ji));
-		return EXIT_FAILED;
-	}
+	if (ji->state || !ji->running)
+		return pass_over(ji, named);
 	c->acted++;
 	if (ji->paused) {
 		report(c->w, ji->id, "paused");
@@ -318,18 +325,12 @@ pause_one(const char *dir, const struct od_job_info *ji, bool named, void *ud)
 }
 
 static int
-resume_one(const char *dir, const struct od_job_info *ji, bool named, void *ud)
+resume_one(const struct od_job_info *ji, bool named, void *ud)
 {
 	struct verb_ctx *c = ud;
-	int r;
 
-	(void)dir;
-	if (ji->state || (ji->running && !ji->paused)) {
-		if (!named)
-			return EXIT_OK;
-		out_error(_("job %s is %s"), ji->id, job_state(ji));
-		return EXIT_FAILED;
-	}
+	if (ji->state || (ji->running && !ji->paused))
+		return pass_over(ji, named);
 	c->acted++;
 	/* Paused in a process that still holds it: that process goes on. */
 	if (ji->running)
@@ -350,25 +351,19 @@ resume_one(const char *dir, const struct od_job_info *ji, bool named, void *ud)
 		c->acted--;	/* another zone's job: left for a session on that zone */
 		return EXIT_OK;
 	}
-	r = job_run(&c->s, ji->path, c->mode);
-	return r;
+	return job_run(&c->s, ji->path, c->mode);
 }
 
 /* A running job is cancelled by its process; another is marked
  * cancelled here, and the .part files it left are removed. */
 static int
-cancel_one(const char *dir, const struct od_job_info *ji, bool named, void *ud)
+cancel_one(const struct od_job_info *ji, bool named, void *ud)
 {
 	struct verb_ctx *c = ud;
 	struct od_error *err;
 
-	(void)dir;
-	if (ji->state) {
-		if (!named)
-			return EXIT_OK;
-		out_error(_("job %s is %s"), ji->id, job_state(ji));
-		return EXIT_FAILED;
-	}
+	if (ji->state)
+		return pass_over(ji, named);
 	c->acted++;
 	if (ji->running)
 		return ask_runner(ji, OD_JOB_CANCEL, c->w);

@@ -59,6 +59,21 @@ replicate_done(void)
 	finish();
 }
 
+/* Whether an answer failed: then said (unless it was cancelled, as when
+ * the interface ends) and the action is over. */
+static bool
+failed(struct app *a, struct od_error *err, const char *what)
+{
+	rp.op = NULL;
+	if (!err)
+		return false;
+	if (err->kind != OD_ERR_CANCELLED)
+		app_error(a, "%s: %s", what, err->message);
+	od_error_free(err);
+	finish();
+	return true;
+}
+
 /* --- transfers ---------------------------------------------------------------------- */
 
 static void
@@ -66,14 +81,8 @@ on_transfer(const char *tid, struct od_error *err, void *ud)
 {
 	struct app *a = ud;
 
-	rp.op = NULL;
-	if (err) {
-		if (err->kind != OD_ERR_CANCELLED)
-			app_error(a, _("Onedata did not start the transfer: %s"), err->message);
-		od_error_free(err);
-		finish();
+	if (failed(a, err, _("Onedata did not start the transfer")))
 		return;
-	}
 	app_message(a, _("Transfer %s started; the Transfers pane follows it"), tid);
 	odtr_add(rp.space, tid);
 	a->pane = PANE_TRANSFERS;
@@ -172,14 +181,8 @@ on_qos_added(const char *qid, struct od_error *err, void *ud)
 {
 	struct app *a = ud;
 
-	rp.op = NULL;
-	if (err) {
-		if (err->kind != OD_ERR_CANCELLED)
-			app_error(a, _("Cannot add the QoS requirement: %s"), err->message);
-		od_error_free(err);
-		finish();
+	if (failed(a, err, _("Cannot add the QoS requirement")))
 		return;
-	}
 	app_message(a, _("QoS requirement %s added; the Info pane shows whether it is fulfilled"), qid);
 	/* The Info pane reads the item again, its new requirement with it. */
 	tree_view_request(a, REQ_REFRESH);
@@ -331,15 +334,12 @@ static void
 on_root(const char *file_id, struct od_error *err, void *ud)
 {
 	struct app *a = ud;
+	char *what = xasprintf(_("Cannot reach %s"), rp.path);
+	bool bad = failed(a, err, what);
 
-	rp.op = NULL;
-	if (err) {
-		if (err->kind != OD_ERR_CANCELLED)
-			app_error(a, _("Cannot reach %s: %s"), rp.path, err->message);
-		od_error_free(err);
-		finish();
+	free(what);
+	if (bad)
 		return;
-	}
 	rp.file_id = xstrdup(file_id);
 	choose_action(a);
 }
