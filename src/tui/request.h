@@ -38,6 +38,7 @@
 	REQ_(CLEAR_MARKS, "clear-marks", N_("unmark everything"), NULL) \
 	REQ_GROUP(N_("Transfers")) \
 	REQ_(FETCH, "fetch", N_("fetch the marked items into a local folder"), N_("Fetch")) \
+	REQ_(SEND, "send", N_("send a local file or folder into the selected folder"), NULL) \
 	REQ_(TRANSFER_PAUSE, "pause-transfer", N_("pause the selected transfer, or go on with it"), NULL) \
 	REQ_(TRANSFER_PAUSE_ALL, "pause-all-transfers", N_("pause every running transfer, or go on with all of them"), \
 	     NULL) \

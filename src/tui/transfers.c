@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "onetui/buf.h"
 #include "onetui/i18n.h"
 #include "onetui/job.h"
 #include "onetui/journal.h"
@@ -83,6 +84,8 @@ static struct {
 	struct od_strset seen;		/* journals looked at and left out */
 	long long elsewhere_ms, scan_ms;
 } tr;
+
+static void forget_send(void);
 
 static void
 set_error(struct tjob *j, const char *msg)
@@ -459,6 +462,7 @@ transfers_done(void)
 	free(tr.last_dest);
 	free(tr.dir);
 	od_strset_done(&tr.seen);
+	forget_send();
 	memset(&tr, 0, sizeof(tr));
 }
 
@@ -716,6 +720,142 @@ transfers_fetch(struct app *a)
 			  od_size_human(bytes, size), unknown ? "+" : "");
 	initial = tr.last_dest ? xstrdup(tr.last_dest) : home ? xasprintf("%s/", home) : xstrdup("");
 	widget_prompt_path(a, label, initial, on_dest, NULL);
+	free(initial);
+	free(label);
+}
+
+/* --- sending local files -------------------------------------------------------------- */
+
+/* Where the prompt's answer goes: a folder of a space. */
+static struct {
+	char *space_id, *dir, *shown;
+} send_to;
+
+static void
+forget_send(void)
+{
+	free(send_to.space_id);
+	free(send_to.dir);
+	free(send_to.shown);
+	memset(&send_to, 0, sizeof(send_to));
+}
+
+/* "dir/sub", the path of directory n within its space ("" for the space). */
+static char *
+path_in_space(struct od_node *n)
+{
+	struct od_buf b;
+	const struct od_node *p;
+	size_t depth = 0, k;
+	char *path;
+
+	for (p = n; od_node_parent(p); p = od_node_parent(p))
+		depth++;
+	od_buf_init(&b, OD_BUF_UNLIMITED);
+	/* Outermost first: the name depth - 1 - k steps up comes k-th. */
+	for (k = 0; k < depth; k++) {
+		size_t up = depth - 1 - k;
+		for (p = n; up--; p = od_node_parent(p))
+			;
+		if ((k && od_buf_adds(&b, "/")) || od_buf_adds(&b, od_node_name(p)))
+			xoom();
+	}
+	if (!(path = od_buf_steal(&b)))
+		path = xstrdup("");
+	return path;
+}
+
+static void
+on_source(struct app *a, const char *text, void *ud)
+{
+	const struct od_config *cfg = a->s.cfg;
+	struct od_job_opts o = { .dl = { .jobs = cfg && cfg->fetch_jobs ? (unsigned)cfg->fetch_jobs : 4,
+					 .max_speed = cfg ? cfg->fetch_max_speed : 0 } };
+	char *local, *path, *name, *id;
+	const char *slash, *file;
+	struct od_error *err;
+	struct stat st;
+	cJSON *sources, *src;
+	struct tjob *j;
+
+	(void)ud;
+	if (!text || !*text) {
+		forget_send();
+		return;
+	}
+	if (!(local = expand_dest(text))) {
+		app_error(a, _("Cannot tell the current directory: %s"), strerror(errno));
+		forget_send();
+		return;
+	}
+	if (stat(local, &st) != 0 || (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))) {
+		/* errno is stat's, or nothing set it for a special file. */
+		app_error(a, _("Cannot send %s: %s"), local,
+			  access(local, F_OK) != 0 ? strerror(errno) : _("not a file or folder"));
+		free(local);
+		forget_send();
+		return;
+	}
+	slash = strrchr(local, '/');
+	name = xstrdup(slash && slash[1] ? slash + 1 : local);
+	sources = cJSON_CreateArray();
+	src = cJSON_CreateObject();
+	if (!sources || !src || !cJSON_AddStringToObject(src, "local", local) ||
+	    !cJSON_AddStringToObject(src, "space", send_to.space_id) ||
+	    !cJSON_AddStringToObject(src, "dir", send_to.dir) || !cJSON_AddStringToObject(src, "name", name) ||
+	    !cJSON_AddStringToObject(src, "remoteDir", send_to.shown) ||
+	    !cJSON_AddStringToObject(src, "remote", send_to.shown) || !cJSON_AddItemToArray(sources, src))
+		xoom();
+	o.dest = send_to.shown;
+	if ((err = od_job_create("upload", od_zone_origin(a->s.zone), sources, &o, &path))) {
+		app_error(a, _("Cannot record the transfer: %s"), err->message);
+		od_error_free(err);
+	} else {
+		file = strrchr(path, '/') + 1;
+		id = xasprintf("%.*s", (int)(strlen(file) - strlen(".journal")), file);
+		if (!tr.dir)
+			tr.dir = xasprintf("%.*s", (int)(file - 1 - path), path);
+		if ((j = add_job(id))) {
+			start_job(j);
+			tr.cursor = tr.n - 1;
+			a->pane = PANE_TRANSFERS;
+			app_message(a, _("Sending %s into %s"), local, send_to.shown);
+		}
+		free(id);
+		free(path);
+	}
+	free(name);
+	free(local);
+	forget_send();
+	app_dirty(a);
+}
+
+void
+transfers_send(struct app *a)
+{
+	struct od_space *space;
+	struct od_node *n = tree_view_selected(&space);
+	const char *home = getenv("HOME");
+	char *label, *initial;
+
+	if (a->share_id) {
+		app_message(a, _("A public share is read-only"));
+		return;
+	}
+	if (!n || !space || od_node_kind(n) != OD_NODE_FILE) {
+		app_message(a, _("Select the folder to send into (in the files view: d goes back to it)"));
+		return;
+	}
+	/* On a file, its folder. */
+	if (od_node_parent(n) && od_node_type(n) != OD_FILE_DIR)
+		n = od_node_parent(n);
+	forget_send();
+	send_to.space_id = xstrdup(space->id);
+	send_to.dir = path_in_space(n);
+	send_to.shown = *send_to.dir ? xasprintf("%s/%s", space->name, send_to.dir) : xstrdup(space->name);
+	label = xasprintf(_("Send into %s"), send_to.shown);
+	initial = home ? xasprintf("%s/", home) : xstrdup("");
+	widget_prompt_path(a, label, initial, on_source, NULL);
 	free(initial);
 	free(label);
 }

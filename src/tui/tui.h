@@ -116,6 +116,9 @@ void transfers_draw(struct app *a, int y, int x, int height, int width);
 bool transfers_request(struct app *a, enum request req);
 /* Ask where to, then fetch the marked items as a new job. */
 void transfers_fetch(struct app *a);
+/* Ask for a local file or folder, then send it into the selected folder
+ * (or the selected file's) as a new upload job. */
+void transfers_send(struct app *a);
 /* Pause every running job; when none runs, go on with every paused or
  * stopped one. */
 void transfers_pause_all(struct app *a);

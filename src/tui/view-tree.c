@@ -751,6 +751,9 @@ tree_view_request(struct app *a, enum request req)
 	case REQ_REPLICATE:
 		replicate_start(a);
 		return true;
+	case REQ_SEND:
+		transfers_send(a);
+		return true;
 	case REQ_CLEAR_MARKS:
 		marks_clear();
 		app_message(a, _("No item is marked now"));

@@ -682,6 +682,30 @@ def test_transfers_elsewhere(t, h):
     s.close()
 
 
+def test_send(t, h):
+    """U sends a local folder into the selected folder, as an upload job."""
+    from transfer import make_tree, remote_matches
+    src = os.path.join(h.tmp, "tui-send", "session-0099")
+    make_tree(src)
+    s = start(t, h, "send", width=140, height=40)
+    s.send("G", "U")
+    s.wait()
+    t.ok("Send into TEM Materials: " in s.text(), "U asks what to send into the selected space", s.text())
+    s.send("C-u", os.path.join(h.tmp, "tui-send", "nothing-here"), "Enter")
+    s.wait()
+    t.ok("Cannot send" in s.text() and "No such file or directory" in s.text(), "a missing path: said",
+         s.text())
+    s.send("U", "C-u", os.path.join(h.tmp, "tui-send", "sess"), "Tab")
+    s.wait()
+    t.ok(re.search(r"session-0099/ *$", s.text(), re.M), "Tab completes the local path", s.text())
+    s.send("Enter")
+    t.ok(wait_for(s, r"\u2191 .*session-0099 -> TEM Materials") and wait_for(s, r"(?m)^ .*│ +done", 60),
+         "the upload is listed and runs to its end", s.text())
+    ok, why = remote_matches(h, src, "TEM Materials/session-0099")
+    t.ok(ok, "the folder arrived whole, checksums recorded (%s)" % why, why)
+    s.close()
+
+
 def test_public_share(t, h):
     """Opened on a share's public link, without any token: the share alone,
     read-only; marked items are fetched, resumably, through the zone."""
@@ -955,6 +979,7 @@ def main():
         test_datasets(t, h)
         test_transfers(t, h)
         test_transfers_elsewhere(t, h)
+        test_send(t, h)
         test_onedata_transfers(t, h)
         test_replicate_from_tree(t, h)
         test_public_share(t, h)
