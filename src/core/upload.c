@@ -93,6 +93,7 @@ enum phase {
 	P_RECORD,	/* recording the checksum */
 	P_READBACK,	/* verifying: reading it all back */
 	P_RESTAT,	/* asking how much an earlier attempt of this run sent */
+	P_COMPARE,	/* a file of the same size is there: hashing ours to compare */
 };
 
 struct up_active {
@@ -112,6 +113,7 @@ struct up_active {
 	int64_t remote_mtime;
 	bool replace;		/* write over the remote file from 0 */
 	char sha[OD_SHA256_HEX];
+	char theirs[OD_SHA256_HEX];	/* P_COMPARE: the checksum recorded remotely */
 	struct od_error *err;	/* why the checksum could not be computed */
 };
 
@@ -1157,7 +1159,8 @@ next_phase(struct up_active *a, struct od_error *err)
 		err = read_back(a, a->f->size);
 		break;
 	case P_RESTAT:
-		break;	/* on_restat goes on */
+	case P_COMPARE:
+		break;	/* on_restat, on_compared go on */
 	case P_READBACK: {
 		char back[OD_SHA256_HEX];
 		od_sha256_hex(a->back, back);
@@ -1175,6 +1178,41 @@ next_phase(struct up_active *a, struct od_error *err)
 		fail_file(a, err);
 		pump(u);
 	}
+}
+
+/* f is there already, with the same content. */
+static void
+file_kept(struct up_active *a)
+{
+	struct od_upload *u = a->u;
+	struct up_file *f = a->f;
+
+	release(u, a);
+	f->state = F_KEPT;
+	u->t.files_kept++;
+	u->t.bytes_done += f->size;
+	emit_file(u, OD_XFER_FILE_KEPT, f, a->file_id, a->sha, true, NULL, NULL);
+	free_active(a);
+}
+
+static void
+on_compared(struct od_error *err, const char *hex, void *ud)
+{
+	struct up_active *a = ud;
+	struct od_upload *u = a->u;
+
+	a->hj = NULL;
+	if (!err && strcmp(hex, a->theirs) == 0) {
+		memcpy(a->sha, hex, OD_SHA256_HEX);
+		file_kept(a);
+	} else {
+		if (!err)
+			err = od_error_new(OD_ERR_INPUT, _("a different file is there (--overwrite replaces it)"));
+		/* Not worth another try: what is there stays as it is. */
+		a->f->attempts = u->o.file_attempts;
+		fail_file(a, err);
+	}
+	pump(u);
 }
 
 /* How much of f an earlier attempt of this run left on the provider:
@@ -1201,15 +1239,13 @@ on_restat(const struct od_attrs *at, struct od_error *err, void *ud)
 
 /* What to do with f, given what the remote folder holds under its name. */
 static struct od_error *
-plan_file(struct up_active *a, const struct up_entry *e, bool *kept)
+plan_file(struct up_active *a, const struct up_entry *e)
 {
 	struct od_upload *u = a->u;
 	struct up_file *f = a->f;
 	const struct up_note *note;
-	char mine[OD_SHA256_HEX];
 	struct od_error *err;
 
-	*kept = false;
 	if (f->remote_id) {
 		/* Paused or retried within this run: go on at the size it has. */
 		if (!(a->file_id = strdup(f->remote_id)))
@@ -1243,18 +1279,26 @@ plan_file(struct up_active *a, const struct up_entry *e, bool *kept)
 		return read_back(a, a->offset);
 	}
 	if (e->size >= 0 && (uint64_t)e->size == f->size) {
-		/* The same content? Compare checksums, never the bytes. */
+		/* The same content? Compare checksums, never the bytes; ours
+		 * is computed by a thread, the loop goes on meanwhile. */
 		const char *theirs = e->sha256[0] ? e->sha256 : note && note->done ? note->sha256 : "";
-		if ((err = xfer_hash_file(f->local, f->size, mine)))
-			return err;
-		if (*theirs && strcmp(theirs, mine) == 0) {
-			*kept = true;
-			memcpy(a->sha, mine, OD_SHA256_HEX);
+		if (!*theirs)
+			return od_error_new(OD_ERR_INPUT, _("a file of the same size but no recorded checksum is there "
+							    "(--overwrite replaces it)"));
+		snprintf(a->theirs, sizeof(a->theirs), "%s", theirs);
+		a->phase = P_COMPARE;
+		if (f->size < HASH_THREAD_MIN) {
+			/* Small: hashed at once, for less than a thread's start costs. */
+			char mine[OD_SHA256_HEX];
+			err = xfer_hash_file(f->local, f->size, mine);
+			on_compared(err, err ? "" : mine, a);
 			return NULL;
 		}
-		return od_error_new(OD_ERR_INPUT, *theirs ? _("a different file is there (--overwrite replaces it)")
-							  : _("a file of the same size but no recorded checksum is there "
-							      "(--overwrite replaces it)"));
+		err = od_hash_job_start(u->e, a->fd, a->h, 0, &a->hj);
+		a->h = NULL;
+		if (!err)
+			od_hash_job_finish(a->hj, f->size, on_compared, a);
+		return err;
 	}
 	return od_error_new(OD_ERR_INPUT, _("a different file is there (--overwrite replaces it)"));
 }
@@ -1264,7 +1308,6 @@ start_file(struct od_upload *u, struct up_file *f, unsigned slot)
 {
 	struct up_active *a = calloc(1, sizeof(*a));
 	struct od_error *err = NULL;
-	bool kept = false;
 
 	if (!a) {
 		stop(u, od_error_nomem());
@@ -1284,20 +1327,12 @@ start_file(struct od_upload *u, struct up_file *f, unsigned slot)
 	else if (!od_provider_current(f->dir->space) && (err = od_provider_plan(u->z, f->dir->space)))
 		;
 	else
-		err = plan_file(a, find_entry(f->dir, f->name), &kept);
+		err = plan_file(a, find_entry(f->dir, f->name));
 	if (err) {
 		/* Not worth another try: what is there stays as it is. */
 		f->attempts = u->o.file_attempts;
 		fail_file(a, err);
 		return;
-	}
-	if (kept) {
-		release(u, a);
-		f->state = F_KEPT;
-		u->t.files_kept++;
-		u->t.bytes_done += f->size;
-		emit_file(u, OD_XFER_FILE_KEPT, f, a->file_id, a->sha, true, NULL, NULL);
-		free_active(a);
 	}
 }
 
@@ -1331,7 +1366,7 @@ stop(struct od_upload *u, struct od_error *err)
 	cancel_all(u);
 	for (unsigned i = 0; i < u->o.jobs; i++) {
 		struct up_active *a = u->active[i];
-		if (a && a->phase == P_HASH)
+		if (a && (a->phase == P_HASH || a->phase == P_COMPARE))
 			/* Sent, only its checksum was awaited: the next run
 			 * reads back what the provider has. */
 			fail_file(a, od_error_new(OD_ERR_CANCELLED, _("cancelled")));

@@ -662,6 +662,13 @@ def uploads(t, h):
     r = h.run("put", "-r", src, target)
     t.ok(r.rc == 1 and b"a different file is there (--overwrite replaces it)" in r.err,
          "a different remote file is not replaced: exit 1, said", repr(r))
+    big = os.path.join(src, "Images/GridSquare_1/FoilHole_1_fractions.tiff")
+    with open(big, "r+b") as f:
+        f.seek(5 << 20)
+        f.write(b"X")
+    r = h.run("put", "-r", src, target)
+    t.ok(r.rc == 1 and b"FoilHole_1_fractions.tiff: a different file is there" in r.err,
+         "a large file of the same size but other bytes is found out by its checksum", repr(r))
     r = h.run("put", "-r", "--overwrite", src, target)
     ok, why = remote_matches(h, src, target + "/session-0042")
     t.ok(r.rc == 0 and ok, "--overwrite replaces it (%s)" % why, repr(r))
