@@ -14,8 +14,11 @@
 #include "onetui/json.h"
 #include "onetui/log.h"
 
-/* How often other processes are told how far the job got. */
+/* How often other processes are told how far the job got, and how
+ * often their requests are looked for (a turn of the loop can be much
+ * shorter: every few kilobytes of a fast transfer). */
 #define PROGRESS_MS 1000
+#define CONTROL_MS 200
 
 struct od_runner {
 	const struct od_job_info *ji;
@@ -24,7 +27,7 @@ struct od_runner {
 	struct od_download *d;	/* one of the two */
 	struct od_upload *u;
 	bool held;		/* paused by the user */
-	long long progress_ms;
+	long long progress_ms, control_ms;
 };
 
 struct replay {
@@ -92,7 +95,7 @@ od_runner_new(struct od_zone *z, const struct od_job_info *ji, od_xfer_event_fn 
 	(void)od_job_control_take(ji->path);
 	if (ji->paused)
 		record_state(r, "running");
-	r->progress_ms = od_now_ms();
+	r->progress_ms = r->control_ms = od_now_ms();
 	*out = r;
 	return NULL;
 }
@@ -240,6 +243,9 @@ od_runner_tick(struct od_runner *r, double rate)
 		/* Only for others to look at: a failure costs the job nothing. */
 		od_error_free(od_job_progress_write(r->ji->path, &p));
 	}
+	if (now - r->control_ms < CONTROL_MS)
+		return OD_JOB_NONE;
+	r->control_ms = now;
 	return od_job_control_take(r->ji->path);
 }
 

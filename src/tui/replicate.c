@@ -28,7 +28,6 @@ enum action {
 };
 
 static struct {
-	struct app *a;
 	struct od_space *space;
 	char *file_id, *path;	/* of the item; path as the tree shows it */
 	enum action action;
@@ -366,7 +365,6 @@ replicate_start(struct app *a)
 		app_error(a, _("No provider supports %s"), space->name);
 		return;
 	}
-	rp.a = a;
 	rp.open = true;
 	rp.space = space;
 	if (!(rp.path = tree_view_path(n)))

@@ -327,7 +327,7 @@ find_job(const char *id)
 }
 
 /* Job id, when this interface shows it: of its zone, public or not as
- * the interface is, not ended. NULL (and remembered) otherwise. */
+ * the interface is, not ended. NULL otherwise. */
 static struct tjob *
 add_job(const char *id)
 {
@@ -337,8 +337,6 @@ add_job(const char *id)
 	if (err || j->ji.state || j->ji.opts.public_only != (tr.a->share_id != NULL) ||
 	    (j->ji.opts.public_only && strcmp(j->ji.kind, "download") != 0) ||
 	    strcmp(j->ji.zone, od_zone_origin(tr.a->s.zone)) != 0) {
-		if (od_strset_add(&tr.seen, id) < 0)
-			xoom();
 		od_error_free(err);
 		od_job_info_done(&j->ji);
 		free(j);
@@ -361,10 +359,11 @@ scan_jobs(void)
 	char **ids = od_job_list(tr.dir, &n);
 
 	for (size_t i = 0; i < n; i++) {
-		bool known = find_job(ids[i]) != NULL;
-		for (size_t k = 0; !known && k < tr.seen.cap; k++)
-			known = tr.seen.slots[k] && strcmp(tr.seen.slots[k], ids[i]) == 0;
-		if (!known)
+		/* Each journal is read once: shown, or passed over for good. */
+		int fresh = find_job(ids[i]) ? 0 : od_strset_add(&tr.seen, ids[i]);
+		if (fresh < 0)
+			xoom();
+		if (fresh)
 			add_job(ids[i]);
 		free(ids[i]);
 	}

@@ -422,7 +422,7 @@ def control_elsewhere(t, h):
     os.makedirs(g.dir)
     dest = os.path.join(g.dir, "gain")
     h.clear()
-    h.fault(path=r"/content$", slow_body_bps=4 << 20)
+    h.fault(path=r"/content$", slow_body_bps=(4 << 20) // SLOW)
     proc = h.start("get", "--progress", "json", GAIN, dest)
     wait_for_request(h, lambda q: q.get("path", "").endswith("/content"))
     job, _ = job_for(h, dest)
@@ -472,7 +472,8 @@ def control_elsewhere(t, h):
         f.write(os.urandom(12 << 20))
     dests = [os.path.join(g.dir, "a"), os.path.join(g.dir, "b")]
     procs = [h.start("get", "--progress", "none", GAIN, d) for d in dests]
-    procs.append(h.start("put", "--limit-rate", "2M", "--progress", "none", big, TEM + "/control-upload.bin"))
+    procs.append(h.start("put", "--limit-rate", "%dK" % (2048 // SLOW), "--progress", "none", big,
+                         TEM + "/control-upload.bin"))
     jobs = []
     for d in dests:
         wait_until(lambda: job_for(h, d)[0] is not None)
@@ -516,7 +517,7 @@ def control_elsewhere(t, h):
 
     # Paused, then the process is killed: the job stays paused until resumed.
     dest = os.path.join(g.dir, "killed-paused")
-    h.fault(path=r"/content$", slow_body_bps=4 << 20)
+    h.fault(path=r"/content$", slow_body_bps=(4 << 20) // SLOW)
     proc = h.start("get", "--progress", "none", GAIN, dest)
     wait_for_request(h, lambda q: q.get("path", "").endswith("/content"))
     job, _ = job_for(h, dest)
