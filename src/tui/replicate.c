@@ -3,7 +3,8 @@
  *
  * R on a file, folder, dataset or space asks what Onedata should do with
  * it: replicate it to a provider, evict a provider's replica, migrate
- * it, or keep replicas where a QoS expression says. Providers are chosen
+ * it, keep replicas where a QoS expression says, or drop such a
+ * requirement. Providers are chosen
  * from those supporting the space; an expression is evaluated by the
  * provider before the requirement is made, and one it refuses is offered
  * again to be mended. A transfer started here shows at once in the
@@ -16,6 +17,7 @@
 #include "onetui/buf.h"
 #include "onetui/i18n.h"
 #include "onetui/replica.h"
+#include "onetui/report.h"
 #include "onetui/str.h"
 #include "tui/tui.h"
 #include "xmalloc.h"
@@ -25,6 +27,7 @@ enum action {
 	A_EVICT,
 	A_MIGRATE,
 	A_QOS,
+	A_UNQOS,
 };
 
 static struct {
@@ -36,6 +39,9 @@ static struct {
 	size_t matches;
 	char *match_names;
 	int replicas;
+	char **qids;		/* A_UNQOS: the requirements offered */
+	size_t n_qids;
+	struct od_report *report;
 	struct od_op *op;
 	bool open;		/* an action is being chosen or runs */
 } rp;
@@ -43,6 +49,10 @@ static struct {
 static void
 finish(void)
 {
+	for (size_t i = 0; i < rp.n_qids; i++)
+		free(rp.qids[i]);
+	free(rp.qids);
+	od_report_cancel(rp.report);
 	free(rp.file_id);
 	free(rp.path);
 	free(rp.expression);
@@ -203,7 +213,7 @@ on_qos_confirm(struct app *a, bool yes, void *ud)
 static void
 on_replicas(struct app *a, const char *text, void *ud)
 {
-	char *end, *q;
+	char *end, *q, *selects, *require;
 	long n;
 
 	(void)ud;
@@ -219,11 +229,15 @@ on_replicas(struct app *a, const char *text, void *ud)
 		return;
 	}
 	rp.replicas = (int)n;
-	q = xasprintf(P_("\"%s\" selects %zu storage (%s). Require %d replica%s of %s there?%s",
-			 "\"%s\" selects %zu storages (%s). Require %d replica%s of %s there?%s", rp.matches),
-		      rp.expression, rp.matches, rp.match_names, rp.replicas, rp.replicas == 1 ? "" : "s", rp.path,
+	selects = xasprintf(P_("\"%s\" selects %zu storage (%s).", "\"%s\" selects %zu storages (%s).", rp.matches),
+			    rp.expression, rp.matches, rp.match_names);
+	require = xasprintf(P_("Require %d replica of %s there?", "Require %d replicas of %s there?", rp.replicas),
+			    rp.replicas, rp.path);
+	q = xasprintf("%s %s%s", selects, require,
 		      (size_t)rp.replicas > rp.matches ? _(" Fewer storages match: it can never be fulfilled.") : "");
 	widget_confirm(a, q, on_qos_confirm, NULL);
+	free(selects);
+	free(require);
 	free(q);
 }
 
@@ -285,6 +299,89 @@ ask_expression(struct app *a, const char *initial, const char *why)
 	free(label);
 }
 
+/* --- dropping a QoS requirement ------------------------------------------------------ */
+
+static void
+on_qos_removed(struct od_error *err, void *ud)
+{
+	struct app *a = ud;
+
+	if (failed(a, err, _("Cannot remove the QoS requirement")))
+		return;
+	app_message(a, _("The QoS requirement is removed"));
+	tree_view_request(a, REQ_REFRESH);
+	finish();
+}
+
+static void
+on_unqos_confirm(struct app *a, bool yes, void *ud)
+{
+	const char *qid = ud;
+
+	if (!yes) {
+		finish();
+		return;
+	}
+	if (!(rp.op = od_qos_remove(a->s.zone, rp.space, qid, on_qos_removed, a)))
+		xoom();
+}
+
+static void
+on_unqos_choice(struct app *a, int choice, void *ud)
+{
+	char *q;
+
+	(void)ud;
+	if (choice < 0) {
+		finish();
+		return;
+	}
+	q = xasprintf(_("Remove QoS requirement %s? It applies to all below the file or folder it was added to; "
+			"replicas it made stay until evicted."),
+		      rp.qids[choice]);
+	widget_confirm(a, q, on_unqos_confirm, rp.qids[choice]);
+	free(q);
+}
+
+/* The item's requirements (its own and those it inherits), to choose from. */
+static void
+on_qos_report(struct od_report *r, enum od_part part, void *ud)
+{
+	struct app *a = ud;
+	const struct od_error *err = od_report_failure(r);
+	char **items;
+
+	(void)part;
+	if (!od_report_complete(r))
+		return;
+	if (err || !r->n_qos) {
+		if (err && err->kind != OD_ERR_CANCELLED)
+			app_error(a, _("Cannot read its QoS requirements: %s"), err->message);
+		else if (!err)
+			app_message(a, _("No QoS requirement applies to %s"), rp.path);
+		finish();
+		return;
+	}
+	items = xcalloc(r->n_qos, sizeof(*items));
+	rp.qids = xcalloc(r->n_qos, sizeof(*rp.qids));
+	for (size_t i = 0; i < r->n_qos; i++) {
+		const struct od_report_qos *q = &r->qos[i];
+		rp.qids[i] = xstrdup(q->id);
+		items[i] = xasprintf(P_("%s, %lld replica: %s", "%s, %lld replicas: %s", q->replicas),
+				     q->expression ? q->expression : q->id, (long long)q->replicas,
+				     q->status ? q->status : "?");
+	}
+	rp.n_qids = r->n_qos;
+	widget_choose(a, _("Remove which QoS requirement?"), (const char *const *)items, r->n_qos, on_unqos_choice,
+		      NULL);
+	for (size_t i = 0; i < r->n_qos; i++)
+		free(items[i]);
+	free(items);
+	/* Not needed any more: it frees itself. */
+	rp.report = NULL;
+	od_report_cancel(r);
+}
+
 /* --- choosing ----------------------------------------------------------------------- */
 
 static void
@@ -298,6 +395,11 @@ on_action(struct app *a, int choice, void *ud)
 	rp.action = (enum action)choice;
 	if (rp.action == A_QOS) {
 		ask_expression(a, "anyStorage", NULL);
+		return;
+	}
+	if (rp.action == A_UNQOS) {
+		if (!(rp.report = od_report_start(a->s.zone, rp.space, rp.file_id, 1u << OD_PART_QOS, on_qos_report, a)))
+			xoom();
 		return;
 	}
 	if (rp.space->n_supports < 2) {
@@ -321,6 +423,7 @@ choose_action(struct app *a)
 		_("Evict a provider's replica"),
 		_("Migrate from one provider to another"),
 		_("Keep replicas where a QoS expression says"),
+		_("Remove a QoS requirement"),
 	};
 	const char *slash = strrchr(rp.path, '/');
 	char *title = xasprintf(_("Onedata, for %s"), slash ? slash + 1 : rp.path);

@@ -947,10 +947,29 @@ def test_replicate_from_tree(t, h):
     reqs = json.dumps(r.json() or {})
     t.ok(r.rc == 0 and "site=facility" in reqs, "the provider has it", repr(r))
 
+    s.send("R", "5")
+    t.ok(wait_for(s, "Remove which QoS requirement?") and wait_for(s, r"site=facility, 1 replica: \w+"),
+         "R 5 lists the requirements that apply, with their state", s.text())
+    s.send(re.search(r"(\d)  site=facility, 1 replica", s.text()).group(1))
+    t.ok(wait_for(s, r"Remove QoS requirement \w+\?"), "and asks before removing one", s.text())
+    s.send("y")
+    t.ok(wait_for(s, "The QoS requirement is removed"), "y removes it", s.text())
+    r = h.run("qos", "show", "--json", gain)
+    t.ok(r.rc == 0 and "site=facility" not in json.dumps(r.json() or {}), "the provider no longer has it",
+         repr(r))
+    s.send("R", "5")
+    t.ok(wait_for(s, "anyStorage, 2 replicas") and "site=facility" not in s.text(),
+         "R 5 again: the requirement inherited from the space is left", s.text())
+    s.send("Escape")
+    s.wait()
+
     s.send("G", "k", "R", "1")
     s.wait()
     t.ok(wait_for(s, "P11 Beamline p700123 has one provider only") and "Replicate to which" not in s.text(),
          "a space with one provider: said, nothing asked", s.text())
+    s.send("R", "5")
+    t.ok(wait_for(s, "No QoS requirement applies to P11 Beamline p700123"),
+         "R 5 where no requirement applies: said", s.text())
     s.close()
 
 
