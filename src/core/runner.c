@@ -95,7 +95,9 @@ od_runner_new(struct od_zone *z, const struct od_job_info *ji, od_xfer_event_fn 
 	(void)od_job_control_take(ji->path);
 	if (ji->paused)
 		record_state(r, "running");
-	r->progress_ms = r->control_ms = od_now_ms();
+	/* The first turn writes the progress: others see the job at once. */
+	r->control_ms = od_now_ms();
+	r->progress_ms = r->control_ms - PROGRESS_MS;
 	*out = r;
 	return NULL;
 }

@@ -698,9 +698,19 @@ def test_send(t, h):
     s.send("U", "C-u", os.path.join(h.tmp, "tui-send", "sess"), "Tab")
     s.wait()
     t.ok(re.search(r"session-0099/ *$", s.text(), re.M), "Tab completes the local path", s.text())
+    # Slowly enough to be paused from a shell meanwhile.
+    h.fault(path=r"/content$", latency_ms=1500)
     s.send("Enter")
-    t.ok(wait_for(s, r"\u2191 .*session-0099 -> TEM Materials") and wait_for(s, r"(?m)^ .*│ +done", 60),
-         "the upload is listed and runs to its end", s.text())
+    t.ok(wait_for(s, r"\u2191 .*session-0099 -> TEM Materials"), "the upload is listed", s.text())
+    from transfer import job_for_upload
+    job = job_for_upload(h, src)
+    r = h.run("transfers", "pause", job or "none")
+    t.ok(r.rc == 0 and wait_for(s, r"(?m)^ .*│ +paused"), "transfers pause from a shell pauses it here",
+         repr(r) + s.text())
+    h.clear()
+    r = h.run("transfers", "resume", job or "none")
+    t.ok(r.rc == 0 and wait_for(s, r"(?m)^ .*│ +done", 60), "transfers resume: it goes on here, to its end",
+         repr(r) + s.text())
     ok, why = remote_matches(h, src, "TEM Materials/session-0099")
     t.ok(ok, "the folder arrived whole, checksums recorded (%s)" % why, why)
     s.close()
