@@ -50,15 +50,17 @@ help_show(struct app *a)
 	size_t n;
 	const struct request_info *t = request_table(&n);
 	char keys[256];
-	int keys_w = 0;
+	int keys_w = 0, names_w = 0;
 	struct od_buf b;
 
-	/* The key column as wide as its widest entry. */
+	/* The key and name columns as wide as their widest entries. */
 	for (size_t i = 0; i < n; i++) {
 		if (t[i].name) {
 			request_keys(t[i].req, keys, sizeof(keys));
 			if (draw_width(keys) > keys_w)
 				keys_w = draw_width(keys);
+			if ((int)strlen(t[i].name) > names_w)
+				names_w = (int)strlen(t[i].name);
 		}
 	}
 	od_buf_init(&b, OD_BUF_UNLIMITED);
@@ -70,7 +72,7 @@ help_show(struct app *a)
 		}
 		request_keys(t[i].req, keys, sizeof(keys));
 		/* The action's name is what the configuration calls it. */
-		if (od_buf_addf(&b, "  %-*s  %-15s %s\n", keys_w, keys, t[i].name, _(t[i].help)) != 0)
+		if (od_buf_addf(&b, "  %-*s  %-*s %s\n", keys_w, keys, names_w, t[i].name, _(t[i].help)) != 0)
 			xoom();
 	}
 	if (od_buf_addf(&b, "\n%s\n%s\n", _("Change a key in ~/.config/onetui/config, for example:"),

@@ -28,7 +28,7 @@
 	REQ_(PREV_MATCH, "prev-match", N_("go to the previous name matching the filter"), NULL) \
 	REQ_(SORT, "sort", N_("sort by name, size or modification time"), N_("Sort")) \
 	REQ_(DATASETS, "datasets", N_("show the space's datasets instead of its files, or back"), N_("Datasets")) \
-	REQ_(REPLICATE, "replicate", N_("have Onedata replicate, evict or migrate the item, or add a QoS requirement"), \
+	REQ_(REPLICATE, "replicate", N_("have Onedata replicate, evict or migrate it, or set its QoS"), \
 	     NULL) \
 	REQ_(REFRESH, "refresh", N_("load the item again; retry a transfer, run an ended one again"), NULL) \
 	REQ_GROUP(N_("Marked items")) \
