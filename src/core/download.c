@@ -37,9 +37,10 @@
  * four per stream of what is left, between these sizes. */
 #define PIECE_MIN MIB
 #define PIECE_MAX (64u * MIB)
-/* Files at least this large are hashed by a thread of their own (see
- * hasher.h); smaller ones as their bytes pass by. */
-#define HASH_THREAD_MIN (8u * MIB)
+/* Files at least this large are written, and hashed, by a thread of
+ * their own (see hasher.h); smaller ones are written as their bytes
+ * arrive and hashed as they pass by. */
+#define THREAD_MIN (8u * MIB)
 /* Directories listed at once. */
 #define LISTINGS 2
 /* Completed files wait at most this long (or until this many wait) for
@@ -82,12 +83,14 @@ struct dl_dir {
 	bool relist;		/* its listing was cut short by a refused token */
 };
 
-/* A piece of the file: bytes [start, end), of which done were written
- * from start on. Requests point at their piece: pieces never move. */
+/* A piece of the file: bytes [start, end), of which done were received
+ * from start on; those not in fill are written, or queued for the
+ * writing thread. Requests point at their piece: pieces never move. */
 struct dl_seg {
 	struct dl_active *a;
 	struct od_req *req;
 	uint64_t start, end, done;
+	struct od_wbuf *fill;		/* bytes on their way to the writing thread */
 	bool used;
 };
 
@@ -99,8 +102,8 @@ struct dl_active {
 	int fd;
 	struct od_sha256 *h;		/* hashing as the bytes pass by (small files) */
 	uint64_t hashed;		/* bytes [0, hashed) went into h */
-	struct od_hash_job *hj;		/* or hashing in a thread (large files) */
-	/* Bytes [0, base) are written; the used pieces cover [base, next)
+	struct od_hash_job *hj;		/* or writing and hashing in a thread (large files) */
+	/* Bytes [0, base) are received; the used pieces cover [base, next)
 	 * without gaps; bytes from next on are not asked for yet. */
 	uint64_t base, next;
 	struct dl_seg seg[MAX_SEGS];
@@ -169,6 +172,7 @@ struct od_download {
 
 static void pump(struct od_download *d);
 static void finish_file(struct dl_active *a);
+static int settle(struct dl_active *a);
 
 /* --- events and records -------------------------------------------------------- */
 
@@ -228,7 +232,7 @@ piece_at(struct dl_active *a, uint64_t off)
 	return NULL;
 }
 
-/* Bytes of the file known to be written. */
+/* Bytes of the file received: written, or on their way. */
 static uint64_t
 written_bytes(const struct dl_active *a)
 {
@@ -920,7 +924,8 @@ fail_file(struct dl_active *a, struct od_error *err)
 	d->t.bytes_done -= written < d->t.bytes_done ? written : d->t.bytes_done;
 	release_slot(d, a);
 	if (err->sys_errno && err->kind == OD_ERR_IO && xfer_fatal_errno(err->sys_errno)) {
-		record_part(a);
+		if (settle(a) == 0)
+			record_part(a);
 		free_active(a);
 		f->state = F_QUEUED;
 		stop(d, err);
@@ -928,9 +933,11 @@ fail_file(struct dl_active *a, struct od_error *err)
 	}
 	if (err->kind == OD_ERR_CANCELLED || od_error_is_auth(err)) {
 		/* Stopped or paused: it stays queued and resumes where it is. */
-		if (a->fd >= 0)
-			fdatasync(a->fd);
-		record_part(a);
+		if (settle(a) == 0) {
+			if (a->fd >= 0)
+				fdatasync(a->fd);
+			record_part(a);
+		}
 		free_active(a);
 		f->state = F_QUEUED;
 		if (err->kind != OD_ERR_CANCELLED)
@@ -990,13 +997,47 @@ housekeeping(struct od_download *d)
 }
 
 /* Where the written start of the file ends: base and what follows it of
- * the piece that starts there. */
+ * the piece that starts there, but for what still waits in its buffer
+ * (the thread writes what it was handed before it reads anything back). */
 static uint64_t
 written_prefix(struct dl_active *a)
 {
 	const struct dl_seg *s = piece_at(a, a->base);
 
-	return a->base + (s ? s->done : 0);
+	return a->base + (s ? s->done - (s->fill ? s->fill->len : 0) : 0);
+}
+
+/* Have every byte received so far written: 0, or why writing failed
+ * (then the last record of the file still says how far it is). */
+static int
+settle(struct dl_active *a)
+{
+	int e;
+
+	if (!a->hj)
+		return 0;
+	for (unsigned i = 0; i < MAX_SEGS; i++)
+		od_hash_job_flush(a->hj, &a->seg[i].fill);
+	if ((e = od_hash_job_sync(a->hj)))
+		return e;
+	od_hash_job_extend(a->hj, written_prefix(a));
+	return 0;
+}
+
+static int
+write_at(int fd, uint64_t off, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = pwrite(fd, data, len, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno;
+		data += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
 }
 
 static struct od_error *
@@ -1005,16 +1046,10 @@ on_data(const char *data, size_t len, void *ud)
 	struct dl_seg *s = ud;
 	struct dl_active *a = s->a;
 	uint64_t off = s->start + s->done;
-	size_t left = len;
+	int e = a->hj ? od_hash_job_put(a->hj, &s->fill, off, data, len) : write_at(a->fd, off, data, len);
 
-	while (left > 0) {
-		ssize_t n = pwrite(a->fd, data + (len - left), left, (off_t)(off + (len - left)));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return od_error_errno(OD_ERR_IO, errno, _("cannot write %s"), a->part);
-		left -= (size_t)n;
-	}
+	if (e)
+		return od_error_errno(OD_ERR_IO, e, _("cannot write %s"), a->part);
 	if (a->h && a->hashed == off) {
 		od_sha256_update(a->h, data, len);
 		a->hashed += len;
@@ -1117,6 +1152,8 @@ on_seg_done(struct od_req *req, struct od_error *err, void *ud)
 
 	s->req = NULL;
 	a->running--;
+	if (s->fill)
+		od_hash_job_flush(a->hj, &s->fill);
 	if (!err && s->done != s->end - s->start)
 		err = od_error_new(OD_ERR_INPUT, _("the provider sent %llu of %llu bytes; the file may have "
 						   "changed while it was fetched"),
@@ -1259,29 +1296,31 @@ od_download_part_path(const char *local)
 	return od_asprintf("%.*s.onetui-%016llx.part", (int)(name - local), local, (unsigned long long)h);
 }
 
-/* Whether the checksum of a's file is computed, and how: a large file by
- * a thread that reads back what is written (which is what --verify asks
- * for anyway), a small one as its bytes pass by. What an earlier run
- * wrote is read back either way. */
+/* Whether the checksum of a's file is computed, and how: a large file is
+ * written by a thread, which hashes the bytes it writes (or, with
+ * --verify, reads them back), a small one is hashed as its bytes pass by.
+ * What an earlier run wrote is read back either way. */
 static struct od_error *
 start_hashing(struct dl_active *a)
 {
 	struct od_download *d = a->d;
 	struct dl_file *f = a->f;
 	uint64_t prefix = written_prefix(a);
-	struct od_sha256 *h;
+	struct od_sha256 *h = NULL;
 	struct od_error *err;
 
-	if (!f->sha256[0] && !d->o.hash && !d->o.verify)
-		return NULL;
-	if (!(h = od_sha256_new()))
+	if ((f->sha256[0] || d->o.hash || d->o.verify) && !(h = od_sha256_new()))
 		return od_error_nomem();
-	if (f->size >= HASH_THREAD_MIN) {
+	if (f->size >= THREAD_MIN) {
 		if ((err = od_hash_job_start(d->e, a->fd, h, 0, &a->hj)))
 			return err;
+		if (!d->o.verify)
+			od_hash_job_hash_buffers(a->hj);
 		od_hash_job_extend(a->hj, prefix);
 		return NULL;
 	}
+	if (!h)
+		return NULL;
 	a->h = h;
 	a->hashed = prefix;
 	return od_sha256_fd(h, a->fd, 0, prefix);
@@ -1357,18 +1396,21 @@ finish_file(struct dl_active *a)
 	struct dl_file *f = a->f;
 	struct od_error *err = NULL;
 	struct stat st;
+	int e = settle(a);
 
 	/* Every byte was written by this run: the size is right. A part of
 	 * an earlier run may be longer (a piece written past what was
 	 * recorded) or end in a hole. */
-	if (a->fresh)
+	if (e)
+		err = od_error_errno(OD_ERR_IO, e, _("cannot write %s"), a->part);
+	else if (a->fresh)
 		;
 	else if (fstat(a->fd, &st) != 0)
 		err = od_error_errno(OD_ERR_IO, errno, _("cannot check %s"), a->part);
 	else if ((uint64_t)st.st_size != f->size && ftruncate(a->fd, (off_t)f->size) != 0)
 		err = od_error_errno(OD_ERR_IO, errno, _("cannot write %s"), a->part);
 	if (!err && a->hj) {
-		/* The thread still has the last bytes to read. */
+		/* The thread still has the last bytes to hash. */
 		od_hash_job_finish(a->hj, f->size, on_file_hashed, a);
 		return;
 	}
@@ -1489,7 +1531,7 @@ record_parts(struct od_download *d)
 
 	for (unsigned i = 0; i < d->o.jobs; i++) {
 		struct dl_active *a = d->active[i];
-		if (a && a->fd >= 0 && !a->finished) {
+		if (a && a->fd >= 0 && !a->finished && settle(a) == 0) {
 			fdatasync(a->fd);
 			record_part(a);
 			any = true;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* t-hasher.c: checksums computed in a thread while a file is written,
- * handed back through the engine's loop; cancelled jobs never call back. */
+ * handed back through the engine's loop; cancelled jobs never call back;
+ * the same thread writing what a download hands it. */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +60,36 @@ static bool
 write_at(int fd, size_t off, size_t n)
 {
 	return pwrite(fd, data + off, n, (off_t)off) == (ssize_t)n;
+}
+
+static bool
+same_content(const char *name, size_t size)
+{
+	char path[128];
+	unsigned char *got = malloc(size + 1);
+	int fd;
+	bool same;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	same = got && fd >= 0 && pread(fd, got, size + 1, 0) == (ssize_t)size && memcmp(got, data, size) == 0;
+	if (fd >= 0)
+		close(fd);
+	free(got);
+	return same;
+}
+
+/* Hand [from, to) over in the uneven pieces libcurl would pass on. */
+static int
+put_range(struct od_hash_job *j, struct od_wbuf **fill, size_t from, size_t to)
+{
+	int e = 0;
+
+	for (size_t off = from, n; off < to && !e; off += n) {
+		n = to - off < 16411 ? to - off : 16411;
+		e = od_hash_job_put(j, fill, off, data + off, n);
+	}
+	return e;
 }
 
 static void
@@ -167,6 +199,117 @@ test_cancel(struct od_engine *e)
 }
 
 static void
+test_writing(struct od_engine *e)
+{
+	char want[OD_SHA256_HEX];
+	struct result r = { 0 };
+	struct od_wbuf *fill = NULL;
+	struct od_hash_job *j;
+	int fd = new_file("written");
+
+	/* Write-only: reading anything back would fail the job. */
+	close(fd);
+	snprintf(want, sizeof(want), "%s/written", dir);
+	fd = open(want, O_WRONLY | O_CLOEXEC);
+	digest_of(data, SIZE, want);
+	ok(fd >= 0 && !od_hash_job_start(e, fd, od_sha256_new(), 0, &j), "a job that writes a file");
+	od_hash_job_hash_buffers(j);
+	cmp_ok(put_range(j, &fill, 0, SIZE), "==", 0, "%u bytes handed over", SIZE);
+	ok(fill != NULL, "the last of them still in a buffer");
+	od_hash_job_flush(j, &fill);
+	ok(fill == NULL, "flushed: handed over");
+	cmp_ok(od_hash_job_sync(j), "==", 0, "synced: all written");
+	ok(same_content("written", SIZE), "the file holds what was handed over");
+	od_hash_job_finish(j, SIZE, on_done, &r);
+	od_engine_run(e, NULL);
+	ok(r.calls == 1 && !r.err, "one result");
+	is(r.hex, want, "hashed from memory: the digest, and nothing was read back");
+	close(fd);
+}
+
+static void
+test_writing_streams(struct od_engine *e)
+{
+	char want[OD_SHA256_HEX];
+	struct result r = { 0 };
+	struct od_wbuf *first = NULL, *second = NULL;
+	struct od_hash_job *j;
+	size_t half = SIZE / 2 + 4321;
+	int fd = new_file("streams");
+	int err = 0;
+
+	digest_of(data, SIZE, want);
+	ok(fd >= 0 && !od_hash_job_start(e, fd, od_sha256_new(), 0, &j), "a job for a file in two streams");
+	od_hash_job_hash_buffers(j);
+	/* The second half arrives first, then both at once. */
+	err |= put_range(j, &second, half, half + 700000);
+	for (size_t a = 0, b = half + 700000; a < half || b < SIZE; a += 50000, b += 50000) {
+		if (a < half)
+			err |= put_range(j, &first, a, a + 50000 < half ? a + 50000 : half);
+		if (b < SIZE)
+			err |= put_range(j, &second, b, b + 50000 < SIZE ? b + 50000 : SIZE);
+		if (a + 50000 < half)
+			od_hash_job_extend(j, a + 50000 - (first ? first->len : 0));
+	}
+	od_hash_job_flush(j, &first);
+	od_hash_job_flush(j, &second);
+	ok(!err && !od_hash_job_sync(j), "both streams written");
+	ok(same_content("streams", SIZE), "the file holds both");
+	od_hash_job_finish(j, SIZE, on_done, &r);
+	od_engine_run(e, NULL);
+	is(r.hex, want, "the digest: the second stream's bytes were read back");
+	close(fd);
+}
+
+static void
+test_writing_only(struct od_engine *e)
+{
+	struct result r = { .hex = "x" };
+	struct od_wbuf *fill = NULL;
+	struct od_hash_job *j;
+	int fd = new_file("unhashed");
+
+	ok(fd >= 0 && !od_hash_job_start(e, fd, NULL, 0, &j), "a job with nothing to hash");
+	ok(!put_range(j, &fill, 0, 3000000), "bytes handed over");
+	od_hash_job_flush(j, &fill);
+	ok(!od_hash_job_sync(j) && same_content("unhashed", 3000000), "written");
+	od_hash_job_finish(j, 3000000, on_done, &r);
+	od_engine_run(e, NULL);
+	ok(r.calls == 1 && !r.err && !r.hex[0], "its result: no error, no digest");
+	close(fd);
+}
+
+static void
+test_write_error(struct od_engine *e)
+{
+	struct od_wbuf *fill = NULL;
+	struct od_hash_job *j;
+	char path[128];
+	int fd, err;
+
+	close(new_file("readonly"));
+	snprintf(path, sizeof(path), "%s/readonly", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ok(fd >= 0 && !od_hash_job_start(e, fd, od_sha256_new(), 0, &j), "a job on a file it cannot write");
+	od_hash_job_hash_buffers(j);
+	err = put_range(j, &fill, 0, SIZE);
+	od_hash_job_flush(j, &fill);
+	err = err ? err : od_hash_job_sync(j);
+	cmp_ok(err, "==", EBADF, "the write's errno comes back");
+	cmp_ok(od_hash_job_put(j, &fill, SIZE, data, 10), "==", EBADF, "and again for what follows");
+	od_hash_job_cancel(j);
+	cmp_ok((long long)od_engine_pending(e), "==", 0, "cancelled: nothing pending");
+	close(fd);
+
+	fd = new_file("dropped");
+	ok(!od_hash_job_start(e, fd, od_sha256_new(), 0, &j), "a job cancelled with bytes queued");
+	ok(!put_range(j, &fill, 0, SIZE) && fill, "bytes handed over, the last still in a buffer");
+	od_hash_job_cancel(j);
+	ok(true, "cancelled without waiting for them; its buffers go with it");
+	close(fd);
+}
+
+static void
 test_bad_fd(struct od_engine *e)
 {
 	struct od_hash_job *j = (struct od_hash_job *)1;
@@ -196,6 +339,10 @@ main(void)
 	test_resumed(e);
 	test_shorter(e);
 	test_cancel(e);
+	test_writing(e);
+	test_writing_streams(e);
+	test_writing_only(e);
+	test_write_error(e);
 	test_bad_fd(e);
 	od_engine_free(e);
 	free(data);
