@@ -97,7 +97,7 @@ test_whole_and_growing(struct od_engine *e)
 {
 	char want[OD_SHA256_HEX];
 	struct result r = { 0 };
-	struct od_hash_job *j;
+	struct od_hash_job *j = NULL;
 	struct od_error *err;
 	int fd = new_file("whole");
 
@@ -140,7 +140,7 @@ test_resumed(struct od_engine *e)
 	char want[OD_SHA256_HEX];
 	struct result r = { 0 };
 	struct od_sha256 *h = od_sha256_new();
-	struct od_hash_job *j;
+	struct od_hash_job *j = NULL;
 	int fd = new_file("resumed");
 
 	digest_of(data, SIZE, want);
@@ -157,7 +157,7 @@ static void
 test_shorter(struct od_engine *e)
 {
 	struct result r = { 0 };
-	struct od_hash_job *j;
+	struct od_hash_job *j = NULL;
 	int fd = new_file("short");
 
 	ok(fd >= 0 && write_at(fd, 0, 4096), "a file of 4096 bytes");
@@ -175,7 +175,7 @@ static void
 test_cancel(struct od_engine *e)
 {
 	struct result r = { 0 };
-	struct od_hash_job *j;
+	struct od_hash_job *j = NULL;
 	int fd = new_file("cancel");
 
 	ok(fd >= 0 && write_at(fd, 0, SIZE), "a file to give up on");
@@ -204,7 +204,7 @@ test_writing(struct od_engine *e)
 	char want[OD_SHA256_HEX];
 	struct result r = { 0 };
 	struct od_wbuf *fill = NULL;
-	struct od_hash_job *j;
+	struct od_hash_job *j = NULL;
 	int fd = new_file("written");
 
 	/* Write-only: reading anything back would fail the job. */
@@ -233,7 +233,7 @@ test_writing_streams(struct od_engine *e)
 	char want[OD_SHA256_HEX];
 	struct result r = { 0 };
 	struct od_wbuf *first = NULL, *second = NULL;
-	struct od_hash_job *j;
+	struct od_hash_job *j = NULL;
 	size_t half = SIZE / 2 + 4321;
 	int fd = new_file("streams");
 	int err = 0;
@@ -266,7 +266,7 @@ test_writing_only(struct od_engine *e)
 {
 	struct result r = { .hex = "x" };
 	struct od_wbuf *fill = NULL;
-	struct od_hash_job *j;
+	struct od_hash_job *j = NULL;
 	int fd = new_file("unhashed");
 
 	ok(fd >= 0 && !od_hash_job_start(e, fd, NULL, 0, &j), "a job with nothing to hash");
@@ -283,7 +283,7 @@ static void
 test_write_error(struct od_engine *e)
 {
 	struct od_wbuf *fill = NULL;
-	struct od_hash_job *j;
+	struct od_hash_job *j = NULL;
 	char path[128];
 	int fd, err;
 
