@@ -308,8 +308,12 @@ od_job_cancel_stopped(const struct od_job_info *ji, void (*fn)(const char *part,
 	struct od_error *err;
 
 	if (!(err = od_journal_open(ji->path, &j)) && !(err = od_journal_lock(j)) &&
-	    !(err = od_job_record_state(j, "cancelled", NULL)))
+	    !(err = od_job_record_state(j, "cancelled", NULL))) {
 		od_job_remove_parts(ji, fn, ud);
+		/* What a killed runner left beside the journal goes too. */
+		od_job_progress_remove(ji->path);
+		(void)od_job_control_take(ji->path);
+	}
 	od_journal_close(j);
 	return err;
 }

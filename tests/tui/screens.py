@@ -591,7 +591,7 @@ def test_transfers_elsewhere(t, h):
     """Jobs other onetui processes run, uploads too: listed with their
     progress, paused, gone on with and cancelled from the pane; an upload
     whose process was killed is taken up here; a paused job stays paused."""
-    from transfer import file_sha256, job_for, job_for_upload, job_record, wait_until
+    from transfer import file_sha256, job_for, job_for_upload, job_record, journal_dir, wait_until
     base = os.path.join(h.tmp, "tui-elsewhere")
     os.makedirs(base)
     gain = KRIOS + "/GainReference_K3_20251112.mrc"
@@ -677,8 +677,10 @@ def test_transfers_elsewhere(t, h):
          s.text())
     s.send("y")
     s.wait()
+    left = [f for f in os.listdir(journal_dir(h)) if f.startswith(job) and not f.endswith(".journal")]
     t.ok(wait_text(s, "cancelled") and job_record(h, job).get("state") == "cancelled" and
-         not os.path.exists(dest + ".part"), "y cancels every unfinished transfer", s.text())
+         not os.path.exists(dest + ".part") and not left,
+         "y cancels every unfinished transfer; nothing of it is left but its journal", s.text() + repr(left))
     s.close()
 
 
