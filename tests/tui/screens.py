@@ -577,6 +577,17 @@ def test_transfers(t, h):
     s.close()
 
 
+def quit_cleanly(t, s, what):
+    """q (and y if it asks), then onetui must exit 0: under valgrind, an
+    error or a leak makes it exit 99."""
+    s.send("q")
+    s.wait(idle=False)
+    if "quit" in s.text():
+        s.send("y")
+    t.ok(s.exited() == 0, "%s: q quits cleanly" % what, s.text())
+    s.close()
+
+
 def wait_text(s, text, timeout=10):
     """Until text is on the screen (the pane looks at other processes every second)."""
     deadline = time.monotonic() + timeout * SLOW
@@ -647,11 +658,7 @@ def test_transfers_elsewhere(t, h):
     back = os.path.join(base, "back.tiff")
     r = h.run("get", "TEM Materials/tui-upload.tiff", back)
     t.ok(r.rc == 0 and file_sha256(back) == file_sha256(src), "it arrived byte-identical", repr(r))
-    s.send("q")
-    s.wait()
-    s.send("y")
-    s.exited()
-    s.close()
+    quit_cleanly(t, s, "elsewhere")
 
     # Paused, its process gone: the next start leaves it paused; X cancels all.
     h.fault(path=r"/content$", slow_body_bps=512 << 10)
@@ -681,7 +688,7 @@ def test_transfers_elsewhere(t, h):
     t.ok(wait_text(s, "cancelled") and job_record(h, job).get("state") == "cancelled" and
          not os.path.exists(dest + ".part") and not left,
          "y cancels every unfinished transfer; nothing of it is left but its journal", s.text() + repr(left))
-    s.close()
+    quit_cleanly(t, s, "paused stays paused")
 
 
 def test_send(t, h):
@@ -715,7 +722,7 @@ def test_send(t, h):
          repr(r) + s.text())
     ok, why = remote_matches(h, src, "TEM Materials/session-0099")
     t.ok(ok, "the folder arrived whole, checksums recorded (%s)" % why, why)
-    s.close()
+    quit_cleanly(t, s, "send")
 
 
 def test_public_share(t, h):
@@ -982,7 +989,7 @@ def test_replicate_from_tree(t, h):
     s.send("R", "5")
     t.ok(wait_for(s, "No QoS requirement applies to P11 Beamline p700123"),
          "R 5 where no requirement applies: said", s.text())
-    s.close()
+    quit_cleanly(t, s, "replicate")
 
 
 def main():
