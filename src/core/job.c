@@ -340,10 +340,23 @@ replace_file(const char *path, const char *data, size_t len)
 	if (!tmp)
 		return od_error_nomem();
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, data, len) != (ssize_t)len || close(fd) != 0 || rename(tmp, path) != 0) {
+	if (fd < 0) {
 		err = od_error_errno(OD_ERR_IO, errno, _("cannot write %s"), path);
-		if (fd >= 0)
+	} else {
+		bool written = write(fd, data, len) == (ssize_t)len;
+		int e = errno;
+		if (close(fd) != 0 && written) {
+			written = false;
+			e = errno;
+		}
+		if (written && rename(tmp, path) != 0) {
+			written = false;
+			e = errno;
+		}
+		if (!written) {
+			err = od_error_errno(OD_ERR_IO, e ? e : EIO, _("cannot write %s"), path);
 			unlink(tmp);
+		}
 	}
 	free(tmp);
 	return err;

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* t-journal.c: job journals on a real disk: batches, torn lines, locks,
- * and SHA-256 of what was written. */
+ * SHA-256 of what was written, and the files beside a journal through
+ * which other processes steer and watch its job. */
 #include "config.h"
 
 #include "onetui/digest.h"
+#include "onetui/job.h"
 #include "onetui/journal.h"
 
 #include <fcntl.h>
@@ -161,6 +163,66 @@ test_digest(void)
 	od_sha256_free(h);
 }
 
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void
+test_beside(void)
+{
+	char journal[128], control[128], progress[128];
+	struct od_job_progress p = { .t = { .files = 12, .files_done = 3, .files_kept = 1, .bytes = 5000000000ULL,
+					    .bytes_done = 123456789, .listing = true, .paused = true },
+				     .rate = 1048576.4, .pid = 4242, .time = 1765000000 };
+	struct od_job_progress back;
+	struct od_job_info ji;
+	struct od_error *err;
+
+	snprintf(journal, sizeof(journal), "%s/20261206T100000-abcdef.journal", dir);
+	snprintf(control, sizeof(control), "%s/20261206T100000-abcdef.control", dir);
+	snprintf(progress, sizeof(progress), "%s/20261206T100000-abcdef.progress", dir);
+
+	ok(od_job_control_take(journal) == OD_JOB_NONE && !od_job_control_waiting(journal), "no request: none");
+	ok(!od_job_control_send(journal, OD_JOB_PAUSE) && od_job_control_waiting(journal), "a pause is sent");
+	ok(od_job_control_take(journal) == OD_JOB_PAUSE && access(control, F_OK) != 0,
+	   "and taken, once: the file is gone");
+	ok(!od_job_control_send(journal, OD_JOB_RESUME) && !od_job_control_send(journal, OD_JOB_CANCEL) &&
+	   od_job_control_take(journal) == OD_JOB_CANCEL, "the last request sent wins");
+	write_file(control, "frobnicate");
+	ok(od_job_control_take(journal) == OD_JOB_NONE && access(control, F_OK) != 0,
+	   "a request not understood is dropped, not acted on");
+
+	ok(!od_job_progress_write(journal, &p), "progress written");
+	ok(od_job_progress_read(journal, &back) && back.t.files == 12 && back.t.files_done == 3 &&
+	   back.t.files_kept == 1 && back.t.bytes == 5000000000ULL && back.t.bytes_done == 123456789 &&
+	   back.t.listing && back.t.paused && back.rate == 1048576.0 && back.pid == 4242 && back.time == 1765000000,
+	   "and read back whole");
+	write_file(progress, "{\"files\": -1}");
+	ok(!od_job_progress_read(journal, &back), "a negative count: not progress");
+	write_file(progress, "{\"files\": 1, \"filesDone\": 0");
+	ok(!od_job_progress_read(journal, &back), "cut short: not progress");
+	write_file(progress, "[]");
+	ok(!od_job_progress_read(journal, &back), "not an object: not progress");
+	od_job_progress_remove(journal);
+	ok(!od_job_progress_read(journal, &back) && access(progress, F_OK) != 0, "removed: none");
+
+	err = od_job_load_path("/tmp/not-a-journal.txt", &ji);
+	ok(err && strstr(err->message, "not a transfer journal"), "a path that is no journal: said");
+	od_error_free(err);
+	od_job_info_done(&ji);
+	err = od_job_load_path(journal, &ji);
+	ok(err != NULL, "a journal that is not there: an error");
+	od_error_free(err);
+	od_job_info_done(&ji);
+}
+
 int
 main(void)
 {
@@ -173,6 +235,7 @@ main(void)
 	test_journal();
 	test_digest();
 	test_state_dir();
+	test_beside();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		diag("could not remove %s", dir);
