@@ -42,6 +42,11 @@ bool od_runner_held(const struct od_runner *r);
 void od_runner_resume(struct od_runner *r);
 /* Stop; OD_XFER_FINISHED follows with OD_ERR_CANCELLED. */
 void od_runner_cancel(struct od_runner *r);
+/* The job was cancelled and its runner has ended (OD_XFER_FINISHED):
+ * journaled as "cancelled" with totals t, and its .part files removed, as
+ * the journal now names them (fn as for od_job_remove_parts). */
+struct od_error *od_runner_cancelled(struct od_runner *r, const struct od_xfer_totals *t,
+				     void (*fn)(const char *part, int errnum, void *ud), void *ud) OD_WARN_UNUSED;
 /* Once a turn: the request another process left for the job (taken;
  * acting on it is the caller's), and about once a second the progress
  * written for other processes, with rate (bytes per second). */

@@ -331,8 +331,9 @@ resume_one(const struct od_job_info *ji, bool named, void *ud)
 
 	if (ji->state || (ji->running && !ji->paused))
 		return pass_over(ji, named);
-	c->acted++;
 	/* Paused in a process that still holds it: that process goes on. */
+	if (ji->running || ji->opts.public_only)
+		c->acted++;
 	if (ji->running)
 		return ask_runner(ji, OD_JOB_RESUME, c->w);
 	if (ji->opts.public_only)
@@ -347,10 +348,10 @@ resume_one(const struct od_job_info *ji, bool named, void *ud)
 	}
 	if (c->session_rc != EXIT_OK)
 		return EXIT_OK;	/* said once; the other jobs needed the same session */
-	if (!named && strcmp(ji->zone, od_zone_origin(c->s.zone)) != 0) {
-		c->acted--;	/* another zone's job: left for a session on that zone */
+	/* Another zone's job is left for a session on that zone. */
+	if (!named && strcmp(ji->zone, od_zone_origin(c->s.zone)) != 0)
 		return EXIT_OK;
-	}
+	c->acted++;
 	return job_run(&c->s, ji->path, c->mode);
 }
 

@@ -29,8 +29,6 @@
 #define JSON_MS 1000
 /* How often a paused job looks for a new token. */
 #define TOKEN_POLL_MS 2000
-/* How often other processes are told how far the job got. */
-#define PROGRESS_FILE_MS 1000
 
 struct manifest_entry {
 	char *path, *sha256, *file_id, *provider;
@@ -43,7 +41,7 @@ struct run {
 	struct session *s;
 	struct od_runner *x;
 	bool upload;
-	const char *id, *path;
+	const char *id;
 	enum progress_mode mode;
 	struct od_job_opts o;
 	bool tty_line;			/* a status line is on the screen */
@@ -693,16 +691,11 @@ summary(struct run *r)
 static void
 cancelled(struct run *r, const struct od_xfer_totals *t)
 {
-	struct od_job_info now;
-	struct od_error *err;
+	struct od_error *err = od_runner_cancelled(r->x, t, out_warn_unremoved, NULL);
 
-	record_state(r, "cancelled", t);
-	if ((err = od_job_load_path(r->path, &now)))
-		out_fail(err, NULL);
-	else
-		od_job_remove_parts(&now, out_warn_unremoved, NULL);
-	od_job_info_done(&now);
 	clear_status(r);
+	if (err)
+		out_fail(err, NULL);
 	json_event_state(r, "cancelled");
 	out_error(_("job %s was cancelled by 'onetui transfers cancel'; its partial files are removed"), r->id);
 }
@@ -784,7 +777,6 @@ job_run(struct session *s, const char *path, enum progress_mode mode)
 	r.upload = strcmp(ji.kind, "upload") == 0;
 	r.o = ji.opts;
 	r.id = ji.id;
-	r.path = ji.path;
 	if (ji.state) {
 		out_error(_("job %s has ended already"), r.id);
 		od_job_info_done(&ji);

@@ -232,6 +232,20 @@ od_runner_cancel(struct od_runner *r)
 		od_upload_cancel(r->u);
 }
 
+struct od_error *
+od_runner_cancelled(struct od_runner *r, const struct od_xfer_totals *t,
+		    void (*fn)(const char *part, int errnum, void *ud), void *ud)
+{
+	struct od_job_info now = { 0 };
+	struct od_error *err = od_job_record_state(r->journal, "cancelled", t);
+
+	/* The parts this run started are in the journal only now. */
+	if (!err && !(err = od_job_load_path(r->ji->path, &now)))
+		od_job_remove_parts(&now, fn, ud);
+	od_job_info_done(&now);
+	return err;
+}
+
 enum od_job_control
 od_runner_tick(struct od_runner *r, double rate)
 {

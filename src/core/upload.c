@@ -453,6 +453,19 @@ struct add_op {
 };
 
 static void
+add_op_free(struct add_op *op)
+{
+	if (!op)
+		return;
+	free(op->local);
+	free(op->dir);
+	free(op->remote_dir);
+	free(op->name);
+	free(op->dir_id);
+	free(op);
+}
+
+static void
 add_op_end(struct add_op *op, struct od_error *err)
 {
 	struct od_upload *u = op->u;
@@ -468,12 +481,7 @@ add_op_end(struct add_op *op, struct od_error *err)
 	} else {
 		od_error_free(err);
 	}
-	free(op->local);
-	free(op->dir);
-	free(op->remote_dir);
-	free(op->name);
-	free(op->dir_id);
-	free(op);
+	add_op_free(op);
 	u->adding--;
 	pump(u);
 }
@@ -526,12 +534,7 @@ od_upload_add_path(struct od_upload *u, const char *local, struct od_space *s, c
 
 	if (!op || !(op->local = strdup(local)) || !(op->dir = strdup(dir)) ||
 	    !(op->remote_dir = strdup(remote_dir)) || !(op->name = strdup(name))) {
-		if (op) {
-			free(op->local);
-			free(op->dir);
-			free(op->remote_dir);
-		}
-		free(op);
+		add_op_free(op);
 		return od_error_nomem();
 	}
 	op->u = u;
@@ -540,11 +543,7 @@ od_upload_add_path(struct od_upload *u, const char *local, struct od_space *s, c
 	u->adding++;
 	if (!od_provider_resolve(u->z, s, dir, on_folder_id, op)) {
 		u->adding--;
-		free(op->local);
-		free(op->dir);
-		free(op->remote_dir);
-		free(op->name);
-		free(op);
+		add_op_free(op);
 		return od_error_nomem();
 	}
 	return NULL;

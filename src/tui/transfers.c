@@ -235,7 +235,11 @@ settle(struct tjob *j)
 	od_runner_totals(j->x, &j->t);
 	j->t.paused = false;
 	if (j->cancel_after) {
-		record_state(j, "cancelled");
+		struct od_error *err = od_runner_cancelled(j->x, &j->t, NULL, NULL);
+		if (err) {
+			set_error(j, err->message);
+			od_error_free(err);
+		}
 		j->state = T_CANCELLED;
 	} else if (j->quitting) {
 		j->state = T_PAUSED;
@@ -247,12 +251,6 @@ settle(struct tjob *j)
 	}
 	od_runner_free(j->x);
 	j->x = NULL;
-	if (j->state == T_CANCELLED) {
-		/* The parts this run started are in the journal only now. */
-		reload(j);
-		od_job_remove_parts(&j->ji, NULL, NULL);
-		j->state = T_CANCELLED;
-	}
 	j->cancel_after = j->quitting = j->finished = false;
 }
 
@@ -608,18 +606,53 @@ last_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* The options of the interface's jobs: the configuration's transfers group. */
+static struct od_job_opts
+job_opts(struct app *a)
+{
+	const struct od_config *cfg = a->s.cfg;
+
+	return (struct od_job_opts){ .dl = { .jobs = cfg && cfg->fetch_jobs ? (unsigned)cfg->fetch_jobs : 4,
+					     .streams = cfg && cfg->fetch_streams ? (unsigned)cfg->fetch_streams : 4,
+					     .max_speed = cfg ? cfg->fetch_max_speed : 0 } };
+}
+
+/* Record a new job of kind with its sources (taken over) and start it,
+ * shown in the Transfers pane; NULL when it could not be (said). */
+static struct tjob *
+create_job(struct app *a, const char *kind, cJSON *sources, const struct od_job_opts *o)
+{
+	struct od_error *err;
+	const char *file;
+	struct tjob *j;
+	char *path, *id;
+
+	if ((err = od_job_create(kind, od_zone_origin(a->s.zone), sources, o, &path))) {
+		app_error(a, _("Cannot record the transfer: %s"), err->message);
+		od_error_free(err);
+		return NULL;
+	}
+	file = strrchr(path, '/') + 1;
+	id = xasprintf("%.*s", (int)(strlen(file) - strlen(".journal")), file);
+	if (!tr.dir)
+		tr.dir = xasprintf("%.*s", (int)(file - 1 - path), path);
+	if ((j = add_job(id))) {
+		start_job(j);
+		tr.cursor = tr.n - 1;
+		a->pane = PANE_TRANSFERS;
+	}
+	free(id);
+	free(path);
+	return j;
+}
+
 static void
 on_dest(struct app *a, const char *text, void *ud)
 {
-	const struct od_config *cfg = a->s.cfg;
-	struct od_job_opts o = { .dl = { .jobs = cfg && cfg->fetch_jobs ? (unsigned)cfg->fetch_jobs : 4,
-					 .streams = cfg && cfg->fetch_streams ? (unsigned)cfg->fetch_streams : 4,
-					 .max_speed = cfg ? cfg->fetch_max_speed : 0 } };
+	struct od_job_opts o = job_opts(a);
 	cJSON *sources;
-	char *dest, *path;
-	struct od_error *err;
+	char *dest;
 	size_t skipped = 0, n = marks_count();
-	struct tjob *j;
 
 	if (!text || !*text)
 		return;
@@ -669,27 +702,8 @@ on_dest(struct app *a, const char *text, void *ud)
 		free(dest);
 		return;
 	}
-	err = od_job_create("download", od_zone_origin(a->s.zone), sources, &o, &path);
-	if (err) {
-		app_error(a, _("Cannot record the transfer: %s"), err->message);
-		od_error_free(err);
-		free(dest);
-		return;
-	}
-	{
-		const char *file = strrchr(path, '/') + 1;
-		char *id = xasprintf("%.*s", (int)(strlen(file) - strlen(".journal")), file);
-		if (!tr.dir)
-			tr.dir = xasprintf("%.*s", (int)(file - 1 - path), path);
-		j = add_job(id);
-		free(id);
-	}
-	free(path);
-	if (j) {
-		start_job(j);
-		tr.cursor = tr.n - 1;
+	if (create_job(a, "download", sources, &o)) {
 		marks_clear();
-		a->pane = PANE_TRANSFERS;
 		if (skipped)
 			app_error(a, P_("Fetching to %s; %zu item has a name that cannot be used here and was left out",
 					"Fetching to %s; %zu items have names that cannot be used here and were left out",
@@ -767,15 +781,11 @@ path_in_space(struct od_node *n)
 static void
 on_source(struct app *a, const char *text, void *ud)
 {
-	const struct od_config *cfg = a->s.cfg;
-	struct od_job_opts o = { .dl = { .jobs = cfg && cfg->fetch_jobs ? (unsigned)cfg->fetch_jobs : 4,
-					 .max_speed = cfg ? cfg->fetch_max_speed : 0 } };
-	char *local, *path, *name, *id;
-	const char *slash, *file;
-	struct od_error *err;
+	struct od_job_opts o = job_opts(a);
+	char *local, *name;
+	const char *slash;
 	struct stat st;
 	cJSON *sources, *src;
-	struct tjob *j;
 
 	(void)ud;
 	if (!text || !*text) {
@@ -806,23 +816,8 @@ on_source(struct app *a, const char *text, void *ud)
 	    !cJSON_AddStringToObject(src, "remote", send_to.shown) || !cJSON_AddItemToArray(sources, src))
 		xoom();
 	o.dest = send_to.shown;
-	if ((err = od_job_create("upload", od_zone_origin(a->s.zone), sources, &o, &path))) {
-		app_error(a, _("Cannot record the transfer: %s"), err->message);
-		od_error_free(err);
-	} else {
-		file = strrchr(path, '/') + 1;
-		id = xasprintf("%.*s", (int)(strlen(file) - strlen(".journal")), file);
-		if (!tr.dir)
-			tr.dir = xasprintf("%.*s", (int)(file - 1 - path), path);
-		if ((j = add_job(id))) {
-			start_job(j);
-			tr.cursor = tr.n - 1;
-			a->pane = PANE_TRANSFERS;
-			app_message(a, _("Sending %s into %s"), local, send_to.shown);
-		}
-		free(id);
-		free(path);
-	}
+	if (create_job(a, "upload", sources, &o))
+		app_message(a, _("Sending %s into %s"), local, send_to.shown);
 	free(name);
 	free(local);
 	forget_send();
