@@ -380,6 +380,26 @@ class Drive:
                     json_body={"cdmi_x": "y"})
         self.expect(204, "DELETE", xattrs, name + " remove xattrs", json_body={"keys": ["n"]})
 
+        meta = data + a + "/metadata/"
+        self.expect(400, "GET", meta + "json", name + " get absent JSON metadata")
+        self.expect(204, "PUT", meta + "json", name + " set JSON metadata",
+                    json_body={"sample": {"grids": [{"id": "G1"}]}, "Größe": 1})
+        self.expect(200, "GET", meta + "json", name + " get JSON metadata")
+        self.expect(200, "GET", meta + "json?filter_type=keypath&filter=sample.grids.[0]",
+                    name + " get JSON metadata through a key path")
+        self.expect(200, "GET", meta + "json?inherited=true", name + " get inherited JSON")
+        self.expect(204, "PUT", meta + "json?filter_type=keypath&filter=sample.operator",
+                    name + " set a JSON sub-tree", json_body={"name": "Alice"})
+        self.expect(400, "PUT", meta + "json", name + " set malformed JSON", body=b"{",
+                    headers={"Content-Type": "application/json"})
+        self.expect(204, "DELETE", meta + "json", name + " remove JSON metadata")
+        self.expect(400, "GET", meta + "rdf", name + " get absent RDF metadata")
+        self.expect(204, "PUT", meta + "rdf", name + " set RDF metadata",
+                    body=b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>',
+                    headers={"Content-Type": "application/rdf+xml"})
+        self.expect(200, "GET", meta + "rdf", name + " get RDF metadata")
+        self.expect(204, "DELETE", meta + "rdf", name + " remove RDF metadata")
+
         if space == KRIOS:
             images = self.http.post(base + "/lookup-file-id/" + quote_path(KRIOS, "Images-Disc1"),
                                     token=self.tokens["alice"]).json()["fileId"]

@@ -1486,6 +1486,93 @@ class SelfTest:
                  "badValueBoolean", "inherited=perhaps: badValueBoolean")
         self.call("DELETE", fs, "/data/%s" % target)
 
+    def json_rdf(self):
+        t, fs = self.t, self.fs
+        notes = self.file_id(KRIOS, "Sample notes")
+        folder = self.created(self.call("POST", fs, "/data/%s/children?name=meta&type=DIR"
+                                        % notes), "a folder for metadata")
+        target = self.created(self.send("POST", fs, "/data/%s/children?name=m.txt" % folder,
+                                        b"x"), "a file for metadata")
+        json_url, rdf_url = "/data/%s/metadata/json" % target, "/data/%s/metadata/rdf" % target
+        self.posix(self.opget(fs, json_url), "enodata", "GET json of a file without one")
+        self.posix(self.opget(fs, rdf_url), "enodata", "GET rdf of a file without one")
+        document = {"sample": {"name": "Apoferritin", "grids": [{"id": "G1"}, {"id": "G2"}]},
+                    "Größe": "東京 🔬", "dose": 50.5}
+        reply = self.call("PUT", fs, json_url, json_body=document)
+        t.ok(reply.status == 204 and reply.body == b"", "PUT json: 204")
+        reply = self.opget(fs, json_url)
+        t.ok(reply.status == 200 and reply.json() == document and
+             reply.headers.get("Content-Type", "").startswith("application/json"),
+             "GET json: the document, application/json", reply.body[:200])
+        t.eq(self.attrs(fs, target, "hasCustomMetadata"), {"hasCustomMetadata": True},
+             "a JSON document sets hasCustomMetadata")
+        t.eq(self.opget(fs, json_url + "?filter_type=keypath&filter=sample.grids.[1].id").json(),
+             "G2", "filter a.b.[1].c: the value there")
+        self.posix(self.opget(fs, json_url + "?filter_type=keypath&filter=sample.nope"),
+                   "enodata", "filter to nothing")
+        self.bad(self.opget(fs, json_url + "?filter_type=keypath"), 400,
+                 "missingRequiredValue", "filter_type without filter")
+        self.bad(self.opget(fs, json_url + "?filter=a"), 400,
+                 "missingRequiredValue", "filter without filter_type")
+        self.bad(self.opget(fs, json_url + "?filter_type=jsonpath&filter=a"), 400,
+                 "badValueNotAllowed", "filter_type other than keypath")
+        self.bad(self.opget(fs, json_url + "?filter_type=keypath&filter=a..b"), 400,
+                 "badData", "a key path with an empty step")
+        reply = self.call("PUT", fs, json_url + "?filter_type=keypath&filter=sample.grids.[2]",
+                          json_body={"id": "G3"})
+        t.eq((reply.status, self.opget(fs, json_url).json()["sample"]["grids"][2]),
+             (204, {"id": "G3"}), "PUT with a filter sets the value there (appending)")
+        self.call("PUT", fs, json_url + "?filter_type=keypath&filter=new.deep", json_body=1)
+        t.eq(self.opget(fs, json_url).json()["new"], {"deep": 1},
+             "... and makes the objects on the way")
+        self.posix(self.call("PUT", fs, json_url + "?filter_type=keypath&filter=sample.grids.[9]",
+                             json_body=1), "enodata", "a filter past an array's end")
+        self.call("PUT", fs, "/data/%s/metadata/json" % folder,
+                  json_body={"sample": {"name": "folder", "buffer": "HEPES"}, "site": "Brno"})
+        inherited = self.opget(fs, json_url + "?inherited=true").json()
+        t.ok(inherited["site"] == "Brno" and inherited["sample"]["buffer"] == "HEPES" and
+             inherited["sample"]["name"] == "Apoferritin",
+             "inherited=true merges objects key by key, the nearest winning", inherited)
+        big = {"frames": ["%06d" % i for i in range(100000)]}
+        body = json.dumps(big).encode()
+        reply = self.call("PUT", fs, json_url, body=body,
+                          headers={"Content-Type": "application/json"})
+        t.ok(reply.status == 204 and self.opget(fs, json_url).json() == big,
+             "a %d-byte document round trip" % len(body))
+        self.bad(self.call("PUT", fs, json_url, body=b'{"a":', headers={
+            "Content-Type": "application/json"}), 400, "malformedData", "PUT json: bad JSON")
+        reply = self.call("PUT", fs, json_url, body=b'{"a":1}',
+                          headers={"Content-Type": "text/plain"})
+        t.eq(reply.status, 415, "PUT json as text/plain: 415")
+        t.eq(self.call("DELETE", fs, json_url).status, 204, "DELETE json: 204")
+        self.posix(self.opget(fs, json_url), "enodata", "... gone")
+        rdf = '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' \
+              '<rdf:Description rdf:about="x"><note>Größe</note></rdf:Description></rdf:RDF>'
+        reply = self.send("PUT", fs, rdf_url, rdf.encode(), ctype="application/rdf+xml")
+        t.eq(reply.status, 204, "PUT rdf: 204")
+        reply = self.opget(fs, rdf_url)
+        t.ok(reply.status == 200 and reply.body.decode() == rdf and
+             reply.headers.get("Content-Type") == "application/rdf+xml",
+             "GET rdf: the text, application/rdf+xml", reply.body[:200])
+        t.eq(self.send("PUT", fs, rdf_url, b"<a/>", ctype="application/json").status, 415,
+             "PUT rdf as application/json: 415")
+        internal = self.opget(fs, "/data/%s/metadata/xattrs?show_internal=true" % target).json()
+        t.eq(internal.get("onedata_rdf"), rdf, "show_internal=true shows onedata_rdf")
+        t.eq(self.call("DELETE", fs, rdf_url).status, 204, "DELETE rdf: 204")
+        self.posix(self.opget(fs, rdf_url), "enodata", "... gone")
+        images = self.file_id(KRIOS, "Images-Disc1")
+        self.posix(self.call("PUT", fs, "/data/%s/metadata/json" % images, json_body={}),
+                   "eperm", "metadata_protection refuses JSON writes")
+        self.posix(self.send("PUT", fs, "/data/%s/metadata/rdf" % images, b"<a/>",
+                             ctype="application/rdf+xml"), "eperm", "... and RDF writes")
+        self.posix(self.call("DELETE", fs, "/data/%s/metadata/json" % images), "eperm",
+                   "... and removals")
+        self.bad(self.call("PUT", fs, json_url, user="bob", json_body={}), 403, "forbidden",
+                 "JSON without space_write_data: 403")
+        self.posix(self.call("PUT", fs, json_url, json_body={}, user="alice-readonly"),
+                   "eacces", "JSON with a readonly token")
+        self.call("DELETE", fs, "/data/%s" % folder)
+
     # -- recursive listing -----------------------------------------------------------
 
     def files_walk(self, file_id, names=("fileId",)):
@@ -2806,6 +2893,7 @@ class SelfTest:
                      self.datasets, self.qos, self.shares, self.recursive_listing,
                      self.big_directory, self.contents, self.writes,
                      self.write_permissions, self.concurrent_writers, self.xattrs,
+                     self.json_rdf,
                      self.share_access, self.control_hooks, self.upload_faults,
                      self.faults, self.redirects_and_log, self.transfer_errors,
                      self.transfer_lifecycle, self.qos_management,

@@ -226,10 +226,25 @@ def xattr_values(specs):
     return len(schemas)
 
 
+def json_metadata_document(specs):
+    """A file's JSON metadata is a JSON document (an object in practice,
+    any JSON value for the server), sent and answered as application/json;
+    get_json_metadata's answer and set_json_metadata's body are typed as
+    a string, which no document but a bare JSON string matches. The type
+    is dropped (any JSON value is then accepted)."""
+    operations = specs[ONEPROVIDER]["paths"]["/api/v3/oneprovider/data/{id}/metadata/json"]
+    schemas = [operations["get"]["responses"]["200"]]
+    schemas += [p for p in operations["put"]["parameters"] if p.get("in") == "body"]
+    for holder in schemas:
+        holder["schema"] = {"description": "A JSON document."}
+    return len(schemas)
+
+
 # Operations that serve share-scoped file ids without a token (OZ
 # get_shared_data redirects to them; ENDPOINTS.md 5.3).
 SHARE_PUBLIC_OPERATIONS = ("get_attrs", "list_children", "list_files_recursively",
-                           "download_file_content", "get_xattrs")
+                           "download_file_content", "get_xattrs", "get_json_metadata",
+                           "get_rdf_metadata")
 
 
 def share_public_access(specs):
@@ -325,7 +340,7 @@ PATCHES = (op_error_shape, public_security, nullable_page_tokens,
            token_type_enum, json_errors_everywhere, inheritance_path_spelling,
            nullable_ids, nullable_distribution, xattr_values, share_public_access,
            shared_data_subpaths, json_body_media, nullable_transfer_fields,
-           evaluate_qos_body)
+           evaluate_qos_body, json_metadata_document)
 
 
 def patch(spec_dir, out_dir):

@@ -201,7 +201,7 @@ class Node:
 
     __slots__ = ("uuid", "space", "name", "parent", "is_dir", "size", "mode",
                  "owner", "origin", "mtime", "atime", "ctime", "created",
-                 "xattrs", "replicas", "distribution_errors", "dataset",
+                 "xattrs", "json_meta", "rdf_meta", "replicas", "distribution_errors", "dataset",
                  "shares", "qos", "materialized", "corruption", "names",
                  "by_name", "_file_id")
 
@@ -224,6 +224,8 @@ class Node:
         # {key: string or number}; replaced as a whole on every change, so
         # readers never see a dict being modified.
         self.xattrs = None
+        self.json_meta = None    # the JSON metadata document, any JSON value
+        self.rdf_meta = None     # the RDF metadata, text
         # None: one complete replica, on the provider where the file was
         # created (its origin); otherwise {providerId: share of the bytes
         # held there}, absent providers hold nothing.

@@ -2,7 +2,7 @@
 
 One instance per provider: it serves only the spaces that provider
 supports, like a real Oneprovider. Reading endpoints are here; the ones
-that change files and xattrs are in opwrite.py, transfers and QoS
+that change files are in opwrite.py, metadata in opmeta.py, transfers and QoS
 management in opjobs.py (mixins of this class).
 
 Share-scoped file ids (a share's rootFileId and the ids listed through it)
@@ -23,6 +23,7 @@ from .common import (BUILD, COMPATIBLE_VERSIONS, VERSION, bearer_token,
 from .model import (decode_index, decode_page_token, encode_index,
                     encode_page_token, make_share_file_id, parse_file_id)
 from .opjobs import Jobs
+from .opmeta import Metadata
 from .opwrite import Writes
 from .server import Response, Router
 
@@ -97,7 +98,7 @@ class Target:
         self.view = view
 
 
-class Oneprovider(Writes, Jobs):
+class Oneprovider(Writes, Metadata, Jobs):
     def __init__(self, state, provider):
         self.state = state
         self.provider = provider
@@ -118,6 +119,12 @@ class Oneprovider(Writes, Jobs):
                 ("GET", "/data/{id}/metadata/xattrs", self.get_xattrs),
                 ("PUT", "/data/{id}/metadata/xattrs", self.set_xattrs),
                 ("DELETE", "/data/{id}/metadata/xattrs", self.remove_xattrs),
+                ("GET", "/data/{id}/metadata/json", self.get_json),
+                ("PUT", "/data/{id}/metadata/json", self.set_json),
+                ("DELETE", "/data/{id}/metadata/json", self.remove_json),
+                ("GET", "/data/{id}/metadata/rdf", self.get_rdf),
+                ("PUT", "/data/{id}/metadata/rdf", self.set_rdf),
+                ("DELETE", "/data/{id}/metadata/rdf", self.remove_rdf),
                 ("GET", "/data/{id}/content", self.content),
                 ("PUT", "/data/{id}/content", self.update_content),
                 ("GET", "/data/{id}/distribution", self.distribution),
@@ -444,37 +451,6 @@ class Oneprovider(Writes, Jobs):
         return Response(status, content_type="application/octet-stream",
                         headers=headers, stream=stream, length=length)
 
-    # -- xattrs ------------------------------------------------------------------
-
-    def get_xattrs(self, request, id):
-        """GET /data/{id}/metadata/xattrs[?attribute=k][&inherited=true]
-        [&show_internal=true]: the file's xattrs (with inherited, those of
-        its ancestors too, the nearest winning; through a share only up to
-        the share's root). No internal keys are modelled."""
-        target = self._target(request, id, public=True)
-        node, view = target.node, target.view
-        opts = options(request)
-        inherited = bool_option(opts, "inherited", False)
-        bool_option(opts, "show_internal", False)
-        bool_option(opts, "resolve_symlink", True)
-        wanted = self._string_option(opts, "attribute", None)
-        if wanted == "":
-            raise errors.bad_value_empty("attribute")
-        chain = [node]
-        if inherited:
-            for ancestor in node.ancestors():
-                if view and chain[-1] is view.share.node:
-                    break
-                chain.append(ancestor)
-        found = {}
-        for level in reversed(chain):     # the nearest level wins
-            found.update(level.xattrs or {})
-        if wanted is not None:
-            if wanted not in found:
-                raise errors.posix("enodata")
-            found = {wanted: found[wanted]}
-        return Response.json(found)
-
     # -- replicas, directory statistics ----------------------------------------
 
     def distribution(self, request, id):
@@ -770,7 +746,8 @@ class Oneprovider(Writes, Jobs):
             "ownerUserId": lambda n: n.owner,
             "hardlinkCount": lambda n: 1,
             "symlinkValue": lambda n: None,
-            "hasCustomMetadata": lambda n: bool(n.xattrs),
+            "hasCustomMetadata": lambda n: bool(n.xattrs) or n.json_meta is not None
+                                          or n.rdf_meta is not None,
             "effProtectionFlags": datamgmt.protection_flags,
             "effDatasetProtectionFlags": datamgmt.protection_flags,
             "effDatasetInheritancePath": datamgmt.dataset_inheritance_path,

@@ -1,5 +1,6 @@
 """The Oneprovider endpoints that change data: create (in a directory, by
-path), upload, delete, and set or remove xattrs. A mixin of Oneprovider.
+path), upload and delete. A mixin of Oneprovider; metadata writes are in
+opmeta.py.
 
 Checks run in this order, as far as op-worker's middleware and fslogic do
 them: the share-scoped id (notSupported), the token (401), the body's
@@ -11,17 +12,14 @@ erofs), dataset protection (posix eperm), and last the operation's own
 errors (eexist, enotdir, eisdir, einval, enametoolong).
 """
 
-import json
 import os
-import time
 
 from . import content, datamgmt, errors
-from .common import bool_option, options
+from .common import bool_option
 from .server import Response
 
 FILE_TYPES = ("REG", "DIR", "LNK", "SYMLNK")
 MAX_NAME_BYTES = 255
-RESERVED_XATTR_PREFIXES = ("cdmi_", "onedata_", "org.onedata.")
 
 
 def _param(request, key):
@@ -277,75 +275,3 @@ class Writes:
             raise errors.posix("eperm")
         self._discard(node)
         return Response(204)
-
-    # -- xattrs ----------------------------------------------------------------
-
-    def set_xattrs(self, request, id):
-        """PUT /data/{id}/metadata/xattrs {"k": "v", ...}: merged into the
-        file's xattrs. Values must be strings or numbers."""
-        user = self._writer(request, id)
-        metadata = self._xattr_body(request)
-        for key, value in metadata.items():
-            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-                raise errors.bad_data(key, "an extended attribute value must be a "
-                                      "string or a number")
-        node = self._writable(request, user, id)
-        if _protected(node, "metadata_protection"):
-            raise errors.posix("eperm")
-        self._check_xattr_keys(metadata)
-        self._change_xattrs(node, set_=metadata)
-        return Response(204)
-
-    def remove_xattrs(self, request, id):
-        """DELETE /data/{id}/metadata/xattrs {"keys": [...]} (or
-        ?keys=k&keys=k2); keys that are not set are ignored."""
-        user = self._writer(request, id)
-        opts = options(request, list_keys=("keys",))
-        if "keys" not in opts:
-            raise errors.missing_required_value("keys")
-        keys = opts["keys"]
-        if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
-            raise errors.bad_value_list_of_strings("keys")
-        node = self._writable(request, user, id)
-        if _protected(node, "metadata_protection"):
-            raise errors.posix("eperm")
-        self._check_xattr_keys(keys)
-        self._change_xattrs(node, remove=keys)
-        return Response(204)
-
-    @staticmethod
-    def _xattr_body(request):
-        """The JSON object to merge ({} for an empty body): 415 for another
-        Content-Type, malformedData for bad JSON, badData for JSON that is
-        not an object."""
-        body = request.body
-        if not body:
-            return {}
-        ctype = (request.header("Content-Type") or "").split(";")[0].strip().lower()
-        if ctype != "application/json":
-            raise errors.BareStatus(415)
-        try:
-            value = json.loads(body)
-        except ValueError:
-            raise errors.malformed_data()
-        if not isinstance(value, dict):
-            raise errors.bad_data("metadata", "must be a JSON object")
-        return value
-
-    @staticmethod
-    def _check_xattr_keys(keys):
-        for key in keys:
-            if key == "":
-                raise errors.posix("einval")
-            if key.startswith(RESERVED_XATTR_PREFIXES):
-                raise errors.posix("eperm")
-
-    def _change_xattrs(self, node, set_=None, remove=()):
-        with self.state.lock:
-            xattrs = dict(node.xattrs or {})
-            xattrs.update(set_ or {})
-            for key in remove:
-                xattrs.pop(key, None)
-            node.xattrs = xattrs or None
-            node.touch(int(time.time()), content=False)
-            self.state.generation += 1
