@@ -12,6 +12,7 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) OD_PRINTF(1, 2);
 /* Abort with "out of memory" (after the registered cleanup). */
 OD_NORETURN void xoom(void);

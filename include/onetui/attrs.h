@@ -39,8 +39,16 @@ enum od_attr {
 	 * the content's SHA-256 and the mtime it was taken at. */
 	OD_ATTR_SHA256 = 1u << 15,	/* xattr.onetui.sha256 */
 	OD_ATTR_SHA256_MTIME = 1u << 16, /* xattr.onetui.sha256.mtime */
+	/* Protection by the datasets the file belongs to. */
+	OD_ATTR_PROTECTION = 1u << 17,	/* effProtectionFlags */
 };
-/* Every file attribute (the checksum xattrs are not among them). */
+
+/* Protection flags of datasets. */
+enum od_protection {
+	OD_PROTECT_DATA = 1u << 0,
+	OD_PROTECT_METADATA = 1u << 1,
+};
+/* Every plain file attribute (not the checksum xattrs, not protection). */
 #define OD_ATTR_ALL ((1u << 15) - 1)
 #define OD_ATTRS_CHECKSUM (OD_ATTR_SHA256 | OD_ATTR_SHA256_MTIME)
 /* What public share data offers: no owner, path, links or origin. */
@@ -72,6 +80,7 @@ struct od_attrs {
 	 * (anyone may set xattrs, so a bad one is not a bad listing). */
 	const char *sha256;
 	int64_t sha256_mtime;	/* -1 when absent or not a whole number */
+	unsigned protection;	/* effective OD_PROTECT_* */
 };
 
 /* Append the attribute names as repeated query parameters
@@ -82,6 +91,9 @@ int od_attrs_query(struct od_buf *out, unsigned attrs) OD_WARN_UNUSED;
  * be present with the right type (null only where the API allows it). */
 struct od_error *od_attrs_parse(const cJSON *obj, unsigned requested, const char *what,
 				struct od_attrs *out) OD_WARN_UNUSED;
+/* OD_PROTECT_* from a list of flag names (unknown flags are ignored);
+ * an error when arr is not a list of strings. */
+struct od_error *od_protection_parse(const cJSON *arr, const char *what, unsigned *out) OD_WARN_UNUSED;
 /* "REG", "DIR", "SYMLNK": the API's names, for JSON output. */
 const char *od_file_type_name(enum od_file_type t);
 /* 'd', '-', 'l' as ls shows them. */

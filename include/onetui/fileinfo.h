@@ -39,12 +39,6 @@ typedef void od_dir_stats_fn(const struct od_dir_stats *st, struct od_error *err
 struct od_op *od_file_dir_stats(struct od_zone *z, struct od_space *s, const char *dir_id, od_dir_stats_fn *fn,
 				void *ud);
 
-/* Protection flags of datasets. */
-enum od_protection {
-	OD_PROTECT_DATA = 1u << 0,
-	OD_PROTECT_METADATA = 1u << 1,
-};
-
 struct od_dataset_summary {
 	const char *direct;		/* the dataset established on the file, or NULL */
 	const char *const *ancestors;	/* datasets above it, nearest first */

@@ -21,6 +21,9 @@
  * allowed). A NUL character inside a string arrives as OD_NUL_PAIR (see
  * str.h). The caller frees *out with cJSON_Delete. */
 struct od_error *od_json_parse(const char *data, size_t len, const char *what, cJSON **out) OD_WARN_UNUSED;
+/* Whether text that failed to parse is a cut-off prefix of a JSON value:
+ * a string or a container still open at the end. */
+bool od_json_truncated(const char *text, size_t len);
 /* The same, insisting on an object at the top. */
 struct od_error *od_json_parse_object(const char *data, size_t len, const char *what, cJSON **out) OD_WARN_UNUSED;
 

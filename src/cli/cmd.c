@@ -26,6 +26,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_put_entry,
 	&cmd_transfers_entry,
 	&cmd_qos_entry,
+	&cmd_meta_entry,
 };
 
 enum {

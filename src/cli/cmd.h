@@ -37,6 +37,7 @@ extern const struct cmd_entry cmd_get_entry;
 extern const struct cmd_entry cmd_put_entry;
 extern const struct cmd_entry cmd_transfers_entry;
 extern const struct cmd_entry cmd_qos_entry;
+extern const struct cmd_entry cmd_meta_entry;
 
 /* Parse argv and run the command. */
 int cmd_main(int argc, char **argv);

@@ -170,6 +170,7 @@ on_stat(const struct od_attrs *a, struct od_error *err, void *ud)
 	w->out->mtime = a->mtime;
 	w->out->sha256 = a->sha256 ? xstrdup(a->sha256) : NULL;
 	w->out->sha256_mtime = a->sha256_mtime;
+	w->out->protection = a->protection;
 }
 
 static void

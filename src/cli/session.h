@@ -56,6 +56,7 @@ struct target_stat {
 	char *sha256;		/* the checksum attributes, when asked for */
 	int64_t sha256_mtime;
 	char *path;		/* the path within the space */
+	unsigned protection;	/* OD_PROTECT_*, when asked for */
 };
 int session_stat_target(struct session *s, const char *arg, struct od_space **space,
 			struct target_stat *out);

@@ -15,6 +15,7 @@ static const char *const attr_names[] = {
 	"fileId", "name", "type", "size", "posixPermissions", "mtime", "atime", "ctime",
 	"ownerUserId", "path", "parentFileId", "hardlinkCount", "originProviderId",
 	"directShareIds", "creationTime", "xattr." OD_XATTR_SHA256, "xattr." OD_XATTR_SHA256_MTIME,
+	"effProtectionFlags",
 };
 
 int
@@ -155,6 +156,25 @@ parse_shares(const cJSON *v, const char *what, struct od_attrs *a)
 	return NULL;
 }
 
+struct od_error *
+od_protection_parse(const cJSON *arr, const char *what, unsigned *out)
+{
+	const cJSON *e;
+
+	*out = 0;
+	if (!cJSON_IsArray(arr))
+		return od_error_new(OD_ERR_INPUT, _("%s has protection flags that are not a list"), what);
+	cJSON_ArrayForEach(e, arr) {
+		if (!cJSON_IsString(e))
+			return od_error_new(OD_ERR_INPUT, _("%s has a protection flag that is not a string"), what);
+		if (strcmp(e->valuestring, "data_protection") == 0)
+			*out |= OD_PROTECT_DATA;
+		else if (strcmp(e->valuestring, "metadata_protection") == 0)
+			*out |= OD_PROTECT_METADATA;
+	}
+	return NULL;
+}
+
 /* Extended attributes hold whatever someone stored: what is not the
  * expected kind of value counts as no usable value. */
 static void
@@ -195,6 +215,7 @@ parse_member(const cJSON *v, unsigned bit, const char *what, struct od_attrs *a)
 	case OD_ATTR_CREATED: return parse_count(v, bit, what, &a->created);
 	case OD_ATTR_HARDLINKS: return parse_count(v, bit, what, &a->hardlinks);
 	case OD_ATTR_SHARES: return parse_shares(v, what, a);
+	case OD_ATTR_PROTECTION: return od_protection_parse(v, what, &a->protection);
 	case OD_ATTR_SIZE:
 		/* null for directories when statistics are off */
 		if (cJSON_IsNull(v))

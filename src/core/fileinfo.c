@@ -99,21 +99,11 @@ string_array(const cJSON *arr, const char *key, const char *what, const char ***
 static struct od_error *
 protection_flags(const cJSON *obj, const char *key, const char *what, unsigned *out)
 {
-	const cJSON *arr, *e;
+	const cJSON *arr;
 	struct od_error *err = od_json_array(obj, key, what, &arr);
 
 	*out = 0;
-	if (err)
-		return err;
-	cJSON_ArrayForEach(e, arr) {
-		if (!cJSON_IsString(e))
-			return od_error_new(OD_ERR_INPUT, _("%s has a protection flag that is not a string"), what);
-		if (strcmp(e->valuestring, "data_protection") == 0)
-			*out |= OD_PROTECT_DATA;
-		else if (strcmp(e->valuestring, "metadata_protection") == 0)
-			*out |= OD_PROTECT_METADATA;
-	}
-	return NULL;
+	return err ? err : od_protection_parse(arr, what, out);
 }
 
 /* --- distribution -------------------------------------------------------------- */

@@ -10,6 +10,7 @@
 #include "onetui/buf.h"
 #include "onetui/i18n.h"
 #include "onetui/json.h"
+#include "onetui/meta.h"
 #include "onetui/url.h"
 
 #include "pcall.h"
@@ -53,7 +54,7 @@ od_xattrs_set(struct od_zone *z, struct od_space *s, const char *file_id, const 
 
 	if (!json)
 		return NULL;
-	op = pcall_nothing(z, s, OD_PUT, data_path(file_id, "/metadata/xattrs"), json, fn, ud);
+	op = od_meta_put(z, s, file_id, OD_META_XATTRS, NULL, json, fn, ud);
 	cJSON_free(json);
 	return op;
 }

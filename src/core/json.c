@@ -89,10 +89,8 @@ original_offset(const char *data, size_t len, size_t off)
 	return (size_t)(p - data);
 }
 
-/* Whether text that failed to parse is a cut-off prefix of a JSON value:
- * a string or a container still open at the end. */
-static bool
-looks_truncated(const char *p, size_t len)
+bool
+od_json_truncated(const char *p, size_t len)
 {
 	const char *end = p + len;
 	long depth = 0;
@@ -149,7 +147,7 @@ od_json_parse(const char *data, size_t len, const char *what, cJSON **out)
 	if (!root) {
 		const char *at = cJSON_GetErrorPtr();
 		size_t off = at && at >= text && at <= text + text_len ? (size_t)(at - text) : text_len;
-		if (looks_truncated(data, len))
+		if (od_json_truncated(data, len))
 			err = od_error_new(OD_ERR_INPUT, _("%s is not valid JSON: it ends too early (%zu bytes)"),
 					   what, len);
 		else

@@ -86,7 +86,7 @@ pcall_submit(struct pcall *c)
 	/* A POST that creates something is not sent twice; lookup-file-id is
 	 * a POST that changes nothing. */
 	od_req_set_retry(req, c->method != OD_POST || c->safe_post);
-	if (c->json && od_req_set_body(req, "application/json", c->json, strlen(c->json)) != 0) {
+	if (c->json && od_req_set_body(req, c->ctype ? c->ctype : "application/json", c->json, strlen(c->json)) != 0) {
 		od_req_cancel(req);
 		return od_error_nomem();
 	}
@@ -122,6 +122,19 @@ pcall_send_json(struct pcall *c, enum od_method method, char *path, const char *
 		return od_error_nomem();
 	}
 	return pcall_send(c, method, path, reply);
+}
+
+struct od_op *
+pcall_start(struct pcall *c, enum od_method method, char *path, const char *json, pcall_reply_fn *reply)
+{
+	struct od_error *err = pcall_send_json(c, method, path, json, reply);
+
+	if (err) {
+		od_error_free(err);
+		pcall_done_free(c);
+		return NULL;
+	}
+	return &c->base;
 }
 
 static void
@@ -203,12 +216,12 @@ json_reply(struct pcall *c, struct od_req *req, struct od_error *err)
 	free(op);
 }
 
-struct od_op *
-pcall_json(struct od_zone *z, struct od_space *s, enum od_method method, char *path, const char *body,
-	   const char *what, pcall_json_fn *fn, void *ud)
+static struct od_op *
+json_call(struct od_zone *z, struct od_space *s, enum od_method method, char *path, const char *ctype,
+	  const char *body, const char *what, pcall_json_fn *fn, void *ud)
 {
 	struct json_op *op = calloc(1, sizeof(*op));
-	struct od_error *err;
+	struct od_op *started;
 
 	if (!op || !path) {
 		free(op);
@@ -217,17 +230,20 @@ pcall_json(struct od_zone *z, struct od_space *s, enum od_method method, char *p
 	}
 	op->c.z = z;
 	op->c.s = s;
+	op->c.ctype = ctype;
 	op->what = what;
 	op->fn = fn;
 	op->ud = ud;
-	err = pcall_send_json(&op->c, method, path, body, json_reply);
-	if (err) {
-		od_error_free(err);
-		pcall_done_free(&op->c);
+	if (!(started = pcall_start(&op->c, method, path, body, json_reply)))
 		free(op);
-		return NULL;
-	}
-	return &op->c.base;
+	return started;
+}
+
+struct od_op *
+pcall_json(struct od_zone *z, struct od_space *s, enum od_method method, char *path, const char *body,
+	   const char *what, pcall_json_fn *fn, void *ud)
+{
+	return json_call(z, s, method, path, NULL, body, what, fn, ud);
 }
 
 struct id_call {
@@ -288,7 +304,14 @@ on_done(const cJSON *root, struct od_error *err, void *ud)
 
 struct od_op *
 pcall_nothing(struct od_zone *z, struct od_space *s, enum od_method method, char *path, const char *body,
-	     od_done_fn *fn, void *ud)
+	      od_done_fn *fn, void *ud)
+{
+	return pcall_nothing_as(z, s, method, path, NULL, body, fn, ud);
+}
+
+struct od_op *
+pcall_nothing_as(struct od_zone *z, struct od_space *s, enum od_method method, char *path, const char *ctype,
+		 const char *body, od_done_fn *fn, void *ud)
 {
 	struct done_call *c = calloc(1, sizeof(*c));
 	struct od_op *op;
@@ -299,7 +322,7 @@ pcall_nothing(struct od_zone *z, struct od_space *s, enum od_method method, char
 	}
 	c->fn = fn;
 	c->ud = ud;
-	op = pcall_json(z, s, method, path, body, _("the provider's answer"), on_done, c);
+	op = json_call(z, s, method, path, ctype, body, _("the provider's answer"), on_done, c);
 	if (!op)
 		free(c);
 	return op;

@@ -28,6 +28,7 @@ struct pcall {
 	enum od_method method;
 	char *path;		/* under OP_API, with the query */
 	char *json;		/* the body, or NULL */
+	const char *ctype;	/* the body's media type; NULL: application/json */
 	size_t candidate;	/* which provider the request went to */
 	bool safe_post;		/* a POST that changes nothing: may be repeated */
 	pcall_reply_fn *reply;
@@ -42,6 +43,10 @@ struct od_error *pcall_send(struct pcall *c, enum od_method method, char *path, 
 /* The same with a JSON body (copied). */
 struct od_error *pcall_send_json(struct pcall *c, enum od_method method, char *path, const char *json,
 				 pcall_reply_fn *reply) OD_WARN_UNUSED;
+/* pcall_send_json for a call that starts an operation: its od_op, or
+ * NULL when memory runs out (what the call owns is then freed, not c). */
+struct od_op *pcall_start(struct pcall *c, enum od_method method, char *path, const char *json,
+			  pcall_reply_fn *reply);
 /* Deliver err (NULL: success) through reply at the next perform. */
 struct od_error *pcall_fail(struct pcall *c, struct od_error *err) OD_WARN_UNUSED;
 /* Free what the call owns (not the struct). */
@@ -58,6 +63,9 @@ struct od_op *pcall_id(struct od_zone *z, struct od_space *s, enum od_method met
 /* The same for a call whose reply does not matter (204). */
 struct od_op *pcall_nothing(struct od_zone *z, struct od_space *s, enum od_method method, char *path,
 			    const char *body, od_done_fn *fn, void *ud);
+/* The same with a body of another media type than JSON. */
+struct od_op *pcall_nothing_as(struct od_zone *z, struct od_space *s, enum od_method method, char *path,
+			       const char *ctype, const char *body, od_done_fn *fn, void *ud);
 /* "<prefix><id><suffix>" with the id escaped; caller frees (NULL: no memory). */
 char *id_path(const char *prefix, const char *id, const char *suffix);
 /* "/data/<id><suffix>". */

@@ -17,11 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/output.h"
 #include "onetui/buf.h"
+#include "onetui/edit.h"
 #include "onetui/fileinfo.h"
 #include "onetui/i18n.h"
 #include "onetui/log.h"
@@ -99,33 +99,21 @@ int
 app_run_external(struct app *a, const char *var, const char *fallback, const char *file)
 {
 	const char *prog = getenv(var);
-	int status = -1;
-	pid_t pid;
+	int rc;
 
 	if (!prog || !*prog)
 		prog = fallback;
 	def_prog_mode();
 	endwin();
-	pid = fork();
-	if (pid == 0) {
-		/* sh -c so that EDITOR="vim -u NONE" works; the file is $1. */
-		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", prog, file, (char *)NULL);
-		_exit(127);
-	}
-	if (pid > 0) {
-		signal(SIGINT, SIG_IGN);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-		signal(SIGINT, on_stop_signal);
-	}
+	rc = od_run_program(prog, &file, 1);
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	app_dirty(a);
-	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) == 127) {
+	if (rc < 0 || rc == 127) {
 		app_error(a, _("Could not run %s (set %s to choose the program)"), prog, var);
 		return -1;
 	}
-	return WEXITSTATUS(status);
+	return rc;
 }
 
 /* --- start-up --------------------------------------------------------------- */

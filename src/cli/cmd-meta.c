@@ -1,0 +1,780 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cmd-meta.c: "meta get|set|rm|edit": a file's extended attributes, JSON
+ * document and RDF text. Writes are refused early under a dataset's
+ * metadata protection; "edit" checks what comes back from the editor and
+ * that nobody changed the metadata meanwhile, and never loses the text. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cmd.h"
+#include "cli/output.h"
+#include "onetui/buf.h"
+#include "onetui/edit.h"
+#include "onetui/i18n.h"
+#include "onetui/json.h"
+#include "onetui/jsonfmt.h"
+#include "onetui/meta.h"
+#include "onetui/metatext.h"
+#include "onetui/sanitize.h"
+#include "onetui/str.h"
+#include "xmalloc.h"
+
+enum {
+	OPT_TYPE = 0x300,
+	OPT_INHERITED,
+	OPT_FILTER,
+	OPT_FILE,
+	OPT_MERGE,
+	OPT_YES,
+};
+
+struct meta_cmd {
+	enum od_meta_kind kind;
+	bool inherited, merge, yes, json;
+	const char *filter;
+	const char *file;		/* --file: where a new text comes from */
+	const char *target;		/* SPACE/PATH */
+	char **args;			/* what follows the target */
+	int n_args;
+	struct session s;
+	struct od_space *space;
+	struct target_stat st;
+};
+
+/* What the kind is called in messages. */
+static const char *
+kind_words(enum od_meta_kind kind)
+{
+	switch (kind) {
+	case OD_META_JSON: return _("JSON metadata");
+	case OD_META_RDF: return _("RDF metadata");
+	case OD_META_XATTRS: break;
+	}
+	return _("extended attributes");
+}
+
+/* --- one request at a time ------------------------------------------------------------ */
+
+struct wait {
+	struct od_error *err;
+	char *text;		/* NULL: none */
+	size_t len;
+};
+
+static void
+on_text(const char *text, size_t len, struct od_error *err, void *ud)
+{
+	struct wait *w = ud;
+
+	w->err = err;
+	if (!err && text) {
+		w->text = xmalloc(len + 1);
+		memcpy(w->text, text, len);
+		w->text[len] = '\0';
+		w->len = len;
+	}
+}
+
+static void
+on_done(struct od_error *err, void *ud)
+{
+	((struct wait *)ud)->err = err;
+}
+
+static struct od_error *
+finish(struct meta_cmd *c, struct od_op *op, struct wait *w)
+{
+	if (!op)
+		xoom();
+	session_run(&c->s);
+	if (!w->err && session_interrupted())
+		w->err = od_error_new(OD_ERR_CANCELLED, _("interrupted"));
+	return w->err;
+}
+
+/* The kind's current text into *w (w->text NULL: none). */
+static struct od_error *
+meta_read(struct meta_cmd *c, const struct od_meta_query *q, struct wait *w)
+{
+	*w = (struct wait){ 0 };
+	return finish(c, od_meta_get(c->s.zone, c->space, c->st.file_id, c->kind, q, on_text, w), w);
+}
+
+static struct od_error *
+meta_write(struct meta_cmd *c, const char *filter, const char *text)
+{
+	struct wait w = { 0 };
+
+	return finish(c, od_meta_put(c->s.zone, c->space, c->st.file_id, c->kind, filter, text, on_done, &w), &w);
+}
+
+static struct od_error *
+meta_remove(struct meta_cmd *c, const char *const *keys, size_t n)
+{
+	struct wait w = { 0 };
+
+	return finish(c, od_meta_remove(c->s.zone, c->space, c->st.file_id, c->kind, keys, n, on_done, &w), &w);
+}
+
+enum doing { READING, SETTING, REMOVING };
+
+/* Report err about the target; its exit code. */
+static int
+fail(struct meta_cmd *c, struct od_error *err, enum doing doing)
+{
+	const char *what = kind_words(c->kind);
+
+	switch (doing) {
+	case SETTING: return out_fail(err, _("Cannot set the %s of %s"), what, c->target);
+	case REMOVING: return out_fail(err, _("Cannot remove the %s of %s"), what, c->target);
+	case READING: break;
+	}
+	return out_fail(err, _("Cannot read the %s of %s"), what, c->target);
+}
+
+/* --- reading ------------------------------------------------------------------------- */
+
+static char *
+json_text(const cJSON *v, int indent)
+{
+	char *text = od_json_text(v, indent);
+
+	if (!text)
+		xoom();
+	return text;
+}
+
+/* A scalar on one line: strings sanitised, numbers as JSON writes them. */
+static char *
+scalar_text(const cJSON *v)
+{
+	char *text;
+
+	if (cJSON_IsString(v))
+		return out_safe(v->valuestring);
+	text = json_text(v, 0);
+	text[strcspn(text, "\n")] = '\0';
+	return text;
+}
+
+/* An RDF text for a terminal: each line sanitised, the breaks kept. */
+static void
+print_text_safely(const char *text, size_t len)
+{
+	if (!isatty(STDOUT_FILENO)) {
+		fwrite(text, 1, len, stdout);
+		return;
+	}
+	for (const char *p = text, *end = text + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *line = xstrndup(p, n), *safe = out_safe(line);
+		printf("%s\n", safe);
+		free(safe);
+		free(line);
+		p += n + 1;
+	}
+}
+
+/* The xattrs object, or only the keys asked for (a missing one is an
+ * error, after the others are printed). */
+static int
+print_xattrs(struct meta_cmd *c, const char *text, size_t len)
+{
+	cJSON *root = NULL, *picked;
+	struct od_error *err = od_json_parse_object(text, len, _("the provider's extended attributes"), &root);
+	int rc = EXIT_OK;
+
+	if (err)
+		return fail(c, err, READING);
+	picked = c->n_args ? cJSON_CreateObject() : root;
+	for (int i = 0; i < c->n_args; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, c->args[i]);
+		if (!v) {
+			out_error(_("%s has no extended attribute \"%s\""), c->target, c->args[i]);
+			rc = EXIT_FAILED;
+		} else if (!cJSON_GetObjectItemCaseSensitive(picked, c->args[i])) {
+			cJSON_AddItemToObject(picked, c->args[i], cJSON_Duplicate(v, true));
+		}
+	}
+	if (c->json) {
+		char *out = json_text(picked, 0);
+		fputs(out, stdout);
+		free(out);
+	} else {
+		const cJSON *item;
+		cJSON_ArrayForEach(item, picked) {
+			char *key = out_safe(item->string), *value = scalar_text(item);
+			printf("%s=%s\n", key, value);
+			free(key);
+			free(value);
+		}
+	}
+	if (picked != root)
+		cJSON_Delete(picked);
+	cJSON_Delete(root);
+	return rc;
+}
+
+static int
+print_document(struct meta_cmd *c, const char *text, size_t len)
+{
+	cJSON *root = NULL;
+	struct od_error *err = od_json_parse(text, len, _("the provider's JSON metadata"), &root);
+	char *out;
+
+	if (err)
+		return fail(c, err, READING);
+	out = json_text(root, c->json ? 0 : 2);
+	fputs(out, stdout);
+	free(out);
+	cJSON_Delete(root);
+	return EXIT_OK;
+}
+
+static int
+print_rdf(struct meta_cmd *c, const char *text, size_t len)
+{
+	if (c->json) {
+		struct jw *w = jw_new(stdout);
+		jw_string(w, text);
+		jw_free(w);
+		putchar('\n');
+	} else {
+		print_text_safely(text, len);
+	}
+	return EXIT_OK;
+}
+
+static int
+meta_get(struct meta_cmd *c)
+{
+	struct od_meta_query q = { .inherited = c->inherited, .filter = c->filter };
+	struct od_error *err;
+	struct wait w;
+	int rc;
+
+	if ((err = meta_read(c, &q, &w)))
+		return fail(c, err, READING);
+	if (!w.text) {
+		/* Nothing is a state, not a failure; a path asked for is. */
+		if (c->json)
+			puts("null");
+		if (c->filter) {
+			out_error(_("Nothing at %s in the JSON metadata of %s"), c->filter, c->target);
+			return EXIT_FAILED;
+		}
+		out_warn(_("%s has no %s"), c->target, kind_words(c->kind));
+		return EXIT_OK;
+	}
+	if (c->kind == OD_META_XATTRS)
+		rc = print_xattrs(c, w.text, w.len);
+	else if (c->kind == OD_META_JSON)
+		rc = print_document(c, w.text, w.len);
+	else
+		rc = print_rdf(c, w.text, w.len);
+	free(w.text);
+	return rc;
+}
+
+/* --- writing ------------------------------------------------------------------------ */
+
+/* Metadata protection stops a write before it starts. */
+static int
+refuse_protected(struct meta_cmd *c)
+{
+	struct od_error *err;
+
+	if (!(c->st.protection & OD_PROTECT_METADATA))
+		return EXIT_OK;
+	err = od_error_new(OD_ERR_POSIX, _("%s is in a dataset with metadata protection: its metadata cannot change "
+					   "until the protection is cleared"), c->target);
+	err->sys_errno = EPERM;
+	return out_fail(err, NULL);
+}
+
+/* A text read whole from a file, or from stdin for "-". */
+static int
+read_input(const char *name, char **text, size_t *len)
+{
+	FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
+	struct od_buf b;
+	char chunk[65536];
+	size_t n;
+	bool failed;
+
+	if (!f) {
+		out_error(_("Cannot open %s: %s"), name, strerror(errno));
+		return EXIT_FAILED;
+	}
+	od_buf_init(&b, OD_BUF_UNLIMITED);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (od_buf_add(&b, chunk, n) != 0)
+			xoom();
+	failed = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (failed) {
+		out_error(_("Cannot read %s"), name);
+		od_buf_done(&b);
+		return EXIT_FAILED;
+	}
+	*len = b.len;
+	*text = od_buf_steal(&b);
+	if (!*text)
+		xoom();
+	return EXIT_OK;
+}
+
+/* KEY=VALUE (a string) and KEY:=NUMBER into an xattrs object. */
+static int
+xattrs_from_args(struct meta_cmd *c, cJSON *obj)
+{
+	for (int i = 0; i < c->n_args; i++) {
+		char *arg = c->args[i], *eq = strchr(arg, '='), *key;
+		bool raw = eq && eq > arg && eq[-1] == ':';
+		struct od_error *err;
+		cJSON *value;
+
+		if (!eq)
+			return cmd_usage_error(&cmd_meta_entry, _("\"%s\": give KEY=VALUE or KEY:=NUMBER"), arg);
+		key = xstrndup(arg, (size_t)(eq - arg) - raw);
+		value = raw ? cJSON_Parse(eq + 1) : cJSON_CreateString(eq + 1);
+		if (raw && !cJSON_IsNumber(value)) {
+			cJSON_Delete(value);
+			free(key);
+			return cmd_usage_error(&cmd_meta_entry, _("\"%s\": after := comes a number"), arg);
+		}
+		if (!value)
+			xoom();
+		if ((err = od_meta_check_xattr(key, value))) {
+			cJSON_Delete(value);
+			free(key);
+			return out_fail(err, NULL);
+		}
+		cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+		cJSON_AddItemToObject(obj, key, value);
+		free(key);
+	}
+	return EXIT_OK;
+}
+
+/* The text to send, from --file, the argument, or stdin; checked. */
+static int
+new_text(struct meta_cmd *c, char **text, size_t *len)
+{
+	const char *source = c->file;
+	struct od_error *err;
+	struct od_text_pos pos;
+	int rc;
+
+	if (c->n_args > 1 || (c->n_args == 1 && c->kind == OD_META_XATTRS))
+		return cmd_usage_error(&cmd_meta_entry, _("give the %s as one argument, --file FILE or on stdin"),
+				       kind_words(c->kind));
+	if (c->n_args == 1 && source)
+		return cmd_usage_error(&cmd_meta_entry, _("give either a text or --file, not both"));
+	if (c->n_args == 1) {
+		*text = xstrdup(c->args[0]);
+		*len = strlen(*text);
+		source = _("the argument");
+	} else {
+		if (!source && isatty(STDIN_FILENO))
+			return cmd_usage_error(&cmd_meta_entry, _("no %s given: use --file FILE, an argument or stdin"),
+					       kind_words(c->kind));
+		if ((rc = read_input(source ? source : "-", text, len)) != EXIT_OK)
+			return rc;
+		if (!source || strcmp(source, "-") == 0)
+			source = _("stdin");
+	}
+	if ((err = od_meta_check(c->kind, *text, *len, &pos))) {
+		od_error_prefix(err, "%s", source);
+		free(*text);
+		*text = NULL;
+		return out_fail(err, NULL);
+	}
+	return EXIT_OK;
+}
+
+/* --merge: the current document with the given one merged in. */
+static int
+merged_document(struct meta_cmd *c, char **text)
+{
+	cJSON *doc = NULL, *patch = cJSON_Parse(*text);
+	struct od_error *err;
+	struct wait w;
+
+	if ((err = meta_read(c, NULL, &w))) {
+		cJSON_Delete(patch);
+		return fail(c, err, READING);
+	}
+	if (w.text && (err = od_json_parse(w.text, w.len, _("the provider's JSON metadata"), &doc))) {
+		free(w.text);
+		cJSON_Delete(patch);
+		return fail(c, err, READING);
+	}
+	free(w.text);
+	if (!patch || od_json_merge_patch(&doc, patch) != 0)
+		xoom();
+	free(*text);
+	*text = json_text(doc, 0);
+	cJSON_Delete(doc);
+	cJSON_Delete(patch);
+	return EXIT_OK;
+}
+
+static int
+meta_set(struct meta_cmd *c)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct od_error *err;
+	int rc;
+
+	if (c->kind == OD_META_XATTRS && !c->file && c->n_args > 0) {
+		cJSON *obj = cJSON_CreateObject();
+		if (!obj)
+			xoom();
+		rc = xattrs_from_args(c, obj);
+		if (rc == EXIT_OK)
+			text = json_text(obj, 0);
+		cJSON_Delete(obj);
+	} else {
+		rc = new_text(c, &text, &len);
+	}
+	if (rc == EXIT_OK && c->merge)
+		rc = merged_document(c, &text);
+	if (rc == EXIT_OK && (err = meta_write(c, c->filter, text)))
+		rc = fail(c, err, SETTING);
+	free(text);
+	return rc;
+}
+
+static int
+meta_rm(struct meta_cmd *c)
+{
+	struct od_error *err;
+
+	if (c->kind == OD_META_XATTRS && c->n_args == 0)
+		return cmd_usage_error(&cmd_meta_entry, _("which attributes? give their names"));
+	if (c->kind != OD_META_XATTRS && c->n_args > 0)
+		return cmd_usage_error(&cmd_meta_entry, _("the %s is removed whole: give no names"),
+				       kind_words(c->kind));
+	if (c->kind != OD_META_XATTRS && !c->yes) {
+		out_error(_("This removes the whole %s of %s; add --yes to confirm"), kind_words(c->kind), c->target);
+		return EXIT_USAGE;
+	}
+	if ((err = meta_remove(c, (const char *const *)c->args, (size_t)c->n_args)))
+		return fail(c, err, REMOVING);
+	return EXIT_OK;
+}
+
+/* --- editing ------------------------------------------------------------------------ */
+
+#define RDF_SKELETON \
+	"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"\n" \
+	"         xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n" \
+	"  <rdf:Description rdf:about=\"\">\n" \
+	"  </rdf:Description>\n" \
+	"</rdf:RDF>\n"
+
+/* A yes/no question on the terminal; false when there is none. */
+static bool
+ask(const char *question)
+{
+	char answer[16];
+
+	if (!isatty(STDIN_FILENO))
+		return false;
+	fprintf(stderr, "%s ", question);
+	fflush(stderr);
+	if (!fgets(answer, sizeof(answer), stdin))
+		return false;
+	return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+/* The text the editor starts with: the current one, pretty-printed. */
+static char *
+editable_text(struct meta_cmd *c, const struct wait *w)
+{
+	cJSON *root = NULL;
+	char *text;
+
+	if (c->kind == OD_META_RDF)
+		return xstrdup(w->text ? w->text : RDF_SKELETON);
+	if (!w->text)
+		return xstrdup("{\n}\n");
+	if (od_json_parse(w->text, w->len, "", &root))
+		return xstrdup(w->text);	/* not ours to fix: show it as it is */
+	text = json_text(root, 2);
+	cJSON_Delete(root);
+	return text;
+}
+
+/* The edited xattrs as the server needs them: keys that went away are
+ * removed, new and changed ones set. */
+static struct od_error *
+write_xattrs(struct meta_cmd *c, const char *before, size_t before_len, const char *after)
+{
+	cJSON *old = before ? cJSON_ParseWithLength(before, before_len) : cJSON_CreateObject();
+	cJSON *now = cJSON_Parse(after), *changed = cJSON_CreateObject();
+	const char **gone = NULL;
+	size_t n_gone = 0;
+	const cJSON *item;
+	struct od_error *err = NULL;
+
+	if (!old || !now || !changed)
+		xoom();
+	cJSON_ArrayForEach(item, old)
+		if (!cJSON_GetObjectItemCaseSensitive(now, item->string)) {
+			gone = xrealloc(gone, (n_gone + 1) * sizeof(*gone));
+			gone[n_gone++] = item->string;
+		}
+	cJSON_ArrayForEach(item, now) {
+		const cJSON *was = cJSON_GetObjectItemCaseSensitive(old, item->string);
+		if (!was || !cJSON_Compare(was, item, true))
+			cJSON_AddItemToObject(changed, item->string, cJSON_Duplicate(item, true));
+	}
+	if (n_gone)
+		err = meta_remove(c, gone, n_gone);
+	if (!err && changed->child) {
+		char *text = json_text(changed, 0);
+		err = meta_write(c, NULL, text);
+		free(text);
+	}
+	free(gone);
+	cJSON_Delete(old);
+	cJSON_Delete(now);
+	cJSON_Delete(changed);
+	return err;
+}
+
+/* Edit until the text is good, the user gives up, or it comes back
+ * unchanged after a mistake. EXIT_OK with *out set (NULL: nothing was
+ * changed), or an exit code; *keep says to leave the file for the user. */
+static int
+edit_loop(struct meta_cmd *c, struct od_edit *e, const char *start, char **out, size_t *out_len, bool *keep)
+{
+	struct od_text_pos pos = { 0, 0 };
+	char *previous = NULL;
+
+	*out = NULL;
+	for (;;) {
+		struct od_error *err = od_edit_run(e, pos.line);
+		char *text;
+		size_t len;
+
+		/* An editor that fails (vi's :cq) means: leave everything. */
+		if (err) {
+			free(previous);
+			*keep = previous != NULL;
+			od_error_prefix(err, _("Nothing was changed"));
+			return out_fail(err, NULL);
+		}
+		if ((err = od_edit_read(e, &text, &len))) {
+			free(previous);
+			*keep = true;
+			return out_fail(err, NULL);
+		}
+		if (strcmp(text, start) == 0) {
+			free(text);
+			free(previous);
+			return EXIT_OK;
+		}
+		if (!(err = od_meta_check(c->kind, text, len, &pos))) {
+			free(previous);
+			*out = text;
+			*out_len = len;
+			return EXIT_OK;
+		}
+		out_error("%s", err->message);
+		od_error_free(err);
+		/* The same mistake twice, or a no at the question: stop, and
+		 * say where the text is. */
+		if ((previous && strcmp(previous, text) == 0) ||
+		    (isatty(STDIN_FILENO) && !ask(_("Edit again? [y/N]")))) {
+			out_error(_("Nothing was changed; your text is kept in %s"), od_edit_path(e));
+			free(text);
+			free(previous);
+			*keep = true;
+			return EXIT_FAILED;
+		}
+		free(previous);
+		previous = text;
+	}
+}
+
+static int
+meta_edit(struct meta_cmd *c)
+{
+	struct wait before, now;
+	struct od_error *err;
+	struct od_edit *e = NULL;
+	char *start, *text = NULL;
+	size_t len = 0;
+	bool keep = false;
+	int rc;
+
+	if (c->n_args > 0)
+		return cmd_usage_error(&cmd_meta_entry, _("edit takes only SPACE/PATH"));
+	if ((err = meta_read(c, NULL, &before)))
+		return fail(c, err, READING);
+	start = editable_text(c, &before);
+	if ((err = od_edit_new(start, strlen(start), c->kind == OD_META_RDF ? ".xml" : ".json", &e))) {
+		rc = out_fail(err, NULL);
+		goto out;
+	}
+	rc = edit_loop(c, e, start, &text, &len, &keep);
+	if (rc == EXIT_OK && !text)
+		out_warn(_("No change: the %s of %s stay as they were"), kind_words(c->kind), c->target);
+	if (rc != EXIT_OK || !text)
+		goto out;
+	/* Re-read before writing: a change made elsewhere meanwhile is never
+	 * overwritten without asking. */
+	if ((err = meta_read(c, NULL, &now))) {
+		rc = fail(c, err, READING);
+		keep = true;
+		goto out;
+	}
+	if (!od_meta_same(c->kind, before.text, before.len, now.text, now.len) &&
+	    !ask(_("Someone changed this metadata while you edited it. Write yours over it? [y/N]"))) {
+		out_error(_("The %s of %s changed while you edited them; nothing was written. Your text is kept in %s"),
+			  kind_words(c->kind), c->target, od_edit_path(e));
+		rc = EXIT_FAILED;
+		keep = true;
+	} else {
+		err = c->kind == OD_META_XATTRS ? write_xattrs(c, now.text, now.len, text) : meta_write(c, NULL, text);
+		if (err) {
+			rc = fail(c, err, SETTING);
+			out_error(_("Your text is kept in %s"), od_edit_path(e));
+			keep = true;
+		}
+	}
+	free(now.text);
+out:
+	od_edit_free(e, keep);
+	free(text);
+	free(start);
+	free(before.text);
+	return rc;
+}
+
+/* --- the command ----------------------------------------------------------------------- */
+
+static const struct option meta_options[] = {
+	{ "type", required_argument, NULL, 't' },
+	{ "inherited", no_argument, NULL, OPT_INHERITED },
+	{ "filter", required_argument, NULL, OPT_FILTER },
+	{ "file", required_argument, NULL, 'f' },
+	{ "merge", no_argument, NULL, OPT_MERGE },
+	{ "yes", no_argument, NULL, OPT_YES },
+	CMD_JSON_OPTION,
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+parse_options(struct meta_cmd *c, struct global_opts *g, int argc, char **argv)
+{
+	int opt;
+
+	while ((opt = cmd_getopt(&cmd_meta_entry, g, argc, argv)) != CMD_OPT_END) {
+		switch (opt) {
+		case CMD_OPT_EXIT:
+			return cmd_exit_status;
+		case 't':
+			if (!od_meta_kind_parse(optarg, &c->kind))
+				return cmd_usage_error(&cmd_meta_entry, _("--type is xattrs, json or rdf, not \"%s\""),
+						       optarg);
+			break;
+		case OPT_INHERITED: c->inherited = true; break;
+		case OPT_FILTER: c->filter = optarg; break;
+		case 'f': c->file = optarg; break;
+		case OPT_MERGE: c->merge = true; break;
+		case OPT_YES: c->yes = true; break;
+		case CMD_OPT_JSON: c->json = true; break;
+		default: break;
+		}
+	}
+	return EXIT_OK;
+}
+
+/* Options that do not go with the verb or the kind. */
+static int
+check_options(const struct meta_cmd *c, const char *verb)
+{
+	bool get = strcmp(verb, "get") == 0, set = strcmp(verb, "set") == 0;
+
+	if (c->inherited && (!get || c->kind == OD_META_RDF))
+		return cmd_usage_error(&cmd_meta_entry, _("--inherited is for reading xattrs or JSON"));
+	if (c->filter && (c->kind != OD_META_JSON || !(get || set)))
+		return cmd_usage_error(&cmd_meta_entry, _("--filter is for reading or setting JSON"));
+	if ((c->file || c->merge) && !set)
+		return cmd_usage_error(&cmd_meta_entry, _("--file and --merge are for set"));
+	if (c->merge && (c->kind != OD_META_JSON || c->filter))
+		return cmd_usage_error(&cmd_meta_entry, _("--merge is for JSON, without --filter"));
+	if (c->json && !get)
+		return cmd_usage_error(&cmd_meta_entry, _("--json is for get"));
+	return EXIT_OK;
+}
+
+static int
+meta_exec(struct global_opts *g, int argc, char **argv)
+{
+	static const struct {
+		const char *verb;
+		bool writes;
+		int (*run)(struct meta_cmd *c);
+	} verbs[] = {
+		{ "get", false, meta_get },
+		{ "set", true, meta_set },
+		{ "rm", true, meta_rm },
+		{ "edit", true, meta_edit },
+	};
+	struct meta_cmd c = { .kind = OD_META_XATTRS };
+	const char *verb;
+	size_t v;
+	int rc;
+
+	if ((rc = parse_options(&c, g, argc, argv)) != EXIT_OK)
+		return rc;
+	if (optind >= argc)
+		return cmd_usage_error(&cmd_meta_entry, _("what to do? get, set, rm or edit"));
+	verb = argv[optind];
+	for (v = 0; v < OD_ARRAY_SIZE(verbs) && strcmp(verbs[v].verb, verb) != 0; v++)
+		;
+	if (v == OD_ARRAY_SIZE(verbs))
+		return cmd_usage_error(&cmd_meta_entry, _("\"%s\" is not get, set, rm or edit"), verb);
+	if (optind + 1 >= argc)
+		return cmd_usage_error(&cmd_meta_entry, _("which file? give SPACE/PATH"));
+	if ((rc = check_options(&c, verb)) != EXIT_OK)
+		return rc;
+	c.target = argv[optind + 1];
+	c.args = argv + optind + 2;
+	c.n_args = argc - optind - 2;
+	if ((rc = session_open(&c.s, g)) != EXIT_OK)
+		return rc;
+	rc = session_stat_target_attrs(&c.s, c.target, OD_ATTR_NAME | (verbs[v].writes ? OD_ATTR_PROTECTION : 0),
+				       &c.space, &c.st);
+	if (rc == EXIT_OK && verbs[v].writes)
+		rc = refuse_protected(&c);
+	if (rc == EXIT_OK)
+		rc = verbs[v].run(&c);
+	target_stat_done(&c.st);
+	session_close(&c.s);
+	return rc;
+}
+
+const struct cmd_entry cmd_meta_entry = {
+	.name = "meta",
+	.usage = N_("get [-t KIND] [--inherited] [--filter KEYPATH] [--json] SPACE/PATH [KEY...] | "
+		    "set [-t KIND] [--filter KEYPATH] [--merge] [-f FILE] SPACE/PATH [KEY=VALUE|KEY:=NUMBER...|TEXT] | "
+		    "rm [-t KIND] [--yes] SPACE/PATH [KEY...] | edit [-t KIND] SPACE/PATH"),
+	.summary = N_("read, set, remove or edit a file's xattrs, JSON or RDF metadata (KIND)"),
+	.shortopts = "t:f:",
+	.longopts = meta_options,
+	.exec = meta_exec,
+};

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* edit.c: running the user's editor on a private temporary file. */
+#include "config.h"
+
+#include "onetui/edit.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "onetui/buf.h"
+#include "onetui/i18n.h"
+#include "onetui/str.h"
+
+struct od_edit {
+	char *path;
+};
+
+const char *
+od_editor(void)
+{
+	const char *vars[] = { "VISUAL", "EDITOR" };
+
+	for (size_t i = 0; i < OD_ARRAY_SIZE(vars); i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return v;
+	}
+	return "vi";
+}
+
+int
+od_run_program(const char *prog, const char *const *args, size_t n)
+{
+	struct sigaction ignore = { .sa_handler = SIG_IGN }, saved;
+	const char **argv = calloc(n + 5, sizeof(*argv));
+	int status = -1;
+	pid_t pid;
+
+	if (!argv)
+		return -1;
+	/* sh -c so that a command with arguments works; its words split as
+	 * the shell splits $0, the arguments stay whole. */
+	argv[0] = "sh";
+	argv[1] = "-c";
+	argv[2] = "exec $0 \"$@\"";
+	argv[3] = prog;
+	for (size_t i = 0; i < n; i++)
+		argv[4 + i] = args[i];
+	sigemptyset(&ignore.sa_mask);
+	sigaction(SIGINT, &ignore, &saved);
+	pid = fork();
+	if (pid == 0) {
+		sigaction(SIGINT, &saved, NULL);
+		execv("/bin/sh", (char *const *)argv);
+		_exit(127);
+	}
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	sigaction(SIGINT, &saved, NULL);
+	free(argv);
+	if (pid < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+struct od_error *
+od_edit_new(const char *text, size_t len, const char *suffix, struct od_edit **out)
+{
+	const char *dir = getenv("TMPDIR");
+	struct od_edit *e = calloc(1, sizeof(*e));
+	int fd = -1, saved;
+	mode_t old_mask;
+
+	*out = NULL;
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if (!e || !(e->path = od_asprintf("%s/onetui-XXXXXX%s", dir, suffix))) {
+		free(e);
+		return od_error_nomem();
+	}
+	old_mask = umask(077);
+	fd = mkstemps(e->path, (int)strlen(suffix));
+	umask(old_mask);
+	if (fd < 0)
+		goto fail;
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, text + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		done += (size_t)n;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	*out = e;
+	return NULL;
+fail:
+	saved = errno;
+	if (fd >= 0) {
+		close(fd);
+		unlink(e->path);
+	}
+	{
+		struct od_error *err = od_error_errno(OD_ERR_IO, saved, _("Cannot write a temporary file in %s"), dir);
+		free(e->path);
+		free(e);
+		return err;
+	}
+}
+
+const char *
+od_edit_path(const struct od_edit *e)
+{
+	return e->path;
+}
+
+/* Editors known to take "+LINE" before the file. */
+static bool
+takes_line(const char *prog)
+{
+	static const char *const known[] = { "vi", "vim", "nvim", "view", "nano", "emacs", "mg" };
+	size_t word = strcspn(prog, " \t");
+	const char *base = prog;
+
+	for (size_t i = 0; i < word; i++)
+		if (prog[i] == '/')
+			base = prog + i + 1;
+	for (size_t i = 0; i < OD_ARRAY_SIZE(known); i++)
+		if (strlen(known[i]) == (size_t)(prog + word - base) && memcmp(base, known[i], strlen(known[i])) == 0)
+			return true;
+	return false;
+}
+
+struct od_error *
+od_edit_run(struct od_edit *e, int line)
+{
+	const char *prog = od_editor();
+	const char *args[2];
+	char at[24];
+	size_t n = 0;
+	int rc;
+
+	if (line > 0 && takes_line(prog)) {
+		snprintf(at, sizeof(at), "+%d", line);
+		args[n++] = at;
+	}
+	args[n++] = e->path;
+	rc = od_run_program(prog, args, n);
+	if (rc == 0)
+		return NULL;
+	if (rc == 127 || rc < 0)
+		return od_error_new(OD_ERR_IO, _("Could not run the editor \"%s\" (set VISUAL or EDITOR to choose one)"),
+				    prog);
+	return od_error_new(OD_ERR_INPUT, _("The editor ended with status %d"), rc);
+}
+
+struct od_error *
+od_edit_read(const struct od_edit *e, char **text, size_t *len)
+{
+	FILE *f = fopen(e->path, "rb");
+	struct od_buf b;
+	char chunk[8192];
+	size_t n;
+	int failed;
+
+	*text = NULL;
+	*len = 0;
+	if (!f)
+		return od_error_errno(OD_ERR_IO, errno, _("Cannot read %s"), e->path);
+	od_buf_init(&b, OD_BUF_UNLIMITED);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (od_buf_add(&b, chunk, n) != 0) {
+			fclose(f);
+			od_buf_done(&b);
+			return od_error_nomem();
+		}
+	failed = ferror(f);
+	fclose(f);
+	if (failed) {
+		od_buf_done(&b);
+		return od_error_errno(OD_ERR_IO, EIO, _("Cannot read %s"), e->path);
+	}
+	*len = b.len;
+	if (!(*text = od_buf_steal(&b)) && !(*text = calloc(1, 1)))
+		return od_error_nomem();
+	return NULL;
+}
+
+void
+od_edit_free(struct od_edit *e, bool keep)
+{
+	if (!e)
+		return;
+	if (!keep)
+		unlink(e->path);
+	free(e->path);
+	free(e);
+}
