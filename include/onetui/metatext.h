@@ -34,6 +34,11 @@ struct od_error *od_meta_check(enum od_meta_kind kind, const char *text, size_t 
  * number value. */
 struct od_error *od_meta_check_xattr(const char *key, const cJSON *value) OD_WARN_UNUSED;
 
+/* "KEY=VALUE" (a string) or "KEY:=NUMBER" as one extended attribute:
+ * *key (caller frees) and *value (cJSON_Delete), checked as
+ * od_meta_check_xattr does. */
+struct od_error *od_meta_parse_assignment(const char *text, char **key, cJSON **value) OD_WARN_UNUSED;
+
 /* Whether a and b (either NULL: none) say the same: JSON kinds compared
  * as parsed values (formatting and key order aside), RDF byte for byte. */
 bool od_meta_same(enum od_meta_kind kind, const char *a, size_t alen, const char *b, size_t blen);

@@ -336,27 +336,14 @@ static int
 xattrs_from_args(struct meta_cmd *c, cJSON *obj)
 {
 	for (int i = 0; i < c->n_args; i++) {
-		char *arg = c->args[i], *eq = strchr(arg, '='), *key;
-		bool raw = eq && eq > arg && eq[-1] == ':';
 		struct od_error *err;
 		cJSON *value;
+		char *key;
 
-		if (!eq)
-			return cmd_usage_error(&cmd_meta_entry, _("\"%s\": give KEY=VALUE or KEY:=NUMBER"), arg);
-		key = xstrndup(arg, (size_t)(eq - arg) - raw);
-		value = raw ? cJSON_Parse(eq + 1) : cJSON_CreateString(eq + 1);
-		if (raw && !cJSON_IsNumber(value)) {
-			cJSON_Delete(value);
-			free(key);
-			return cmd_usage_error(&cmd_meta_entry, _("\"%s\": after := comes a number"), arg);
-		}
-		if (!value)
-			xoom();
-		if ((err = od_meta_check_xattr(key, value))) {
-			cJSON_Delete(value);
-			free(key);
+		if (!strchr(c->args[i], '='))
+			return cmd_usage_error(&cmd_meta_entry, _("\"%s\": give KEY=VALUE or KEY:=NUMBER"), c->args[i]);
+		if ((err = od_meta_parse_assignment(c->args[i], &key, &value)))
 			return out_fail(err, NULL);
-		}
 		cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
 		cJSON_AddItemToObject(obj, key, value);
 		free(key);

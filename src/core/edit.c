@@ -19,6 +19,8 @@
 
 struct od_edit {
 	char *path;
+	char at[24];		/* "+LINE" */
+	const char *args[2];
 };
 
 const char *
@@ -34,12 +36,10 @@ od_editor(void)
 	return "vi";
 }
 
-int
-od_run_program(const char *prog, const char *const *args, size_t n)
+pid_t
+od_program_start(const char *prog, const char *const *args, size_t n)
 {
-	struct sigaction ignore = { .sa_handler = SIG_IGN }, saved;
 	const char **argv = calloc(n + 5, sizeof(*argv));
-	int status = -1;
 	pid_t pid;
 
 	if (!argv)
@@ -52,21 +52,44 @@ od_run_program(const char *prog, const char *const *args, size_t n)
 	argv[3] = prog;
 	for (size_t i = 0; i < n; i++)
 		argv[4 + i] = args[i];
-	sigemptyset(&ignore.sa_mask);
-	sigaction(SIGINT, &ignore, &saved);
 	pid = fork();
 	if (pid == 0) {
-		sigaction(SIGINT, &saved, NULL);
+		signal(SIGINT, SIG_DFL);
 		execv("/bin/sh", (char *const *)argv);
 		_exit(127);
 	}
-	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	sigaction(SIGINT, &saved, NULL);
 	free(argv);
-	if (pid < 0 || !WIFEXITED(status))
+	return pid;
+}
+
+int
+od_program_reap(pid_t pid, bool wait)
+{
+	int status;
+	pid_t got;
+
+	while ((got = waitpid(pid, &status, wait ? 0 : WNOHANG)) < 0 && errno == EINTR)
+		;
+	if (got == 0)
+		return OD_PROGRAM_RUNNING;
+	if (got < 0 || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+int
+od_run_program(const char *prog, const char *const *args, size_t n)
+{
+	struct sigaction ignore = { .sa_handler = SIG_IGN }, saved;
+	pid_t pid;
+	int rc;
+
+	sigemptyset(&ignore.sa_mask);
+	sigaction(SIGINT, &ignore, &saved);
+	pid = od_program_start(prog, args, n);
+	rc = pid < 0 ? -1 : od_program_reap(pid, true);
+	sigaction(SIGINT, &saved, NULL);
+	return rc;
 }
 
 struct od_error *
@@ -140,21 +163,26 @@ takes_line(const char *prog)
 	return false;
 }
 
+const char *const *
+od_edit_args(struct od_edit *e, const char *prog, int line, size_t *n)
+{
+	*n = 0;
+	if (line > 0 && takes_line(prog)) {
+		snprintf(e->at, sizeof(e->at), "+%d", line);
+		e->args[(*n)++] = e->at;
+	}
+	e->args[(*n)++] = e->path;
+	return e->args;
+}
+
 struct od_error *
 od_edit_run(struct od_edit *e, int line)
 {
 	const char *prog = od_editor();
-	const char *args[2];
-	char at[24];
-	size_t n = 0;
-	int rc;
+	size_t n;
+	const char *const *args = od_edit_args(e, prog, line, &n);
+	int rc = od_run_program(prog, args, n);
 
-	if (line > 0 && takes_line(prog)) {
-		snprintf(at, sizeof(at), "+%d", line);
-		args[n++] = at;
-	}
-	args[n++] = e->path;
-	rc = od_run_program(prog, args, n);
 	if (rc == 0)
 		return NULL;
 	if (rc == 127 || rc < 0)

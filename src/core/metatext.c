@@ -121,6 +121,35 @@ od_meta_check_xattr(const char *key, const cJSON *value)
 	return NULL;
 }
 
+struct od_error *
+od_meta_parse_assignment(const char *text, char **key, cJSON **value)
+{
+	const char *eq = strchr(text, '=');
+	bool number = eq && eq > text && eq[-1] == ':';
+	struct od_error *err;
+
+	*key = NULL;
+	*value = NULL;
+	if (!eq)
+		return od_error_new(OD_ERR_INPUT, _("\"%s\": write NAME=VALUE, or NAME:=NUMBER"), text);
+	if (!(*key = od_strndup(text, (size_t)(eq - text) - number)))
+		return od_error_nomem();
+	*value = number ? cJSON_Parse(eq + 1) : cJSON_CreateString(eq + 1);
+	if (number && !cJSON_IsNumber(*value))
+		err = od_error_new(OD_ERR_INPUT, _("\"%s\": after := comes a number"), text);
+	else if (!*value)
+		err = od_error_nomem();
+	else
+		err = od_meta_check_xattr(*key, *value);
+	if (err) {
+		free(*key);
+		cJSON_Delete(*value);
+		*key = NULL;
+		*value = NULL;
+	}
+	return err;
+}
+
 static struct od_error *
 check_xattrs(const char *text, size_t len, struct od_text_pos *pos)
 {

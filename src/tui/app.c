@@ -35,6 +35,8 @@
 /* The narrowest screen that still shows something useful. */
 #define MIN_COLS 40
 #define MIN_ROWS 8
+/* How often a program the interface started is looked at. */
+#define CHILD_POLL_MS 100
 
 static volatile sig_atomic_t stop_signal;
 
@@ -95,25 +97,52 @@ log_to_status(enum od_log_level level, const char *line, void *ud)
 		app_message(ud, "%s", line);
 }
 
-int
-app_run_external(struct app *a, const char *var, const char *fallback, const char *file)
+/* The program app_spawn started has ended with status rc. */
+static void
+child_end(struct app *a, int rc)
 {
-	const char *prog = getenv(var);
-	int rc;
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+	app_child_fn *done = a->child_done;
 
-	if (!prog || !*prog)
-		prog = fallback;
-	def_prog_mode();
-	endwin();
-	rc = od_run_program(prog, &file, 1);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	app_dirty(a);
-	if (rc < 0 || rc == 127) {
-		app_error(a, _("Could not run %s (set %s to choose the program)"), prog, var);
-		return -1;
+	if (rc < 0 || rc == 127)
+		app_error(a, _("Could not run %s (set %s to choose the program)"), a->child_prog, a->child_var);
+	a->child = 0;
+	a->child_done = NULL;
+	free(a->child_prog);
+	a->child_prog = NULL;
+	done(a, rc, a->child_ud);
+}
+
+bool
+app_spawn(struct app *a, const char *var, const char *prog, const char *const *args, size_t n,
+	  app_child_fn *done, void *ud)
+{
+	struct sigaction ignore = { .sa_handler = SIG_IGN };
+
+	if (a->child) {
+		app_error(a, _("Another program is still running"));
+		return false;
 	}
-	return rc;
+	def_prog_mode();
+	endwin();
+	/* Ctrl-C belongs to the program now, not to onetui. */
+	sigemptyset(&ignore.sa_mask);
+	sigaction(SIGINT, &ignore, NULL);
+	a->child_prog = xstrdup(prog);
+	a->child_var = var;
+	a->child_done = done;
+	a->child_ud = ud;
+	a->child = od_program_start(prog, args, n);
+	if (a->child < 0) {
+		child_end(a, -1);
+		return false;
+	}
+	return true;
 }
 
 /* --- start-up --------------------------------------------------------------- */
@@ -354,90 +383,111 @@ copy(struct app *a)
 }
 
 /* A file for $PAGER or $EDITOR: mode 600 in $TMPDIR; caller unlinks. */
-static FILE *
-temp_file(char *path, size_t size)
+/* A text in a private temporary file (".txt"); NULL with the reason shown. */
+static struct od_edit *
+text_file(struct app *a, const char *text, size_t len)
 {
-	const char *dir = getenv("TMPDIR");
-	int fd;
+	struct od_edit *e;
+	struct od_error *err = od_edit_new(text, len, ".txt", &e);
 
-	snprintf(path, size, "%s/onetui-XXXXXX", dir && *dir ? dir : "/tmp");
-	fd = mkstemp(path);
-	return fd < 0 ? NULL : fdopen(fd, "w");
+	if (err) {
+		app_error(a, "%s", err->message);
+		od_error_free(err);
+		return NULL;
+	}
+	return e;
+}
+
+static void
+on_pager_done(struct app *a, int rc, void *ud)
+{
+	od_edit_free(ud, false);
 }
 
 static void
 view_marks(struct app *a)
 {
-	char path[4096], size[OD_SIZE_BUFSZ];
+	const char *pager = getenv("PAGER");
+	char size[OD_SIZE_BUFSZ];
 	size_t unknown, n = marks_count();
-	FILE *f;
+	struct od_buf b;
+	struct od_edit *e;
+	const char *path;
 
 	if (n == 0) {
 		app_message(a, _("Nothing is marked: Space marks the item under the cursor"));
 		return;
 	}
-	f = temp_file(path, sizeof(path));
-	if (!f) {
-		app_error(a, _("Cannot write a temporary file: %s"), strerror(errno));
-		return;
-	}
-	fprintf(f, P_("%zu marked item, %s", "%zu marked items, %s", n), n, od_size_human(marks_bytes(&unknown), size));
-	fprintf(f, "%s\n\n", unknown ? _(" and directories of unknown size") : "");
+	od_buf_init(&b, OD_BUF_UNLIMITED);
+	if (od_buf_addf(&b, P_("%zu marked item, %s", "%zu marked items, %s", n), n,
+			od_size_human(marks_bytes(&unknown), size)) ||
+	    od_buf_addf(&b, "%s\n\n", unknown ? _(" and directories of unknown size") : ""))
+		xoom();
 	for (size_t i = 0; i < n; i++) {
 		const struct mark *m = marks_get(i);
-		fprintf(f, "%10s  %s%s\n", m->size >= 0 ? od_size_human(m->size, size) : "-", m->path,
-			m->type == OD_FILE_DIR ? "/" : "");
+		if (od_buf_addf(&b, "%10s  %s%s\n", m->size >= 0 ? od_size_human(m->size, size) : "-", m->path,
+				m->type == OD_FILE_DIR ? "/" : ""))
+			xoom();
 	}
-	if (fclose(f) == 0)
-		app_run_external(a, "PAGER", "less", path);
-	unlink(path);
+	e = text_file(a, b.data ? b.data : "", b.len);
+	od_buf_done(&b);
+	if (!e)
+		return;
+	path = od_edit_path(e);
+	if (!app_spawn(a, "PAGER", pager && *pager ? pager : "less", &path, 1, on_pager_done, e))
+		od_edit_free(e, false);
+}
+
+static void
+on_marks_edited(struct app *a, int rc, void *ud)
+{
+	struct od_edit *e = ud;
+	size_t removed, strangers, len;
+	struct od_error *err;
+	char *text;
+
+	/* An editor that fails (vi's :cq) means: leave everything as it was. */
+	if (rc > 0 && rc != 127)
+		app_message(a, _("The editor ended with status %d: the marks are as they were"), rc);
+	if (rc == 0 && (err = od_edit_read(e, &text, &len))) {
+		app_error(a, _("Cannot read what the editor left: %s"), err->message);
+		od_error_free(err);
+	} else if (rc == 0) {
+		removed = marks_retain(text, &strangers);
+		if (strangers)
+			app_message(a, _("%zu unmarked, %zu still marked; %zu lines named nothing marked "
+					 "(only deleting lines works here)"), removed, marks_count(), strangers);
+		else
+			app_message(a, _("%zu unmarked, %zu still marked"), removed, marks_count());
+		free(text);
+	}
+	od_edit_free(e, false);
 }
 
 /* The marked paths in $EDITOR; the lines deleted there are unmarked. */
 static void
 edit_marks(struct app *a)
 {
-	char path[4096], chunk[4096];
-	size_t removed, strangers, n;
-	struct od_buf text;
+	char *text = NULL;
+	size_t len = 0;
+	struct od_edit *e;
+	const char *path;
 	FILE *f;
-	int rc;
 
 	if (marks_count() == 0) {
 		app_message(a, _("Nothing is marked: Space marks the item under the cursor"));
 		return;
 	}
-	f = temp_file(path, sizeof(path));
-	if (!f || marks_write(f) != 0 || fclose(f) != 0) {
-		app_error(a, _("Cannot write a temporary file: %s"), strerror(errno));
-		unlink(path);
+	f = open_memstream(&text, &len);
+	if (!f || marks_write(f) != 0 || fclose(f) != 0)
+		xoom();
+	e = text_file(a, text, len);
+	free(text);
+	if (!e)
 		return;
-	}
-	od_buf_init(&text, OD_BUF_UNLIMITED);
-	rc = app_run_external(a, "EDITOR", "vi", path);
-	/* An editor that fails (vi's :cq) means: leave everything as it was. */
-	if (rc > 0)
-		app_message(a, _("The editor ended with status %d: the marks are as they were"), rc);
-	if (rc == 0) {
-		f = fopen(path, "r");
-		while (f && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			if (od_buf_add(&text, chunk, n) != 0)
-				xoom();
-		if (!f || ferror(f)) {
-			app_error(a, _("Cannot read what the editor left: %s"), strerror(errno));
-		} else {
-			removed = marks_retain(od_buf_str(&text), &strangers);
-			if (strangers)
-				app_message(a, _("%zu unmarked, %zu still marked; %zu lines named nothing marked "
-						 "(only deleting lines works here)"), removed, marks_count(), strangers);
-			else
-				app_message(a, _("%zu unmarked, %zu still marked"), removed, marks_count());
-		}
-		if (f)
-			fclose(f);
-	}
-	od_buf_done(&text);
-	unlink(path);
+	path = od_edit_path(e);
+	if (!app_spawn(a, "EDITOR", od_editor(), &path, 1, on_marks_edited, e))
+		od_edit_free(e, false);
 }
 
 static void
@@ -652,6 +702,19 @@ loop(struct app *a)
 	while (!a->quit && !stop_signal) {
 		long t, info = info_view_tick(a), transfers = transfers_tick(a);
 
+		if (a->child) {
+			/* A program has the terminal: the network goes on, the
+			 * screen and the keys wait until it ends. */
+			int rc = od_program_reap(a->child, false);
+			report_idle(a, false);
+			if (rc != OD_PROGRAM_RUNNING) {
+				child_end(a, rc);
+				continue;
+			}
+			od_engine_wait(a->s.engine, NULL, 0, CHILD_POLL_MS);
+			od_engine_perform(a->s.engine);
+			continue;
+		}
 		if (a->dirty) {
 			draw_all(a);
 			a->dirty = false;
@@ -751,6 +814,8 @@ tui_main(const char *config_path, const struct od_overrides *ov, int verbose, co
 	load_spaces(&a);
 	app_dirty(&a);
 	loop(&a);
+	if (a.child)
+		child_end(&a, od_program_reap(a.child, true));
 
 	widget_close_all();
 	replicate_done();

@@ -6,6 +6,7 @@
 #include <curses.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "onetui/compiler.h"
 #include "onetui/session.h"
@@ -26,6 +27,10 @@ enum pane {
 	PANE_TRANSFERS,
 	PANE_COUNT,
 };
+
+struct app;
+/* What app_spawn calls when its program ends. */
+typedef void app_child_fn(struct app *a, int status, void *ud);
 
 struct app {
 	struct od_session s;
@@ -51,6 +56,13 @@ struct app {
 	bool message_is_error;
 	char *last_error;		/* kept at the end of the status line */
 
+	/* A program that has the terminal (app_spawn), or 0. */
+	pid_t child;
+	char *child_prog;
+	const char *child_var;
+	app_child_fn *child_done;
+	void *child_ud;
+
 	unsigned long keys_handled;	/* for the screen tests' idle file */
 	unsigned long draws;		/* full redraws, for the same file */
 	unsigned long resizes;
@@ -65,10 +77,14 @@ void app_message(struct app *a, const char *fmt, ...) OD_PRINTF(2, 3);
 void app_error(struct app *a, const char *fmt, ...) OD_PRINTF(2, 3);
 /* Ask for a redraw before the next wait. */
 void app_dirty(struct app *a);
-/* Run a program on a file with the screen suspended ($EDITOR, $PAGER):
- * var names the environment variable, fallback the program without it.
- * Its exit status, or -1 (it could not run) with the reason shown. */
-int app_run_external(struct app *a, const char *var, const char *fallback, const char *file);
+/* Give the terminal to prog (an editor, a pager) with the n args; var
+ * names the variable that chooses it, for the message when it cannot
+ * run. The loop goes on meanwhile (transfers continue) without drawing
+ * or reading keys; done gets its exit status (127 or -1: it could not
+ * run, which is already said). False when it was not started (done is
+ * then not called). */
+bool app_spawn(struct app *a, const char *var, const char *prog, const char *const *args, size_t n,
+	       app_child_fn *done, void *ud);
 
 /* view-tree.c: the tree of spaces, directories and files. */
 void tree_view_init(struct app *a);

@@ -103,7 +103,6 @@ def usage(t, h):
             (["get", "-t", "rdf", "--inherited", FILE], "--inherited for RDF", r"--inherited"),
             (["set", "--filter", "a", FILE, "k=v"], "--filter for xattrs", r"--filter"),
             (["set", FILE, "novalue"], "an argument without =", r"KEY=VALUE"),
-            (["set", FILE, "n:=abc"], "a := that is no number", r"number"),
             (["rm", FILE], "rm without names", r"names"),
             (["rm", "-t", "json", FILE, "k"], "rm of JSON with names", r"whole"),
             (["edit", "--json", FILE], "--json with edit", r"--json"),
@@ -136,6 +135,8 @@ def xattrs(t, h):
     expect(t, h.run("meta", "set", FILE, "cdmi_size=1"), "a reserved name: exit 1, said clearly", 1,
            err=r"reserved by Onedata")
     expect(t, h.run("meta", "set", FILE, "=x"), "an empty name: exit 1", 1, err=r"needs a name")
+    expect(t, h.run("meta", "set", FILE, "n:=abc"), "a := that is no number: exit 1", 1,
+           err=r'"n:=abc": after := comes a number')
     h.clear()
     h.run("meta", "set", FILE, "org.onedata.guid=x")
     t.ok(not [q for q in h.requests() if q["method"] == "PUT"], "... and nothing is sent for it")
