@@ -700,7 +700,7 @@ loop(struct app *a)
 	struct od_waitfd tty = { .fd = STDIN_FILENO, .events = POLLIN };
 
 	while (!a->quit && !stop_signal) {
-		long t, info = info_view_tick(a), transfers = transfers_tick(a);
+		long t, info = info_view_tick(a), transfers = transfers_tick(a), meta = meta_view_tick(a);
 
 		if (a->child) {
 			/* A program has the terminal: the network goes on, the
@@ -724,9 +724,11 @@ loop(struct app *a)
 		t = od_engine_timeout(a->s.engine);
 		if (info >= 0 && (t < 0 || info < t))
 			t = info;
+		if (meta >= 0 && (t < 0 || meta < t))
+			t = meta;
 		if (transfers >= 0 && (t < 0 || transfers < t))
 			t = transfers;
-		report_idle(a, od_engine_pending(a->s.engine) == 0 && info < 0);
+		report_idle(a, od_engine_pending(a->s.engine) == 0 && info < 0 && meta < 0);
 		/* A message waits for keys; nothing else needs a tick. */
 		if (t < 0 || t > 1000)
 			t = 1000;
@@ -808,6 +810,7 @@ tui_main(const char *config_path, const struct od_overrides *ov, int verbose, co
 
 	tree_view_init(&a);
 	info_view_init(&a);
+	meta_view_init(&a);
 	transfers_init(&a);
 	if (!share_id && !od_zone_whoami(a.s.zone, on_user, &a))
 		xoom();
@@ -822,6 +825,7 @@ tui_main(const char *config_path, const struct od_overrides *ov, int verbose, co
 	transfers_done();
 	od_engine_cancel_all(a.s.engine);
 	info_view_done();
+	meta_view_done();
 	tree_view_done();
 	endwin();
 	od_log_set_handler(NULL, NULL, OD_LOG_WARN);

@@ -92,6 +92,10 @@ static const struct {
 	{ "pane", "x cancel-transfer" },
 	{ "pane", "<Enter> transfer-details" },
 	{ "pane", "h focus-next" },
+	{ "pane", "e edit-metadata" },
+	{ "pane", "a add-metadata" },
+	{ "pane", "d delete-metadata" },
+	{ "pane", "<Del> delete-metadata" },
 };
 
 struct binding {

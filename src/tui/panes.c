@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* panes.c: the tabbed pane area on the right: the tab bar, the Info and
- * Transfers panes, and the panes that later versions fill (each says so,
- * and what to use meanwhile). */
+/* panes.c: the tabbed pane area on the right: the tab bar, the Info,
+ * Metadata and Transfers panes, and the pane a later version fills (it
+ * says so, and what to use meanwhile). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -69,18 +69,6 @@ static void
 draw_later(struct app *a, int y, int x, int height, int width)
 {
 	switch (a->pane) {
-	case PANE_METADATA: {
-		const char *lines[] = {
-			_("Metadata"),
-			"",
-			_("Extended attributes, JSON and RDF metadata of the selected"),
-			_("item will be shown and edited here in a later version."),
-			"",
-			_("Meanwhile: 1 shows the Info pane, ? lists every key."),
-		};
-		draw_lines(y, x, height, width, lines, OD_ARRAY_SIZE(lines));
-		return;
-	}
 	case PANE_SHARES: {
 		const char *lines[] = {
 			_("Shares & Tokens"),
@@ -96,6 +84,7 @@ draw_later(struct app *a, int y, int x, int height, int width)
 	}
 	case PANE_TRANSFERS:
 	case PANE_INFO:
+	case PANE_METADATA:
 	case PANE_COUNT:
 		break;
 	}
@@ -111,6 +100,8 @@ panes_draw(struct app *a, int y, int x, int height, int width)
 		info_view_draw(a, y + 1, x, height - 1, width);
 	else if (a->pane == PANE_TRANSFERS)
 		transfers_draw(a, y + 1, x, height - 1, width);
+	else if (a->pane == PANE_METADATA)
+		meta_view_draw(a, y + 1, x, height - 1, width);
 	else
 		draw_later(a, y + 1, x, height - 1, width);
 }
@@ -131,5 +122,14 @@ panes_request(struct app *a, enum request req)
 	}
 	if (a->pane == PANE_TRANSFERS)
 		return transfers_request(a, req);
+	if (a->pane == PANE_METADATA)
+		return meta_view_request(a, req);
 	return a->pane == PANE_INFO && info_view_request(a, req);
+}
+
+void
+panes_select(struct app *a, struct od_node *n, struct od_space *s)
+{
+	info_view_select(a, n, s);
+	meta_view_select(a, n, s);
 }

@@ -46,6 +46,12 @@
 	REQ_(TRANSFER_CANCEL_ALL, "cancel-all-transfers", N_("cancel every unfinished transfer, once you confirm"), \
 	     NULL) \
 	REQ_(TRANSFER_DETAILS, "transfer-details", N_("describe the selected transfer: its files, failures first"), NULL) \
+	REQ_GROUP(N_("Metadata pane")) \
+	REQ_(META_EDIT, "edit-metadata", N_("edit the attribute under the cursor, or the JSON or RDF in $EDITOR"), \
+	     NULL) \
+	REQ_(META_ADD, "add-metadata", N_("add an extended attribute (NAME=VALUE, or NAME:=NUMBER)"), NULL) \
+	REQ_(META_DELETE, "delete-metadata", N_("remove the attribute under the cursor, or the whole JSON or RDF"), \
+	     NULL) \
 	REQ_GROUP(N_("Panes")) \
 	REQ_(FOCUS_NEXT, "focus-next", N_("move the focus between the tree and the pane"), N_("Pane")) \
 	REQ_(PANE_INFO, "pane-info", N_("show the Info pane"), NULL) \

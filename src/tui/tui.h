@@ -113,9 +113,21 @@ void info_view_draw(struct app *a, int y, int x, int height, int width);
 long info_view_tick(struct app *a);
 bool info_view_request(struct app *a, enum request req);
 
+/* view-meta.c: the Metadata pane. */
+void meta_view_init(struct app *a);
+void meta_view_done(void);
+void meta_view_select(struct app *a, struct od_node *n, struct od_space *s);
+void meta_view_draw(struct app *a, int y, int x, int height, int width);
+/* Starts loading once the selection has settled and the pane is shown;
+ * the milliseconds until it wants to be called again, or -1. */
+long meta_view_tick(struct app *a);
+bool meta_view_request(struct app *a, enum request req);
+
 /* panes.c: the tab bar, the pane area, and panes still to come. */
 void panes_draw(struct app *a, int y, int x, int height, int width);
 bool panes_request(struct app *a, enum request req);
+/* The tree's selection changed: tell the panes that describe it. */
+void panes_select(struct app *a, struct od_node *n, struct od_space *s);
 
 /* transfers.c: the Transfers pane and the jobs it runs. */
 void transfers_init(struct app *a);

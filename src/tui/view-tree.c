@@ -334,7 +334,7 @@ cursor_node(void)
 	return tv.rows[tv.cursor].node;
 }
 
-/* Remember the cursor's node and tell the Info pane when it changed. */
+/* Remember the cursor's node and tell the panes when it changed. */
 static void
 cursor_moved(void)
 {
@@ -347,7 +347,7 @@ cursor_moved(void)
 		n = NULL;
 	if (n != tv.selected) {
 		tv.selected = n;
-		info_view_select(tv.a, n, s);
+		panes_select(tv.a, n, s);
 	}
 	app_dirty(tv.a);
 }
@@ -664,7 +664,7 @@ refresh_selected(void)
 			xoom();
 		tv.stale = true;
 	}
-	info_view_select(tv.a, tree_view_selected(NULL), NULL);
+	panes_select(tv.a, tree_view_selected(NULL), NULL);
 }
 
 bool

@@ -840,6 +840,98 @@ def wait_for(s, what, timeout=15):
     return re.search(what, s.text()) is not None
 
 
+META_EDITOR = r"""#!/bin/sh
+# One step a run: the step files are written by the test, in order.
+n=$(cat "$STEPS/count" 2>/dev/null || echo 0)
+n=$((n + 1))
+echo $n > "$STEPS/count"
+echo "$@" >> "$STEPS/args"
+last=""
+for a in "$@"; do last="$a"; done
+if [ -f "$STEPS/$n" ]; then cp "$STEPS/$n" "$last"; fi
+"""
+
+
+def test_metadata_pane(t, h):
+    """The Metadata pane: xattrs edited in place, JSON through $EDITOR
+    (a mistake sends it back there at its line), a change made meanwhile
+    detected, protection shown and enforced."""
+    steps = os.path.join(h.tmp, "meta-steps")
+    os.makedirs(steps, exist_ok=True)
+    # Called vi, so that onetui starts it at the line of a mistake.
+    os.makedirs(os.path.join(h.tmp, "meta-bin"), exist_ok=True)
+    editor = os.path.join(h.tmp, "meta-bin", "vi")
+    with open(editor, "w") as f:
+        f.write(META_EDITOR)
+    os.chmod(editor, 0o755)
+    with open(os.path.join(steps, "1"), "w") as f:
+        f.write('{\n  "sample": "Apoferritin",\n  "grids": tru\n}\n')
+    with open(os.path.join(steps, "2"), "w") as f:
+        f.write('{"sample": "Apoferritin", "grids": [1, 2], "dose": 50.5}\n')
+    notes = KRIOS + "/Sample notes"
+    target = notes + "/Grid [3] {retake} (final).txt"
+    s = start(t, h, "metadata", width=150, height=40, env={"EDITOR": editor, "STEPS": steps})
+    s.send("j", "Enter")
+    s.wait()
+    s.send("j", "/", "Images", "Enter")
+    s.wait()
+    s.send("2")
+    t.ok(wait_for(s, r"instrument +Titan Krios G4"), "2 shows the Metadata pane: the folder's xattrs", s.text())
+    t.ok("Metadata protection (a dataset's): read-only." in s.text() and "a adds" not in s.text(),
+         "its protection, and no keys to change it", s.text())
+    s.send("Tab", "a")
+    s.wait()
+    t.ok("metadata protection: its metadata cannot change" in s.text(), "a is refused there at once", s.text())
+    s.send("Tab", "/", "C-u", "Sample", "Enter")
+    s.wait()
+    s.send("Enter")
+    s.wait()
+    s.send("j", "/", "retake", "Enter")
+    t.ok(wait_for(s, r"Extended attributes +a adds, e edits, d removes") and wait_for(s, r"RDF[^\n]*\n[^\n]*│ +none"),
+         "a writable file: the keys are offered", s.text())
+    t.ok(re.search(r"JSON[^\n]*\n[^\n]*│ +none", s.text()), "no JSON yet", s.text())
+    s.send("Tab", "a", "operator=Alice Kowalczyk", "Enter")
+    t.ok(wait_for(s, r"operator +Alice Kowalczyk"), "a adds an attribute", s.text())
+    s.send("a", "voltage_kV:=300", "Enter")
+    t.ok(wait_for(s, r"voltage_kV +300"), "... a number too", s.text())
+    r = h.run("meta", "get", "--json", target)
+    t.ok((r.json() or {}).get("voltage_kV") == 300 and r.json().get("operator") == "Alice Kowalczyk",
+         "both on the server, the number as a number", repr(r))
+    s.send("g", "j")
+    s.wait()
+    s.send("e")
+    s.wait()
+    t.ok("operator =" in s.text(), "e on an attribute asks for its value", s.text())
+    s.send("C-u", "Bob", "Enter")
+    t.ok(wait_for(s, r"operator +Bob"), "... and sets it", s.text())
+    h.run("meta", "set", target, "operator=Carol")
+    s.send("e", "C-u", "Dave", "Enter")
+    t.ok(wait_for(s, r"changed since it was shown"), "a change made meanwhile is noticed", s.text())
+    s.send("n")
+    s.wait()
+    r = h.run("meta", "get", target, "operator")
+    t.ok(r.text == "operator=Carol\n", "... and not written over", repr(r))
+    s.send("a", "cdmi_x=1", "Enter")
+    s.wait()
+    t.ok("reserved by Onedata" in s.text(), "a reserved name is refused before sending", s.text())
+    s.send("G", "k", "k", "k", "e")
+    t.ok(wait_for(s, r"line 3, column \d+: unexpected 't'?.*Edit it again\?"),
+         "e on the JSON opens the editor; invalid JSON comes back with its line", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r'"grids": \['), "... the editor opens again, and the fixed document is shown",
+         s.text())
+    args = open(os.path.join(steps, "args")).read().split("\n")
+    t.ok(len(args) >= 2 and args[1].startswith("+3 "), "the second time at the mistake's line", args)
+    r = h.run("meta", "get", "-t", "json", "--json", target)
+    t.eq(r.json(), {"sample": "Apoferritin", "grids": [1, 2], "dose": 50.5}, "the document on the server")
+    s.send("g", "j", "j", "d")
+    s.wait()
+    t.ok("Remove the extended attribute" in s.text(), "d asks before removing an attribute", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"Saved the extended attributes"), "... and removes it", s.text())
+    quit_cleanly(t, s, "metadata")
+
+
 def test_onedata_transfers(t, h):
     """Onedata's transfers between providers in the Transfers pane: shown
     as they run, cancelled, run again, described."""
@@ -1021,6 +1113,7 @@ def main():
         test_onedata_transfers(t, h)
         test_replicate_from_tree(t, h)
         test_public_share(t, h)
+        test_metadata_pane(t, h)
     finally:
         h.close()
     t.done()
