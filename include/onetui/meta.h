@@ -21,6 +21,9 @@ enum od_meta_kind {
 
 /* "xattrs", "json", "rdf": the API's names, used on the command line. */
 const char *od_meta_kind_name(enum od_meta_kind kind);
+/* What the kind is called in sentences: "extended attributes", "JSON
+ * metadata", "RDF metadata" (translated). */
+const char *od_meta_kind_words(enum od_meta_kind kind);
 /* The kind called name; false when there is none. */
 bool od_meta_kind_parse(const char *name, enum od_meta_kind *out);
 

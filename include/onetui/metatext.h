@@ -39,6 +39,12 @@ struct od_error *od_meta_check_xattr(const char *key, const cJSON *value) OD_WAR
  * od_meta_check_xattr does. */
 struct od_error *od_meta_parse_assignment(const char *text, char **key, cJSON **value) OD_WARN_UNUSED;
 
+/* The text an editor starts with for the kind's current text (NULL:
+ * none): JSON pretty-printed (as it is when it does not parse), RDF as
+ * it is, or for none an empty object or an RDF skeleton to fill in.
+ * Caller frees; NULL when out of memory. */
+char *od_meta_editable(enum od_meta_kind kind, const char *text, size_t len);
+
 /* Whether a and b (either NULL: none) say the same: JSON kinds compared
  * as parsed values (formatting and key order aside), RDF byte for byte. */
 bool od_meta_same(enum od_meta_kind kind, const char *a, size_t alen, const char *b, size_t blen);

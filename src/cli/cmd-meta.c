@@ -46,18 +46,6 @@ struct meta_cmd {
 	struct target_stat st;
 };
 
-/* What the kind is called in messages. */
-static const char *
-kind_words(enum od_meta_kind kind)
-{
-	switch (kind) {
-	case OD_META_JSON: return _("JSON metadata");
-	case OD_META_RDF: return _("RDF metadata");
-	case OD_META_XATTRS: break;
-	}
-	return _("extended attributes");
-}
-
 /* --- one request at a time ------------------------------------------------------------ */
 
 struct wait {
@@ -127,7 +115,7 @@ enum doing { READING, SETTING, REMOVING };
 static int
 fail(struct meta_cmd *c, struct od_error *err, enum doing doing)
 {
-	const char *what = kind_words(c->kind);
+	const char *what = od_meta_kind_words(c->kind);
 
 	switch (doing) {
 	case SETTING: return out_fail(err, _("Cannot set the %s of %s"), what, c->target);
@@ -269,7 +257,7 @@ meta_get(struct meta_cmd *c)
 			out_error(_("Nothing at %s in the JSON metadata of %s"), c->filter, c->target);
 			return EXIT_FAILED;
 		}
-		out_warn(_("%s has no %s"), c->target, kind_words(c->kind));
+		out_warn(_("%s has no %s"), c->target, od_meta_kind_words(c->kind));
 		return EXIT_OK;
 	}
 	if (c->kind == OD_META_XATTRS)
@@ -362,7 +350,7 @@ new_text(struct meta_cmd *c, char **text, size_t *len)
 
 	if (c->n_args > 1 || (c->n_args == 1 && c->kind == OD_META_XATTRS))
 		return cmd_usage_error(&cmd_meta_entry, _("give the %s as one argument, --file FILE or on stdin"),
-				       kind_words(c->kind));
+				       od_meta_kind_words(c->kind));
 	if (c->n_args == 1 && source)
 		return cmd_usage_error(&cmd_meta_entry, _("give either a text or --file, not both"));
 	if (c->n_args == 1) {
@@ -372,7 +360,7 @@ new_text(struct meta_cmd *c, char **text, size_t *len)
 	} else {
 		if (!source && isatty(STDIN_FILENO))
 			return cmd_usage_error(&cmd_meta_entry, _("no %s given: use --file FILE, an argument or stdin"),
-					       kind_words(c->kind));
+					       od_meta_kind_words(c->kind));
 		if ((rc = read_input(source ? source : "-", text, len)) != EXIT_OK)
 			return rc;
 		if (!source || strcmp(source, "-") == 0)
@@ -450,9 +438,9 @@ meta_rm(struct meta_cmd *c)
 		return cmd_usage_error(&cmd_meta_entry, _("which attributes? give their names"));
 	if (c->kind != OD_META_XATTRS && c->n_args > 0)
 		return cmd_usage_error(&cmd_meta_entry, _("the %s is removed whole: give no names"),
-				       kind_words(c->kind));
+				       od_meta_kind_words(c->kind));
 	if (c->kind != OD_META_XATTRS && !c->yes) {
-		out_error(_("This removes the whole %s of %s; add --yes to confirm"), kind_words(c->kind), c->target);
+		out_error(_("This removes the whole %s of %s; add --yes to confirm"), od_meta_kind_words(c->kind), c->target);
 		return EXIT_USAGE;
 	}
 	if ((err = meta_remove(c, (const char *const *)c->args, (size_t)c->n_args)))
@@ -461,13 +449,6 @@ meta_rm(struct meta_cmd *c)
 }
 
 /* --- editing ------------------------------------------------------------------------ */
-
-#define RDF_SKELETON \
-	"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"\n" \
-	"         xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n" \
-	"  <rdf:Description rdf:about=\"\">\n" \
-	"  </rdf:Description>\n" \
-	"</rdf:RDF>\n"
 
 /* A yes/no question on the terminal; false when there is none. */
 static bool
@@ -482,24 +463,6 @@ ask(const char *question)
 	if (!fgets(answer, sizeof(answer), stdin))
 		return false;
 	return answer[0] == 'y' || answer[0] == 'Y';
-}
-
-/* The text the editor starts with: the current one, pretty-printed. */
-static char *
-editable_text(struct meta_cmd *c, const struct wait *w)
-{
-	cJSON *root = NULL;
-	char *text;
-
-	if (c->kind == OD_META_RDF)
-		return xstrdup(w->text ? w->text : RDF_SKELETON);
-	if (!w->text)
-		return xstrdup("{\n}\n");
-	if (od_json_parse(w->text, w->len, "", &root))
-		return xstrdup(w->text);	/* not ours to fix: show it as it is */
-	text = json_text(root, 2);
-	cJSON_Delete(root);
-	return text;
 }
 
 /* The edited xattrs as the server needs them: keys that went away are
@@ -610,14 +573,15 @@ meta_edit(struct meta_cmd *c)
 		return cmd_usage_error(&cmd_meta_entry, _("edit takes only SPACE/PATH"));
 	if ((err = meta_read(c, NULL, &before)))
 		return fail(c, err, READING);
-	start = editable_text(c, &before);
+	if (!(start = od_meta_editable(c->kind, before.text, before.len)))
+		xoom();
 	if ((err = od_edit_new(start, strlen(start), c->kind == OD_META_RDF ? ".xml" : ".json", &e))) {
 		rc = out_fail(err, NULL);
 		goto out;
 	}
 	rc = edit_loop(c, e, start, &text, &len, &keep);
 	if (rc == EXIT_OK && !text)
-		out_warn(_("No change: the %s of %s stay as they were"), kind_words(c->kind), c->target);
+		out_warn(_("No change: the %s of %s stay as they were"), od_meta_kind_words(c->kind), c->target);
 	if (rc != EXIT_OK || !text)
 		goto out;
 	/* Re-read before writing: a change made elsewhere meanwhile is never
@@ -630,7 +594,7 @@ meta_edit(struct meta_cmd *c)
 	if (!od_meta_same(c->kind, before.text, before.len, now.text, now.len) &&
 	    !ask(_("Someone changed this metadata while you edited it. Write yours over it? [y/N]"))) {
 		out_error(_("The %s of %s changed while you edited them; nothing was written. Your text is kept in %s"),
-			  kind_words(c->kind), c->target, od_edit_path(e));
+			  od_meta_kind_words(c->kind), c->target, od_edit_path(e));
 		rc = EXIT_FAILED;
 		keep = true;
 	} else {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "onetui/buf.h"
+#include "onetui/i18n.h"
 #include "onetui/url.h"
 
 #include "pcall.h"
@@ -26,6 +27,17 @@ const char *
 od_meta_kind_name(enum od_meta_kind kind)
 {
 	return kind_names[kind];
+}
+
+const char *
+od_meta_kind_words(enum od_meta_kind kind)
+{
+	switch (kind) {
+	case OD_META_JSON: return _("JSON metadata");
+	case OD_META_RDF: return _("RDF metadata");
+	case OD_META_XATTRS: break;
+	}
+	return _("extended attributes");
 }
 
 bool

@@ -18,6 +18,7 @@
 
 #include "onetui/i18n.h"
 #include "onetui/json.h"
+#include "onetui/jsonfmt.h"
 #include "onetui/str.h"
 
 /* --- positions ------------------------------------------------------------------ */
@@ -656,6 +657,28 @@ od_meta_check(enum od_meta_kind kind, const char *text, size_t len, struct od_te
 		break;
 	}
 	return err;
+}
+
+#define RDF_SKELETON \
+	"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"\n" \
+	"         xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n" \
+	"  <rdf:Description rdf:about=\"\">\n" \
+	"  </rdf:Description>\n" \
+	"</rdf:RDF>\n"
+
+char *
+od_meta_editable(enum od_meta_kind kind, const char *text, size_t len)
+{
+	cJSON *doc;
+	char *out;
+
+	if (!text)
+		return od_strdup(kind == OD_META_RDF ? RDF_SKELETON : "{\n}\n");
+	if (kind == OD_META_RDF || !(doc = cJSON_ParseWithLength(text, len)))
+		return od_strndup(text, len);	/* not ours to fix: as it is */
+	out = od_json_text(doc, 2);
+	cJSON_Delete(doc);
+	return out;
 }
 
 bool

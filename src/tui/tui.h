@@ -8,7 +8,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <cjson/cJSON.h>
+
 #include "onetui/compiler.h"
+#include "onetui/meta.h"
 #include "onetui/session.h"
 #include "onetui/tree.h"
 #include "tui/draw.h"
@@ -122,6 +125,29 @@ void meta_view_draw(struct app *a, int y, int x, int height, int width);
  * the milliseconds until it wants to be called again, or -1. */
 long meta_view_tick(struct app *a);
 bool meta_view_request(struct app *a, enum request req);
+
+/* view-meta.c: a change to file_id's metadata was made: show it again. */
+void meta_view_changed(const char *file_id);
+
+/* meta-change.c: changing an item's metadata from the Metadata pane. */
+struct meta_item {
+	struct od_space *space;
+	const char *file_id, *path;
+	/* What the pane shows of the item's own metadata, by od_meta_kind:
+	 * the xattrs object, the JSON document, the RDF text (NULL: none). */
+	const char *text[3];
+	size_t len[3];
+};
+/* Ask for a new value of the extended attribute value (value->string
+ * names it; inherited: set on a folder above, not on the item). */
+void meta_change_xattr(struct app *a, const struct meta_item *it, const cJSON *value, bool inherited);
+/* Ask for NAME=VALUE and set it. */
+void meta_change_add(struct app *a, const struct meta_item *it);
+/* Remove the extended attribute key, or the whole document of kind, once
+ * the user confirms. */
+void meta_change_remove(struct app *a, const struct meta_item *it, enum od_meta_kind kind, const char *key);
+/* Edit the JSON or RDF in the user's editor. */
+void meta_change_document(struct app *a, const struct meta_item *it, enum od_meta_kind kind);
 
 /* panes.c: the tab bar, the pane area, and panes still to come. */
 void panes_draw(struct app *a, int y, int x, int height, int width);

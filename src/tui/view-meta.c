@@ -1,23 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* view-meta.c: the Metadata pane: the selected item's extended
- * attributes (edited in place), its JSON document (coloured, edited in
- * the user's editor) and its RDF text, with what it inherits from the
- * folders above. Loading starts once the selection settles and only
- * while the pane is shown. Every write is checked first, refused under
- * metadata protection, and made only after reading again that nobody
- * changed the metadata meanwhile (or the user said to go on). */
+ * attributes, its JSON document (coloured) and its RDF text, with what
+ * it inherits from the folders above. Loading starts once the selection
+ * settles and only while the pane is shown. The keys hand changes to
+ * meta-change.c, except where the item is read-only (a public share,
+ * metadata protection), which they say at once. */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "onetui/attrs.h"
-#include "onetui/edit.h"
 #include "onetui/i18n.h"
 #include "onetui/json.h"
 #include "onetui/jsonfmt.h"
 #include "onetui/meta.h"
-#include "onetui/metatext.h"
 #include "onetui/provider.h"
 #include "onetui/sanitize.h"
 #include "onetui/str.h"
@@ -578,170 +575,13 @@ meta_view_draw(struct app *a, int y, int x, int height, int width)
 	}
 }
 
-/* --- changing metadata ------------------------------------------------------------ */
+/* --- keys ----------------------------------------------------------------------- */
 
-/* One change on its way: where, and what the user saw before it. */
-struct change {
-	struct od_space *space;
-	char *file_id, *path;
-	enum od_meta_kind kind;
-	char *key;		/* an xattr: its name */
-	cJSON *value;		/* an xattr: the new value */
-	char *seen;		/* the text (or, for an xattr, its value as JSON) shown; NULL: none */
-	size_t seen_len;
-	/* Editing a document: */
-	struct od_edit *edit;
-	char *start;		/* what the editor started with */
-	char *text;		/* what it gave back, checked */
-	char *mistaken;		/* the last text with a mistake */
-	int line;		/* where that mistake was */
-};
-
-static void
-change_free(struct change *c, bool keep_file)
+void
+meta_view_changed(const char *file_id)
 {
-	if (!c)
-		return;
-	od_edit_free(c->edit, keep_file);
-	free(c->file_id);
-	free(c->path);
-	free(c->key);
-	cJSON_Delete(c->value);
-	free(c->seen);
-	free(c->start);
-	free(c->text);
-	free(c->mistaken);
-	free(c);
-}
-
-static struct change *
-change_new(enum od_meta_kind kind)
-{
-	struct change *c = xcalloc(1, sizeof(*c));
-
-	c->space = mv.space;
-	c->file_id = xstrdup(mv.file_id);
-	c->path = xstrdup(mv.path);
-	c->kind = kind;
-	return c;
-}
-
-static const char *
-kind_words(enum od_meta_kind kind)
-{
-	switch (kind) {
-	case OD_META_JSON: return _("JSON metadata");
-	case OD_META_RDF: return _("RDF metadata");
-	case OD_META_XATTRS: break;
-	}
-	return _("extended attributes");
-}
-
-/* The change is done (or failed): say so and show the item again. */
-static void
-on_written(struct od_error *err, void *ud)
-{
-	struct change *c = ud;
-	bool keep = false;
-
-	if (err) {
-		if (c->edit) {
-			app_error(mv.a, _("Cannot save the %s of %s: %s; your text is kept in %s"), kind_words(c->kind),
-				  c->path, err->message, od_edit_path(c->edit));
-			keep = true;
-		} else {
-			app_error(mv.a, _("Cannot change the %s of %s: %s"), kind_words(c->kind), c->path,
-				  err->message);
-		}
-		od_error_free(err);
-	} else {
-		app_message(mv.a, _("Saved the %s of %s"), kind_words(c->kind), c->path);
-	}
-	if (od_str_eq(c->file_id, mv.file_id))
+	if (od_str_eq(file_id, mv.file_id))
 		reload();
-	change_free(c, keep);
-}
-
-static void
-write_change(struct change *c)
-{
-	struct od_op *op;
-
-	if (c->key) {
-		cJSON *obj = cJSON_CreateObject();
-		char *text;
-		if (!obj || !cJSON_AddItemToObject(obj, c->key, cJSON_Duplicate(c->value, true)) ||
-		    !(text = od_json_text(obj, 0)))
-			xoom();
-		op = od_meta_put(mv.a->s.zone, c->space, c->file_id, OD_META_XATTRS, NULL, text, on_written, c);
-		free(text);
-		cJSON_Delete(obj);
-	} else {
-		op = od_meta_put(mv.a->s.zone, c->space, c->file_id, c->kind, NULL, c->text, on_written, c);
-	}
-	if (!op)
-		xoom();
-}
-
-static void
-on_overwrite(struct app *a, bool yes, void *ud)
-{
-	struct change *c = ud;
-
-	if (yes) {
-		write_change(c);
-		return;
-	}
-	if (c->edit)
-		app_message(a, _("Nothing was written; your text is kept in %s"), od_edit_path(c->edit));
-	else
-		app_message(a, _("Nothing was written"));
-	change_free(c, c->edit != NULL);
-}
-
-/* What is there now, against what the user saw: a change made meanwhile
- * is written over only when the user says so. */
-static void
-on_current(const char *text, size_t len, struct od_error *err, void *ud)
-{
-	struct change *c = ud;
-	char *now = NULL, *question;
-	size_t now_len = len;
-	bool same;
-
-	if (err) {
-		on_written(err, c);
-		return;
-	}
-	if (c->key && text) {
-		/* An xattr: its value now. */
-		cJSON *all = cJSON_ParseWithLength(text, len);
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(all, c->key);
-		now = v ? od_json_text(v, 0) : NULL;
-		now_len = now ? strlen(now) : 0;
-		cJSON_Delete(all);
-	} else if (text) {
-		now = xstrndup(text, len);
-	}
-	same = od_meta_same(c->key ? OD_META_JSON : c->kind, c->seen, c->seen_len, now, now_len);
-	free(now);
-	if (same) {
-		write_change(c);
-		return;
-	}
-	question = c->key ? xasprintf(_("\"%s\" of %s changed since it was shown. Write yours over it?"), c->key,
-				      c->path)
-			  : xasprintf(_("Someone changed the %s of %s while you edited it. Write yours over it?"),
-				      kind_words(c->kind), c->path);
-	widget_confirm(mv.a, question, on_overwrite, c);
-	free(question);
-}
-
-static void
-check_and_write(struct change *c)
-{
-	if (!od_meta_get(mv.a->s.zone, c->space, c->file_id, c->key ? OD_META_XATTRS : c->kind, NULL, on_current, c))
-		xoom();
 }
 
 /* Writes are refused at once where they cannot succeed. */
@@ -768,270 +608,44 @@ may_write(struct app *a)
 	return true;
 }
 
-/* The xattr row under the cursor, or NULL. */
-static const struct line *
-xattr_row(void)
+/* The item as it is shown, for a change. */
+static struct meta_item
+shown_item(void)
 {
-	const struct line *l = mv.cursor < mv.n_lines ? &mv.lines[mv.cursor] : NULL;
+	static const enum part_id own[] = { [OD_META_XATTRS] = P_XATTRS, [OD_META_JSON] = P_JSON,
+					    [OD_META_RDF] = P_RDF };
+	struct meta_item it = { .space = mv.space, .file_id = mv.file_id, .path = mv.path };
 
-	return l && l->key ? l : NULL;
+	for (size_t k = 0; k < OD_ARRAY_SIZE(own); k++) {
+		it.text[k] = mv.parts[own[k]].text;
+		it.len[k] = mv.parts[own[k]].len;
+	}
+	return it;
 }
 
+/* e on an attribute: a new value for it. */
 static void
-on_xattr_value(struct app *a, const char *text, void *ud)
-{
-	struct change *c = ud;
-	struct od_error *err;
-	cJSON *number;
-
-	if (!text) {
-		change_free(c, false);
-		return;
-	}
-	/* A number stays a number when the new value reads as one. */
-	number = c->value && cJSON_IsNumber(c->value) ? cJSON_Parse(text) : NULL;
-	cJSON_Delete(c->value);
-	c->value = cJSON_IsNumber(number) ? number : cJSON_CreateString(text);
-	if (c->value != number)
-		cJSON_Delete(number);
-	if (!c->value)
-		xoom();
-	if ((err = od_meta_check_xattr(c->key, c->value))) {
-		app_error(a, "%s", err->message);
-		od_error_free(err);
-		change_free(c, false);
-		return;
-	}
-	check_and_write(c);
-}
-
-static void
-edit_xattr(struct app *a, const struct line *row)
+edit_xattr(struct app *a, const struct meta_item *it, const struct line *row)
 {
 	cJSON *all = parsed(&mv.parts[row->inherited ? P_XATTRS_INHERITED : P_XATTRS]);
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(all, row->key);
-	struct change *c;
-	char *label, *value;
 
-	if (!v) {
-		cJSON_Delete(all);
-		return;
-	}
-	c = change_new(OD_META_XATTRS);
-	c->key = xstrdup(row->key);
-	c->value = cJSON_Duplicate(v, true);
-	/* An inherited value is not the item's own: it had none. */
-	if (!row->inherited && !(c->seen = od_json_text(v, 0)))
-		xoom();
-	c->seen_len = c->seen ? strlen(c->seen) : 0;
-	label = xasprintf(_("%s ="), c->key);
-	value = scalar(v);
-	widget_prompt(a, label, value, on_xattr_value, NULL, c);
-	free(label);
-	free(value);
+	if (v)
+		meta_change_xattr(a, it, v, row->inherited);
 	cJSON_Delete(all);
 }
 
 static void
-on_new_xattr(struct app *a, const char *text, void *ud)
+remove_row(struct app *a, const struct meta_item *it, const struct line *row)
 {
-	struct change *c;
-	struct od_error *err;
-	cJSON *value;
-	char *key;
-
-	if (!text)
-		return;
-	if ((err = od_meta_parse_assignment(text, &key, &value))) {
-		app_error(a, "%s", err->message);
-		od_error_free(err);
-		return;
-	}
-	/* Setting a name that exists is a change of what was shown. */
-	c = change_new(OD_META_XATTRS);
-	c->key = key;
-	c->value = value;
-	{
-		cJSON *own = parsed(&mv.parts[P_XATTRS]);
-		const cJSON *was = cJSON_GetObjectItemCaseSensitive(own, key);
-		if (was && !(c->seen = od_json_text(was, 0)))
-			xoom();
-		c->seen_len = c->seen ? strlen(c->seen) : 0;
-		cJSON_Delete(own);
-	}
-	check_and_write(c);
-}
-
-static void
-on_remove_confirmed(struct app *a, bool yes, void *ud)
-{
-	struct change *c = ud;
-	const char *keys[1];
-	struct od_op *op;
-
-	if (!yes) {
-		change_free(c, false);
-		return;
-	}
-	keys[0] = c->key;
-	op = od_meta_remove(a->s.zone, c->space, c->file_id, c->kind, keys, c->key ? 1 : 0, on_written, c);
-	if (!op)
-		xoom();
-}
-
-static void
-remove_metadata(struct app *a, enum section section)
-{
-	const struct line *row = xattr_row();
-	struct change *c;
-	char *question;
-
-	if (section == S_XATTRS && (!row || row->inherited)) {
-		app_message(a, row ? _("This one is set on a folder above: remove it there")
-				   : _("Put the cursor on the attribute to remove"));
-		return;
-	}
-	if (section == S_JSON && !mv.parts[P_JSON].text) {
-		app_message(a, _("There is no JSON metadata to remove"));
-		return;
-	}
-	if (section == S_RDF && !mv.parts[P_RDF].text) {
-		app_message(a, _("There is no RDF metadata to remove"));
-		return;
-	}
-	c = change_new(section == S_JSON ? OD_META_JSON : section == S_RDF ? OD_META_RDF : OD_META_XATTRS);
-	if (section == S_XATTRS) {
-		c->key = xstrdup(row->key);
-		question = xasprintf(_("Remove the extended attribute \"%s\" of %s?"), c->key, c->path);
-	} else {
-		question = xasprintf(_("Remove the whole %s of %s?"), kind_words(c->kind), c->path);
-	}
-	widget_confirm(a, question, on_remove_confirmed, c);
-	free(question);
-}
-
-/* --- a document in the user's editor ---------------------------------------------- */
-
-static void open_editor(struct change *c);
-
-static void
-on_edit_again(struct app *a, bool yes, void *ud)
-{
-	struct change *c = ud;
-
-	if (yes) {
-		open_editor(c);
-		return;
-	}
-	app_message(a, _("Nothing was written; your text is kept in %s"), od_edit_path(c->edit));
-	change_free(c, true);
-}
-
-static void
-on_edited(struct app *a, int status, void *ud)
-{
-	struct change *c = ud;
-	struct od_text_pos pos;
-	struct od_error *err;
-	char *text, *question;
-	size_t len;
-
-	if (status != 0) {
-		/* An editor that fails (vi's :cq) means: leave everything. */
-		if (status > 0 && status != 127)
-			app_message(a, _("The editor ended with status %d: nothing was changed"), status);
-		change_free(c, c->mistaken != NULL);
-		return;
-	}
-	if ((err = od_edit_read(c->edit, &text, &len))) {
-		app_error(a, "%s", err->message);
-		od_error_free(err);
-		change_free(c, true);
-		return;
-	}
-	if (strcmp(text, c->start) == 0) {
-		app_message(a, _("No change: the %s of %s stay as they were"), kind_words(c->kind), c->path);
-		free(text);
-		change_free(c, false);
-		return;
-	}
-	if (!(err = od_meta_check(c->kind, text, len, &pos))) {
-		c->text = text;
-		check_and_write(c);
-		return;
-	}
-	/* The same mistake again: the user gives up on it. */
-	if (c->mistaken && strcmp(c->mistaken, text) == 0) {
-		app_error(a, _("%s; nothing was written, your text is kept in %s"), err->message,
-			  od_edit_path(c->edit));
-		od_error_free(err);
-		free(text);
-		change_free(c, true);
-		return;
-	}
-	free(c->mistaken);
-	c->mistaken = text;
-	c->line = pos.line;
-	question = xasprintf(_("%s. Edit it again?"), err->message);
-	widget_confirm(a, question, on_edit_again, c);
-	free(question);
-	od_error_free(err);
-}
-
-static void
-open_editor(struct change *c)
-{
-	const char *prog = od_editor();
-	size_t n;
-	const char *const *args = od_edit_args(c->edit, prog, c->line, &n);
-
-	if (!app_spawn(mv.a, "EDITOR", prog, args, n, on_edited, c))
-		change_free(c, c->mistaken != NULL);
-}
-
-#define RDF_SKELETON \
-	"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"\n" \
-	"         xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n" \
-	"  <rdf:Description rdf:about=\"\">\n" \
-	"  </rdf:Description>\n" \
-	"</rdf:RDF>\n"
-
-static void
-edit_document(struct app *a, enum od_meta_kind kind)
-{
-	const struct part *p = &mv.parts[kind == OD_META_JSON ? P_JSON : P_RDF];
-	struct change *c = change_new(kind);
-	struct od_error *err;
-	cJSON *doc = NULL;
-
-	if (p->text) {
-		c->seen = xstrndup(p->text, p->len);
-		c->seen_len = p->len;
-	}
-	if (kind == OD_META_RDF)
-		c->start = xstrdup(p->text ? p->text : RDF_SKELETON);
-	else if ((doc = parsed(p)))
-		c->start = od_json_text(doc, 2);
+	if (row->section == S_JSON || row->section == S_RDF)
+		meta_change_remove(a, it, row->section == S_JSON ? OD_META_JSON : OD_META_RDF, NULL);
+	else if (row->key && row->inherited)
+		app_message(a, _("This one is set on a folder above: remove it there"));
+	else if (row->key)
+		meta_change_remove(a, it, OD_META_XATTRS, row->key);
 	else
-		c->start = xstrdup(p->text ? p->text : "{\n}\n");
-	cJSON_Delete(doc);
-	if (!c->start)
-		xoom();
-	if ((err = od_edit_new(c->start, strlen(c->start), kind == OD_META_RDF ? ".xml" : ".json", &c->edit))) {
-		app_error(a, "%s", err->message);
-		od_error_free(err);
-		change_free(c, false);
-		return;
-	}
-	open_editor(c);
-}
-
-/* --- keys ----------------------------------------------------------------------- */
-
-static enum section
-cursor_section(void)
-{
-	return mv.cursor < mv.n_lines ? mv.lines[mv.cursor].section : S_NONE;
+		app_message(a, _("Put the cursor on the attribute to remove"));
 }
 
 static bool
@@ -1055,30 +669,32 @@ move_cursor(struct app *a, enum request req)
 bool
 meta_view_request(struct app *a, enum request req)
 {
-	enum section section = cursor_section();
+	static const struct line nothing = { .section = S_NONE };
+	const struct line *row = mv.cursor < mv.n_lines ? &mv.lines[mv.cursor] : &nothing;
+	struct meta_item it = shown_item();
 
 	if (move_cursor(a, req))
 		return true;
 	switch (req) {
 	case REQ_META_ADD:
 		if (may_write(a))
-			widget_prompt(a, _("New attribute (NAME=VALUE, or NAME:=NUMBER):"), "", on_new_xattr, NULL, NULL);
+			meta_change_add(a, &it);
 		return true;
 	case REQ_META_EDIT:
 		if (!may_write(a))
 			return true;
-		if (section == S_XATTRS && xattr_row())
-			edit_xattr(a, xattr_row());
-		else if (section == S_XATTRS)
-			widget_prompt(a, _("New attribute (NAME=VALUE, or NAME:=NUMBER):"), "", on_new_xattr, NULL, NULL);
-		else if (section == S_JSON || section == S_RDF)
-			edit_document(a, section == S_JSON ? OD_META_JSON : OD_META_RDF);
+		if (row->key)
+			edit_xattr(a, &it, row);
+		else if (row->section == S_XATTRS)
+			meta_change_add(a, &it);
+		else if (row->section == S_JSON || row->section == S_RDF)
+			meta_change_document(a, &it, row->section == S_JSON ? OD_META_JSON : OD_META_RDF);
 		else
 			app_message(a, _("Put the cursor on what to edit: an attribute, the JSON or the RDF"));
 		return true;
 	case REQ_META_DELETE:
 		if (may_write(a))
-			remove_metadata(a, section);
+			remove_row(a, &it, row);
 		return true;
 	case REQ_REFRESH:
 		if (!mv.none && mv.file_id) {
