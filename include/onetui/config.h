@@ -31,6 +31,23 @@ struct od_binding {
 	int line;
 };
 
+/* A metadata template: the extended attributes a kind of item needs
+ * (a microscopy session: instrument, operator, sample...). */
+struct od_template_field {
+	char *name;		/* the attribute's name */
+	char *label;		/* what a form asks, or NULL (the name) */
+	char *fallback;		/* the default value as text, or NULL */
+	bool required;
+	bool number;		/* the value is a number */
+};
+
+struct od_template {
+	char *name;
+	char *description;	/* or NULL */
+	struct od_template_field *fields;
+	size_t n_fields;
+};
+
 struct od_config {
 	char *path;		/* the file read; NULL when there was none */
 	char *default_profile;
@@ -44,6 +61,8 @@ struct od_config {
 	uint64_t fetch_max_speed;	/* bytes per second */
 	struct od_binding *bindings;
 	size_t n_bindings;
+	struct od_template *templates;
+	size_t n_templates;
 };
 
 /* Read the file at path, or the default location when path is NULL (a
@@ -54,6 +73,8 @@ void od_config_free(struct od_config *cfg);
 /* $XDG_CONFIG_HOME/onetui/config (or ~/.config/...); caller frees. */
 char *od_config_default_path(void);
 const struct od_profile *od_config_profile(const struct od_config *cfg, const char *name);
+/* The template called name, or NULL. */
+const struct od_template *od_config_template(const struct od_config *cfg, const char *name);
 
 /* What the command line asked for (any field may be NULL). */
 struct od_overrides {

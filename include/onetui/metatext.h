@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "onetui/compiler.h"
+#include "onetui/config.h"
 #include "onetui/error.h"
 #include "onetui/meta.h"
 
@@ -38,6 +39,18 @@ struct od_error *od_meta_check_xattr(const char *key, const cJSON *value) OD_WAR
  * *key (caller frees) and *value (cJSON_Delete), checked as
  * od_meta_check_xattr does. */
 struct od_error *od_meta_parse_assignment(const char *text, char **key, cJSON **value) OD_WARN_UNUSED;
+
+/* The extended attributes template t gives: values (n "NAME=VALUE",
+ * each naming one of its fields; an empty VALUE is no value) and the
+ * defaults for the rest, as an object in *out (cJSON_Delete). Errors: a
+ * name that is not one of its fields, a number field given something
+ * else, and required fields left without a value (all of them named). */
+struct od_error *od_meta_template_fill(const struct od_template *t, const char *const *values, size_t n,
+				       cJSON **out) OD_WARN_UNUSED;
+/* One field's value as it goes into the attributes: checked (a number
+ * field must be given a number); *out is NULL for an empty value. */
+struct od_error *od_meta_template_value(const struct od_template_field *f, const char *text, cJSON **out)
+	OD_WARN_UNUSED;
 
 /* The text an editor starts with for the kind's current text (NULL:
  * none): JSON pretty-printed (as it is when it does not parse), RDF as

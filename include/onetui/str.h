@@ -32,6 +32,11 @@ void od_str_wipe_free(char *s);
 const char *od_size_human(int64_t bytes, char buf[OD_SIZE_BUFSZ]);
 /* Parse a decimal integer in [lo, hi]; false on anything else. */
 bool od_parse_long(const char *s, long lo, long hi, long *out);
+/* v in the fewest digits (15 or 17) that read back as v, as JSON
+ * writers do. */
+void od_format_double(double v, char *buf, size_t size);
+/* Whether s is a number as JSON writes it (and nothing else). */
+bool od_parse_number(const char *s);
 
 /* "2025-11-03 14:07" in local time (ISO-like, sortable). */
 #define OD_TIME_BUFSZ 32

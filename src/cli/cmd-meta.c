@@ -31,12 +31,14 @@ enum {
 	OPT_FILE,
 	OPT_MERGE,
 	OPT_YES,
+	OPT_TEMPLATE,
 };
 
 struct meta_cmd {
 	enum od_meta_kind kind;
 	bool inherited, merge, yes, json;
 	const char *filter;
+	const char *template;		/* --template: its name */
 	const char *file;		/* --file: where a new text comes from */
 	const char *target;		/* SPACE/PATH */
 	char **args;			/* what follows the target */
@@ -339,6 +341,45 @@ xattrs_from_args(struct meta_cmd *c, cJSON *obj)
 	return EXIT_OK;
 }
 
+/* The configuration's template called name, or NULL (said, with the
+ * names there are). */
+static const struct od_template *
+find_template(const struct od_config *cfg, const char *name)
+{
+	const struct od_template *t = od_config_template(cfg, name);
+	struct od_buf names;
+
+	if (t)
+		return t;
+	od_buf_init(&names, OD_BUF_UNLIMITED);
+	for (size_t i = 0; cfg && i < cfg->n_templates; i++)
+		if (od_buf_addf(&names, "%s%s", i ? ", " : "", cfg->templates[i].name))
+			xoom();
+	if (names.len)
+		out_error(_("There is no template \"%s\" in the configuration; there are: %s"), name, od_buf_str(&names));
+	else
+		out_error(_("There is no template \"%s\": the configuration defines none (see onetui.conf(5))"), name);
+	od_buf_done(&names);
+	return NULL;
+}
+
+/* --template: its fields from FIELD=VALUE arguments and its defaults. */
+static int
+template_xattrs(struct meta_cmd *c, char **text)
+{
+	const struct od_template *t = find_template(c->s.od.cfg, c->template);
+	struct od_error *err;
+	cJSON *obj;
+
+	if (!t)
+		return EXIT_FAILED;
+	if ((err = od_meta_template_fill(t, (const char *const *)c->args, (size_t)c->n_args, &obj)))
+		return out_fail(err, NULL);
+	*text = json_text(obj, 0);
+	cJSON_Delete(obj);
+	return EXIT_OK;
+}
+
 /* The text to send, from --file, the argument, or stdin; checked. */
 static int
 new_text(struct meta_cmd *c, char **text, size_t *len)
@@ -410,7 +451,9 @@ meta_set(struct meta_cmd *c)
 	struct od_error *err;
 	int rc;
 
-	if (c->kind == OD_META_XATTRS && !c->file && c->n_args > 0) {
+	if (c->template) {
+		rc = template_xattrs(c, &text);
+	} else if (c->kind == OD_META_XATTRS && !c->file && c->n_args > 0) {
 		cJSON *obj = cJSON_CreateObject();
 		if (!obj)
 			xoom();
@@ -623,6 +666,7 @@ static const struct option meta_options[] = {
 	{ "file", required_argument, NULL, 'f' },
 	{ "merge", no_argument, NULL, OPT_MERGE },
 	{ "yes", no_argument, NULL, OPT_YES },
+	{ "template", required_argument, NULL, OPT_TEMPLATE },
 	CMD_JSON_OPTION,
 	{ NULL, 0, NULL, 0 },
 };
@@ -646,6 +690,7 @@ parse_options(struct meta_cmd *c, struct global_opts *g, int argc, char **argv)
 		case 'f': c->file = optarg; break;
 		case OPT_MERGE: c->merge = true; break;
 		case OPT_YES: c->yes = true; break;
+		case OPT_TEMPLATE: c->template = optarg; break;
 		case CMD_OPT_JSON: c->json = true; break;
 		default: break;
 		}
@@ -667,8 +712,74 @@ check_options(const struct meta_cmd *c, const char *verb)
 		return cmd_usage_error(&cmd_meta_entry, _("--file and --merge are for set"));
 	if (c->merge && (c->kind != OD_META_JSON || c->filter))
 		return cmd_usage_error(&cmd_meta_entry, _("--merge is for JSON, without --filter"));
-	if (c->json && !get)
-		return cmd_usage_error(&cmd_meta_entry, _("--json is for get"));
+	if (c->template && (!set || c->kind != OD_META_XATTRS || c->file || c->merge))
+		return cmd_usage_error(&cmd_meta_entry, _("--template is for setting xattrs from FIELD=VALUE arguments"));
+	if (c->json && !get && strcmp(verb, "templates") != 0)
+		return cmd_usage_error(&cmd_meta_entry, _("--json is for get and templates"));
+	return EXIT_OK;
+}
+
+static void
+template_json(struct jw *w, const struct od_template *t)
+{
+	jw_begin_object(w);
+	jw_kv_string(w, "name", t->name);
+	jw_kv_string(w, "description", t->description);
+	jw_key(w, "fields");
+	jw_begin_array(w);
+	for (size_t i = 0; i < t->n_fields; i++) {
+		const struct od_template_field *f = &t->fields[i];
+		jw_begin_object(w);
+		jw_kv_string(w, "name", f->name);
+		jw_kv_string(w, "label", f->label);
+		jw_kv_bool(w, "required", f->required);
+		jw_kv_bool(w, "number", f->number);
+		jw_kv_string(w, "default", f->fallback);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+	jw_end_object(w);
+}
+
+static void
+template_text(const struct od_template *t)
+{
+	printf("%s%s%s\n", t->name, t->description ? "  " : "", t->description ? t->description : "");
+	for (size_t i = 0; i < t->n_fields; i++) {
+		const struct od_template_field *f = &t->fields[i];
+		printf("  %-20s %-9s %-7s%s%s%s%s\n", f->name, f->required ? _("required") : "",
+		       f->number ? _("number") : "", f->fallback ? _(" default ") : "", f->fallback ? f->fallback : "",
+		       f->label ? "  " : "", f->label ? f->label : "");
+	}
+}
+
+/* meta templates: what the configuration defines (no server needed). */
+static int
+list_templates(const struct global_opts *g, bool json)
+{
+	struct od_config *cfg = NULL;
+	struct od_error *err = od_config_load(g->config_path, &cfg);
+	struct jw *w = json ? jw_new(stdout) : NULL;
+
+	if (err) {
+		out_fail(err, NULL);
+		return EXIT_SETUP;
+	}
+	if (w)
+		jw_begin_array(w);
+	for (size_t i = 0; i < cfg->n_templates; i++) {
+		if (w)
+			template_json(w, &cfg->templates[i]);
+		else
+			template_text(&cfg->templates[i]);
+	}
+	if (w) {
+		jw_end_array(w);
+		jw_free(w);
+	} else if (!cfg->n_templates) {
+		out_warn(_("The configuration defines no metadata templates (see onetui.conf(5))"));
+	}
+	od_config_free(cfg);
 	return EXIT_OK;
 }
 
@@ -693,12 +804,17 @@ meta_exec(struct global_opts *g, int argc, char **argv)
 	if ((rc = parse_options(&c, g, argc, argv)) != EXIT_OK)
 		return rc;
 	if (optind >= argc)
-		return cmd_usage_error(&cmd_meta_entry, _("what to do? get, set, rm or edit"));
+		return cmd_usage_error(&cmd_meta_entry, _("what to do? get, set, rm, edit or templates"));
 	verb = argv[optind];
+	if (strcmp(verb, "templates") == 0) {
+		if (optind + 1 != argc)
+			return cmd_usage_error(&cmd_meta_entry, _("templates takes no arguments"));
+		return (rc = check_options(&c, verb)) != EXIT_OK ? rc : list_templates(g, c.json);
+	}
 	for (v = 0; v < OD_ARRAY_SIZE(verbs) && strcmp(verbs[v].verb, verb) != 0; v++)
 		;
 	if (v == OD_ARRAY_SIZE(verbs))
-		return cmd_usage_error(&cmd_meta_entry, _("\"%s\" is not get, set, rm or edit"), verb);
+		return cmd_usage_error(&cmd_meta_entry, _("\"%s\" is not get, set, rm, edit or templates"), verb);
 	if (optind + 1 >= argc)
 		return cmd_usage_error(&cmd_meta_entry, _("which file? give SPACE/PATH"));
 	if ((rc = check_options(&c, verb)) != EXIT_OK)
@@ -723,6 +839,7 @@ const struct cmd_entry cmd_meta_entry = {
 	.name = "meta",
 	.usage = N_("get [-t KIND] [--inherited] [--filter KEYPATH] [--json] SPACE/PATH [KEY...] | "
 		    "set [-t KIND] [--filter KEYPATH] [--merge] [-f FILE] SPACE/PATH [KEY=VALUE|KEY:=NUMBER...|TEXT] | "
+		    "set --template NAME SPACE/PATH [FIELD=VALUE...] | templates [--json] | "
 		    "rm [-t KIND] [--yes] SPACE/PATH [KEY...] | edit [-t KIND] SPACE/PATH"),
 	.summary = N_("read, set, remove or edit a file's xattrs, JSON or RDF metadata (KIND)"),
 	.shortopts = "t:f:",

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "onetui/i18n.h"
+#include "onetui/metatext.h"
 #include "onetui/str.h"
 #include "onetui/url.h"
 
@@ -39,6 +40,19 @@ profile_done(struct od_profile *p)
 	free(p->preferred);
 }
 
+static void
+template_done(struct od_template *t)
+{
+	for (size_t i = 0; i < t->n_fields; i++) {
+		free(t->fields[i].name);
+		free(t->fields[i].label);
+		free(t->fields[i].fallback);
+	}
+	free(t->fields);
+	free(t->name);
+	free(t->description);
+}
+
 void
 od_config_free(struct od_config *cfg)
 {
@@ -52,6 +66,9 @@ od_config_free(struct od_config *cfg)
 		free(cfg->bindings[i].text);
 	}
 	free(cfg->bindings);
+	for (size_t i = 0; i < cfg->n_templates; i++)
+		template_done(&cfg->templates[i]);
+	free(cfg->templates);
 	free(cfg->default_profile);
 	free(cfg->path);
 	free(cfg);
@@ -63,6 +80,15 @@ od_config_profile(const struct od_config *cfg, const char *name)
 	for (size_t i = 0; cfg && name && i < cfg->n_profiles; i++)
 		if (strcmp(cfg->profiles[i].name, name) == 0)
 			return &cfg->profiles[i];
+	return NULL;
+}
+
+const struct od_template *
+od_config_template(const struct od_config *cfg, const char *name)
+{
+	for (size_t i = 0; cfg && name && i < cfg->n_templates; i++)
+		if (strcmp(cfg->templates[i].name, name) == 0)
+			return &cfg->templates[i];
 	return NULL;
 }
 
@@ -291,6 +317,138 @@ parse_keys(const char *file, const config_setting_t *group, struct od_config *cf
 }
 
 static struct od_error *
+get_bool(const char *file, const config_setting_t *s, bool *out)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+		return at(file, s, od_error_new(OD_ERR_INPUT, _("\"%s\" must be true or false"), setting_name(s)));
+	*out = config_setting_get_bool(s);
+	return NULL;
+}
+
+/* A field's default: text, or for a number field a number. */
+static struct od_error *
+get_default(const char *file, const config_setting_t *s, struct od_template_field *f)
+{
+	int type = config_setting_type(s);
+	char text[64];
+
+	if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)
+		snprintf(text, sizeof(text), "%lld", config_setting_get_int64(s));
+	else if (type == CONFIG_TYPE_FLOAT)
+		od_format_double(config_setting_get_float(s), text, sizeof(text));
+	else
+		return get_string(file, s, &f->fallback);
+	free(f->fallback);
+	return (f->fallback = strdup(text)) ? NULL : od_error_nomem();
+}
+
+/* { name = "operator"; label = "..."; required = true; number = false;
+ *   default = "..."; } */
+static struct od_error *
+parse_field(const char *file, const config_setting_t *group, struct od_template_field *f)
+{
+	struct od_error *err = NULL;
+	int n = config_setting_length(group);
+
+	if (!config_setting_is_group(group))
+		return at(file, group, od_error_new(OD_ERR_INPUT, _("a template's field must be a group: "
+								   "{ name = \"operator\"; required = true; }")));
+	for (int i = 0; i < n && !err; i++) {
+		const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+		const char *key = config_setting_name(s);
+
+		if (strcmp(key, "name") == 0)
+			err = get_string(file, s, &f->name);
+		else if (strcmp(key, "label") == 0)
+			err = get_string(file, s, &f->label);
+		else if (strcmp(key, "default") == 0)
+			err = get_default(file, s, f);
+		else if (strcmp(key, "required") == 0)
+			err = get_bool(file, s, &f->required);
+		else if (strcmp(key, "number") == 0)
+			err = get_bool(file, s, &f->number);
+		else
+			err = at(file, s, od_error_new(OD_ERR_INPUT,
+						       _("unknown setting \"%s\" in a template's field (see onetui.conf(5))"),
+						       key));
+	}
+	if (!err && !f->name)
+		err = at(file, group, od_error_new(OD_ERR_INPUT, _("a template's field needs a name")));
+	if (!err) {
+		cJSON *text = cJSON_CreateString("");
+		err = text ? od_meta_check_xattr(f->name, text) : od_error_nomem();
+		cJSON_Delete(text);
+		if (err)
+			err = at(file, group, err);
+	}
+	if (!err && f->number && f->fallback && !od_parse_number(f->fallback))
+		err = at(file, group, od_error_new(OD_ERR_INPUT, _("the default of \"%s\" must be a number"), f->name));
+	return err;
+}
+
+/* name = { description = "..."; fields = ( { ... }, ... ); }; */
+static struct od_error *
+parse_template(const char *file, const config_setting_t *group, struct od_template *t)
+{
+	struct od_error *err = NULL;
+	int n = config_setting_length(group);
+
+	if (!config_setting_is_group(group))
+		return at(file, group, od_error_new(OD_ERR_INPUT, _("template \"%s\" must be a group: name = { ... };"),
+						    config_setting_name(group)));
+	if (!(t->name = strdup(config_setting_name(group))))
+		return od_error_nomem();
+	for (int i = 0; i < n && !err; i++) {
+		const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+		const char *key = config_setting_name(s);
+		int m = config_setting_length(s);
+
+		if (strcmp(key, "description") == 0) {
+			err = get_string(file, s, &t->description);
+		} else if (strcmp(key, "fields") == 0) {
+			if (!config_setting_is_list(s) || m == 0)
+				return at(file, s, od_error_new(OD_ERR_INPUT, _("\"fields\" must be a list of groups: "
+										 "( { name = \"a\"; }, ... )")));
+			if (!(t->fields = calloc((size_t)m, sizeof(*t->fields))))
+				return od_error_nomem();
+			for (int j = 0; j < m && !err; j++) {
+				err = parse_field(file, config_setting_get_elem(s, (unsigned)j), &t->fields[j]);
+				t->n_fields++;
+				for (int k = 0; !err && k < j; k++)
+					if (strcmp(t->fields[k].name, t->fields[j].name) == 0)
+						err = at(file, config_setting_get_elem(s, (unsigned)j),
+							 od_error_new(OD_ERR_INPUT, _("field \"%s\" is there twice"),
+								      t->fields[j].name));
+			}
+		} else {
+			err = at(file, s, od_error_new(OD_ERR_INPUT,
+						       _("unknown setting \"%s\" in a template (see onetui.conf(5))"), key));
+		}
+	}
+	if (!err && !t->n_fields)
+		err = at(file, group, od_error_new(OD_ERR_INPUT, _("template \"%s\" has no fields"), t->name));
+	return err;
+}
+
+static struct od_error *
+parse_templates(const char *file, const config_setting_t *group, struct od_config *cfg)
+{
+	struct od_error *err = NULL;
+	int n = config_setting_length(group);
+
+	if (!config_setting_is_group(group))
+		return at(file, group, od_error_new(OD_ERR_INPUT, _("\"%s\" must be a group: templates = { name = { ... }; };"),
+						    "templates"));
+	if (!(cfg->templates = calloc((size_t)n + 1, sizeof(*cfg->templates))))
+		return od_error_nomem();
+	for (int i = 0; i < n && !err; i++) {
+		err = parse_template(file, config_setting_get_elem(group, (unsigned)i), &cfg->templates[i]);
+		cfg->n_templates++;
+	}
+	return err;
+}
+
+static struct od_error *
 parse_root(const char *file, const config_setting_t *root, struct od_config *cfg)
 {
 	struct od_error *err = NULL;
@@ -308,6 +466,8 @@ parse_root(const char *file, const config_setting_t *root, struct od_config *cfg
 			err = parse_keys(file, s, cfg);
 		} else if (strcmp(key, "transfers") == 0) {
 			err = parse_transfers(file, s, cfg);
+		} else if (strcmp(key, "templates") == 0) {
+			err = parse_templates(file, s, cfg);
 		} else if (strcmp(key, "profiles") == 0) {
 			int m = config_setting_length(s);
 			if (!config_setting_is_group(s))

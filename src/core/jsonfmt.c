@@ -11,6 +11,7 @@
 
 #include "onetui/buf.h"
 #include "onetui/json.h"
+#include "onetui/str.h"
 
 struct printer {
 	od_json_tok_fn *fn;
@@ -61,14 +62,13 @@ static int
 number(struct printer *p, double v)
 {
 	char text[32];
-	double back;
 
 	if (!isfinite(v))
 		return emit_s(p, OD_JTOK_LITERAL, "null");
 	if (v == (double)(long long)v && fabs(v) < 1e15)
 		snprintf(text, sizeof(text), "%lld", (long long)v);
-	else if (snprintf(text, sizeof(text), "%1.15g", v), sscanf(text, "%lg", &back) != 1 || back != v)
-		snprintf(text, sizeof(text), "%1.17g", v);
+	else
+		od_format_double(v, text, sizeof(text));
 	return emit_s(p, OD_JTOK_NUMBER, text);
 }
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "onetui/buf.h"
 #include "onetui/i18n.h"
 #include "onetui/json.h"
 #include "onetui/jsonfmt.h"
@@ -68,6 +69,18 @@ unexpected(const char *text, size_t len, size_t off, struct od_text_pos *pos)
 	return text_error(text, off, pos, why);
 }
 
+/* Where text stops being valid UTF-8 (len: nowhere). */
+static size_t
+bad_utf8_at(const char *text, size_t len)
+{
+	size_t at = 0, n;
+	unsigned cp;
+
+	while (at < len && (n = od_utf8_decode((const unsigned char *)text + at, len - at, &cp)) > 0)
+		at += n;
+	return at;
+}
+
 /* --- JSON ----------------------------------------------------------------------- */
 
 static struct od_error *
@@ -77,9 +90,13 @@ check_json(const char *text, size_t len, struct od_text_pos *pos, cJSON **out)
 	const char *nul = memchr(text, '\0', len);
 	cJSON *root;
 
+	size_t bad = bad_utf8_at(text, len);
+
 	*out = NULL;
 	if (nul)
 		return text_error(text, (size_t)(nul - text), pos, _("a NUL character"));
+	if (bad < len)
+		return text_error(text, bad, pos, _("invalid UTF-8"));
 	root = cJSON_ParseWithLengthOpts(text, len, &end, false);
 	if (!root) {
 		const char *at = cJSON_GetErrorPtr();
@@ -658,6 +675,84 @@ od_meta_check(enum od_meta_kind kind, const char *text, size_t len, struct od_te
 	}
 	return err;
 }
+
+/* --- templates ------------------------------------------------------------------ */
+
+struct od_error *
+od_meta_template_value(const struct od_template_field *f, const char *text, cJSON **out)
+{
+	*out = NULL;
+	if (!text || !*text)
+		return NULL;
+	if (f->number && !od_parse_number(text))
+		return od_error_new(OD_ERR_INPUT, _("\"%s\" is a number, not \"%s\""), f->name, text);
+	*out = f->number ? cJSON_CreateNumber(strtod(text, NULL)) : cJSON_CreateString(text);
+	return *out ? NULL : od_error_nomem();
+}
+
+static const struct od_template_field *
+template_field(const struct od_template *t, const char *name, size_t len)
+{
+	for (size_t i = 0; i < t->n_fields; i++)
+		if (strlen(t->fields[i].name) == len && memcmp(t->fields[i].name, name, len) == 0)
+			return &t->fields[i];
+	return NULL;
+}
+
+/* The missing required fields, named in one error. */
+static struct od_error *
+missing_fields(const struct od_template *t, const cJSON *obj)
+{
+	struct od_buf names;
+	struct od_error *err = NULL;
+
+	od_buf_init(&names, OD_BUF_UNLIMITED);
+	for (size_t i = 0; i < t->n_fields; i++)
+		if (t->fields[i].required && !cJSON_GetObjectItemCaseSensitive(obj, t->fields[i].name) &&
+		    od_buf_addf(&names, "%s%s", names.len ? ", " : "", t->fields[i].name))
+			err = od_error_nomem();
+	if (!err && names.len)
+		err = od_error_new(OD_ERR_INPUT, _("template \"%s\" needs a value for %s"), t->name, od_buf_str(&names));
+	od_buf_done(&names);
+	return err;
+}
+
+struct od_error *
+od_meta_template_fill(const struct od_template *t, const char *const *values, size_t n, cJSON **out)
+{
+	cJSON *obj = cJSON_CreateObject(), *v;
+	struct od_error *err = NULL;
+
+	*out = NULL;
+	if (!obj)
+		return od_error_nomem();
+	for (size_t i = 0; i < t->n_fields && !err; i++)
+		if ((err = od_meta_template_value(&t->fields[i], t->fields[i].fallback, &v)) == NULL && v)
+			cJSON_AddItemToObject(obj, t->fields[i].name, v);
+	for (size_t i = 0; i < n && !err; i++) {
+		const char *eq = strchr(values[i], '=');
+		const struct od_template_field *f = eq ? template_field(t, values[i], (size_t)(eq - values[i])) : NULL;
+		if (!eq)
+			err = od_error_new(OD_ERR_INPUT, _("\"%s\": write NAME=VALUE"), values[i]);
+		else if (!f)
+			err = od_error_new(OD_ERR_INPUT, _("template \"%s\" has no field \"%.*s\""), t->name,
+					   (int)(eq - values[i]), values[i]);
+		else if (!(err = od_meta_template_value(f, eq + 1, &v))) {
+			cJSON_DeleteItemFromObjectCaseSensitive(obj, f->name);
+			if (v)
+				cJSON_AddItemToObject(obj, f->name, v);
+		}
+	}
+	if (!err)
+		err = missing_fields(t, obj);
+	if (err)
+		cJSON_Delete(obj);
+	else
+		*out = obj;
+	return err;
+}
+
+/* --- editing -------------------------------------------------------------------- */
 
 #define RDF_SKELETON \
 	"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"\n" \

@@ -155,6 +155,52 @@ od_parse_long(const char *s, long lo, long hi, long *out)
 	return true;
 }
 
+void
+od_format_double(double v, char *buf, size_t size)
+{
+	double back;
+
+	snprintf(buf, size, "%1.15g", v);
+	if (sscanf(buf, "%lg", &back) != 1 || back != v)
+		snprintf(buf, size, "%1.17g", v);
+}
+
+/* Digits at *p, at least one; moves *p past them. */
+static bool
+digits(const char **p)
+{
+	const char *start = *p;
+
+	while (**p >= '0' && **p <= '9')
+		(*p)++;
+	return *p > start;
+}
+
+bool
+od_parse_number(const char *s)
+{
+	const char *p = s;
+
+	if (!s)
+		return false;
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (!digits(&p))
+		return false;
+	if (*p == '.' && (p++, !digits(&p)))
+		return false;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!digits(&p))
+			return false;
+	}
+	return *p == '\0';
+}
+
 /* "2025-11-03 14:07" in local time, or "2025-11-03T14:07:22Z" in UTC;
  * "-" when t cannot be shown. */
 static const char *

@@ -96,7 +96,7 @@ class Editor:
 
 def usage(t, h):
     for args, name, err in (
-            ([], "no verb", r"get, set, rm or edit"),
+            ([], "no verb", r"get, set, rm, edit or templates"),
             (["frob", FILE], "an unknown verb", r"frob"),
             (["get"], "no file", r"SPACE/PATH"),
             (["get", "-t", "yaml", FILE], "an unknown kind", r"xattrs, json or rdf"),
@@ -275,6 +275,52 @@ def editing(t, h):
     expect(t, r, "malformed XML from the editor twice: exit 1", 1, err=r"line 1, column 9")
 
 
+TEMPLATES = """
+templates = {
+  krios-session = {
+    description = "A cryo-EM session on the Titan Krios";
+    fields = (
+      { name = "instrument"; default = "Titan Krios G4"; required = true; },
+      { name = "operator"; label = "Operator (full name)"; required = true; },
+      { name = "sample"; required = true; },
+      { name = "voltage_kV"; number = true; default = 300; }
+    );
+  };
+};
+"""
+
+
+def templates(t, h):
+    expect(t, h.run("meta", "templates"), "no templates configured: said, exit 0", 0,
+           err=r"defines no metadata templates")
+    expect(t, h.run("meta", "set", "--template", "krios-session", FILE, "operator=x"),
+           "an unknown template: exit 1", 1, err=r"defines none")
+    h.write_config(TEMPLATES)
+    r = h.run("meta", "templates")
+    expect(t, r, "meta templates lists them", 0, out=r"(?m)^krios-session  A cryo-EM session on the Titan Krios\n"
+           r"  instrument +required +default Titan Krios G4\n  operator +required +Operator \(full name\)")
+    r = h.run("meta", "templates", "--json")
+    got = r.json() or [{}]
+    t.ok(got[0].get("name") == "krios-session" and got[0]["fields"][3] ==
+         {"name": "voltage_kV", "label": None, "required": False, "number": True, "default": "300"},
+         "... and as JSON", repr(r))
+    expect(t, h.run("meta", "set", "--template", "krios-session", FILE, "operator=Alice"),
+           "required fields missing: exit 1, all named", 1, err=r"needs a value for sample$")
+    expect(t, h.run("meta", "set", "--template", "krios-session", FILE, "sample=A", "operator=B",
+                    "voltage_kV=high"), "a number field given text: exit 1", 1, err=r"is a number, not")
+    expect(t, h.run("meta", "set", "--template", "nope", FILE), "an unknown name: the others listed", 1,
+           err=r"there are: krios-session")
+    h.clear()
+    expect(t, h.run("meta", "set", "--template", "krios-session", FILE, "operator=Alice Kowalczyk",
+                    "sample=Apoferritin"), "a filled template is set", 0)
+    got = h.run("meta", "get", "--json", FILE).json() or {}
+    t.ok(got.get("instrument") == "Titan Krios G4" and got.get("voltage_kV") == 300 and
+         got.get("operator") == "Alice Kowalczyk" and got.get("sample") == "Apoferritin",
+         "... its defaults and values, numbers as numbers", got)
+    t.eq(len([q for q in h.requests() if q["method"] == "PUT"]), 1, "in one request")
+    h.write_config("")
+
+
 def main():
     t = Tap()
     if not os.access(ONETUI, os.X_OK):
@@ -292,6 +338,7 @@ def main():
         rdf(t, h)
         protection(t, h)
         editing(t, h)
+        templates(t, h)
     finally:
         h.close()
     t.done()

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "onetui/metatext.h"
 #include "onetui/str.h"
 
 #include "tap.h"
@@ -302,10 +303,100 @@ static const struct bad_case bad_cases[] = {
 	  "^[^ ]*/bad\\.conf: default-profile names \"prod\", which is not defined$", NULL },
 	{ "default-profile without any profiles", "default-profile = \"a\";\n",
 	  "default-profile names \"a\", which is not defined", NULL },
+	{ "templates not a group", "templates = 1;\n", "bad\\.conf:1: \"templates\" must be a group", NULL },
+	{ "template without fields", "templates = {\n  t = { description = \"x\"; };\n};\n",
+	  "bad\\.conf:2: template \"t\" has no fields$", NULL },
+	{ "fields not a list", "templates = { t = {\n fields = 3; }; };\n",
+	  "bad\\.conf:2: \"fields\" must be a list of groups", NULL },
+	{ "a field without a name", "templates = { t = { fields = (\n { required = true; } ); }; };\n",
+	  "bad\\.conf:2: a template's field needs a name$", NULL },
+	{ "a field named twice", "templates = { t = { fields = ( { name = \"a\"; },\n { name = \"a\"; } ); }; };\n",
+	  "bad\\.conf:2: field \"a\" is there twice$", NULL },
+	{ "a reserved field name", "templates = { t = { fields = (\n { name = \"cdmi_size\"; } ); }; };\n",
+	  "bad\\.conf:2: .*reserved by Onedata", NULL },
+	{ "required not a boolean", "templates = { t = { fields = ( { name = \"a\";\n required = \"yes\"; } ); }; };\n",
+	  "bad\\.conf:2: \"required\" must be true or false$", NULL },
+	{ "a number field with a text default",
+	  "templates = { t = { fields = (\n { name = \"kV\"; number = true; default = \"high\"; } ); }; };\n",
+	  "bad\\.conf:2: the default of \"kV\" must be a number$", NULL },
+	{ "unknown key in a field", "templates = { t = { fields = ( { name = \"a\";\n type = \"x\"; } ); }; };\n",
+	  "bad\\.conf:2: unknown setting \"type\" in a template's field", NULL },
+	{ "unknown key in a template", "templates = { t = {\n name = \"x\"; }; };\n",
+	  "bad\\.conf:2: unknown setting \"name\" in a template", NULL },
 	{ "error in the second profile", "profiles = {\n  a = { zone = \"z\"; };\n"
 	  "  b = { zone = \"y\";\n    ca-file = 1; };\n};\n",
 	  "bad\\.conf:4: \"ca-file\" must be a string", NULL },
 };
+
+static const char templates_config[] =
+	"templates = {\n"
+	"  krios-session = {\n"
+	"    description = \"A cryo-EM session on the Titan Krios\";\n"
+	"    fields = (\n"
+	"      { name = \"instrument\"; default = \"Titan Krios G4\"; required = true; },\n"
+	"      { name = \"operator\"; label = \"Operator (full name)\"; required = true; },\n"
+	"      { name = \"sample\"; required = true; },\n"
+	"      { name = \"magnification\"; number = true; },\n"
+	"      { name = \"voltage_kV\"; number = true; default = 300; },\n"
+	"      { name = \"pixel_size_A\"; number = true; default = 0.83; }\n"
+	"    );\n"
+	"  };\n"
+	"};\n";
+
+static void
+test_templates(void)
+{
+	struct od_config *cfg = NULL;
+	const struct od_template *t;
+	struct od_error *err;
+	char *path, *text;
+	cJSON *obj;
+
+	err = load_text("templates.conf", templates_config, &cfg, &path);
+	ok(!err && cfg, "a template loads%s%s", err ? ": " : "", err ? err->message : "");
+	od_error_free(err);
+	t = od_config_template(cfg, "krios-session");
+	ok(t && t->n_fields == 6 && od_str_eq(t->description, "A cryo-EM session on the Titan Krios"),
+	   "found by name, with its six fields");
+	ok(!od_config_template(cfg, "nope"), "an unknown name is NULL");
+	if (t) {
+		const struct od_template_field *f = t->fields;
+		ok(f[0].required && od_str_eq(f[0].fallback, "Titan Krios G4") && !f[0].number, "a text field");
+		ok(od_str_eq(f[1].label, "Operator (full name)") && !f[1].fallback, "a label");
+		ok(f[4].number && od_str_eq(f[4].fallback, "300"), "a number field with a whole default");
+		ok(f[5].number && od_str_eq(f[5].fallback, "0.83"), "... with a fraction");
+		{
+			const char *values[] = { "operator=Alice Kowalczyk", "sample=Apoferritin", "magnification=105000" };
+			err = od_meta_template_fill(t, values, 3, &obj);
+			text = obj ? cJSON_PrintUnformatted(obj) : NULL;
+			is(text, "{\"instrument\":\"Titan Krios G4\",\"voltage_kV\":300,\"pixel_size_A\":0.83,"
+			   "\"operator\":\"Alice Kowalczyk\",\"sample\":\"Apoferritin\",\"magnification\":105000}",
+			   "filled: defaults, then the values, numbers as numbers");
+			cJSON_free(text);
+			cJSON_Delete(obj);
+			od_error_free(err);
+		}
+		{
+			const char *values[] = { "operator=", "magnification=high" };
+			err = od_meta_template_fill(t, values, 1, &obj);
+			like(err ? err->message : NULL, "needs a value for operator, sample$",
+			     "required fields without a value are all named");
+			od_error_free(err);
+			err = od_meta_template_fill(t, values + 1, 1, &obj);
+			like(err ? err->message : NULL, "\"magnification\" is a number, not \"high\"", "a number field");
+			od_error_free(err);
+		}
+		{
+			const char *values[] = { "colour=blue" };
+			err = od_meta_template_fill(t, values, 1, &obj);
+			like(err ? err->message : NULL, "template \"krios-session\" has no field \"colour\"",
+			     "a name that is not a field");
+			od_error_free(err);
+		}
+	}
+	od_config_free(cfg);
+	free(path);
+}
 
 static void
 test_bad(void)
@@ -783,6 +874,7 @@ main(void)
 	test_minimal();
 	test_paths();
 	test_bad();
+	test_templates();
 	test_files();
 	test_zone_precedence();
 	test_profile_precedence();

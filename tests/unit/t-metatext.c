@@ -28,6 +28,7 @@ static const struct text_case cases[] = {
 	{ OD_META_JSON, "{} {}", 1, 4, "after the JSON value" },
 	{ OD_META_JSON, " \n ", 2, 2, "empty" },
 	{ OD_META_JSON, "", 1, 1, "empty" },
+	{ OD_META_JSON, "{\"a\": \"Krios\xa0\"}", 1, 13, "invalid UTF-8" },
 	/* xattrs */
 	{ OD_META_XATTRS, "{\"instrument\": \"Titan Krios G4\", \"voltage_kV\": 300}", 0, 0, NULL },
 	{ OD_META_XATTRS, "{}", 0, 0, NULL },
