@@ -822,6 +822,7 @@ tui_main(const char *config_path, const struct od_overrides *ov, int verbose, co
 
 	widget_close_all();
 	replicate_done();
+	meta_bulk_done();
 	transfers_done();
 	od_engine_cancel_all(a.s.engine);
 	info_view_done();

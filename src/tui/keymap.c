@@ -96,6 +96,8 @@ static const struct {
 	{ "pane", "a add-metadata" },
 	{ "pane", "d delete-metadata" },
 	{ "pane", "<Del> delete-metadata" },
+	{ "pane", "T apply-template" },
+	{ "pane", "A change-marked" },
 };
 
 struct binding {

@@ -219,7 +219,7 @@ meta_change_xattr(struct app *a, const struct meta_item *it, const cJSON *value,
 		xoom();
 	/* An inherited value is not the item's own: it had none. */
 	seen_value(c, inherited ? NULL : value);
-	label = xasprintf(_("%s ="), c->key);
+	label = xstrdup(c->key);
 	if (cJSON_IsString(value)) {
 		shown = xstrdup(value->valuestring);
 	} else {
@@ -263,7 +263,7 @@ meta_change_add(struct app *a, const struct meta_item *it)
 
 	if (it->text[OD_META_XATTRS])
 		c->own = xstrndup(it->text[OD_META_XATTRS], it->len[OD_META_XATTRS]);
-	widget_prompt(a, _("New attribute (NAME=VALUE, or NAME:=NUMBER):"), "", on_new_xattr, NULL, c);
+	widget_prompt(a, _("New attribute (NAME=VALUE, or NAME:=NUMBER)"), "", on_new_xattr, NULL, c);
 }
 
 /* --- removing ---------------------------------------------------------------------- */

@@ -52,6 +52,9 @@
 	REQ_(META_ADD, "add-metadata", N_("add an extended attribute (NAME=VALUE, or NAME:=NUMBER)"), NULL) \
 	REQ_(META_DELETE, "delete-metadata", N_("remove the attribute under the cursor, or the whole JSON or RDF"), \
 	     NULL) \
+	REQ_(META_TEMPLATE, "apply-template", N_("fill a metadata template for the marked items, or the selected one"), \
+	     NULL) \
+	REQ_(META_BULK, "change-marked", N_("set an attribute, or merge JSON, on all the marked items"), NULL) \
 	REQ_GROUP(N_("Panes")) \
 	REQ_(FOCUS_NEXT, "focus-next", N_("move the focus between the tree and the pane"), N_("Pane")) \
 	REQ_(PANE_INFO, "pane-info", N_("show the Info pane"), NULL) \

@@ -149,6 +149,15 @@ void meta_change_remove(struct app *a, const struct meta_item *it, enum od_meta_
 /* Edit the JSON or RDF in the user's editor. */
 void meta_change_document(struct app *a, const struct meta_item *it, enum od_meta_kind kind);
 
+/* meta-bulk.c: one change for the marked items. */
+/* Ask for NAME=VALUE or a JSON object to merge, for the marked items. */
+void meta_bulk_ask(struct app *a);
+/* Fill a template of the configuration for the marked items, or item
+ * when none is marked. */
+void meta_bulk_template(struct app *a, const struct meta_item *item);
+/* Drop a change under way (the interface ends). */
+void meta_bulk_done(void);
+
 /* panes.c: the tab bar, the pane area, and panes still to come. */
 void panes_draw(struct app *a, int y, int x, int height, int width);
 bool panes_request(struct app *a, enum request req);

@@ -19,6 +19,7 @@
 #include "onetui/sanitize.h"
 #include "onetui/str.h"
 #include "tui/draw.h"
+#include "tui/marks.h"
 #include "tui/tui.h"
 #include "xmalloc.h"
 
@@ -517,7 +518,7 @@ build_lines(void)
 		say(S_NONE, C_ERROR, mv.error);
 		return;
 	}
-	heading(S_XATTRS, _("Extended attributes"), _("   a adds, e edits, d removes"));
+	heading(S_XATTRS, _("Extended attributes"), _("   a adds, e edits, d removes, T fills a template"));
 	xattr_lines();
 	say(S_NONE, C_NORMAL, "");
 	heading(S_JSON, _("JSON"), _("   e edits in your editor, d removes"));
@@ -695,6 +696,14 @@ meta_view_request(struct app *a, enum request req)
 	case REQ_META_DELETE:
 		if (may_write(a))
 			remove_row(a, &it, row);
+		return true;
+	case REQ_META_TEMPLATE:
+		/* The marked items are checked one by one. */
+		if (marks_count() > 0 || may_write(a))
+			meta_bulk_template(a, &it);
+		return true;
+	case REQ_META_BULK:
+		meta_bulk_ask(a);
 		return true;
 	case REQ_REFRESH:
 		if (!mv.none && mv.file_id) {

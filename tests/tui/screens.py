@@ -901,7 +901,7 @@ def test_metadata_pane(t, h):
     s.wait()
     s.send("e")
     s.wait()
-    t.ok("operator =" in s.text(), "e on an attribute asks for its value", s.text())
+    t.ok("operator: Alice Kowalczyk" in s.text(), "e on an attribute asks for its value", s.text())
     s.send("C-u", "Bob", "Enter")
     t.ok(wait_for(s, r"operator +Bob"), "... and sets it", s.text())
     h.run("meta", "set", target, "operator=Carol")
@@ -930,6 +930,83 @@ def test_metadata_pane(t, h):
     s.send("y")
     t.ok(wait_for(s, r"Saved the extended attributes"), "... and removes it", s.text())
     quit_cleanly(t, s, "metadata")
+
+
+def test_metadata_bulk(t, h):
+    """T fills a template, A sets an attribute or merges JSON: on the
+    marked items, previewed first (a protected one left alone), then a
+    list of outcomes."""
+    config = h.write_config(
+        'default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; ca-file = "%s"; }; };\n'
+        % (h.zone_url, h.tokens["alice"], h.info["ca"]) + """
+templates = {
+  krios-session = {
+    description = "A cryo-EM session on the Titan Krios";
+    fields = (
+      { name = "operator"; required = true; },
+      { name = "sample"; required = true; },
+      { name = "voltage_kV"; number = true; default = 300; }
+    );
+  };
+};
+""")
+    notes = KRIOS + "/Sample notes"
+    s = start(t, h, "metadata bulk", width=150, height=40)
+    s.send("j", "Enter")
+    s.wait()
+    s.send("j", "/", "Images", "Enter")
+    s.wait()
+    s.send("Space", "/", "C-u", "Sample", "Enter")
+    s.wait()
+    s.send("Enter")
+    s.wait()
+    s.send("j", "/", "empty", "Enter")
+    s.wait()
+    s.send("Space", "/", "C-u", "overview", "Enter")
+    s.wait()
+    s.send("Space")
+    s.wait()
+    t.ok("3 marked" in s.lines()[s.height - 2], "three items marked", s.lines()[s.height - 2])
+    s.send("2", "Tab", "T")
+    s.wait()
+    t.ok("operator (1/3), required:" in s.text(), "T asks for the template's first field", s.text())
+    s.send("Alice Kowalczyk", "Enter")
+    s.wait()
+    s.send("Enter")
+    s.wait()
+    t.ok("This field is required. sample (2/3), required:" in s.text(),
+         "a required field left empty is asked again", s.text())
+    s.send("Apoferritin", "Enter")
+    s.wait()
+    t.ok(re.search(r"voltage_kV \(3/3\), a number: *300", s.text()), "a default is offered", s.text())
+    s.send("C-u", "high", "Enter")
+    s.wait()
+    t.ok("is a number, not \"high\"" in s.text(), "text for a number field is refused", s.text())
+    s.send("C-u", "200", "Enter")
+    t.ok(wait_for(s, r"on 3 items: 2 change, 0 already so, 1 protected") and "could not be read. Go on?" in s.text(),
+         "a preview: two change, the protected folder is left alone", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"changed +%s/empty\.txt" % re.escape(notes)) and
+         re.search(r"protected, left alone +%s/Images-Disc1" % re.escape(KRIOS), s.text()),
+         "then each item's outcome", s.text())
+    r = h.run("meta", "get", "--json", notes + "/empty.txt")
+    t.eq(r.json(), {"operator": "Alice Kowalczyk", "sample": "Apoferritin", "voltage_kV": 200},
+         "the template's attributes on the server, numbers as numbers")
+    s.send("q")
+    s.wait()
+    s.send("A", '{"site": "Brno", "sample": null}', "Enter")
+    t.ok(wait_for(s, r"on 3 items: 2 change"), "A with a JSON object: a merge, previewed", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"2 changed, 0 failed"), "... and made", s.text())
+    r = h.run("meta", "get", "-t", "json", "--json", notes + "/empty.txt")
+    t.eq(r.json(), {"site": "Brno"}, "the merged document")
+    s.send("q")
+    s.wait()
+    s.send("A", "operator=Alice Kowalczyk", "Enter")
+    t.ok(wait_for(s, r"on 3 items: nothing to change \(2 already so, 1 protected, 0 could not be read\)"),
+         "nothing to change is said, and nothing is sent", s.text())
+    quit_cleanly(t, s, "metadata bulk")
+    os.unlink(config)       # the next screen writes the plain one again
 
 
 def test_onedata_transfers(t, h):
@@ -1114,6 +1191,7 @@ def main():
         test_replicate_from_tree(t, h)
         test_public_share(t, h)
         test_metadata_pane(t, h)
+        test_metadata_bulk(t, h)
     finally:
         h.close()
     t.done()
