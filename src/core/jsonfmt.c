@@ -65,7 +65,7 @@ number(struct printer *p, double v)
 
 	if (!isfinite(v))
 		return emit_s(p, OD_JTOK_LITERAL, "null");
-	if (v == (double)(long long)v && fabs(v) < 1e15)
+	if (fabs(v) < 1e15 && v == (double)(long long)v)
 		snprintf(text, sizeof(text), "%lld", (long long)v);
 	else
 		od_format_double(v, text, sizeof(text));
