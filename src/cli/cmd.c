@@ -26,6 +26,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_put_entry,
 	&cmd_transfers_entry,
 	&cmd_qos_entry,
+	&cmd_dataset_entry,
+	&cmd_archive_entry,
 };
 
 enum {
