@@ -1169,8 +1169,10 @@ class SelfTest:
         progress = []
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
+            # Details first: progress read after a finished recall is final.
+            finished = self.opget(hpc, "/data/%s/recall/details" % root).json()["finishTime"]
             progress.append(self.opget(hpc, "/data/%s/recall/progress" % root).json())
-            if self.opget(hpc, "/data/%s/recall/details" % root).json()["finishTime"]:
+            if finished:
                 break
             time.sleep(0.02)
         total = sum(len(d) for d in files.values())

@@ -281,4 +281,3 @@ def recall(engine, state, archive, parent, name, provider_id, owner):
         state.recalls[root.uuid] = record
         record.job = start(engine, RecallJob(engine, state, record))
         return record
-
