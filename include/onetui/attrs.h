@@ -91,6 +91,9 @@ int od_attrs_query(struct od_buf *out, unsigned attrs) OD_WARN_UNUSED;
  * be present with the right type (null only where the API allows it). */
 struct od_error *od_attrs_parse(const cJSON *obj, unsigned requested, const char *what,
 				struct od_attrs *out) OD_WARN_UNUSED;
+/* A protection flag's name as the API spells it ("data_protection"),
+ * NULL for anything but one OD_PROTECT_* flag. */
+const char *od_protection_name(unsigned flag);
 /* OD_PROTECT_* from a list of flag names (unknown flags are ignored);
  * an error when arr is not a list of strings. */
 struct od_error *od_protection_parse(const cJSON *arr, const char *what, unsigned *out) OD_WARN_UNUSED;

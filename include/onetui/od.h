@@ -6,6 +6,7 @@
 #include "onetui/attrs.h"
 #include "onetui/buf.h"
 #include "onetui/config.h"
+#include "onetui/dataset.h"
 #include "onetui/engine.h"
 #include "onetui/error.h"
 #include "onetui/fileinfo.h"

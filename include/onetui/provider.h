@@ -25,6 +25,8 @@ struct od_error *od_provider_plan(struct od_zone *z, struct od_space *s) OD_WARN
 const struct od_provider_info *od_provider_current(const struct od_space *s);
 
 typedef void od_file_id_fn(const char *file_id, struct od_error *err, void *ud);
+/* A page of ids (transfers, archives); return false to stop early. */
+typedef bool od_ids_fn(const char *const *ids, size_t n, void *ud);
 typedef void od_attrs_fn(const struct od_attrs *a, struct od_error *err, void *ud);
 /* One page of a listing (entries valid during the call); return false to
  * stop listing early, which completes the listing without an error. */

@@ -39,8 +39,6 @@ struct od_transfer {
 };
 
 typedef void od_transfer_fn(const struct od_transfer *t, struct od_error *err, void *ud);
-/* A page of transfer ids; return false to stop early. */
-typedef bool od_ids_fn(const char *const *ids, size_t n, void *ud);
 
 /* Whether a transferStatus is final (completed, failed, cancelled, skipped). */
 bool od_transfer_ended(const char *status);

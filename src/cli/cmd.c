@@ -27,6 +27,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_transfers_entry,
 	&cmd_qos_entry,
 	&cmd_meta_entry,
+	&cmd_dataset_entry,
+	&cmd_archive_entry,
 };
 
 enum {

@@ -38,6 +38,8 @@ extern const struct cmd_entry cmd_put_entry;
 extern const struct cmd_entry cmd_transfers_entry;
 extern const struct cmd_entry cmd_qos_entry;
 extern const struct cmd_entry cmd_meta_entry;
+extern const struct cmd_entry cmd_dataset_entry;
+extern const struct cmd_entry cmd_archive_entry;
 
 /* Parse argv and run the command. */
 int cmd_main(int argc, char **argv);

@@ -156,6 +156,12 @@ parse_shares(const cJSON *v, const char *what, struct od_attrs *a)
 	return NULL;
 }
 
+const char *
+od_protection_name(unsigned flag)
+{
+	return flag == OD_PROTECT_DATA ? "data_protection" : flag == OD_PROTECT_METADATA ? "metadata_protection" : NULL;
+}
+
 struct od_error *
 od_protection_parse(const cJSON *arr, const char *what, unsigned *out)
 {
@@ -167,10 +173,9 @@ od_protection_parse(const cJSON *arr, const char *what, unsigned *out)
 	cJSON_ArrayForEach(e, arr) {
 		if (!cJSON_IsString(e))
 			return od_error_new(OD_ERR_INPUT, _("%s has a protection flag that is not a string"), what);
-		if (strcmp(e->valuestring, "data_protection") == 0)
-			*out |= OD_PROTECT_DATA;
-		else if (strcmp(e->valuestring, "metadata_protection") == 0)
-			*out |= OD_PROTECT_METADATA;
+		for (unsigned flag = OD_PROTECT_DATA; flag <= OD_PROTECT_METADATA; flag <<= 1)
+			if (strcmp(e->valuestring, od_protection_name(flag)) == 0)
+				*out |= flag;
 	}
 	return NULL;
 }

@@ -328,3 +328,104 @@ pcall_nothing_as(struct od_zone *z, struct od_space *s, enum od_method method, c
 	return op;
 }
 
+
+/* --- listings of ids ---------------------------------------------------------------- */
+
+struct ids_call {
+	struct od_op base;	/* what the caller holds; sub is the page in flight */
+	struct od_zone *z;
+	struct od_space *s;
+	char *base_path;	/* with its query; the page token is appended */
+	const char *token_param, *key, *what;
+	od_ids_fn *page;
+	od_done_fn *done;
+	void *ud;
+};
+
+static void ids_page(struct ids_call *l, const char *token);
+
+static void
+ids_end(struct ids_call *l, struct od_error *err)
+{
+	l->done(err, l->ud);
+	free(l->base_path);
+	free(l);
+}
+
+static void
+on_ids_page(const cJSON *root, struct od_error *err, void *ud)
+{
+	struct ids_call *l = ud;
+	const cJSON *ids = NULL, *e;
+	const char *token = NULL, **v = NULL;
+	const char *what = _(l->what);
+	size_t n = 0;
+	bool more = true;
+
+	l->base.sub = NULL;
+	if (!err && !root)
+		err = od_error_new(OD_ERR_INPUT, _("%s is empty"), what);
+	if (!err)
+		err = od_json_array(root, l->key, what, &ids);
+	if (!err)
+		err = od_json_str_opt(root, "nextPageToken", what, &token, NULL);
+	if (!err && !(v = calloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof(*v))))
+		err = od_error_nomem();
+	if (!err) {
+		cJSON_ArrayForEach(e, ids) {
+			if (!cJSON_IsString(e)) {
+				err = od_error_new(OD_ERR_INPUT, _("%s holds an id that is not a string"), what);
+				break;
+			}
+			v[n++] = e->valuestring;
+		}
+	}
+	if (!err && !l->base.cancelled)
+		more = l->page(v, n, l->ud);
+	free(v);
+	if (!err && l->base.cancelled)
+		err = od_error_new(OD_ERR_CANCELLED, _("cancelled"));
+	if (!err && more && token && *token) {
+		ids_page(l, token);
+		if (l->base.sub)
+			return;
+		err = od_error_nomem();
+	}
+	ids_end(l, err);
+}
+
+static void
+ids_page(struct ids_call *l, const char *token)
+{
+	struct od_buf b;
+
+	od_buf_init(&b, OD_BUF_UNLIMITED);
+	if (od_buf_adds(&b, l->base_path) ||
+	    (token && (od_buf_addf(&b, "&%s=", l->token_param) || od_url_escape(&b, token)))) {
+		od_buf_done(&b);
+		l->base.sub = NULL;
+		return;
+	}
+	l->base.sub = pcall_json(l->z, l->s, OD_GET, od_buf_steal(&b), NULL, _(l->what), on_ids_page, l);
+}
+
+struct od_op *
+pcall_ids(struct od_zone *z, struct od_space *s, char *base, const char *token_param, const char *key,
+	  const char *what, od_ids_fn *page, od_done_fn *done, void *ud)
+{
+	struct ids_call *l = base ? calloc(1, sizeof(*l)) : NULL;
+
+	if (!l) {
+		free(base);
+		return NULL;
+	}
+	*l = (struct ids_call){ .z = z, .s = s, .base_path = base, .token_param = token_param, .key = key,
+				.what = what, .page = page, .done = done, .ud = ud };
+	ids_page(l, NULL);
+	if (!l->base.sub) {
+		free(base);
+		free(l);
+		return NULL;
+	}
+	return &l->base;
+}

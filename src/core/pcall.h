@@ -66,6 +66,11 @@ struct od_op *pcall_nothing(struct od_zone *z, struct od_space *s, enum od_metho
 /* The same with a body of another media type than JSON. */
 struct od_op *pcall_nothing_as(struct od_zone *z, struct od_space *s, enum od_method method, char *path,
 			       const char *ctype, const char *body, od_done_fn *fn, void *ud);
+/* A listing of ids, page by page: GET base (a path with a query, taken
+ * over), then base&<token_param>=<nextPageToken> until the token is null;
+ * key names the array of ids in each reply, what the listing (N_()). */
+struct od_op *pcall_ids(struct od_zone *z, struct od_space *s, char *base, const char *token_param,
+			const char *key, const char *what, od_ids_fn *page, od_done_fn *done, void *ud);
 /* "<prefix><id><suffix>" with the id escaped; caller frees (NULL: no memory). */
 char *id_path(const char *prefix, const char *id, const char *suffix);
 /* "/data/<id><suffix>". */

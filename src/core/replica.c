@@ -167,107 +167,24 @@ od_transfer_get(struct od_zone *z, struct od_space *s, const char *tid, od_trans
 
 /* --- listing ------------------------------------------------------------------------ */
 
-struct list_call {
-	struct od_op base;	/* what the caller holds; sub is the page in flight */
-	struct od_zone *z;
-	struct od_space *s;
-	char *state;
-	od_ids_fn *page;
-	od_done_fn *done;
-	void *ud;
-};
-
-static void list_page(struct list_call *l, const char *token);
-
-static void
-list_end(struct list_call *l, struct od_error *err)
-{
-	l->done(err, l->ud);
-	free(l->state);
-	free(l);
-}
-
-static void
-on_page(const cJSON *root, struct od_error *err, void *ud)
-{
-	struct list_call *l = ud;
-	const cJSON *ids = NULL, *e;
-	const char *token = NULL, **v = NULL;
-	size_t n = 0;
-	bool more = true;
-	const char *what = _("the provider's list of transfers");
-
-	l->base.sub = NULL;
-	if (!err && !root)
-		err = od_error_new(OD_ERR_INPUT, _("%s is empty"), what);
-	if (!err)
-		err = od_json_array(root, "transfers", what, &ids);
-	if (!err)
-		err = od_json_str_opt(root, "nextPageToken", what, &token, NULL);
-	if (!err && !(v = calloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof(*v))))
-		err = od_error_nomem();
-	if (!err) {
-		cJSON_ArrayForEach(e, ids) {
-			if (!cJSON_IsString(e)) {
-				err = od_error_new(OD_ERR_INPUT, _("%s holds an id that is not a string"), what);
-				break;
-			}
-			v[n++] = e->valuestring;
-		}
-	}
-	if (!err && !l->base.cancelled)
-		more = l->page(v, n, l->ud);
-	free(v);
-	if (!err && l->base.cancelled)
-		err = od_error_new(OD_ERR_CANCELLED, _("cancelled"));
-	if (!err && more && token && *token) {
-		list_page(l, token);
-		if (l->base.sub)
-			return;
-		err = od_error_nomem();
-	}
-	list_end(l, err);
-}
-
-static void
-list_page(struct list_call *l, const char *token)
-{
-	struct od_buf b;
-
-	od_buf_init(&b, OD_BUF_UNLIMITED);
-	if (od_buf_adds(&b, "/spaces/") || od_url_escape(&b, l->s->id) || od_buf_adds(&b, "/transfers?state=") ||
-	    od_url_escape(&b, l->state) || od_buf_adds(&b, "&limit=1000") ||
-	    (token && (od_buf_adds(&b, "&page_token=") || od_url_escape(&b, token)))) {
-		od_buf_done(&b);
-		l->base.sub = NULL;
-		return;
-	}
-	l->base.sub = pcall_json(l->z, l->s, OD_GET, od_buf_steal(&b), NULL, _("the provider's list of transfers"),
-				 on_page, l);
-}
-
 struct od_op *
 od_transfer_list(struct od_zone *z, struct od_space *s, const char *state, od_ids_fn *page, od_done_fn *done,
 		 void *ud)
 {
-	struct list_call *l = calloc(1, sizeof(*l));
+	char *base = id_path("/spaces/", s->id, "/transfers?limit=1000&state=");
+	struct od_buf b;
 
-	if (!l || !(l->state = strdup(state))) {
-		free(l);
+	if (!base)
+		return NULL;
+	od_buf_init(&b, OD_BUF_UNLIMITED);
+	if (od_buf_adds(&b, base) || od_url_escape(&b, state)) {
+		free(base);
+		od_buf_done(&b);
 		return NULL;
 	}
-	l->z = z;
-	l->s = s;
-	l->page = page;
-	l->done = done;
-	l->ud = ud;
-	list_page(l, NULL);
-	if (!l->base.sub) {
-		free(l->state);
-		free(l);
-		return NULL;
-	}
-	return &l->base;
+	free(base);
+	return pcall_ids(z, s, od_buf_steal(&b), "page_token", "transfers", N_("the provider's list of transfers"),
+			 page, done, ud);
 }
 
 /* --- QoS ------------------------------------------------------------------------------ */

@@ -212,4 +212,14 @@ def cases(info):
         Case("a token in the environment is never printed", ["whoami", "-vv"], user=None,
              env={"ONEDATA_TOKEN": info["tokens"]["bob"]},
              check=lambda r, h: info["tokens"]["bob"].encode() not in r.out + r.err),
+
+        # --- datasets (read-only here; dataset.py changes them) ------------------
+        Case("dataset ls: the attached top datasets", ["dataset", "ls", "--json", KRIOS],
+             check=lambda r, h: [d["name"] for d in _json(r)["datasets"]]
+             == ["Images-Disc1", "Processing"]),
+        Case("dataset show: effective protection and ancestors",
+             ["dataset", "show", KRIOS + "/Images-Disc1/GridSquare_1734460/Data"],
+             out=r"Protection +data\n(.|\n)*Effective +data, metadata\n(.|\n)*Ancestors +\w+ +Images-Disc1"),
+        Case("archive ls of a dataset without archives", ["archive", "ls", "--json", RUN34],
+             out=r"^\[\]$"),
     ]

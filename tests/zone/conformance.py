@@ -474,6 +474,102 @@ class Drive:
             time.sleep(0.02)
         return {}
 
+    def wait_direct(self, path, done, timeout=20):
+        """Poll the zone itself (not the proxy) until done(reply) holds."""
+        url = self.zone_info["providers"][self.fs_id()]["url"] + OP + path
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            reply = self.direct.get(url, token=self.tokens["alice"])
+            if done(reply):
+                return reply
+            time.sleep(0.02)
+        return None
+
+    def fs_id(self):
+        return next(p for p, v in self.zone_info["providers"].items()
+                    if v["name"] == "Facility Storage")
+
+    def datasets_archives(self):
+        """Datasets established, changed and removed; archives made over
+        time, listed, changed, recalled and deleted; the recall followed
+        and cancelled: through Facility Storage's proxy, in P11."""
+        base = self.discover()[self.fs_id()]
+        p11 = self.http.post(base + "/lookup-file-id/" + quote_path(BEAMLINE),
+                             token=self.tokens["alice"]).json()["fileId"]
+        top = self.expect(201, "POST", base + "/data/%s/children?name=conformance-ds&type=DIR"
+                          % p11, "a directory for a dataset").json()["fileId"]
+        self.expect(201, "POST", base + "/data/%s/children?name=f.txt" % top,
+                    "a file in it", body=b"archived", headers=OCTETS)
+        datasets, archives = base + "/datasets", base + "/archives"
+        self.expect(400, "POST", datasets, "establish: metadata without data protection",
+                    json_body={"rootFileId": top, "protectionFlags": ["metadata_protection"]})
+        self.expect(403, "POST", datasets, "establish without privileges", user="bob",
+                    json_body={"rootFileId": top})
+        did = self.expect(201, "POST", datasets, "establish a dataset", json_body={
+            "rootFileId": top, "protectionFlags": ["data_protection"]}).json()["datasetId"]
+        self.expect(409, "POST", datasets, "establish it twice", json_body={"rootFileId": top})
+        self.expect(204, "PATCH", datasets + "/" + did, "set metadata protection",
+                    json_body={"setProtectionFlags": ["metadata_protection"]})
+        self.expect(400, "PATCH", datasets + "/" + did, "unset only data protection",
+                    json_body={"unsetProtectionFlags": ["data_protection"]})
+        self.expect(204, "PATCH", datasets + "/" + did, "detach", json_body={"state": "detached"})
+        self.expect(200, "GET", datasets + "/" + did, "a detached dataset")
+        self.expect(204, "PATCH", datasets + "/" + did, "reattach, unprotect", json_body={
+            "state": "attached", "unsetProtectionFlags": ["data_protection",
+                                                          "metadata_protection"]})
+        self.expect(404, "PATCH", datasets + "/" + "f" * 32, "update an unknown dataset",
+                    json_body={"state": "detached"})
+
+        self.control("POST", "/transfers/settings", {"paused": True})
+        aid = self.expect(201, "POST", archives, "create an archive", json_body={
+            "datasetId": did, "description": "conformance",
+            "config": {"layout": "bagit", "includeDip": False}}).json()["archiveId"]
+        self.expect(200, "GET", archives + "/" + aid, "a pending archive")
+        self.expect(400, "POST", archives + "/%s/delete" % aid, "delete a pending archive",
+                    json_body={})
+        self.expect(403, "POST", archives, "archive without privileges", user="bob",
+                    json_body={"datasetId": did})
+        self.control("POST", "/transfers/settings", {"paused": False, "instant": True})
+        self.wait_direct("/archives/" + aid, lambda r: r.json()["state"] == "preserved")
+        self.expect(200, "GET", archives + "/" + aid, "a preserved archive")
+        self.expect(200, "GET", datasets + "/%s/archives" % did, "the dataset's archives")
+        self.expect(200, "GET", datasets + "/%s/archives?limit=1&offset=0" % did,
+                    "the dataset's archives, a page")
+        self.expect(200, "GET", datasets + "/" + did, "a dataset with an archive")
+        self.expect(400, "DELETE", datasets + "/" + did, "remove a dataset with archives")
+        self.expect(204, "PATCH", archives + "/" + aid, "describe the archive",
+                    json_body={"description": "renamed"})
+        self.expect(404, "GET", archives + "/" + "f" * 32, "an unknown archive")
+
+        self.control("POST", "/transfers/settings", {"paused": True})
+        root = self.expect(201, "POST", archives + "/%s/recall" % aid, "recall it", json_body={
+            "parentDirectoryId": p11, "targetFileName": "conformance-recall"}).json()["rootFileId"]
+        self.expect(200, "GET", base + "/data/%s/recall/details" % root, "recall details (waiting)")
+        self.expect(200, "GET", base + "/data/%s/recall/progress" % root, "recall progress (waiting)")
+        self.expect(400, "POST", archives + "/%s/recall" % aid, "recall inside a recall",
+                    json_body={"parentDirectoryId": root})
+        self.expect(400, "POST", archives + "/%s/recall" % aid, "recall onto a taken name",
+                    json_body={"parentDirectoryId": p11, "targetFileName": "conformance-recall"})
+        self.expect(204, "POST", base + "/data/%s/recall/cancel" % root, "cancel the recall")
+        self.control("POST", "/transfers/settings", {"paused": False})
+        self.wait_direct("/data/%s/recall/details" % root, lambda r: r.json()["finishTime"])
+        self.expect(200, "GET", base + "/data/%s/recall/details" % root, "recall details (ended)")
+        again = self.expect(201, "POST", archives + "/%s/recall" % aid, "recall again",
+                            json_body={"parentDirectoryId": p11,
+                                       "targetFileName": "conformance-recall-2"}
+                            ).json()["rootFileId"]
+        self.wait_direct("/data/%s/recall/details" % again, lambda r: r.json()["finishTime"])
+        self.expect(200, "GET", base + "/data/%s/recall/progress" % again, "recall progress (done)")
+        self.expect(404, "GET", base + "/data/%s/recall/details" % top, "a file not recalled")
+
+        self.expect(204, "POST", archives + "/%s/delete" % aid, "delete the archive",
+                    json_body={})
+        self.wait_direct("/archives/" + aid, lambda r: r.status == 404)
+        self.expect(404, "GET", archives + "/" + aid, "a deleted archive")
+        self.control("POST", "/transfers/settings", {"reset": True})
+        self.expect(204, "DELETE", datasets + "/" + did, "remove the dataset")
+        self.expect(404, "DELETE", datasets + "/" + did, "remove it again")
+
     def jobs(self):
         """Transfers and QoS management through both providers' proxies:
         every state a transfer passes through, the error answers the spec
@@ -746,6 +842,7 @@ def main():
                 drive.oneprovider(pid, base)
             drive.shared_data()
             drive.jobs()
+            drive.datasets_archives()
         except (KeyError, TypeError, AttributeError) as exc:
             # A reply without the expected fields; the failed checks and the
             # logs say why.

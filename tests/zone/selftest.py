@@ -909,6 +909,302 @@ class SelfTest:
         t.eq(got, expect, "dataset attributes follow the datasets (directAndAncestor "
              "spelled as 21.02.7 does)")
 
+    # -- datasets and archives changed through the API ---------------------------
+
+    def dcall(self, method, path, body=None, user="alice", pid=None):
+        return self.call(method, pid or self.fs, path, user=user, json_body=body)
+
+    def workdir(self, name, files):
+        """A new directory in the TEM space (HPC Centre) holding `files`
+        ({name: bytes}); its file id."""
+        made = self.call("POST", self.hpc, "/data/%s/children?name=%s&type=DIR"
+                         % (self.space[TEM], urllib.parse.quote(name)))
+        top = made.json()["fileId"]
+        for fname, data in files.items():
+            self.send("POST", self.hpc, "/data/%s/children?name=%s"
+                      % (top, urllib.parse.quote(fname)), data)
+        return top
+
+    def archive_until(self, aid, states, timeout=20):
+        deadline = time.monotonic() + timeout
+        while True:
+            info = self.opget(self.hpc, "/archives/" + aid).json()
+            if info.get("state") in states or time.monotonic() > deadline:
+                return info
+            time.sleep(0.02)
+
+    def dataset_management(self):
+        t, hpc = self.t, self.hpc
+        top = self.workdir("ds-management", {"a.txt": b"alpha", "b.txt": b"beta"})
+        a = self.file_id(TEM, "ds-management", "a.txt", pid=hpc)
+
+        for body, error_id, name in (
+                ({}, "missingRequiredValue", "no rootFileId"),
+                ({"rootFileId": "nope"}, "badValueIdentifier", "a bad rootFileId"),
+                ({"rootFileId": top, "protectionFlags": ["frozen"]},
+                 "badValueListNotAllowed", "an unknown flag"),
+                ({"rootFileId": top, "protectionFlags": "data_protection"},
+                 "badValueListNotAllowed", "flags not in a list")):
+            self.bad(self.dcall("POST", "/datasets", body, pid=hpc), 400, error_id,
+                     "establish with %s: %s" % (name, error_id))
+        self.posix(self.dcall("POST", "/datasets", {
+            "rootFileId": top, "protectionFlags": ["metadata_protection"]}, pid=hpc),
+            "einval", "metadata protection without data protection")
+        self.bad(self.dcall("POST", "/datasets", {"rootFileId": top}, user="bob", pid=hpc),
+                 403, "forbidden", "establish without space_manage_datasets: 403")
+        self.bad(self.dcall("POST", "/datasets", {"rootFileId": top}), 400,
+                 "spaceNotSupportedBy", "establish through a provider not supporting it")
+        reply = self.dcall("POST", "/datasets", {"rootFileId": top,
+                                                 "protectionFlags": ["data_protection"]},
+                           pid=hpc)
+        did = reply.json().get("datasetId") if reply.status == 201 else None
+        t.ok(did and reply.headers.get("Location", "").endswith("/datasets/" + did),
+             "establish: 201, the id and its URI", reply.body)
+        self.bad(self.dcall("POST", "/datasets", {"rootFileId": top}, pid=hpc), 409,
+                 "alreadyExists", "establishing twice: 409 alreadyExists")
+        info = self.opget(hpc, "/datasets/" + did).json()
+        t.ok(info["state"] == "attached" and info["rootFileId"] == top
+             and info["protectionFlags"] == ["data_protection"] and info["archiveCount"] == 0,
+             "the new dataset reads back", info)
+        self.posix(self.send("PUT", hpc, "/data/%s/content" % a, b"x"), "eperm",
+                   "data protection refuses a write")
+        reply = self.call("PUT", hpc, "/data/%s/metadata/xattrs" % a, json_body={"k": "v"})
+        t.ok(reply.status == 204, "metadata may still change", reply.body)
+
+        for body, error_id, name in (
+                ({}, "missingAtLeastOneValue", "nothing to change"),
+                ({"state": "gone"}, "badValueNotAllowed", "an unknown state"),
+                ({"setProtectionFlags": ["x"]}, "badValueListNotAllowed", "an unknown flag")):
+            self.bad(self.dcall("PATCH", "/datasets/" + did, body, pid=hpc), 400, error_id,
+                     "update with %s: %s" % (name, error_id))
+        self.posix(self.dcall("PATCH", "/datasets/" + did,
+                              {"unsetProtectionFlags": ["data_protection"],
+                               "setProtectionFlags": ["metadata_protection"]}, pid=hpc),
+                   "einval", "metadata protection left without data protection")
+        self.bad(self.dcall("PATCH", "/datasets/" + did, {"state": "detached"}, user="bob",
+                            pid=hpc), 403, "forbidden", "update without privileges: 403")
+        self.bad(self.dcall("PATCH", "/datasets/" + "f" * 32, {"state": "detached"}, pid=hpc),
+                 404, "notFound", "update an unknown dataset: 404")
+        reply = self.dcall("PATCH", "/datasets/" + did,
+                           {"setProtectionFlags": ["metadata_protection"]}, pid=hpc)
+        t.ok(reply.status == 204, "set metadata protection: 204", reply.body)
+        self.posix(self.call("PUT", hpc, "/data/%s/metadata/xattrs" % a,
+                             json_body={"k": "w"}), "eperm", "now metadata is protected")
+        self.dcall("PATCH", "/datasets/" + did, {"state": "detached"}, pid=hpc)
+        info = self.opget(hpc, "/datasets/" + did).json()
+        t.ok(info["state"] == "detached" and info["effectiveProtectionFlags"] == [] and
+             info["protectionFlags"] == ["data_protection", "metadata_protection"],
+             "detached: flags kept, none effective", info)
+        t.ok(self.send("PUT", hpc, "/data/%s/content" % a, b"x").status == 204,
+             "a detached dataset protects nothing")
+        t.ok(did in [d["datasetId"] for d in self.opget(
+            hpc, "/spaces/%s/datasets?state=detached" % self.space[TEM]).json()["datasets"]],
+            "it is listed among the detached datasets")
+        self.dcall("PATCH", "/datasets/" + did, {"state": "attached",
+                                                 "unsetProtectionFlags": ["data_protection",
+                                                                          "metadata_protection"]},
+                   pid=hpc)
+        info = self.opget(hpc, "/datasets/" + did).json()
+        t.ok(info["state"] == "attached" and info["protectionFlags"] == [],
+             "reattached, flags cleared in the same request", info)
+        self.bad(self.dcall("DELETE", "/datasets/" + did, user="bob", pid=hpc), 403,
+                 "forbidden", "remove without privileges: 403")
+        t.ok(self.dcall("DELETE", "/datasets/" + did, pid=hpc).status == 204, "remove: 204")
+        self.bad(self.opget(hpc, "/datasets/" + did), 404, "notFound", "removed: 404")
+        self.bad(self.dcall("DELETE", "/datasets/" + did, pid=hpc), 404, "notFound",
+                 "remove it again: 404")
+        t.eq(self.opget(hpc, "/data/%s/dataset/summary" % top).json()["directDataset"], None,
+             "the file has no dataset any more")
+
+        gone = self.dcall("POST", "/datasets", {"rootFileId": a}, pid=hpc).json()["datasetId"]
+        self.call("DELETE", hpc, "/data/" + a)
+        self.posix(self.dcall("PATCH", "/datasets/" + gone, {"state": "attached"}, pid=hpc),
+                   "enoent", "reattaching a dataset whose root is deleted")
+        self.call("DELETE", hpc, "/data/" + top)
+
+    def archive_lifecycle(self):
+        t, hpc = self.t, self.hpc
+        files = {"one.txt": b"first file", "two.bin": bytes(range(256)) * 40}
+        top = self.workdir("ds-archives", files)
+        did = self.dcall("POST", "/datasets", {"rootFileId": top}, pid=hpc).json()["datasetId"]
+
+        for body, error_id, name in (
+                ({}, "missingRequiredValue", "no datasetId"),
+                ({"datasetId": did, "config": {"layout": "zip"}}, "badValueNotAllowed",
+                 "an unknown layout"),
+                ({"datasetId": did, "config": {"includeDip": "yes"}}, "badValueBoolean",
+                 "includeDip not a boolean"),
+                ({"datasetId": did, "config": {"incremental": True}}, "badData",
+                 "incremental not an object"),
+                ({"datasetId": did, "description": 5}, "badValueString",
+                 "a description not a string")):
+            self.bad(self.dcall("POST", "/archives", body, pid=hpc), 400, error_id,
+                     "create an archive with %s: %s" % (name, error_id))
+        self.bad(self.dcall("POST", "/archives", {"datasetId": "f" * 32}, pid=hpc), 404,
+                 "notFound", "archive an unknown dataset: 404")
+        self.bad(self.dcall("POST", "/archives", {"datasetId": did}, user="bob", pid=hpc),
+                 403, "forbidden", "archive without space_create_archives: 403")
+
+        self.tsettings(paused=True)
+        reply = self.dcall("POST", "/archives", {"datasetId": did, "description": "first"},
+                           pid=hpc)
+        aid = reply.json().get("archiveId")
+        t.ok(reply.status == 201 and reply.headers.get("Location", "").endswith(
+            "/archives/%s" % aid), "create an archive: 201, id and URI", reply.body)
+        info = self.opget(hpc, "/archives/" + aid).json()
+        t.ok(info["state"] == "pending" and info["datasetId"] == did and
+             info["config"] == {"incremental": {"enabled": False}, "includeDip": False,
+                                "layout": "plain", "createNestedArchives": False,
+                                "followSymlinks": True} and
+             info["stats"] == {"filesArchived": 0, "filesFailed": 0, "bytesArchived": 0} and
+             info["description"] == "first" and info["rootDirectoryId"],
+             "a new archive is pending, with the default config", info)
+        self.bad(self.dcall("POST", "/archives/%s/delete" % aid, {}, pid=hpc), 400,
+                 "forbiddenForCurrentArchiveState", "deleting a pending archive is refused")
+        self.tsettings(paused=False, rate=64 << 10, fileSeconds=0.05)
+        seen = {self.archive_until(aid, ("building",))["state"]}
+        info = self.archive_until(aid, ("preserved", "failed"))
+        seen.add(info["state"])
+        t.ok(seen == {"building", "preserved"} and info["stats"] == {
+            "filesArchived": 2, "filesFailed": 0,
+            "bytesArchived": sum(len(d) for d in files.values())},
+            "building, then preserved with its stats", info)
+        self.tsettings(reset=True)
+        listing = [c["name"] for c in self.opget(hpc, "/data/%s/children"
+                                                 % info["rootDirectoryId"]).json()["children"]]
+        t.eq(listing, sorted(files), "the archive's directory holds the files")
+        t.eq(self.opget(hpc, "/datasets/" + did).json()["archiveCount"], 1,
+             "archiveCount counts it")
+        self.posix(self.dcall("DELETE", "/datasets/" + did, pid=hpc), "enotempty",
+                   "a dataset with archives cannot be removed")
+
+        bag = self.dcall("POST", "/archives", {"datasetId": did, "config": {
+            "layout": "bagit", "incremental": {"enabled": True}}}, pid=hpc).json()["archiveId"]
+        info = self.archive_until(bag, ("preserved", "failed"))
+        names = [c["name"] for c in self.opget(hpc, "/data/%s/children"
+                                               % info["rootDirectoryId"]).json()["children"]]
+        t.ok(info["state"] == "preserved" and info["baseArchiveId"] == aid and
+             names == ["bagit.txt", "data"], "a bagit archive, incremental on the first", info)
+        page = self.opget(hpc, "/datasets/%s/archives?limit=1" % did).json()
+        rest = self.opget(hpc, "/datasets/%s/archives?limit=1&token=%s"
+                          % (did, page["nextPageToken"])).json()
+        t.ok(page["archives"] == [bag] and rest == {"archives": [aid], "nextPageToken": None},
+             "archives listed newest first, paged", (page, rest))
+        self.bad(self.opget(hpc, "/datasets/%s/archives" % did, user="bob"), 403, "forbidden",
+                 "listing archives without space_view_archives: 403")
+        t.ok(self.dcall("PATCH", "/archives/" + aid, {"description": "renamed"},
+                        pid=hpc).status == 204 and
+             self.opget(hpc, "/archives/" + aid).json()["description"] == "renamed",
+             "update an archive's description")
+
+        self.recalls(top, aid, files)
+
+        failing = self.file_id(TEM, "ds-archives", "one.txt", pid=hpc)
+        self.ctl("POST", "/files/%s/transfer-failure" % failing, {})
+        bad = self.dcall("POST", "/archives", {"datasetId": did}, pid=hpc).json()["archiveId"]
+        info = self.archive_until(bad, ("preserved", "failed"))
+        self.ctl("DELETE", "/files/%s/transfer-failure" % failing)
+        t.ok(info["state"] == "failed" and info["stats"]["filesFailed"] == 1 and
+             info["stats"]["filesArchived"] == 1, "a file that fails: the archive fails", info)
+        self.bad(self.dcall("POST", "/archives/%s/recall" % bad, {
+            "parentDirectoryId": self.file_id(TEM, pid=hpc)}, pid=hpc), 400,
+            "forbiddenForCurrentArchiveState", "recalling a failed archive is refused")
+
+        self.bad(self.dcall("POST", "/archives/%s/delete" % aid, {}, user="bob", pid=hpc),
+                 403, "forbidden", "deleting without space_remove_archives: 403")
+        self.tsettings(paused=True)
+        for archive in (aid, bag, bad):
+            t.ok(self.dcall("POST", "/archives/%s/delete" % archive, {}, pid=hpc).status == 204,
+                 "delete an archive: 204")
+        t.eq(self.opget(hpc, "/archives/" + aid).json()["state"], "deleting",
+             "a deleted archive is deleting for a while")
+        self.bad(self.dcall("POST", "/archives/%s/delete" % aid, {}, pid=hpc), 400,
+                 "forbiddenForCurrentArchiveState", "deleting it twice is refused")
+        self.tsettings(paused=False)
+        deadline = time.monotonic() + 10
+        while self.opget(hpc, "/archives/" + aid).status != 404 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self.bad(self.opget(hpc, "/archives/" + aid), 404, "notFound", "then it is gone")
+        t.eq(self.opget(hpc, "/datasets/" + did).json()["archiveCount"], 0,
+             "archiveCount follows")
+        t.ok(self.dcall("DELETE", "/datasets/" + did, pid=hpc).status == 204,
+             "the dataset can go now")
+        self.call("DELETE", hpc, "/data/" + top)
+
+    def recalls(self, top, aid, files):
+        t, hpc = self.t, self.hpc
+        tem = self.file_id(TEM, pid=hpc)
+        for body, status, error_id, name in (
+                ({}, 400, "missingRequiredValue", "no parentDirectoryId"),
+                ({"targetParentId": tem}, 400, "missingRequiredValue",
+                 "the spec's targetParentId"),
+                ({"parentDirectoryId": "x"}, 400, "badValueIdentifier", "a bad id")):
+            self.bad(self.dcall("POST", "/archives/%s/recall" % aid, body, pid=hpc), status,
+                     error_id, "recall with %s: %s" % (name, error_id))
+        self.bad(self.dcall("POST", "/archives/%s/recall" % ("f" * 32),
+                            {"parentDirectoryId": tem}, pid=hpc), 404, "notFound",
+                 "recall an unknown archive: 404")
+        self.bad(self.dcall("POST", "/archives/%s/recall" % aid, {"parentDirectoryId": tem},
+                            user="bob", pid=hpc), 403, "forbidden",
+                 "recall without space_recall_archives: 403")
+        self.posix(self.dcall("POST", "/archives/%s/recall" % aid, {"parentDirectoryId": tem},
+                              pid=hpc), "eexist", "recall onto an existing name")
+
+        self.tsettings(rate=64 << 10, fileSeconds=0.1)
+        reply = self.dcall("POST", "/archives/%s/recall" % aid,
+                           {"parentDirectoryId": tem, "targetFileName": "recalled"}, pid=hpc)
+        root = reply.json().get("rootFileId")
+        t.ok(reply.status == 201 and root, "recall: 201 with the root's id", reply.body)
+        details = self.opget(hpc, "/data/%s/recall/details" % root).json()
+        t.ok(details["archiveId"] == aid and details["totalFileCount"] == 2 and
+             details["totalByteSize"] == sum(len(d) for d in files.values()) and
+             details["finishTime"] is None and details["lastError"] is None,
+             "recall details while it runs", details)
+        self.posix(self.dcall("POST", "/archives/%s/recall" % aid,
+                              {"parentDirectoryId": tem, "targetFileName": "recalled"},
+                              pid=hpc), "eexist", "the target name is taken")
+        self.bad(self.dcall("POST", "/archives/%s/recall" % aid,
+                            {"parentDirectoryId": root, "targetFileName": "inner"}, pid=hpc),
+                 400, "recallTargetConflict", "a target inside a running recall")
+        progress = []
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            # Details first: progress read after a finished recall is final.
+            finished = self.opget(hpc, "/data/%s/recall/details" % root).json()["finishTime"]
+            progress.append(self.opget(hpc, "/data/%s/recall/progress" % root).json())
+            if finished:
+                break
+            time.sleep(0.02)
+        total = sum(len(d) for d in files.values())
+        t.ok(progress[-1] == {"filesCopied": 2, "bytesCopied": total, "filesFailed": 0} and
+             any(p["filesCopied"] < 2 for p in progress),
+             "progress grows until every file is copied", progress[-3:])
+        self.tsettings(reset=True)
+        copied = {c["name"]: self.download(hpc, c["fileId"]) for c in self.opget(
+            hpc, "/data/%s/children" % root).json()["children"]}
+        t.eq(copied, files, "the recalled files hold the archived content")
+        attrs = self.attrs(hpc, self.file_id(TEM, "recalled", "one.txt", pid=hpc),
+                           "archiveRecallRootFileId")
+        t.eq(attrs["archiveRecallRootFileId"], root, "files know their recall root")
+        self.bad(self.opget(hpc, "/data/%s/recall/details" % top), 404, "notFound",
+                 "recall details of a file not recalled: 404")
+
+        self.tsettings(paused=True)
+        root2 = self.dcall("POST", "/archives/%s/recall" % aid,
+                           {"parentDirectoryId": tem, "targetFileName": "cancelled"},
+                           pid=hpc).json()["rootFileId"]
+        t.ok(self.dcall("POST", "/data/%s/recall/cancel" % root2, pid=hpc).status == 204,
+             "cancel a recall: 204")
+        self.tsettings(paused=False)
+        deadline = time.monotonic() + 10
+        while not self.opget(hpc, "/data/%s/recall/details" % root2).json()["finishTime"] \
+                and time.monotonic() < deadline:
+            time.sleep(0.02)
+        t.eq(self.opget(hpc, "/data/%s/recall/progress" % root2).json()["filesCopied"], 0,
+             "a recall cancelled before it started copies nothing")
+        for name in ("recalled", "cancelled"):
+            self.call("DELETE", hpc, "/data/" + self.file_id(TEM, name, pid=hpc))
+
     def qos(self):
         t, fs, hpc = self.t, self.fs, self.hpc
         ids = self.info["qosRequirements"]
@@ -2890,7 +3186,8 @@ class SelfTest:
     def run(self):
         for part in (self.onezone, self.tokens_api, self.provider_basics, self.lookups,
                      self.attributes, self.listing, self.distribution, self.dir_stats,
-                     self.datasets, self.qos, self.shares, self.recursive_listing,
+                     self.datasets, self.dataset_management, self.archive_lifecycle,
+                     self.qos, self.shares, self.recursive_listing,
                      self.big_directory, self.contents, self.writes,
                      self.write_permissions, self.concurrent_writers, self.xattrs,
                      self.json_rdf,

@@ -335,12 +335,58 @@ def evaluate_qos_body(specs):
     return changed
 
 
+def archive_states(specs):
+    """ArchiveState lists pending, building, preserved, failed, purging;
+    21.02.7 also has verifying, verification_failed, deleting, cancelling
+    and cancelled (ENDPOINTS.md A.10), which are added."""
+    enum = specs[ONEPROVIDER]["definitions"]["ArchiveState"]["enum"]
+    added = [s for s in ("verifying", "verification_failed", "deleting", "cancelling",
+                         "cancelled") if s not in enum]
+    enum.extend(added)
+    return len(added)
+
+
+def nullable_archive_fields(specs):
+    """An archive without callbacks, base archive or related AIP/DIP sends
+    null for them (the descriptions of the last two say so)."""
+    definitions = specs[ONEPROVIDER]["definitions"]
+    for name in ("ArchivePreservedCallback", "ArchiveDeletedCallback", "ArchiveBase"):
+        definitions[name]["x-nullable"] = True
+    for name in ("relatedAipId", "relatedDipId"):
+        definitions["Archive"]["properties"][name]["x-nullable"] = True
+    return 5
+
+
+def archive_recall(specs):
+    """recall_archive: 21.02.7 requires parentDirectoryId (the spec's
+    required list names targetParentId, a property it does not define)
+    and answers 201, not 200 (ENDPOINTS.md A.9)."""
+    request = specs[ONEPROVIDER]["definitions"]["ArchiveRecallRequest"]
+    request["required"] = ["parentDirectoryId"]
+    responses = specs[ONEPROVIDER]["paths"][
+        "/api/v3/oneprovider/archives/{aid}/recall"]["post"]["responses"]
+    responses["201"] = responses.pop("200")
+    return 2
+
+
+def recall_details(specs):
+    """ArchiveRecallDetails requires "datasetid" (a typo: the property is
+    datasetId), and startTime, finishTime and lastError are null until the
+    recall starts, ends or fails, as their descriptions say."""
+    details = specs[ONEPROVIDER]["definitions"]["ArchiveRecallDetails"]
+    details["required"] = ["datasetId" if r == "datasetid" else r for r in details["required"]]
+    for name in ("startTime", "finishTime", "lastError"):
+        details["properties"][name]["x-nullable"] = True
+    return 4
+
+
 PATCHES = (op_error_shape, public_security, nullable_page_tokens,
            multi_segment_paths, nullable_file_attributes, nullable_valid_until,
            token_type_enum, json_errors_everywhere, inheritance_path_spelling,
            nullable_ids, nullable_distribution, xattr_values, share_public_access,
            shared_data_subpaths, json_body_media, nullable_transfer_fields,
-           evaluate_qos_body, json_metadata_document)
+           evaluate_qos_body, archive_states, nullable_archive_fields, archive_recall,
+           recall_details, json_metadata_document)
 
 
 def patch(spec_dir, out_dir):

@@ -14,6 +14,7 @@ whose connection broke can resume from the size it reads back.
 
 import hashlib
 import os
+import shutil
 import time
 
 WRITE_CHUNK = 1 << 20
@@ -35,6 +36,22 @@ def _note_write(state, node, provider_id, size=None, end=None):
         node.distribution_errors = None
         node.corruption = None
         state.generation += 1
+
+
+def store(state, node, data):
+    """Make `data` the whole content of a new file (zone-made files)."""
+    with open(os.path.join(state.blob_dir, node.file_id), "wb") as out:
+        out.write(data)
+    node.materialized = True
+    _note_write(state, node, node.origin, size=len(data))
+
+
+def copy(state, source, target):
+    """Make the target's content a copy of the source's (archiving and
+    recalling), complete where the target was created."""
+    shutil.copyfile(state.blob_path(source), os.path.join(state.blob_dir, target.file_id))
+    target.materialized = True
+    _note_write(state, target, target.origin, size=source.size or 0)
 
 
 def write(state, node, provider_id, body, offset=None):

@@ -150,6 +150,25 @@ def dir_stats_not_ready():
                    "calculation is in progress.")
 
 
+def already_exists():
+    return OdError(409, "alreadyExists", "The resource already exists.")
+
+
+def forbidden_for_current_archive_state(current, allowed):
+    """Details JSON-encoded, as op-worker's to_json writes them."""
+    return OdError(400, "forbiddenForCurrentArchiveState",
+                   "This operation is forbidden while the archive state is %s. "
+                   "Allowed states are: %s." % (current, ", ".join(allowed)),
+                   {"allowedStates": json.dumps(list(allowed)),
+                    "currentState": json.dumps(current)})
+
+
+def recall_target_conflict():
+    return OdError(400, "recallTargetConflict",
+                   "Conflict: recall target cannot be within a directory that is "
+                   "being recalled.")
+
+
 # -- request data validation -------------------------------------------------
 
 def malformed_data():
@@ -176,6 +195,19 @@ def bad_data_key(key):
                    'Bad value: provided "%s" has an invalid format or is '
                    'incomprehensible in the context of this operation.' % key,
                    {"key": key})
+
+
+def missing_at_least_one_value(keys):
+    return OdError(400, "missingAtLeastOneValue",
+                   "The request data was missing some values; you must provide at "
+                   "least one of: %s." % ", ".join(keys), {"keys": list(keys)})
+
+
+def bad_value_list_not_allowed(key, allowed):
+    return OdError(400, "badValueListNotAllowed",
+                   'Bad value: provided "%s" must be a list containing zero or more '
+                   'following values: %s.' % (key, ", ".join(allowed)),
+                   {"key": key, "allowed": list(allowed)})
 
 
 def bad_value_empty(key):
@@ -286,7 +318,7 @@ def for_status(status):
         401: unauthorized,
         403: forbidden,
         404: not_found,
-        409: lambda: OdError(409, "alreadyExists", "The resource already exists."),
+        409: already_exists,
         500: internal_server_error,
         501: not_implemented,
         503: service_unavailable,

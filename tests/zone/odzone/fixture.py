@@ -100,11 +100,13 @@ def _people(state):
 
 
 # What the facility's data stewards (alice, carol) hold on top of the manager
-# defaults in their spaces: the transfer and QoS management privileges that
-# are not among the defaults of GET /spaces/privileges.
+# defaults in their spaces: the transfer, QoS, dataset and archive
+# management privileges that are not among the defaults of GET
+# /spaces/privileges. Nobody else may manage datasets or archives.
 STEWARD_PRIVILEGES = frozenset((
     "space_schedule_eviction", "space_cancel_replication", "space_cancel_eviction",
-    "space_manage_qos"))
+    "space_manage_qos", "space_manage_datasets", "space_view_archives",
+    "space_create_archives", "space_remove_archives", "space_recall_archives"))
 
 
 def _spaces(state, alice, bob, carol, storage, hpc):

@@ -407,6 +407,59 @@ class Dataset:
         return self.state == "attached"
 
 
+ARCHIVE_STATES = ("pending", "building", "verifying", "preserved", "failed",
+                  "verification_failed", "deleting", "cancelling", "cancelled")
+# States an archive may be deleted in (forbiddenForCurrentArchiveState
+# otherwise): those where nothing runs on it.
+ARCHIVE_DELETABLE = ("preserved", "failed", "verification_failed", "cancelled")
+
+
+class Archive:
+    """An archive of a dataset, made over time by an archives.ArchiveJob:
+    its files are copied under `root` (a directory below the space's
+    hidden archives directory) as they are archived."""
+
+    def __init__(self, dataset, config, description, creator, creation_time,
+                 preserved_callback=None, deleted_callback=None, base=None):
+        self.id = secrets.token_hex(16)
+        self.dataset = dataset
+        self.space = dataset.space
+        self.config = config
+        self.description = description
+        self.creator = creator
+        self.creation_time = creation_time
+        self.preserved_callback = preserved_callback
+        self.deleted_callback = deleted_callback
+        self.base = base                    # the base Archive of an incremental one
+        self.state = "pending"
+        self.files_archived = 0
+        self.files_failed = 0
+        self.bytes_archived = 0
+        self.root = None                    # Node, made when building starts
+        # (path relative to the dataset root, Node in the archive), in
+        # the order they were archived: what a recall copies.
+        self.files = []
+
+
+class Recall:
+    """An archive being (or having been) recalled into `root`, by the
+    provider that was asked; archives.RecallJob copies the files."""
+
+    def __init__(self, archive, root, provider_id):
+        self.archive = archive
+        self.root = root
+        self.provider_id = provider_id
+        self.start_ms = None
+        self.finish_ms = None
+        self.files_copied = 0
+        self.bytes_copied = 0
+        self.files_failed = 0
+        self.last_error = None              # (fileId, OdError)
+        self.job = None                     # archives.RecallJob
+        self.total_files = len(archive.files)
+        self.total_bytes = sum(n.size or 0 for _, n in archive.files)
+
+
 class Share:
     def __init__(self, node, name, description, creator, creation_time):
         digest = md5hex("share:%s:%s" % (node.space.id, node.uuid))
@@ -462,6 +515,8 @@ class State:
         self.datasets = {}       # id -> Dataset
         self.shares = {}         # id -> Share
         self.qos = {}            # id -> QosRequirement
+        self.archives = {}       # id -> Archive
+        self.recalls = {}        # uuid of a recall's root -> Recall
         self.tokens = TokenRegistry()
         # Transfers and QoS reconciliation over simulated time.
         self.engine = Engine(self)
@@ -496,6 +551,26 @@ class State:
         self.datasets[dataset.id] = dataset
         dataset.node.dataset = dataset
         return dataset
+
+    def remove_dataset(self, dataset):
+        with self.lock:
+            self.datasets.pop(dataset.id, None)
+            if dataset.node.dataset is dataset:
+                dataset.node.dataset = None
+            self.generation += 1
+
+    def dataset_archives(self, dataset):
+        """The dataset's archives, newest first (as op-worker lists them)."""
+        return sorted((a for a in self.archives.values() if a.dataset is dataset),
+                      key=lambda a: (-a.creation_time, a.id))
+
+    def recall_root(self, node):
+        """The Recall whose root is `node` or one of its ancestors."""
+        for item in [node] + list(node.ancestors()):
+            recall = self.recalls.get(item.uuid)
+            if recall is not None:
+                return recall
+        return None
 
     def add_share(self, share):
         self.shares[share.id] = share

@@ -3,7 +3,8 @@
 One instance per provider: it serves only the spaces that provider
 supports, like a real Oneprovider. Reading endpoints are here; the ones
 that change files are in opwrite.py, metadata in opmeta.py, transfers and QoS
-management in opjobs.py (mixins of this class).
+management in opjobs.py, dataset, archive and recall management in
+opdatasets.py (mixins of this class).
 
 Share-scoped file ids (a share's rootFileId and the ids listed through it)
 are served without a token, in "share mode": attributes (a reduced set),
@@ -22,6 +23,7 @@ from .common import (BUILD, COMPATIBLE_VERSIONS, VERSION, bearer_token,
                      bool_option, int_option, options)
 from .model import (decode_index, decode_page_token, encode_index,
                     encode_page_token, make_share_file_id, parse_file_id)
+from .opdatasets import DatasetOps
 from .opjobs import Jobs
 from .opmeta import Metadata
 from .opwrite import Writes
@@ -98,7 +100,7 @@ class Target:
         self.view = view
 
 
-class Oneprovider(Writes, Metadata, Jobs):
+class Oneprovider(Writes, Metadata, Jobs, DatasetOps):
     def __init__(self, state, provider):
         self.state = state
         self.provider = provider
@@ -137,7 +139,7 @@ class Oneprovider(Writes, Metadata, Jobs):
                 ("GET", "/qos_requirements/{qid}", self.qos_requirement),
                 ("GET", "/shares/{shid}", self.share)):
             self.router.add(method, BASE + template, handler)
-        for method, template, name in self.JOB_ROUTES:
+        for method, template, name in self.JOB_ROUTES + self.DATASET_ROUTES:
             self.router.add(method, BASE + template, getattr(self, name))
         self._values = self._attribute_getters()
 
@@ -557,7 +559,7 @@ class Oneprovider(Writes, Metadata, Jobs):
             "protectionFlags": dataset.protection_flags,
             "effectiveProtectionFlags": datamgmt.effective_dataset_flags(dataset),
             "creationTime": dataset.creation_time,
-            "archiveCount": 0,
+            "archiveCount": len(self.state.dataset_archives(dataset)),
         }
 
     def _dataset_entity(self, user, did):
@@ -720,6 +722,10 @@ class Oneprovider(Writes, Metadata, Jobs):
         def qos_status(n):
             return datamgmt.qos_summary(state, n)["status"]
 
+        def recall_root(n):
+            record = state.recall_root(n)
+            return record.root.file_id if record is not None else None
+
         getters = {
             "fileId": lambda n: n.file_id,
             "index": lambda n: encode_index(n.name),
@@ -753,7 +759,7 @@ class Oneprovider(Writes, Metadata, Jobs):
             "effDatasetInheritancePath": datamgmt.dataset_inheritance_path,
             "effQosInheritancePath": datamgmt.qos_inheritance_path,
             "aggregateQosStatus": qos_status,
-            "archiveRecallRootFileId": lambda n: None,
+            "archiveRecallRootFileId": recall_root,
         }
         assert tuple(getters) == ATTRIBUTES
         return getters
