@@ -111,7 +111,14 @@ put_exec(struct global_opts *g, int argc, char **argv)
 	/* Into the target when it is a folder, when it ends in '/', when there
 	 * are several sources or the source is a folder (made if missing);
 	 * a single file otherwise takes the target as its name. */
-	rc = session_probe_target(&s, target, OD_ATTR_TYPE, &sp, &st, &missing);
+	rc = session_probe_target(&s, target, OD_ATTR_TYPE | OD_ATTR_PROTECTION, &sp, &st, &missing);
+	/* A protected target refuses every write: say so before any. */
+	if (rc == EXIT_OK && !missing && (st.protection & OD_PROTECT_DATA)) {
+		out_error(_("%s is in a dataset with data protection: nothing can be written there until the "
+			    "protection is cleared"), target);
+		target_stat_done(&st);
+		rc = EXIT_FAILED;
+	}
 	if (rc != EXIT_OK) {
 		session_close(&s);
 		return rc;

@@ -83,11 +83,45 @@ bad_utf8_at(const char *text, size_t len)
 
 /* --- JSON ----------------------------------------------------------------------- */
 
+static int
+compare_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A key twice in one object: readers disagree on which value counts, so
+ * it is refused (with the key; cJSON keeps no places). */
+static struct od_error *
+check_unique_keys(const cJSON *v)
+{
+	const cJSON *item;
+	struct od_error *err = NULL;
+
+	if (cJSON_IsObject(v)) {
+		size_t n = (size_t)cJSON_GetArraySize(v), k = 0;
+		const char **names = n ? malloc(n * sizeof(*names)) : NULL;
+		if (n && !names)
+			return od_error_nomem();
+		cJSON_ArrayForEach(item, v)
+			names[k++] = item->string ? item->string : "";
+		qsort(names, n, sizeof(*names), compare_names);
+		for (k = 1; k < n && !err; k++)
+			if (strcmp(names[k - 1], names[k]) == 0)
+				err = od_error_new(OD_ERR_INPUT, _("the key \"%s\" is there twice in one object"), names[k]);
+		free(names);
+	}
+	cJSON_ArrayForEach(item, v)
+		if (!err && (cJSON_IsObject(item) || cJSON_IsArray(item)))
+			err = check_unique_keys(item);
+	return err;
+}
+
 static struct od_error *
 check_json(const char *text, size_t len, struct od_text_pos *pos, cJSON **out)
 {
 	const char *end = NULL;
 	const char *nul = memchr(text, '\0', len);
+	struct od_error *err;
 	cJSON *root;
 
 	size_t bad = bad_utf8_at(text, len);
@@ -116,6 +150,10 @@ check_json(const char *text, size_t len, struct od_text_pos *pos, cJSON **out)
 	if (end < text + len) {
 		cJSON_Delete(root);
 		return text_error(text, (size_t)(end - text), pos, _("text after the JSON value"));
+	}
+	if ((err = check_unique_keys(root))) {
+		cJSON_Delete(root);
+		return err;
 	}
 	*out = root;
 	return NULL;

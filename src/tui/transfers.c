@@ -824,13 +824,42 @@ on_source(struct app *a, const char *text, void *ud)
 	app_dirty(a);
 }
 
+static void
+ask_source(struct app *a)
+{
+	const char *home = getenv("HOME");
+	char *label = xasprintf(_("Send into %s"), send_to.shown), *initial = home ? xasprintf("%s/", home) : xstrdup("");
+
+	widget_prompt_path(a, label, initial, on_source, NULL);
+	free(initial);
+	free(label);
+}
+
+static void
+on_send_target(const struct od_attrs *at, struct od_error *err, void *ud)
+{
+	struct app *a = ud;
+
+	if (err && err->kind == OD_ERR_CANCELLED) {
+		od_error_free(err);
+		return;
+	}
+	if (!err && (at->protection & OD_PROTECT_DATA)) {
+		app_error(a, _("%s is in a dataset with data protection: nothing can be written there until the "
+			       "protection is cleared"), send_to.shown);
+		forget_send();
+		return;
+	}
+	od_error_free(err);	/* not known: the provider will say, file by file */
+	ask_source(a);
+}
+
 void
 transfers_send(struct app *a)
 {
 	struct od_space *space;
 	struct od_node *n = tree_view_selected(&space);
-	const char *home = getenv("HOME");
-	char *label, *initial;
+	char *id;
 
 	if (a->share_id) {
 		app_message(a, _("A public share is read-only"));
@@ -847,11 +876,15 @@ transfers_send(struct app *a)
 	send_to.space_id = xstrdup(space->id);
 	send_to.dir = path_in_space(n);
 	send_to.shown = *send_to.dir ? xasprintf("%s/%s", space->name, send_to.dir) : xstrdup(space->name);
-	label = xasprintf(_("Send into %s"), send_to.shown);
-	initial = home ? xasprintf("%s/", home) : xstrdup("");
-	widget_prompt_path(a, label, initial, on_source, NULL);
-	free(initial);
-	free(label);
+	if (!od_node_parent(n)) {
+		ask_source(a);
+		return;
+	}
+	/* A folder under data protection takes nothing: said before asking. */
+	if (!(id = od_node_id(n)) ||
+	    !od_provider_stat(a->s.zone, space, id, OD_ATTR_NAME | OD_ATTR_PROTECTION, on_send_target, a))
+		xoom();
+	free(id);
 }
 
 /* Whether j runs, here or in another process, and is not paused. */

@@ -90,7 +90,8 @@ def protection(t, h):
     expect(t, r, "protect: immutable, data and metadata", 0,
            out=r"Protection +data, metadata\n(.|\n)*Effective +data, metadata")
     r = upload(h, SESSION + "/a.txt", b"overwritten")
-    expect(t, r, "a write into the protected dataset is refused", 1, err=r"not permitted|protected")
+    expect(t, r, "a write into the protected dataset is refused before sending", 1,
+           err=r"in a dataset with data protection: nothing can be written there")
     r = upload(h, SESSION + "/new.txt", b"new")
     t.ok(r.rc != 0, "so is a new file", repr(r))
     r = h.run("dataset", "unprotect", "--data", SESSION)

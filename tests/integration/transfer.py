@@ -700,8 +700,13 @@ def uploads(t, h):
     t.ok(r.rc == 2 and b"-r sends folders" in r.err, "a folder without -r: exit 2", repr(r))
     r = h.run("put", os.path.join(base, "nothing-here"), target)
     t.ok(r.rc == 1 and b"cannot read" in r.err, "a missing local file: exit 1", repr(r))
+    h.clear()
     r = h.run("put", one, KRIOS + "/Images-Disc1/GridSquare_1734460/Data/")
-    t.ok(r.rc == 1 and b"one.txt" in r.err, "into a protected dataset: exit 1 with the reason", repr(r))
+    t.ok(r.rc == 1 and b"in a dataset with data protection: nothing can be written there" in r.err,
+         "into a protected dataset: exit 1 with the reason", repr(r))
+    writes = [q for q in h.requests() if q["method"] in ("POST", "PUT") and q["service"] != "zone"
+              and "lookup-file-id" not in q["path"]]
+    t.ok(not writes, "... before any write is sent", writes)
     r = h.run("put", one, target + "/", user="alice-readonly")
     t.ok(r.rc != 0, "with a read-only token: refused", repr(r))
 

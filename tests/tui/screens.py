@@ -882,7 +882,10 @@ def test_metadata_pane(t, h):
     s.send("Tab", "a")
     s.wait()
     t.ok("metadata protection: its metadata cannot change" in s.text(), "a is refused there at once", s.text())
-    s.send("Tab", "/", "C-u", "Sample", "Enter")
+    s.send("Tab", "U")
+    t.ok(wait_for(s, r"in a dataset with data protection: nothing can be written there"),
+         "U into the protected folder is refused before asking what to send", s.text())
+    s.send("/", "C-u", "Sample", "Enter")
     s.wait()
     s.send("Enter")
     s.wait()

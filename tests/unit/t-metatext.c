@@ -29,6 +29,8 @@ static const struct text_case cases[] = {
 	{ OD_META_JSON, " \n ", 2, 2, "empty" },
 	{ OD_META_JSON, "", 1, 1, "empty" },
 	{ OD_META_JSON, "{\"a\": \"Krios\xa0\"}", 1, 13, "invalid UTF-8" },
+	{ OD_META_JSON, "{\"a\": [{\"b\": 1, \"c\": 2, \"b\": 3}]}", 0, 0, "\"b\" is there twice" },
+	{ OD_META_XATTRS, "{\"k\": \"1\", \"k\": \"2\"}", 0, 0, "\"k\" is there twice" },
 	/* xattrs */
 	{ OD_META_XATTRS, "{\"instrument\": \"Titan Krios G4\", \"voltage_kV\": 300}", 0, 0, NULL },
 	{ OD_META_XATTRS, "{}", 0, 0, NULL },
