@@ -701,6 +701,7 @@ loop(struct app *a)
 
 	while (!a->quit && !stop_signal) {
 		long t, info = info_view_tick(a), transfers = transfers_tick(a), meta = meta_view_tick(a);
+		long recall = datasets_tick(a);
 
 		if (a->child) {
 			/* A program has the terminal: the network goes on, the
@@ -726,6 +727,8 @@ loop(struct app *a)
 			t = info;
 		if (meta >= 0 && (t < 0 || meta < t))
 			t = meta;
+		if (recall >= 0 && (t < 0 || recall < t))
+			t = recall;
 		if (transfers >= 0 && (t < 0 || transfers < t))
 			t = transfers;
 		report_idle(a, od_engine_pending(a->s.engine) == 0 && info < 0 && meta < 0);
@@ -822,6 +825,7 @@ tui_main(const char *config_path, const struct od_overrides *ov, int verbose, co
 
 	widget_close_all();
 	replicate_done();
+	datasets_done();
 	meta_bulk_done();
 	transfers_done();
 	od_engine_cancel_all(a.s.engine);

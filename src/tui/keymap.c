@@ -82,6 +82,7 @@ static const struct {
 	{ "tree", "s sort" },
 	{ "tree", "d datasets" },
 	{ "tree", "R replicate" },
+	{ "tree", "D dataset-actions" },
 	{ "tree", "U send" },
 	{ "tree", "v view-marks" },
 	{ "tree", "E edit-marks" },

@@ -30,6 +30,8 @@
 	REQ_(DATASETS, "datasets", N_("show the space's datasets instead of its files, or back"), N_("Datasets")) \
 	REQ_(REPLICATE, "replicate", N_("have Onedata replicate, evict or migrate it, or set its QoS"), \
 	     NULL) \
+	REQ_(DATASET_ACTIONS, "dataset-actions", \
+	     N_("its dataset: establish, protect, detach, remove; archive it, list or recall archives"), NULL) \
 	REQ_(REFRESH, "refresh", N_("load the item again; retry a transfer, run an ended one again"), NULL) \
 	REQ_GROUP(N_("Marked items")) \
 	REQ_(VIEW_MARKS, "view-marks", N_("view the marked items in $PAGER"), NULL) \

@@ -197,6 +197,13 @@ void replicate_start(struct app *a);
 /* Drop an action still being asked for (the interface ends). */
 void replicate_done(void);
 
+/* datasets.c: D, the selected item's dataset and its archives. */
+void datasets_start(struct app *a);
+/* Follows a recall; milliseconds until it wants another call, or -1. */
+long datasets_tick(struct app *a);
+/* Drop what is under way (the interface ends). */
+void datasets_done(void);
+
 /* odtransfers.c: Onedata's transfers between providers, in the same pane
  * after the local jobs; listed and read while the pane is shown. */
 void odtr_init(struct app *a);

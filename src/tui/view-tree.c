@@ -751,6 +751,9 @@ tree_view_request(struct app *a, enum request req)
 	case REQ_REPLICATE:
 		replicate_start(a);
 		return true;
+	case REQ_DATASET_ACTIONS:
+		datasets_start(a);
+		return true;
 	case REQ_SEND:
 		transfers_send(a);
 		return true;

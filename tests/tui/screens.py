@@ -1012,6 +1012,56 @@ templates = {
     os.unlink(config)       # the next screen writes the plain one again
 
 
+def test_dataset_actions(t, h):
+    """D: establish a protected dataset, archive it, list its archives,
+    recall one into a new folder and follow it, then lift the protection."""
+    notes = KRIOS + "/Sample notes"
+    s = start(t, h, "dataset actions", width=150, height=40)
+    s.send("j", "Enter")
+    s.wait()
+    s.send("j", "/", "Sample", "Enter")
+    s.wait()
+    s.send("D")
+    t.ok(wait_for(s, r"No dataset of its own yet") and "Establish a dataset, its data protected" in s.text(),
+         "D on a folder without one offers to make one",
+         s.text())
+    s.send("2")
+    t.ok(wait_for(s, r"Sample notes is a dataset now \(data protected\)"), "... data protected", s.text())
+    r = h.run("dataset", "show", "--json", notes)
+    t.ok((r.json() or {}).get("protectionFlags") == ["data_protection"], "the server agrees", repr(r))
+    s.send("D")
+    t.ok(wait_for(s, r"Dataset: attached, data protected"),
+         "D on it now offers what a dataset can do", s.text())
+    s.send("4")
+    t.ok(wait_for(s, r"The provider builds archive \w+ of"), "archive it", s.text())
+    deadline = time.monotonic() + 30 * SLOW
+    states = []
+    while time.monotonic() < deadline:
+        states = [a.get("state") for a in h.run("archive", "ls", "--json", notes).json() or []]
+        if states == ["preserved"]:
+            break
+        time.sleep(0.5)
+    t.eq(states, ["preserved"], "the archive is preserved")
+    s.send("D", "6")
+    t.ok(wait_for(s, r"Archives of .*Sample notes") and wait_for(s, r"\w+  preserved +5 files"),
+         "its archives, with their state and size", s.text())
+    s.send("q", "D", "7")
+    t.ok(wait_for(s, r"Recall which archive\?"), "recall: the preserved archives are offered", s.text())
+    s.send("1")
+    t.ok(wait_for(s, r"Recall into \(%s/FOLDER/NAME\): %s \(recalled \d{4}-" % (re.escape(KRIOS),
+                                                                              re.escape(notes))),
+         "... into a new folder beside it, by default", s.text())
+    s.send("Enter")
+    t.ok(wait_for(s, r"The recall into .*Sample notes \(recalled .*\) is complete: 5 files", 30 * SLOW),
+         "the recall is followed until it is complete", s.text())
+    r = h.run("ls", "--json", KRIOS)
+    names = [e.get("name", "") for e in r.json() or []]
+    t.ok(any(n.startswith("Sample notes (recalled ") for n in names), "the recalled folder is there", names)
+    s.send("D", "2")
+    t.ok(wait_for(s, r"Its protection is removed"), "the protection is lifted from the interface", s.text())
+    quit_cleanly(t, s, "dataset actions")
+
+
 def test_onedata_transfers(t, h):
     """Onedata's transfers between providers in the Transfers pane: shown
     as they run, cancelled, run again, described."""
@@ -1195,6 +1245,7 @@ def main():
         test_public_share(t, h)
         test_metadata_pane(t, h)
         test_metadata_bulk(t, h)
+        test_dataset_actions(t, h)
     finally:
         h.close()
     t.done()
