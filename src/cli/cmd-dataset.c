@@ -92,23 +92,6 @@ run(struct session *s, struct od_op *op, struct wait *w, const char *fmt, ...)
 	return rc;
 }
 
-/* Whether a destructive verb may go on: --yes, or a "y" on a terminal. */
-static bool
-confirmed(bool yes, const char *question)
-{
-	char line[16];
-
-	if (yes)
-		return true;
-	if (!isatty(STDIN_FILENO)) {
-		out_error(_("%s: add --yes to confirm (stdin is not a terminal)"), question);
-		return false;
-	}
-	fprintf(stderr, _("onetui: %s [y/N] "), question);
-	fflush(stderr);
-	return fgets(line, sizeof(line), stdin) && (line[0] == 'y' || line[0] == 'Y');
-}
-
 static void
 print_id(const char *key, const char *id, bool json)
 {
@@ -569,7 +552,7 @@ dataset_rm(struct session *s, const struct opts *o, struct od_space *sp, const s
 	char *question = xasprintf(_("remove dataset %s (%s)? Its files stay"), d->id,
 				   d->root_path ? d->root_path : "-");
 	char *safe = out_safe(question);
-	bool yes = confirmed(o->yes, safe);
+	bool yes = out_confirm(o->yes, safe);
 
 	free(question);
 	free(safe);
@@ -991,7 +974,7 @@ archive_rm(struct session *s, const struct opts *o, struct od_space *sp, const s
 	struct wait w = { 0 };
 	char *question = xasprintf(_("delete archive %s of dataset %s (%s)?"), a->id, a->dataset_id, a->state);
 	char *safe = out_safe(question);
-	bool yes = confirmed(o->yes, safe);
+	bool yes = out_confirm(o->yes, safe);
 
 	free(question);
 	free(safe);

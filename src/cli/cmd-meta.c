@@ -482,9 +482,12 @@ meta_rm(struct meta_cmd *c)
 	if (c->kind != OD_META_XATTRS && c->n_args > 0)
 		return cmd_usage_error(&cmd_meta_entry, _("the %s is removed whole: give no names"),
 				       od_meta_kind_words(c->kind));
-	if (c->kind != OD_META_XATTRS && !c->yes) {
-		out_error(_("This removes the whole %s of %s; add --yes to confirm"), od_meta_kind_words(c->kind), c->target);
-		return EXIT_USAGE;
+	if (c->kind != OD_META_XATTRS) {
+		char *question = xasprintf(_("Remove the whole %s of %s?"), od_meta_kind_words(c->kind), c->target);
+		bool yes = out_confirm(c->yes, question);
+		free(question);
+		if (!yes)
+			return EXIT_USAGE;
 	}
 	if ((err = meta_remove(c, (const char *const *)c->args, (size_t)c->n_args)))
 		return fail(c, err, REMOVING);
@@ -492,21 +495,6 @@ meta_rm(struct meta_cmd *c)
 }
 
 /* --- editing ------------------------------------------------------------------------ */
-
-/* A yes/no question on the terminal; false when there is none. */
-static bool
-ask(const char *question)
-{
-	char answer[16];
-
-	if (!isatty(STDIN_FILENO))
-		return false;
-	fprintf(stderr, "%s ", question);
-	fflush(stderr);
-	if (!fgets(answer, sizeof(answer), stdin))
-		return false;
-	return answer[0] == 'y' || answer[0] == 'Y';
-}
 
 /* The edited xattrs as the server needs them: keys that went away are
  * removed, new and changed ones set. */
@@ -589,7 +577,7 @@ edit_loop(struct meta_cmd *c, struct od_edit *e, const char *start, char **out, 
 		/* The same mistake twice, or a no at the question: stop, and
 		 * say where the text is. */
 		if ((previous && strcmp(previous, text) == 0) ||
-		    (isatty(STDIN_FILENO) && !ask(_("Edit again? [y/N]")))) {
+		    (isatty(STDIN_FILENO) && !out_ask(_("Edit again?")))) {
 			out_error(_("Nothing was changed; your text is kept in %s"), od_edit_path(e));
 			free(text);
 			free(previous);
@@ -635,7 +623,7 @@ meta_edit(struct meta_cmd *c)
 		goto out;
 	}
 	if (!od_meta_same(c->kind, before.text, before.len, now.text, now.len) &&
-	    !ask(_("Someone changed this metadata while you edited it. Write yours over it? [y/N]"))) {
+	    !out_ask(_("Someone changed this metadata while you edited it. Write yours over it?"))) {
 		out_error(_("The %s of %s changed while you edited them; nothing was written. Your text is kept in %s"),
 			  od_meta_kind_words(c->kind), c->target, od_edit_path(e));
 		rc = EXIT_FAILED;

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "onetui/buf.h"
 #include "onetui/i18n.h"
@@ -418,4 +419,28 @@ jw_kv_bool(struct jw *w, const char *key, bool v)
 {
 	jw_key(w, key);
 	jw_bool(w, v);
+}
+
+bool
+out_ask(const char *question)
+{
+	char line[16];
+
+	if (!isatty(STDIN_FILENO))
+		return false;
+	fprintf(stderr, _("onetui: %s [y/N] "), question);
+	fflush(stderr);
+	return fgets(line, sizeof(line), stdin) && (line[0] == 'y' || line[0] == 'Y');
+}
+
+bool
+out_confirm(bool yes, const char *question)
+{
+	if (yes)
+		return true;
+	if (!isatty(STDIN_FILENO)) {
+		out_error(_("%s: add --yes to confirm (stdin is not a terminal)"), question);
+		return false;
+	}
+	return out_ask(question);
 }

@@ -34,6 +34,12 @@ void out_warn_unremoved(const char *part, int errnum, void *ud);
 int out_fail(struct od_error *err, const char *context_fmt, ...) OD_PRINTF(2, 3);
 int out_exit_code(const struct od_error *err);
 
+/* A yes/no question on stderr, answered on the terminal; false (no)
+ * when stdin is not one. question ends without "[y/N]". */
+bool out_ask(const char *question);
+/* Whether a destructive action may go on: yes (--yes), or a "y" to the
+ * question on a terminal; without a terminal it says to add --yes. */
+bool out_confirm(bool yes, const char *question);
 /* A table collected whole, then printed with aligned columns. Cells are
  * copied and sanitised; a column may be right-aligned (numbers). */
 struct table;
