@@ -1042,10 +1042,14 @@ def test_dataset_actions(t, h):
             break
         time.sleep(0.5)
     t.eq(states, ["preserved"], "the archive is preserved")
-    s.send("D", "6")
+    s.send("D")
+    wait_for(s, r"Dataset: attached")     # the menu opens once the dataset is read
+    s.send("6")
     t.ok(wait_for(s, r"Archives of .*Sample notes") and wait_for(s, r"\w+  preserved +5 files"),
          "its archives, with their state and size", s.text())
-    s.send("q", "D", "7")
+    s.send("q", "D")
+    wait_for(s, r"Dataset: attached")
+    s.send("7")
     t.ok(wait_for(s, r"Recall which archive\?"), "recall: the preserved archives are offered", s.text())
     s.send("1")
     t.ok(wait_for(s, r"Recall into \(%s/FOLDER/NAME\): %s \(recalled \d{4}-" % (re.escape(KRIOS),
@@ -1057,7 +1061,9 @@ def test_dataset_actions(t, h):
     r = h.run("ls", "--json", KRIOS)
     names = [e.get("name", "") for e in r.json() or []]
     t.ok(any(n.startswith("Sample notes (recalled ") for n in names), "the recalled folder is there", names)
-    s.send("D", "2")
+    s.send("D")
+    wait_for(s, r"Dataset: attached")
+    s.send("2")
     t.ok(wait_for(s, r"Its protection is removed"), "the protection is lifted from the interface", s.text())
     quit_cleanly(t, s, "dataset actions")
 
