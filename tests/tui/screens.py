@@ -879,6 +879,8 @@ def test_metadata_pane(t, h):
     t.ok(wait_for(s, r"instrument +Titan Krios G4"), "2 shows the Metadata pane: the folder's xattrs", s.text())
     t.ok("Metadata protection (a dataset's): read-only." in s.text() and "a adds" not in s.text(),
          "its protection, and no keys to change it", s.text())
+    t.ok(re.search(r'"magnification": 105000,', s.text()) and re.search(r'"defocus_um": \[', s.text()),
+         "its JSON document, pretty-printed", s.text())
     s.send("Tab", "a")
     s.wait()
     t.ok("metadata protection: its metadata cannot change" in s.text(), "a is refused there at once", s.text())

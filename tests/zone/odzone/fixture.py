@@ -186,6 +186,16 @@ def _krios_tree(state, krios, alice, carol, storage, hpc):
                      "operator": "Alice Kowalczyk", "voltage_kV": 300,
                      "pixel_size_A": 0.83, "dose_e_per_A2": 50,
                      "proposal": "EM-2025-117"}
+    # The session's structured record, as EPU and the facility's LIMS
+    # would fill it; the grid squares below inherit it.
+    images.json_meta = {
+        "session": {"id": "EM-2025-117-S03", "started": "2025-11-12T14:30:00Z",
+                    "software": "EPU 3.6"},
+        "sample": {"name": "Apoferritin", "concentration_mg_ml": 4.0,
+                   "grid": "Quantifoil R1.2/1.3 Au 300", "vitrification": "Vitrobot Mark IV"},
+        "optics": {"magnification": 105000, "spot_size": 7, "energy_filter_slit_eV": 10},
+        "collection": {"exposure_s": 1.8, "frames": 40, "defocus_um": [-0.8, -2.2]},
+    }
     now = start
     for g, square in enumerate((1734452, 1734460, 1734478, 1734493)):
         gs = t.dir(images, "GridSquare_%d" % square, now)
@@ -278,6 +288,17 @@ def _beamline_tree(state, beamline, alice, storage):
         nodes[run] = rundir
         rundir.xattrs = {"beamline": "P11", "proposal": "p700123",
                          "detector": "EIGER2 X 16M", "energy_keV": 12.0}
+        # Dublin Core for the run, as a facility catalogue would publish it.
+        rundir.rdf_meta = (
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"\n'
+            '         xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
+            '  <rdf:Description rdf:about="urn:p11:p700123:%s">\n'
+            '    <dc:title>Lysozyme crystal, rotation series %s</dc:title>\n'
+            '    <dc:creator>Beamline P11</dc:creator>\n'
+            '    <dc:identifier>p700123_%s</dc:identifier>\n'
+            '    <dc:type>Dataset</dc:type>\n'
+            '  </rdf:Description>\n'
+            '</rdf:RDF>\n' % (run, run, run))
         prefix = "p700123_%s" % run
         t.file(rundir, prefix + "_master.nxs", det(150000, 220000, run), at + 10)
         for n in range(1, frames + 1):
