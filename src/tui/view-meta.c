@@ -515,7 +515,8 @@ build_lines(void)
 	else if (mv.protection & OD_PROTECT_METADATA)
 		say(S_NONE, C_WARN, _("Metadata protection (a dataset's): read-only."));
 	if (mv.error) {
-		say(S_NONE, C_ERROR, mv.error);
+		/* It may quote the server: drawn sanitised. */
+		add_seg(new_line(S_NONE, NULL, false), C_ERROR, mv.error, strlen(mv.error));
 		return;
 	}
 	heading(S_XATTRS, _("Extended attributes"), _("   a adds, e edits, d removes, T fills a template"));
