@@ -104,7 +104,8 @@ check_unique_keys(const cJSON *v)
 			return od_error_nomem();
 		cJSON_ArrayForEach(item, v)
 			names[k++] = item->string ? item->string : "";
-		qsort(names, n, sizeof(*names), compare_names);
+		if (n > 1)
+			qsort(names, n, sizeof(*names), compare_names);
 		for (k = 1; k < n && !err; k++)
 			if (strcmp(names[k - 1], names[k]) == 0)
 				err = od_error_new(OD_ERR_INPUT, _("the key \"%s\" is there twice in one object"), names[k]);
