@@ -3,8 +3,9 @@
  * interface. On a file or folder without one: establish it (plain, data
  * protected, or immutable). On a dataset (or an item that has one):
  * protect or unprotect it, detach or reattach it, remove it, archive it,
- * list its archives with their state and size, and recall one into a
- * folder, followed until the copy ends. One action runs at a time. */
+ * list its archives with their state and size, recall one into a
+ * folder, followed until the copy ends, or delete one. One action runs at
+ * a time. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -39,7 +40,11 @@ enum choice {
 	C_ARCHIVE_BAGIT,
 	C_ARCHIVES,
 	C_RECALL,
+	C_DELETE_ARCHIVE,
 };
+
+/* What the archives are read for. */
+enum reading { R_LIST, R_RECALL, R_DELETE };
 
 static struct {
 	struct app *a;
@@ -49,17 +54,17 @@ static struct {
 	char *dataset_id;	/* its dataset, or NULL */
 	char *state;		/* the dataset's */
 	unsigned protection;
-	enum choice offered[13];
+	enum choice offered[14];
 	size_t n_offered;
-	bool recalling;		/* the archives are read to offer one */
+	enum reading reading;
 	char **archives;	/* ids, newest first */
 	size_t n_archives;
 	struct od_buf listing;	/* the archives described, as they are read */
 	size_t described;
-	char **preserved;	/* preserved archives: ids, and lines to choose from */
-	char **preserved_lines;
+	char **preserved;	/* archives offered (preserved ones for a recall): ids, */
+	char **preserved_lines;	/* ... and lines to choose from */
 	size_t n_preserved;
-	char *recall_archive;
+	char *recall_archive;	/* the archive chosen (to recall or delete) */
 	char *recall_root;	/* the recall's root file id, once made */
 	char *recall_path;	/* where it goes, as shown */
 	long long next_poll_ms;	/* a recall followed; 0: none */
@@ -213,7 +218,7 @@ on_archive_ids(const char *const *ids, size_t n, void *ud)
 
 static void describe_next(void);
 
-/* One archive read: a line of the list, or (recalling) an offer. */
+/* One archive read: a line of the list, or an archive to offer. */
 static void
 on_archive(const struct od_archive *ar, struct od_error *err, void *ud)
 {
@@ -229,15 +234,15 @@ on_archive(const struct od_archive *ar, struct od_error *err, void *ud)
 		if (od_buf_addf(&ds.listing, "%s  %s\n", ds.archives[ds.described], err->message))
 			xoom();
 		od_error_free(err);
-	} else if (ds.recalling && od_str_eq(ar->state, "preserved")) {
+	} else if ((ds.reading == R_RECALL && od_str_eq(ar->state, "preserved")) || ds.reading == R_DELETE) {
 		ds.preserved = xrealloc(ds.preserved, (k + 1) * sizeof(*ds.preserved));
 		ds.preserved_lines = xrealloc(ds.preserved_lines, (k + 1) * sizeof(*ds.preserved_lines));
 		ds.preserved[k] = xstrdup(ar->id);
-		ds.preserved_lines[k] = xasprintf("%s  %s  %s", od_time_short(ar->created, when),
+		ds.preserved_lines[k] = xasprintf("%s  %s  %s  %s", od_time_short(ar->created, when), ar->state,
 						  od_size_human(ar->bytes_archived, size),
 						  ar->description ? ar->description : ar->id);
 		ds.n_preserved++;
-	} else if (!ds.recalling &&
+	} else if (ds.reading == R_LIST &&
 		   od_buf_addf(&ds.listing, "%s  %-11s %6lld files %9s  %s  %s  %s\n", ar->id, ar->state,
 			       (long long)ar->files_archived, od_size_human(ar->bytes_archived, size),
 			       od_time_short(ar->created, when), ar->layout ? ar->layout : "",
@@ -249,6 +254,7 @@ on_archive(const struct od_archive *ar, struct od_error *err, void *ud)
 }
 
 static void ask_recall_target(struct app *a, int choice, void *ud);
+static void ask_delete(struct app *a, int choice, void *ud);
 
 /* Read the archives one by one; then show them, or offer the preserved
  * ones for a recall. */
@@ -261,17 +267,19 @@ describe_next(void)
 		started(od_archive_get(ds.a->s.zone, ds.space, ds.archives[ds.described], on_archive, NULL));
 		return;
 	}
-	if (!ds.recalling) {
+	if (ds.reading == R_LIST) {
 		title = xasprintf(_("Archives of %s"), ds.path);
 		widget_popup(ds.a, title, ds.n_archives ? od_buf_str(&ds.listing) : _("None yet: D archives it."));
 		free(title);
 		finish();
 	} else if (ds.n_preserved == 0) {
-		app_message(ds.a, _("%s has no preserved archive to recall"), ds.path);
+		app_message(ds.a, ds.reading == R_RECALL ? _("%s has no preserved archive to recall")
+							 : _("%s has no archive"), ds.path);
 		finish();
 	} else {
-		widget_choose(ds.a, _("Recall which archive?"), (const char *const *)ds.preserved_lines,
-			      ds.n_preserved, ask_recall_target, NULL);
+		widget_choose(ds.a, ds.reading == R_RECALL ? _("Recall which archive?") : _("Delete which archive?"),
+			      (const char *const *)ds.preserved_lines, ds.n_preserved,
+			      ds.reading == R_RECALL ? ask_recall_target : ask_delete, NULL);
 	}
 }
 
@@ -283,10 +291,10 @@ on_archives_listed(struct od_error *err, void *ud)
 }
 
 static void
-list_archives(bool recalling)
+list_archives(enum reading reading)
 {
 	od_buf_init(&ds.listing, OD_BUF_UNLIMITED);
-	ds.recalling = recalling;
+	ds.reading = reading;
 	started(od_archive_list(ds.a->s.zone, ds.space, ds.dataset_id, on_archive_ids, on_archives_listed, NULL));
 }
 
@@ -374,6 +382,38 @@ on_recall_path(struct app *a, const char *text, void *ud)
 }
 
 static void
+on_deleted(struct od_error *err, void *ud)
+{
+	if (!failed(err, _("Cannot delete the archive")))
+		changed(_("The provider deletes the archive; D, then \"Its archives\", shows how far"));
+}
+
+static void
+on_delete_confirmed(struct app *a, bool yes, void *ud)
+{
+	if (!yes) {
+		finish();
+		return;
+	}
+	started(od_archive_delete(a->s.zone, ds.space, ds.recall_archive, on_deleted, NULL));
+}
+
+static void
+ask_delete(struct app *a, int choice, void *ud)
+{
+	char *question;
+
+	if (choice < 0) {
+		finish();
+		return;
+	}
+	ds.recall_archive = xstrdup(ds.preserved[choice]);
+	question = xasprintf(_("Delete archive %s of %s? Its files are purged."), ds.recall_archive, ds.path);
+	widget_confirm(a, question, on_delete_confirmed, NULL);
+	free(question);
+}
+
+static void
 ask_recall_target(struct app *a, int choice, void *ud)
 {
 	char *initial, *label;
@@ -412,6 +452,7 @@ choice_label(enum choice c)
 	case C_ARCHIVE_BAGIT: return _("Archive it now as a BagIt bag");
 	case C_ARCHIVES: return _("Its archives");
 	case C_RECALL: return _("Recall an archive into a folder");
+	case C_DELETE_ARCHIVE: return _("Delete an archive");
 	}
 	return "";
 }
@@ -450,8 +491,9 @@ on_choice(struct app *a, int i, void *ud)
 		break;
 	case C_ARCHIVE: archive(false); break;
 	case C_ARCHIVE_BAGIT: archive(true); break;
-	case C_ARCHIVES: list_archives(false); break;
-	case C_RECALL: list_archives(true); break;
+	case C_ARCHIVES: list_archives(R_LIST); break;
+	case C_RECALL: list_archives(R_RECALL); break;
+	case C_DELETE_ARCHIVE: list_archives(R_DELETE); break;
 	}
 }
 
@@ -498,6 +540,7 @@ on_dataset(const struct od_dataset *d, struct od_error *err, void *ud)
 	offer(C_ARCHIVE_BAGIT);
 	offer(C_ARCHIVES);
 	offer(C_RECALL);
+	offer(C_DELETE_ARCHIVE);
 	offer(C_REMOVE);
 	show_menu();
 }

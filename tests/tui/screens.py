@@ -1065,6 +1065,19 @@ def test_dataset_actions(t, h):
     t.ok(any(n.startswith("Sample notes (recalled ") for n in names), "the recalled folder is there", names)
     s.send("D")
     wait_for(s, r"Dataset: attached")
+    s.send("8")
+    t.ok(wait_for(s, r"Delete which archive\?") and re.search(r"1  \d{4}-\d\d-\d\d \d\d:\d\d  preserved", s.text()),
+         "delete: every archive is offered, with its state", s.text())
+    s.send("1")
+    t.ok(wait_for(s, r"Delete archive \w+ of"), "... after asking", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"The provider deletes the archive"), "... the provider deletes it", s.text())
+    deadline = time.monotonic() + 30 * SLOW
+    while time.monotonic() < deadline and h.run("archive", "ls", "--json", notes).json():
+        time.sleep(0.5)
+    t.eq(h.run("archive", "ls", "--json", notes).json(), [], "and it is gone")
+    s.send("D")
+    wait_for(s, r"Dataset: attached")
     s.send("2")
     t.ok(wait_for(s, r"Its protection is removed"), "the protection is lifted from the interface", s.text())
     quit_cleanly(t, s, "dataset actions")
