@@ -182,7 +182,8 @@ print_xattrs(struct meta_cmd *c, const char *text, size_t len)
 
 	if (err)
 		return fail(c, err, READING);
-	picked = c->n_args ? cJSON_CreateObject() : root;
+	if (!(picked = c->n_args ? cJSON_CreateObject() : root))
+		xoom();
 	for (int i = 0; i < c->n_args; i++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, c->args[i]);
 		if (!v) {
