@@ -11,6 +11,7 @@
 
 #include "onetui/metatext.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,13 +90,19 @@ compare_names(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* A key twice in one object: readers disagree on which value counts, so
- * it is refused (with the key; cJSON keeps no places). */
+/* What parses but cannot be stored faithfully: a key twice in one object
+ * (readers disagree on which value counts) and a number too large for a
+ * double (it would become infinity). cJSON keeps no places: the message
+ * names the key or says what. */
 static struct od_error *
-check_unique_keys(const cJSON *v)
+check_values(const cJSON *v)
 {
 	const cJSON *item;
 	struct od_error *err = NULL;
+
+	if (cJSON_IsNumber(v) && !isfinite(v->valuedouble))
+		return od_error_new(OD_ERR_INPUT, _("a number too large to store%s%s"), v->string ? ": " : "",
+				    v->string ? v->string : "");
 
 	if (cJSON_IsObject(v)) {
 		size_t n = (size_t)cJSON_GetArraySize(v), k = 0;
@@ -112,8 +119,8 @@ check_unique_keys(const cJSON *v)
 		free(names);
 	}
 	cJSON_ArrayForEach(item, v)
-		if (!err && (cJSON_IsObject(item) || cJSON_IsArray(item)))
-			err = check_unique_keys(item);
+		if (!err)
+			err = check_values(item);
 	return err;
 }
 
@@ -152,7 +159,7 @@ check_json(const char *text, size_t len, struct od_text_pos *pos, cJSON **out)
 		cJSON_Delete(root);
 		return text_error(text, (size_t)(end - text), pos, _("text after the JSON value"));
 	}
-	if ((err = check_unique_keys(root))) {
+	if ((err = check_values(root))) {
 		cJSON_Delete(root);
 		return err;
 	}

@@ -31,6 +31,8 @@ static const struct text_case cases[] = {
 	{ OD_META_JSON, "{\"a\": \"Krios\xa0\"}", 1, 13, "invalid UTF-8" },
 	{ OD_META_JSON, "{\"a\": [{\"b\": 1, \"c\": 2, \"b\": 3}]}", 0, 0, "\"b\" is there twice" },
 	{ OD_META_XATTRS, "{\"k\": \"1\", \"k\": \"2\"}", 0, 0, "\"k\" is there twice" },
+	{ OD_META_JSON, "93177e8258", 0, 0, "a number too large to store" },
+	{ OD_META_JSON, "{\"dose\": -1e999}", 0, 0, "too large to store: dose" },
 	/* xattrs */
 	{ OD_META_XATTRS, "{\"instrument\": \"Titan Krios G4\", \"voltage_kV\": 300}", 0, 0, NULL },
 	{ OD_META_XATTRS, "{}", 0, 0, NULL },
