@@ -97,7 +97,9 @@ od_edit_new(const char *text, size_t len, const char *suffix, struct od_edit **o
 {
 	const char *dir = getenv("TMPDIR");
 	struct od_edit *e = calloc(1, sizeof(*e));
+	struct od_error *err;
 	int fd = -1, saved;
+	bool made = false;
 	mode_t old_mask;
 
 	*out = NULL;
@@ -112,6 +114,7 @@ od_edit_new(const char *text, size_t len, const char *suffix, struct od_edit **o
 	umask(old_mask);
 	if (fd < 0)
 		goto fail;
+	made = true;
 	for (size_t done = 0; done < len;) {
 		ssize_t n = write(fd, text + done, len - done);
 		if (n < 0 && errno == EINTR)
@@ -128,16 +131,14 @@ od_edit_new(const char *text, size_t len, const char *suffix, struct od_edit **o
 	return NULL;
 fail:
 	saved = errno;
-	if (fd >= 0) {
+	if (fd >= 0)
 		close(fd);
-		unlink(e->path);
-	}
-	{
-		struct od_error *err = od_error_errno(OD_ERR_IO, saved, _("Cannot write a temporary file in %s"), dir);
-		free(e->path);
-		free(e);
-		return err;
-	}
+	if (made)
+		unlink(e->path);	/* no half-written file is left behind */
+	err = od_error_errno(OD_ERR_IO, saved, _("Cannot write a temporary file in %s"), dir);
+	free(e->path);
+	free(e);
+	return err;
 }
 
 const char *
