@@ -560,9 +560,11 @@ class State:
             self.generation += 1
 
     def dataset_archives(self, dataset):
-        """The dataset's archives, newest first (as op-worker lists them)."""
-        return sorted((a for a in self.archives.values() if a.dataset is dataset),
-                      key=lambda a: (-a.creation_time, a.id))
+        """The dataset's archives, newest first (as op-worker lists them);
+        two made in the same second, the later one first."""
+        made = [(-a.creation_time, -order, a) for order, a in enumerate(self.archives.values())
+                if a.dataset is dataset]
+        return [a for _, _, a in sorted(made, key=lambda m: m[:2])]
 
     def recall_root(self, node):
         """The Recall whose root is `node` or one of its ancestors."""
