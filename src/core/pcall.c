@@ -17,14 +17,30 @@
 
 static void pcall_done(struct od_req *req, struct od_error *err, void *ud);
 
+/* Whether a spaceNotSupportedBy names another space than the call's: the
+ * entity asked for (a dataset, an archive looked up by id) belongs there,
+ * and this provider serves the call's own space all the same. */
 static bool
-failover_worthy(const struct od_error *err)
+about_other_space(const struct od_error *err, const struct od_space *s)
+{
+	cJSON *details = err->details ? cJSON_Parse(err->details) : NULL;
+	const char *named = od_json_get_str(details, "spaceId");
+	bool other = named && strcmp(named, s->id) != 0;
+
+	cJSON_Delete(details);
+	return other;
+}
+
+static bool
+failover_worthy(const struct od_error *err, const struct od_space *s)
 {
 	if (err->kind == OD_ERR_CANCELLED || err->kind == OD_ERR_TLS)
 		return false;
 	if (err->kind == OD_ERR_NETWORK)
 		return true;
-	if (od_error_is(err, "spaceNotSupportedBy") || od_error_is(err, "userNotSupported"))
+	if (od_error_is(err, "spaceNotSupportedBy"))
+		return !about_other_space(err, s);
+	if (od_error_is(err, "userNotSupported"))
 		return true;
 	return err->status >= 500 && err->status != 501;
 }
@@ -144,7 +160,7 @@ pcall_done(struct od_req *req, struct od_error *err, void *ud)
 	struct od_space *s = c->s;
 
 	c->base.req = NULL;
-	if (err && s && !c->base.cancelled && failover_worthy(err) &&
+	if (err && s && !c->base.cancelled && failover_worthy(err, s) &&
 	    s->current + 1 < s->n_candidates + (s->current != c->candidate)) {
 		struct od_error *again;
 		/* Another call may already have moved the space on. */
