@@ -42,74 +42,6 @@ struct opts {
 	const char *name;		/* recall: the new file's name */
 };
 
-/* --- waiting for one answer ------------------------------------------------------- */
-
-struct wait {
-	struct od_error *err;
-	char *id;
-};
-
-static void
-on_id(const char *id, struct od_error *err, void *ud)
-{
-	struct wait *w = ud;
-
-	w->err = err;
-	if (!err)
-		w->id = xstrdup(id);
-}
-
-static void
-on_done(struct od_error *err, void *ud)
-{
-	((struct wait *)ud)->err = err;
-}
-
-/* Run op to its end; its error (if any) is reported with the context
- * fmt says. */
-static int run(struct session *s, struct od_op *op, struct wait *w, const char *fmt, ...) OD_PRINTF(4, 5);
-
-static int
-run(struct session *s, struct od_op *op, struct wait *w, const char *fmt, ...)
-{
-	struct od_buf b;
-	va_list ap;
-	int rc;
-
-	if (!op)
-		xoom();
-	session_run(s);
-	if (!w->err)
-		return session_interrupted() ? EXIT_INTERRUPTED : EXIT_OK;
-	od_buf_init(&b, OD_BUF_UNLIMITED);
-	va_start(ap, fmt);
-	if (od_buf_vaddf(&b, fmt, ap) != 0)
-		xoom();
-	va_end(ap);
-	rc = out_fail(w->err, "%s", od_buf_str(&b));
-	w->err = NULL;
-	od_buf_done(&b);
-	return rc;
-}
-
-static void
-print_id(const char *key, const char *id, bool json)
-{
-	if (json) {
-		struct jw *j = jw_new(stdout);
-		jw_begin_object(j);
-		jw_kv_string(j, key, id);
-		jw_end_object(j);
-		jw_free(j);
-		putchar('\n');
-	} else {
-		char *safe = out_safe(id);
-		printf("%s\n", safe);
-		free(safe);
-	}
-	fflush(stdout);
-}
-
 /* --- datasets --------------------------------------------------------------------- */
 
 struct ds {
@@ -495,16 +427,16 @@ dataset_establish(struct session *s, const struct opts *o, const char *arg)
 {
 	struct target_stat st;
 	struct od_space *sp;
-	struct wait w = { 0 };
+	struct answer w = { 0 };
 	int rc = session_stat_target(s, arg, &sp, &st);
 
 	if (rc != EXIT_OK)
 		return rc;
-	rc = run(s, od_dataset_establish(s->zone, sp, st.file_id, o->flags, on_id, &w), &w,
-		 _("Cannot establish a dataset on %s"), arg);
+	rc = session_answer(s, od_dataset_establish(s->zone, sp, st.file_id, o->flags, answer_id, &w), &w,
+			    _("Cannot establish a dataset on %s"), arg);
 	target_stat_done(&st);
 	if (rc == EXIT_OK)
-		print_id("datasetId", w.id, o->json);
+		out_id("datasetId", w.id, o->json);
 	free(w.id);
 	return rc;
 }
@@ -515,7 +447,7 @@ static int
 dataset_change(struct session *s, const struct opts *o, const char *verb, struct od_space *sp, struct ds *d)
 {
 	struct od_dataset_change c = { 0 };
-	struct wait w = { 0 };
+	struct answer w = { 0 };
 	unsigned flags = o->flags ? o->flags : OD_PROTECT_DATA | OD_PROTECT_METADATA;
 	char *id;
 	int rc;
@@ -533,7 +465,8 @@ dataset_change(struct session *s, const struct opts *o, const char *verb, struct
 		return EXIT_USAGE;
 	}
 	id = xstrdup(d->id);
-	rc = run(s, od_dataset_update(s->zone, sp, id, &c, on_done, &w), &w, _("Cannot change dataset %s"), id);
+	rc = session_answer(s, od_dataset_update(s->zone, sp, id, &c, answer_done, &w), &w,
+			    _("Cannot change dataset %s"), id);
 	ds_done(d);
 	if (rc == EXIT_OK && !get_dataset(s, sp, id, d)) {
 		rc = out_fail(d->err, _("Cannot read dataset %s"), id);
@@ -548,7 +481,7 @@ dataset_change(struct session *s, const struct opts *o, const char *verb, struct
 static int
 dataset_rm(struct session *s, const struct opts *o, struct od_space *sp, const struct ds *d)
 {
-	struct wait w = { 0 };
+	struct answer w = { 0 };
 	char *question = xasprintf(_("remove dataset %s (%s)? Its files stay"), d->id,
 				   d->root_path ? d->root_path : "-");
 	char *safe = out_safe(question);
@@ -558,7 +491,8 @@ dataset_rm(struct session *s, const struct opts *o, struct od_space *sp, const s
 	free(safe);
 	if (!yes)
 		return isatty(STDIN_FILENO) ? EXIT_FAILED : EXIT_USAGE;
-	return run(s, od_dataset_remove(s->zone, sp, d->id, on_done, &w), &w, _("Cannot remove dataset %s"), d->id);
+	return session_answer(s, od_dataset_remove(s->zone, sp, d->id, answer_done, &w), &w,
+			      _("Cannot remove dataset %s"), d->id);
 }
 
 static bool
@@ -950,16 +884,16 @@ archive_create(struct session *s, const struct opts *o, const char *arg)
 {
 	struct od_space *sp;
 	struct ds d;
-	struct wait w = { 0 };
+	struct answer w = { 0 };
 	int rc = find_dataset(s, arg, &sp, &d);
 
 	if (rc != EXIT_OK)
 		return rc;
-	rc = run(s, od_archive_create(s->zone, sp, d.id, &o->archive, o->description, on_id, &w), &w,
-		 _("Cannot archive dataset %s"), d.id);
+	rc = session_answer(s, od_archive_create(s->zone, sp, d.id, &o->archive, o->description, answer_id, &w), &w,
+			    _("Cannot archive dataset %s"), d.id);
 	if (rc == EXIT_OK) {
 		if (!(o->json && o->wait))
-			print_id("archiveId", w.id, o->json);
+			out_id("archiveId", w.id, o->json);
 		if (o->wait)
 			rc = follow_archive(s, sp, w.id, o->json);
 	}
@@ -971,7 +905,7 @@ archive_create(struct session *s, const struct opts *o, const char *arg)
 static int
 archive_rm(struct session *s, const struct opts *o, struct od_space *sp, const struct od_archive *a)
 {
-	struct wait w = { 0 };
+	struct answer w = { 0 };
 	char *question = xasprintf(_("delete archive %s of dataset %s (%s)?"), a->id, a->dataset_id, a->state);
 	char *safe = out_safe(question);
 	bool yes = out_confirm(o->yes, safe);
@@ -980,7 +914,8 @@ archive_rm(struct session *s, const struct opts *o, struct od_space *sp, const s
 	free(safe);
 	if (!yes)
 		return isatty(STDIN_FILENO) ? EXIT_FAILED : EXIT_USAGE;
-	return run(s, od_archive_delete(s->zone, sp, a->id, on_done, &w), &w, _("Cannot delete archive %s"), a->id);
+	return session_answer(s, od_archive_delete(s->zone, sp, a->id, answer_done, &w), &w,
+			      _("Cannot delete archive %s"), a->id);
 }
 
 /* --- recalls ---------------------------------------------------------------------- */
@@ -1089,7 +1024,7 @@ archive_recall(struct session *s, const struct opts *o, const char *aid, const c
 {
 	struct target_stat st;
 	struct od_space *sp;
-	struct wait w = { 0 };
+	struct answer w = { 0 };
 	int rc = session_stat_target(s, target, &sp, &st);
 
 	if (rc != EXIT_OK)
@@ -1099,12 +1034,12 @@ archive_recall(struct session *s, const struct opts *o, const char *aid, const c
 		target_stat_done(&st);
 		return EXIT_USAGE;
 	}
-	rc = run(s, od_archive_recall(s->zone, sp, aid, st.file_id, o->name, on_id, &w), &w,
-		 _("Cannot recall archive %s"), aid);
+	rc = session_answer(s, od_archive_recall(s->zone, sp, aid, st.file_id, o->name, answer_id, &w), &w,
+			    _("Cannot recall archive %s"), aid);
 	target_stat_done(&st);
 	if (rc == EXIT_OK) {
 		if (!(o->json && o->wait))
-			print_id("rootFileId", w.id, o->json);
+			out_id("rootFileId", w.id, o->json);
 		if (o->wait)
 			rc = follow_recall(s, sp, w.id, o->json);
 	}

@@ -70,21 +70,16 @@ on_text(const char *text, size_t len, struct od_error *err, void *ud)
 	}
 }
 
-static void
-on_done(struct od_error *err, void *ud)
-{
-	((struct wait *)ud)->err = err;
-}
-
+/* Run op to its end; what went wrong (the caller says it in context). */
 static struct od_error *
-finish(struct meta_cmd *c, struct od_op *op, struct wait *w)
+finish(struct meta_cmd *c, struct od_op *op, struct od_error **err)
 {
 	if (!op)
 		xoom();
 	session_run(&c->s);
-	if (!w->err && session_interrupted())
-		w->err = od_error_new(OD_ERR_CANCELLED, _("interrupted"));
-	return w->err;
+	if (!*err && session_interrupted())
+		*err = od_error_new(OD_ERR_CANCELLED, _("interrupted"));
+	return *err;
 }
 
 /* The kind's current text into *w (w->text NULL: none). */
@@ -92,23 +87,25 @@ static struct od_error *
 meta_read(struct meta_cmd *c, const struct od_meta_query *q, struct wait *w)
 {
 	*w = (struct wait){ 0 };
-	return finish(c, od_meta_get(c->s.zone, c->space, c->st.file_id, c->kind, q, on_text, w), w);
+	return finish(c, od_meta_get(c->s.zone, c->space, c->st.file_id, c->kind, q, on_text, w), &w->err);
 }
 
 static struct od_error *
 meta_write(struct meta_cmd *c, const char *filter, const char *text)
 {
-	struct wait w = { 0 };
+	struct answer a = { 0 };
 
-	return finish(c, od_meta_put(c->s.zone, c->space, c->st.file_id, c->kind, filter, text, on_done, &w), &w);
+	return finish(c, od_meta_put(c->s.zone, c->space, c->st.file_id, c->kind, filter, text, answer_done, &a),
+		      &a.err);
 }
 
 static struct od_error *
 meta_remove(struct meta_cmd *c, const char *const *keys, size_t n)
 {
-	struct wait w = { 0 };
+	struct answer a = { 0 };
 
-	return finish(c, od_meta_remove(c->s.zone, c->space, c->st.file_id, c->kind, keys, n, on_done, &w), &w);
+	return finish(c, od_meta_remove(c->s.zone, c->space, c->st.file_id, c->kind, keys, n, answer_done, &a),
+		      &a.err);
 }
 
 enum doing { READING, SETTING, REMOVING };

@@ -21,26 +21,9 @@
 
 struct wait {
 	struct od_error *err;
-	char *id;
 	cJSON *transfer;	/* a copy of the record */
 	struct od_transfer t;	/* pointing into transfer */
 };
-
-static void
-on_id(const char *id, struct od_error *err, void *ud)
-{
-	struct wait *w = ud;
-
-	w->err = err;
-	if (!err)
-		w->id = xstrdup(id);
-}
-
-static void
-on_done(struct od_error *err, void *ud)
-{
-	((struct wait *)ud)->err = err;
-}
 
 static void
 on_transfer(const struct od_transfer *t, struct od_error *err, void *ud)
@@ -76,7 +59,6 @@ static void
 wait_done(struct wait *w)
 {
 	od_error_free(w->err);
-	free(w->id);
 	cJSON_Delete(w->transfer);
 	memset(w, 0, sizeof(*w));
 }
@@ -269,7 +251,7 @@ create(struct session *s, const struct replica_opts *o, enum od_transfer_type ty
 	struct target_stat st;
 	struct od_space *sp;
 	const char *to = NULL, *from = NULL;
-	struct wait w = { 0 };
+	struct answer w = { 0 };
 	int rc = session_stat_target(s, target, &sp, &st);
 
 	if (rc != EXIT_OK)
@@ -288,23 +270,14 @@ create(struct session *s, const struct replica_opts *o, enum od_transfer_type ty
 		target_stat_done(&st);
 		return EXIT_USAGE;
 	}
-	if (!od_transfer_create(s->zone, sp, type, st.file_id, to, from, on_id, &w))
-		xoom();
-	session_run(s);
+	rc = session_answer(s, od_transfer_create(s->zone, sp, type, st.file_id, to, from, answer_id, &w), &w,
+			    _("Cannot start the transfer"));
 	target_stat_done(&st);
-	if (w.err) {
-		rc = out_fail(w.err, _("Cannot start the transfer"));
-		w.err = NULL;
-		wait_done(&w);
-		return rc;
-	}
-	if (o->json && !o->wait)
-		printf("{\"transferId\":\"%s\"}\n", w.id);
-	else if (!o->json)
-		printf("%s\n", w.id);
-	fflush(stdout);
-	rc = o->wait ? follow(s, sp, w.id, o->json) : EXIT_OK;
-	wait_done(&w);
+	if (rc == EXIT_OK && !(o->json && o->wait))
+		out_id("transferId", w.id, o->json);
+	if (rc == EXIT_OK && o->wait)
+		rc = follow(s, sp, w.id, o->json);
+	free(w.id);
 	return rc;
 }
 
@@ -431,28 +404,18 @@ replica_transfers(struct global_opts *g, const struct replica_opts *o, const cha
 		if (o->wait)
 			rc = follow(&s, sp, argv[0], o->json);
 	} else if (strcmp(verb, "cancel") == 0) {
-		struct wait c = { 0 };
-		if (!od_transfer_cancel(s.zone, sp, argv[0], on_done, &c))
-			xoom();
-		session_run(&s);
-		if (c.err)
-			rc = out_fail(c.err, _("Cannot cancel transfer %s"), argv[0]), c.err = NULL;
-		wait_done(&c);
+		struct answer c = { 0 };
+		rc = session_answer(&s, od_transfer_cancel(s.zone, sp, argv[0], answer_done, &c), &c,
+				    _("Cannot cancel transfer %s"), argv[0]);
 	} else {	/* rerun */
-		struct wait c = { 0 };
-		if (!od_transfer_rerun(s.zone, sp, argv[0], on_id, &c))
-			xoom();
-		session_run(&s);
-		if (c.err) {
-			rc = out_fail(c.err, _("Cannot run transfer %s again"), argv[0]);
-			c.err = NULL;
-		} else {
-			printf(o->json ? "{\"transferId\":\"%s\"}\n" : "%s\n", c.id);
-			fflush(stdout);
-			if (o->wait)
-				rc = follow(&s, sp, c.id, o->json);
-		}
-		wait_done(&c);
+		struct answer c = { 0 };
+		rc = session_answer(&s, od_transfer_rerun(s.zone, sp, argv[0], answer_id, &c), &c,
+				    _("Cannot run transfer %s again"), argv[0]);
+		if (rc == EXIT_OK)
+			out_id("transferId", c.id, o->json);
+		if (rc == EXIT_OK && o->wait)
+			rc = follow(&s, sp, c.id, o->json);
+		free(c.id);
 	}
 	wait_done(&w);
 	session_close(&s);
@@ -548,7 +511,7 @@ qos_add(struct session *s, const struct replica_opts *o, const char *target, con
 	struct target_stat st;
 	struct od_space *sp;
 	struct eval_wait e = { 0 };
-	struct wait w = { 0 };
+	struct answer w = { 0 };
 	int rc = session_stat_target(s, target, &sp, &st);
 
 	if (rc != EXIT_OK)
@@ -572,17 +535,12 @@ qos_add(struct session *s, const struct replica_opts *o, const char *target, con
 		out_warn(_("fewer storages match than the %d replicas asked for: the requirement will be impossible"),
 			 o->replicas);
 	free(e.names);
-	if (!od_qos_add(s->zone, sp, st.file_id, expression, o->replicas, on_id, &w))
-		xoom();
-	session_run(s);
+	rc = session_answer(s, od_qos_add(s->zone, sp, st.file_id, expression, o->replicas, answer_id, &w), &w,
+			    _("Cannot add the QoS requirement"));
 	target_stat_done(&st);
-	if (w.err) {
-		rc = out_fail(w.err, _("Cannot add the QoS requirement"));
-		w.err = NULL;
-	} else {
-		printf(o->json ? "{\"qosRequirementId\":\"%s\"}\n" : "%s\n", w.id);
-	}
-	wait_done(&w);
+	if (rc == EXIT_OK)
+		out_id("qosRequirementId", w.id, o->json);
+	free(w.id);
 	return rc;
 }
 
@@ -653,21 +611,14 @@ qos_rm(struct session *s, const char *target, const char *qid)
 {
 	struct target_stat st;
 	struct od_space *sp;
-	struct wait w = { 0 };
+	struct answer w = { 0 };
 	int rc = session_stat_target(s, target, &sp, &st);
 
 	if (rc != EXIT_OK)
 		return rc;
 	target_stat_done(&st);
-	if (!od_qos_remove(s->zone, sp, qid, on_done, &w))
-		xoom();
-	session_run(s);
-	if (w.err) {
-		rc = out_fail(w.err, _("Cannot remove the QoS requirement %s"), qid);
-		w.err = NULL;
-	}
-	wait_done(&w);
-	return rc;
+	return session_answer(s, od_qos_remove(s->zone, sp, qid, answer_done, &w), &w,
+			      _("Cannot remove the QoS requirement %s"), qid);
 }
 
 static int

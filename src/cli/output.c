@@ -444,3 +444,20 @@ out_confirm(bool yes, const char *question)
 	}
 	return out_ask(question);
 }
+
+void
+out_id(const char *key, const char *id, bool json)
+{
+	if (json) {
+		struct jw *j = jw_new(stdout);
+		jw_begin_object(j);
+		jw_kv_string(j, key, id);
+		jw_end_object(j);	/* ends the line */
+		jw_free(j);
+	} else {
+		char *safe = out_safe(id);
+		printf("%s\n", safe);
+		free(safe);
+	}
+	fflush(stdout);
+}

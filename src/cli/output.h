@@ -34,6 +34,9 @@ void out_warn_unremoved(const char *part, int errnum, void *ud);
 int out_fail(struct od_error *err, const char *context_fmt, ...) OD_PRINTF(2, 3);
 int out_exit_code(const struct od_error *err);
 
+/* The id of something a command made, for a script: {"<key>": id} with
+ * --json, else the id alone (sanitised), each on a line. */
+void out_id(const char *key, const char *id, bool json);
 /* A yes/no question on stderr, answered on the terminal; false (no)
  * when stdin is not one. question ends without "[y/N]". */
 bool out_ask(const char *question);

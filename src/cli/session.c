@@ -6,11 +6,13 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/output.h"
+#include "onetui/buf.h"
 #include "onetui/i18n.h"
 #include "onetui/log.h"
 #include "onetui/str.h"
@@ -268,4 +270,43 @@ bool
 session_reload_token(struct session *s)
 {
 	return od_session_reload_token(&s->od);
+}
+
+void
+answer_id(const char *id, struct od_error *err, void *ud)
+{
+	struct answer *a = ud;
+
+	a->err = err;
+	if (!err)
+		a->id = xstrdup(id);
+}
+
+void
+answer_done(struct od_error *err, void *ud)
+{
+	((struct answer *)ud)->err = err;
+}
+
+int
+session_answer(struct session *s, struct od_op *op, struct answer *a, const char *fmt, ...)
+{
+	struct od_buf b;
+	va_list ap;
+	int rc;
+
+	if (!op)
+		xoom();
+	session_run(s);
+	if (!a->err)
+		return session_interrupted() ? EXIT_INTERRUPTED : EXIT_OK;
+	od_buf_init(&b, OD_BUF_UNLIMITED);
+	va_start(ap, fmt);
+	if (od_buf_vaddf(&b, fmt, ap) != 0)
+		xoom();
+	va_end(ap);
+	rc = out_fail(a->err, "%s", od_buf_str(&b));
+	a->err = NULL;
+	od_buf_done(&b);
+	return rc;
 }

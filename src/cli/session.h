@@ -69,6 +69,19 @@ int session_probe_target(struct session *s, const char *arg, unsigned attrs, str
 			 struct target_stat *out, bool *missing);
 /* A target_stat as the od_attrs the core takes (pointing into t). */
 void target_stat_attrs(const struct target_stat *t, struct od_attrs *a);
+/* One answer a command waits for: the error, and the id of what the
+ * call made (answer_id) or nothing (answer_done). */
+struct answer {
+	struct od_error *err;
+	char *id;
+};
+void answer_id(const char *id, struct od_error *err, void *ud);
+void answer_done(struct od_error *err, void *ud);
+/* Run op (NULL: out of memory) to its end. EXIT_OK, EXIT_INTERRUPTED, or
+ * the exit code of a->err, reported after the context fmt says (and
+ * freed). a->id stays for the caller to free. */
+int session_answer(struct session *s, struct od_op *op, struct answer *a, const char *fmt, ...) OD_PRINTF(4, 5);
+
 /* Read the token again (from where it was found at start); true when it
  * changed and the engine now uses the new one. */
 bool session_reload_token(struct session *s);
