@@ -700,11 +700,9 @@ print_archive(const struct od_archive *a, bool json)
 	int lw;
 
 	if (json) {
-		char *text = cJSON_PrintUnformatted(a->raw);
-		if (!text)
-			xoom();
+		char *text = out_json_text(a->raw);
 		printf("%s\n", text);
-		cJSON_free(text);
+		free(text);
 		return;
 	}
 	for (size_t i = 0; i < OD_ARRAY_SIZE(labels); i++)
@@ -852,11 +850,9 @@ archive_ls(struct session *s, const struct opts *o, const char *arg)
 			rc = w.err ? out_fail(w.err, _("Cannot read archive %s"), l.v[i]) : EXIT_INTERRUPTED;
 			w.err = NULL;
 		} else if (o->json) {
-			char *text = cJSON_PrintUnformatted(w.raw);
-			if (!text)
-				xoom();
+			char *text = out_json_text(w.raw);
 			printf("%s%s", i ? "," : "", text);
-			cJSON_free(text);
+			free(text);
 		} else {
 			snprintf(files, sizeof(files), "%lld", (long long)w.a.files_archived);
 			table_add(t, (const char *const[]){ w.a.id, w.a.state, files,

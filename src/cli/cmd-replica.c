@@ -146,10 +146,11 @@ print_transfer(struct od_space *sp, const char *tid, const struct od_transfer *t
 		/* The record as the provider gave it, with its id. */
 		cJSON *copy = cJSON_Duplicate(t->raw, true);
 		char *text;
-		if (!copy || !cJSON_AddStringToObject(copy, "transferId", tid) || !(text = cJSON_PrintUnformatted(copy)))
+		if (!copy || !cJSON_AddStringToObject(copy, "transferId", tid))
 			xoom();
+		text = out_json_text(copy);
 		printf("%s\n", text);
-		cJSON_free(text);
+		free(text);
 		cJSON_Delete(copy);
 		return;
 	}
@@ -213,11 +214,12 @@ follow(struct session *s, struct od_space *sp, const char *tid, bool json)
 		if (json) {
 			cJSON *ev = cJSON_Duplicate(w.transfer, true);
 			char *text;
-			if (!ev || !cJSON_AddStringToObject(ev, "transferId", tid) || !(text = cJSON_PrintUnformatted(ev)))
+			if (!ev || !cJSON_AddStringToObject(ev, "transferId", tid))
 				xoom();
+			text = out_json_text(ev);
 			printf("%s\n", text);
 			fflush(stdout);
-			cJSON_free(text);
+			free(text);
 			cJSON_Delete(ev);
 		} else {
 			progress_line(&w.t, tty);
@@ -346,12 +348,12 @@ list(struct session *s, const struct replica_opts *o, const char *space)
 			} else if (o->json) {
 				cJSON *copy = cJSON_Duplicate(w.transfer, true);
 				char *text;
-				if (!copy || !cJSON_AddStringToObject(copy, "transferId", l.ids[i]) ||
-				    !(text = cJSON_PrintUnformatted(copy)))
+				if (!copy || !cJSON_AddStringToObject(copy, "transferId", l.ids[i]))
 					xoom();
+				text = out_json_text(copy);
 				printf("%s%s", first ? "" : ",", text);
 				first = false;
-				cJSON_free(text);
+				free(text);
 				cJSON_Delete(copy);
 			} else {
 				char files[48], bytes[OD_SIZE_BUFSZ];

@@ -13,6 +13,7 @@
 #include "onetui/buf.h"
 #include "onetui/i18n.h"
 #include "onetui/json.h"
+#include "onetui/jsonfmt.h"
 #include "onetui/sanitize.h"
 #include "xmalloc.h"
 
@@ -460,4 +461,15 @@ out_id(const char *key, const char *id, bool json)
 		free(safe);
 	}
 	fflush(stdout);
+}
+
+char *
+out_json_text(const cJSON *v)
+{
+	char *text = od_json_text(v, 0);
+
+	if (!text)
+		xoom();
+	text[strcspn(text, "\n")] = '\0';	/* strings hold no raw line break */
+	return text;
 }

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <cjson/cJSON.h>
+
 #include "onetui/compiler.h"
 #include "onetui/error.h"
 
@@ -34,6 +36,10 @@ void out_warn_unremoved(const char *part, int errnum, void *ud);
 int out_fail(struct od_error *err, const char *context_fmt, ...) OD_PRINTF(2, 3);
 int out_exit_code(const struct od_error *err);
 
+/* A JSON value from a server on one line, without the line break, every
+ * string escaped as the JSON writer does it (no control or reordering
+ * characters raw); caller frees. */
+char *out_json_text(const cJSON *v);
 /* The id of something a command made, for a script: {"<key>": id} with
  * --json, else the id alone (sanitised), each on a line. */
 void out_id(const char *key, const char *id, bool json);

@@ -121,6 +121,19 @@ def failures(t, h):
     expect(t, r, "once it can, the replication completes", 0, out=r"Status +completed")
 
 
+def hostile_record(t, h):
+    """A transfer's record quotes the file's path: a name with a character
+    that reorders text is written escaped in JSON, never raw."""
+    r = h.run("transfers", "replicate", "--to", "Facility Storage", "--json",
+              KRIOS + "/hostile/invoice\u202efdp.exe")
+    tid = ((r.json() or {}).get("transferId")) if r.rc == 0 else None
+    t.ok(tid, "replicate a file whose name holds U+202E", repr(r))
+    r = h.run("transfers", "show", "--json", tid or "none")
+    t.ok(r.rc == 0 and b"\xe2\x80\xae" not in r.out and b"\\u202e" in r.out.lower() and
+         "invoice\u202efdp.exe" in (r.json() or {}).get("filePath", ""),
+         "show --json: the path escaped (\\u202e), the same string when read back", repr(r))
+
+
 def privileges(t, h):
     r = h.run("transfers", "replicate", "--to", "Facility Storage", GRID, user="bob")
     t.ok(r.rc in (1, 4) and b"Cannot start the transfer" in r.err, "bob may not schedule: refused, said", repr(r))
@@ -168,6 +181,7 @@ def main():
         cancelling(t, h)
         failures(t, h)
         privileges(t, h)
+        hostile_record(t, h)
         qos(t, h)
     finally:
         h.close()
