@@ -814,6 +814,75 @@ class Drive:
             self.direct.request("POST", control + "/providers/" + storage,
                                 json_body={"online": True})
 
+    def space_members(self):
+        """Space creation, renaming, members and privileges (changes
+        membership: runs last)."""
+        z, sid, users = self.zone, self.space, self.users
+        krios, tem = sid[KRIOS], sid[TEM]
+        alice, bob, carol = users["alice"], users["bob"], users["carol"]
+        self.expect(200, "GET", z + "/spaces/privileges", "space privileges", user=None)
+        for what in ("owners", "users", "effective_users", "groups", "effective_groups"):
+            self.expect(200, "GET", z + "/spaces/%s/%s" % (krios, what), "space " + what)
+        self.expect(403, "GET", z + "/spaces/%s/users" % krios, "space users (dave)",
+                    user="dave")
+        self.expect(404, "GET", z + "/spaces/%s/users" % ("0" * 32), "unknown space users")
+        base = z + "/spaces/" + krios
+        self.expect(200, "GET", "%s/users/%s" % (base, alice), "space user")
+        self.expect(404, "GET", "%s/users/%s" % (base, carol), "not a direct user")
+        self.expect(200, "GET", "%s/effective_users/%s" % (base, carol), "effective user")
+        self.expect(200, "GET", "%s/users/%s/privileges" % (base, alice), "user privileges")
+        self.expect(403, "GET", "%s/users/%s/privileges" % (base, alice),
+                    "user privileges (bob)", user="bob")
+        self.expect(200, "GET", "%s/effective_users/%s/privileges" % (base, carol),
+                    "effective user privileges")
+        self.expect(200, "GET", "%s/effective_users/%s/membership" % (base, carol),
+                    "membership")
+        groups = self.expect(200, "GET", base + "/groups", "groups").json()["groups"]
+        for gid in groups:
+            self.expect(200, "GET", "%s/groups/%s" % (base, gid), "space group")
+            self.expect(200, "GET", "%s/effective_groups/%s" % (base, gid),
+                        "effective space group")
+            self.expect(200, "GET", "%s/groups/%s/privileges" % (base, gid),
+                        "group privileges")
+            self.expect(200, "GET", "%s/effective_groups/%s/privileges" % (base, gid),
+                        "effective group privileges")
+        path = "%s/groups/%s/privileges" % (base, groups[0])
+        self.expect(204, "PATCH", path, "grant and revoke",
+                    json_body={"grant": ["space_view"], "revoke": ["space_delete"]})
+        self.expect(400, "PATCH", path, "neither grant nor revoke", json_body={})
+        self.expect(403, "PATCH", path, "set privileges (bob)", user="bob",
+                    json_body={"grant": ["space_view"]})
+        self.expect(204, "PATCH", "%s/users/%s/privileges" % (base, alice),
+                    "user grant", json_body={"grant": ["space_view"]})
+        made = self.expect(201, "POST", z + "/user/spaces", "create a space",
+                           json_body={"name": "Tomography 2026"})
+        new = made.headers["Location"].rsplit("/", 1)[-1]
+        self.expect(400, "POST", z + "/user/spaces", "bad space name",
+                    json_body={"name": "."})
+        self.expect(204, "PATCH", z + "/spaces/" + new, "rename",
+                    json_body={"name": "Tomography-2026"})
+        self.expect(403, "PATCH", z + "/spaces/" + tem, "rename (bob)", user="bob",
+                    json_body={"name": "Mine"})
+        made = self.expect(201, "POST", z + "/user/groups", "create a group",
+                           json_body={"name": "tomo-team", "type": "team"})
+        gid = made.headers["Location"].rsplit("/", 1)[-1]
+        self.expect(200, "GET", z + "/groups/" + gid, "group")
+        self.expect(403, "GET", z + "/groups/" + gid, "group (bob)", user="bob")
+        self.expect(200, "GET", z + "/user/groups", "user groups")
+        self.expect(200, "GET", z + "/user/effective_groups", "user effective groups")
+        add = "%s/spaces/%s/groups/%s" % (z, new, gid)
+        self.expect(204, "PUT", add, "add a group")
+        self.expect(409, "PUT", add, "add a group twice")
+        self.expect(403, "PUT", "%s/spaces/%s/groups/%s" % (z, tem, gid),
+                    "add a group (bob)", user="bob")
+        self.expect(204, "DELETE", add, "remove a group")
+        self.expect(404, "DELETE", add, "remove a group twice")
+        self.expect(400, "DELETE", "%s/spaces/%s/users/%s" % (z, new, alice),
+                    "remove the last owner")
+        self.expect(403, "DELETE", "%s/spaces/%s/users/%s" % (z, tem, alice),
+                    "remove a user (bob)", user="bob")
+        self.expect(204, "DELETE", "%s/spaces/%s/users/%s" % (z, tem, bob), "remove a user")
+
 
 def main():
     tap = Tap()
@@ -843,6 +912,7 @@ def main():
             drive.shared_data()
             drive.jobs()
             drive.datasets_archives()
+            drive.space_members()
         except (KeyError, TypeError, AttributeError) as exc:
             # A reply without the expected fields; the failed checks and the
             # logs say why.

@@ -3194,7 +3194,8 @@ class SelfTest:
                      self.share_access, self.control_hooks, self.upload_faults,
                      self.faults, self.redirects_and_log, self.transfer_errors,
                      self.transfer_lifecycle, self.qos_management,
-                     self.providers_control, self.tls_and_robustness, self.removals):
+                     self.providers_control, self.tls_and_robustness, self.removals,
+                     self.space_members):
             try:
                 started = time.monotonic()
                 part()
@@ -3203,6 +3204,124 @@ class SelfTest:
                 import traceback
                 self.t.ok(False, "%s raised %s" % (part.__name__, type(exc).__name__),
                           traceback.format_exc())
+
+
+    # -- spaces and members (changes membership: runs last) ---------------------
+
+    def ozcall(self, method, path, user="alice", body=None):
+        return self.http.request(method, self.zone + path, token=self.tokens[user],
+                                 json_body=body)
+
+    def space_members(self):
+        t, users = self.t, self.info["users"]
+        alice, bob, carol = users["alice"], users["bob"], users["carol"]
+        krios, tem = self.space[KRIOS], self.space[TEM]
+        vocab = self.oz("/spaces/privileges", user=None).json()
+        t.ok(len(vocab["admin"]) == 37 and "space_manage_datasets" in vocab["admin"]
+             and vocab["member"] == ["space_view", "space_read_data", "space_write_data",
+                                     "space_view_transfers"]
+             and set(vocab["member"]) < set(vocab["manager"]) < set(vocab["admin"]),
+             "GET /spaces/privileges is public: admin, manager, member", vocab)
+        t.eq(self.oz("/spaces/%s/owners" % krios).json(), {"users": [alice]},
+             "the creator owns the space")
+        t.eq(self.oz("/spaces/%s/users" % krios, user="bob").json(), {"users": [alice]},
+             "direct users (bob has space_view through his group)")
+        t.eq(set(self.oz("/spaces/%s/effective_users" % krios).json()["users"]),
+             {alice, bob, carol}, "effective users include the groups' members")
+        self.bad(self.oz("/spaces/%s/users" % krios, user="dave"), 403, "forbidden",
+                 "a non-member may not list members")
+        self.bad(self.oz("/spaces/%s/users" % ("0" * 32)), 404, "notFound",
+                 "members of an unknown space: 404")
+        self.bad(self.oz("/spaces/%s/users/%s" % (krios, carol)), 404, "notFound",
+                 "carol is not a direct user of Krios")
+        got = self.oz("/spaces/%s/effective_users/%s" % (krios, carol)).json()
+        t.eq(got, {"userId": carol, "fullName": "Carol Lindqvist", "username": "carol",
+                   "creationTime": got.get("creationTime")}, "an effective user's details")
+        self.bad(self.oz("/spaces/%s/users/%s/privileges" % (krios, alice), user="bob"),
+                 403, "forbidden", "privileges need space_view_privileges")
+        carol_eff = set(self.oz("/spaces/%s/effective_users/%s/privileges"
+                                % (krios, carol)).json()["privileges"])
+        t.ok({"space_manage_qos", "space_view_privileges"} <= carol_eff
+             and "space_set_privileges" not in carol_eff,
+             "carol's effective privileges come from cryo-em-staff", carol_eff)
+        staff = next(g for g in self.oz("/spaces/%s/groups" % krios).json()["groups"]
+                     if self.oz("/spaces/%s/groups/%s" % (krios, g)).json()["name"]
+                     == "cryo-em-staff")
+        t.eq(self.oz("/spaces/%s/effective_users/%s/membership" % (krios, alice)).json(),
+             {"intermediaries": [{"type": "group", "id": staff},
+                                 {"type": "space", "id": "self"}]},
+             "alice is a member directly and through cryo-em-staff")
+        t.eq(self.oz("/spaces/%s/effective_users/%s/membership" % (krios, bob),
+                     user="bob").status, 200, "bob may see his own membership")
+        collab = next(g for g in self.oz("/spaces/%s/groups" % krios).json()["groups"]
+                      if g != staff)
+        path = "/spaces/%s/groups/%s/privileges" % (krios, collab)
+        t.eq(self.oz(path).json()["privileges"],
+             ["space_view", "space_read_data", "space_view_transfers"],
+             "the collaborators' group privileges, in vocabulary order")
+        self.bad(self.ozcall("PATCH", path, body={}), 400, "missingAtLeastOneValue",
+                 "PATCH privileges with neither grant nor revoke")
+        self.bad(self.ozcall("PATCH", path, body={"grant": ["space_fly"]}), 400,
+                 "badValueListNotAllowed", "PATCH privileges with an unknown one")
+        self.bad(self.ozcall("PATCH", path, user="bob", body={"grant": ["space_view"]}),
+                 403, "forbidden", "PATCH privileges needs space_set_privileges")
+        t.eq(self.ozcall("PATCH", path, body={"grant": ["space_write_data"],
+                                              "revoke": ["space_view_transfers"]}).status,
+             204, "alice (owner) grants and revokes")
+        t.eq(self.oz(path).json()["privileges"],
+             ["space_view", "space_read_data", "space_write_data"], "and it shows")
+        self.ozcall("PATCH", path, body={"grant": ["space_view_transfers"],
+                                         "revoke": ["space_write_data"]})
+
+        self.bad(self.ozcall("POST", "/user/spaces", body={"name": "x"}), 400,
+                 "badValueName", "a one-letter space name")
+        self.bad(self.ozcall("POST", "/user/spaces", body={}), 400,
+                 "missingRequiredValue", "a space without a name")
+        made = self.ozcall("POST", "/user/spaces", body={"name": "Tomography 2026"})
+        new = made.headers.get("Location", "").rsplit("/", 1)[-1]
+        t.ok(made.status == 201 and made.headers["Location"].endswith("/user/spaces/" + new)
+             and self.oz("/spaces/" + new).json()["name"] == "Tomography 2026",
+             "POST /user/spaces: 201, Location", made.headers.get("Location"))
+        t.eq(self.oz("/spaces/%s/users/%s/privileges" % (new, alice)).json()["privileges"],
+             vocab["admin"], "the creator holds every privilege")
+        t.eq(self.ozcall("PATCH", "/spaces/" + new, body={"name": "Tomography-2026"}).status,
+             204, "PATCH /spaces/{id} renames")
+        t.eq(self.oz("/spaces/" + new).json()["name"], "Tomography-2026", "renamed")
+        self.bad(self.ozcall("PATCH", "/spaces/" + tem, user="bob", body={"name": "Mine"}),
+                 403, "forbidden", "renaming needs space_update")
+        made = self.ozcall("POST", "/user/groups", body={"name": "tomo-team"})
+        gid = made.headers.get("Location", "").rsplit("/", 1)[-1]
+        t.ok(made.status == 201 and gid in self.oz("/user/groups").json()["groups"]
+             and self.oz("/groups/" + gid).json()["type"] == "team",
+             "POST /user/groups: 201, the creator is a member")
+        self.bad(self.oz("/groups/" + gid, user="bob"), 403, "forbidden",
+                 "a group is visible to its members")
+        self.bad(self.ozcall("POST", "/user/groups", body={"name": "g1", "type": "club"}),
+                 400, "badValueNotAllowed", "an unknown group type")
+        add = "/spaces/%s/groups/%s" % (new, gid)
+        t.eq(self.ozcall("PUT", add).status, 204, "PUT adds the group")
+        self.bad(self.ozcall("PUT", add), 409, "relationAlreadyExists", "twice: 409")
+        t.eq(self.oz(add + "/privileges").json()["privileges"], vocab["member"],
+             "an added group has the member defaults")
+        self.bad(self.ozcall("PUT", "/spaces/%s/groups/%s" % (new, staff)), 403,
+                 "forbidden", "adding a group needs group_add_space in it")
+        bobs = self.ozcall("POST", "/user/groups", user="bob",
+                           body={"name": "bob's readers"})
+        self.bad(bobs, 400, "badValueName", "an apostrophe in a group name")
+        bobs = self.ozcall("POST", "/user/groups", user="bob", body={"name": "bob readers"})
+        bobs = bobs.headers["Location"].rsplit("/", 1)[-1]
+        self.bad(self.ozcall("PUT", "/spaces/%s/groups/%s" % (tem, bobs), user="bob"),
+                 403, "forbidden", "adding a group needs space_add_group")
+        self.bad(self.ozcall("DELETE", "/spaces/%s/users/%s" % (new, alice)), 400,
+                 "cannotRemoveLastOwner", "the last owner stays")
+        t.eq(self.ozcall("DELETE", add).status, 204, "DELETE removes the group")
+        self.bad(self.ozcall("DELETE", add), 404, "notFound", "twice: 404")
+        self.bad(self.ozcall("DELETE", "/spaces/%s/users/%s" % (tem, alice), user="bob"),
+                 403, "forbidden", "removing a user needs space_remove_user")
+        t.eq(self.ozcall("DELETE", "/spaces/%s/users/%s" % (tem, bob)).status, 204,
+             "alice removes bob from TEM")
+        t.ok(tem not in self.oz("/user/effective_spaces", user="bob").json()["spaces"],
+             "and TEM is gone from his spaces")
 
 
 def main():

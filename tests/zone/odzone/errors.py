@@ -289,6 +289,35 @@ def not_supported():
     return OdError(400, "notSupported", "This operation is not supported.")
 
 
+# -- relations (Onezone) -------------------------------------------------------
+
+def relation_already_exists(child_type, child_id, parent_type, parent_id):
+    return OdError(409, "relationAlreadyExists",
+                   "Bad value: %s:%s is already a member of %s:%s."
+                   % (child_type, child_id, parent_type, parent_id),
+                   {"childType": child_type, "childId": child_id,
+                    "parentType": parent_type, "parentId": parent_id})
+
+
+def cannot_remove_last_owner(entity_type, entity_id):
+    return OdError(400, "cannotRemoveLastOwner",
+                   "Cannot remove the last owner; another owner must be assigned "
+                   "first. Ownership can be granted to any direct or effective "
+                   "member user.", {"entityType": entity_type, "entityId": entity_id})
+
+
+NAME_REQUIREMENTS = (
+    "Name must be 2-50 characters long and composed only of UTF-8 letters, "
+    "digits, brackets and underscores. Dashes, spaces and dots are allowed "
+    "(but not at the beginning or the end).")
+
+
+def bad_value_name(key):
+    return OdError(400, "badValueName",
+                   'Bad value provided for "%s": %s' % (key, NAME_REQUIREMENTS),
+                   {"key": key})
+
+
 # -- service state -----------------------------------------------------------
 
 def internal_server_error(reference=None):

@@ -110,11 +110,19 @@ STEWARD_PRIVILEGES = frozenset((
 
 
 def _spaces(state, alice, bob, carol, storage, hpc):
-    staff = state.add_group(Group("cryo-em-staff", "team", [alice, carol]))
+    staff = state.add_group(Group("cryo-em-staff", "team", [alice, carol],
+                                  creator=carol.id,
+                                  creation_time=utc("2023-09-04 09:00:00")))
     proposal = state.add_group(Group("proposal-p700123-members", "team",
-                                     [alice, carol]))
+                                     [alice, carol], creator=carol.id,
+                                     creation_time=utc("2025-05-20 11:05:00")))
     collaborators = state.add_group(Group("krios-2025-11-collaborators", "team",
-                                          [bob]))
+                                          [bob], creator=alice.id,
+                                          creation_time=utc("2025-11-10 09:40:00")))
+    # carol administers the facility's groups (adds them to spaces...);
+    # alice made the collaborators' group for bob and is not in it.
+    staff.admins.add(carol.id)
+    proposal.admins.add(carol.id)
 
     krios = state.add_space(Space(
         KRIOS,

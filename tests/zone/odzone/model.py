@@ -141,11 +141,17 @@ class User:
 
 
 class Group:
-    def __init__(self, name, group_type, members):
-        self.id = md5hex("group:" + name)
+    def __init__(self, name, group_type, members, group_id=None, creator=None,
+                 creation_time=0):
+        self.id = group_id or md5hex("group:" + name)
         self.name = name
         self.type = group_type
         self.members = set(u.id for u in members)
+        # Members holding every group privilege (group_add_space...);
+        # the others hold the member default, group_view.
+        self.admins = set()
+        self.creator = creator
+        self.creation_time = creation_time
 
 
 class Provider:
@@ -331,8 +337,8 @@ class Node:
 
 class Space:
     def __init__(self, name, description, creator, creation_time, tags=(),
-                 organization="", display_gid=0):
-        self.id = md5hex("space:" + name)
+                 organization="", display_gid=0, space_id=None):
+        self.id = space_id or md5hex("space:" + name)
         self.name = name
         self.description = description
         self.creator = creator

@@ -4,6 +4,7 @@ from . import datamgmt, errors
 from .common import (BUILD, COMPATIBLE_VERSIONS, VERSION, bearer_token,
                      json_body, token_field)
 from .model import parse_file_id
+from .ozspaces import SpaceMembers
 from .server import Response, Router
 
 BASE = "/api/v3/onezone"
@@ -13,6 +14,8 @@ class Onezone:
     def __init__(self, state):
         self.state = state
         self.router = Router()
+        for method, path, handler in SpaceMembers(state, self).routes():
+            self.router.add(method, path, handler)
         for method, template, handler in (
                 ("GET", "/configuration", self.configuration),
                 ("GET", "/health", self.health),
