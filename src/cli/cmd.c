@@ -19,6 +19,7 @@
 static const struct cmd_entry *const commands[] = {
 	&cmd_whoami_entry,
 	&cmd_spaces_entry,
+	&cmd_space_entry,
 	&cmd_ls_entry,
 	&cmd_stat_entry,
 	&cmd_info_entry,

@@ -30,6 +30,7 @@ enum {
 
 extern const struct cmd_entry cmd_whoami_entry;
 extern const struct cmd_entry cmd_spaces_entry;
+extern const struct cmd_entry cmd_space_entry;
 extern const struct cmd_entry cmd_ls_entry;
 extern const struct cmd_entry cmd_stat_entry;
 extern const struct cmd_entry cmd_info_entry;
