@@ -546,37 +546,33 @@ space_add_group(struct session *s, struct od_space *sp, const char *group)
 	return rc;
 }
 
-struct me_wait {
-	struct od_error *err;
-	char *id;
-};
-
 static void
 on_me(const struct od_user *u, struct od_error *err, void *ud)
 {
-	struct me_wait *w = ud;
+	(void)u;
+	od_error_free(err);
+	(void)ud;
+}
 
-	w->err = err;
-	if (!err)
-		w->id = xstrdup(u->id);
+/* Ask the zone who the token's user is, once, so that the access log
+ * names them and removing oneself is noticed (failures only leave it
+ * unknown). */
+static void
+know_me(struct session *s)
+{
+	if (od_zone_user_id(s->zone))
+		return;
+	if (!od_zone_whoami(s->zone, on_me, NULL))
+		xoom();
+	session_run(s);
 }
 
 /* Whether mb is the token's user (unknown counts as no). */
 static bool
 is_me(struct session *s, const struct od_member *mb)
 {
-	struct me_wait w = { 0 };
-	bool me;
-
-	if (mb->kind != OD_MEMBER_USER)
-		return false;
-	if (!od_zone_whoami(s->zone, on_me, &w))
-		xoom();
-	session_run(s);
-	od_error_free(w.err);
-	me = w.id && strcmp(w.id, mb->id) == 0;
-	free(w.id);
-	return me;
+	know_me(s);
+	return mb->kind == OD_MEMBER_USER && od_str_eq(od_zone_user_id(s->zone), mb->id);
 }
 
 static int
@@ -824,6 +820,10 @@ space_run(struct session *s, const struct opts *o, const char *verb, char **args
 	struct od_space *sp;
 	struct od_error *err;
 
+	/* Changes are logged with the user who made them. */
+	if (strcmp(verb, "show") != 0 && strcmp(verb, "members") != 0 &&
+	    (strcmp(verb, "privileges") != 0 || o->preset || o->grant.n || o->revoke.n))
+		know_me(s);
 	if (strcmp(verb, "create") == 0)
 		return space_create(s, o, args[0]);
 	if ((err = od_zone_find_space(s->zone, args[0], &sp)))

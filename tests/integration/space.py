@@ -244,6 +244,10 @@ def access_log(t, h, sid, gid):
     tem = h.info["spaces"][TEM]
     t.ok({("create", "space", sid), ("create", "group", gid), ("update", "space", sid),
           ("remove", "member", h.info["users"]["bob"])} <= seen, "creations and removals are logged", lines[-3:])
+    about_sid = [e.get("user") for e in lines if e.get("id") == sid]
+    bobs = [e.get("user") for e in lines if e.get("name") == "Bob Space"]
+    t.ok(about_sid and set(about_sid) == {h.info["users"]["alice"]} and bobs == [h.info["users"]["bob"]],
+         "entries name the Onedata user who made the change", lines[:1])
     privs = [e for e in lines if e.get("kind") == "privileges"]
     t.ok(privs and all(e.get("detail", "").startswith("group") for e in privs)
          and any(re.search(r"revoke: .*space_read_data", e.get("detail", "")) for e in privs),
