@@ -807,6 +807,10 @@ check_usage(const struct cmd_entry *e, const struct opts *o, const char *verb, i
 		return cmd_usage_error(e, _("--user is only for rm-member and privileges"));
 	if (o->group && !member_verb && strcmp(verb, "create") != 0)
 		return cmd_usage_error(e, _("--group is only for create, rm-member and privileges"));
+	if (o->effective && strcmp(verb, "members") != 0)
+		return cmd_usage_error(e, _("--effective is only for members"));
+	if (o->yes && strcmp(verb, "rm-member") != 0)
+		return cmd_usage_error(e, _("--yes is only for rm-member"));
 	if ((o->preset || o->grant.n || o->revoke.n) && strcmp(verb, "privileges") != 0)
 		return cmd_usage_error(e, _("--preset, --grant and --revoke are only for privileges"));
 	if (o->preset && od_preset_parse(o->preset) < 0)

@@ -411,13 +411,14 @@ read_via(const cJSON *root, const char *what, struct od_privs *via)
 	return NULL;
 }
 
+/* A copy of root[key] into *out: required, or (optional) NULL when absent. */
 static struct od_error *
-copy_str(const cJSON *root, const char *key, const char *what, char **out)
+copy_str(const cJSON *root, const char *key, const char *what, bool optional, char **out)
 {
-	const char *s;
-	struct od_error *err = od_json_str(root, key, what, &s);
+	const char *s = od_json_get_str(root, key);
+	struct od_error *err = s || optional ? NULL : od_json_str(root, key, what, &s);
 
-	if (!err && !(*out = strdup(s)))
+	if (!err && s && !(*out = strdup(s)))
 		err = od_error_nomem();
 	return err;
 }
@@ -442,17 +443,13 @@ task_read(struct task *t, const cJSON *root)
 	case T_EFF_GROUPS:
 		return read_names(root, "groups", what, &m->eff_groups);
 	case T_USER:
-		if ((err = copy_str(root, "fullName", what, &mb->name)))
+		if ((err = copy_str(root, "fullName", what, false, &mb->name)))
 			return err;
-		return od_json_get_str(root, "username") && !(mb->username = strdup(od_json_get_str(root, "username")))
-			       ? od_error_nomem()
-			       : NULL;
+		return copy_str(root, "username", what, true, &mb->username);
 	case T_GROUP:
-		if ((err = copy_str(root, "name", what, &mb->name)))
+		if ((err = copy_str(root, "name", what, false, &mb->name)))
 			return err;
-		return od_json_get_str(root, "type") && !(mb->group_type = strdup(od_json_get_str(root, "type")))
-			       ? od_error_nomem()
-			       : NULL;
+		return copy_str(root, "type", what, true, &mb->group_type);
 	case T_USER_PRIVS:
 	case T_GROUP_PRIVS:
 		return read_names(root, "privileges", what, &mb->privileges);

@@ -58,6 +58,8 @@ def usage(t, h):
            "an unknown preset: exit 2", 2, err=r"unknown preset 'boss'")
     expect(t, h.run("space", "members", TEM, "--grant", "space_view"), "--grant outside privileges: exit 2", 2,
            err=r"only for privileges")
+    expect(t, h.run("space", "show", "--effective", TEM), "--effective outside members: exit 2", 2,
+           err=r"--effective is only for members")
     expect(t, h.run("space", "privileges", TEM, "--user", "bob", "--grant", "space_fly"),
            "a privilege the zone does not have: exit 2", 2, err=r"the zone has no privilege 'space_fly'")
     expect(t, h.run("space", "show", "No Such Space"), "an unknown space: exit 1", 1, err=r"No Such Space")
