@@ -408,7 +408,7 @@ share_ls(struct session *s, const struct opts *o, const char *arg)
 	struct target_stat st = { 0 };
 	struct od_space *sp = NULL;
 	struct listing l = { 0 };
-	const char *what = o->all ? _("the zone's shares") : _("your shares");
+	const char *what = o->all ? _("the zone") : _("your spaces");
 	int rc = EXIT_OK;
 
 	if (arg && space_only(arg)) {
