@@ -700,6 +700,9 @@ share_handle(struct session *s, const struct opts *o, const char *share_id)
 
 	if (!o->service)
 		return cmd_usage_error(&cmd_share_entry, _("handle needs --service"));
+	for (size_t i = 0; i < n; i++)
+		if (!text_ok(od_dc_name(o->dc[i].element), o->dc[i].text, o->dc[i].element == OD_DC_DESCRIPTION))
+			return EXIT_USAGE;
 	if ((rc = get_share(s, share_id, &w)) != EXIT_OK)
 		return rc;
 	if (w.handle_id) {

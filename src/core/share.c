@@ -637,8 +637,8 @@ dc_check(const struct od_dc_value *v)
 		if (!k)
 			return od_error_new(OD_ERR_INPUT, _("the %s is not valid UTF-8"), dc_names[v->element]);
 		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xfffe || cp == 0xffff)
-			return od_error_new(OD_ERR_INPUT, _("the %s holds a control character, which XML cannot carry"),
-					    dc_names[v->element]);
+			return od_error_new(OD_ERR_INPUT, _("the %s holds a character XML cannot carry (U+%04X)"),
+					    dc_names[v->element], cp);
 		if (cp != ' ' && cp != '\t' && cp != '\n' && cp != '\r')
 			blank = false;
 		i += k;

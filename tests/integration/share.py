@@ -305,7 +305,10 @@ def handles(t, h, api, sid):
     expect(t, h.run("share", "handle", sid, "--service", DOI), "a handle without a creator: exit 1, said", 1,
            err=r"needs a creator")
     expect(t, h.run("share", "handle", sid, "--service", DOI, "--creator", "A\x01B"),
-           "a control character in the metadata: refused, said", 1, err=r"creator holds a control character")
+           "a control character in the metadata: exit 2, said", 2,
+           err=r"the creator holds a control or invisible character \(U\+0001\)")
+    expect(t, h.run("share", "handle", sid, "--service", DOI, "--creator", "A", "--subject", "x\u202ey"),
+           "a reordering character in the metadata: exit 2", 2, err=r"subject holds .*U\+202E")
     expect(t, h.run("share", "handle", sid, "--service", HDL, "--creator", "Alice"),
            "a handle service alice may not use, by name: exit 4, said", 4,
            err=r"no handle service called Facility Handle.net")
