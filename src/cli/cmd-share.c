@@ -70,7 +70,8 @@ text_ok(const char *what, const char *s, bool lines)
 }
 
 /* The description from --description or --description-file (NULL when
- * neither was given); *rc set on failure. Caller frees. */
+ * neither was given); *rc set on failure: a bad argument is a usage
+ * error, a bad file a failure. Caller frees. */
 static char *
 description_text(const char *text, const char *file, int *rc)
 {
@@ -78,24 +79,23 @@ description_text(const char *text, const char *file, int *rc)
 	size_t len = 0;
 
 	*rc = EXIT_OK;
-	if (text)
-		return text_ok(_("description"), text, true) ? xstrdup(text) : (*rc = EXIT_USAGE, NULL);
+	if (text) {
+		if (text_ok(_("description"), text, true))
+			return xstrdup(text);
+		*rc = EXIT_USAGE;
+		return NULL;
+	}
 	if (!file || (*rc = cli_read_input(file, &d, &len)) != EXIT_OK)
 		return NULL;
-	if (strlen(d) != len) {
+	if (strlen(d) != len)
 		out_error(_("the description in %s holds a NUL byte"), file);
-		*rc = EXIT_FAILED;
-	} else if (len > MAX_DESCRIPTION) {
+	else if (len > MAX_DESCRIPTION)
 		out_error(_("the description in %s is larger than %d bytes"), file, MAX_DESCRIPTION);
-		*rc = EXIT_FAILED;
-	} else if (!text_ok(_("description"), d, true)) {
-		*rc = EXIT_USAGE;
-	}
-	if (*rc != EXIT_OK) {
-		free(d);
-		return NULL;
-	}
-	return d;
+	else if (text_ok(_("description"), d, true))
+		return d;
+	*rc = EXIT_FAILED;
+	free(d);
+	return NULL;
 }
 
 /* --- one share ------------------------------------------------------------------ */
@@ -519,7 +519,6 @@ share_describe(struct session *s, const struct opts *o, const char *id, const ch
 	char *description;
 	int rc;
 
-	text = text ? text : o->description;
 	if (!!text == !!o->description_file)
 		return cmd_usage_error(&cmd_share_entry, _("describe takes the text or --file, one of them"));
 	if (!(description = description_text(text, o->description_file, &rc)))
@@ -753,14 +752,53 @@ share_handle(struct session *s, const struct opts *o, const char *share_id)
 
 /* --- the command ------------------------------------------------------------------------ */
 
+#define DC_OPTION(name, element) { name, required_argument, NULL, OPT_DC + (element) }
+
+static const struct option share_options[] = {
+	CMD_JSON_OPTION,
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "yes", no_argument, NULL, OPT_YES },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "description", required_argument, NULL, OPT_DESCRIPTION },
+	{ "description-file", required_argument, NULL, OPT_DESCRIPTION_FILE },
+	{ "file", required_argument, NULL, OPT_FILE },
+	{ "service", required_argument, NULL, OPT_SERVICE },
+	DC_OPTION("title", OD_DC_TITLE),
+	DC_OPTION("creator", OD_DC_CREATOR),
+	DC_OPTION("subject", OD_DC_SUBJECT),
+	DC_OPTION("publisher", OD_DC_PUBLISHER),
+	DC_OPTION("contributor", OD_DC_CONTRIBUTOR),
+	DC_OPTION("date", OD_DC_DATE),
+	DC_OPTION("type", OD_DC_TYPE),
+	DC_OPTION("format", OD_DC_FORMAT),
+	DC_OPTION("identifier", OD_DC_IDENTIFIER),
+	DC_OPTION("source", OD_DC_SOURCE),
+	DC_OPTION("language", OD_DC_LANGUAGE),
+	DC_OPTION("relation", OD_DC_RELATION),
+	DC_OPTION("coverage", OD_DC_COVERAGE),
+	DC_OPTION("rights", OD_DC_RIGHTS),
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The options a verb takes (--json goes with every verb): bit
+ * c - OPT_ALL of option c, OPT_DC's for every Dublin Core field. */
+#define TAKES(c) (1u << ((c) - OPT_ALL))
+
 struct verb {
 	const char *name;
 	int min, max;		/* arguments */
+	unsigned takes;
 };
 
 static const struct verb verbs[] = {
-	{ "ls", 0, 1 },	    { "create", 1, 1 }, { "show", 1, 1 }, { "rename", 2, 2 },
-	{ "describe", 1, 2 }, { "rm", 1, 1 },	  { "handle", 1, 1 }, { "handle-services", 0, 0 },
+	{ "ls", 0, 1, TAKES(OPT_ALL) },
+	{ "create", 1, 1, TAKES(OPT_NAME) | TAKES(OPT_DESCRIPTION) | TAKES(OPT_DESCRIPTION_FILE) },
+	{ "show", 1, 1, 0 },
+	{ "rename", 2, 2, 0 },
+	{ "describe", 1, 2, TAKES(OPT_FILE) },
+	{ "rm", 1, 1, TAKES(OPT_YES) },
+	{ "handle", 1, 1, TAKES(OPT_SERVICE) | TAKES(OPT_DC) | TAKES(OPT_DESCRIPTION) },
+	{ "handle-services", 0, 0, 0 },
 };
 
 static int
@@ -789,8 +827,9 @@ share_exec(struct global_opts *g, int argc, char **argv)
 	struct opts o = { 0 };
 	struct session s;
 	const struct verb *v = NULL;
-	const char *verb;
+	const char *verb, *stray = NULL;
 	char *args[3] = { NULL };
+	unsigned given = 0;
 	int c, n, rc;
 
 	while ((c = cmd_getopt(&cmd_share_entry, g, argc, argv)) != CMD_OPT_END) {
@@ -798,6 +837,8 @@ share_exec(struct global_opts *g, int argc, char **argv)
 			free(o.dc);
 			return cmd_exit_status;
 		}
+		if (c >= OPT_ALL)
+			given |= TAKES(c < OPT_DC ? c : OPT_DC);
 		switch (c) {
 		case CMD_OPT_JSON: o.json = true; break;
 		case OPT_ALL: o.all = true; break;
@@ -820,18 +861,24 @@ share_exec(struct global_opts *g, int argc, char **argv)
 	for (size_t i = 0; i < OD_ARRAY_SIZE(verbs); i++)
 		if (strcmp(verbs[i].name, verb) == 0)
 			v = &verbs[i];
+	/* An option given that the verb does not take. */
+	for (const struct option *opt = share_options; v && opt->val < OPT_DC && opt->name && !stray; opt++)
+		if (opt->val >= OPT_ALL && (given & ~v->takes & TAKES(opt->val)))
+			stray = opt->name;
+	if (v && !stray && o.n_dc && !(v->takes & TAKES(OPT_DC)))
+		stray = od_dc_name(o.dc[0].element);
 	if (!*verb)
 		rc = cmd_usage_error(&cmd_share_entry, _("share needs a verb"));
 	else if (!v)
 		rc = cmd_usage_error(&cmd_share_entry, _("unknown share verb: '%s'"), verb);
 	else if (n < v->min || n > v->max)
 		rc = cmd_usage_error(&cmd_share_entry, _("wrong arguments for share %s"), verb);
-	else if (o.all && (strcmp(verb, "ls") != 0 || n))
+	else if (stray)
+		rc = cmd_usage_error(&cmd_share_entry, _("share %s does not take --%s"), verb, stray);
+	else if (o.all && n)
 		rc = cmd_usage_error(&cmd_share_entry, _("--all lists every share of the zone: ls --all, no SPACE"));
 	else if (o.description && o.description_file)
 		rc = cmd_usage_error(&cmd_share_entry, _("give --description or --description-file, not both"));
-	else if (strcmp(verb, "handle") == 0 && o.description_file)
-		rc = cmd_usage_error(&cmd_share_entry, _("a handle's description is given with --description"));
 	else
 		rc = EXIT_OK;
 	if (rc != EXIT_OK) {
@@ -854,34 +901,6 @@ share_exec(struct global_opts *g, int argc, char **argv)
 	free(o.dc);
 	return rc;
 }
-
-#define DC_OPTION(name, element) { name, required_argument, NULL, OPT_DC + (element) }
-
-static const struct option share_options[] = {
-	CMD_JSON_OPTION,
-	{ "all", no_argument, NULL, OPT_ALL },
-	{ "yes", no_argument, NULL, OPT_YES },
-	{ "name", required_argument, NULL, OPT_NAME },
-	{ "description", required_argument, NULL, OPT_DESCRIPTION },
-	{ "description-file", required_argument, NULL, OPT_DESCRIPTION_FILE },
-	{ "file", required_argument, NULL, OPT_FILE },
-	{ "service", required_argument, NULL, OPT_SERVICE },
-	DC_OPTION("title", OD_DC_TITLE),
-	DC_OPTION("creator", OD_DC_CREATOR),
-	DC_OPTION("subject", OD_DC_SUBJECT),
-	DC_OPTION("publisher", OD_DC_PUBLISHER),
-	DC_OPTION("contributor", OD_DC_CONTRIBUTOR),
-	DC_OPTION("date", OD_DC_DATE),
-	DC_OPTION("type", OD_DC_TYPE),
-	DC_OPTION("format", OD_DC_FORMAT),
-	DC_OPTION("identifier", OD_DC_IDENTIFIER),
-	DC_OPTION("source", OD_DC_SOURCE),
-	DC_OPTION("language", OD_DC_LANGUAGE),
-	DC_OPTION("relation", OD_DC_RELATION),
-	DC_OPTION("coverage", OD_DC_COVERAGE),
-	DC_OPTION("rights", OD_DC_RIGHTS),
-	{ NULL, 0, NULL, 0 },
-};
 
 const struct cmd_entry cmd_share_entry = {
 	.name = "share",

@@ -106,6 +106,10 @@ def usage(t, h):
            err=r"the text or --file")
     expect(t, h.run("share", "handle", "0" * 32, "--creator", "A"), "handle without --service: exit 2", 2,
            err=r"needs --service")
+    expect(t, h.run("share", "rm", "--name", "x", "0" * 32), "an option the verb does not take: exit 2, named", 2,
+           err=r"share rm does not take --name")
+    expect(t, h.run("share", "create", "--creator", "A", FILE), "a Dublin Core field outside handle: exit 2", 2,
+           err=r"share create does not take --creator")
     expect(t, h.run("share", "create", "--name", "", FILE), "an empty name: exit 2", 2, err=r"name is empty")
     r = h.run("share", "create", "--name", "bad\x1b[31mname", FILE)
     expect(t, r, "a name with an escape sequence is refused before anything is sent: exit 2", 2,
@@ -231,8 +235,14 @@ def changes(t, h, api, sid):
     with tempfile.NamedTemporaryFile() as f:
         f.write(b"bad \xff byte")
         f.flush()
-        expect(t, h.run("share", "describe", sid, "--file", f.name), "a description that is not UTF-8: exit 2", 2,
-               err=r"not valid UTF-8")
+        expect(t, h.run("share", "describe", sid, "--file", f.name), "a description file that is not UTF-8: exit 1",
+               1, err=r"not valid UTF-8")
+    with tempfile.NamedTemporaryFile() as f:
+        f.write(b"with a\x00NUL")
+        f.flush()
+        expect(t, h.run("share", "describe", sid, "--file", f.name), "a description file with a NUL byte: exit 1",
+               1, err=r"holds a NUL byte")
+    t.eq(api.share(sid)[1]["description"].encode(), MARKDOWN, "... neither changed the description")
     expect(t, h.run("share", "rename", h.info["shares"][SQUARE], "mine", user="bob"),
            "bob cannot rename the Krios share: exit 4", 4, err=r"Cannot change share .*privilege")
     t.eq(api.share(h.info["shares"][SQUARE])[1]["name"], "Grid square 1734452, session EM-2025-117",
