@@ -232,7 +232,7 @@ od_share_get_zone(struct od_zone *z, const char *share_id, od_share_fn *fn, void
 
 	if (!c)
 		return NULL;
-	if (!(op = zcall_json(z, OD_GET, id_path("/shares/", share_id, ""), NULL, share_what, on_share_record, c)))
+	if (!(op = zcall_json(z, OD_GET, id_path("/shares/", share_id, ""), NULL, _(share_what), on_share_record, c)))
 		free(c);
 	return op;
 }
@@ -278,7 +278,7 @@ od_handle_get(struct od_zone *z, const char *handle_id, od_handle_fn *fn, void *
 
 	if (!c)
 		return NULL;
-	if (!(op = zcall_public_json(z, OD_GET, id_path("/handles/", handle_id, "/public"), NULL, handle_what,
+	if (!(op = zcall_public_json(z, OD_GET, id_path("/handles/", handle_id, "/public"), NULL, _(handle_what),
 				     on_handle_record, c)))
 		free(c);
 	return op;
@@ -396,8 +396,9 @@ batch_fetch(struct batch *b)
 	while (!b->base.cancelled && b->running < FETCH_POOL && b->next < b->n_ids) {
 		const char *id = b->ids[b->next++];
 		char *path = id_path(b->prefix, id, b->suffix);
-		struct od_op *op = b->public ? zcall_public_json(b->z, OD_GET, path, NULL, b->what, on_batch_record, b)
-					     : zcall_json(b->z, OD_GET, path, NULL, b->what, on_batch_record, b);
+		const char *what = _(b->what);
+		struct od_op *op = b->public ? zcall_public_json(b->z, OD_GET, path, NULL, what, on_batch_record, b)
+					     : zcall_json(b->z, OD_GET, path, NULL, what, on_batch_record, b);
 		if (!op) {
 			batch_error(b, od_error_nomem());
 			b->next = b->n_ids;
