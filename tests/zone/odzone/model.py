@@ -146,6 +146,7 @@ class Group:
         self.name = name
         self.type = group_type
         self.members = set(u.id for u in members)
+        self.child_groups = set()     # groups that joined this one
 
 
 class Provider:
@@ -352,6 +353,9 @@ class Space:
         self.group_privileges = {}
         # Privileges granted to a user on top of the defaults above.
         self.user_privileges = {}
+        # Direct members who joined with an invitation's privileges: they
+        # hold these instead of the member defaults.
+        self.direct_privileges = {}
         self.supports = {}       # providerId -> Support
         # The space directory and the two hidden roots the Oneprovider
         # reports in GET /spaces/{sid} (never listed among children).
@@ -646,7 +650,8 @@ class State:
             return True
         if user_id in space.managers:
             return privilege in self.MANAGER_PRIVILEGES
-        held = set(self.MEMBER_PRIVILEGES) if user_id in space.users else set()
+        held = set(space.direct_privileges.get(user_id, self.MEMBER_PRIVILEGES)) \
+            if user_id in space.users else set()
         for group_id in space.groups:
             if user_id in self.groups[group_id].members:
                 held |= space.group_privileges.get(group_id, self.MEMBER_PRIVILEGES)

@@ -25,6 +25,7 @@ from .model import (decode_index, decode_page_token, encode_index,
                     encode_page_token, make_share_file_id, parse_file_id)
 from .opdatasets import DatasetOps
 from .opjobs import Jobs
+from .oztokens import context
 from .opmeta import Metadata
 from .opwrite import Writes
 from .server import Response, Router
@@ -165,7 +166,8 @@ class Oneprovider(Writes, Metadata, Jobs, DatasetOps):
         if token is None:
             raise errors.unauthorized()
         try:
-            verified = self.state.tokens.verify(token, data_access=data_access)
+            verified = self.state.tokens.verify(token, ctx=context(
+                request, data_access, "opw-" + self.provider.id))
         except errors.OdError as err:
             raise errors.unauthorized(err)
         if not self._local_spaces(verified.subject):
@@ -219,7 +221,16 @@ class Oneprovider(Writes, Metadata, Jobs, DatasetOps):
                 raise errors.posix("enoent")
             return Target(node, ShareView(share))
         user = self._authenticate(request, data_access=True)
-        return Target(self._file(user, file_id, privilege))
+        return Target(self._allowed(request, self._file(user, file_id, privilege)))
+
+    @staticmethod
+    def _allowed(request, node):
+        """`node`, if the token's data.path and data.objectid caveats let
+        the request reach it (posix eacces otherwise, as op-worker's data
+        constraints answer)."""
+        if not request.token.allows_node(node):
+            raise errors.posix("eacces")
+        return node
 
     # -- public --------------------------------------------------------------------
 
@@ -276,7 +287,7 @@ class Oneprovider(Writes, Metadata, Jobs, DatasetOps):
         node = self.state.resolve_path(space, rest)
         if node is None:
             raise errors.posix("enoent")
-        return Response.json({"fileId": node.file_id})
+        return Response.json({"fileId": self._allowed(request, node).file_id})
 
     def attributes(self, request, id):
         target = self._target(request, id, public=True)

@@ -4,12 +4,14 @@ from . import datamgmt, errors
 from .common import (BUILD, COMPATIBLE_VERSIONS, VERSION, bearer_token,
                      json_body, token_field)
 from .model import parse_file_id
+from .oztokens import TokenApi, context
+from .tokens import Context
 from .server import Response, Router
 
 BASE = "/api/v3/onezone"
 
 
-class Onezone:
+class Onezone(TokenApi):
     def __init__(self, state):
         self.state = state
         self.router = Router()
@@ -34,6 +36,8 @@ class Onezone:
                 ("GET", "/shares/{shid}/public", self.public_share),
                 ("GET", "/providers/{pid}", self.provider)):
             self.router.add(method, BASE + template, handler)
+        for method, template, name in self.TOKEN_ROUTES:
+            self.router.add(method, BASE + template, getattr(self, name))
 
     def __call__(self, request):
         handler, params = self.router.match(request.method, request.path)
@@ -50,7 +54,7 @@ class Onezone:
         if token is None:
             raise errors.unauthorized()
         try:
-            verified = self.state.tokens.verify(token, data_access=False)
+            verified = self.state.tokens.verify(token, ctx=context(request))
         except errors.OdError as err:
             raise errors.unauthorized(err)
         return self.state.users[verified.subject]
@@ -127,7 +131,7 @@ class Onezone:
         # Verification errors are answered bare (400), not wrapped in
         # unauthorized: the token is data here, not the caller's identity.
         # interface/service/api caveats are ignored, so data access is ok.
-        verified = tokens.verify(token, data_access=True)
+        verified = tokens.verify(token, ctx=Context(True, interface=None))
         spaces, providers = {}, {}
         for space in self.state.effective_spaces(verified.subject):
             supports = {}
@@ -154,7 +158,7 @@ class Onezone:
             "id": payload["id"],
             "persistence": payload["per"],
             "subject": {"type": "user", "id": payload["sub"]},
-            "type": {"accessToken": {}},
+            "type": payload.get("typ", {"accessToken": {}}),
             "caveats": payload["cav"],
         })
 
