@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "onetui/compiler.h"
+#include "onetui/error.h"
 
 struct od_buf {
 	char *data;	/* NUL-terminated when not NULL */
@@ -34,5 +35,8 @@ const char *od_buf_str(const struct od_buf *b);
 /* Hand the contents to the caller (caller frees; never NULL unless out of
  * memory) and leave b empty. */
 char *od_buf_steal(struct od_buf *b);
+/* Append the whole file at path (a file larger than the buffer's cap is
+ * an error that says so). */
+struct od_error *od_buf_read_file(struct od_buf *b, const char *path) OD_WARN_UNUSED;
 
 #endif

@@ -48,6 +48,12 @@ struct od_template {
 	size_t n_fields;
 };
 
+/* A handout template (handout.h): its text, from the file or inline. */
+struct od_handout_template {
+	char *name;
+	char *text;
+};
+
 struct od_config {
 	char *path;		/* the file read; NULL when there was none */
 	char *default_profile;
@@ -63,6 +69,8 @@ struct od_config {
 	size_t n_bindings;
 	struct od_template *templates;
 	size_t n_templates;
+	struct od_handout_template *handouts;
+	size_t n_handouts;
 };
 
 /* Read the file at path, or the default location when path is NULL (a
@@ -75,6 +83,9 @@ char *od_config_default_path(void);
 const struct od_profile *od_config_profile(const struct od_config *cfg, const char *name);
 /* The template called name, or NULL. */
 const struct od_template *od_config_template(const struct od_config *cfg, const char *name);
+
+/* The handout template called name, or NULL. */
+const struct od_handout_template *od_config_handout(const struct od_config *cfg, const char *name);
 
 /* What the command line asked for (any field may be NULL). */
 struct od_overrides {

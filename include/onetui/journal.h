@@ -17,6 +17,10 @@
 
 struct od_journal;
 
+/* onetui's directory of records, $XDG_STATE_HOME/onetui, else
+ * ~/.local/state/onetui, or its subdirectory sub (NULL: none); created,
+ * mode 0700. Caller frees. */
+struct od_error *od_state_dir(const char *sub, char **out) OD_WARN_UNUSED;
 /* Where jobs are recorded: $XDG_STATE_HOME/onetui/transfers, else
  * ~/.local/state/onetui/transfers (created, mode 0700). Caller frees. */
 struct od_error *od_journal_dir(char **out) OD_WARN_UNUSED;

@@ -22,6 +22,11 @@ struct od_error *od_token_read_file(const char *path, char **token) OD_WARN_UNUS
 struct od_error *od_token_find(const char *flag_file, const char *profile_file, char **token,
 			       char **source) OD_WARN_UNUSED;
 
+/* Save a token the user asked to keep in a new file of mode 0600 (never
+ * through a symbolic link, never over an existing file: a file of that
+ * name is an error that says so), made durable before it returns. */
+struct od_error *od_token_write_file(const char *path, const char *token) OD_WARN_UNUSED;
+
 /* "MDAx…9fQw" style: enough to tell tokens apart, useless to an
  * onlooker. Caller frees. */
 char *od_token_mask(const char *token);

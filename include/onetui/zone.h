@@ -67,6 +67,8 @@ struct od_error *od_zone_new(struct od_engine *engine, const char *origin, const
 			     struct od_zone **out) OD_WARN_UNUSED;
 void od_zone_free(struct od_zone *z);
 const char *od_zone_origin(const struct od_zone *z);
+/* The id of the token's user once od_zone_whoami has told it, else NULL. */
+const char *od_zone_user_id(const struct od_zone *z);
 struct od_engine *od_zone_engine(const struct od_zone *z);
 
 typedef void od_user_fn(const struct od_user *user, struct od_error *err, void *ud);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "onetui/i18n.h"
+
 void
 od_buf_init(struct od_buf *b, size_t max)
 {
@@ -132,4 +134,25 @@ od_buf_steal(struct od_buf *b)
 	b->len = 0;
 	b->cap = 0;
 	return s;
+}
+
+struct od_error *
+od_buf_read_file(struct od_buf *b, const char *path)
+{
+	FILE *f = fopen(path, "rbe");
+	char chunk[8192];
+	size_t n;
+	int rc = 0, failed;
+
+	if (!f)
+		return od_error_errno(OD_ERR_IO, errno, _("Cannot read %s"), path);
+	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		rc = od_buf_add(b, chunk, n);
+	failed = ferror(f);
+	fclose(f);
+	if (rc == -E2BIG)
+		return od_error_new(OD_ERR_INPUT, _("%s is larger than %zu bytes"), path, b->max);
+	if (rc)
+		return od_error_nomem();
+	return failed ? od_error_errno(OD_ERR_IO, EIO, _("Cannot read %s"), path) : NULL;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "onetui/handout.h"
 #include "onetui/i18n.h"
 #include "onetui/metatext.h"
 #include "onetui/str.h"
@@ -69,6 +70,11 @@ od_config_free(struct od_config *cfg)
 	for (size_t i = 0; i < cfg->n_templates; i++)
 		template_done(&cfg->templates[i]);
 	free(cfg->templates);
+	for (size_t i = 0; i < cfg->n_handouts; i++) {
+		free(cfg->handouts[i].name);
+		free(cfg->handouts[i].text);
+	}
+	free(cfg->handouts);
 	free(cfg->default_profile);
 	free(cfg->path);
 	free(cfg);
@@ -93,6 +99,15 @@ od_config_template(const struct od_config *cfg, const char *name)
 }
 
 /* err, prefixed with the file and the setting's line. */
+const struct od_handout_template *
+od_config_handout(const struct od_config *cfg, const char *name)
+{
+	for (size_t i = 0; cfg && name && i < cfg->n_handouts; i++)
+		if (strcmp(cfg->handouts[i].name, name) == 0)
+			return &cfg->handouts[i];
+	return NULL;
+}
+
 static struct od_error *
 at(const char *file, const config_setting_t *s, struct od_error *err)
 {
@@ -448,6 +463,67 @@ parse_templates(const char *file, const config_setting_t *group, struct od_confi
 	return err;
 }
 
+#define MAX_HANDOUT (256 * 1024)
+
+/* NAME = "text"; or NAME = { file = "path"; }; checked at once, so that a
+ * mistake shows when onetui starts, not when a handout is due. */
+static struct od_error *
+parse_handout(const char *file, const config_setting_t *s, struct od_handout_template *h)
+{
+	const config_setting_t *f = config_setting_is_group(s) ? config_setting_get_member(s, "file") : NULL;
+	struct od_error *err;
+	char *path = NULL, *where;
+	struct od_buf b;
+
+	if (!(h->name = strdup(config_setting_name(s))))
+		return od_error_nomem();
+	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+		if ((err = get_string(file, s, &h->text)))
+			return err;
+		where = od_asprintf("%s: handout \"%s\"", file, h->name);
+	} else {
+		if (!f || config_setting_length(s) != 1)
+			return at(file, s, od_error_new(OD_ERR_INPUT, _("handout \"%s\" must be a text in double "
+									"quotes, or { file = \"PATH\"; }"),
+							h->name));
+		if ((err = get_path(file, f, &path)))
+			return err;
+		od_buf_init(&b, MAX_HANDOUT);
+		if ((err = od_buf_read_file(&b, path))) {
+			od_buf_done(&b);
+			free(path);
+			err->kind = OD_ERR_INPUT;	/* a mistake in the configuration */
+			return at(file, f, err);
+		}
+		if (!(h->text = od_buf_steal(&b)) && !(h->text = strdup("")))
+			err = od_error_nomem();
+		where = path;
+		path = NULL;
+	}
+	if (!where)
+		return od_error_nomem();
+	if (!err)
+		err = od_handout_check(h->text, where);
+	free(where);
+	return err;
+}
+
+static struct od_error *
+parse_handouts(const char *file, const config_setting_t *group, struct od_config *cfg)
+{
+	struct od_error *err = NULL;
+	int n = config_setting_length(group);
+
+	if (!config_setting_is_group(group))
+		return at(file, group, od_error_new(OD_ERR_INPUT, _("\"%s\" must be a group: handouts = { name = \"...\"; };"),
+						    "handouts"));
+	if (!(cfg->handouts = calloc((size_t)n + 1, sizeof(*cfg->handouts))))
+		return od_error_nomem();
+	for (int i = 0; i < n && !err; i++)
+		err = parse_handout(file, config_setting_get_elem(group, (unsigned)i), &cfg->handouts[cfg->n_handouts++]);
+	return err;
+}
+
 static struct od_error *
 parse_root(const char *file, const config_setting_t *root, struct od_config *cfg)
 {
@@ -468,6 +544,8 @@ parse_root(const char *file, const config_setting_t *root, struct od_config *cfg
 			err = parse_transfers(file, s, cfg);
 		} else if (strcmp(key, "templates") == 0) {
 			err = parse_templates(file, s, cfg);
+		} else if (strcmp(key, "handouts") == 0) {
+			err = parse_handouts(file, s, cfg);
 		} else if (strcmp(key, "profiles") == 0) {
 			int m = config_setting_length(s);
 			if (!config_setting_is_group(s))

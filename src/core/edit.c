@@ -195,28 +195,15 @@ od_edit_run(struct od_edit *e, int line)
 struct od_error *
 od_edit_read(const struct od_edit *e, char **text, size_t *len)
 {
-	FILE *f = fopen(e->path, "rb");
 	struct od_buf b;
-	char chunk[8192];
-	size_t n;
-	int failed;
+	struct od_error *err;
 
 	*text = NULL;
 	*len = 0;
-	if (!f)
-		return od_error_errno(OD_ERR_IO, errno, _("Cannot read %s"), e->path);
 	od_buf_init(&b, OD_BUF_UNLIMITED);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (od_buf_add(&b, chunk, n) != 0) {
-			fclose(f);
-			od_buf_done(&b);
-			return od_error_nomem();
-		}
-	failed = ferror(f);
-	fclose(f);
-	if (failed) {
+	if ((err = od_buf_read_file(&b, e->path))) {
 		od_buf_done(&b);
-		return od_error_errno(OD_ERR_IO, EIO, _("Cannot read %s"), e->path);
+		return err;
 	}
 	*len = b.len;
 	if (!(*text = od_buf_steal(&b)) && !(*text = calloc(1, 1)))

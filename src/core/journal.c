@@ -47,19 +47,19 @@ make_dirs(char *path)
 }
 
 struct od_error *
-od_journal_dir(char **out)
+od_state_dir(const char *sub, char **out)
 {
 	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 	char *dir;
 
 	*out = NULL;
 	if (xdg && *xdg == '/')
-		dir = od_asprintf("%s/onetui/transfers", xdg);
+		dir = od_asprintf("%s/onetui%s%s", xdg, sub ? "/" : "", sub ? sub : "");
 	else if (home && *home == '/')
-		dir = od_asprintf("%s/.local/state/onetui/transfers", home);
+		dir = od_asprintf("%s/.local/state/onetui%s%s", home, sub ? "/" : "", sub ? sub : "");
 	else
 		return od_error_new(OD_ERR_INPUT, _("neither XDG_STATE_HOME nor HOME is set: nowhere to keep "
-						     "the transfer journal"));
+						     "onetui's records"));
 	if (!dir)
 		return od_error_nomem();
 	if (make_dirs(dir) != 0) {
@@ -69,6 +69,12 @@ od_journal_dir(char **out)
 	}
 	*out = dir;
 	return NULL;
+}
+
+struct od_error *
+od_journal_dir(char **out)
+{
+	return od_state_dir("transfers", out);
 }
 
 char *

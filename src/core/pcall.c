@@ -63,17 +63,46 @@ pcall_fail(struct pcall *c, struct od_error *err)
 	return NULL;
 }
 
-/* A public call: to the zone, without the token, no failover (the zone
- * picks the provider). */
-static struct od_error *
-public_submit(struct pcall *c)
+/* Whether a failed attempt may be sent again: a POST that creates
+ * something is not sent twice; lookup-file-id is a POST that changes
+ * nothing. */
+static bool
+repeatable(const struct pcall *c)
 {
-	char *url = od_asprintf("%s" OZ_API "/shares%s", od_zone_origin(c->z), c->path);
+	return c->method != OD_POST || c->safe_post;
+}
+
+/* The call's body on req. NULL, or the out-of-memory error (req is then
+ * cancelled). */
+static struct od_error *
+set_body(struct pcall *c, struct od_req *req)
+{
+	if (c->json && od_req_set_body(req, c->ctype ? c->ctype : "application/json", c->json, strlen(c->json)) != 0) {
+		od_req_cancel(req);
+		return od_error_nomem();
+	}
+	return NULL;
+}
+
+/* A call to the zone: its REST API, or public share data under its
+ * /shares path, which it redirects to a provider. No failover: the zone
+ * picks the provider. Only PCALL_ZONE calls carry the token. */
+static struct od_error *
+zone_submit(struct pcall *c)
+{
+	const char *api = c->target == PCALL_PROVIDER ? OZ_API "/shares" : OZ_API;
+	char *url = od_asprintf("%s%s%s", od_zone_origin(c->z), api, c->path);
 	struct od_req *req = url ? od_req_new(od_zone_engine(c->z), c->method, url) : NULL;
+	struct od_error *err;
 
 	free(url);
 	if (!req)
 		return od_error_nomem();
+	if (c->target == PCALL_ZONE)
+		od_req_auth(req);
+	od_req_set_retry(req, repeatable(c));
+	if ((err = set_body(c, req)))
+		return err;
 	c->base.req = req;
 	od_req_submit(req, pcall_done, c);
 	return NULL;
@@ -88,8 +117,8 @@ pcall_submit(struct pcall *c)
 	struct od_req *req;
 	char *url;
 
-	if (!c->s)
-		return public_submit(c);
+	if (c->target != PCALL_PROVIDER || !c->s)
+		return zone_submit(c);
 	if ((err = od_provider_plan(c->z, c->s)))
 		return pcall_fail(c, err);
 	p = od_provider_current(c->s);
@@ -99,13 +128,9 @@ pcall_submit(struct pcall *c)
 	if (!req)
 		return od_error_nomem();
 	od_req_auth(req);
-	/* A POST that creates something is not sent twice; lookup-file-id is
-	 * a POST that changes nothing. */
-	od_req_set_retry(req, c->method != OD_POST || c->safe_post);
-	if (c->json && od_req_set_body(req, c->ctype ? c->ctype : "application/json", c->json, strlen(c->json)) != 0) {
-		od_req_cancel(req);
-		return od_error_nomem();
-	}
+	od_req_set_retry(req, repeatable(c));
+	if ((err = set_body(c, req)))
+		return err;
 	if (c->s->current + 1 < c->s->n_candidates)
 		od_req_set_failover(req);
 	c->candidate = c->s->current;
@@ -233,8 +258,8 @@ json_reply(struct pcall *c, struct od_req *req, struct od_error *err)
 }
 
 static struct od_op *
-json_call(struct od_zone *z, struct od_space *s, enum od_method method, char *path, const char *ctype,
-	  const char *body, const char *what, pcall_json_fn *fn, void *ud)
+json_call(struct od_zone *z, struct od_space *s, enum pcall_target target, enum od_method method, char *path,
+	  const char *ctype, const char *body, const char *what, pcall_json_fn *fn, void *ud)
 {
 	struct json_op *op = calloc(1, sizeof(*op));
 	struct od_op *started;
@@ -246,6 +271,7 @@ json_call(struct od_zone *z, struct od_space *s, enum od_method method, char *pa
 	}
 	op->c.z = z;
 	op->c.s = s;
+	op->c.target = target;
 	op->c.ctype = ctype;
 	op->what = what;
 	op->fn = fn;
@@ -259,7 +285,21 @@ struct od_op *
 pcall_json(struct od_zone *z, struct od_space *s, enum od_method method, char *path, const char *body,
 	   const char *what, pcall_json_fn *fn, void *ud)
 {
-	return json_call(z, s, method, path, NULL, body, what, fn, ud);
+	return json_call(z, s, PCALL_PROVIDER, method, path, NULL, body, what, fn, ud);
+}
+
+struct od_op *
+zcall_json(struct od_zone *z, enum od_method method, char *path, const char *body, const char *what,
+	   pcall_json_fn *fn, void *ud)
+{
+	return json_call(z, NULL, PCALL_ZONE, method, path, NULL, body, what, fn, ud);
+}
+
+struct od_op *
+zcall_public_json(struct od_zone *z, enum od_method method, char *path, const char *body, const char *what,
+		  pcall_json_fn *fn, void *ud)
+{
+	return json_call(z, NULL, PCALL_ZONE_PUBLIC, method, path, NULL, body, what, fn, ud);
 }
 
 struct id_call {
@@ -318,16 +358,9 @@ on_done(const cJSON *root, struct od_error *err, void *ud)
 	free(c);
 }
 
-struct od_op *
-pcall_nothing(struct od_zone *z, struct od_space *s, enum od_method method, char *path, const char *body,
-	      od_done_fn *fn, void *ud)
-{
-	return pcall_nothing_as(z, s, method, path, NULL, body, fn, ud);
-}
-
-struct od_op *
-pcall_nothing_as(struct od_zone *z, struct od_space *s, enum od_method method, char *path, const char *ctype,
-		 const char *body, od_done_fn *fn, void *ud)
+static struct od_op *
+nothing_call(struct od_zone *z, struct od_space *s, enum pcall_target target, enum od_method method, char *path,
+	     const char *ctype, const char *body, od_done_fn *fn, void *ud)
 {
 	struct done_call *c = calloc(1, sizeof(*c));
 	struct od_op *op;
@@ -338,12 +371,76 @@ pcall_nothing_as(struct od_zone *z, struct od_space *s, enum od_method method, c
 	}
 	c->fn = fn;
 	c->ud = ud;
-	op = json_call(z, s, method, path, ctype, body, _("the provider's answer"), on_done, c);
+	op = json_call(z, s, target, method, path, ctype, body,
+		       target == PCALL_PROVIDER ? _("the provider's answer") : _("the zone's answer"), on_done, c);
 	if (!op)
 		free(c);
 	return op;
 }
 
+struct od_op *
+pcall_nothing(struct od_zone *z, struct od_space *s, enum od_method method, char *path, const char *body,
+	      od_done_fn *fn, void *ud)
+{
+	return nothing_call(z, s, PCALL_PROVIDER, method, path, NULL, body, fn, ud);
+}
+
+struct od_op *
+pcall_nothing_as(struct od_zone *z, struct od_space *s, enum od_method method, char *path, const char *ctype,
+		 const char *body, od_done_fn *fn, void *ud)
+{
+	return nothing_call(z, s, PCALL_PROVIDER, method, path, ctype, body, fn, ud);
+}
+
+struct od_op *
+zcall_nothing(struct od_zone *z, enum od_method method, char *path, const char *body, od_done_fn *fn, void *ud)
+{
+	return nothing_call(z, NULL, PCALL_ZONE, method, path, NULL, body, fn, ud);
+}
+
+/* --- creations answered with a Location ---------------------------------------------- */
+
+struct located_call {
+	struct pcall c;
+	od_file_id_fn *fn;
+	void *ud;
+};
+
+static void
+located_reply(struct pcall *c, struct od_req *req, struct od_error *err)
+{
+	struct located_call *l = (struct located_call *)c;
+	const char *location = err ? NULL : od_req_header(req, "location");
+	const char *id = location ? strrchr(location, '/') : NULL;
+
+	if (!err && (!id || !id[1]))
+		err = od_error_new(OD_ERR_INPUT, _("the zone's answer to a creation does not say what it created "
+						   "(no Location ending in an id)"));
+	l->fn(err ? NULL : id + 1, err, l->ud);
+	pcall_done_free(c);
+	free(l);
+}
+
+struct od_op *
+zcall_located(struct od_zone *z, enum od_method method, char *path, const char *body, od_file_id_fn *fn,
+	      void *ud)
+{
+	struct located_call *l = calloc(1, sizeof(*l));
+	struct od_op *op;
+
+	if (!l || !path) {
+		free(l);
+		free(path);
+		return NULL;
+	}
+	l->c.z = z;
+	l->c.target = PCALL_ZONE;
+	l->fn = fn;
+	l->ud = ud;
+	if (!(op = pcall_start(&l->c, method, path, body, located_reply)))
+		free(l);
+	return op;
+}
 
 /* --- listings of ids ---------------------------------------------------------------- */
 
@@ -351,6 +448,7 @@ struct ids_call {
 	struct od_op base;	/* what the caller holds; sub is the page in flight */
 	struct od_zone *z;
 	struct od_space *s;
+	enum pcall_target target;
 	char *base_path;	/* with its query; the page token is appended */
 	const char *token_param, *key, *what;
 	od_ids_fn *page;
@@ -401,7 +499,7 @@ on_ids_page(const cJSON *root, struct od_error *err, void *ud)
 	free(v);
 	if (!err && l->base.cancelled)
 		err = od_error_new(OD_ERR_CANCELLED, _("cancelled"));
-	if (!err && more && token && *token) {
+	if (!err && more && token && *token && l->token_param) {
 		ids_page(l, token);
 		if (l->base.sub)
 			return;
@@ -422,12 +520,12 @@ ids_page(struct ids_call *l, const char *token)
 		l->base.sub = NULL;
 		return;
 	}
-	l->base.sub = pcall_json(l->z, l->s, OD_GET, od_buf_steal(&b), NULL, _(l->what), on_ids_page, l);
+	l->base.sub = json_call(l->z, l->s, l->target, OD_GET, od_buf_steal(&b), NULL, NULL, _(l->what), on_ids_page, l);
 }
 
-struct od_op *
-pcall_ids(struct od_zone *z, struct od_space *s, char *base, const char *token_param, const char *key,
-	  const char *what, od_ids_fn *page, od_done_fn *done, void *ud)
+static struct od_op *
+ids_call(struct od_zone *z, struct od_space *s, enum pcall_target target, char *base, const char *token_param,
+	 const char *key, const char *what, od_ids_fn *page, od_done_fn *done, void *ud)
 {
 	struct ids_call *l = base ? calloc(1, sizeof(*l)) : NULL;
 
@@ -435,8 +533,8 @@ pcall_ids(struct od_zone *z, struct od_space *s, char *base, const char *token_p
 		free(base);
 		return NULL;
 	}
-	*l = (struct ids_call){ .z = z, .s = s, .base_path = base, .token_param = token_param, .key = key,
-				.what = what, .page = page, .done = done, .ud = ud };
+	*l = (struct ids_call){ .z = z, .s = s, .target = target, .base_path = base, .token_param = token_param,
+				.key = key, .what = what, .page = page, .done = done, .ud = ud };
 	ids_page(l, NULL);
 	if (!l->base.sub) {
 		free(base);
@@ -444,4 +542,18 @@ pcall_ids(struct od_zone *z, struct od_space *s, char *base, const char *token_p
 		return NULL;
 	}
 	return &l->base;
+}
+
+struct od_op *
+pcall_ids(struct od_zone *z, struct od_space *s, char *base, const char *token_param, const char *key,
+	  const char *what, od_ids_fn *page, od_done_fn *done, void *ud)
+{
+	return ids_call(z, s, PCALL_PROVIDER, base, token_param, key, what, page, done, ud);
+}
+
+struct od_op *
+zcall_ids(struct od_zone *z, char *path, const char *key, const char *what, od_ids_fn *page, od_done_fn *done,
+	  void *ud)
+{
+	return ids_call(z, NULL, PCALL_ZONE, path, NULL, key, what, page, done, ud);
 }

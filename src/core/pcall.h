@@ -5,7 +5,10 @@
  *
  * Without a space, a call reads public share data: it goes to the zone's
  * /shares/data path, which redirects it to a provider that supports the
- * share's space, and it never carries the token. */
+ * share's space, and it never carries the token.
+ *
+ * The zcall_ functions send the same kinds of calls to the Onezone REST
+ * API instead: there is one zone, so there is nothing to fail over to. */
 #ifndef ONETUI_PCALL_H
 #define ONETUI_PCALL_H
 
@@ -19,14 +22,23 @@
 #define OZ_API "/api/v3/onezone"
 
 struct pcall;
+
+/* Where a call goes. */
+enum pcall_target {
+	PCALL_PROVIDER,		/* the space's provider; public share data without a space */
+	PCALL_ZONE,		/* the Onezone REST API, with the token */
+	PCALL_ZONE_PUBLIC,	/* the Onezone REST API, without it */
+};
+
 typedef void pcall_reply_fn(struct pcall *c, struct od_req *req, struct od_error *err);
 
 struct pcall {
 	struct od_op base;
 	struct od_zone *z;
 	struct od_space *s;	/* NULL: public share data, through the zone */
+	enum pcall_target target;
 	enum od_method method;
-	char *path;		/* under OP_API, with the query */
+	char *path;		/* under OP_API (OZ_API for the zone), with the query */
 	char *json;		/* the body, or NULL */
 	const char *ctype;	/* the body's media type; NULL: application/json */
 	size_t candidate;	/* which provider the request went to */
@@ -71,6 +83,23 @@ struct od_op *pcall_nothing_as(struct od_zone *z, struct od_space *s, enum od_me
  * key names the array of ids in each reply, what the listing (N_()). */
 struct od_op *pcall_ids(struct od_zone *z, struct od_space *s, char *base, const char *token_param,
 			const char *key, const char *what, od_ids_fn *page, od_done_fn *done, void *ud);
+/* Calls to the Onezone REST API: path is under OZ_API (taken over); the
+ * replies are handled as by the pcall_ functions of the same name. */
+struct od_op *zcall_json(struct od_zone *z, enum od_method method, char *path, const char *body, const char *what,
+			 pcall_json_fn *fn, void *ud);
+/* Without the token: the public calls (examine, confine, public records). */
+struct od_op *zcall_public_json(struct od_zone *z, enum od_method method, char *path, const char *body,
+				const char *what, pcall_json_fn *fn, void *ud);
+struct od_op *zcall_nothing(struct od_zone *z, enum od_method method, char *path, const char *body, od_done_fn *fn,
+			    void *ud);
+/* A creation that answers 201 with the new entity's URL in Location: fn
+ * gets the last segment of that URL, the new id. */
+struct od_op *zcall_located(struct od_zone *z, enum od_method method, char *path, const char *body,
+			    od_file_id_fn *fn, void *ud);
+/* A list of ids, {"<key>": [ids]}, in one reply (Onezone does not page). */
+struct od_op *zcall_ids(struct od_zone *z, char *path, const char *key, const char *what, od_ids_fn *page,
+			od_done_fn *done, void *ud);
+
 /* "<prefix><id><suffix>" with the id escaped; caller frees (NULL: no memory). */
 char *id_path(const char *prefix, const char *id, const char *suffix);
 /* "/data/<id><suffix>". */

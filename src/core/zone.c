@@ -36,6 +36,7 @@ struct od_zone {
 	size_t n_spaces;
 	int64_t valid_until;
 	bool readonly;
+	char *user_id;		/* the token's user, once asked */
 };
 
 struct zone_op {
@@ -142,7 +143,14 @@ od_zone_free(struct od_zone *z)
 	free(z->provider);
 	free(z->origin);
 	free(z->scheme);
+	free(z->user_id);
 	free(z);
+}
+
+const char *
+od_zone_user_id(const struct od_zone *z)
+{
+	return z->user_id;
 }
 
 const char *
@@ -373,6 +381,10 @@ od_user_copy(struct od_user *dst, const struct od_user *src)
 static void
 finish_user(struct zone_op *op, const struct od_user *u, struct od_error *err)
 {
+	if (u && u->id && !od_str_eq(op->z->user_id, u->id)) {
+		free(op->z->user_id);
+		op->z->user_id = strdup(u->id);
+	}
 	op->user_fn(u, err, op->ud);
 	free(op);
 }

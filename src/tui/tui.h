@@ -233,6 +233,11 @@ void widget_confirm(struct app *a, const char *question, confirm_fn *done, void 
 void widget_choose(struct app *a, const char *title, const char *const *items, size_t n, choose_fn *done, void *ud);
 /* A read-only text of several lines, scrollable; remote text is sanitised. */
 void widget_popup(struct app *a, const char *title, const char *text);
+/* The only showing of a secret (a new token): text says what it allows,
+ * then the secret in full; c copies it (OSC 52), w saves it in a new
+ * 0600 file, and closing before either asks first. The copy the popup
+ * keeps is wiped when it closes. what names it in messages ("token"). */
+void widget_secret(struct app *a, const char *title, const char *text, const char *what, const char *secret);
 bool widget_active(void);
 /* Give a key to the open dialog; false when there is none. */
 bool widget_key(struct app *a, int key);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* widget.c: the dialogs every pane uses: a text prompt with editing
- * keys, a yes/no question, a list to choose from and a read-only popup.
+ * keys, a yes/no question, a list to choose from, a read-only popup, and
+ * the popup that shows a secret (a new token) the only time it is shown.
  * One dialog at a time is on top; a dialog's callback may open another.
  * Every text a dialog shows is sanitised when it is made: titles,
  * questions and items may name remote files and providers. */
@@ -15,6 +16,7 @@
 #include "onetui/i18n.h"
 #include "onetui/sanitize.h"
 #include "onetui/str.h"
+#include "onetui/token.h"
 #include "tui/draw.h"
 #include "tui/tui.h"
 #include "xmalloc.h"
@@ -49,6 +51,10 @@ struct dialog {
 	char **lines;
 	size_t n_lines;
 	size_t top;
+	/* secret popup: the value, what it is ("token"), whether the user
+	 * has copied or saved it */
+	char *secret, *secret_what;
+	bool kept;
 };
 
 static struct dialog *stack[MAX_DIALOGS];
@@ -95,6 +101,8 @@ free_dialog(struct dialog *d)
 		free(d->lines[i]);
 	free(d->lines);
 	free(d->title);
+	od_str_wipe_free(d->secret);
+	free(d->secret_what);
 	free(d);
 }
 
@@ -157,14 +165,13 @@ widget_choose(struct app *a, const char *title, const char *const *items, size_t
 	app_dirty(a);
 }
 
-void
-widget_popup(struct app *a, const char *title, const char *text)
+/* One sanitised line per line of text: a newline inside remote text
+ * would otherwise be drawn as \n, not as a new line. */
+static void
+add_lines(struct dialog *d, const char *text)
 {
-	struct dialog *d = push(POPUP, title, NULL);
 	const char *p = text ? text : "";
 
-	/* One sanitised line per line of text: a newline inside remote
-	 * text would otherwise be drawn as \n, not as a new line. */
 	for (;;) {
 		size_t len = strcspn(p, "\n");
 		char *raw = od_strndup(p, len), *safe;
@@ -180,6 +187,35 @@ widget_popup(struct app *a, const char *title, const char *text)
 			break;
 		p += len + 1;
 	}
+}
+
+void
+widget_popup(struct app *a, const char *title, const char *text)
+{
+	add_lines(push(POPUP, title, NULL), text);
+	app_dirty(a);
+}
+
+/* Secrets are shown in pieces that fit any popup; c and w take it whole. */
+#define SECRET_PIECE 64
+
+void
+widget_secret(struct app *a, const char *title, const char *text, const char *what, const char *secret)
+{
+	struct dialog *d = push(POPUP, title, NULL);
+	size_t n = strlen(secret);
+
+	add_lines(d, text);
+	add_lines(d, "");
+	for (size_t i = 0; i < n; i += SECRET_PIECE) {
+		char *piece = od_strndup(secret + i, n - i < SECRET_PIECE ? n - i : SECRET_PIECE);
+		if (!piece)
+			xoom();
+		add_lines(d, piece);
+		od_str_wipe_free(piece);
+	}
+	d->secret = xstrdup(secret);
+	d->secret_what = xstrdup(what);
 	app_dirty(a);
 }
 
@@ -353,6 +389,53 @@ is_cancel(int key)
 	return key == 27 || key == 7;	/* Esc, C-g */
 }
 
+static void
+secret_saved(struct app *a, const char *text, void *ud)
+{
+	struct dialog *d = ud;
+	const char *home = getenv("HOME");
+	char *path;
+	struct od_error *err;
+
+	if (!text || !*text)
+		return;
+	path = text[0] == '~' && text[1] == '/' && home ? xasprintf("%s%s", home, text + 1) : xstrdup(text);
+	if ((err = od_token_write_file(path, d->secret))) {
+		app_error(a, "%s", err->message);
+		od_error_free(err);
+	} else {
+		d->kept = true;
+		app_message(a, _("Saved the %s in %s (mode 0600)"), d->secret_what, path);
+	}
+	free(path);
+}
+
+static void
+secret_closed(struct app *a, bool yes, void *ud)
+{
+	(void)a;
+	if (yes && depth && stack[depth - 1] == ud)
+		free_dialog(pop());
+}
+
+/* Keys of the secret popup; false for the keys of every popup. */
+static bool
+secret_key(struct app *a, struct dialog *d, int key)
+{
+	if (key == 'c') {
+		clip_copy(a, d->secret_what, d->secret);
+		d->kept = true;
+	} else if (key == 'w') {
+		widget_prompt_path(a, _("Save it in a new file (mode 0600):"), "", secret_saved, d);
+	} else if ((key == '\n' || key == 'q' || is_cancel(key)) && !d->kept) {
+		widget_confirm(a, _("Close? It is not shown again, and it was neither copied (c) nor saved (w)."),
+			       secret_closed, d);
+	} else {
+		return false;
+	}
+	return true;
+}
+
 bool
 widget_key(struct app *a, int key)
 {
@@ -407,6 +490,8 @@ widget_key(struct app *a, int key)
 		return true;
 	case POPUP:
 		page = a->rows - 6 > 1 ? a->rows - 6 : 1;
+		if (d->secret && secret_key(a, d, key))
+			return true;
 		if (key == '\n' || key == 'q' || is_cancel(key)) {
 			free_dialog(pop());
 		} else if ((key == (KEY_SPECIAL | KEY_UP) || key == 'k') && d->top > 0) {
@@ -562,7 +647,8 @@ draw_dialog(struct app *a, struct dialog *d)
 		frame(a, d->title, (int)d->n_lines + 3, widest + 4, &y, &x, &h, &w);
 		for (int i = 0; i < h - 1 && d->top + (size_t)i < d->n_lines; i++)
 			draw_own(stdscr, y + i, x, w, C_POPUP, d->lines[d->top + (size_t)i]);
-		draw_printf(stdscr, y + h - 1, x, w, C_DIM, _("%s Enter or q: close   arrows: scroll"),
+		draw_printf(stdscr, y + h - 1, x, w, C_DIM,
+			    d->secret ? _("%s c: copy   w: save to a file   q: close") : _("%s Enter or q: close   arrows: scroll"),
 			    d->top + (size_t)h - 1 < d->n_lines ? draw_glyph_ellipsis() : " ");
 		break;
 	}

@@ -323,6 +323,13 @@ static const struct bad_case bad_cases[] = {
 	  "bad\\.conf:2: unknown setting \"type\" in a template's field", NULL },
 	{ "unknown key in a template", "templates = { t = {\n name = \"x\"; }; };\n",
 	  "bad\\.conf:2: unknown setting \"name\" in a template", NULL },
+	{ "handouts not a group", "handouts = \"x\";\n", "bad\\.conf:1: \"handouts\" must be a group", NULL },
+	{ "a handout neither text nor file", "handouts = {\n  h = { text = \"x\"; };\n};\n",
+	  "bad\\.conf:2: handout \"h\" must be a text in double quotes, or \\{ file", NULL },
+	{ "a handout with an unknown placeholder", "handouts = { h = \"Hello\\n{nobody}\"; };\n",
+	  "bad\\.conf: handout \"h\", line 2: no such placeholder: \\{nobody\\}", NULL },
+	{ "a handout file that is not there", "handouts = {\n h = {\n file = \"no-such-handout.txt\"; }; };\n",
+	  "bad\\.conf:3: Cannot read .*no-such-handout\\.txt", NULL },
 	{ "error in the second profile", "profiles = {\n  a = { zone = \"z\"; };\n"
 	  "  b = { zone = \"y\";\n    ca-file = 1; };\n};\n",
 	  "bad\\.conf:4: \"ca-file\" must be a string", NULL },
@@ -342,6 +349,37 @@ static const char templates_config[] =
 	"    );\n"
 	"  };\n"
 	"};\n";
+
+/* Handouts inline and from a file (relative to the configuration), both
+ * checked when the configuration is read. */
+static void
+test_handouts(void)
+{
+	struct od_config *cfg = NULL;
+	const struct od_handout_template *h;
+	struct od_error *err;
+	char *path, *text = write_file("handout-em.txt", "Dear user,\n{?link}\n{link}\n{/link}\n");
+
+	err = load_text("handouts.conf", "handouts = {\n  short = \"Data: {link}\";\n  em = { file = \"handout-em.txt\"; };\n};\n",
+			&cfg, &path);
+	ok(!err && cfg && cfg->n_handouts == 2, "two handouts load%s%s", err ? ": " : "", err ? err->message : "");
+	od_error_free(err);
+	h = od_config_handout(cfg, "em");
+	ok(h && od_str_eq(h->text, "Dear user,\n{?link}\n{link}\n{/link}\n"), "one read from its file");
+	h = od_config_handout(cfg, "short");
+	ok(h && od_str_eq(h->text, "Data: {link}"), "one inline");
+	ok(!od_config_handout(cfg, "nope"), "an unknown handout is NULL");
+	od_config_free(cfg);
+	free(path);
+	free(text);
+	text = write_file("handout-bad.txt", "a\n{?token}\n");
+	err = load_text("handouts.conf", "handouts = { bad = { file = \"handout-bad.txt\"; }; };\n", &cfg, &path);
+	like(err ? err->message : NULL, "handout-bad\\.txt, line 2: the section \\{\\?token\\} does not end",
+	     "a mistake in a handout file names that file and its line");
+	od_error_free(err);
+	free(path);
+	free(text);
+}
 
 static void
 test_templates(void)
@@ -875,6 +913,7 @@ main(void)
 	test_paths();
 	test_bad();
 	test_templates();
+	test_handouts();
 	test_files();
 	test_zone_precedence();
 	test_profile_precedence();

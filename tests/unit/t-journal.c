@@ -4,6 +4,7 @@
  * which other processes steer and watch its job. */
 #include "config.h"
 
+#include "onetui/acclog.h"
 #include "onetui/digest.h"
 #include "onetui/job.h"
 #include "onetui/journal.h"
@@ -130,6 +131,49 @@ test_state_dir(void)
 	od_error_free(err);
 }
 
+struct acc_seen {
+	int n;
+	char text[512];
+};
+
+static bool
+acc_collect(const struct od_acclog_line *l, void *ud)
+{
+	struct acc_seen *s = ud;
+	size_t len = strlen(s->text);
+
+	snprintf(s->text + len, sizeof(s->text) - len, "%s %s %s %s %s|", l->e.action, l->e.kind,
+		 l->e.id ? l->e.id : "-", l->e.name ? l->e.name : "-", l->login && l->host ? "who" : "nobody");
+	return ++s->n < 2;
+}
+
+/* The access log: appended, private, read back; torn or foreign lines
+ * are skipped and counted, not fatal. */
+static void
+test_acclog(void)
+{
+	struct acc_seen s = { 0 };
+	struct stat st;
+	size_t skipped = 9;
+	char *path = NULL;
+	FILE *f;
+
+	setenv("XDG_STATE_HOME", dir, 1);
+	ok(!od_acclog_read(acc_collect, &s, &skipped) && s.n == 0 && skipped == 0, "no access log yet: nothing");
+	od_acclog_record(NULL, &(struct od_acclog_entry){ .action = "create", .kind = "share", .id = "s1",
+							   .name = "Run \"34\"\n" });
+	ok(!od_acclog_path(&path) && stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "the log is private");
+	f = fopen(path, "a");
+	ok(f && fputs("{\"time\": 1, \"action\": \"revo", f) >= 0 && fputs("\nnot json\n", f) >= 0 &&
+		   fclose(f) == 0, "a torn line and garbage appended");
+	od_acclog_record(NULL, &(struct od_acclog_entry){ .action = "revoke", .kind = "token", .id = "t1" });
+	od_acclog_record(NULL, &(struct od_acclog_entry){ .action = "delete", .kind = "token", .id = "t2" });
+	ok(!od_acclog_read(acc_collect, &s, &skipped), "read back");
+	is(s.text, "create share s1 Run \"34\"\n who|revoke token t1 - who|", "entries in order, with who and where; the reader stopped when asked");
+	ok(skipped == 2, "the torn line and the garbage skipped (%zu)", skipped);
+	free(path);
+}
+
 static void
 test_digest(void)
 {
@@ -234,6 +278,7 @@ main(void)
 	}
 	test_journal();
 	test_digest();
+	test_acclog();
 	test_state_dir();
 	test_beside();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);

@@ -440,6 +440,48 @@ test_mask(void)
 	free(m);
 }
 
+/* Saving a token: private, read back by the token reader, never over a
+ * file or through a link. */
+static void
+test_write(void)
+{
+	char *path = scratch_path("saved.token"), *link = scratch_path("link.token"),
+	     *other = scratch_write_str("other.txt", "keep me\n", 0644), *back = NULL;
+	struct od_error *err;
+	struct stat st;
+	mode_t old = umask(0);
+
+	err = od_token_write_file(path, TOKEN);
+	umask(old);
+	ok(!err && stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "saved with mode 0600 even with umask 0");
+	od_error_free(err);
+	err = od_token_read_file(path, &back);
+	is(back, TOKEN, "the token reader reads it back");
+	od_error_free(err);
+	od_str_wipe_free(back);
+	err = od_token_write_file(path, TOKEN2);
+	ok(err && strstr(err->message, "exists already"), "not over an existing token file (%s)", err ? err->message : "written");
+	od_error_free(err);
+	ok(symlink(other, link) == 0, "a link to another file");
+	err = od_token_write_file(link, TOKEN);
+	ok(err != NULL, "not through a symbolic link");
+	od_error_free(err);
+	back = NULL;
+	{
+		FILE *f = fopen(other, "r");
+		char line[32] = "";
+		ok(f && fgets(line, sizeof(line), f) && strcmp(line, "keep me\n") == 0, "the file behind it untouched");
+		if (f)
+			fclose(f);
+	}
+	err = od_token_write_file("/nonexistent-dir/x.token", TOKEN);
+	ok(err && strstr(err->message, "cannot create /nonexistent-dir/x.token"), "a folder that is not there: said");
+	od_error_free(err);
+	free(path);
+	free(link);
+	free(other);
+}
+
 int
 main(void)
 {
@@ -450,6 +492,7 @@ main(void)
 	test_read_bad();
 	test_find();
 	test_mask();
+	test_write();
 
 	env_restore();
 	scratch_done();
