@@ -3262,19 +3262,25 @@ class SelfTest:
              "examine a temporary token")
         t.eq(self.opget(self.fs, "/data/%s/children" % images, user=scoped).status, 200,
              "a path-limited token lists inside its path")
-        self.posix(self.opget(self.fs, "/data/%s/children" % krios, user=scoped), "eacces",
-                   "a path-limited token cannot list the space root")
-        reply = self.http.post(self.op[self.fs] + "/lookup-file-id/" + quote_path(KRIOS),
-                               token=scoped)
-        self.posix(reply, "eacces", "... nor look it up")
+        listed = self.opget(self.fs, "/data/%s/children" % krios, user=scoped).json()
+        t.eq([c["name"] for c in listed["children"]], ["Images-Disc1"],
+             "a path-limited token lists the space root: only the way to its path")
+        reply = self.http.post(self.op[self.fs] + "/lookup-file-id/" + quote_path(
+            KRIOS, "Atlas"), token=scoped)
+        self.posix(reply, "eacces", "... and cannot look up what is beside it")
+        self.posix(self.send("POST", self.fs, "/data/%s/children?name=x" % krios, b"x",
+                             user=scoped), "eacces", "... nor write in the root it traverses")
 
         by_id = oz("POST", "/user/tokens/temporary", {"caveats": [
             {"type": "time", "validUntil": soon},
             {"type": "data.objectid", "whitelist": [images]}]}).json()["token"]
         t.eq(self.opget(self.fs, "/data/%s/children" % images, user=by_id).status, 200,
              "an objectid token reaches its directory")
-        self.posix(self.opget(self.fs, "/data/%s" % krios, user=by_id), "eacces",
-                   "... not its parent")
+        t.eq(self.opget(self.fs, "/data/%s" % krios, user=by_id).status, 200,
+             "... and sees its parent, on the way")
+        atlas = self.file_id(KRIOS, "Atlas")
+        self.posix(self.opget(self.fs, "/data/%s/children" % atlas, user=by_id), "eacces",
+                   "... but not a directory beside it")
 
         rest_only = oz("POST", "/tokens/confine", {"token": self.tokens["alice"], "caveats": [
             {"type": "interface", "interface": "rest"},

@@ -221,14 +221,21 @@ class Oneprovider(Writes, Metadata, Jobs, DatasetOps):
                 raise errors.posix("enoent")
             return Target(node, ShareView(share))
         user = self._authenticate(request, data_access=True)
-        return Target(self._allowed(request, self._file(user, file_id, privilege)))
+        return Target(self._allowed(request, self._file(user, file_id, privilege), True))
 
-    @staticmethod
-    def _allowed(request, node):
+    def _node_of(self, file_id):
+        try:
+            return self.state.node_by_file_id(file_id)[2]
+        except errors.OdError:
+            return None
+
+    def _allowed(self, request, node, traverse=False):
         """`node`, if the token's data.path and data.objectid caveats let
-        the request reach it (posix eacces otherwise, as op-worker's data
-        constraints answer)."""
-        if not request.token.allows_node(node):
+        the request reach it: wholly, or (`traverse`, for reads) as a
+        directory on the way to what they allow. posix eacces otherwise,
+        as op-worker's data constraints answer."""
+        access = request.token.node_access(node, self._node_of)
+        if access == "none" or (access == "traverse" and not traverse):
             raise errors.posix("eacces")
         return node
 
@@ -287,7 +294,7 @@ class Oneprovider(Writes, Metadata, Jobs, DatasetOps):
         node = self.state.resolve_path(space, rest)
         if node is None:
             raise errors.posix("enoent")
-        return Response.json({"fileId": self._allowed(request, node).file_id})
+        return Response.json({"fileId": self._allowed(request, node, True).file_id})
 
     def attributes(self, request, id):
         target = self._target(request, id, public=True)
@@ -340,6 +347,10 @@ class Oneprovider(Writes, Metadata, Jobs, DatasetOps):
             end = min(len(listed), start + limit)
             page = [directory.by_name[n] for n in listed[start:end]]
             is_last = end >= len(listed)
+        last = page[-1] if page else None
+        if view is None:    # what path or objectid caveats hide is not listed
+            page = [n for n in page
+                    if request.token.node_access(n, self._node_of) != "none"]
         if names is None:
             children = []
             for n in page:
@@ -350,8 +361,8 @@ class Oneprovider(Writes, Metadata, Jobs, DatasetOps):
         return Response.json({
             "children": children,
             "isLast": is_last,
-            "nextPageToken": None if is_last or not page else
-            encode_page_token(directory, page[-1].name),
+            "nextPageToken": None if is_last or last is None else
+            encode_page_token(directory, last.name),
         })
 
     # -- recursive listing -------------------------------------------------------

@@ -98,24 +98,36 @@ class Caveats:
         times = [c["validUntil"] for c in self.caveats if c["type"] == "time"]
         return min(times) if times else None
 
-    def allows_node(self, node):
-        """Whether every data.path and data.objectid caveat admits `node`:
-        its canonical path (/<spaceId>/...) lies in a whitelisted subtree,
-        and it or one of its ancestors has a whitelisted id."""
+    def node_access(self, node, resolve):
+        """What the data.path and data.objectid caveats let a request do
+        with `node`: "full" inside every whitelisted subtree, "traverse"
+        for a directory on the way to one (it can be looked at and listed,
+        showing only what leads there, as op-worker does), else "none".
+        `resolve` finds the node of a file id (None when there is none)."""
+        if not any(c["type"] in ("data.path", "data.objectid") for c in self.caveats):
+            return "full"
         chain = [node] + list(node.ancestors())
         rel = [n.name for n in reversed(chain) if n.parent is not None]
         canonical = "/" + "/".join([node.space.id] + rel)
+        access = "full"
         for caveat in self.caveats:
             if caveat["type"] == "data.path":
                 paths = [decode_path(p) for p in caveat["whitelist"]]
-                if not any(canonical == p or canonical.startswith(p + "/")
-                           for p in paths):
-                    return False
+                if any(canonical == p or canonical.startswith(p + "/") for p in paths):
+                    continue
+                if not any(p.startswith(canonical + "/") for p in paths):
+                    return "none"
             elif caveat["type"] == "data.objectid":
                 ids = set(caveat["whitelist"])
-                if not any(n.file_id in ids for n in chain):
-                    return False
-        return True
+                if any(n.file_id in ids for n in chain):
+                    continue
+                targets = [resolve(file_id) for file_id in ids]
+                if not any(t is not None and node in t.ancestors() for t in targets):
+                    return "none"
+            else:
+                continue
+            access = "traverse"
+        return access
 
 
 class Token(Caveats):
