@@ -457,36 +457,38 @@ print_json_value(cJSON *o)
 	cJSON_Delete(o);
 }
 
-/* Examine value (and infer its scope when it is an access token); print
- * what it is. EXIT_OK or the examination's failure. */
-static int
-print_examined(struct session *s, const char *value, const char *name, const struct opts *o, bool show,
-	       struct rec *out)
+/* Print the token r describes, with the scope value gives access to
+ * when it is an access token that is not revoked. */
+static void
+print_token(struct session *s, const struct opts *o, const struct od_token_info *t, const char *value, bool show)
 {
-	struct rec r = { 0 };
 	struct scope sc = { 0 };
-	int rc = wait_rec(s, od_token_examine(s->zone, value, on_rec, &r), &r, _("Cannot examine the token"));
 
-	if (rc != EXIT_OK)
-		return rc;
-	if (r.t.kind == OD_TOKEN_ACCESS) {
+	if (t->kind == OD_TOKEN_ACCESS && value && !t->revoked) {
 		if (!od_token_infer_scope(s->zone, value, on_scope, &sc))
 			xoom();
 		session_run(s);
 	}
-	r.t.value = value;
-	if (name)
-		r.t.name = name;	/* examine does not say it */
 	if (o->json)
-		print_json_value(json_of(s, &r.t, sc.raw, show));
+		print_json_value(json_of(s, t, sc.raw, show));
 	else
-		print_human(s, &r.t, sc.raw, sc.err, show);
+		print_human(s, t, sc.raw, sc.err, show);
 	od_error_free(sc.err);
 	cJSON_Delete(sc.raw);
-	if (out)
-		*out = r;
-	else
-		rec_done(&r);
+}
+
+/* Examine value through the zone and print what it is. */
+static int
+print_examined(struct session *s, const char *value, const struct opts *o, bool show)
+{
+	struct rec r = { 0 };
+	int rc = wait_rec(s, od_token_examine(s->zone, value, on_rec, &r), &r, _("Cannot examine the token"));
+
+	if (rc != EXIT_OK)
+		return rc;
+	r.t.value = value;
+	print_token(s, o, &r.t, value, show);
+	rec_done(&r);
 	return EXIT_OK;
 }
 
@@ -568,21 +570,28 @@ hand_out(const struct opts *o, const char *value)
 	return EXIT_OK;
 }
 
-/* The new token, examined again through the zone and described; its
- * value only when asked. */
+/* The new token as the zone now describes it (its record for a named
+ * token, else its examination); its value only when asked. */
 static int
-report_new(struct session *s, const struct opts *o, const char *id, const char *name, const char *value)
+report_new(struct session *s, const struct opts *o, const char *id, const char *value)
 {
+	struct rec r = { 0 };
 	int rc = hand_out(o, value);
 
 	if (rc != EXIT_OK)
 		return rc;
-	rc = print_examined(s, value, name, o, o->show_token, NULL);
-	if (rc == EXIT_OK && !o->json && !o->show_token && !o->output_file)
+	if (!*id)
+		return print_examined(s, value, o, o->show_token);
+	if ((rc = wait_rec(s, od_token_get(s->zone, id, on_rec, &r), &r, _("Cannot read the new token %s"), id)) !=
+	    EXIT_OK)
+		return rc;
+	print_token(s, o, &r.t, value, o->show_token);
+	rec_done(&r);
+	if (!o->json && !o->show_token && !o->output_file)
 		printf(_("The token itself is not shown: 'onetui token show %s --show-token' prints it, or "
 			 "--output-file FILE saves it.\n"),
 		       id);
-	return rc;
+	return EXIT_OK;
 }
 
 struct made {
@@ -650,8 +659,11 @@ build_caveats(struct session *s, const struct opts *o, int64_t default_ttl, bool
 		err = od_caveat_parse_expiry(o->expires, now, &f.valid_until);
 	else if (default_ttl)
 		f.valid_until = now + default_ttl;
-	if (err)
-		return out_fail(err, NULL);
+	if (err) {
+		out_error("%s", err->message);
+		od_error_free(err);
+		return EXIT_USAGE;
+	}
 	if (need_time && !f.valid_until) {
 		out_error(_("a temporary token needs --expires"));
 		return EXIT_USAGE;
@@ -717,7 +729,7 @@ create_and_report(struct session *s, const struct opts *o, struct od_token_reque
 		rc = out_fail(m.err, _("Cannot create %s"), what);
 		m.err = NULL;
 	} else {
-		rc = report_new(s, o, m.id ? m.id : "", r->name, m.value);
+		rc = report_new(s, o, m.id ? m.id : "", m.value);
 	}
 	made_done(&m);
 	return rc;
@@ -825,7 +837,7 @@ token_invite(struct session *s, const struct opts *o, const char *kind, const ch
 	struct od_token_request r = { .usage_limit = o->unlimited ? 0 : o->usage_limit ? o->usage_limit : 1 };
 	cJSON *caveats = NULL, *privileges = NULL;
 	char stamp[32], *name = NULL;
-	time_t now = time(NULL);
+	struct timespec now;
 	struct tm tm;
 	int rc;
 
@@ -851,8 +863,10 @@ token_invite(struct session *s, const struct opts *o, const char *kind, const ch
 	if (o->temporary && !value_kept(o, _("a temporary invitation")))
 		return EXIT_USAGE;
 	if (!o->temporary) {
-		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime_r(&now, &tm));
-		name = o->name ? xstrdup(o->name) : xasprintf("invite-%s-%s", kind, stamp);
+		clock_gettime(CLOCK_REALTIME, &now);
+		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime_r(&now.tv_sec, &tm));
+		name = o->name ? xstrdup(o->name)
+			       : xasprintf("invite-%s-%s.%06ld", kind, stamp, (long)(now.tv_nsec / 1000));
 		r.name = name;
 	}
 	if ((rc = invite_privileges(o, kind, &privileges)) == EXIT_OK &&
@@ -878,7 +892,7 @@ token_examine(struct session *s, const struct opts *o)
 
 	if (!value)
 		return rc;
-	rc = print_examined(s, value, NULL, o, false, NULL);
+	rc = print_examined(s, value, o, false);
 	od_str_wipe_free(value);
 	return rc;
 }
@@ -912,7 +926,7 @@ token_confine(struct session *s, const struct opts *o)
 		rc = out_fail(m.err, "%s", _("Cannot confine the token"));
 		m.err = NULL;
 	} else {
-		rc = report_new(s, o, "", NULL, m.value);
+		rc = report_new(s, o, "", m.value);
 	}
 	made_done(&m);
 	od_str_wipe_free(value);
@@ -924,24 +938,14 @@ static int
 token_show(struct session *s, const struct opts *o, const char *arg)
 {
 	struct rec r;
-	struct scope sc = { 0 };
 	int rc = find_token(s, arg, &r);
 
 	if (rc != EXIT_OK)
 		return rc;
-	if (r.t.kind == OD_TOKEN_ACCESS && r.t.value && !r.t.revoked) {
-		if (!od_token_infer_scope(s->zone, r.t.value, on_scope, &sc))
-			xoom();
-		session_run(s);
-	}
 	if (o->output_file)
 		rc = hand_out(o, r.t.value ? r.t.value : "");
-	if (rc == EXIT_OK && o->json)
-		print_json_value(json_of(s, &r.t, sc.raw, o->show_token));
-	else if (rc == EXIT_OK)
-		print_human(s, &r.t, sc.raw, sc.err, o->show_token);
-	od_error_free(sc.err);
-	cJSON_Delete(sc.raw);
+	if (rc == EXIT_OK)
+		print_token(s, o, &r.t, r.t.value, o->show_token);
 	rec_done(&r);
 	return rc;
 }
