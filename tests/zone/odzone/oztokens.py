@@ -19,22 +19,12 @@ import time
 
 from . import errors
 from .common import json_body, token_field
+from .model import State
 from .server import Response
 from .tokens import (ACCESS, MAX_TEMPORARY_TTL, Context, check_caveats,
                      invite_type)
 
-SPACE_PRIVILEGES = (
-    "space_view", "space_update", "space_delete", "space_view_privileges",
-    "space_set_privileges", "space_read_data", "space_write_data",
-    "space_register_files", "space_manage_shares", "space_view_views",
-    "space_manage_views", "space_query_views", "space_view_statistics",
-    "space_view_changes_stream", "space_view_transfers", "space_schedule_replication",
-    "space_cancel_replication", "space_schedule_eviction", "space_cancel_eviction",
-    "space_view_qos", "space_manage_qos", "space_manage_datasets",
-    "space_view_archives", "space_create_archives", "space_remove_archives",
-    "space_recall_archives", "space_add_user", "space_remove_user", "space_add_group",
-    "space_remove_group", "space_add_support", "space_remove_support",
-    "space_add_harvester", "space_remove_harvester")
+SPACE_PRIVILEGES = State.SPACE_PRIVILEGES
 
 GROUP_PRIVILEGES = (
     "group_view", "group_update", "group_delete", "group_view_privileges",
@@ -82,8 +72,7 @@ class TokenApi:
     def _holds(self, user_id, kind, target, privilege):
         """Whether the user may act on a space or group with `privilege`."""
         if kind == "space":
-            return self.state.has_privilege(user_id, target, privilege) or (
-                privilege == "space_add_support" and target.creator == user_id)
+            return self.state.has_privilege(user_id, target, privilege)
         return user_id in target.members        # see the module comment
 
     def _target(self, kind, target_id):
@@ -288,9 +277,7 @@ class TokenApi:
         with self.state.lock:
             if user.id in space.users:
                 raise errors.relation_already_exists("user", user.id, "space", space.id)
-            space.users.add(user.id)
-            if token.privileges is not None:
-                space.direct_privileges[user.id] = set(token.privileges)
+            self.state.add_space_member(space, "user", user.id, token.privileges)
             return self._joined(token, "/user/spaces/" + space.id)
 
     def group_join_space(self, request, gid):
@@ -299,9 +286,7 @@ class TokenApi:
         with self.state.lock:
             if group.id in space.groups:
                 raise errors.relation_already_exists("group", group.id, "space", space.id)
-            space.groups.add(group.id)
-            if token.privileges is not None:
-                space.group_privileges[group.id] = frozenset(token.privileges)
+            self.state.add_space_member(space, "group", group.id, token.privileges)
             return self._joined(token, "/groups/%s/spaces/%s" % (group.id, space.id))
 
     def user_join_group(self, request):
