@@ -96,8 +96,12 @@ on_rec(const struct od_token_info *t, struct od_error *err, void *ud)
 static void
 rec_done(struct rec *r)
 {
+	char *value = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r->raw, "token"));
+
+	if (value)	/* a named token's record holds its value */
+		memset(value, 0, strlen(value));
 	od_error_free(r->err);
-	cJSON_Delete(r->raw);	/* the value in it is not wiped: cJSON owns it */
+	cJSON_Delete(r->raw);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -279,8 +283,8 @@ risks_of(const struct od_token_info *t)
 	return od_token_risks(t->caveats, t->kind == OD_TOKEN_INVITE, t->usage_limit < 0 && t->name, time(NULL));
 }
 
-/* "spaces: A (read-only), B; on Facility Storage, HPC Centre" from an
- * inferred scope; NULL when there is none. */
+/* "A (read-only), B": the spaces of an inferred scope; NULL when the
+ * reply has none. */
 static char *
 scope_text(const cJSON *scope)
 {

@@ -105,6 +105,8 @@ def read_only_path(t, s):
          re.search(r"Gives access to", r.text) and re.search(r"hidden; --show-token", r.text) and
          re.search(r"The new token allows only this:", r.errtext) and "saved in" in r.errtext,
          "create: the restrictions in words before and after, the value hidden, saved", repr(r))
+    t.ok(re.search(r"Gives access to +%s \(read-only\)\n" % re.escape(KRIOS), r.text),
+         "... and what it gives access to: the one space, read-only", repr(r))
     mode = stat.S_IMODE(os.stat(out).st_mode)
     t.eq(mode, 0o600, "--output-file: mode 0600")
     ro = s.read(out)

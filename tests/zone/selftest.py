@@ -3262,6 +3262,10 @@ class SelfTest:
              "examine a temporary token")
         t.eq(self.opget(self.fs, "/data/%s/children" % images, user=scoped).status, 200,
              "a path-limited token lists inside its path")
+        scope = self.http.post(self.zone + "/tokens/infer_access_token_scope",
+                               json_body={"token": scoped}).json()
+        t.eq(list(scope["dataAccessScope"]["spaces"]), [krios],
+             "infer: a path-limited token's scope is the space of its path")
         listed = self.opget(self.fs, "/data/%s/children" % krios, user=scoped).json()
         t.eq([c["name"] for c in listed["children"]], ["Images-Disc1"],
              "a path-limited token lists the space root: only the way to its path")

@@ -133,7 +133,11 @@ class Onezone(TokenApi):
         # interface/service/api caveats are ignored, so data access is ok.
         verified = tokens.verify(token, ctx=Context(True, interface=None))
         spaces, providers = {}, {}
+        # Path and objectid caveats narrow the scope to their spaces.
+        open_ids = verified.space_ids(lambda fid: (parse_file_id(fid) or (None, None))[1])
         for space in self.state.effective_spaces(verified.subject):
+            if open_ids is not None and space.id not in open_ids:
+                continue
             supports = {}
             for pid, support in space.supports.items():
                 supports[pid] = {"readonly": verified.readonly or support.readonly}

@@ -98,6 +98,21 @@ class Caveats:
         times = [c["validUntil"] for c in self.caveats if c["type"] == "time"]
         return min(times) if times else None
 
+    def space_ids(self, space_of_file):
+        """The spaces the data.path and data.objectid caveats leave open
+        (each caveat narrows), or None when there are no such caveats.
+        `space_of_file` gives the space id of a file id (None if bad)."""
+        allowed = None
+        for caveat in self.caveats:
+            if caveat["type"] == "data.path":
+                ids = {decode_path(p).split("/")[1] for p in caveat["whitelist"]}
+            elif caveat["type"] == "data.objectid":
+                ids = {space_of_file(f) for f in caveat["whitelist"]} - {None}
+            else:
+                continue
+            allowed = ids if allowed is None else allowed & ids
+        return allowed
+
     def node_access(self, node, resolve):
         """What the data.path and data.objectid caveats let a request do
         with `node`: "full" inside every whitelisted subtree, "traverse"
