@@ -729,7 +729,14 @@ create_and_report(struct session *s, const struct opts *o, struct od_token_reque
 	if (!od_token_create(s->zone, r, on_made, &m))
 		xoom();
 	session_run(s);
-	if (m.err) {
+	if (m.err && r->invite_type && od_error_is(m.err, "inviteTokenSubjectNotAuthorized")) {
+		/* At creation the issuer is you: say so rather than "no longer". */
+		out_error(od_str_starts(r->invite_type, "group")
+				  ? _("Cannot create %s: you may not invite to it (that needs the privilege to add groups)")
+				  : _("Cannot create %s: you may not invite to it (that needs the privilege to add users)"),
+			  what);
+		rc = EXIT_AUTH;
+	} else if (m.err) {
 		rc = out_fail(m.err, _("Cannot create %s"), what);
 		m.err = NULL;
 	} else {
@@ -866,6 +873,11 @@ token_invite(struct session *s, const struct opts *o, const char *kind, const ch
 	}
 	if (o->temporary && !value_kept(o, _("a temporary invitation")))
 		return EXIT_USAGE;
+	if (o->temporary && (o->privileges || o->preset || o->usage_limit || o->unlimited)) {
+		out_error(_("a temporary invitation has the default privileges and no usage limit; "
+			    "drop --temporary to choose them"));
+		return EXIT_USAGE;
+	}
 	if (!o->temporary) {
 		clock_gettime(CLOCK_REALTIME, &now);
 		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime_r(&now.tv_sec, &tm));

@@ -299,7 +299,16 @@ def invitations(t, s):
     expect(t, s.run("token", "consume", "--from-file", grp, "--yes", "--group", collab, user="bob"),
            "bob's group joins the beamline space", 0, out=r"Joined the space")
     expect(t, s.run("token", "invite", "space", KRIOS, user="bob"),
-           "bob may not invite to a space he only reads: refused", 1, err=r"may no longer invite|not")
+           "bob may not invite to a space he only reads: refused, exit 4", 4,
+           err=r"you may not invite to it \(that needs the privilege to add users\)")
+    expect(t, s.run("token", "invite", "space", KRIOS, "--temporary", "--show-token", "--expires", "1d",
+                    "--preset", "viewer"), "a temporary invitation with privileges: exit 2", 2,
+           err=r"drop --temporary")
+    r = h.run("token", "invite", "space", KRIOS, "--temporary", "--show-token", "--expires", "1d", "--json")
+    rec = r.json() or {}
+    t.ok(r.rc == 0 and rec.get("persistence") == "temporary" and rec.get("inviteType") == "userJoinSpace",
+         "a temporary invitation, shown", repr(r)[:300])
+    s.values.add(rec.get("token", "-"))
 
 
 def leaks(t, s):
