@@ -360,6 +360,29 @@ def leaks(t, s):
          "a pasted token is not in the process's command line", cmdline)
     t.ok(not s.leaks(out + err), "... nor in what it printed")
 
+    # Pasted on a terminal: a prompt, and the token not echoed back.
+    master, slave = os.openpty()
+    proc = subprocess.Popen(cmd, env=h.env(), stdin=slave, stdout=slave, stderr=slave)
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 30
+    while b"Paste the token" not in seen and time.monotonic() < deadline:
+        seen += os.read(master, 4096)
+    time.sleep(0.2)               # the prompt comes after echo is off
+    os.write(master, value.encode() + b"\n")
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:           # the other side is gone
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait(timeout=30)
+    os.close(master)
+    t.ok(proc.returncode == 0 and b"read-only" in seen and not s.leaks(seen),
+         "on a terminal: a prompt, the token read without echo", seen[-400:])
+
 
 def main():
     t = Tap()
