@@ -78,6 +78,9 @@ struct od_share {
 	const char *root_file_id;
 	enum od_file_type root_type;
 	const char *handle_id;		/* NULL without a handle */
+	const char *space_id;		/* NULL in a public record */
+	const char *creator_id;		/* Onezone's private record only, else NULL */
+	int64_t created;		/* Onezone's records only, else -1 */
 };
 typedef void od_share_fn(const struct od_share *sh, struct od_error *err, void *ud);
 struct od_op *od_share_get(struct od_zone *z, struct od_space *s, const char *share_id, od_share_fn *fn, void *ud);

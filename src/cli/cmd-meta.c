@@ -286,39 +286,6 @@ refuse_protected(struct meta_cmd *c)
 	return out_fail(err, NULL);
 }
 
-/* A text read whole from a file, or from stdin for "-". */
-static int
-read_input(const char *name, char **text, size_t *len)
-{
-	FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
-	struct od_buf b;
-	char chunk[65536];
-	size_t n;
-	bool failed;
-
-	if (!f) {
-		out_error(_("Cannot open %s: %s"), name, strerror(errno));
-		return EXIT_FAILED;
-	}
-	od_buf_init(&b, OD_BUF_UNLIMITED);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (od_buf_add(&b, chunk, n) != 0)
-			xoom();
-	failed = ferror(f);
-	if (f != stdin)
-		fclose(f);
-	if (failed) {
-		out_error(_("Cannot read %s"), name);
-		od_buf_done(&b);
-		return EXIT_FAILED;
-	}
-	*len = b.len;
-	*text = od_buf_steal(&b);
-	if (!*text)
-		xoom();
-	return EXIT_OK;
-}
-
 /* KEY=VALUE (a string) and KEY:=NUMBER into an xattrs object. */
 static int
 xattrs_from_args(struct meta_cmd *c, cJSON *obj)
@@ -400,7 +367,7 @@ new_text(struct meta_cmd *c, char **text, size_t *len)
 		if (!source && isatty(STDIN_FILENO))
 			return cmd_usage_error(&cmd_meta_entry, _("no %s given: use --file FILE, an argument or stdin"),
 					       od_meta_kind_words(c->kind));
-		if ((rc = read_input(source ? source : "-", text, len)) != EXIT_OK)
+		if ((rc = cli_read_input(source ? source : "-", text, len)) != EXIT_OK)
 			return rc;
 		if (!source || strcmp(source, "-") == 0)
 			source = _("stdin");

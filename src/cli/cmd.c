@@ -29,6 +29,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_meta_entry,
 	&cmd_dataset_entry,
 	&cmd_archive_entry,
+	&cmd_share_entry,
 	&cmd_token_entry,
 };
 

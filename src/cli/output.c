@@ -238,6 +238,40 @@ out_field(FILE *out, int label_width, const char *label, const char *fmt, ...)
 	od_buf_done(&b);
 }
 
+/* --- input ---------------------------------------------------------------------- */
+
+int
+cli_read_input(const char *name, char **text, size_t *len)
+{
+	FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
+	struct od_buf b;
+	char chunk[65536];
+	size_t n;
+	bool failed;
+
+	if (!f) {
+		out_error(_("Cannot open %s: %s"), name, strerror(errno));
+		return EXIT_FAILED;
+	}
+	od_buf_init(&b, OD_BUF_UNLIMITED);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (od_buf_add(&b, chunk, n) != 0)
+			xoom();
+	failed = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (failed) {
+		out_error(_("Cannot read %s"), name);
+		od_buf_done(&b);
+		return EXIT_FAILED;
+	}
+	*len = b.len;
+	*text = od_buf_steal(&b);
+	if (!*text)
+		xoom();
+	return EXIT_OK;
+}
+
 /* --- JSON ----------------------------------------------------------------------- */
 
 #define JW_DEPTH 32

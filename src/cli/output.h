@@ -61,6 +61,10 @@ void table_free(struct table *t);
 void out_field(FILE *out, int label_width, const char *label, const char *fmt, ...) OD_PRINTF(4, 5);
 int out_label_width(const char *const *labels, size_t n);
 
+/* A text read whole from the file name, or from stdin for "-" (*text
+ * NUL-terminated, caller frees). Errors printed; an exit code. */
+int cli_read_input(const char *name, char **text, size_t *len);
+
 /* A streaming JSON writer onto a FILE. */
 struct jw;
 struct jw *jw_new(FILE *out);

@@ -11,6 +11,7 @@
 #include "onetui/buf.h"
 #include "onetui/i18n.h"
 #include "onetui/json.h"
+#include "onetui/share.h"
 #include "onetui/str.h"
 #include "onetui/url.h"
 
@@ -382,24 +383,12 @@ share_fail(struct get_op *g, struct od_error *err)
 static struct od_error *
 share_deliver(struct get_op *g, const cJSON *root)
 {
-	const char *what = _(share_what), *type = NULL;
-	struct od_share sh = { 0 };
-	struct od_error *err;
+	struct od_share sh;
+	struct od_error *err = od_share_parse(root, &sh);
 
-	if ((err = od_json_str(root, "shareId", what, &sh.id)) || (err = od_json_str(root, "name", what, &sh.name)) ||
-	    (err = od_json_str_opt(root, "description", what, &sh.description, NULL)) ||
-	    (err = od_json_str(root, "publicUrl", what, &sh.public_url)) ||
-	    (err = od_json_str_opt(root, "publicRestUrl", what, &sh.public_rest_url, NULL)) ||
-	    (err = od_json_str(root, "rootFileId", what, &sh.root_file_id)) ||
-	    (err = od_json_str_opt(root, "rootFileType", what, &type, NULL)) ||
-	    (err = od_json_str_opt(root, "handleId", what, &sh.handle_id, NULL)))
-		return err;
-	/* Onezone's share record says "fileType" (file or dir) instead. */
-	if (!type && (err = od_json_str_opt(root, "fileType", what, &type, NULL)))
-		return err;
-	sh.root_type = od_str_eq(type, "DIR") || od_str_eq(type, "dir") ? OD_FILE_DIR : OD_FILE_REG;
-	((od_share_fn *)g->fn)(&sh, NULL, g->ud);
-	return NULL;
+	if (!err)
+		((od_share_fn *)g->fn)(&sh, NULL, g->ud);
+	return err;
 }
 
 struct od_op *

@@ -222,4 +222,20 @@ def cases(info):
              out=r"Protection +data\n(.|\n)*Effective +data, metadata\n(.|\n)*Ancestors +\w+ +Images-Disc1"),
         Case("archive ls of a dataset without archives", ["archive", "ls", "--json", RUN34],
              out=r"^\[\]$"),
+
+        # --- shares (read-only here; share.py changes them) ------------------------
+        Case("share ls: the shares of every space of the user", ["share", "ls", "--json"],
+             check=lambda r, h: sorted(s["shareId"] for s in _json(r)["shares"])
+             == sorted(info["shares"].values())),
+        Case("share ls of a shared folder", ["share", "ls", RUN34],
+             out=r"^SHARE +NAME +SPACE +PUBLIC URL\n\S+ +Run 34, proposal p700123 +%s +https://" % P11),
+        Case("share ls --all for a zone admin", ["share", "ls", "--all", "--json"], user="carol",
+             check=lambda r, h: len(_json(r)["shares"]) == len(info["shares"])),
+        Case("share ls --all without the privilege: exit 4", ["share", "ls", "--all"], rc=4,
+             err=r"Cannot list the shares of the zone"),
+        Case("share show: name, space, URLs, no handle", ["share", "show", info["shares"]["/" + RUN34]],
+             out=r"Name +Run 34, proposal p700123\n(.|\n)*REST URL +https://\S+/public\n(.|\n)*Handle +none"),
+        Case("share handle-services", ["share", "handle-services", "--json"], user="carol",
+             check=lambda r, h: sorted(s["name"] for s in _json(r)["handleServices"])
+             == ["Facility DOI (test)", "Facility Handle.net (test)"]),
     ]

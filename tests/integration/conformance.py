@@ -23,6 +23,19 @@ sys.path.insert(0, os.path.join(TOP_SRCDIR, "tests", "zone"))
 import prism  # noqa: E402
 
 
+def share_changes(t, h):
+    """A share made, renamed, described, given a handle and deleted: the
+    calls that change shares and handles, through the proxies too."""
+    r = h.run("share", "create", "--json", "--description", "# Run 35", C.P11 + "/p700123/r0035", user="carol")
+    sid = (r.json() or {}).get("shareId")
+    t.ok(r.rc == 0 and sid, "through Prism: share create", repr(r))
+    for args in (("share", "rename", sid, "Run 35"), ("share", "describe", sid, "Run 35, final"),
+                 ("share", "handle", sid, "--service", "Facility DOI (test)", "--creator", "Carol"),
+                 ("share", "show", sid), ("share", "rm", "--yes", sid)):
+        r = h.run(*args, user="carol")
+        t.ok(r.rc == 0, "through Prism: share " + args[1], repr(r))
+
+
 def main():
     t = Tap()
     spec_dir = os.environ.get("ONEDATA_API_SPEC_DIR")
@@ -51,6 +64,7 @@ def main():
         for case in C.cases(h.info):
             case.name = "through Prism: " + case.name
             check_case(t, h, case)
+        share_changes(t, h)
         time.sleep(1)   # let the proxies finish their logs
     finally:
         if info:

@@ -490,6 +490,80 @@ class Drive:
         return next(p for p, v in self.zone_info["providers"].items()
                     if v["name"] == "Facility Storage")
 
+    def share_management(self):
+        """Shares created, changed and deleted through Facility Storage's
+        proxy; read, renamed and listed on the zone's; handle services
+        and a handle registered, read, changed and deleted."""
+        z, base = self.zone, self.discover()[self.fs_id()]
+        r0035 = self.http.post(base + "/lookup-file-id/" + quote_path(
+            BEAMLINE, "p700123", "r0035"), token=self.tokens["carol"]).json()["fileId"]
+        krios = self.http.post(base + "/lookup-file-id/" + quote_path(KRIOS),
+                               token=self.tokens["bob"]).json()["fileId"]
+        made = self.expect(201, "POST", base + "/shares", "OP create share", user="carol",
+                           json_body={"name": "Run 35", "rootFileId": r0035,
+                                      "description": "# Run 35\n"})
+        shid = made.json()["shareId"]
+        self.expect(400, "POST", base + "/shares", "OP create share, no rootFileId",
+                    user="carol", json_body={"name": "x"})
+        self.expect(403, "POST", base + "/shares", "OP create share, no privilege",
+                    user="bob", json_body={"name": "x", "rootFileId": krios})
+        self.expect(200, "GET", base + "/shares/" + shid, "OP get the new share", user="carol")
+        self.expect(204, "PATCH", base + "/shares/" + shid, "OP rename share", user="carol",
+                    json_body={"name": "Run 35 (final)"})
+        self.expect(400, "PATCH", base + "/shares/" + shid, "OP patch share, nothing",
+                    user="carol", json_body={})
+        self.expect(404, "PATCH", base + "/shares/" + "0" * 32, "OP patch unknown share",
+                    user="carol", json_body={"name": "x"})
+        self.expect(204, "PATCH", z + "/shares/" + shid, "OZ modify share", user="carol",
+                    json_body={"description": "new"})
+        self.expect(403, "PATCH", z + "/shares/" + shid, "OZ modify share of others",
+                    user="bob", json_body={"name": "x"})
+        self.expect(200, "GET", z + "/spaces/%s/shares/%s" % (self.space[BEAMLINE], shid),
+                    "OZ get space share", user="carol")
+        self.expect(404, "GET", z + "/spaces/%s/shares/%s" % (self.space[KRIOS], shid),
+                    "OZ get space share, other space", user="carol")
+        self.expect(200, "GET", z + "/shares", "OZ list all shares (zone admin)", user="carol")
+        self.expect(403, "GET", z + "/shares", "OZ list all shares (no admin)")
+
+        services = self.zone_info["handleServices"]
+        doi = services["Facility DOI (test)"]
+        self.expect(200, "GET", z + "/user/effective_handle_services", "OZ handle services")
+        self.expect(200, "GET", z + "/handle_services/%s/public" % doi,
+                    "OZ public handle service", user=None)
+        self.expect(404, "GET", z + "/handle_services/%s/public" % ("0" * 32),
+                    "OZ public handle service, unknown", user=None)
+        metadata = ('<?xml version="1.0" encoding="utf-8"?><oai_dc:dc xmlns:oai_dc='
+                    '"http://www.openarchives.org/OAI/2.0/oai_dc/" xmlns:dc='
+                    '"http://purl.org/dc/elements/1.1/"><dc:title>Run 35</dc:title></oai_dc:dc>')
+        request = {"handleServiceId": doi, "resourceType": "Share", "resourceId": shid,
+                   "metadataPrefix": "oai_dc", "metadata": metadata}
+        self.expect(403, "POST", z + "/user/handles", "OZ register handle, no privilege",
+                    user="bob", json_body=request)
+        self.expect(400, "POST", z + "/handles", "OZ register handle, bad XML", user="carol",
+                    json_body=dict(request, metadata="<a>"))
+        made = self.expect(201, "POST", z + "/user/handles", "OZ register handle",
+                           user="carol", json_body=request)
+        hid = made.headers.get("Location", "").rsplit("/", 1)[-1]
+        self.expect(409, "POST", z + "/handles", "OZ register a second handle",
+                    user="carol", json_body=request)
+        self.expect(200, "GET", z + "/shares/" + shid, "OZ share with a handle", user="carol")
+        self.expect(200, "GET", base + "/shares/" + shid, "OP share with a handle", user="carol")
+        self.expect(200, "GET", z + "/handles/" + hid, "OZ get handle", user="carol")
+        self.expect(403, "GET", z + "/handles/" + hid, "OZ get handle of others", user="bob")
+        self.expect(200, "GET", z + "/handles/%s/public" % hid, "OZ public handle", user=None)
+        self.expect(404, "GET", z + "/handles/%s/public" % ("0" * 32),
+                    "OZ public handle, unknown", user=None)
+        for path in ("/user/handles", "/user/effective_handles"):
+            self.expect(200, "GET", z + path, "OZ " + path, user="carol")
+        self.expect(204, "PATCH", z + "/handles/" + hid, "OZ update handle", user="carol",
+                    json_body={"metadata": metadata})
+        self.expect(204, "DELETE", z + "/handles/" + hid, "OZ delete handle", user="carol")
+        self.expect(404, "DELETE", z + "/handles/" + hid, "OZ delete handle again",
+                    user="carol")
+        self.expect(204, "DELETE", base + "/shares/" + shid, "OP delete share", user="carol")
+        self.expect(404, "DELETE", base + "/shares/" + shid, "OP delete share again",
+                    user="carol")
+
     def datasets_archives(self):
         """Datasets established, changed and removed; archives made over
         time, listed, changed, recalled and deleted; the recall followed
@@ -930,6 +1004,7 @@ def main():
             drive.shared_data()
             drive.jobs()
             drive.datasets_archives()
+            drive.share_management()
             drive.token_management()
         except (KeyError, TypeError, AttributeError) as exc:
             # A reply without the expected fields; the failed checks and the

@@ -1330,6 +1330,173 @@ class SelfTest:
         self.bad(self.oz("/spaces/%s/shares" % ("0" * 32)), 404, "notFound",
                  "OZ shares of an unknown space: 404")
 
+    # -- share and handle management -------------------------------------------------
+
+    DC = ('<?xml version="1.0" encoding="utf-8"?>'
+          '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+          'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+          '<dc:title>Run 35</dc:title><dc:creator>Carol Lindqvist</dc:creator></oai_dc:dc>')
+
+    def oz_call(self, method, path, user="alice", **kw):
+        token = self.tokens.get(user, user) if user else None
+        return self.http.request(method, self.zone + path, token=token, **kw)
+
+    def share_management(self):
+        t, fs, hpc = self.t, self.fs, self.hpc
+        r0035 = self.file_id(BEAMLINE, "p700123", "r0035")
+        body = {"name": "Run 35", "rootFileId": r0035, "description": "# Run 35\n\nÜber ✓"}
+        made = self.call("POST", fs, "/shares", user="carol", json_body=body)
+        shid = (made.json() or {}).get("shareId")
+        t.ok(made.status == 201 and shid and made.headers.get("Location", "").endswith(
+            "/api/v3/oneprovider/shares/" + shid), "OP POST /shares: 201 {shareId} + Location",
+             "%d %s" % (made.status, made.body[:300]))
+        again = self.call("POST", fs, "/shares", user="carol", json_body=body).json()["shareId"]
+        t.ok(again != shid, "a second share of the same folder gets its own id")
+        t.eq(sorted(self.attrs(fs, r0035, "directShareIds")["directShareIds"]),
+             sorted([shid, again]), "both are in the folder's directShareIds")
+        got = self.oz("/spaces/%s/shares/%s" % (self.space[BEAMLINE], shid), user="carol").json()
+        t.ok(got["description"] == body["description"] and got["name"] == "Run 35"
+             and got["handleId"] is None and got["fileType"] == "dir",
+             "OZ GET /spaces/{sid}/shares/{shid}: the new share, description exact", got)
+        self.bad(self.oz("/spaces/%s/shares/%s" % (self.space[KRIOS], shid), user="carol"),
+                 404, "notFound", "... a share of another space there: 404")
+        public = self.http.get(self.zone + "/shares/%s/public" % shid).json()
+        root = public["rootFileId"]
+        t.eq(self.opget(fs, "/data/%s?attributes=name" % root, user=None).json(),
+             {"name": "r0035"}, "its public data is served without a token")
+
+        for fields, error, name in (
+                ({"name": "x"}, "missingRequiredValue", "no rootFileId"),
+                ({"rootFileId": r0035}, "missingRequiredValue", "no name"),
+                ({"rootFileId": r0035, "name": ""}, "badValueEmpty", "an empty name"),
+                ({"rootFileId": r0035, "name": 5}, "badValueString", "a name that is no string"),
+                ({"rootFileId": "zz", "name": "x"}, "badValueIdentifier", "a bad id")):
+            self.bad(self.call("POST", fs, "/shares", user="carol", json_body=fields), 400,
+                     error, "OP POST /shares, " + name)
+        self.posix(self.call("POST", fs, "/shares", user="carol",
+                             json_body={"rootFileId": root, "name": "x"}),
+                   "enotsup", "sharing a share-scoped id")
+        krios = self.file_id(KRIOS, "Atlas")
+        self.bad(self.call("POST", fs, "/shares", user="bob",
+                           json_body={"rootFileId": krios, "name": "x"}), 403, "forbidden",
+                 "bob (no space_manage_shares in Krios) cannot share")
+        self.bad(self.call("POST", hpc, "/shares", user="carol",
+                           json_body={"rootFileId": r0035, "name": "x"}), 400,
+                 "spaceNotSupportedBy", "sharing through a provider of other spaces")
+
+        patch = {"name": "Run 35 (final)", "description": "new ✓\n"}
+        t.eq(self.call("PATCH", fs, "/shares/" + shid, user="carol", json_body=patch).status,
+             204, "OP PATCH /shares/{shid}: 204")
+        got = self.oz("/shares/" + shid, user="carol").json()
+        t.eq((got["name"], got["description"]), (patch["name"], patch["description"]),
+             "... renamed and described")
+        t.eq(self.oz_call("PATCH", "/shares/" + shid, user="carol",
+                          json_body={"name": "Run 35"}).status, 204, "OZ PATCH /shares/{id}: 204")
+        t.eq(self.oz("/shares/" + shid, user="carol").json()["name"], "Run 35",
+             "... renamed back, description kept")
+        self.bad(self.call("PATCH", fs, "/shares/" + shid, user="carol", json_body={"x": 1}),
+                 400, "missingAtLeastOneValue", "OP PATCH with neither name nor description")
+        square = self.info["shares"]["/%s/Images-Disc1/GridSquare_1734452" % KRIOS]
+        self.bad(self.oz_call("PATCH", "/shares/" + square, user="bob", json_body=patch), 403,
+                 "forbidden", "OZ PATCH by bob (no space_manage_shares in Krios): 403")
+        self.bad(self.oz_call("PATCH", "/shares/" + "0" * 32, json_body=patch), 404,
+                 "notFound", "OZ PATCH of an unknown share: 404")
+
+        listed = self.oz("/shares", user="carol")
+        t.ok(listed.status == 200 and shid in listed.json()["shares"]
+             and set(self.info["shares"].values()) <= set(listed.json()["shares"]),
+             "OZ GET /shares for a zone admin (carol): every share", listed.body[:300])
+        self.bad(self.oz("/shares", user="alice"), 403, "forbidden",
+                 "OZ GET /shares without oz_shares_list: 403")
+
+        self.handles(shid)
+
+        again_root = self.oz("/shares/" + again, user="carol").json()["rootFileId"]
+        t.eq(self.call("DELETE", fs, "/shares/" + again, user="carol").status, 204,
+             "OP DELETE /shares/{shid}: 204")
+        self.bad(self.oz("/shares/" + again, user="carol"), 404, "notFound",
+                 "... the share is gone")
+        self.bad(self.opget(fs, "/data/%s" % again_root, user=None), 404, "notFound",
+                 "... and its public data")
+        t.eq(self.attrs(fs, r0035, "directShareIds")["directShareIds"], [shid],
+             "... and the folder's directShareIds")
+        t.eq(self.attrs(fs, r0035, "name")["name"], "r0035", "... the data stays")
+        self.bad(self.call("DELETE", fs, "/shares/" + again, user="carol"), 404,
+                 "notFound", "deleting it again: 404")
+        self.call("DELETE", fs, "/shares/" + shid, user="carol")
+        t.eq(self.oz("/spaces/%s/shares" % self.space[BEAMLINE], user="carol").json(),
+             {"shares": [self.info["shares"]["/%s/p700123/r0034" % BEAMLINE]]},
+             "the space lists its fixture share again")
+
+    def handles(self, shid):
+        t = self.t
+        services = self.info["handleServices"]
+        doi, hdl = services["Facility DOI (test)"], services["Facility Handle.net (test)"]
+        t.eq({u: self.oz("/user/effective_handle_services", user=u).json()
+              for u in ("alice", "bob", "carol")},
+             {"alice": {"handle_services": [doi]}, "bob": {"handle_services": []},
+              "carol": {"handle_services": sorted([doi, hdl])}},
+             "GET /user/effective_handle_services (snake_case)")
+        t.eq(self.http.get(self.zone + "/handle_services/%s/public" % hdl).json(),
+             {"handleServiceId": hdl, "name": "Facility Handle.net (test)"},
+             "GET /handle_services/{id}/public without a token")
+        request = {"handleServiceId": doi, "resourceType": "Share", "resourceId": shid,
+                   "metadataPrefix": "oai_dc", "metadata": self.DC}
+        for user, change, status, error, name in (
+                ("bob", {}, 403, "forbidden", "bob may not register on the DOI service"),
+                ("alice", {"handleServiceId": hdl}, 403, "forbidden",
+                 "alice may not register on the Handle.net service"),
+                ("carol", {"metadata": "<a><b></a>"}, 400, "badValueXML", "broken XML"),
+                ("carol", {"metadata": "<html/>"}, 400, "badData", "XML that is not oai_dc"),
+                ("carol", {"metadataPrefix": "marc"}, 400, "badValueNotAllowed",
+                 "an unknown metadata prefix"),
+                ("carol", {"resourceId": "0" * 32}, 400, "badValueIdNotFound",
+                 "an unknown share"),
+                ("carol", {"metadata": None}, 400, "badValueString", "metadata not a string")):
+            body = dict(request, **change)
+            self.bad(self.oz_call("POST", "/user/handles", user=user, json_body=body),
+                     status, error, "POST /user/handles: " + name)
+        reply = self.oz_call("POST", "/user/handles", user="carol", json_body=request)
+        hid = reply.headers.get("Location", "").rsplit("/", 1)[-1]
+        t.ok(reply.status == 201 and not reply.body and len(hid) == 32,
+             "POST /user/handles: 201, the id in Location only", "%d %r" % (
+                 reply.status, reply.headers.get("Location")))
+        self.bad(self.oz_call("POST", "/handles", user="carol", json_body=request), 409,
+                 "alreadyExists", "a second handle for the share: 409")
+        t.eq(self.oz("/shares/" + shid, user="carol").json()["handleId"], hid,
+             "the share shows its handleId")
+        got = self.oz("/handles/" + hid, user="carol").json()
+        t.ok(got["publicHandle"].startswith("10.5072/") and got["metadata"] == self.DC
+             and got["resourceId"] == shid and got["creator"]["id"] == self.info["users"]["carol"],
+             "GET /handles/{id}: a DOI under 10.5072, the metadata as sent", got)
+        public = self.http.get(self.zone + "/handles/%s/public" % hid).json()
+        t.eq(public, {k: v for k, v in got.items() if k != "creator"},
+             "GET /handles/{id}/public: no token, no creator")
+        self.bad(self.oz("/handles/" + hid, user="alice"), 403, "forbidden",
+                 "GET /handles/{id} by someone else: 403")
+        t.eq([self.oz(p, user="carol").json() for p in ("/user/handles", "/user/effective_handles")],
+             [{"handles": [hid]}] * 2, "GET /user/handles and /user/effective_handles")
+        new = self.DC.replace("Run 35", "Run 35 &amp; more")
+        t.eq(self.oz_call("PATCH", "/handles/" + hid, user="carol",
+                          json_body={"metadata": new}).status, 204, "PATCH /handles/{id}: 204")
+        t.eq(self.http.get(self.zone + "/handles/%s/public" % hid).json()["metadata"], new,
+             "... the new metadata")
+        self.bad(self.oz_call("PATCH", "/handles/" + hid, user="carol",
+                              json_body={"metadata": "<x"}), 400, "badValueXML",
+                 "PATCH with broken XML")
+        t.eq(self.oz_call("DELETE", "/handles/" + hid, user="carol").status, 204,
+             "DELETE /handles/{id}: 204")
+        t.eq(self.oz("/shares/" + shid, user="carol").json()["handleId"], None,
+             "... the share has no handle any more")
+        self.bad(self.oz("/handles/" + hid, user="carol"), 404, "notFound", "... and it is gone")
+
+        body = dict(request, handleServiceId=hdl)
+        reply = self.oz_call("POST", "/handles", user="carol", json_body=body)
+        hid = reply.headers.get("Location", "").rsplit("/", 1)[-1]
+        t.ok(self.http.get(self.zone + "/handles/%s/public" % hid).json()["publicHandle"]
+             .startswith("http://hdl.handle.net/21.T15999/"),
+             "POST /handles on the Handle.net service: a hdl.handle.net URL")
+
     # -- writing -------------------------------------------------------------------
 
     def created(self, reply, name):
@@ -3404,7 +3571,7 @@ class SelfTest:
                      self.big_directory, self.contents, self.writes,
                      self.write_permissions, self.concurrent_writers, self.xattrs,
                      self.json_rdf,
-                     self.share_access, self.control_hooks, self.upload_faults,
+                     self.share_access, self.share_management, self.control_hooks, self.upload_faults,
                      self.faults, self.redirects_and_log, self.transfer_errors,
                      self.transfer_lifecycle, self.qos_management,
                      self.providers_control, self.tls_and_robustness, self.removals,
@@ -3432,7 +3599,8 @@ def main():
         tap.eq(sorted(zone.info), sorted(["scheme", "zone", "providers", "control",
                                           "trap", "mismatch", "ca", "tokens", "users",
                                           "spaces", "storages", "datasets", "shares",
-                                          "qosRequirements"]), "zone.json keys")
+                                          "qosRequirements", "handleServices"]),
+             "zone.json keys")
         SelfTest(tap, zone).run()
     finally:
         zone.stop()

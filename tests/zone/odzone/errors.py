@@ -269,6 +269,18 @@ def bad_value_identifier(key):
                    {"key": key})
 
 
+def bad_value_id_not_found(key):
+    return OdError(400, "badValueIdNotFound",
+                   'Bad value: provided ID ("%s") does not exist.' % key,
+                   {"key": key})
+
+
+def bad_value_xml(key):
+    return OdError(400, "badValueXML",
+                   'Bad value: provided "%s" must be a valid XML.' % key,
+                   {"key": key})
+
+
 def bad_value_not_in_range(key, low, high):
     return OdError(400, "badValueNotInRange",
                    'Bad value: provided "%s" must be between <%d, %d>.'

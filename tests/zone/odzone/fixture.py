@@ -13,7 +13,7 @@ import calendar
 import hashlib
 import time
 
-from . import errors
+from . import errors, ozshares
 from .model import (Dataset, Group, Node, Provider, QosRequirement, Share, Space,
                     Support, User, md5hex)
 
@@ -418,6 +418,7 @@ def build_facility(state):
     b = _beamline_tree(state, beamline, alice, storage)
     _tem_tree(state, tem, alice, bob, hpc)
     managed = _data_management(state, krios, beamline, alice, carol, k, b)
+    managed.update(ozshares.fixture(state, alice, carol))
     return dict(managed, **{
         "storages": {p.id: p.storage_id for p in (storage, hpc)},
         "tokens": _tokens(state, alice, bob, carol, dave),

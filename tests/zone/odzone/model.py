@@ -469,16 +469,18 @@ class Recall:
 
 
 class Share:
-    def __init__(self, node, name, description, creator, creation_time):
+    def __init__(self, node, name, description, creator, creation_time, id=None):
         digest = md5hex("share:%s:%s" % (node.space.id, node.uuid))
-        self.id = digest + "ch" + md5hex("share-handle:" + digest)[:4]
+        # The fixture's ids are derived from the file; shares made through
+        # the API get a fresh one (a file may have many shares).
+        self.id = id or digest + "ch" + md5hex("share-handle:" + digest)[:4]
         self.node = node
         self.space = node.space
         self.name = name
         self.description = description
         self.creator = creator
         self.creation_time = creation_time
-        self.handle = None
+        self.handle = None       # the id of its Handle, if one was registered
 
     @property
     def root_file_id(self):
@@ -523,6 +525,10 @@ class State:
         self.datasets = {}       # id -> Dataset
         self.shares = {}         # id -> Share
         self.qos = {}            # id -> QosRequirement
+        self.handle_services = {}  # id -> ozshares.HandleService
+        self.handles = {}        # id -> ozshares.Handle
+        # Onezone admin privileges (oz_shares_list...) by user id.
+        self.oz_privileges = {}
         self.archives = {}       # id -> Archive
         self.recalls = {}        # uuid of a recall's root -> Recall
         self.tokens = TokenRegistry()

@@ -4,7 +4,7 @@ One instance per provider: it serves only the spaces that provider
 supports, like a real Oneprovider. Reading endpoints are here; the ones
 that change files are in opwrite.py, metadata in opmeta.py, transfers and QoS
 management in opjobs.py, dataset, archive and recall management in
-opdatasets.py (mixins of this class).
+opdatasets.py, share management in opshares.py (mixins of this class).
 
 Share-scoped file ids (a share's rootFileId and the ids listed through it)
 are served without a token, in "share mode": attributes (a reduced set),
@@ -27,6 +27,7 @@ from .opdatasets import DatasetOps
 from .opjobs import Jobs
 from .oztokens import context
 from .opmeta import Metadata
+from .opshares import ShareWrites
 from .opwrite import Writes
 from .server import Response, Router
 
@@ -101,7 +102,7 @@ class Target:
         self.view = view
 
 
-class Oneprovider(Writes, Metadata, Jobs, DatasetOps):
+class Oneprovider(Writes, Metadata, Jobs, DatasetOps, ShareWrites):
     def __init__(self, state, provider):
         self.state = state
         self.provider = provider
@@ -140,7 +141,8 @@ class Oneprovider(Writes, Metadata, Jobs, DatasetOps):
                 ("GET", "/qos_requirements/{qid}", self.qos_requirement),
                 ("GET", "/shares/{shid}", self.share)):
             self.router.add(method, BASE + template, handler)
-        for method, template, name in self.JOB_ROUTES + self.DATASET_ROUTES:
+        for method, template, name in (self.JOB_ROUTES + self.DATASET_ROUTES
+                                       + self.SHARE_WRITE_ROUTES):
             self.router.add(method, BASE + template, getattr(self, name))
         self._values = self._attribute_getters()
 

@@ -4,6 +4,7 @@ from . import datamgmt, errors
 from .common import (BUILD, COMPATIBLE_VERSIONS, VERSION, bearer_token,
                      json_body, token_field)
 from .model import parse_file_id
+from .ozshares import ShareOps
 from .oztokens import TokenApi, context
 from .tokens import Context
 from .server import Response, Router
@@ -11,7 +12,7 @@ from .server import Response, Router
 BASE = "/api/v3/onezone"
 
 
-class Onezone(TokenApi):
+class Onezone(ShareOps, TokenApi):
     def __init__(self, state):
         self.state = state
         self.router = Router()
@@ -36,7 +37,7 @@ class Onezone(TokenApi):
                 ("GET", "/shares/{shid}/public", self.public_share),
                 ("GET", "/providers/{pid}", self.provider)):
             self.router.add(method, BASE + template, handler)
-        for method, template, name in self.TOKEN_ROUTES:
+        for method, template, name in self.SHARE_ROUTES + self.TOKEN_ROUTES:
             self.router.add(method, BASE + template, getattr(self, name))
 
     def __call__(self, request):
@@ -231,7 +232,8 @@ class Onezone(TokenApi):
         share = self.state.shares.get(shid)
         if share is None:
             raise errors.not_found()
-        if not self.state.has_privilege(user.id, share.space, "space_view"):
+        if not (self.state.has_privilege(user.id, share.space, "space_view")
+                or self._oz_admin(user, "oz_shares_view")):
             raise errors.forbidden()
         return Response.json(datamgmt.share_json(self.state, share, "onezone"))
 
