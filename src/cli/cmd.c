@@ -31,6 +31,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_dataset_entry,
 	&cmd_archive_entry,
 	&cmd_share_entry,
+	&cmd_token_entry,
 };
 
 enum {

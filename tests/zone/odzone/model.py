@@ -152,6 +152,7 @@ class Group:
         self.admins = set()
         self.creator = creator
         self.creation_time = creation_time
+        self.child_groups = set()     # groups that joined this one
 
 
 class Provider:
