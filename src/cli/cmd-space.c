@@ -11,6 +11,7 @@
 
 #include "cli/cmd.h"
 #include "cli/output.h"
+#include "cli/privs.h"
 #include "onetui/buf.h"
 #include "onetui/i18n.h"
 #include "onetui/members.h"
@@ -66,55 +67,6 @@ load_members(struct session *s, const struct od_space *sp, int *rc)
 		return NULL;
 	}
 	return m;
-}
-
-struct vocab_wait {
-	struct od_error *err;
-	struct od_priv_vocab v;
-};
-
-static void
-copy_privs(const struct od_privs *from, struct od_privs *to)
-{
-	for (size_t i = 0; i < from->n; i++)
-		if (od_privs_add(to, from->v[i]) != 0)
-			xoom();
-}
-
-static void
-on_vocab(const struct od_priv_vocab *v, struct od_error *err, void *ud)
-{
-	struct vocab_wait *w = ud;
-
-	w->err = err;
-	if (err)
-		return;
-	copy_privs(&v->all, &w->v.all);
-	copy_privs(&v->manager, &w->v.manager);
-	copy_privs(&v->member, &w->v.member);
-}
-
-static void
-vocab_done(struct od_priv_vocab *v)
-{
-	od_privs_done(&v->all);
-	od_privs_done(&v->manager);
-	od_privs_done(&v->member);
-}
-
-/* The zone's privilege vocabulary into v; an exit code. */
-static int
-load_vocab(struct session *s, struct od_priv_vocab *v)
-{
-	struct vocab_wait w = { 0 };
-
-	if (!od_space_vocab(s->zone, on_vocab, &w))
-		xoom();
-	session_run(s);
-	*v = w.v;
-	if (w.err)
-		return out_fail(w.err, _("Cannot read the zone's privilege vocabulary"));
-	return session_interrupted() ? EXIT_INTERRUPTED : EXIT_OK;
 }
 
 /* The name of the preset whose privileges are exactly p, or NULL. */
@@ -485,7 +437,7 @@ space_members(struct session *s, const struct opts *o, struct od_space *sp)
 {
 	struct od_priv_vocab v = { 0 };
 	struct od_members *m;
-	int rc = o->json ? EXIT_OK : load_vocab(s, &v);
+	int rc = o->json ? EXIT_OK : cli_load_vocab(s, &v);
 
 	if (rc == EXIT_OK && (m = load_members(s, sp, &rc))) {
 		if (o->json)
@@ -494,7 +446,7 @@ space_members(struct session *s, const struct opts *o, struct od_space *sp)
 			print_members(&v, m, o->effective);
 		od_members_free(m);
 	}
-	vocab_done(&v);
+	cli_vocab_done(&v);
 	return rc;
 }
 
@@ -682,9 +634,9 @@ wanted_privileges(const struct opts *o, const struct od_priv_vocab *v, const str
 		if (od_preset_privs(v, (enum od_preset)preset, &base) != 0)
 			xoom();
 	} else {
-		copy_privs(&mb->privileges, &base);
+		cli_privs_copy(&mb->privileges, &base);
 	}
-	copy_privs(&o->grant, &base);
+	cli_privs_copy(&o->grant, &base);
 	/* What base holds beyond the revoked ones is what is wanted. */
 	if (od_privs_diff(&o->revoke, &base, want, &revoked) != 0)
 		xoom();
@@ -736,7 +688,7 @@ space_privileges(struct session *s, const struct opts *o, struct od_space *sp)
 	const struct od_member *mb = NULL;
 	struct od_members *m = NULL;
 	bool change = o->preset || o->grant.n || o->revoke.n, changed = false;
-	int rc = load_vocab(s, &v);
+	int rc = cli_load_vocab(s, &v);
 
 	if (rc == EXIT_OK && (m = load_members(s, sp, &rc)) && (rc = find_member(o, m, &mb)) == EXIT_OK && change)
 		rc = change_privileges(s, o, &v, sp, mb, &changed);
@@ -759,7 +711,7 @@ space_privileges(struct session *s, const struct opts *o, struct od_space *sp)
 		print_privileges(&v, mb);
 	}
 	od_members_free(m);
-	vocab_done(&v);
+	cli_vocab_done(&v);
 	return rc;
 }
 
@@ -772,18 +724,6 @@ verb_is(const char *verb, const char *const *verbs, size_t n)
 		if (strcmp(verb, verbs[i]) == 0)
 			return true;
 	return false;
-}
-
-/* Add the comma-separated names of arg to p. */
-static void
-add_names(struct od_privs *p, const char *arg)
-{
-	char *copy = xstrdup(arg), *save = NULL;
-
-	for (char *name = strtok_r(copy, ", ", &save); name; name = strtok_r(NULL, ", ", &save))
-		if (od_privs_add(p, name) != 0)
-			xoom();
-	free(copy);
 }
 
 /* The usage rules of each verb; a usage error's exit code, or EXIT_OK. */
@@ -865,8 +805,8 @@ space_exec(struct global_opts *g, int argc, char **argv)
 		case OPT_GROUP: o.group = optarg; break;
 		case OPT_USER: o.user = optarg; break;
 		case OPT_PRESET: o.preset = optarg; break;
-		case OPT_GRANT: add_names(&o.grant, optarg); break;
-		case OPT_REVOKE: add_names(&o.revoke, optarg); break;
+		case OPT_GRANT: cli_privs_add_names(&o.grant, optarg); break;
+		case OPT_REVOKE: cli_privs_add_names(&o.revoke, optarg); break;
 		default: break;
 		}
 	}
