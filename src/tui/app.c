@@ -295,11 +295,15 @@ draw_all(struct app *a)
 	}
 	tree_w = a->cols >= 120 ? a->cols * 45 / 100 : a->cols / 2;
 	pane_x = tree_w + 1;
-	draw_printf(stdscr, 0, 0, tree_w, a->focus == FOCUS_TREE ? C_TAB_ACTIVE : C_TAB, " %s",
-		    a->share_id ? _("Public share, read-only") : _("Spaces"));
-	tree_view_draw(a, 1, 0, main_h - 1, tree_w);
-	draw_vline(stdscr, 0, tree_w, main_h, C_BORDER);
-	panes_draw(a, 0, pane_x, main_h, a->cols - pane_x);
+	if (audit_shown()) {
+		audit_draw(a, 0, 0, main_h, a->cols);
+	} else {
+		draw_printf(stdscr, 0, 0, tree_w, a->focus == FOCUS_TREE ? C_TAB_ACTIVE : C_TAB, " %s",
+			    a->share_id ? _("Public share, read-only") : _("Spaces"));
+		tree_view_draw(a, 1, 0, main_h - 1, tree_w);
+		draw_vline(stdscr, 0, tree_w, main_h, C_BORDER);
+		panes_draw(a, 0, pane_x, main_h, a->cols - pane_x);
+	}
 	if (a->message)
 		draw_message(a, a->rows - 2);
 	else
@@ -555,7 +559,9 @@ quit(struct app *a)
 static void
 handle_request(struct app *a, enum request req)
 {
-	if (a->focus == FOCUS_TREE ? tree_view_request(a, req) : panes_request(a, req))
+	if (audit_shown() && audit_request(a, req))
+		return;
+	if (!audit_shown() && a->focus == FOCUS_TREE ? tree_view_request(a, req) : panes_request(a, req))
 		return;
 	switch (req) {
 	case REQ_QUIT:
@@ -580,6 +586,9 @@ handle_request(struct app *a, enum request req)
 		break;
 	case REQ_COPY:
 		copy(a);
+		break;
+	case REQ_AUDIT:
+		audit_open(a);
 		break;
 	case REQ_VIEW_MARKS:
 		view_marks(a);
@@ -644,7 +653,7 @@ handle_key(struct app *a, int key)
 	}
 	if (widget_key(a, key))
 		return;
-	req = keymap_lookup(a->focus == FOCUS_TREE ? KEYMAP_TREE : KEYMAP_PANE, key);
+	req = keymap_lookup(audit_shown() ? KEYMAP_AUDIT : a->focus == FOCUS_TREE ? KEYMAP_TREE : KEYMAP_PANE, key);
 	if (req != REQ_NONE)
 		handle_request(a, req);
 }
@@ -826,6 +835,7 @@ tui_main(const char *config_path, const struct od_overrides *ov, int verbose, co
 	widget_close_all();
 	replicate_done();
 	datasets_done();
+	audit_done();
 	meta_bulk_done();
 	transfers_done();
 	od_engine_cancel_all(a.s.engine);

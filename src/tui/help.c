@@ -33,13 +33,18 @@ keys_text(enum keymap_id map, enum request req, char *out, size_t size)
 static void
 request_keys(enum request req, char *out, size_t size)
 {
-	char tree[64], pane[64], generic[64];
+	char tree[64], pane[64], generic[64], audit[64];
+	size_t used;
 
 	keys_text(KEYMAP_GENERIC, req, generic, sizeof(generic));
 	keys_text(KEYMAP_TREE, req, tree, sizeof(tree));
 	keys_text(KEYMAP_PANE, req, pane, sizeof(pane));
+	keys_text(KEYMAP_AUDIT, req, audit, sizeof(audit));
 	snprintf(out, size, "%s%s%s%s%s%s", generic, *generic && *tree ? " " : "", tree,
 		 *pane ? (*generic || *tree ? " " : "") : "", pane, *pane ? _(" (pane)") : "");
+	used = strlen(out);
+	if (*audit)
+		snprintf(out + used, size - used, "%s%s%s", used ? " " : "", audit, _(" (audit)"));
 	if (!*out)
 		snprintf(out, size, "%s", _("(unbound)"));
 }
@@ -85,7 +90,7 @@ help_show(struct app *a)
 void
 help_draw_hints(struct app *a, int y, int width)
 {
-	enum keymap_id map = a->focus == FOCUS_TREE ? KEYMAP_TREE : KEYMAP_PANE;
+	enum keymap_id map = audit_shown() ? KEYMAP_AUDIT : a->focus == FOCUS_TREE ? KEYMAP_TREE : KEYMAP_PANE;
 	size_t n;
 	const struct request_info *t = request_table(&n);
 	int x = 0;
@@ -98,7 +103,9 @@ help_draw_hints(struct app *a, int y, int width)
 
 		if (!t[i].name || !t[i].hint)
 			continue;
-		if (keymap_keys(map, t[i].req, keys, 1) == 0 && keymap_keys(KEYMAP_GENERIC, t[i].req, keys, 1) == 0)
+		/* The Audit view hints at its own keys, and the help. */
+		if (keymap_keys(map, t[i].req, keys, 1) == 0 &&
+		    ((map == KEYMAP_AUDIT && t[i].req != REQ_HELP) || keymap_keys(KEYMAP_GENERIC, t[i].req, keys, 1) == 0))
 			continue;
 		key_to_name(keys[0], name);
 		/* "<Enter>" reads better as "Enter" here. */

@@ -99,6 +99,25 @@ static const struct {
 	{ "pane", "<Del> delete-metadata" },
 	{ "pane", "T apply-template" },
 	{ "pane", "A change-marked" },
+	/* The Audit view: W opens it from anywhere; its keys are its own. */
+	{ "generic", "W audit" },
+	{ "audit", "<Esc> close-audit" },
+	{ "audit", "q close-audit" },
+	{ "audit", "<Tab> next-section" },
+	{ "audit", "<BackTab> next-section" },
+	{ "audit", "1 audit-shares" },
+	{ "audit", "2 audit-tokens" },
+	{ "audit", "3 audit-members" },
+	{ "audit", "4 audit-log" },
+	{ "audit", "5 audit-problems" },
+	{ "audit", "/ audit-filter" },
+	{ "audit", "! risky-only" },
+	{ "audit", "s audit-sort" },
+	{ "audit", "<Enter> audit-details" },
+	{ "audit", "R audit-revoke" },
+	{ "audit", "D audit-delete" },
+	{ "audit", "<Del> audit-delete" },
+	{ "audit", "w audit-export" },
 };
 
 struct binding {

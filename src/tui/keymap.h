@@ -22,7 +22,8 @@
 #define KEYMAP_INFO(_) \
 	_(GENERIC, "generic") \
 	_(TREE, "tree") \
-	_(PANE, "pane")
+	_(PANE, "pane") \
+	_(AUDIT, "audit")
 
 #define KEYMAP_ENUM(id, name) KEYMAP_##id,
 enum keymap_id { KEYMAP_INFO(KEYMAP_ENUM) KEYMAP_COUNT };

@@ -67,7 +67,25 @@
 	REQ_(COPY, "copy", N_("copy the path or file id to your clipboard (OSC 52)"), N_("Copy")) \
 	REQ_(HELP, "help", N_("show this help"), N_("Help")) \
 	REQ_(REDRAW, "redraw", N_("redraw the screen"), NULL) \
-	REQ_(QUIT, "quit", N_("quit onetui"), N_("Quit"))
+	REQ_(QUIT, "quit", N_("quit onetui"), N_("Quit")) \
+	REQ_GROUP(N_("Audit view")) \
+	REQ_(AUDIT, "audit", N_("review every share, named token and space member, risks flagged (Audit view)"), NULL) \
+	REQ_(AUDIT_CLOSE, "close-audit", N_("leave the Audit view"), N_("Back")) \
+	REQ_(AUDIT_NEXT, "next-section", N_("show the Audit view's next section"), N_("Section")) \
+	REQ_(AUDIT_SHARES, "audit-shares", N_("show the shares"), NULL) \
+	REQ_(AUDIT_TOKENS, "audit-tokens", N_("show your named tokens"), NULL) \
+	REQ_(AUDIT_MEMBERS, "audit-members", N_("show the members of every space"), NULL) \
+	REQ_(AUDIT_LOG, "audit-log", N_("show onetui's log of the access changes it made"), NULL) \
+	REQ_(AUDIT_PROBLEMS, "audit-problems", N_("show what could not be read"), NULL) \
+	REQ_(AUDIT_FILTER, "audit-filter", N_("show only the entries containing a text (in any column)"), N_("Filter")) \
+	REQ_(AUDIT_RISKY, "risky-only", N_("show only the risky entries, or all of them again"), N_("Risky")) \
+	REQ_(AUDIT_SORT, "audit-sort", N_("sort by name, space, creation time (newest first) or risk"), N_("Sort")) \
+	REQ_(AUDIT_DETAILS, "audit-details", N_("show the whole entry: caveats in words, privileges"), N_("Details")) \
+	REQ_(AUDIT_REVOKE, "audit-revoke", N_("revoke the token under the cursor, or un-revoke it, once you confirm"), \
+	     N_("Revoke")) \
+	REQ_(AUDIT_DELETE, "audit-delete", \
+	     N_("delete the token or share, or remove the direct member, once you confirm"), N_("Delete")) \
+	REQ_(AUDIT_EXPORT, "audit-export", N_("write the whole audit to a new .csv or .json file"), N_("Write"))
 
 #define REQ_ENUM_GROUP(title)
 #define REQ_ENUM(id, name, help, hint) REQ_##id,

@@ -247,6 +247,18 @@ void widget_close_all(void);
 /* clip.c: the user's clipboard through the terminal (OSC 52). */
 void clip_copy(struct app *a, const char *what, const char *value);
 
+/* audit.c: the Audit view (W), over the tree and the panes: every share,
+ * named token and space member the user can see, and onetui's own access
+ * log; filtered, sorted, risks flagged; revoking and deleting from it. */
+void audit_open(struct app *a);
+bool audit_shown(void);
+void audit_draw(struct app *a, int y, int x, int height, int width);
+/* A request while the view is shown; false for the application's own
+ * (help, redraw, quit). */
+bool audit_request(struct app *a, enum request req);
+/* Drop the report and what is being read (the interface ends). */
+void audit_done(void);
+
 /* help.c */
 void help_show(struct app *a);
 /* The key-hint line, for the focused keymap. */
