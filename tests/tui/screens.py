@@ -3,6 +3,7 @@
 """Screen tests of the full-screen interface: the real binary in tmux,
 against the test zone over HTTPS."""
 
+import csv
 import json
 import os
 import re
@@ -12,7 +13,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from tuitest import ONETUI, Harness, Screen, Tap, have_tmux  # noqa: E402
-from clitest import SLOW  # noqa: E402
+from clitest import SLOW, Api  # noqa: E402
 
 KRIOS = "Krios-2025-11 Session Data"
 HOSTILE_BYTES = [b"\x1b]0;pwned", b"\x1b[31mred", b"\xc2\x9b31m", b"\xe2\x80\xae", b"line one\nline two"]
@@ -1235,6 +1236,169 @@ def test_replicate_from_tree(t, h):
     quit_cleanly(t, s, "replicate")
 
 
+HOSTILE_SHARE = "doomed \x1b]0;pwned\x07\x1b[31mred share"
+
+
+def audit_json(h):
+    return h.run("audit", "--json").json() or {}
+
+
+def test_audit(t, h):
+    """W: the Audit view lists shares, tokens, members and onetui's log,
+    risks flagged; filters, sorts; revokes and deletes a token, deletes a
+    share and removes a member, each after asking; writes CSV and JSON;
+    never lets a hostile share name reach the terminal raw."""
+    api = Api(h)
+    r = h.run("token", "create", "audit-doomed-token")
+    t.ok(r.rc == 0, "a named token made for the test", repr(r))
+    r = h.run("share", "create", "--name", "doomed share", KRIOS + "/Processing")
+    sid = r.text.split()[0] if r.rc == 0 and r.text.split() else ""
+    t.ok(sid, "a share made for the test", repr(r))
+    status, _ = api.call("PATCH", "%s/shares/%s" % (api.zone, sid), "alice", {"name": HOSTILE_SHARE})
+    t.ok(status == 204, "... and given a hostile name behind onetui's back", status)
+    report = audit_json(h)
+    n_shares, n_tokens = len(report.get("shares", [])), len(report.get("tokens", []))
+    n_log = len(report.get("log", [])) + 4      # what the view does below
+    risky_tokens = sum(1 for k in report.get("tokens", []) if k["risks"])
+
+    s = start(t, h, "audit", width=160, height=40)
+    s.send("W")
+    t.ok(wait_for(s, r"1 Shares \(%d\) .*2 Tokens \(%d\) .*3 Members \(\d+\) .*4 onetui log" % (n_shares, n_tokens))
+         and not s.text().startswith(" Spaces"), "W opens the Audit view over the tree, its sections counted",
+         s.text())
+    text = s.text()
+    t.ok("Grid square 1734452, session EM-2025-117" in text and "Run 34, proposal p700123" in text
+         and re.search(r"%d of %d shares, 0 risky" % (n_shares, n_shares), text),
+         "the fixture's shares, counted", text)
+    t.ok("doomed \\e]0;pwned\\x07\\e[31mred share" in text, "a hostile share name shows as visible escapes", text)
+    t.ok(re.search(r"NAME +SPACE +ROOT +CREATED", text) and re.search(r"Run 34, proposal p700123 +P11 Beamline p700123 +folder +2025-07-01 09:00", text),
+         "aligned columns: name, space, root, creation time", text)
+    hints = s.lines()[s.height - 1]
+    t.ok(hints.startswith("? Help  Esc Back  Tab Section  / Filter  ! Risky  s Sort") and "R Revoke" in hints and
+         "D Delete" in hints and "w Write" in hints and "Fetch" not in hints, "the key-hint line is the view's", hints)
+
+    s.send("2")
+    t.ok(wait_for(s, r"%d of %d tokens, %d risky" % (n_tokens, n_tokens, risky_tokens)),
+         "Tokens: counted, the risky ones too", s.text())
+    alice = s.lines()[row_of(s.lines(), "⚠ alice  ")]
+    t.ok(re.search(r"alice +access +- +active +never +no-caveats,no-expiry +none", alice),
+         "alice's token: flagged, no caveats, no expiry", alice)
+    t.ok(re.search(r"^  alice-revoked +access +- +revoked", s.lines()[row_of(s.lines(), "alice-revoked")]),
+         "a revoked token is not flagged", s.text())
+    s.send("!")
+    t.ok(wait_for(s, r"%d of %d tokens, %d risky · risky only" % (risky_tokens, n_tokens, risky_tokens))
+         and "alice-revoked" not in s.text(), "! shows the risky ones only", s.text())
+    s.send("!", "/", "READONLY")
+    t.ok(wait_for(s, r"1 of %d tokens" % n_tokens) and "read-only: data can be read, not changed" in s.text(),
+         "/ filters as you type, in any column, whatever the case", s.text())
+    s.send("Enter", "Enter")
+    t.ok(wait_for(s, r"caveats +\n? *read-only: data can be read") or wait_for(s, r"read-only: data can be read, not changed"),
+         "Enter shows the whole entry", s.text())
+    t.ok("expires" in s.text() and "never" in s.text() and "no-expiry" in s.text(), "... expiry and risks in words",
+         s.text())
+    s.send("q", "/", "C-u", "Enter")
+    t.ok(wait_for(s, r"%d of %d tokens" % (n_tokens, n_tokens)), "an empty filter shows everything again", s.text())
+    s.send("s", "s", "s")
+    t.ok(wait_for(s, r"sort: risk") and row_of(s.lines(), "alice-revoked") > row_of(s.lines(), "⚠ alice  "),
+         "s cycles the sort up to risk: the riskiest first", s.text())
+
+    # Revoke, then delete, the token made for the test.
+    s.send("/", "audit-doomed", "Enter", "R")
+    t.ok(wait_for(s, r"Revoke token audit-doomed-token \([0-9a-f]+\)\?") and "stops working at once" in s.text(),
+         "R asks before revoking, naming the token", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"Token audit-doomed-token is revoked") and wait_for(s, r"audit-doomed-token +access +- +revoked"),
+         "... revoked, said, and read again", s.text())
+    doomed = [k for k in audit_json(h).get("tokens", []) if k["name"] == "audit-doomed-token"]
+    t.ok(doomed and doomed[0]["revoked"], "the zone agrees", repr(doomed))
+    s.send("D")
+    t.ok(wait_for(s, r"Delete token audit-doomed-token"), "D asks before deleting", s.text())
+    s.send("n")
+    s.wait()
+    t.ok("audit-doomed-token" in s.text() and "deleted" not in s.text(), "n: nothing is deleted", s.text())
+    s.send("D", "y")
+    t.ok(wait_for(s, r"Token audit-doomed-token is deleted") and wait_for(s, r"0 of %d tokens" % (n_tokens - 1)),
+         "y: deleted, and gone from the list", s.text())
+    t.ok(not [k for k in audit_json(h).get("tokens", []) if k["name"] == "audit-doomed-token"],
+         "the zone agrees", "")
+
+    # The hostile share.
+    s.send("1", "/", "C-u", "doomed", "Enter")
+    t.ok(wait_for(s, r"1 of %d shares" % n_shares), "the share made for the test, filtered", s.text())
+    s.send("R")
+    t.ok(wait_for(s, r"Only tokens are revoked"), "R on a share: said what it does", s.text())
+    s.send("D")
+    t.ok(wait_for(s, r"Delete share doomed \\e\]0;pwned\\x07\\e\[31mred share") and "(%s)?" % sid in s.text(),
+         "D asks, naming the share safely", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"Share doomed .* is deleted: its public URL no longer works") and
+         wait_for(s, r"0 of %d shares" % (n_shares - 1)), "... deleted and read again", s.text())
+    t.ok(sid not in [x["id"] for x in audit_json(h).get("shares", [])], "the zone agrees", "")
+
+    # Members: a member through a group cannot be removed; a direct one can.
+    s.send("3", "/", "C-u", "Bob Okafor", "Enter")
+    t.ok(wait_for(s, r"2 of \d+ members") and wait_for(s, r"Krios-2025-11 Session Data +user +Bob Okafor +through a group"),
+         "Members: where Bob is, and how", s.text())
+    s.send("D")
+    t.ok(wait_for(s, r"Bob Okafor is a member of Krios-2025-11 Session Data through a group only"),
+         "D on a member through a group: said why not", s.text())
+    s.send("j", "D")
+    t.ok(wait_for(s, r"Remove Bob Okafor \([0-9a-f]+\)") and "Materials? They lose" in s.text(), "D on a direct member asks",
+         s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"Bob Okafor is no longer a member of TEM Materials") and wait_for(s, r"1 of \d+ members"),
+         "... removed, and read again", s.text())
+    t.ok(not [m for m in audit_json(h).get("members", []) if m["space"] == "TEM Materials" and m["name"] == "Bob Okafor"],
+         "the zone agrees", "")
+
+    # onetui's own log.
+    s.send("4", "/", "C-u", "Enter")
+    t.ok(wait_for(s, r"%d of %d access changes made by onetui" % (n_log, n_log)) and
+         wait_for(s, r"revoke +token +audit-doomed-token") and re.search(r"delete +share +%s" % KRIOS, s.text()) and re.search(r"remove +member +Bob Okafor +TEM Materials", s.text()),
+         "4: onetui's log of what it did", s.text())
+
+    # Export.
+    out = os.path.join(h.tmp, "audit-export.csv")
+    s.send("w")
+    t.ok(wait_for(s, r"Write the whole audit to \(.csv or .json\): onetui-audit-\d{4}-\d\d-\d\d.csv"),
+         "w offers a file name", "\n".join(s.lines()[-3:]))
+    s.send("C-u", out, "Enter")
+    t.ok(wait_for(s, r"Wrote the whole audit \(%d shares, %d tokens, \d+ members, %d log entries\) to" %
+                  (n_shares - 1, n_tokens - 1, n_log)), "... writes it", s.text())
+    with open(out, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    t.ok(sum(1 for x in rows if x["part"] == "share") == n_shares - 1 and
+         sum(1 for x in rows if x["part"] == "token") == n_tokens - 1 and
+         [x["status"] for x in rows if x["part"] == "log"][-4:] == ["revoke", "delete", "delete", "remove"],
+         "the CSV parses back: every share, token and log entry", repr(rows[:3]))
+    alice_row = [x for x in rows if x["part"] == "token" and x["name"] == "alice"]
+    t.ok(alice_row and alice_row[0]["risks"] == "no-caveats;no-expiry" and alice_row[0]["expires"] == "never",
+         "... with the risks", repr(alice_row))
+    t.eq(oct(os.stat(out).st_mode & 0o777), "0o600", "... readable by the user only")
+    s.send("w", "C-u", out, "Enter")
+    t.ok(wait_for(s, r"audit-export.csv exists already; give another name"), "an existing file is not overwritten",
+         s.text())
+    s.send("w", "C-u", os.path.join(h.tmp, "audit.txt"), "Enter")
+    t.ok(wait_for(s, r"audit.txt: name a .csv or a .json file"), "a name without .csv or .json: said", s.text())
+    jout = os.path.join(h.tmp, "audit-export.json")
+    s.send("w", "C-u", jout, "Enter")
+    t.ok(wait_for(s, r"Wrote the whole audit"), "... and as JSON", s.text())
+    with open(jout, "rb") as f:
+        raw = f.read()
+    exported = json.loads(raw)
+    t.ok(len(exported.get("tokens", [])) == n_tokens - 1 and len(exported.get("log", [])) == n_log and
+         b"\x1b" not in raw, "the JSON parses back; control characters escaped", raw[:200])
+
+    s.send("r")
+    t.ok(s.wait() and wait_for(s, r"%d of %d access changes" % (n_log, n_log)), "r reads the audit again", s.text())
+    s.send("Escape")
+    t.ok(wait_for(s, r"^ Spaces"), "Esc goes back to the tree", s.text())
+    raw = s.raw_output()
+    t.ok(not any(bad in raw for bad in HOSTILE_BYTES), "no hostile sequence reached the terminal")
+    t.ok(s.title() != "pwned", "the window title is untouched", s.title())
+    quit_cleanly(t, s, "audit")
+
+
 def main():
     t = Tap()
     if not have_tmux():
@@ -1267,6 +1431,7 @@ def main():
         test_metadata_pane(t, h)
         test_metadata_bulk(t, h)
         test_dataset_actions(t, h)
+        test_audit(t, h)
     finally:
         h.close()
     t.done()
