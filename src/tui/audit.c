@@ -24,6 +24,7 @@
 #include "onetui/i18n.h"
 #include "onetui/json.h"
 #include "onetui/members.h"
+#include "onetui/provider.h"
 #include "onetui/sanitize.h"
 #include "onetui/share.h"
 #include "onetui/str.h"
@@ -66,13 +67,13 @@ struct column {
 /* The columns of each section, the most telling first (a narrow screen
  * loses the last ones; Enter shows everything). */
 static const struct column columns[SEC_COUNT][MAX_COLS] = {
-	[SEC_SHARES] = { { CELL_NAME, N_("NAME"), 44 }, { CELL_SPACE, N_("SPACE"), 26 }, { CELL_ROOT, N_("ROOT"), 6 },
+	[SEC_SHARES] = { { CELL_NAME, N_("NAME"), 44 }, { CELL_SPACE, N_("SPACE"), 26 }, { CELL_ROOT, N_("ROOT"), 24 },
 			 { CELL_CREATED, N_("CREATED"), 16 }, { CELL_RISKS, N_("RISKS"), 24 },
 			 { CELL_CREATOR, N_("CREATOR"), 20 }, { CELL_HANDLE, N_("HANDLE"), 14 },
 			 { CELL_URL, N_("PUBLIC URL"), 70 }, { CELL_ID, N_("ID"), 40 } },
-	[SEC_TOKENS] = { { CELL_NAME, N_("NAME"), 28 }, { CELL_TYPE, N_("TYPE"), 24 }, { CELL_TARGET, N_("TARGET"), 24 },
-			 { CELL_STATUS, N_("STATUS"), 8 }, { CELL_EXPIRES, N_("EXPIRES"), 16 },
-			 { CELL_RISKS, N_("RISKS"), 28 }, { CELL_CAVEATS, N_("CAVEATS"), 70 },
+	[SEC_TOKENS] = { { CELL_NAME, N_("NAME"), 28 }, { CELL_TYPE, N_("TYPE"), 24 }, { CELL_STATUS, N_("STATUS"), 8 },
+			 { CELL_EXPIRES, N_("EXPIRES"), 16 }, { CELL_RISKS, N_("RISKS"), 28 },
+			 { CELL_TARGET, N_("TARGET"), 24 }, { CELL_CAVEATS, N_("CAVEATS"), 70 },
 			 { CELL_CREATED, N_("CREATED"), 16 }, { CELL_ID, N_("ID"), 40 } },
 	[SEC_MEMBERS] = { { CELL_SPACE, N_("SPACE"), 26 }, { CELL_KIND, N_("KIND"), 6 }, { CELL_NAME, N_("NAME"), 26 },
 			  { CELL_HOW, N_("HOW"), 16 }, { CELL_PRIVILEGES, N_("EFFECTIVE PRIVILEGES"), 90 },
@@ -109,7 +110,8 @@ static struct {
 	size_t step;		/* the part being read */
 	bool loading;
 	uintptr_t gen;		/* readings before this one are ignored */
-	struct od_op *op;	/* the reading */
+	struct od_op *op;	/* the reading, or of a share's root */
+	size_t next_root;	/* the share whose root is read next */
 	struct action act;
 	bool acting;
 	enum section section;
@@ -192,6 +194,18 @@ creator_cell(const cJSON *e)
 	return xstrdup(id);
 }
 
+/* A share's root by name ("Processing/"), or its type until it is read. */
+static char *
+root_cell(const cJSON *e)
+{
+	bool dir = od_str_eq(od_json_get_str(e, "rootType"), "dir");
+	const char *name = od_json_get_str(e, "rootName");
+
+	if (name)
+		return xasprintf("%s%s", name, dir ? "/" : "");
+	return xstrdup(dir ? _("folder") : _("file"));
+}
+
 static bool
 has_risk(const cJSON *e, const char *risk)
 {
@@ -216,7 +230,7 @@ cell_text(enum cell cell, const cJSON *e)
 	switch (cell) {
 	case CELL_NAME: return str_cell(e, "name", "");
 	case CELL_SPACE: return space_cell(e);
-	case CELL_ROOT: return xstrdup(od_str_eq(od_json_get_str(e, "rootType"), "dir") ? _("folder") : _("file"));
+	case CELL_ROOT: return root_cell(e);
 	case CELL_CREATED: return time_cell(e, "created", "-");
 	case CELL_RISKS: return joined(e, "risks", ",", "");
 	case CELL_CREATOR: return creator_cell(e);
@@ -452,6 +466,51 @@ merge(const cJSON *part)
 }
 
 static void start_step(void);
+static void root_step(void);
+
+/* The report has no path for a share's root, and a share's own ids give
+ * none (share mode leaves paths out): the root's name is read instead,
+ * one share after the other, once the report is shown. */
+static void
+on_root(const struct od_attrs *at, struct od_error *err, void *ud)
+{
+	cJSON *e;
+
+	if ((uintptr_t)ud != av.gen || !av.a || !av.report) {
+		od_error_free(err);
+		return;
+	}
+	av.op = NULL;
+	e = cJSON_GetArrayItem(section_list(SEC_SHARES), (int)av.next_root);
+	/* Unreadable: the column keeps saying folder or file. */
+	if (!err && e && at->name && !cJSON_AddStringToObject(e, "rootName", at->name))
+		xoom();
+	od_error_free(err);
+	av.next_root++;
+	if (av.section == SEC_SHARES)
+		refilter();
+	root_step();
+}
+
+static void
+root_step(void)
+{
+	const cJSON *shares = section_list(SEC_SHARES);
+
+	for (; av.next_root < (size_t)cJSON_GetArraySize(shares); av.next_root++) {
+		const cJSON *e = cJSON_GetArrayItem(shares, (int)av.next_root);
+		const char *space_id = od_json_get_str(e, "spaceId"), *root = od_json_get_str(e, "rootFileId");
+		struct od_space *s = NULL;
+		struct od_error *err = space_id ? od_zone_find_space(av.a->s.zone, space_id, &s) : NULL;
+
+		if (!err && s && root && s->n_supports) {
+			if (!(av.op = od_provider_stat(av.a->s.zone, s, root, OD_ATTR_NAME, on_root, (void *)av.gen)))
+				xoom();
+			return;
+		}
+		od_error_free(err);
+	}
+}
 
 static void
 on_part(const cJSON *report, struct od_error *err, void *ud)
@@ -485,6 +544,8 @@ on_part(const cJSON *report, struct od_error *err, void *ud)
 	av.reading = NULL;
 	rebuild(keep);
 	cJSON_Delete(keep);
+	av.next_root = 0;
+	root_step();
 }
 
 static void
@@ -745,7 +806,8 @@ static const struct {
 	const char *key, *label;
 } labels[] = {
 	{ "id", N_("id") }, { "name", N_("name") }, { "space", N_("space") }, { "spaceId", N_("space id") },
-	{ "rootType", N_("root") }, { "rootFileId", N_("root file id") }, { "creator", N_("creator") },
+	{ "rootType", N_("root") }, { "rootName", N_("root's name") }, { "rootFileId", N_("root file id") },
+	{ "creator", N_("creator") },
 	{ "created", N_("created") }, { "publicUrl", N_("public URL") }, { "publicRestUrl", N_("public REST URL") },
 	{ "handleId", N_("handle") }, { "wholeSpace", N_("whole space") }, { "risks", N_("risks") },
 	{ "type", N_("type") }, { "inviteType", N_("invitation") }, { "targetId", N_("target id") },
@@ -815,6 +877,22 @@ describe_value(struct od_buf *b, const char *key, const cJSON *v)
 		xoom();
 }
 
+static char *
+entry_title(const cJSON *e)
+{
+	const char *name = od_json_get_str(e, "name");
+
+	switch (av.section) {
+	case SEC_SHARES: return xasprintf(_("Share %s"), name ? name : "");
+	case SEC_TOKENS: return xasprintf(_("Token %s"), name ? name : "");
+	case SEC_MEMBERS: return xasprintf(_("Member %s"), name ? name : "");
+	case SEC_LOG: return xstrdup(_("onetui log entry"));
+	case SEC_PROBLEMS:
+	case SEC_COUNT: break;
+	}
+	return xstrdup(_("Problem"));
+}
+
 static void
 details(struct app *a)
 {
@@ -835,8 +913,7 @@ details(struct app *a)
 			xoom();
 		describe_value(&b, v->string, v);
 	}
-	title = xasprintf("%s %s", section_title(av.section),
-			  od_json_get_str(e, "name") ? od_json_get_str(e, "name") : "");
+	title = entry_title(e);
 	widget_popup(a, title, od_buf_str(&b));
 	free(title);
 	od_buf_done(&b);
