@@ -297,7 +297,7 @@ keymap_bind(const char *keymap, const char *line, char **err)
 	action = key_text ? strtok_r(NULL, " \t", &rest) : NULL;
 	if (map < 0) {
 		free(copy);
-		return fail(err, _("there is no keymap \"%s\" (generic, tree, pane)"), keymap);
+		return fail(err, _("there is no keymap \"%s\" (generic, tree, pane, audit)"), keymap);
 	}
 	if (!key_text || !action || strtok_r(NULL, " \t", &rest)) {
 		free(copy);
