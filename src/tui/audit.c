@@ -297,6 +297,12 @@ section_list(enum section s)
 	return av.report ? cJSON_GetObjectItemCaseSensitive(av.report, section_keys[s]) : NULL;
 }
 
+static int
+count_of(enum section s)
+{
+	return cJSON_GetArraySize(section_list(s));
+}
+
 /* Whether the filter text is in any column of e (its id included). */
 static bool
 matches(const cJSON *e)
@@ -542,6 +548,8 @@ on_part(const cJSON *report, struct od_error *err, void *ud)
 	cJSON_Delete(av.report);
 	av.report = av.reading;
 	av.reading = NULL;
+	if (av.section == SEC_PROBLEMS && count_of(SEC_PROBLEMS) == 0)
+		av.section = SEC_SHARES;
 	rebuild(keep);
 	cJSON_Delete(keep);
 	av.next_root = 0;
@@ -654,12 +662,6 @@ section_title(enum section s)
 	case SEC_COUNT: break;
 	}
 	return "";
-}
-
-static int
-count_of(enum section s)
-{
-	return cJSON_GetArraySize(section_list(s));
 }
 
 static void

@@ -1262,10 +1262,20 @@ def test_audit(t, h):
     risky_tokens = sum(1 for k in report.get("tokens", []) if k["risks"])
 
     s = start(t, h, "audit", width=160, height=40)
+    h.fault(service="zone", path=r"/user/tokens/named$", status=503, times=20)
     s.send("W")
+    t.ok(wait_for(s, r"1 Shares \(%d\) .*2 Tokens \(0\) .*3 Members \(\d+\) .*4 onetui log .*5 Problems \(1\)"
+                  % n_shares)
+         and not s.text().startswith(" Spaces"),
+         "W opens the Audit view over the tree; a part the zone fails to give makes a Problems section", s.text())
+    s.send("5")
+    t.ok(wait_for(s, r"1 part could not be read in full") and re.search(r"^  tokens +\S", s.lines()[3]),
+         "5: what could not be read, and why", s.text())
+    h.clear()
+    s.send("r")
     t.ok(wait_for(s, r"1 Shares \(%d\) .*2 Tokens \(%d\) .*3 Members \(\d+\) .*4 onetui log" % (n_shares, n_tokens))
-         and not s.text().startswith(" Spaces"), "W opens the Audit view over the tree, its sections counted",
-         s.text())
+         and "Problems" not in s.lines()[0] and wait_for(s, r"of %d shares" % n_shares),
+         "r reads it again: all there, no Problems left, back to the shares", s.text())
     s.wait()        # the shares' roots are read after the report
     text = s.text()
     t.ok("Grid square 1734452, session EM-2025-117" in text and "Run 34, proposal p700123" in text
@@ -1295,7 +1305,8 @@ def test_audit(t, h):
     t.ok(wait_for(s, r"1 of %d tokens" % n_tokens) and "read-only: data can be read, not changed" in s.text(),
          "/ filters as you type, in any column, whatever the case", s.text())
     s.send("Enter", "Enter")
-    t.ok(wait_for(s, r"Token alice-readonly ─") and "Enter or q: close" in s.text() and re.search(r"│ +read-only: data can be read, not changed", s.text())
+    t.ok(wait_for(s, r"Token alice-readonly ─") and "Enter or q: close" in s.text()
+         and re.search(r"│ +read-only: data can be read, not changed", s.text())
          and re.search(r"revoked +no", s.text()), "Enter shows the whole entry, its caveats in words", s.text())
     t.ok("expires" in s.text() and "never" in s.text() and "no-expiry" in s.text(), "... expiry and risks in words",
          s.text())
@@ -1316,6 +1327,13 @@ def test_audit(t, h):
     t.ok(doomed and doomed[0]["revoked"], "the zone agrees", repr(doomed))
     s.send("D")
     t.ok(wait_for(s, r"Delete token audit-doomed-token"), "D asks before deleting", s.text())
+    h.fault(service="zone", method="DELETE", path=r"/tokens/named/[0-9a-f]+$", status=403, times=1)
+    s.send("y")
+    t.ok(wait_for(s, r"Cannot delete token audit-doomed-token: \S") and "audit-doomed-token" in s.lines()[3],
+         "a refusal: the server's reason in the status line, the token still listed", s.lines()[s.height - 2])
+    h.clear()
+    s.send("D")
+    wait_for(s, r"Delete token audit-doomed-token")
     s.send("n")
     s.wait()
     t.ok("audit-doomed-token" in s.text() and "deleted" not in s.text(), "n: nothing is deleted", s.text())
