@@ -737,6 +737,8 @@ check_usage(const struct cmd_entry *e, const struct opts *o, const char *verb, i
 
 	if (!*verb)
 		return cmd_usage_error(e, _("%s needs a verb"), e->name);
+	if (strcmp(verb, "support-token") == 0)
+		return cmd_usage_error(e, _("write its options after the space: space support-token SPACE [OPTION]..."));
 	if (!verb_is(verb, verbs, OD_ARRAY_SIZE(verbs)))
 		return cmd_usage_error(e, _("unknown %s verb: '%s'"), e->name, verb);
 	if (nargs != want)
@@ -793,6 +795,21 @@ space_exec(struct global_opts *g, int argc, char **argv)
 	const char *verb;
 	int c, rc;
 
+	/* A support token is an invitation: "token invite support" makes it,
+	 * with every option tokens have (expiry, --output-file...). */
+	if (argc > 1 && strcmp(argv[1], "support-token") == 0) {
+		char **args = xcalloc((size_t)argc + 2, sizeof(*args));
+
+		args[0] = (char *)"token";
+		args[1] = (char *)"invite";
+		args[2] = (char *)"support";
+		memcpy(args + 3, argv + 2, (size_t)(argc - 2) * sizeof(*args));
+		optind = 0;
+		rc = cmd_token_entry.exec(g, argc + 1, args);
+		free(args);
+		return rc;
+	}
+
 	while ((c = cmd_getopt(&cmd_space_entry, g, argc, argv)) != CMD_OPT_END) {
 		switch (c) {
 		case CMD_OPT_EXIT:
@@ -842,9 +859,10 @@ const struct cmd_entry cmd_space_entry = {
 	.usage = N_("show SPACE | create NAME [--group NAME] | rename SPACE NEW | members SPACE [--effective] | "
 		    "add-group SPACE GROUP | rm-member SPACE (--user U|--group G) [--yes] | "
 		    "privileges SPACE (--user U|--group G) [--preset viewer|contributor|manager] "
-		    "[--grant P,...] [--revoke P,...]  [--json]"),
+		    "[--grant P,...] [--revoke P,...] | support-token SPACE [--expires WHEN] "
+		    "[--show-token|--output-file F]  [--json]"),
 	.summary = N_("one space and its members: show, create, rename, list members, add a group, "
-		      "remove a member, set privileges"),
+		      "remove a member, set privileges; a support token for a provider"),
 	.shortopts = "",
 	.longopts = space_options,
 	.exec = space_exec,
