@@ -533,8 +533,7 @@ space_rm_member(struct session *s, const struct opts *o, struct od_space *sp)
 	const struct od_member *mb;
 	struct od_members *m;
 	struct answer w = { 0 };
-	char *question, *safe;
-	bool yes;
+	char *question;
 	int rc = EXIT_OK;
 
 	if (!(m = load_members(s, sp, &rc)))
@@ -550,13 +549,8 @@ space_rm_member(struct session *s, const struct opts *o, struct od_space *sp)
 	else
 		question = xasprintf(_("remove %s %s (%s) from space %s?"), member_kind_name(mb),
 				     mb->name ? mb->name : "", mb->id, sp->name);
-	safe = out_safe(question);
-	yes = out_confirm(o->yes, safe);
-	free(question);
-	free(safe);
-	if (!yes)
-		rc = isatty(STDIN_FILENO) ? EXIT_FAILED : EXIT_USAGE;
-	else
+	rc = out_confirm_remote(o->yes, question);
+	if (rc == EXIT_OK)
 		rc = session_answer(s, od_space_remove_member(s->zone, sp->id, mb->kind, mb->id, mb->name, answer_done,
 							      &w),
 				    &w, _("Cannot remove %s from %s (needs space_remove_%s)"),

@@ -983,16 +983,12 @@ token_change(struct session *s, const struct opts *o, const char *verb, const ch
 	if (rc != EXIT_OK)
 		return rc;
 	if (rm) {
-		char *question = xasprintf(_("delete the token %s (%s) for good? Whoever holds it loses access"),
-					   r.t.name ? r.t.name : "-", r.t.id);
-		char *safe = out_safe(question);
-		bool yes = out_confirm(o->yes, safe);
-
-		free(question);
-		free(safe);
-		if (!yes) {
+		rc = out_confirm_remote(o->yes, xasprintf(_("delete the token %s (%s) for good? Whoever holds it "
+							    "loses access"),
+							  r.t.name ? r.t.name : "-", r.t.id));
+		if (rc != EXIT_OK) {
 			rec_done(&r);
-			return isatty(STDIN_FILENO) ? EXIT_FAILED : EXIT_USAGE;
+			return rc;
 		}
 		rc = session_answer(s, od_token_delete(s->zone, r.t.id, r.t.name, answer_done, &w), &w,
 				    _("Cannot delete token %s"), arg);
@@ -1063,14 +1059,8 @@ token_consume(struct session *s, const struct opts *o)
 	}
 	question = xasprintf(_("accept it (%s)?"), what);
 	free(what);
-	what = out_safe(question);
-	free(question);
-	if (!out_confirm(o->yes, what)) {
-		free(what);
-		rc = isatty(STDIN_FILENO) ? EXIT_FAILED : EXIT_USAGE;
+	if ((rc = out_confirm_remote(o->yes, question)) != EXIT_OK)
 		goto out;
-	}
-	free(what);
 	rc = session_answer(s, od_invite_consume(s->zone, value, &r.t, o->group, answer_id, &w), &w,
 			    "%s", _("Cannot accept the invitation"));
 	if (rc == EXIT_OK && o->json) {
