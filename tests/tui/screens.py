@@ -1235,6 +1235,106 @@ def test_replicate_from_tree(t, h):
     quit_cleanly(t, s, "replicate")
 
 
+SHARE_EDITOR = r"""#!/bin/sh
+# Writes the description the test left in $STEPS/description.
+last=""
+for a in "$@"; do last="$a"; done
+cp "$STEPS/description" "$last"
+"""
+
+
+def open_grid_square(t, h, name, **kw):
+    """Start, and put the cursor on Krios' Images-Disc1/GridSquare_1734452."""
+    s = start(t, h, name, width=150, height=40, **kw)
+    s.send("j", "Enter")
+    s.wait()
+    s.send("j", "/", "Images", "Enter")
+    s.wait()
+    s.send("Enter")
+    s.wait()
+    s.send("j", "/", "C-u", "GridSquare_1734452", "Enter")
+    t.ok(s.wait(), "%s: find the grid square" % name, s.text())
+    return s
+
+
+def test_shares_pane(t, h):
+    """3: the selected item's shares: listed with their links, shared
+    anew, renamed, described in the editor, copied, deleted after asking."""
+    steps = os.path.join(h.tmp, "share-steps")
+    os.makedirs(steps, exist_ok=True)
+    editor = os.path.join(steps, "editor")
+    with open(editor, "w") as f:
+        f.write(SHARE_EDITOR)
+    os.chmod(editor, 0o755)
+    with open(os.path.join(steps, "description"), "w") as f:
+        f.write("Grids for **Bob**, session EM-2025-117.\n")
+    grid = KRIOS + "/Images-Disc1/GridSquare_1734452"
+    fixture = h.info["shares"]["/" + grid]
+    s = open_grid_square(t, h, "shares pane", env={"EDITOR": editor, "STEPS": steps})
+    s.send("3")
+    t.ok(wait_for(s, r"Shares of %s" % re.escape(grid)) and
+         wait_for(s, r"Grid square 1734452, session EM-2025-117 +https://\S+/share/%s" % fixture[:8]),
+         "3 lists the item's share with its public link", s.text())
+    t.ok("Your tokens" in s.text(), "and the tokens below", s.text())
+    s.send("Tab", "Enter")
+    t.ok(wait_for(s, r"Public URL +https://\S+/share/%s" % fixture) and
+         re.search(r"REST URL +https://\S+/api/v3/onezone/shares/%s/public" % fixture, s.text()) and
+         re.search(r"Handle +none", s.text()), "Enter shows the whole record", s.text())
+    s.send("q", "y")
+    s.wait()
+    t.ok(s.buffer().strip().endswith("/share/" + fixture), "y copies the public link (OSC 52)", repr(s.buffer()))
+    s.send("n")
+    s.wait()
+    t.ok("Share it under the name: GridSquare_1734452" in s.text(), "n offers the item's name", s.text())
+    s.send("C-u", "Handout for Bob", "Enter")
+    s.wait()
+    s.send("For Bob", "Enter")
+    t.ok(wait_for(s, r'Shared %s as "Handout for Bob"' % re.escape(grid)) and
+         wait_for(s, r"Handout for Bob +https://\S+/share/"), "a new share is made and listed", s.text())
+    shares = {sh.get("name"): sh for sh in (h.run("share", "ls", "--json", grid).json() or {}).get("shares", [])}
+    new_id = (shares.get("Handout for Bob") or {}).get("shareId") or "none"
+    t.eq((h.run("share", "show", "--json", new_id).json() or {}).get("description"), "For Bob",
+         "on the server, with its description")
+    s.send("r")
+    s.wait()
+    t.ok("New name of the share: Handout for Bob" in s.text(), "r asks for a new name, the cursor on the new share",
+         s.text())
+    s.send("C-u", "Grids for Bob", "Enter")
+    t.ok(wait_for(s, r'Changed the share "Grids for Bob"') and wait_for(s, r"Grids for Bob +https://"),
+         "r renames it", s.text())
+    s.send("e")
+    t.ok(wait_for(s, r'Changed the share "Grids for Bob"'), "e describes it in the editor", s.text())
+    r = h.run("share", "show", "--json", new_id)
+    t.eq((r.json() or {}).get("description"), "Grids for **Bob**, session EM-2025-117.\n",
+         "the description from the editor on the server")
+    s.send("d")
+    s.wait()
+    t.ok('Delete the share "Grids for Bob"' in s.text(), "d asks first", s.text())
+    s.send("n")
+    s.wait()
+    t.ok("Grids for Bob" in s.text(), "n keeps it", s.text())
+    s.send("DC", "y")
+    t.ok(wait_for(s, r'Deleted the share "Grids for Bob"'), "Del then y deletes it", s.text())
+    s.wait()
+    t.ok(not re.search(r"Grids for Bob +https://", s.text()) and "Grid square 1734452" in s.text(),
+         "it is gone from the list; the fixture's share stays", s.text())
+    t.eq([sh.get("name") for sh in (h.run("share", "ls", "--json", grid).json() or {}).get("shares", [])],
+         ["Grid square 1734452, session EM-2025-117"], "and from the server")
+    s.send("Left", "G", "k", "Enter")
+    s.wait()
+    s.send("j", "Enter")
+    s.wait()
+    s.send("j", "/", "C-u", "r0034", "Enter")
+    t.ok(wait_for(s, r"Shares of P11 Beamline p700123/p700123/r0034") and
+         wait_for(s, r"Run 34, proposal p700123 +https://\S+/share/%s"
+                  % h.info["shares"]["/P11 Beamline p700123/p700123/r0034"][:8]),
+         "the P11 run's share, once the selection moves there", s.text())
+    s.send("k")
+    t.ok(wait_for(s, r"Shares of P11 Beamline p700123/p700123 *\n") and wait_for(s, r"none: n shares it"),
+         "an item without shares says so", s.text())
+    quit_cleanly(t, s, "shares pane")
+
+
 def main():
     t = Tap()
     if not have_tmux():
@@ -1244,6 +1344,15 @@ def main():
         t.skip_all("onetui is not built")
         return
     h = Harness("--scheme", "https")
+    if sys.argv[1:]:
+        # Only the tests named: "screens.py shares_pane tokens_pane".
+        try:
+            for name in sys.argv[1:]:
+                globals()[name if name.startswith("test_") else "test_" + name](t, h)
+        finally:
+            h.close()
+        t.done()
+        return
     try:
         test_startup(t, h)
         test_filter_sort_marks(t, h)
@@ -1267,6 +1376,7 @@ def main():
         test_metadata_pane(t, h)
         test_metadata_bulk(t, h)
         test_dataset_actions(t, h)
+        test_shares_pane(t, h)
     finally:
         h.close()
     t.done()
