@@ -30,6 +30,11 @@ int od_buf_addc(struct od_buf *b, char c) OD_WARN_UNUSED;
 int od_buf_adds(struct od_buf *b, const char *s) OD_WARN_UNUSED;
 int od_buf_addf(struct od_buf *b, const char *fmt, ...) OD_PRINTF(2, 3) OD_WARN_UNUSED;
 int od_buf_vaddf(struct od_buf *b, const char *fmt, va_list ap) OD_PRINTF(2, 0) OD_WARN_UNUSED;
+/* Append p in base64 (RFC 4648, with padding). 0 or as od_buf_add. */
+int od_buf_add_base64(struct od_buf *b, const void *p, size_t n) OD_WARN_UNUSED;
+/* Append what the base64 text decodes to: 0, -EINVAL for text that is not
+ * padded base64 (b is then unchanged), or as od_buf_add. */
+int od_buf_add_unbase64(struct od_buf *b, const char *text) OD_WARN_UNUSED;
 /* The contents as a string; "" for an empty buffer. */
 const char *od_buf_str(const struct od_buf *b);
 /* Hand the contents to the caller (caller frees; never NULL unless out of

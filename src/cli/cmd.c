@@ -19,6 +19,7 @@
 static const struct cmd_entry *const commands[] = {
 	&cmd_whoami_entry,
 	&cmd_spaces_entry,
+	&cmd_space_entry,
 	&cmd_ls_entry,
 	&cmd_stat_entry,
 	&cmd_info_entry,
@@ -30,6 +31,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_dataset_entry,
 	&cmd_archive_entry,
 	&cmd_share_entry,
+	&cmd_token_entry,
 };
 
 enum {

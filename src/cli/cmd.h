@@ -30,6 +30,7 @@ enum {
 
 extern const struct cmd_entry cmd_whoami_entry;
 extern const struct cmd_entry cmd_spaces_entry;
+extern const struct cmd_entry cmd_space_entry;
 extern const struct cmd_entry cmd_ls_entry;
 extern const struct cmd_entry cmd_stat_entry;
 extern const struct cmd_entry cmd_info_entry;
@@ -41,6 +42,7 @@ extern const struct cmd_entry cmd_meta_entry;
 extern const struct cmd_entry cmd_dataset_entry;
 extern const struct cmd_entry cmd_archive_entry;
 extern const struct cmd_entry cmd_share_entry;
+extern const struct cmd_entry cmd_token_entry;
 
 /* Parse argv and run the command. */
 int cmd_main(int argc, char **argv);

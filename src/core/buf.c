@@ -5,6 +5,7 @@
 #include "onetui/buf.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,4 +156,57 @@ od_buf_read_file(struct od_buf *b, const char *path)
 	if (rc)
 		return od_error_nomem();
 	return failed ? od_error_errno(OD_ERR_IO, EIO, _("Cannot read %s"), path) : NULL;
+}
+
+static const char base64_digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+int
+od_buf_add_base64(struct od_buf *b, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
+			     (i + 2 < n ? p[i + 2] : 0);
+		char q[4] = { base64_digits[v >> 18 & 63], base64_digits[v >> 12 & 63],
+			      i + 1 < n ? base64_digits[v >> 6 & 63] : '=', i + 2 < n ? base64_digits[v & 63] : '=' };
+		rc = od_buf_add(b, q, 4);
+	}
+	return rc;
+}
+
+int
+od_buf_add_unbase64(struct od_buf *b, const char *text)
+{
+	size_t n = strlen(text), pad = 0, start = b->len;
+	int rc = 0;
+
+	if (n % 4)
+		return -EINVAL;
+	while (pad < 2 && pad < n && text[n - 1 - pad] == '=')
+		pad++;
+	for (size_t i = 0; i < n && rc == 0; i += 4) {
+		bool last = i + 4 == n;
+		unsigned v = 0;
+		char out[3];
+
+		for (size_t k = 0; k < 4; k++) {
+			char c = text[i + k];
+			const char *d = c != '=' ? strchr(base64_digits, c) : NULL;
+
+			if (!d && !(last && k >= 4 - pad)) {
+				b->len = start;
+				if (b->data)
+					b->data[start] = '\0';
+				return -EINVAL;
+			}
+			v = v << 6 | (d ? (unsigned)(d - base64_digits) : 0);
+		}
+		out[0] = (char)(v >> 16);
+		out[1] = (char)(v >> 8);
+		out[2] = (char)v;
+		rc = od_buf_add(b, out, last ? 3 - pad : 3);
+	}
+	return rc;
 }

@@ -294,25 +294,58 @@ resolve_from_root(struct resolve_op *op)
 	return pcall_send(&op->c, OD_POST, od_buf_steal(&b), lookup_reply);
 }
 
+/* The space root's id is the key of the reply: keep it, and go on to
+ * the path. */
 static void
-root_reply(struct pcall *c, struct od_req *req, struct od_error *err)
+root_found(struct resolve_op *op, struct od_req *req, struct od_error *err, const char *key, const char *what)
 {
-	static const char what[] = N_("the provider's space record");
-	struct resolve_op *op = (struct resolve_op *)c;
+	struct od_space *s = op->c.s;
 	const char *dir_id;
 	cJSON *root = NULL;
 
 	if (!err)
-		err = od_req_json(req, _(what), &root);
+		err = od_req_json(req, what, &root);
 	if (!err)
-		err = od_json_str(root, "dirId", _(what), &dir_id);
-	if (!err && !(c->s->root_id = strdup(dir_id)))
+		err = od_json_str(root, key, what, &dir_id);
+	if (!err && !(s->root_id = strdup(dir_id)))
 		err = od_error_nomem();
 	cJSON_Delete(root);
 	if (!err)
 		err = resolve_from_root(op);
 	if (err || op->n_segs == 0)
-		resolve_finish(op, c->s->root_id, err);
+		resolve_finish(op, s->root_id, err);
+}
+
+static void
+root_lookup_reply(struct pcall *c, struct od_req *req, struct od_error *err)
+{
+	root_found((struct resolve_op *)c, req, err, "fileId", _(file_id_what));
+}
+
+static void
+root_reply(struct pcall *c, struct od_req *req, struct od_error *err)
+{
+	static const char what[] = N_("the provider's space record");
+	struct resolve_op *op = (struct resolve_op *)c;
+	struct od_buf b;
+
+	/* A token with data-access caveats (read-only, paths...) may not read
+	 * the space record, a non-data endpoint; a lookup of the space's name
+	 * is a data call, and gives the root as well. */
+	if (err && od_error_is(err, "tokenCaveatUnverified") && c->s->name_unique) {
+		od_buf_init(&b, OD_BUF_UNLIMITED);
+		if (od_buf_adds(&b, "/lookup-file-id/") || od_url_escape(&b, c->s->name)) {
+			od_buf_done(&b);
+			resolve_finish(op, NULL, od_error_nomem());
+			return;
+		}
+		od_error_free(err);
+		if (!(err = pcall_send(c, OD_POST, od_buf_steal(&b), root_lookup_reply)))
+			return;
+		resolve_finish(op, NULL, err);
+		return;
+	}
+	root_found(op, req, err, "dirId", _(what));
 }
 
 /* For answers known without asking: the space root, or an early error. */

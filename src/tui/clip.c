@@ -17,21 +17,6 @@
 /* screen cuts long device control strings: pass the sequence in pieces. */
 #define SCREEN_CHUNK 76
 
-static void
-base64(struct od_buf *out, const unsigned char *p, size_t n)
-{
-	static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
-			     (i + 2 < n ? p[i + 2] : 0);
-		char q[4] = { digits[v >> 18 & 63], digits[v >> 12 & 63], i + 1 < n ? digits[v >> 6 & 63] : '=',
-			      i + 2 < n ? digits[v & 63] : '=' };
-		if (od_buf_add(out, q, 4))
-			xoom();
-	}
-}
-
 /* Build in out what to send for payload (an OSC 52 sequence). */
 static void
 wrap(struct od_buf *out, const char *seq)
@@ -69,8 +54,7 @@ clip_copy(struct app *a, const char *what, const char *value)
 	od_buf_init(&out, OD_BUF_UNLIMITED);
 	if (od_buf_adds(&seq, "\033]52;c;"))
 		xoom();
-	base64(&seq, (const unsigned char *)value, strlen(value));
-	if (od_buf_addc(&seq, '\a'))
+	if (od_buf_add_base64(&seq, value, strlen(value)) || od_buf_addc(&seq, '\a'))
 		xoom();
 	wrap(&out, od_buf_str(&seq));
 	/* curses has flushed its output: the sequence does not move the

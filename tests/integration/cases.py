@@ -223,6 +223,27 @@ def cases(info):
         Case("archive ls of a dataset without archives", ["archive", "ls", "--json", RUN34],
              out=r"^\[\]$"),
 
+        # --- spaces and members (space.py changes them; these leave them as found) --
+        Case("space show: providers and sizes", ["space", "show", "--json", KRIOS],
+             check=lambda r, h: _json(r)["totalSize"] == 15 << 40),
+        Case("space members --effective: carol through her group",
+             ["space", "members", "--effective", "--json", KRIOS],
+             check=lambda r, h: [u["username"] for u in _json(r)["users"]] == ["alice", "bob", "carol"]),
+        Case("space members as bob: privileges unreadable", ["space", "members", "--json", KRIOS],
+             user="bob", check=lambda r, h: _json(r)["groups"][0]["privileges"] is None),
+        Case("space privileges: the zone's vocabulary",
+             ["space", "privileges", "--json", KRIOS, "--user", "carol"],
+             check=lambda r, h: len(_json(r)["vocabulary"]) == 37),
+        Case("space privileges: grant", ["space", "privileges", KRIOS, "--group",
+                                          "krios-2025-11-collaborators", "--grant", "space_write_data"],
+             out=r"space_write_data +x +x"),
+        Case("space privileges: and revoke", ["space", "privileges", KRIOS, "--group",
+                                               "krios-2025-11-collaborators", "--revoke", "space_write_data"],
+             out=r"space_write_data *\n"),
+        Case("space rename to the same name", ["space", "rename", "Empty Support", "Empty Support"]),
+        Case("space rm-member refused: exit 4", ["space", "rm-member", "--yes", "TEM Materials",
+                                                 "--user", "alice"], user="bob", rc=4,
+             err=r"needs space_remove_user"),
         # --- shares (read-only here; share.py changes them) ------------------------
         Case("share ls: the shares of every space of the user", ["share", "ls", "--json"],
              check=lambda r, h: sorted(s["shareId"] for s in _json(r)["shares"])

@@ -15,6 +15,7 @@ itself (its own 401), so token-less calls are made only to public ones
 Upload bodies are ASCII: Prism forwards request bodies as text.
 """
 
+import hashlib
 import os
 import tempfile
 import time
@@ -175,7 +176,7 @@ class Drive:
         self.expect(200, "GET", data + images + query, name + " dir, all attributes")
         self.expect(200, "GET", data + gain + query, name + " file, all attributes")
         self.expect(200, "GET", data + gain, name + " file attributes (legacy)")
-        self.expect(200, "GET", data + gain, name + " attributes (oneclient token)",
+        self.expect(401, "GET", data + gain, name + " attributes (oneclient token, REST)",
                     user="alice-oneclient")
         self.expect(400, "GET", data + gain + "?attributes=colour",
                     name + " unknown attribute")
@@ -841,6 +842,92 @@ class Drive:
         self.expect(404, "GET", qos + "/" + made, "a removed QoS requirement")
         self.control("POST", "/transfers/settings", {"reset": True})
 
+    def token_management(self):
+        """Named/temporary tokens, confine, examine and invitations
+        (oztokens.py). Runs last: dave joins a space."""
+        z, sid = self.zone, self.space
+        soon = int(time.time()) + 3600
+        until = [{"type": "time", "validUntil": soon}]
+        made = self.expect(201, "POST", z + "/user/tokens/named", "create a named token",
+                           json_body={"name": "conf-token", "caveats": until + [
+                               {"type": "data.readonly"},
+                               {"type": "ip", "whitelist": ["127.0.0.0/8"]}],
+                               "customMetadata": {"purpose": "conformance"}})
+        tid = made.json()["tokenId"]
+        self.tokens["conf"] = made.json()["token"]
+        self.expect(400, "POST", z + "/user/tokens/named", "a named token's name again",
+                    json_body={"name": "conf-token"})
+        self.expect(400, "POST", z + "/user/tokens/named", "a bad caveat",
+                    json_body={"name": "conf-bad", "caveats": [{"type": "time"}]})
+        self.expect(200, "GET", z + "/user/tokens/named", "list named tokens")
+        self.expect(200, "GET", z + "/tokens/named/" + tid, "get a named token")
+        self.expect(403, "GET", z + "/tokens/named/" + tid, "someone else's token", user="bob")
+        self.expect(404, "GET", z + "/tokens/named/" + "0" * 32, "unknown named token")
+        self.expect(200, "GET", z + "/user/tokens/named/name/conf-token", "token by name")
+        self.expect(404, "GET", z + "/user/tokens/named/name/nope", "unknown token name")
+        self.expect(200, "GET", z + "/tokens/named/%s/status" % tid, "token status")
+        self.expect(204, "PATCH", z + "/tokens/named/" + tid, "revoke",
+                    json_body={"revoked": True})
+        self.expect(204, "PATCH", z + "/tokens/named/" + tid, "rename, un-revoke",
+                    json_body={"revoked": False, "name": "conf-token-2",
+                               "customMetadata": {}})
+        self.expect(400, "PATCH", z + "/tokens/named/" + tid, "PATCH with nothing",
+                    json_body={})
+        self.expect(400, "POST", z + "/user/tokens/temporary", "temporary without time",
+                    json_body={"caveats": []})
+        temp = self.expect(201, "POST", z + "/user/tokens/temporary", "temporary token",
+                           json_body={"type": {"accessToken": {}}, "caveats": until})
+        self.expect(200, "POST", z + "/tokens/examine", "examine a temporary token",
+                    user=None, json_body={"token": temp.json()["token"]})
+        confined = self.expect(200, "POST", z + "/tokens/confine", "confine", user=None,
+                               json_body={"token": self.tokens["alice"], "caveats": [
+                                   {"type": "interface", "interface": "rest"}]})
+        self.tokens["confined"] = confined.json()["token"]
+        self.expect(200, "GET", z + "/user", "GET /user with a confined token",
+                    user="confined")
+        self.expect(400, "POST", z + "/tokens/confine", "confine a garbled token",
+                    user=None, json_body={"token": "garbage", "caveats": []})
+        self.expect(204, "DELETE", z + "/tokens/named/" + tid, "delete a named token")
+
+        invite = self.expect(201, "POST", z + "/user/tokens/named", "a space invitation",
+                             json_body={"name": "conf-invite", "usageLimit": 1,
+                                        "privileges": ["space_view", "space_read_data"],
+                                        "type": {"inviteToken": {
+                                            "inviteType": "userJoinSpace",
+                                            "spaceId": sid[KRIOS]}}})
+        serial = invite.json()["token"]
+        self.expect(200, "GET", z + "/tokens/named/" + invite.json()["tokenId"],
+                    "get an invitation")
+        self.expect(200, "POST", z + "/tokens/examine", "examine an invitation",
+                    user=None, json_body={"token": serial})
+        self.expect(400, "POST", z + "/user/tokens/named", "an invitation without privilege",
+                    user="bob", json_body={"name": "conf-x", "type": {"inviteToken": {
+                        "inviteType": "userJoinSpace", "spaceId": sid[TEM]}}})
+        self.expect(400, "POST", z + "/user/groups/join", "a space invitation for a group",
+                    user="dave", json_body={"token": serial})
+        self.expect(201, "POST", z + "/user/spaces/join", "join a space", user="dave",
+                    json_body={"token": serial})
+        self.expect(400, "POST", z + "/user/spaces/join", "usage limit reached",
+                    user="bob", json_body={"token": serial})
+        again = self.expect(201, "POST", z + "/user/tokens/temporary", "a temporary invitation",
+                            json_body={"caveats": until, "type": {"inviteToken": {
+                                "inviteType": "userJoinSpace", "spaceId": sid[KRIOS]}}})
+        self.expect(409, "POST", z + "/user/spaces/join", "already a member", user="dave",
+                    json_body={"token": again.json()["token"]})
+        staff = hashlib.md5(b"group:cryo-em-staff").hexdigest()
+        collab = hashlib.md5(b"group:krios-2025-11-collaborators").hexdigest()
+        for kind, key, target, path, consumer in (
+                ("groupJoinSpace", "spaceId", sid[BEAMLINE],
+                 "/groups/%s/spaces/join" % collab, "bob"),
+                ("userJoinGroup", "groupId", staff, "/user/groups/join", "dave"),
+                ("groupJoinGroup", "groupId", staff, "/groups/%s/parents/join" % collab,
+                 "bob")):
+            made = self.expect(201, "POST", z + "/user/tokens/temporary", kind,
+                               json_body={"caveats": until, "type": {"inviteToken": {
+                                   "inviteType": kind, key: target}}})
+            self.expect(201, "POST", z + path, "consume " + kind, user=consumer,
+                        json_body={"token": made.json()["token"]})
+
     def shared_data(self):
         """OZ /shares/data: the redirect (driven against the zone itself:
         Prism's forwarder follows redirects) then its target through the
@@ -888,6 +975,75 @@ class Drive:
             self.direct.request("POST", control + "/providers/" + storage,
                                 json_body={"online": True})
 
+    def space_members(self):
+        """Space creation, renaming, members and privileges (changes
+        membership: runs last)."""
+        z, sid, users = self.zone, self.space, self.users
+        krios, tem = sid[KRIOS], sid[TEM]
+        alice, bob, carol = users["alice"], users["bob"], users["carol"]
+        self.expect(200, "GET", z + "/spaces/privileges", "space privileges", user=None)
+        for what in ("owners", "users", "effective_users", "groups", "effective_groups"):
+            self.expect(200, "GET", z + "/spaces/%s/%s" % (krios, what), "space " + what)
+        self.expect(403, "GET", z + "/spaces/%s/users" % krios, "space users (dave)",
+                    user="dave")
+        self.expect(404, "GET", z + "/spaces/%s/users" % ("0" * 32), "unknown space users")
+        base = z + "/spaces/" + krios
+        self.expect(200, "GET", "%s/users/%s" % (base, alice), "space user")
+        self.expect(404, "GET", "%s/users/%s" % (base, carol), "not a direct user")
+        self.expect(200, "GET", "%s/effective_users/%s" % (base, carol), "effective user")
+        self.expect(200, "GET", "%s/users/%s/privileges" % (base, alice), "user privileges")
+        self.expect(403, "GET", "%s/users/%s/privileges" % (base, alice),
+                    "user privileges (bob)", user="bob")
+        self.expect(200, "GET", "%s/effective_users/%s/privileges" % (base, carol),
+                    "effective user privileges")
+        self.expect(200, "GET", "%s/effective_users/%s/membership" % (base, carol),
+                    "membership")
+        groups = self.expect(200, "GET", base + "/groups", "groups").json()["groups"]
+        for gid in groups:
+            self.expect(200, "GET", "%s/groups/%s" % (base, gid), "space group")
+            self.expect(200, "GET", "%s/effective_groups/%s" % (base, gid),
+                        "effective space group")
+            self.expect(200, "GET", "%s/groups/%s/privileges" % (base, gid),
+                        "group privileges")
+            self.expect(200, "GET", "%s/effective_groups/%s/privileges" % (base, gid),
+                        "effective group privileges")
+        path = "%s/groups/%s/privileges" % (base, groups[0])
+        self.expect(204, "PATCH", path, "grant and revoke",
+                    json_body={"grant": ["space_view"], "revoke": ["space_delete"]})
+        self.expect(400, "PATCH", path, "neither grant nor revoke", json_body={})
+        self.expect(403, "PATCH", path, "set privileges (bob)", user="bob",
+                    json_body={"grant": ["space_view"]})
+        self.expect(204, "PATCH", "%s/users/%s/privileges" % (base, alice),
+                    "user grant", json_body={"grant": ["space_view"]})
+        made = self.expect(201, "POST", z + "/user/spaces", "create a space",
+                           json_body={"name": "Tomography 2026"})
+        new = made.headers["Location"].rsplit("/", 1)[-1]
+        self.expect(400, "POST", z + "/user/spaces", "bad space name",
+                    json_body={"name": "."})
+        self.expect(204, "PATCH", z + "/spaces/" + new, "rename",
+                    json_body={"name": "Tomography-2026"})
+        self.expect(403, "PATCH", z + "/spaces/" + tem, "rename (bob)", user="bob",
+                    json_body={"name": "Mine"})
+        made = self.expect(201, "POST", z + "/user/groups", "create a group",
+                           json_body={"name": "tomo-team", "type": "team"})
+        gid = made.headers["Location"].rsplit("/", 1)[-1]
+        self.expect(200, "GET", z + "/groups/" + gid, "group")
+        self.expect(403, "GET", z + "/groups/" + gid, "group (bob)", user="bob")
+        self.expect(200, "GET", z + "/user/groups", "user groups")
+        self.expect(200, "GET", z + "/user/effective_groups", "user effective groups")
+        add = "%s/spaces/%s/groups/%s" % (z, new, gid)
+        self.expect(204, "PUT", add, "add a group")
+        self.expect(409, "PUT", add, "add a group twice")
+        self.expect(403, "PUT", "%s/spaces/%s/groups/%s" % (z, tem, gid),
+                    "add a group (bob)", user="bob")
+        self.expect(204, "DELETE", add, "remove a group")
+        self.expect(404, "DELETE", add, "remove a group twice")
+        self.expect(400, "DELETE", "%s/spaces/%s/users/%s" % (z, new, alice),
+                    "remove the last owner")
+        self.expect(403, "DELETE", "%s/spaces/%s/users/%s" % (z, tem, alice),
+                    "remove a user (bob)", user="bob")
+        self.expect(204, "DELETE", "%s/spaces/%s/users/%s" % (z, tem, bob), "remove a user")
+
 
 def main():
     tap = Tap()
@@ -918,6 +1074,8 @@ def main():
             drive.jobs()
             drive.datasets_archives()
             drive.share_management()
+            drive.space_members()
+            drive.token_management()
         except (KeyError, TypeError, AttributeError) as exc:
             # A reply without the expected fields; the failed checks and the
             # logs say why.

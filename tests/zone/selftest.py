@@ -10,6 +10,7 @@ redirects and the trap, provider down/up and the name-mismatch listener.
 Exits 0; the TAP lines carry the result.
 """
 
+import base64
 import hashlib
 import http.client
 import json
@@ -314,7 +315,8 @@ class SelfTest:
              "data-caveated token on OP /spaces: refused")
         reply = self.opget(self.fs, "/data/%s/children" % self.space[KRIOS],
                            user="alice-oneclient")
-        t.eq(reply.status, 200, "oneclient token works on data endpoints")
+        t.ok(reply.status == 401 and reply.auth_error_id() == "tokenCaveatUnverified",
+             "a Oneclient-only token is refused on REST data endpoints too", reply.body)
         reply = self.opget(self.fs, "/data/%s" % self.space[KRIOS], user="alice-expired")
         t.eq(reply.auth_error_id(), "tokenCaveatUnverified", "expired token on OP")
         t.eq(self.opget(self.fs, "/spaces", user=None).status, 401, "OP without token")
@@ -1727,9 +1729,10 @@ class SelfTest:
         self.posix(self.send("POST", fs, "/data/%s/children?name=x" % notes, b"x",
                              user="alice-readonly"), "eacces",
                    "a data.readonly token refuses writes")
-        t.eq(self.send("POST", fs, "/data/%s/children?name=oneclient.txt" % notes, b"x",
-                       user="alice-oneclient").status, 201, "an oneclient token writes")
-        self.call("DELETE", fs, "/data/%s/path/oneclient.txt" % notes)
+        reply = self.send("POST", fs, "/data/%s/children?name=oneclient.txt" % notes, b"x",
+                          user="alice-oneclient")
+        t.ok(reply.status == 401 and reply.auth_error_id() == "tokenCaveatUnverified",
+             "an oneclient token does not write over REST", reply.body)
         t.eq(self.call("POST", fs, "/data/%s/children?name=x" % notes, user=None).status, 401,
              "writing without a token: 401")
         self.posix(self.send("POST", hpc, "/data/%s/children?name=x" % notes, b"x"), "erofs",
@@ -3350,6 +3353,216 @@ class SelfTest:
         t.eq(self.oz("/configuration", user=None).status, 200,
              "garbage, half requests and aborted handshakes do not hurt")
 
+    def token_management(self):
+        """Named and temporary tokens, confinement, caveat enforcement and
+        invitations (tests/zone/odzone/oztokens.py)."""
+        t = self.t
+        users = self.info["users"]
+
+        def oz(method, path, body=None, user="alice"):
+            token = self.tokens.get(user, user) if user else None
+            return self.http.request(method, self.zone + path, token=token, json_body=body)
+
+        def inner(reply):
+            try:
+                return reply.json()["error"]["details"]["tokenError"]["id"]
+            except (TypeError, KeyError):
+                return None
+
+        soon = int(time.time()) + 3600
+        made = oz("POST", "/user/tokens/named", {"name": "st-readonly", "caveats": [
+            {"type": "data.readonly"}, {"type": "time", "validUntil": soon}]})
+        created = made.json() or {}
+        t.ok(made.status == 201 and created.get("tokenId") and created.get("token")
+             and made.headers.get("Location", "").endswith("/tokens/named/" + created["tokenId"]),
+             "named token: 201 tokenId, token, Location", made.body)
+        tid, ro = created["tokenId"], created["token"]
+        self.bad(oz("POST", "/user/tokens/named", {"name": "st-readonly"}), 400,
+                 "badValueIdentifierOccupied", "a second token of the same name")
+        self.bad(oz("POST", "/user/tokens/named", {}), 400, "missingRequiredValue",
+                 "named token without a name")
+        self.bad(oz("POST", "/user/tokens/named", {"name": "x1", "caveats": [{"type": "ip"}]}),
+                 400, "badValueCaveat", "a caveat without its fields")
+        self.bad(oz("POST", "/user/tokens/named", {"name": "x2", "type": {"bogus": {}}}),
+                 400, "badValueTokenType", "an unknown token type")
+        t.ok(tid in oz("GET", "/user/tokens/named").json()["tokens"]
+             and tid not in oz("GET", "/user/tokens/named", user="bob").json()["tokens"],
+             "the named token is listed for its owner only")
+        got = oz("GET", "/tokens/named/" + tid).json()
+        t.ok(got["name"] == "st-readonly" and got["token"] == ro and got["revoked"] is False
+             and got["subject"] == {"type": "user", "id": users["alice"]}
+             and got["metadata"]["creationTime"] > 0 and got["type"] == {"accessToken": {}},
+             "GET /tokens/named/{id}", got)
+        t.eq(oz("GET", "/user/tokens/named/name/st-readonly").json()["id"], tid,
+             "GET /user/tokens/named/name/{name}")
+        self.bad(oz("GET", "/tokens/named/" + tid, user="bob"), 403, "forbidden",
+                 "another user's named token: 403")
+        self.bad(oz("GET", "/tokens/named/nope"), 404, "notFound", "unknown token id: 404")
+        self.bad(oz("PATCH", "/tokens/named/" + tid, {}), 400, "missingAtLeastOneValue",
+                 "PATCH with nothing to change")
+
+        krios = self.space[KRIOS]
+        images = self.file_id(KRIOS, "Images-Disc1")
+        self.posix(self.send("POST", self.fs, "/data/%s/children?name=x" % images, b"x",
+                             user=ro), "eacces", "a read-only named token cannot write")
+        t.eq(self.opget(self.fs, "/data/%s/children" % images, user=ro).status, 200,
+             "... but lists")
+        self.bad(oz("GET", "/user", user=ro), 401, "unauthorized",
+                 "a data-caveated token on Onezone REST")
+
+        self.bad(oz("POST", "/user/tokens/temporary", {"caveats": []}), 400,
+                 "tokenTimeCaveatRequired", "temporary token without a time caveat")
+        reply = oz("POST", "/user/tokens/temporary",
+                   {"caveats": [{"type": "time", "validUntil": soon + 86400 * 30}]})
+        t.ok(reply.error_id() == "tokenTimeCaveatRequired"
+             and reply.json()["error"]["details"]["maxTtl"] == 14 * 86400,
+             "a too long temporary token: tokenTimeCaveatRequired with maxTtl")
+        path = base64.b64encode(("/%s/Images-Disc1" % krios).encode()).decode()
+        temp = oz("POST", "/user/tokens/temporary", {"caveats": [
+            {"type": "time", "validUntil": soon},
+            {"type": "data.path", "whitelist": [path]}]})
+        t.eq(temp.status, 201, "temporary token: 201")
+        scoped = temp.json()["token"]
+        examined = self.http.post(self.zone + "/tokens/examine",
+                                  json_body={"token": scoped}).json()
+        t.ok(examined["persistence"] == "temporary" and len(examined["caveats"]) == 2,
+             "examine a temporary token")
+        t.eq(self.opget(self.fs, "/data/%s/children" % images, user=scoped).status, 200,
+             "a path-limited token lists inside its path")
+        scope = self.http.post(self.zone + "/tokens/infer_access_token_scope",
+                               json_body={"token": scoped}).json()
+        t.eq(list(scope["dataAccessScope"]["spaces"]), [krios],
+             "infer: a path-limited token's scope is the space of its path")
+        listed = self.opget(self.fs, "/data/%s/children" % krios, user=scoped).json()
+        t.eq([c["name"] for c in listed["children"]], ["Images-Disc1"],
+             "a path-limited token lists the space root: only the way to its path")
+        reply = self.http.post(self.op[self.fs] + "/lookup-file-id/" + quote_path(
+            KRIOS, "Atlas"), token=scoped)
+        self.posix(reply, "eacces", "... and cannot look up what is beside it")
+        self.posix(self.send("POST", self.fs, "/data/%s/children?name=x" % krios, b"x",
+                             user=scoped), "eacces", "... nor write in the root it traverses")
+
+        by_id = oz("POST", "/user/tokens/temporary", {"caveats": [
+            {"type": "time", "validUntil": soon},
+            {"type": "data.objectid", "whitelist": [images]}]}).json()["token"]
+        t.eq(self.opget(self.fs, "/data/%s/children" % images, user=by_id).status, 200,
+             "an objectid token reaches its directory")
+        t.eq(self.opget(self.fs, "/data/%s" % krios, user=by_id).status, 200,
+             "... and sees its parent, on the way")
+        atlas = self.file_id(KRIOS, "Atlas")
+        self.posix(self.opget(self.fs, "/data/%s/children" % atlas, user=by_id), "eacces",
+                   "... but not a directory beside it")
+
+        rest_only = oz("POST", "/tokens/confine", {"token": self.tokens["alice"], "caveats": [
+            {"type": "interface", "interface": "rest"},
+            {"type": "ip", "whitelist": ["127.0.0.0/8"]},
+            {"type": "service", "whitelist": ["ozw-onezone", "opw-*"]}]}, user=None)
+        t.eq(rest_only.status, 200, "confine: 200")
+        t.eq(oz("GET", "/user", user=rest_only.json()["token"]).status, 200,
+             "interface rest, ip 127.0.0.0/8 and service caveats admit REST from here")
+        far = oz("POST", "/tokens/confine", {"token": self.tokens["alice"], "caveats": [
+            {"type": "ip", "whitelist": ["192.0.2.0/24"]}]}, user=None).json()["token"]
+        reply = oz("GET", "/user", user=far)
+        t.ok(reply.auth_error_id() == "tokenCaveatUnverified"
+             and "ip = 192.0.2.0/24" in reply.json()["error"]["description"],
+             "an ip caveat for elsewhere: tokenCaveatUnverified", reply.body)
+        zone_only = oz("POST", "/tokens/confine", {"token": self.tokens["alice"], "caveats": [
+            {"type": "service", "whitelist": ["ozw-onezone"]}]}, user=None).json()["token"]
+        t.eq(self.opget(self.fs, "/spaces", user=zone_only).auth_error_id(),
+             "tokenCaveatUnverified", "a Onezone-only service caveat on a Oneprovider")
+        self.bad(oz("POST", "/tokens/confine", {"token": "garbage"}, user=None), 400,
+                 "missingRequiredValue", "confine without caveats")
+        reply = oz("POST", "/tokens/confine", {"token": "garbage", "caveats": []}, user=None)
+        t.ok(reply.error_id() == "badValueToken" and inner(reply) == "badToken",
+             "confine a garbled token")
+
+        derived = oz("POST", "/tokens/confine", {"token": ro, "caveats": [
+            {"type": "data.objectid", "whitelist": [images]}]}, user=None).json()["token"]
+        t.eq(oz("PATCH", "/tokens/named/" + tid, {"revoked": True}).status, 204,
+             "revoke a named token")
+        t.eq(oz("GET", "/tokens/named/%s/status" % tid).json(), {"revoked": True},
+             "status says revoked")
+        for token, what in ((ro, "the token"), (derived, "a token derived from it")):
+            reply = self.opget(self.fs, "/data/%s/children" % images, user=token)
+            t.eq(reply.auth_error_id(), "tokenRevoked", "revoked: %s is refused" % what)
+        oz("PATCH", "/tokens/named/" + tid, {"revoked": False, "name": "st-ro2"})
+        t.eq(self.opget(self.fs, "/data/%s/children" % images, user=derived).status, 200,
+             "un-revoked: the derived token works again")
+        t.eq(oz("GET", "/tokens/named/" + tid).json()["name"], "st-ro2", "renamed")
+        t.eq(oz("DELETE", "/tokens/named/" + tid).status, 204, "delete a named token")
+        t.eq(self.opget(self.fs, "/data/%s/children" % images, user=ro).auth_error_id(),
+             "tokenInvalid", "a deleted token is invalid")
+        self.bad(oz("GET", "/tokens/named/" + tid), 404, "notFound", "... and gone")
+
+        # -- invitations
+        tem = self.space[TEM]
+        invite = oz("POST", "/user/tokens/named", {
+            "name": "st-invite", "usageLimit": 1, "privileges": ["space_view", "space_read_data"],
+            "type": {"inviteToken": {"inviteType": "userJoinSpace", "spaceId": krios}}})
+        t.eq(invite.status, 201, "a space invitation")
+        serial = invite.json()["token"]
+        examined = self.http.post(self.zone + "/tokens/examine",
+                                  json_body={"token": serial}).json()
+        t.eq(examined["type"], {"inviteToken": {"inviteType": "userJoinSpace",
+                                                "spaceId": krios}}, "examine an invitation")
+        meta = oz("GET", "/tokens/named/" + invite.json()["tokenId"]).json()["metadata"]
+        t.ok(meta["usageLimit"] == 1 and meta["usageCount"] == 0
+             and meta["privileges"] == ["space_read_data", "space_view"],
+             "invitation metadata", meta)
+        self.bad(oz("GET", "/user", user=serial), 401, "unauthorized",
+                 "an invitation is not an access token")
+        self.bad(oz("POST", "/user/tokens/named", {"name": "st-x", "type": {"inviteToken": {
+            "inviteType": "userJoinSpace", "spaceId": tem}}}, user="bob"), 400,
+                 "inviteTokenSubjectNotAuthorized", "inviting without space_add_user")
+        self.bad(oz("POST", "/user/tokens/named", {"name": "st-y", "type": {"inviteToken": {
+            "inviteType": "userJoinSpace", "spaceId": "nope"}}}), 400,
+                 "inviteTokenTargetIdInvalid", "inviting to an unknown space")
+        reply = oz("POST", "/user/groups/join", {"token": serial}, user="dave")
+        t.ok(reply.error_id() == "badValueToken" and inner(reply) == "notAnInviteToken",
+             "a space invitation given to the group join", reply.body)
+        joined = oz("POST", "/user/spaces/join", {"token": serial}, user="dave")
+        t.ok(joined.status == 201 and joined.headers.get("Location", "").endswith(
+            "/user/spaces/" + krios), "dave joins Krios: 201 + Location", joined.body)
+        t.ok(krios in oz("GET", "/user/spaces", user="dave").json()["spaces"],
+             "... and it is among his spaces")
+        self.bad(self.send("POST", self.fs, "/data/%s/children?name=x" % images, b"x",
+                           user="dave"), 403, "forbidden",
+                 "... with the invitation's privileges: no space_write_data, 403")
+        reply = oz("POST", "/user/spaces/join", {"token": serial}, user="bob")
+        t.ok(reply.error_id() == "badValueToken"
+             and inner(reply) == "inviteTokenUsageLimitReached", "usage limit reached")
+        again = oz("POST", "/user/tokens/named", {"name": "st-invite2", "type": {"inviteToken": {
+            "inviteType": "userJoinSpace", "spaceId": krios}}}).json()["token"]
+        self.bad(oz("POST", "/user/spaces/join", {"token": again}, user="dave"), 409,
+                 "relationAlreadyExists", "joining again: 409")
+        oz("PATCH", "/tokens/named/" + oz("GET", "/user/tokens/named/name/st-invite2").json()[
+            "id"], {"revoked": True})
+        reply = oz("POST", "/user/spaces/join", {"token": again}, user="bob")
+        t.ok(reply.error_id() == "badValueToken" and inner(reply) == "tokenRevoked",
+             "a revoked invitation")
+
+        def group_id(name):
+            return hashlib.md5(("group:" + name).encode()).hexdigest()
+        staff, collab = group_id("cryo-em-staff"), group_id("krios-2025-11-collaborators")
+        beamline = self.space[BEAMLINE]
+        for kind, key, target, path, consumer in (
+                ("groupJoinSpace", "spaceId", beamline, "/groups/%s/spaces/join" % collab,
+                 "bob"),
+                ("userJoinGroup", "groupId", staff, "/user/groups/join", "dave"),
+                ("groupJoinGroup", "groupId", staff, "/groups/%s/parents/join" % collab, "bob")):
+            serial = oz("POST", "/user/tokens/temporary", {
+                "type": {"inviteToken": {"inviteType": kind, key: target}},
+                "caveats": [{"type": "time", "validUntil": soon}]}).json()["token"]
+            if consumer == "bob":
+                self.bad(oz("POST", path, {"token": serial}, user="dave"), 403, "forbidden",
+                         "%s: a consumer group the caller may not act for" % kind)
+            reply = oz("POST", path, {"token": serial}, user=consumer)
+            t.ok(reply.status == 201, "%s consumed" % kind, reply.body)
+            self.bad(oz("POST", path, {"token": serial}, user=consumer), 409,
+                     "relationAlreadyExists", "%s again: 409" % kind)
+        t.ok(beamline in oz("GET", "/user/effective_spaces", user="bob").json()["spaces"],
+             "groupJoinSpace: the group's members reach the space")
+
     def run(self):
         for part in (self.onezone, self.tokens_api, self.provider_basics, self.lookups,
                      self.attributes, self.listing, self.distribution, self.dir_stats,
@@ -3361,7 +3574,9 @@ class SelfTest:
                      self.share_access, self.share_management, self.control_hooks, self.upload_faults,
                      self.faults, self.redirects_and_log, self.transfer_errors,
                      self.transfer_lifecycle, self.qos_management,
-                     self.providers_control, self.tls_and_robustness, self.removals):
+                     self.providers_control, self.tls_and_robustness, self.removals,
+                     self.space_members,
+                     self.token_management):     # last: dave joins a space
             try:
                 started = time.monotonic()
                 part()
@@ -3370,6 +3585,124 @@ class SelfTest:
                 import traceback
                 self.t.ok(False, "%s raised %s" % (part.__name__, type(exc).__name__),
                           traceback.format_exc())
+
+
+    # -- spaces and members (changes membership: runs last) ---------------------
+
+    def ozcall(self, method, path, user="alice", body=None):
+        return self.http.request(method, self.zone + path, token=self.tokens[user],
+                                 json_body=body)
+
+    def space_members(self):
+        t, users = self.t, self.info["users"]
+        alice, bob, carol = users["alice"], users["bob"], users["carol"]
+        krios, tem = self.space[KRIOS], self.space[TEM]
+        vocab = self.oz("/spaces/privileges", user=None).json()
+        t.ok(len(vocab["admin"]) == 37 and "space_manage_datasets" in vocab["admin"]
+             and vocab["member"] == ["space_view", "space_read_data", "space_write_data",
+                                     "space_view_transfers"]
+             and set(vocab["member"]) < set(vocab["manager"]) < set(vocab["admin"]),
+             "GET /spaces/privileges is public: admin, manager, member", vocab)
+        t.eq(self.oz("/spaces/%s/owners" % krios).json(), {"users": [alice]},
+             "the creator owns the space")
+        t.eq(self.oz("/spaces/%s/users" % krios, user="bob").json(), {"users": [alice]},
+             "direct users (bob has space_view through his group)")
+        t.eq(set(self.oz("/spaces/%s/effective_users" % krios).json()["users"]),
+             {alice, bob, carol}, "effective users include the groups' members")
+        self.bad(self.oz("/spaces/%s/users" % krios, user="dave"), 403, "forbidden",
+                 "a non-member may not list members")
+        self.bad(self.oz("/spaces/%s/users" % ("0" * 32)), 404, "notFound",
+                 "members of an unknown space: 404")
+        self.bad(self.oz("/spaces/%s/users/%s" % (krios, carol)), 404, "notFound",
+                 "carol is not a direct user of Krios")
+        got = self.oz("/spaces/%s/effective_users/%s" % (krios, carol)).json()
+        t.eq(got, {"userId": carol, "fullName": "Carol Lindqvist", "username": "carol",
+                   "creationTime": got.get("creationTime")}, "an effective user's details")
+        self.bad(self.oz("/spaces/%s/users/%s/privileges" % (krios, alice), user="bob"),
+                 403, "forbidden", "privileges need space_view_privileges")
+        carol_eff = set(self.oz("/spaces/%s/effective_users/%s/privileges"
+                                % (krios, carol)).json()["privileges"])
+        t.ok({"space_manage_qos", "space_view_privileges"} <= carol_eff
+             and "space_set_privileges" not in carol_eff,
+             "carol's effective privileges come from cryo-em-staff", carol_eff)
+        staff = next(g for g in self.oz("/spaces/%s/groups" % krios).json()["groups"]
+                     if self.oz("/spaces/%s/groups/%s" % (krios, g)).json()["name"]
+                     == "cryo-em-staff")
+        t.eq(self.oz("/spaces/%s/effective_users/%s/membership" % (krios, alice)).json(),
+             {"intermediaries": [{"type": "group", "id": staff},
+                                 {"type": "space", "id": "self"}]},
+             "alice is a member directly and through cryo-em-staff")
+        t.eq(self.oz("/spaces/%s/effective_users/%s/membership" % (krios, bob),
+                     user="bob").status, 200, "bob may see his own membership")
+        collab = next(g for g in self.oz("/spaces/%s/groups" % krios).json()["groups"]
+                      if g != staff)
+        path = "/spaces/%s/groups/%s/privileges" % (krios, collab)
+        t.eq(self.oz(path).json()["privileges"],
+             ["space_view", "space_read_data", "space_view_transfers"],
+             "the collaborators' group privileges, in vocabulary order")
+        self.bad(self.ozcall("PATCH", path, body={}), 400, "missingAtLeastOneValue",
+                 "PATCH privileges with neither grant nor revoke")
+        self.bad(self.ozcall("PATCH", path, body={"grant": ["space_fly"]}), 400,
+                 "badValueListNotAllowed", "PATCH privileges with an unknown one")
+        self.bad(self.ozcall("PATCH", path, user="bob", body={"grant": ["space_view"]}),
+                 403, "forbidden", "PATCH privileges needs space_set_privileges")
+        t.eq(self.ozcall("PATCH", path, body={"grant": ["space_write_data"],
+                                              "revoke": ["space_view_transfers"]}).status,
+             204, "alice (owner) grants and revokes")
+        t.eq(self.oz(path).json()["privileges"],
+             ["space_view", "space_read_data", "space_write_data"], "and it shows")
+        self.ozcall("PATCH", path, body={"grant": ["space_view_transfers"],
+                                         "revoke": ["space_write_data"]})
+
+        self.bad(self.ozcall("POST", "/user/spaces", body={"name": "x"}), 400,
+                 "badValueName", "a one-letter space name")
+        self.bad(self.ozcall("POST", "/user/spaces", body={}), 400,
+                 "missingRequiredValue", "a space without a name")
+        made = self.ozcall("POST", "/user/spaces", body={"name": "Tomography 2026"})
+        new = made.headers.get("Location", "").rsplit("/", 1)[-1]
+        t.ok(made.status == 201 and made.headers["Location"].endswith("/user/spaces/" + new)
+             and self.oz("/spaces/" + new).json()["name"] == "Tomography 2026",
+             "POST /user/spaces: 201, Location", made.headers.get("Location"))
+        t.eq(self.oz("/spaces/%s/users/%s/privileges" % (new, alice)).json()["privileges"],
+             vocab["admin"], "the creator holds every privilege")
+        t.eq(self.ozcall("PATCH", "/spaces/" + new, body={"name": "Tomography-2026"}).status,
+             204, "PATCH /spaces/{id} renames")
+        t.eq(self.oz("/spaces/" + new).json()["name"], "Tomography-2026", "renamed")
+        self.bad(self.ozcall("PATCH", "/spaces/" + tem, user="bob", body={"name": "Mine"}),
+                 403, "forbidden", "renaming needs space_update")
+        made = self.ozcall("POST", "/user/groups", body={"name": "tomo-team"})
+        gid = made.headers.get("Location", "").rsplit("/", 1)[-1]
+        t.ok(made.status == 201 and gid in self.oz("/user/groups").json()["groups"]
+             and self.oz("/groups/" + gid).json()["type"] == "team",
+             "POST /user/groups: 201, the creator is a member")
+        self.bad(self.oz("/groups/" + gid, user="bob"), 403, "forbidden",
+                 "a group is visible to its members")
+        self.bad(self.ozcall("POST", "/user/groups", body={"name": "g1", "type": "club"}),
+                 400, "badValueNotAllowed", "an unknown group type")
+        add = "/spaces/%s/groups/%s" % (new, gid)
+        t.eq(self.ozcall("PUT", add).status, 204, "PUT adds the group")
+        self.bad(self.ozcall("PUT", add), 409, "relationAlreadyExists", "twice: 409")
+        t.eq(self.oz(add + "/privileges").json()["privileges"], vocab["member"],
+             "an added group has the member defaults")
+        self.bad(self.ozcall("PUT", "/spaces/%s/groups/%s" % (new, staff)), 403,
+                 "forbidden", "adding a group needs group_add_space in it")
+        bobs = self.ozcall("POST", "/user/groups", user="bob",
+                           body={"name": "bob's readers"})
+        self.bad(bobs, 400, "badValueName", "an apostrophe in a group name")
+        bobs = self.ozcall("POST", "/user/groups", user="bob", body={"name": "bob readers"})
+        bobs = bobs.headers["Location"].rsplit("/", 1)[-1]
+        self.bad(self.ozcall("PUT", "/spaces/%s/groups/%s" % (tem, bobs), user="bob"),
+                 403, "forbidden", "adding a group needs space_add_group")
+        self.bad(self.ozcall("DELETE", "/spaces/%s/users/%s" % (new, alice)), 400,
+                 "cannotRemoveLastOwner", "the last owner stays")
+        t.eq(self.ozcall("DELETE", add).status, 204, "DELETE removes the group")
+        self.bad(self.ozcall("DELETE", add), 404, "notFound", "twice: 404")
+        self.bad(self.ozcall("DELETE", "/spaces/%s/users/%s" % (tem, alice), user="bob"),
+                 403, "forbidden", "removing a user needs space_remove_user")
+        t.eq(self.ozcall("DELETE", "/spaces/%s/users/%s" % (tem, bob)).status, 204,
+             "alice removes bob from TEM")
+        t.ok(tem not in self.oz("/user/effective_spaces", user="bob").json()["spaces"],
+             "and TEM is gone from his spaces")
 
 
 def main():

@@ -380,13 +380,52 @@ def recall_details(specs):
     return 4
 
 
+# Space privileges 21.02.7 has that the SpacePrivileges enum lacks
+# (ENDPOINTS.md A.13); GET /spaces/privileges lists them.
+SERVER_SPACE_PRIVILEGES = (
+    "space_manage_datasets", "space_view_archives", "space_create_archives",
+    "space_remove_archives", "space_recall_archives",
+    "space_view_atm_workflow_executions", "space_schedule_atm_workflow_executions",
+    "space_manage_atm_workflow_executions")
+
+
+def space_privilege_vocabulary(specs):
+    """The SpacePrivileges enum lacks the dataset, archive and automation
+    privileges the server has (ENDPOINTS.md A.13), and the server's manager
+    set includes space_register_files, which SpaceManagerPrivileges lacks
+    (Appendix B); both enums get them."""
+    definitions = specs[ONEZONE]["definitions"]
+    enum = definitions["SpacePrivileges"]["items"]["enum"]
+    added = [p for p in SERVER_SPACE_PRIVILEGES if p not in enum]
+    enum.extend(added)
+    manager = definitions["SpaceManagerPrivileges"]["items"]["enum"]
+    if "space_register_files" not in manager:
+        manager.append("space_register_files")
+        added.append("space_register_files")
+    return len(added)
+
+
+def create_group_body(specs):
+    """create_user_group types its body as Group, which requires groupId
+    and creationTime, values the server makes; it reads the group's name and
+    type, as GroupCreateRequest (the body of POST /groups) says."""
+    operation = specs[ONEZONE]["paths"]["/api/v3/onezone/user/groups"]["post"]
+    changed = 0
+    for parameter in operation["parameters"]:
+        if parameter.get("in") == "body":
+            parameter["schema"] = {"$ref": "#/definitions/GroupCreateRequest"}
+            changed += 1
+    return changed
+
+
 PATCHES = (op_error_shape, public_security, nullable_page_tokens,
            multi_segment_paths, nullable_file_attributes, nullable_valid_until,
            token_type_enum, json_errors_everywhere, inheritance_path_spelling,
            nullable_ids, nullable_distribution, xattr_values, share_public_access,
            shared_data_subpaths, json_body_media, nullable_transfer_fields,
            evaluate_qos_body, archive_states, nullable_archive_fields, archive_recall,
-           recall_details, json_metadata_document)
+           recall_details, json_metadata_document, space_privilege_vocabulary,
+           create_group_body)
 
 
 def patch(spec_dir, out_dir):

@@ -301,6 +301,35 @@ def not_supported():
     return OdError(400, "notSupported", "This operation is not supported.")
 
 
+# -- relations (Onezone) -------------------------------------------------------
+
+def relation_already_exists(child_type, child_id, parent_type, parent_id):
+    return OdError(409, "relationAlreadyExists",
+                   "Bad value: %s:%s is already a member of %s:%s."
+                   % (child_type, child_id, parent_type, parent_id),
+                   {"childType": child_type, "childId": child_id,
+                    "parentType": parent_type, "parentId": parent_id})
+
+
+def cannot_remove_last_owner(entity_type, entity_id):
+    return OdError(400, "cannotRemoveLastOwner",
+                   "Cannot remove the last owner; another owner must be assigned "
+                   "first. Ownership can be granted to any direct or effective "
+                   "member user.", {"entityType": entity_type, "entityId": entity_id})
+
+
+NAME_REQUIREMENTS = (
+    "Name must be 2-50 characters long and composed only of UTF-8 letters, "
+    "digits, brackets and underscores. Dashes, spaces and dots are allowed "
+    "(but not at the beginning or the end).")
+
+
+def bad_value_name(key):
+    return OdError(400, "badValueName",
+                   'Bad value provided for "%s": %s' % (key, NAME_REQUIREMENTS),
+                   {"key": key})
+
+
 # -- service state -----------------------------------------------------------
 
 def internal_server_error(reference=None):
@@ -344,3 +373,87 @@ def for_status(status):
     # Keep the requested status even when the closest id has another code.
     err.status = status
     return err
+
+
+# -- token management and invitations ------------------------------------------
+
+def bad_value_caveat(caveat):
+    return OdError(400, "badValueCaveat",
+                   'Bad value: provided caveat is invalid: "%s".'
+                   % json.dumps(caveat, separators=(",", ":")), {"caveat": caveat})
+
+
+def bad_value_token_type(key):
+    return OdError(400, "badValueTokenType",
+                   'Bad value: provided "%s" must be a valid token type.' % key,
+                   {"key": key})
+
+
+def bad_value_invite_type(key):
+    return OdError(400, "badValueInviteType",
+                   'Bad value: provided "%s" must be a valid invite type.' % key,
+                   {"key": key})
+
+
+def bad_value_identifier_occupied(key):
+    return OdError(400, "badValueIdentifierOccupied",
+                   'Bad value: provided identifier ("%s") is already occupied.' % key,
+                   {"key": key})
+
+
+def bad_value_id_not_found(key):
+    return OdError(400, "badValueIdNotFound",
+                   'Bad value: provided ID ("%s") does not exist.' % key, {"key": key})
+
+
+def token_time_caveat_required(max_ttl):
+    return OdError(400, "tokenTimeCaveatRequired",
+                   "You must specify a time caveat with maximum TTL of %d seconds "
+                   "(a time caveat is required for temporary tokens for security "
+                   "reasons)." % max_ttl, {"maxTtl": max_ttl})
+
+
+def not_an_access_token(received, text):
+    return OdError(400, "notAnAccessToken",
+                   "Expected an access token, but received a(n) %s." % text,
+                   {"received": received})
+
+
+def not_an_invite_token(expected, received, text):
+    return OdError(400, "notAnInviteToken",
+                   'Expected an invitation token of type "%s", but received a(n) %s.'
+                   % (expected, text),
+                   {"expectedInviteType": expected, "received": received})
+
+
+def invite_token_usage_limit_reached():
+    return OdError(400, "inviteTokenUsageLimitReached",
+                   "The usage limit of this invite token has been reached.")
+
+
+def invite_token_subject_not_authorized():
+    return OdError(400, "inviteTokenSubjectNotAuthorized",
+                   "The token subject (creator) is not (or no longer) authorized "
+                   "to issue such invitations.")
+
+
+def invite_token_target_id_invalid(target_id):
+    return OdError(400, "inviteTokenTargetIdInvalid",
+                   'The target ID "%s" is invalid for this type of invite token.'
+                   % target_id, {"id": target_id})
+
+
+def relation_already_exists(child_type, child_id, parent_type, parent_id):
+    return OdError(409, "relationAlreadyExists",
+                   "Bad value: %s:%s is already a member of %s:%s."
+                   % (child_type, child_id, parent_type, parent_id),
+                   {"childType": child_type, "childId": child_id,
+                    "parentType": parent_type, "parentId": parent_id})
+
+
+def bad_value_name(key):
+    return OdError(400, "badValueName",
+                   'Bad value provided for "%s": Name must be 2-50 characters long and '
+                   "composed only of UTF-8 letters, digits, brackets and "
+                   "underscores. Dashes, spaces and dots are allowed (but not at "
+                   "the beginning or the end)." % key, {"key": key})

@@ -110,11 +110,19 @@ STEWARD_PRIVILEGES = frozenset((
 
 
 def _spaces(state, alice, bob, carol, storage, hpc):
-    staff = state.add_group(Group("cryo-em-staff", "team", [alice, carol]))
+    staff = state.add_group(Group("cryo-em-staff", "team", [alice, carol],
+                                  creator=carol.id,
+                                  creation_time=utc("2023-09-04 09:00:00")))
     proposal = state.add_group(Group("proposal-p700123-members", "team",
-                                     [alice, carol]))
+                                     [alice, carol], creator=carol.id,
+                                     creation_time=utc("2025-05-20 11:05:00")))
     collaborators = state.add_group(Group("krios-2025-11-collaborators", "team",
-                                          [bob]))
+                                          [bob], creator=alice.id,
+                                          creation_time=utc("2025-11-10 09:40:00")))
+    # carol administers the facility's groups (adds them to spaces...);
+    # alice made the collaborators' group for bob and is not in it.
+    staff.admins.add(carol.id)
+    proposal.admins.add(carol.id)
 
     krios = state.add_space(Space(
         KRIOS,
@@ -123,12 +131,14 @@ def _spaces(state, alice, bob, carol, storage, hpc):
         "Raw movies, EPU metadata and thumbnails as written by EPU.",
         alice.id, utc("2025-11-10 09:30:00"), tags=["cryo-em", "raw-data"],
         organization="Facility Cryo-EM Unit", display_gid=52001))
-    krios.users |= {alice.id}
-    krios.groups |= {staff.id, collaborators.id}
-    krios.managers |= {alice.id, carol.id}
+    # Managers (alice, carol) hold the manager defaults and the steward
+    # privileges: alice directly, carol through cryo-em-staff.
+    steward = state.MANAGER_PRIVILEGES | STEWARD_PRIVILEGES
+    state.add_space_member(krios, "user", alice.id, steward)
+    state.add_space_member(krios, "group", staff.id, steward)
     # External collaborators read the session but do not write into it.
-    krios.group_privileges[collaborators.id] = \
-        state.MEMBER_PRIVILEGES - {"space_write_data"}
+    state.add_space_member(krios, "group", collaborators.id,
+                           state.MEMBER_PRIVILEGES - {"space_write_data"})
     krios.supports[storage.id] = Support(storage, 10 * TIB, dir_stats="enabled")
     krios.supports[hpc.id] = Support(hpc, 5 * TIB, readonly=True, dir_stats="disabled")
 
@@ -137,9 +147,8 @@ def _spaces(state, alice, bob, carol, storage, hpc):
         "Macromolecular crystallography at beamline P11, proposal p700123.",
         carol.id, utc("2025-05-20 11:00:00"), tags=["synchrotron", "raw-data"],
         organization="Facility Beamlines", display_gid=52002))
-    beamline.users |= {carol.id}
-    beamline.groups |= {proposal.id}
-    beamline.managers |= {carol.id, alice.id}
+    state.add_space_member(beamline, "user", carol.id, steward)
+    state.add_space_member(beamline, "group", proposal.id, steward)
     beamline.supports[storage.id] = Support(storage, 2 * TIB, dir_stats="enabled")
 
     tem = state.add_space(Space(
@@ -147,8 +156,8 @@ def _spaces(state, alice, bob, carol, storage, hpc):
         "TEM/STEM of metallic alloys (NiTi, Al-Cu); vendor formats.",
         alice.id, utc("2025-03-10 10:00:00"), tags=["tem", "materials"],
         organization="Facility Materials Lab", display_gid=52003))
-    tem.users |= {alice.id, bob.id}
-    tem.managers |= {alice.id}
+    state.add_space_member(tem, "user", alice.id, steward)
+    state.add_space_member(tem, "user", bob.id)
     # Statistics were just switched on here and are still being computed.
     tem.supports[hpc.id] = Support(hpc, 500 * GIB, dir_stats="initializing")
 
@@ -157,11 +166,10 @@ def _spaces(state, alice, bob, carol, storage, hpc):
     empty = state.add_space(Space(
         EMPTY, "Former staging area; support withdrawn.", alice.id,
         utc("2024-05-02 08:00:00"), display_gid=52004))
-    empty.users |= {alice.id}
-    empty.managers |= {alice.id}
+    state.add_space_member(empty, "user", alice.id, steward)
+    # Each creator owns their space (Onedata makes the creator the owner).
     for space in (krios, beamline, tem, empty):
-        for user_id in space.managers:
-            space.user_privileges[user_id] = STEWARD_PRIVILEGES
+        space.owners.add(space.creator)
     return krios, beamline, tem, empty
 
 

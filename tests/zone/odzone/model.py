@@ -141,11 +141,18 @@ class User:
 
 
 class Group:
-    def __init__(self, name, group_type, members):
-        self.id = md5hex("group:" + name)
+    def __init__(self, name, group_type, members, group_id=None, creator=None,
+                 creation_time=0):
+        self.id = group_id or md5hex("group:" + name)
         self.name = name
         self.type = group_type
         self.members = set(u.id for u in members)
+        # Members holding every group privilege (group_add_space...);
+        # the others hold the member default, group_view.
+        self.admins = set()
+        self.creator = creator
+        self.creation_time = creation_time
+        self.child_groups = set()     # groups that joined this one
 
 
 class Provider:
@@ -331,8 +338,8 @@ class Node:
 
 class Space:
     def __init__(self, name, description, creator, creation_time, tags=(),
-                 organization="", display_gid=0):
-        self.id = md5hex("space:" + name)
+                 organization="", display_gid=0, space_id=None):
+        self.id = space_id or md5hex("space:" + name)
         self.name = name
         self.description = description
         self.creator = creator
@@ -340,18 +347,15 @@ class Space:
         self.tags = list(tags)
         self.organization = organization
         self.display_gid = display_gid
-        self.users = set()       # direct members (user ids)
-        self.groups = set()      # member groups (group ids)
-        # Members with the default manager privileges (space_view_qos,
-        # space_manage_shares...); everyone else has the member defaults
-        # (space_view, space_read_data, space_write_data,
-        # space_view_transfers).
-        self.managers = set()
-        # Privileges a member group gives its members instead of the
-        # member defaults (managers keep theirs).
-        self.group_privileges = {}
-        # Privileges granted to a user on top of the defaults above.
+        # Direct members and the privileges each holds directly in the
+        # space: userId / groupId -> set of privilege names. A user's
+        # effective privileges are the union of their direct ones and
+        # those of every member group they belong to (State.effective_privileges).
         self.user_privileges = {}
+        self.group_privileges = {}
+        # Owners (user ids): hold every privilege, as in Onedata; the
+        # creator of a space made through the API is its first owner.
+        self.owners = set()
         self.supports = {}       # providerId -> Support
         # The space directory and the two hidden roots the Oneprovider
         # reports in GET /spaces/{sid} (never listed among children).
@@ -362,6 +366,16 @@ class Space:
         self.archives = Node(self, None, ".__onedata__archive", True, None,
                              creator, None, creation_time,
                              uuid=md5hex("archives:" + self.id))
+
+    @property
+    def users(self):
+        """Direct member users (ids)."""
+        return self.user_privileges.keys()
+
+    @property
+    def groups(self):
+        """Direct member groups (ids)."""
+        return self.group_privileges.keys()
 
 
 PROTECTION_FLAGS = ("data_protection", "metadata_protection")
@@ -626,14 +640,34 @@ class State:
     def direct_spaces(self, user_id):
         return [s for s in self.spaces.values() if user_id in s.users]
 
+    def user_groups(self, user_id):
+        """Ids of the groups a user belongs to (groups do not nest here)."""
+        return {g.id for g in self.groups.values() if user_id in g.members}
+
     def effective_spaces(self, user_id):
-        groups = {g.id for g in self.groups.values() if user_id in g.members}
+        groups = self.user_groups(user_id)
         return [s for s in self.spaces.values()
                 if user_id in s.users or s.groups & groups]
 
     def is_member(self, user_id, space):
         return space in self.effective_spaces(user_id)
 
+    # The space privilege vocabulary of GET /spaces/privileges ("admin"),
+    # in Onedata's order, and its two suggested subsets.
+    SPACE_PRIVILEGES = (
+        "space_view", "space_update", "space_delete", "space_view_privileges",
+        "space_set_privileges", "space_read_data", "space_write_data",
+        "space_register_files", "space_manage_shares", "space_view_views",
+        "space_manage_views", "space_query_views", "space_view_statistics",
+        "space_view_changes_stream", "space_view_transfers",
+        "space_schedule_replication", "space_cancel_replication",
+        "space_schedule_eviction", "space_cancel_eviction", "space_view_qos",
+        "space_manage_qos", "space_manage_datasets", "space_view_archives",
+        "space_create_archives", "space_remove_archives", "space_recall_archives",
+        "space_view_atm_workflow_executions", "space_schedule_atm_workflow_executions",
+        "space_manage_atm_workflow_executions", "space_add_user", "space_remove_user",
+        "space_add_group", "space_remove_group", "space_add_support",
+        "space_remove_support", "space_add_harvester", "space_remove_harvester")
     MEMBER_PRIVILEGES = frozenset(("space_view", "space_read_data", "space_write_data",
                                    "space_view_transfers"))
     MANAGER_PRIVILEGES = MEMBER_PRIVILEGES | frozenset((
@@ -643,20 +677,60 @@ class State:
         "space_add_user", "space_remove_user", "space_add_group", "space_remove_group",
         "space_add_harvester", "space_remove_harvester"))
 
+    def _members_of(self, space, kind):
+        if kind == "user":
+            return space.user_privileges
+        if kind == "group":
+            return space.group_privileges
+        raise ValueError("member kind %r" % kind)
+
+    def add_space_member(self, space, kind, member_id, privileges=None):
+        """Make a user or group ("user" | "group") a direct member of the
+        space with `privileges` (the member defaults when None); a member
+        already there keeps what it holds and gains `privileges`."""
+        with self.lock:
+            members = self._members_of(space, kind)
+            granted = set(self.MEMBER_PRIVILEGES if privileges is None else privileges)
+            members[member_id] = members.get(member_id, set()) | granted
+            self.generation += 1
+
+    def remove_space_member(self, space, kind, member_id):
+        """Remove a direct member (and, for a user, their ownership);
+        True if it was one."""
+        with self.lock:
+            gone = self._members_of(space, kind).pop(member_id, None) is not None
+            if kind == "user":
+                space.owners.discard(member_id)
+            self.generation += 1
+            return gone
+
+    def direct_privileges(self, space, kind, member_id):
+        """The privileges a direct member holds directly, None for a
+        non-member."""
+        held = self._members_of(space, kind).get(member_id)
+        return None if held is None else set(held)
+
+    def set_direct_privileges(self, space, kind, member_id, grant=(), revoke=()):
+        """Grant then revoke privileges of a direct member."""
+        with self.lock:
+            members = self._members_of(space, kind)
+            members[member_id] = (members[member_id] | set(grant)) - set(revoke)
+            self.generation += 1
+
+    def effective_privileges(self, space, user_id):
+        """Direct privileges of the user plus those of every member group
+        they belong to (an empty set for a non-member)."""
+        held = set(space.user_privileges.get(user_id, ()))
+        for group_id in self.user_groups(user_id) & space.groups:
+            held |= space.group_privileges[group_id]
+        return held
+
     def has_privilege(self, user_id, space, privilege):
-        """Effective space privilege: the defaults of GET /spaces/privileges
-        (manager or member), or what the user's member groups give."""
+        """Effective space privilege of a member; owners hold every one."""
         if not self.is_member(user_id, space):
             return False
-        if privilege in space.user_privileges.get(user_id, ()):
-            return True
-        if user_id in space.managers:
-            return privilege in self.MANAGER_PRIVILEGES
-        held = set(self.MEMBER_PRIVILEGES) if user_id in space.users else set()
-        for group_id in space.groups:
-            if user_id in self.groups[group_id].members:
-                held |= space.group_privileges.get(group_id, self.MEMBER_PRIVILEGES)
-        return privilege in held
+        return user_id in space.owners or \
+            privilege in self.effective_privileges(space, user_id)
 
     def effective_providers(self, user_id):
         seen = {}

@@ -25,6 +25,7 @@ from .model import (decode_index, decode_page_token, encode_index,
                     encode_page_token, make_share_file_id, parse_file_id)
 from .opdatasets import DatasetOps
 from .opjobs import Jobs
+from .oztokens import context
 from .opmeta import Metadata
 from .opshares import ShareWrites
 from .opwrite import Writes
@@ -167,7 +168,8 @@ class Oneprovider(Writes, Metadata, Jobs, DatasetOps, ShareWrites):
         if token is None:
             raise errors.unauthorized()
         try:
-            verified = self.state.tokens.verify(token, data_access=data_access)
+            verified = self.state.tokens.verify(token, ctx=context(
+                request, data_access, "opw-" + self.provider.id))
         except errors.OdError as err:
             raise errors.unauthorized(err)
         if not self._local_spaces(verified.subject):
@@ -221,7 +223,23 @@ class Oneprovider(Writes, Metadata, Jobs, DatasetOps, ShareWrites):
                 raise errors.posix("enoent")
             return Target(node, ShareView(share))
         user = self._authenticate(request, data_access=True)
-        return Target(self._file(user, file_id, privilege))
+        return Target(self._allowed(request, self._file(user, file_id, privilege), True))
+
+    def _node_of(self, file_id):
+        try:
+            return self.state.node_by_file_id(file_id)[2]
+        except errors.OdError:
+            return None
+
+    def _allowed(self, request, node, traverse=False):
+        """`node`, if the token's data.path and data.objectid caveats let
+        the request reach it: wholly, or (`traverse`, for reads) as a
+        directory on the way to what they allow. posix eacces otherwise,
+        as op-worker's data constraints answer."""
+        access = request.token.node_access(node, self._node_of)
+        if access == "none" or (access == "traverse" and not traverse):
+            raise errors.posix("eacces")
+        return node
 
     # -- public --------------------------------------------------------------------
 
@@ -278,7 +296,7 @@ class Oneprovider(Writes, Metadata, Jobs, DatasetOps, ShareWrites):
         node = self.state.resolve_path(space, rest)
         if node is None:
             raise errors.posix("enoent")
-        return Response.json({"fileId": node.file_id})
+        return Response.json({"fileId": self._allowed(request, node, True).file_id})
 
     def attributes(self, request, id):
         target = self._target(request, id, public=True)
@@ -331,6 +349,10 @@ class Oneprovider(Writes, Metadata, Jobs, DatasetOps, ShareWrites):
             end = min(len(listed), start + limit)
             page = [directory.by_name[n] for n in listed[start:end]]
             is_last = end >= len(listed)
+        last = page[-1] if page else None
+        if view is None:    # what path or objectid caveats hide is not listed
+            page = [n for n in page
+                    if request.token.node_access(n, self._node_of) != "none"]
         if names is None:
             children = []
             for n in page:
@@ -341,8 +363,8 @@ class Oneprovider(Writes, Metadata, Jobs, DatasetOps, ShareWrites):
         return Response.json({
             "children": children,
             "isLast": is_last,
-            "nextPageToken": None if is_last or not page else
-            encode_page_token(directory, page[-1].name),
+            "nextPageToken": None if is_last or last is None else
+            encode_page_token(directory, last.name),
         })
 
     # -- recursive listing -------------------------------------------------------

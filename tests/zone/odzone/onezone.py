@@ -5,15 +5,20 @@ from .common import (BUILD, COMPATIBLE_VERSIONS, VERSION, bearer_token,
                      json_body, token_field)
 from .model import parse_file_id
 from .ozshares import ShareOps
+from .ozspaces import SpaceMembers
+from .oztokens import TokenApi, context
+from .tokens import Context
 from .server import Response, Router
 
 BASE = "/api/v3/onezone"
 
 
-class Onezone(ShareOps):
+class Onezone(ShareOps, TokenApi):
     def __init__(self, state):
         self.state = state
         self.router = Router()
+        for method, path, handler in SpaceMembers(state, self).routes():
+            self.router.add(method, path, handler)
         for method, template, handler in (
                 ("GET", "/configuration", self.configuration),
                 ("GET", "/health", self.health),
@@ -35,7 +40,7 @@ class Onezone(ShareOps):
                 ("GET", "/shares/{shid}/public", self.public_share),
                 ("GET", "/providers/{pid}", self.provider)):
             self.router.add(method, BASE + template, handler)
-        for method, template, name in self.SHARE_ROUTES:
+        for method, template, name in self.SHARE_ROUTES + self.TOKEN_ROUTES:
             self.router.add(method, BASE + template, getattr(self, name))
 
     def __call__(self, request):
@@ -53,7 +58,7 @@ class Onezone(ShareOps):
         if token is None:
             raise errors.unauthorized()
         try:
-            verified = self.state.tokens.verify(token, data_access=False)
+            verified = self.state.tokens.verify(token, ctx=context(request))
         except errors.OdError as err:
             raise errors.unauthorized(err)
         return self.state.users[verified.subject]
@@ -130,9 +135,13 @@ class Onezone(ShareOps):
         # Verification errors are answered bare (400), not wrapped in
         # unauthorized: the token is data here, not the caller's identity.
         # interface/service/api caveats are ignored, so data access is ok.
-        verified = tokens.verify(token, data_access=True)
+        verified = tokens.verify(token, ctx=Context(True, interface=None))
         spaces, providers = {}, {}
+        # Path and objectid caveats narrow the scope to their spaces.
+        open_ids = verified.space_ids(lambda fid: (parse_file_id(fid) or (None, None))[1])
         for space in self.state.effective_spaces(verified.subject):
+            if open_ids is not None and space.id not in open_ids:
+                continue
             supports = {}
             for pid, support in space.supports.items():
                 supports[pid] = {"readonly": verified.readonly or support.readonly}
@@ -157,7 +166,7 @@ class Onezone(ShareOps):
             "id": payload["id"],
             "persistence": payload["per"],
             "subject": {"type": "user", "id": payload["sub"]},
-            "type": {"accessToken": {}},
+            "type": payload.get("typ", {"accessToken": {}}),
             "caveats": payload["cav"],
         })
 

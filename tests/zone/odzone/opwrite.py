@@ -121,7 +121,7 @@ class Writes:
         return user
 
     def _writable(self, request, user, file_id):
-        node = self._file(user, file_id, privilege="space_write_data")
+        node = self._allowed(request, self._file(user, file_id, privilege="space_write_data"))
         self._may_write(request, node)
         return node
 

@@ -136,6 +136,7 @@ class Request:
         self.headers = headers
         self.stream = stream
         self._body = None
+        self.peer = None
         self.params = urllib.parse.parse_qs(self.query, keep_blank_values=True)
 
     @property
@@ -277,6 +278,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._write(Response(400), {})
             return
         request = Request(self.command, self.path, self.headers, stream)
+        request.peer = self.client_address[0]      # for ip caveats
         effects = {}
         try:
             response, effects = listener.deployment.handle(
