@@ -98,6 +98,7 @@ shares_view_init(struct app *a)
 {
 	memset(&sv, 0, sizeof(sv));
 	sv.a = a;
+	sv.none = true;		/* until the tree selects something */
 	tokens_init(a);
 }
 

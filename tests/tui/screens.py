@@ -1335,6 +1335,132 @@ def test_shares_pane(t, h):
     quit_cleanly(t, s, "shares pane")
 
 
+def no_token_shown(t, s, token, what):
+    """Neither the screen nor anything onetui wrote to the terminal holds
+    token whole, nor (the screen) a piece of the secret popup."""
+    t.ok(token[:24] not in s.text() and token[-24:] not in s.text(), "%s: the screen shows no token" % what,
+         s.text())
+    t.ok(token.encode() not in s.raw_output(), "%s: onetui never wrote the token whole to the terminal" % what, "")
+
+
+def test_tokens_pane(t, h):
+    """Your tokens: a read-only token for the selected item from the
+    preset, previewed in words, shown once, then masked; revoked and
+    deleted after asking; a pasted token examined, never drawn; an
+    invitation made here and accepted by a collaborator."""
+    grid = KRIOS + "/Images-Disc1/GridSquare_1734452"
+    s = open_grid_square(t, h, "tokens pane")
+    s.send("3", "Tab")
+    t.ok(wait_for(s, r"Your tokens") and wait_for(s, r"Grid square 1734452"), "the pane with both lists", s.text())
+    s.send("t")
+    t.ok(wait_for(s, r"1  Read-only for GridSquare_1734452, 7 days") and "Oneclient on the compute centre, 30 days"
+         in s.text(), "t offers the presets", s.text())
+    s.send("1")
+    t.ok(wait_for(s, r"Name of the token: read-only GridSquare_1734452 \d{4}-\d\d-\d\d"),
+         "a name is offered", s.text())
+    s.send("C-u", "grid-ro", "Enter")
+    t.ok(wait_for(s, r'The token "grid-ro" will allow only this:') and "Make it?" in s.text(),
+         "before it is made, what it allows is said in words, and asked", s.text())
+    preview = s.text()
+    t.ok(re.search(r"read.only", preview) and "GridSquare_1734452" in preview.replace("\n", ""),
+         "read-only, limited to the item", preview)
+    s.send("y")
+    t.ok(wait_for(s, r'New token "grid-ro"'), "y makes it: the secret popup", s.text())
+    r = h.run("token", "show", "--json", "--show-token", "grid-ro")
+    token = (r.json() or {}).get("token") or "none"
+    t.ok(token.startswith("MDAx") and token[:64] in s.text(), "the popup shows the token in full, once", s.text())
+    t.ok("It allows only this:" in s.text(), "with what it allows", s.text())
+    s.send("q")
+    t.ok(wait_for(s, r"Close\? It is not shown again"), "closing without copying or saving asks", s.text())
+    s.send("y")
+    s.wait()
+    masked = token[:4] + "…" + token[-4:]
+    t.ok(wait_for(s, r"grid-ro +access +active +\d{4}-\d\d-\d\d \d\d:\d\d +%s" % re.escape(masked)),
+         "the list shows it active, masked", s.text())
+    no_token_shown(t, s, token, "after the popup")
+    s.send("Tab")
+    s.wait()
+    s.send("R")
+    t.ok(wait_for(s, r'Revoke the token "grid-ro"'), "R asks before revoking the token under the cursor", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"grid-ro +access +revoked"), "the list shows it revoked", s.text())
+    t.ok((h.run("token", "show", "--json", "grid-ro").json() or {}).get("revoked") is True, "the zone agrees", "")
+    s.send("R", "y")
+    t.ok(wait_for(s, r"grid-ro +access +active"), "R again un-revokes it", s.text())
+    s.send("Enter")
+    t.ok(wait_for(s, r'Token "grid-ro"') and re.search(r"Token +%s" % re.escape(masked), s.text()),
+         "Enter describes it, the token masked", s.text())
+    s.send("q", "D")
+    t.ok(wait_for(s, r'Delete the token "grid-ro"'), "D asks first", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r'Deleted the token "grid-ro"'), "and deletes it", s.text())
+    s.wait()
+    t.ok(not re.search(r"grid-ro +access", s.text()), "it is gone from the list", s.text())
+
+    pasted = h.info["tokens"]["alice-readonly"]
+    s.send("x")
+    s.wait()
+    s.send(pasted)
+    s.wait()
+    t.ok(re.search(r"Paste the token \(it is not shown\): %s \(%d characters\)"
+                   % (re.escape(pasted[:4] + "…" + pasted[-4:]), len(pasted)), s.text()),
+         "x: a pasted token is drawn masked, with its length", s.text())
+    no_token_shown(t, s, pasted, "pasting")
+    s.send("Enter")
+    t.ok(wait_for(s, r"Token %s" % re.escape(pasted[:4] + "…")) and re.search(r"read.only", s.text()) and
+         "It allows only this:" in s.text(), "Enter examines it: its caveats in words", s.text())
+    s.send("q")
+    s.wait()
+
+    s.send("i")
+    t.ok(wait_for(s, r"Name of the invitation: invite %s" % re.escape(KRIOS)), "i: an invitation to the item's space",
+         s.text())
+    s.send("C-u", "for dave", "Enter")
+    s.wait()
+    s.send("Enter")       # one use
+    t.ok(wait_for(s, r"1  viewer"), "the privileges are offered as presets", s.text())
+    s.send("1")
+    t.ok(wait_for(s, r"Expires after"), "then the expiry", s.text())
+    s.send("Enter")       # 7 days
+    t.ok(wait_for(s, r'The invitation "for dave" to %s will allow only' % re.escape(KRIOS)),
+         "said before it is made", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r'New invitation "for dave"') and "joins the space %s as a viewer" % KRIOS in s.text(),
+         "made, shown once with what it does", s.text())
+    invite = (h.run("token", "show", "--json", "--show-token", "for dave").json() or {}).get("token") or "none"
+    s.send("c")
+    s.wait()
+    t.ok("Saved" not in s.text() and "Copied the invitation" in s.text(), "c in the popup copies it", s.text())
+    t.ok(s.buffer().strip() == invite, "... to the clipboard, whole (OSC 52)", "")
+    s.send("q")
+    s.wait()
+    t.ok(wait_for(s, r"for dave +invite: space +active"), "the invitation is listed", s.text())
+    no_token_shown(t, s, invite, "after the invitation")
+    quit_cleanly(t, s, "tokens pane")
+
+    # Dave, member of no space, accepts it.
+    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
+                   'ca-file = "%s"; }; };\n' % (h.zone_url, h.tokens["dave"], h.info["ca"]))
+    s = start(t, h, "consume", width=150, height=40)
+    s.send("3", "Tab", "c")
+    s.wait()
+    s.send(h.info["tokens"]["alice-readonly"], "Enter")
+    t.ok(wait_for(s, r"This is an access token, not an invitation"), "c with an access token: said", s.text())
+    s.send("c")
+    s.wait()
+    s.send(invite, "Enter")
+    t.ok(wait_for(s, r"This invitation makes you a member of the space") and wait_for(s, r"Join it\?"),
+         "c examines the invitation first and asks", s.text())
+    no_token_shown(t, s, invite, "consuming")
+    s.send("y")
+    t.ok(wait_for(s, r"You joined the space"), "y joins", s.text())
+    r = h.run("ls", user="dave")
+    t.ok(KRIOS in r.text, "dave is in the space now", repr(r))
+    quit_cleanly(t, s, "consume")
+    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
+                   'ca-file = "%s"; }; };\n' % (h.zone_url, h.tokens["alice"], h.info["ca"]))
+
+
 def main():
     t = Tap()
     if not have_tmux():
@@ -1377,6 +1503,7 @@ def main():
         test_metadata_bulk(t, h)
         test_dataset_actions(t, h)
         test_shares_pane(t, h)
+        test_tokens_pane(t, h)
     finally:
         h.close()
     t.done()
