@@ -157,7 +157,9 @@ on_made(const char *id, const char *token, struct od_error *err, void *ud)
 						 (int64_t)time(NULL)),
 				  "\n  ! ");
 	if (mk->invite) {
-		char *uses = mk->usage_limit ? xasprintf(_("it can be used %lld times"), (long long)mk->usage_limit)
+		char *uses = mk->usage_limit ? xasprintf(P_("it can be used %lld time", "it can be used %lld times",
+							    (unsigned long)mk->usage_limit),
+							 (long long)mk->usage_limit)
 					     : xstrdup(_("it can be used any number of times"));
 		text = xasprintf(_("Whoever accepts it joins the space %s as a %s; %s.\n%s%s%s%s"), mk->space_name,
 				 _(preset_words[mk->privs]), uses, *words ? _("It allows only this:\n  - ") : "", words,

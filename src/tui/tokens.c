@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tokens.c: "Your tokens" in the Shares & Tokens pane: the user's named
- * tokens, one line each (name, kind, state, expiry, the token masked,
- * a mark when it is handed out too wide, its caveats in words), read the
+ * tokens, one line each (name, state, a mark when it is handed out too
+ * wide, expiry, kind, the token masked, its caveats in words), read the
  * first time the pane is shown and after every change. Revoking and
  * deleting ask first; Enter describes a token in full, but never shows
  * it unmasked. Making tokens, examining and consuming them is
@@ -404,11 +404,12 @@ draw_row(const struct token_row *r, int y, int x, int width, int name_w, bool at
 	draw_blank(stdscr, y, x, width, c);
 	draw_text(stdscr, y, col, name_w, c, r->name);
 	col += name_w + 2;
-	col += cell(y, col, end, 13, c, r->kind);
+	/* What matters most first, for a narrow pane. */
 	col += cell(y, col, end, 8, at ? C_CURSOR : r->bad ? C_ERROR : C_GOOD, r->state);
-	col += cell(y, col, end, 16, c, r->expiry);
-	col += cell(y, col, end, 9, at ? C_CURSOR : C_DIM, r->masked);
 	col += cell(y, col, end, 1, at ? C_CURSOR : C_WARN, r->risks ? "!" : "");
+	col += cell(y, col, end, 16, c, r->expiry);
+	col += cell(y, col, end, 13, c, r->kind);
+	col += cell(y, col, end, 9, at ? C_CURSOR : C_DIM, r->masked);
 	if (col < end)
 		draw_text(stdscr, y, col, end - col, at ? C_CURSOR : C_DIM,
 			  *r->words ? r->words : _("no caveats: full access"));

@@ -1375,7 +1375,7 @@ def test_tokens_pane(t, h):
     s.send("y")
     s.wait()
     masked = token[:4] + "…" + token[-4:]
-    t.ok(wait_for(s, r"grid-ro +access +active +\d{4}-\d\d-\d\d \d\d:\d\d +%s" % re.escape(masked)),
+    t.ok(wait_for(s, r"grid-ro +active +\d{4}-\d\d-\d\d \d\d:\d\d +access +%s" % re.escape(masked)),
          "the list shows it active, masked", s.text())
     no_token_shown(t, s, token, "after the popup")
     s.send("Tab")
@@ -1383,10 +1383,10 @@ def test_tokens_pane(t, h):
     s.send("R")
     t.ok(wait_for(s, r'Revoke the token "grid-ro"'), "R asks before revoking the token under the cursor", s.text())
     s.send("y")
-    t.ok(wait_for(s, r"grid-ro +access +revoked"), "the list shows it revoked", s.text())
+    t.ok(wait_for(s, r"grid-ro +revoked +\d{4}"), "the list shows it revoked", s.text())
     t.ok((h.run("token", "show", "--json", "grid-ro").json() or {}).get("revoked") is True, "the zone agrees", "")
     s.send("R", "y")
-    t.ok(wait_for(s, r"grid-ro +access +active"), "R again un-revokes it", s.text())
+    t.ok(wait_for(s, r"grid-ro +active +\d{4}"), "R again un-revokes it", s.text())
     s.send("Enter")
     t.ok(wait_for(s, r'Token "grid-ro"') and re.search(r"Token +%s" % re.escape(masked), s.text()),
          "Enter describes it, the token masked", s.text())
@@ -1395,7 +1395,7 @@ def test_tokens_pane(t, h):
     s.send("y")
     t.ok(wait_for(s, r'Deleted the token "grid-ro"'), "and deletes it", s.text())
     s.wait()
-    t.ok(not re.search(r"grid-ro +access", s.text()), "it is gone from the list", s.text())
+    t.ok(not re.search(r"grid-ro +(active|revoked)", s.text()), "it is gone from the list", s.text())
 
     pasted = h.info["tokens"]["alice-readonly"]
     s.send("x")
@@ -1434,7 +1434,7 @@ def test_tokens_pane(t, h):
     t.ok(s.buffer().strip() == invite, "... to the clipboard, whole (OSC 52)", "")
     s.send("q")
     s.wait()
-    t.ok(wait_for(s, r"for dave +invite: space +active"), "the invitation is listed", s.text())
+    t.ok(wait_for(s, r"for dave +active +\d{4}-\d\d-\d\d \d\d:\d\d +invite: space"), "the invitation is listed", s.text())
     no_token_shown(t, s, invite, "after the invitation")
     quit_cleanly(t, s, "tokens pane")
 
@@ -1459,6 +1459,72 @@ def test_tokens_pane(t, h):
     quit_cleanly(t, s, "consume")
     h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
                    'ca-file = "%s"; }; };\n' % (h.zone_url, h.tokens["alice"], h.info["ca"]))
+
+
+def test_token_form(t, h):
+    """t's other choices: the Oneclient preset, and the short form (a
+    temporary token saved to a file, a wide one warned about, a bad
+    expiry refused before anything is sent)."""
+    saved = os.path.join(h.tmp, "form-token")
+    s = open_grid_square(t, h, "token form")
+    s.send("3", "Tab", "t")
+    wait_for(s, r"New access token")
+    s.send("2")
+    t.ok(wait_for(s, r"Name of the token: oneclient \d{4}-\d\d-\d\d"), "the Oneclient preset asks for a name",
+         s.text())
+    s.send("Enter")
+    t.ok(wait_for(s, r"will allow only this:") and wait_for(s, r"only through Oneclient") and "Make it?" in s.text(),
+         "and says it works through Oneclient only", s.text())
+    s.send("n")
+    t.ok(wait_for(s, r"Nothing was made"), "n makes nothing", s.text())
+    s.send("t")
+    wait_for(s, r"New access token")
+    s.send("3")
+    t.ok(wait_for(s, r"Name of the token \(empty: a temporary token, not listed\)"), "the form starts with a name",
+         s.text())
+    s.send("Enter")
+    t.ok(wait_for(s, r"Expires after \(7d, 12h, 2026-12-31; at most 14 days\): 7d"),
+         "an empty name: a temporary token, which needs an expiry", s.text())
+    s.send("C-u", "soon", "Enter")
+    t.ok(wait_for(s, r"soon"), "a bad expiry is refused", s.text())
+    t.ok("Read-only" not in s.text(), "... and nothing more is asked", s.text())
+    s.send("t")
+    wait_for(s, r"New access token")
+    s.send("3", "Enter")
+    s.wait()
+    s.send("C-u", "2d", "Enter")
+    t.ok(wait_for(s, r"Read-only \(data can be read, not changed\)\?"), "then read-only or not", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"Limit it to %s/Images-Disc1/GridSquare_1734452" % re.escape(KRIOS)),
+         "then whether to limit it to the selected item", s.text())
+    s.send("n")
+    ok = wait_for(s, r"The temporary token will allow only this:") and wait_for(s, r"Make it\?")
+    text = s.text()
+    dialog = text[text.find("The temporary token"):text.find("Make it?")]
+    t.ok(ok and "(in 2 days)" in dialog and "read-only" in dialog and "GridSquare" not in dialog,
+         "said in words: read-only, for 2 days, anywhere", text)
+    s.send("y")
+    t.ok(wait_for(s, r"New temporary token"), "made and shown once", s.text())
+    s.send("w")
+    s.wait()
+    s.send(saved, "Enter")
+    t.ok(wait_for(s, r"Saved the token in %s \(mode 0600\)" % re.escape(saved)), "w saves it", s.text())
+    st = os.stat(saved)
+    t.ok(st.st_mode & 0o777 == 0o600 and open(saved).read().startswith("MDAx"), "in a new file of mode 0600",
+         oct(st.st_mode))
+    s.send("q")
+    s.wait()
+    t.ok("New temporary token" not in s.text() and "Close?" not in s.text(), "once saved, q closes at once",
+         s.text())
+    s.send("t")
+    wait_for(s, r"New access token")
+    s.send("3", "wide open", "Enter")
+    s.wait()
+    s.send("C-u", "Enter", "n", "n")
+    t.ok(wait_for(s, r'The token "wide open" will have no caveats') and wait_for(s, r"Warning: it has no"),
+         "a token without caveats or expiry is warned about", s.text())
+    s.send("n")
+    quit_cleanly(t, s, "token form")
 
 
 def main():
@@ -1504,6 +1570,7 @@ def main():
         test_dataset_actions(t, h)
         test_shares_pane(t, h)
         test_tokens_pane(t, h)
+        test_token_form(t, h)
     finally:
         h.close()
     t.done()
