@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* csv.h: CSV for people's spreadsheets (RFC 4180).
  *
- * Fields are quoted when they need it, lines end in CRLF. A field that a
- * spreadsheet would take for a formula (starting with = + - @, a tab or a
- * carriage return) gets a leading apostrophe: the values come from the
- * server, and a share called "=HYPERLINK(...)" must stay a name. */
+ * Fields are quoted when they need it, lines end in CRLF. The values come
+ * from the server, so each field is sanitised (sanitize.h: control
+ * characters, line breaks included, become visible escapes; the file is
+ * as safe to cat as any output), and a field that a spreadsheet would take
+ * for a formula (starting with = + - @) gets a leading apostrophe: a share
+ * called "=HYPERLINK(...)" must stay a name. */
 #ifndef ONETUI_CSV_H
 #define ONETUI_CSV_H
 

@@ -8,6 +8,8 @@
 #ifndef ONETUI_TOKEN_H
 #define ONETUI_TOKEN_H
 
+#include <stddef.h>
+
 #include "onetui/compiler.h"
 #include "onetui/error.h"
 
@@ -22,9 +24,12 @@ struct od_error *od_token_read_file(const char *path, char **token) OD_WARN_UNUS
 struct od_error *od_token_find(const char *flag_file, const char *profile_file, char **token,
 			       char **source) OD_WARN_UNUSED;
 
-/* Save a token the user asked to keep in a new file of mode 0600 (never
- * through a symbolic link, never over an existing file: a file of that
- * name is an error that says so), made durable before it returns. */
+/* Save a secret the user asked to keep (a token, a handout that holds
+ * one) in a new file of mode 0600: never through a symbolic link, never
+ * over an existing file (a file of that name is an error that says so),
+ * made durable before it returns. */
+struct od_error *od_private_write_file(const char *path, const char *data, size_t len) OD_WARN_UNUSED;
+/* The same for a token, on one line. */
 struct od_error *od_token_write_file(const char *path, const char *token) OD_WARN_UNUSED;
 
 /* "MDAx…9fQw" style: enough to tell tokens apart, useless to an

@@ -713,7 +713,8 @@ share_handle(struct session *s, const struct opts *o, const char *share_id)
 	for (size_t i = 0; i < n; i++)
 		titled = titled || o->dc[i].element == OD_DC_TITLE;
 	dc = xcalloc(n + 1, sizeof(*dc));
-	memcpy(dc, o->dc, n * sizeof(*dc));
+	if (n)
+		memcpy(dc, o->dc, n * sizeof(*dc));
 	if (!titled)
 		dc[n++] = (struct od_dc_value){ .element = OD_DC_TITLE, .text = w.name };
 	if ((err = od_dc_xml(dc, n, &xml)))

@@ -11,6 +11,7 @@
 
 #include "cli/cmd.h"
 #include "cli/output.h"
+#include "cli/privs.h"
 #include "onetui/buf.h"
 #include "onetui/i18n.h"
 #include "onetui/members.h"
@@ -66,55 +67,6 @@ load_members(struct session *s, const struct od_space *sp, int *rc)
 		return NULL;
 	}
 	return m;
-}
-
-struct vocab_wait {
-	struct od_error *err;
-	struct od_priv_vocab v;
-};
-
-static void
-copy_privs(const struct od_privs *from, struct od_privs *to)
-{
-	for (size_t i = 0; i < from->n; i++)
-		if (od_privs_add(to, from->v[i]) != 0)
-			xoom();
-}
-
-static void
-on_vocab(const struct od_priv_vocab *v, struct od_error *err, void *ud)
-{
-	struct vocab_wait *w = ud;
-
-	w->err = err;
-	if (err)
-		return;
-	copy_privs(&v->all, &w->v.all);
-	copy_privs(&v->manager, &w->v.manager);
-	copy_privs(&v->member, &w->v.member);
-}
-
-static void
-vocab_done(struct od_priv_vocab *v)
-{
-	od_privs_done(&v->all);
-	od_privs_done(&v->manager);
-	od_privs_done(&v->member);
-}
-
-/* The zone's privilege vocabulary into v; an exit code. */
-static int
-load_vocab(struct session *s, struct od_priv_vocab *v)
-{
-	struct vocab_wait w = { 0 };
-
-	if (!od_space_vocab(s->zone, on_vocab, &w))
-		xoom();
-	session_run(s);
-	*v = w.v;
-	if (w.err)
-		return out_fail(w.err, _("Cannot read the zone's privilege vocabulary"));
-	return session_interrupted() ? EXIT_INTERRUPTED : EXIT_OK;
 }
 
 /* The name of the preset whose privileges are exactly p, or NULL. */
@@ -485,7 +437,7 @@ space_members(struct session *s, const struct opts *o, struct od_space *sp)
 {
 	struct od_priv_vocab v = { 0 };
 	struct od_members *m;
-	int rc = o->json ? EXIT_OK : load_vocab(s, &v);
+	int rc = o->json ? EXIT_OK : cli_load_vocab(s, &v);
 
 	if (rc == EXIT_OK && (m = load_members(s, sp, &rc))) {
 		if (o->json)
@@ -494,7 +446,7 @@ space_members(struct session *s, const struct opts *o, struct od_space *sp)
 			print_members(&v, m, o->effective);
 		od_members_free(m);
 	}
-	vocab_done(&v);
+	cli_vocab_done(&v);
 	return rc;
 }
 
@@ -682,9 +634,9 @@ wanted_privileges(const struct opts *o, const struct od_priv_vocab *v, const str
 		if (od_preset_privs(v, (enum od_preset)preset, &base) != 0)
 			xoom();
 	} else {
-		copy_privs(&mb->privileges, &base);
+		cli_privs_copy(&mb->privileges, &base);
 	}
-	copy_privs(&o->grant, &base);
+	cli_privs_copy(&o->grant, &base);
 	/* What base holds beyond the revoked ones is what is wanted. */
 	if (od_privs_diff(&o->revoke, &base, want, &revoked) != 0)
 		xoom();
@@ -736,7 +688,7 @@ space_privileges(struct session *s, const struct opts *o, struct od_space *sp)
 	const struct od_member *mb = NULL;
 	struct od_members *m = NULL;
 	bool change = o->preset || o->grant.n || o->revoke.n, changed = false;
-	int rc = load_vocab(s, &v);
+	int rc = cli_load_vocab(s, &v);
 
 	if (rc == EXIT_OK && (m = load_members(s, sp, &rc)) && (rc = find_member(o, m, &mb)) == EXIT_OK && change)
 		rc = change_privileges(s, o, &v, sp, mb, &changed);
@@ -759,7 +711,7 @@ space_privileges(struct session *s, const struct opts *o, struct od_space *sp)
 		print_privileges(&v, mb);
 	}
 	od_members_free(m);
-	vocab_done(&v);
+	cli_vocab_done(&v);
 	return rc;
 }
 
@@ -774,18 +726,6 @@ verb_is(const char *verb, const char *const *verbs, size_t n)
 	return false;
 }
 
-/* Add the comma-separated names of arg to p. */
-static void
-add_names(struct od_privs *p, const char *arg)
-{
-	char *copy = xstrdup(arg), *save = NULL;
-
-	for (char *name = strtok_r(copy, ", ", &save); name; name = strtok_r(NULL, ", ", &save))
-		if (od_privs_add(p, name) != 0)
-			xoom();
-	free(copy);
-}
-
 /* The usage rules of each verb; a usage error's exit code, or EXIT_OK. */
 static int
 check_usage(const struct cmd_entry *e, const struct opts *o, const char *verb, int nargs)
@@ -797,6 +737,8 @@ check_usage(const struct cmd_entry *e, const struct opts *o, const char *verb, i
 
 	if (!*verb)
 		return cmd_usage_error(e, _("%s needs a verb"), e->name);
+	if (strcmp(verb, "support-token") == 0)
+		return cmd_usage_error(e, _("write its options after the space: space support-token SPACE [OPTION]..."));
 	if (!verb_is(verb, verbs, OD_ARRAY_SIZE(verbs)))
 		return cmd_usage_error(e, _("unknown %s verb: '%s'"), e->name, verb);
 	if (nargs != want)
@@ -853,6 +795,21 @@ space_exec(struct global_opts *g, int argc, char **argv)
 	const char *verb;
 	int c, rc;
 
+	/* A support token is an invitation: "token invite support" makes it,
+	 * with every option tokens have (expiry, --output-file...). */
+	if (argc > 1 && strcmp(argv[1], "support-token") == 0) {
+		char **args = xcalloc((size_t)argc + 2, sizeof(*args));
+
+		args[0] = (char *)"token";
+		args[1] = (char *)"invite";
+		args[2] = (char *)"support";
+		memcpy(args + 3, argv + 2, (size_t)(argc - 2) * sizeof(*args));
+		optind = 0;
+		rc = cmd_token_entry.exec(g, argc + 1, args);
+		free(args);
+		return rc;
+	}
+
 	while ((c = cmd_getopt(&cmd_space_entry, g, argc, argv)) != CMD_OPT_END) {
 		switch (c) {
 		case CMD_OPT_EXIT:
@@ -865,8 +822,8 @@ space_exec(struct global_opts *g, int argc, char **argv)
 		case OPT_GROUP: o.group = optarg; break;
 		case OPT_USER: o.user = optarg; break;
 		case OPT_PRESET: o.preset = optarg; break;
-		case OPT_GRANT: add_names(&o.grant, optarg); break;
-		case OPT_REVOKE: add_names(&o.revoke, optarg); break;
+		case OPT_GRANT: cli_privs_add_names(&o.grant, optarg); break;
+		case OPT_REVOKE: cli_privs_add_names(&o.revoke, optarg); break;
 		default: break;
 		}
 	}
@@ -902,9 +859,10 @@ const struct cmd_entry cmd_space_entry = {
 	.usage = N_("show SPACE | create NAME [--group NAME] | rename SPACE NEW | members SPACE [--effective] | "
 		    "add-group SPACE GROUP | rm-member SPACE (--user U|--group G) [--yes] | "
 		    "privileges SPACE (--user U|--group G) [--preset viewer|contributor|manager] "
-		    "[--grant P,...] [--revoke P,...]  [--json]"),
+		    "[--grant P,...] [--revoke P,...] | support-token SPACE [--expires WHEN] "
+		    "[--show-token|--output-file F]  [--json]"),
 	.summary = N_("one space and its members: show, create, rename, list members, add a group, "
-		      "remove a member, set privileges"),
+		      "remove a member, set privileges; a support token for a provider"),
 	.shortopts = "",
 	.longopts = space_options,
 	.exec = space_exec,

@@ -21,6 +21,7 @@
 
 #include "cli/cmd.h"
 #include "cli/output.h"
+#include "cli/privs.h"
 #include "onetui/buf.h"
 #include "onetui/caveat.h"
 #include "onetui/i18n.h"
@@ -731,7 +732,10 @@ create_and_report(struct session *s, const struct opts *o, struct od_token_reque
 	session_run(s);
 	if (m.err && r->invite_type && od_error_is(m.err, "inviteTokenSubjectNotAuthorized")) {
 		/* At creation the issuer is you: say so rather than "no longer". */
-		out_error(od_str_starts(r->invite_type, "group")
+		out_error(strcmp(r->invite_type, "supportSpace") == 0
+				  ? _("Cannot create %s: you may not ask for support of the space (that needs the "
+				      "privilege to add support, space_add_support)")
+			  : od_str_starts(r->invite_type, "group")
 				  ? _("Cannot create %s: you may not invite to it (that needs the privilege to add groups)")
 				  : _("Cannot create %s: you may not invite to it (that needs the privilege to add users)"),
 			  what);
@@ -780,48 +784,38 @@ token_create(struct session *s, const struct opts *o, const char *name)
 	return rc;
 }
 
-/* Privilege presets for invitations, by target kind. */
-static const char *const space_viewer[] = { "space_view", "space_read_data" };
-static const char *const space_contributor[] = { "space_view", "space_read_data", "space_write_data",
-						 "space_view_transfers" };
-static const char *const space_manager[] = {
-	"space_view", "space_read_data", "space_write_data", "space_view_transfers", "space_view_privileges",
-	"space_register_files", "space_manage_shares", "space_view_views", "space_query_views",
-	"space_view_statistics", "space_view_changes_stream", "space_schedule_replication", "space_view_qos",
-	"space_add_user", "space_remove_user", "space_add_group", "space_remove_group", "space_add_harvester",
-	"space_remove_harvester"
-};
+/* Privilege presets for group invitations (a space's come from the
+ * zone's vocabulary). */
 static const char *const group_viewer[] = { "group_view" };
 static const char *const group_manager[] = { "group_view", "group_view_privileges", "group_add_user",
 					     "group_remove_user", "group_add_child", "group_remove_child" };
 
 static const struct {
-	const char *kind, *name;
+	const char *name;
 	const char *const *list;
 	size_t n;
-} privilege_presets[] = {
-	{ "space", "viewer", space_viewer, OD_ARRAY_SIZE(space_viewer) },
-	{ "space", "contributor", space_contributor, OD_ARRAY_SIZE(space_contributor) },
-	{ "space", "manager", space_manager, OD_ARRAY_SIZE(space_manager) },
-	{ "group", "viewer", group_viewer, OD_ARRAY_SIZE(group_viewer) },
-	{ "group", "contributor", group_viewer, OD_ARRAY_SIZE(group_viewer) },
-	{ "group", "manager", group_manager, OD_ARRAY_SIZE(group_manager) },
+} group_presets[] = {
+	{ "viewer", group_viewer, OD_ARRAY_SIZE(group_viewer) },
+	{ "contributor", group_viewer, OD_ARRAY_SIZE(group_viewer) },
+	{ "manager", group_manager, OD_ARRAY_SIZE(group_manager) },
 };
 
 /* The privileges asked for (--privileges or --preset), or NULL for the
  * zone's defaults; errors printed. */
 static int
-invite_privileges(const struct opts *o, const char *kind, cJSON **out)
+invite_privileges(struct session *s, const struct opts *o, const char *kind, cJSON **out)
 {
 	*out = NULL;
+	if (strcmp(kind, "space") == 0)
+		return cli_space_privileges(s, o->preset, o->privileges, out);
 	if (o->privileges && o->preset) {
 		out_error(_("give --privileges or --preset, not both"));
 		return EXIT_USAGE;
 	}
 	if (o->preset) {
-		for (size_t i = 0; i < OD_ARRAY_SIZE(privilege_presets); i++)
-			if (strcmp(privilege_presets[i].kind, kind) == 0 && strcmp(privilege_presets[i].name, o->preset) == 0) {
-				if (!(*out = cJSON_CreateStringArray(privilege_presets[i].list, (int)privilege_presets[i].n)))
+		for (size_t i = 0; i < OD_ARRAY_SIZE(group_presets); i++)
+			if (strcmp(group_presets[i].name, o->preset) == 0) {
+				if (!(*out = cJSON_CreateStringArray(group_presets[i].list, (int)group_presets[i].n)))
 					xoom();
 				return EXIT_OK;
 			}
@@ -829,14 +823,12 @@ invite_privileges(const struct opts *o, const char *kind, cJSON **out)
 		return EXIT_USAGE;
 	}
 	if (o->privileges) {
-		char *copy = xstrdup(o->privileges), *save = NULL;
+		struct od_privs p = { 0 };
 
-		if (!(*out = cJSON_CreateArray()))
+		cli_privs_add_names(&p, o->privileges);
+		if (!(*out = cJSON_CreateStringArray((const char *const *)p.v, (int)p.n)))
 			xoom();
-		for (char *p = strtok_r(copy, ", ", &save); p; p = strtok_r(NULL, ", ", &save))
-			if (!cJSON_AddItemToArray(*out, cJSON_CreateString(p)))
-				xoom();
-		free(copy);
+		od_privs_done(&p);
 	}
 	return EXIT_OK;
 }
@@ -863,8 +855,21 @@ token_invite(struct session *s, const struct opts *o, const char *kind, const ch
 	} else if (strcmp(kind, "group") == 0) {
 		r.target_id = target;
 		r.invite_type = o->group_joins ? "groupJoinGroup" : "userJoinGroup";
+	} else if (strcmp(kind, "support") == 0) {
+		/* For a provider's admin: Onepanel consumes it to support the space. */
+		struct od_space *sp;
+		struct od_error *err = od_zone_find_space(s->zone, target, &sp);
+
+		if (err)
+			return out_fail(err, _("Cannot ask for support of %s"), target);
+		if (o->privileges || o->preset || o->group_joins) {
+			out_error(_("a support token carries no privileges and no group"));
+			return EXIT_USAGE;
+		}
+		r.target_id = sp->id;
+		r.invite_type = "supportSpace";
 	} else {
-		out_error(_("invite what? 'space SPACE' or 'group GROUP_ID'"));
+		out_error(_("invite what? 'space SPACE', 'group GROUP_ID' or 'support SPACE'"));
 		return EXIT_USAGE;
 	}
 	if (o->unlimited && o->usage_limit) {
@@ -885,7 +890,7 @@ token_invite(struct session *s, const struct opts *o, const char *kind, const ch
 			       : xasprintf("invite-%s-%s.%06ld", kind, stamp, (long)(now.tv_nsec / 1000));
 		r.name = name;
 	}
-	if ((rc = invite_privileges(o, kind, &privileges)) == EXIT_OK &&
+	if ((rc = invite_privileges(s, o, kind, &privileges)) == EXIT_OK &&
 	    (rc = build_caveats(s, o, 0, o->temporary, &caveats)) == EXIT_OK) {
 		r.caveats = caveats;
 		r.privileges = privileges;
@@ -1344,7 +1349,7 @@ const struct cmd_entry cmd_token_entry = {
 	.usage = N_("ls | show ID|NAME [--show-token|--output-file F] | create NAME|--temporary [--expires 7d|DATE] "
 		    "[--read-only] [--path SPACE/PATH]... [--object-id ID]... [--interface rest|oneclient] [--ip CIDR]... "
 		    "[--service PROVIDER]... [--preset dataset-readonly|oneclient-hpc] [--show-token|--output-file F] | "
-		    "invite space SPACE|group GROUP_ID [--group-joins] [--usage-limit N|--unlimited] [--expires WHEN] "
+		    "invite space SPACE|group GROUP_ID|support SPACE [--group-joins] [--usage-limit N|--unlimited] [--expires WHEN] "
 		    "[--privileges P,Q|--preset viewer|contributor|manager] [--name NAME] [--temporary] | "
 		    "examine [--from-file F] | confine [--from-file F] RESTRICTIONS (--show-token|--output-file F) | "
 		    "revoke|unrevoke ID|NAME | rm [--yes] ID|NAME | consume [--from-file F] [--group GROUP_ID] [--yes]  "

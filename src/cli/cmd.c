@@ -32,6 +32,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_archive_entry,
 	&cmd_share_entry,
 	&cmd_token_entry,
+	&cmd_handout_entry,
+	&cmd_audit_entry,
 };
 
 enum {

@@ -43,6 +43,8 @@ extern const struct cmd_entry cmd_dataset_entry;
 extern const struct cmd_entry cmd_archive_entry;
 extern const struct cmd_entry cmd_share_entry;
 extern const struct cmd_entry cmd_token_entry;
+extern const struct cmd_entry cmd_handout_entry;
+extern const struct cmd_entry cmd_audit_entry;
 
 /* Parse argv and run the command. */
 int cmd_main(int argc, char **argv);

@@ -164,6 +164,12 @@ print_cell(FILE *out, const char *s, int width, bool right, bool last)
 		fprintf(out, "%s%*s", s, pad > 0 ? pad : 0, "");
 }
 
+size_t
+table_rows(const struct table *t)
+{
+	return t->nrows;
+}
+
 void
 table_print(struct table *t, FILE *out)
 {

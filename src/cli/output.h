@@ -55,6 +55,7 @@ struct table;
 struct table *table_new(size_t ncols, const char *const *titles, const bool *right);
 void table_add(struct table *t, const char *const *cells);
 void table_print(struct table *t, FILE *out);
+size_t table_rows(const struct table *t);
 void table_free(struct table *t);
 
 /* Print "label value" lines with the labels padded to one width. */

@@ -4,13 +4,16 @@
 
 #include "onetui/csv.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "onetui/sanitize.h"
+
 static int
-field(struct od_buf *out, const char *f)
+quoted(struct od_buf *out, const char *f)
 {
-	bool formula = strchr("=+-@\t\r", f[0]) && f[0];
-	bool quote = formula || strpbrk(f, ",\"\r\n") != NULL;
+	bool formula = strchr("=+-@", f[0]) && f[0];
+	bool quote = formula || strpbrk(f, ",\"") != NULL;
 
 	if (quote && od_buf_addc(out, '"'))
 		return -1;
@@ -20,6 +23,19 @@ field(struct od_buf *out, const char *f)
 		if ((*p == '"' && od_buf_addc(out, '"')) || od_buf_addc(out, *p))
 			return -1;
 	return quote && od_buf_addc(out, '"') ? -1 : 0;
+}
+
+static int
+field(struct od_buf *out, const char *raw)
+{
+	char *f = od_sanitize(raw, 0);
+	int rc = f ? 0 : -1;
+
+	if (f) {
+		rc = quoted(out, f);
+		free(f);
+	}
+	return rc;
 }
 
 int

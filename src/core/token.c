@@ -169,25 +169,33 @@ od_token_mask(const char *token)
 }
 
 struct od_error *
-od_token_write_file(const char *path, const char *token)
+od_private_write_file(const char *path, const char *data, size_t len)
 {
-	size_t len = strlen(token);
 	struct od_error *err = NULL;
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 
 	if (fd < 0 && errno == EEXIST)
-		return od_error_new(OD_ERR_INPUT, _("%s exists already; onetui does not write a token over a file"),
+		return od_error_new(OD_ERR_INPUT, _("%s exists already; onetui does not write a secret over a file"),
 				    path);
 	if (fd < 0)
 		return od_error_errno(OD_ERR_IO, errno, _("cannot create %s"), path);
 	/* The mode asked for may have been narrowed by the umask, never widened;
 	 * make it exactly owner-only. */
-	if (fchmod(fd, 0600) != 0 || write(fd, token, len) != (ssize_t)len || write(fd, "\n", 1) != 1 ||
-	    fsync(fd) != 0)
+	if (fchmod(fd, 0600) != 0 || write(fd, data, len) != (ssize_t)len || fsync(fd) != 0)
 		err = od_error_errno(OD_ERR_IO, errno, _("cannot write %s"), path);
 	if (close(fd) != 0 && !err)
 		err = od_error_errno(OD_ERR_IO, errno, _("cannot write %s"), path);
 	if (err)
 		unlink(path);
+	return err;
+}
+
+struct od_error *
+od_token_write_file(const char *path, const char *token)
+{
+	char *line = od_asprintf("%s\n", token);
+	struct od_error *err = line ? od_private_write_file(path, line, strlen(line)) : od_error_nomem();
+
+	od_str_wipe_free(line);
 	return err;
 }

@@ -7,11 +7,14 @@ machine it runs on (tokens, profiles) leaks in."""
 
 import json
 import os
+import re
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 TOP_SRCDIR = os.environ.get("top_srcdir") or os.path.abspath(
@@ -28,8 +31,8 @@ TOP_BUILDDIR = os.environ.get("top_builddir") or os.path.dirname(ONETUI)
 WRAPPER = os.environ.get("VALGRIND", "").split()
 SLOW = 10 if WRAPPER else 1
 
-__all__ = ["Tap", "Zone", "Result", "Harness", "ONETUI", "TOP_SRCDIR", "TOP_BUILDDIR", "SLOW",
-           "WRAPPER"]
+__all__ = ["Tap", "Zone", "Result", "Harness", "Api", "ONETUI", "TOP_SRCDIR", "TOP_BUILDDIR", "SLOW",
+           "WRAPPER", "raw_safe"]
 
 
 class Result:
@@ -165,6 +168,46 @@ class Harness:
     def close(self):
         self.zone.stop()
         subprocess.run(["rm", "-rf", self.tmp])
+
+
+def raw_safe(data):
+    """No byte sequence that drives a terminal: ESC, BEL, C1 controls
+    (U+0080..U+009F in UTF-8) or text reordering (U+202A..U+202E)."""
+    text = data.decode("utf-8", "replace")
+    return not re.search("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]", text)
+
+
+class Api:
+    """Direct HTTPS calls to the zone (what the CLI is compared with)."""
+
+    def __init__(self, h):
+        self.info = h.info
+        self.context = ssl.create_default_context(cafile=h.info["ca"])
+        self.zone = h.info["zone"]["url"] + "/api/v3/onezone"
+
+    def call(self, method, url, user=None, body=None):
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        if user:
+            headers["X-Auth-Token"] = self.info["tokens"][user]
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(url, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(req, context=self.context, timeout=30) as reply:
+                raw = reply.read()
+                return reply.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as err:
+            raw = err.read()
+            return err.code, json.loads(raw) if raw else None
+
+    def share(self, sid, user="alice"):
+        return self.call("GET", "%s/shares/%s" % (self.zone, sid), user)
+
+    def public(self, url):
+        return self.call("GET", url)
+
+    def provider(self, name):
+        return next(p["url"] for p in self.info["providers"].values() if p["name"] == name) + \
+            "/api/v3/oneprovider"
 
 
 def wait_for_request(h, pred, timeout=10):

@@ -13,18 +13,16 @@ import json
 import os
 import pty
 import re
-import ssl
 import subprocess
 import sys
 import tempfile
-import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ElementTree
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from clitest import ONETUI, WRAPPER, Harness, Tap  # noqa: E402
+from clitest import ONETUI, WRAPPER, Api, Harness, Tap, raw_safe  # noqa: E402
 import cases as C  # noqa: E402
 
 TEM = "TEM Materials"
@@ -48,46 +46,6 @@ def expect(t, r, name, rc, out=None, err=None):
     good = r.rc == rc and (out is None or re.search(out, r.text)) and (
         err is None or re.search(err, r.errtext))
     return t.ok(good, name, repr(r))
-
-
-def raw_safe(data):
-    """No byte sequence that drives a terminal: ESC, BEL, C1 controls
-    (U+0080..U+009F in UTF-8) or text reordering (U+202A..U+202E)."""
-    text = data.decode("utf-8", "replace")
-    return not re.search("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]", text)
-
-
-class Api:
-    """Direct HTTPS calls to the zone (what the CLI is compared with)."""
-
-    def __init__(self, h):
-        self.info = h.info
-        self.context = ssl.create_default_context(cafile=h.info["ca"])
-        self.zone = h.info["zone"]["url"] + "/api/v3/onezone"
-
-    def call(self, method, url, user=None, body=None):
-        headers = {"Content-Type": "application/json"} if body is not None else {}
-        if user:
-            headers["X-Auth-Token"] = self.info["tokens"][user]
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(url, data=data, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(req, context=self.context, timeout=30) as reply:
-                raw = reply.read()
-                return reply.status, json.loads(raw) if raw else None
-        except urllib.error.HTTPError as err:
-            raw = err.read()
-            return err.code, json.loads(raw) if raw else None
-
-    def share(self, sid, user="alice"):
-        return self.call("GET", "%s/shares/%s" % (self.zone, sid), user)
-
-    def public(self, url):
-        return self.call("GET", url)
-
-    def provider(self, name):
-        return next(p["url"] for p in self.info["providers"].values() if p["name"] == name) + \
-            "/api/v3/oneprovider"
 
 
 def lines(r):
