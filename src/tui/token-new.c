@@ -89,13 +89,19 @@ token_new_done(void)
 	finish();
 }
 
-static struct making *
+/* A new flow; false (said) while the last one still waits for the zone:
+ * cancelling it could leave a token made and never shown. */
+static bool
 begin(struct app *a)
 {
-	token_new_done();
+	if (mk && mk->op) {
+		app_message(a, _("Still waiting for the zone's answer to the last one"));
+		return false;
+	}
+	finish();
 	mk = xcalloc(1, sizeof(*mk));
 	mk->a = a;
-	return mk;
+	return true;
 }
 
 /* An answer came: false (and over) when it failed or was cancelled. */
@@ -112,18 +118,21 @@ answered(struct od_error *err, const char *what)
 	return false;
 }
 
-/* The selected item into the form; false (said) when there is none. */
+/* The selected item into the form; false (said, and over) when there is
+ * none and it is needed. */
 static bool
-take_item(void)
+take_item(bool needed)
 {
 	const char *inside, *path;
 	struct od_space *s = shares_view_item(&inside, &path);
 
-	if (!s) {
+	if (!s && needed) {
 		app_message(mk->a, _("Select an item in the tree first"));
 		finish();
 		return false;
 	}
+	if (!s)
+		return true;
 	mk->item = xstrdup(path);
 	mk->space_id = xstrdup(s->id);
 	mk->space_name = xstrdup(s->name);
@@ -338,7 +347,7 @@ on_preset(struct app *a, int choice, void *ud)
 	day = today();
 	switch ((enum preset)choice) {
 	case P_READONLY:
-		if (!take_item())
+		if (!take_item(true))
 			break;
 		mk->readonly = true;
 		mk->valid_until = (int64_t)time(NULL) + 7 * DAY;
@@ -354,19 +363,12 @@ on_preset(struct app *a, int choice, void *ud)
 		widget_prompt(a, label, initial, on_name, NULL, (void *)(intptr_t)P_ONECLIENT);
 		free(initial);
 		break;
-	case P_CUSTOM: {
+	case P_CUSTOM:
 		/* The item, when there is one, is offered as a limit later. */
-		const char *inside, *path;
-		struct od_space *s = shares_view_item(&inside, &path);
-		if (s) {
-			mk->item = xstrdup(path);
-			mk->space_id = xstrdup(s->id);
-			mk->path = *inside ? xasprintf("%s/%s", s->id, inside) : xstrdup(s->id);
-		}
+		take_item(false);
 		widget_prompt(a, _("Name of the token (empty: a temporary token, not listed)"), "", on_name, NULL,
 			      (void *)(intptr_t)P_CUSTOM);
 		break;
-	}
 	}
 	free(day);
 }
@@ -381,8 +383,8 @@ token_new(struct app *a)
 			: xstrdup(_("Read-only for the selected item, 7 days"));
 	const char *items[] = { first, _("Oneclient on the compute centre, 30 days"), _("Custom: name, expiry, limits") };
 
-	begin(a);
-	widget_choose(a, _("New access token"), items, OD_ARRAY_SIZE(items), on_preset, NULL);
+	if (begin(a))
+		widget_choose(a, _("New access token"), items, OD_ARRAY_SIZE(items), on_preset, NULL);
 	free(first);
 }
 
@@ -458,9 +460,10 @@ invite_new(struct app *a)
 {
 	char *day, *initial;
 
-	begin(a);
+	if (!begin(a))
+		return;
 	mk->invite = true;
-	if (!take_item())
+	if (!take_item(true))
 		return;
 	/* An invitation is for the space: no data.path caveat. */
 	free(mk->path);
@@ -579,7 +582,8 @@ on_pasted(struct app *a, const char *text, void *ud)
 void
 token_examine(struct app *a, bool consume)
 {
-	begin(a);
+	if (!begin(a))
+		return;
 	widget_prompt_secret(a, consume ? _("Paste the invitation (it is not shown)") : _("Paste the token (it is not shown)"),
 			     on_pasted, consume ? (void *)1 : NULL);
 }

@@ -171,6 +171,15 @@ bool shares_view_request(struct app *a, enum request req);
  * ("" for the space itself) and *path as the tree shows it; NULL when
  * nothing that can be shared is selected. */
 struct od_space *shares_view_item(const char **path_in_space, const char **path);
+/* The file whose shares are listed, once known (else NULL). */
+const char *shares_view_file_id(void);
+/* A share of file_id was made or changed: list them again, the cursor on
+ * select_id (may be NULL). */
+void shares_view_changed(const char *file_id, const char *select_id);
+
+/* share-handout.c: H, the selected item handed out as text for an e-mail. */
+void handout_start(struct app *a);
+void handout_done(void);
 
 /* tokens.c: the pane's list of the user's named tokens, and making,
  * examining, consuming, revoking and deleting tokens. */

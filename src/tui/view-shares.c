@@ -23,6 +23,8 @@
 
 #define SETTLE_MS 120
 
+static void shares_changed(const char *file_id);
+
 /* What the list keeps of a share. */
 struct share_row {
 	char *id, *name, *description, *public_url, *rest_url, *handle_id;
@@ -107,6 +109,7 @@ shares_view_done(void)
 {
 	forget();
 	free(sv.want_id);
+	handout_done();
 	tokens_done();
 	memset(&sv, 0, sizeof(sv));
 }
@@ -232,6 +235,22 @@ on_root(const char *file_id, struct od_error *err, void *ud)
 	}
 	sv.file_id = xstrdup(file_id);
 	list_shares();
+}
+
+const char *
+shares_view_file_id(void)
+{
+	return sv.none ? NULL : sv.file_id;
+}
+
+void
+shares_view_changed(const char *file_id, const char *select_id)
+{
+	if (select_id && od_str_eq(file_id, sv.file_id)) {
+		free(sv.want_id);
+		sv.want_id = xstrdup(select_id);
+	}
+	shares_changed(file_id);
 }
 
 /* A share of file_id was made, changed or deleted: list them again. */
@@ -461,11 +480,7 @@ on_created(const char *id, struct od_error *err, void *ud)
 		app_error(c->a, _("Cannot share %s: %s"), c->path, err->message);
 	} else {
 		app_message(c->a, _("Shared %s as \"%s\": y copies its public link"), c->path, c->name);
-		if (od_str_eq(c->file_id, sv.file_id)) {
-			free(sv.want_id);
-			sv.want_id = xstrdup(id);
-		}
-		shares_changed(c->file_id);
+		shares_view_changed(c->file_id, id);
 	}
 	od_error_free(err);
 	change_free(c, false);
@@ -722,6 +737,9 @@ shares_request(struct app *a, enum request req)
 		if ((r = current(a)))
 			share_details(a, r);
 		return true;
+	case REQ_HANDOUT:
+		handout_start(a);
+		return true;
 	case REQ_REFRESH:
 		if (sv.file_id) {
 			shares_changed(sv.file_id);
@@ -796,7 +814,7 @@ shares_view_request(struct app *a, enum request req)
 		sv.cursor = sv.n_rows ? sv.n_rows - 1 : 0;
 		return true;
 	}
-	if (req == REQ_SHARE_NEW)
+	if (req == REQ_SHARE_NEW || req == REQ_HANDOUT)
 		return shares_request(a, req);
 	if (req == REQ_SHARE_RENAME || req == REQ_SHARE_DESCRIBE || req == REQ_SHARE_DELETE || req == REQ_SHARE_COPY) {
 		app_message(a, _("Put the cursor on a share first (Tab, or Up past the first token)"));

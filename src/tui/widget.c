@@ -218,12 +218,20 @@ widget_secret(struct app *a, const char *title, const char *text, const char *wh
 
 	add_lines(d, text);
 	add_lines(d, "");
-	for (size_t i = 0; i < n; i += SECRET_PIECE) {
-		char *piece = od_strndup(secret + i, n - i < SECRET_PIECE ? n - i : SECRET_PIECE);
-		if (!piece)
-			xoom();
-		add_lines(d, piece);
-		od_str_wipe_free(piece);
+	/* Line by line (a handout has lines), long lines in pieces. */
+	for (size_t start = 0; start < n;) {
+		size_t len = strcspn(secret + start, "\n");
+		for (size_t i = 0; i < len || i == 0; i += SECRET_PIECE) {
+			size_t k = len - i < SECRET_PIECE ? len - i : SECRET_PIECE;
+			char *piece = od_strndup(secret + start + i, k);
+			if (!piece)
+				xoom();
+			add_lines(d, piece);
+			od_str_wipe_free(piece);
+			if (!len)
+				break;
+		}
+		start += len + 1;
 	}
 	d->secret = xstrdup(secret);
 	d->secret_what = xstrdup(what);

@@ -1527,6 +1527,34 @@ def test_token_form(t, h):
     quit_cleanly(t, s, "token form")
 
 
+def test_handout(t, h):
+    """H: the item's share (reused) and an invitation, as text for an
+    e-mail, shown once and copied whole."""
+    grid = KRIOS + "/Images-Disc1/GridSquare_1734452"
+    fixture = h.info["shares"]["/" + grid]
+    s = open_grid_square(t, h, "handout")
+    s.send("3", "Tab", "H")
+    t.ok(wait_for(s, r"Hand out GridSquare_1734452") and "viewer, 1 person, 7 days" in s.text(),
+         "H offers what to hand out", s.text())
+    s.send("2")
+    t.ok(wait_for(s, r"make an invitation that lets one person join") and wait_for(s, r"viewer for 7 days\?"),
+         "says what it will make, and asks", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"Handout for GridSquare_1734452") and wait_for(s, r"/share/%s" % fixture[:20]),
+         "the handout, with the share's link (reused)", s.text())
+    s.send("c")
+    s.wait()
+    text = s.buffer()
+    tokens = re.findall(r"MDAx[A-Za-z0-9_.\-]+", text)
+    t.ok("/share/" + fixture in text and tokens, "c copies it whole, the invitation in it", text)
+    s.send("q")
+    t.ok(wait_for(s, r"handout GridSquare_1734452 .*invite: space") and "Handout for" not in s.text(),
+         "once copied, q closes; the invitation is listed", s.text())
+    for tok in tokens:
+        no_token_shown(t, s, tok, "after the handout")
+    quit_cleanly(t, s, "handout")
+
+
 def main():
     t = Tap()
     if not have_tmux():
@@ -1571,6 +1599,7 @@ def main():
         test_shares_pane(t, h)
         test_tokens_pane(t, h)
         test_token_form(t, h)
+        test_handout(t, h)
     finally:
         h.close()
     t.done()
