@@ -567,7 +567,7 @@ on_examined(const struct od_token_info *t, struct od_error *err, void *ud)
 static void
 on_pasted(struct app *a, const char *text, void *ud)
 {
-	if (!text || !*text) {
+	if (!text) {
 		finish();
 		return;
 	}
@@ -575,6 +575,10 @@ on_pasted(struct app *a, const char *text, void *ud)
 	text += strspn(text, " \t\r\n");
 	mk->pasted = xstrdup(text);
 	mk->pasted[strcspn(mk->pasted, " \t\r\n")] = '\0';
+	if (!*mk->pasted) {
+		finish();
+		return;
+	}
 	if (!(mk->op = od_token_examine(a->s.zone, mk->pasted, on_examined, ud)))
 		xoom();
 }
