@@ -86,12 +86,9 @@ on_made(struct od_handout *h, struct od_error *err, void *ud)
 static void
 on_confirmed(struct app *a, bool yes, void *ud)
 {
-	/* Titled with the item's name: the core names the invitation after
-	 * the title, and a share's name ("Grid 3, session 117") may hold
-	 * characters a token's name may not. */
+	/* Titled as the CLI's handout: the share's name, else the item's. */
 	struct od_handout_request r = { .space = ho.space, .file_id = ho.file_id, .path = ho.inside,
-					.title = ho.name, .invite = ho.offer != O_LINK, .usage_limit = 1,
-					.privileges = ho.privileges };
+					.invite = ho.offer != O_LINK, .usage_limit = 1, .privileges = ho.privileges };
 
 	(void)ud;
 	if (!yes) {

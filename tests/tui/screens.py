@@ -1548,7 +1548,7 @@ def test_handout(t, h):
     tokens = re.findall(r"MDAx[A-Za-z0-9_.\-]+", text)
     t.ok("/share/" + fixture in text and tokens, "c copies it whole, the invitation in it", text)
     s.send("q")
-    t.ok(wait_for(s, r"handout GridSquare_1734452 .*invite: space") and "Handout for" not in s.text(),
+    t.ok(wait_for(s, r"handout \d{8}T\d{6} Gri.*invite: space") and "Handout for" not in s.text(),
          "once copied, q closes; the invitation is listed", s.text())
     for tok in tokens:
         no_token_shown(t, s, tok, "after the handout")
