@@ -13,7 +13,9 @@
 #include <stdint.h>
 
 #include "onetui/compiler.h"
+#include "onetui/engine.h"
 #include "onetui/error.h"
+#include "onetui/provider.h"
 #include "onetui/zone.h"
 
 /* One action. action: "create" "update" "revoke" "unrevoke" "delete"
@@ -31,6 +33,30 @@ struct od_acclog_entry {
 /* Append e (made durable); z (may be NULL) names the zone and user. A failure to write is logged as a warning and
  * does not undo the action, which has been done by then. */
 void od_acclog_record(struct od_zone *z, const struct od_acclog_entry *e);
+
+/* An access change on its way to the zone: the entry to record once it
+ * succeeds, and whom to tell then (done for a change that answers
+ * nothing, made for one that answers an id). */
+struct od_acclog_change {
+	struct od_zone *z;
+	const char *action, *kind;
+	char *id, *name, *space_id, *detail;	/* copies; any may be NULL */
+	od_done_fn *done;
+	od_file_id_fn *made;
+	void *ud;
+};
+/* NULL when memory runs out. */
+struct od_acclog_change *od_acclog_change_new(struct od_zone *z, const char *action, const char *kind,
+					      const char *id, const char *name, const char *space_id,
+					      const char *detail);
+void od_acclog_change_free(struct od_acclog_change *c);
+/* Record c unless err (with id, or c's own when id is NULL); free it. */
+void od_acclog_change_end(struct od_acclog_change *c, const struct od_error *err, const char *id);
+/* Callbacks for the call itself, with c as its ud: record on success
+ * (made: with the id answered, when c names nothing yet), then tell
+ * c->done or c->made, then free c. */
+void od_acclog_change_done(struct od_error *err, void *ud);
+void od_acclog_change_made(const char *id, struct od_error *err, void *ud);
 
 /* An entry read back, with what od_acclog_record added. */
 struct od_acclog_line {

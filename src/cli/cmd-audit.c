@@ -85,7 +85,19 @@ when(const cJSON *o, const char *key, char buf[OD_TIME_BUFSZ], const char *none)
 	return cJSON_IsNumber(t) ? od_time_short((int64_t)t->valuedouble, buf) : none;
 }
 
-/* A table, unless it is empty (its count says so). */
+/* A table with translated titles. */
+static struct table *
+titled_table(const char *const *titles, size_t n)
+{
+	const char *t[8];
+	size_t i;
+
+	for (i = 0; i < n && i < OD_ARRAY_SIZE(t); i++)
+		t[i] = _(titles[i]);
+	return table_new(i, t, NULL);
+}
+
+/* The table unless it is empty (its count, printed before, says so). */
 static void
 print_table(struct table *tb)
 {
@@ -99,14 +111,11 @@ print_shares(const cJSON *shares)
 {
 	static const char *const titles[] = { N_("SPACE"), N_("SHARE"), N_("NAME"), N_("CREATED"), N_("PUBLIC URL"),
 					      N_("RISKS") };
-	const char *t[OD_ARRAY_SIZE(titles)];
 	struct table *tb;
 	const cJSON *e;
 	char c[OD_TIME_BUFSZ];
 
-	for (size_t i = 0; i < OD_ARRAY_SIZE(titles); i++)
-		t[i] = _(titles[i]);
-	tb = table_new(OD_ARRAY_SIZE(titles), t, NULL);
+	tb = titled_table(titles, OD_ARRAY_SIZE(titles));
 	cJSON_ArrayForEach(e, shares) {
 		char *risks = list_text(e, "risks", ",");
 		const char *cells[] = { str(e, "space"), str(e, "id"), str(e, "name"), when(e, "created", c, "-"),
@@ -123,14 +132,11 @@ print_tokens(const cJSON *tokens)
 {
 	static const char *const titles[] = { N_("TOKEN"), N_("NAME"), N_("TYPE"), N_("STATUS"), N_("EXPIRES"),
 					      N_("CAVEATS"), N_("RISKS") };
-	const char *t[OD_ARRAY_SIZE(titles)];
 	struct table *tb;
 	const cJSON *e;
 	char x[OD_TIME_BUFSZ];
 
-	for (size_t i = 0; i < OD_ARRAY_SIZE(titles); i++)
-		t[i] = _(titles[i]);
-	tb = table_new(OD_ARRAY_SIZE(titles), t, NULL);
+	tb = titled_table(titles, OD_ARRAY_SIZE(titles));
 	cJSON_ArrayForEach(e, tokens) {
 		char *caveats = list_text(e, "caveatsText", "; "), *risks = list_text(e, "risks", ",");
 		char *type = *str(e, "inviteType") ? xasprintf("%s %s", str(e, "type"), str(e, "inviteType"))
@@ -153,13 +159,10 @@ print_members(const cJSON *members)
 {
 	static const char *const titles[] = { N_("SPACE"), N_("KIND"), N_("MEMBER"), N_("NAME"), N_("HOW"),
 					      N_("PRIVILEGES") };
-	const char *t[OD_ARRAY_SIZE(titles)];
 	struct table *tb;
 	const cJSON *e;
 
-	for (size_t i = 0; i < OD_ARRAY_SIZE(titles); i++)
-		t[i] = _(titles[i]);
-	tb = table_new(OD_ARRAY_SIZE(titles), t, NULL);
+	tb = titled_table(titles, OD_ARRAY_SIZE(titles));
 	cJSON_ArrayForEach(e, members) {
 		bool known = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "privilegesKnown"));
 		char *privs = known ? list_text(e, "effective", " ") : xstrdup(_("(not visible to you)"));
@@ -178,14 +181,11 @@ static void
 print_log(const cJSON *log)
 {
 	static const char *const titles[] = { N_("TIME"), N_("ACTION"), N_("KIND"), N_("ID"), N_("NAME"), N_("BY") };
-	const char *t[OD_ARRAY_SIZE(titles)];
 	struct table *tb;
 	const cJSON *e;
 	char c[OD_TIME_BUFSZ];
 
-	for (size_t i = 0; i < OD_ARRAY_SIZE(titles); i++)
-		t[i] = _(titles[i]);
-	tb = table_new(OD_ARRAY_SIZE(titles), t, NULL);
+	tb = titled_table(titles, OD_ARRAY_SIZE(titles));
 	cJSON_ArrayForEach(e, log) {
 		char *by = xasprintf("%s@%s", str(e, "login"), str(e, "host"));
 		const char *cells[] = { when(e, "time", c, "-"), str(e, "action"), str(e, "kind"), str(e, "id"),
@@ -193,8 +193,7 @@ print_log(const cJSON *log)
 		table_add(tb, cells);
 		free(by);
 	}
-	printf(P_("%d access change made by onetui\n", "%d access changes made by onetui\n",
-		  cJSON_GetArraySize(log)),
+	printf(P_("%d access change made by onetui\n", "%d access changes made by onetui\n", cJSON_GetArraySize(log)),
 	       cJSON_GetArraySize(log));
 	print_table(tb);
 }

@@ -482,15 +482,11 @@ static int
 dataset_rm(struct session *s, const struct opts *o, struct od_space *sp, const struct ds *d)
 {
 	struct answer w = { 0 };
-	char *question = xasprintf(_("remove dataset %s (%s)? Its files stay"), d->id,
-				   d->root_path ? d->root_path : "-");
-	char *safe = out_safe(question);
-	bool yes = out_confirm(o->yes, safe);
+	int rc = out_confirm_remote(o->yes, xasprintf(_("remove dataset %s (%s)? Its files stay"), d->id,
+						      d->root_path ? d->root_path : "-"));
 
-	free(question);
-	free(safe);
-	if (!yes)
-		return isatty(STDIN_FILENO) ? EXIT_FAILED : EXIT_USAGE;
+	if (rc != EXIT_OK)
+		return rc;
 	return session_answer(s, od_dataset_remove(s->zone, sp, d->id, answer_done, &w), &w,
 			      _("Cannot remove dataset %s"), d->id);
 }
@@ -902,14 +898,11 @@ static int
 archive_rm(struct session *s, const struct opts *o, struct od_space *sp, const struct od_archive *a)
 {
 	struct answer w = { 0 };
-	char *question = xasprintf(_("delete archive %s of dataset %s (%s)?"), a->id, a->dataset_id, a->state);
-	char *safe = out_safe(question);
-	bool yes = out_confirm(o->yes, safe);
+	int rc = out_confirm_remote(o->yes, xasprintf(_("delete archive %s of dataset %s (%s)?"), a->id,
+						      a->dataset_id, a->state));
 
-	free(question);
-	free(safe);
-	if (!yes)
-		return isatty(STDIN_FILENO) ? EXIT_FAILED : EXIT_USAGE;
+	if (rc != EXIT_OK)
+		return rc;
 	return session_answer(s, od_archive_delete(s->zone, sp, a->id, answer_done, &w), &w,
 			      _("Cannot delete archive %s"), a->id);
 }

@@ -93,18 +93,20 @@ static void
 describe_invite(const struct od_handout_request *r, const cJSON *privileges)
 {
 	char when[OD_TIME_BUFSZ], *list = privileges ? cJSON_PrintUnformatted(privileges) : NULL;
+	char *space = out_safe(r->space->name);
 
 	if (r->usage_limit)
 		fprintf(stderr, P_("The invite token will let %lld person join %s until %s, with the privileges %s.\n",
 				   "The invite token will let %lld people join %s until %s, with the privileges %s.\n",
 				   r->usage_limit),
-			(long long)r->usage_limit, r->space->name, od_time_short(r->valid_until, when),
+			(long long)r->usage_limit, space, od_time_short(r->valid_until, when),
 			list ? list : _("of a member"));
 	else
 		fprintf(stderr, _("The invite token will let anyone who holds it join %s until %s, with the privileges "
 				  "%s. It has no usage limit: whoever it is forwarded to can join.\n"),
-			r->space->name, od_time_short(r->valid_until, when), list ? list : _("of a member"));
+			space, od_time_short(r->valid_until, when), list ? list : _("of a member"));
 	cJSON_free(list);
+	free(space);
 }
 
 static int
@@ -127,7 +129,6 @@ handout_run(struct session *s, const struct opts *o, const char *target)
 		out_error(_("%s exists already; onetui does not write a handout over a file"), o->output);
 		rc = EXIT_FAILED;
 	}
-
 	if (rc == EXIT_OK && (err = od_caveat_parse_expiry(o->expires, (int64_t)time(NULL), &r.valid_until))) {
 		rc = cmd_usage_error(&cmd_handout_entry, "--expires: %s", err->message);
 		od_error_free(err);
@@ -157,8 +158,11 @@ handout_run(struct session *s, const struct opts *o, const char *target)
 		rc = out_fail(m.err, _("cannot make the handout for %s"), target);
 	}
 	if (rc == EXIT_OK) {
-		if (m.h->share_created)
-			fprintf(stderr, _("Shared %s as %s.\n"), target, m.h->share_id);
+		if (m.h->share_created) {
+			char *id = out_safe(m.h->share_id);
+			fprintf(stderr, _("Shared %s as %s.\n"), target, id);
+			free(id);
+		}
 		if (!(out = od_handout_render(text, &m.h->facts)))
 			xoom();
 		rc = write_text(out, o->output);

@@ -535,8 +535,6 @@ share_rm(struct session *s, const struct opts *o, const char *id)
 	struct od_space *sp;
 	struct od_error *err;
 	struct share w;
-	char *question, *safe;
-	bool yes;
 	int rc = get_share(s, id, &w);
 
 	if (rc != EXIT_OK)
@@ -547,14 +545,10 @@ share_rm(struct session *s, const struct opts *o, const char *id)
 		share_done(&w);
 		return rc;
 	}
-	question = xasprintf(_("delete share %s (%s)? Its public URL stops working; the data stays"), w.name, w.id);
-	safe = out_safe(question);
-	yes = out_confirm(o->yes, safe);
-	free(question);
-	free(safe);
-	if (!yes)
-		rc = isatty(STDIN_FILENO) ? EXIT_FAILED : EXIT_USAGE;
-	else
+	rc = out_confirm_remote(o->yes, xasprintf(_("delete share %s (%s)? Its public URL stops working; the data "
+						     "stays"),
+						   w.name, w.id));
+	if (rc == EXIT_OK)
 		rc = session_answer(s, od_share_delete(s->zone, sp, w.id, answer_done, &a), &a,
 				    _("Cannot delete share %s"), id);
 	if (rc == EXIT_OK && o->json)
@@ -713,7 +707,8 @@ share_handle(struct session *s, const struct opts *o, const char *share_id)
 	for (size_t i = 0; i < n; i++)
 		titled = titled || o->dc[i].element == OD_DC_TITLE;
 	dc = xcalloc(n + 1, sizeof(*dc));
-	memcpy(dc, o->dc, n * sizeof(*dc));
+	if (n)
+		memcpy(dc, o->dc, n * sizeof(*dc));
 	if (!titled)
 		dc[n++] = (struct od_dc_value){ .element = OD_DC_TITLE, .text = w.name };
 	if ((err = od_dc_xml(dc, n, &xml)))

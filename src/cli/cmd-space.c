@@ -533,8 +533,7 @@ space_rm_member(struct session *s, const struct opts *o, struct od_space *sp)
 	const struct od_member *mb;
 	struct od_members *m;
 	struct answer w = { 0 };
-	char *question, *safe;
-	bool yes;
+	char *question;
 	int rc = EXIT_OK;
 
 	if (!(m = load_members(s, sp, &rc)))
@@ -550,13 +549,8 @@ space_rm_member(struct session *s, const struct opts *o, struct od_space *sp)
 	else
 		question = xasprintf(_("remove %s %s (%s) from space %s?"), member_kind_name(mb),
 				     mb->name ? mb->name : "", mb->id, sp->name);
-	safe = out_safe(question);
-	yes = out_confirm(o->yes, safe);
-	free(question);
-	free(safe);
-	if (!yes)
-		rc = isatty(STDIN_FILENO) ? EXIT_FAILED : EXIT_USAGE;
-	else
+	rc = out_confirm_remote(o->yes, question);
+	if (rc == EXIT_OK)
 		rc = session_answer(s, od_space_remove_member(s->zone, sp->id, mb->kind, mb->id, mb->name, answer_done,
 							      &w),
 				    &w, _("Cannot remove %s from %s (needs space_remove_%s)"),
@@ -737,6 +731,8 @@ check_usage(const struct cmd_entry *e, const struct opts *o, const char *verb, i
 
 	if (!*verb)
 		return cmd_usage_error(e, _("%s needs a verb"), e->name);
+	if (strcmp(verb, "support-token") == 0)
+		return cmd_usage_error(e, _("write its options after the space: space support-token SPACE [OPTION]..."));
 	if (!verb_is(verb, verbs, OD_ARRAY_SIZE(verbs)))
 		return cmd_usage_error(e, _("unknown %s verb: '%s'"), e->name, verb);
 	if (nargs != want)
@@ -793,6 +789,21 @@ space_exec(struct global_opts *g, int argc, char **argv)
 	const char *verb;
 	int c, rc;
 
+	/* A support token is an invitation: "token invite support" makes it,
+	 * with every option tokens have (expiry, --output-file...). */
+	if (argc > 1 && strcmp(argv[1], "support-token") == 0) {
+		char **args = xcalloc((size_t)argc + 2, sizeof(*args));
+
+		args[0] = (char *)"token";
+		args[1] = (char *)"invite";
+		args[2] = (char *)"support";
+		memcpy(args + 3, argv + 2, (size_t)(argc - 2) * sizeof(*args));
+		optind = 0;
+		rc = cmd_token_entry.exec(g, argc + 1, args);
+		free(args);
+		return rc;
+	}
+
 	while ((c = cmd_getopt(&cmd_space_entry, g, argc, argv)) != CMD_OPT_END) {
 		switch (c) {
 		case CMD_OPT_EXIT:
@@ -842,9 +853,10 @@ const struct cmd_entry cmd_space_entry = {
 	.usage = N_("show SPACE | create NAME [--group NAME] | rename SPACE NEW | members SPACE [--effective] | "
 		    "add-group SPACE GROUP | rm-member SPACE (--user U|--group G) [--yes] | "
 		    "privileges SPACE (--user U|--group G) [--preset viewer|contributor|manager] "
-		    "[--grant P,...] [--revoke P,...]  [--json]"),
+		    "[--grant P,...] [--revoke P,...] | support-token SPACE [--expires WHEN] "
+		    "[--show-token|--output-file F]  [--json]"),
 	.summary = N_("one space and its members: show, create, rename, list members, add a group, "
-		      "remove a member, set privileges"),
+		      "remove a member, set privileges; a support token for a provider"),
 	.shortopts = "",
 	.longopts = space_options,
 	.exec = space_exec,

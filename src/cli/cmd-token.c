@@ -732,7 +732,10 @@ create_and_report(struct session *s, const struct opts *o, struct od_token_reque
 	session_run(s);
 	if (m.err && r->invite_type && od_error_is(m.err, "inviteTokenSubjectNotAuthorized")) {
 		/* At creation the issuer is you: say so rather than "no longer". */
-		out_error(od_str_starts(r->invite_type, "group")
+		out_error(strcmp(r->invite_type, "supportSpace") == 0
+				  ? _("Cannot create %s: you may not ask for support of the space (that needs the "
+				      "privilege to add support, space_add_support)")
+			  : od_str_starts(r->invite_type, "group")
 				  ? _("Cannot create %s: you may not invite to it (that needs the privilege to add groups)")
 				  : _("Cannot create %s: you may not invite to it (that needs the privilege to add users)"),
 			  what);
@@ -852,8 +855,21 @@ token_invite(struct session *s, const struct opts *o, const char *kind, const ch
 	} else if (strcmp(kind, "group") == 0) {
 		r.target_id = target;
 		r.invite_type = o->group_joins ? "groupJoinGroup" : "userJoinGroup";
+	} else if (strcmp(kind, "support") == 0) {
+		/* For a provider's admin: Onepanel consumes it to support the space. */
+		struct od_space *sp;
+		struct od_error *err = od_zone_find_space(s->zone, target, &sp);
+
+		if (err)
+			return out_fail(err, _("Cannot ask for support of %s"), target);
+		if (o->privileges || o->preset || o->group_joins) {
+			out_error(_("a support token carries no privileges and no group"));
+			return EXIT_USAGE;
+		}
+		r.target_id = sp->id;
+		r.invite_type = "supportSpace";
 	} else {
-		out_error(_("invite what? 'space SPACE' or 'group GROUP_ID'"));
+		out_error(_("invite what? 'space SPACE', 'group GROUP_ID' or 'support SPACE'"));
 		return EXIT_USAGE;
 	}
 	if (o->unlimited && o->usage_limit) {
@@ -967,16 +983,12 @@ token_change(struct session *s, const struct opts *o, const char *verb, const ch
 	if (rc != EXIT_OK)
 		return rc;
 	if (rm) {
-		char *question = xasprintf(_("delete the token %s (%s) for good? Whoever holds it loses access"),
-					   r.t.name ? r.t.name : "-", r.t.id);
-		char *safe = out_safe(question);
-		bool yes = out_confirm(o->yes, safe);
-
-		free(question);
-		free(safe);
-		if (!yes) {
+		rc = out_confirm_remote(o->yes, xasprintf(_("delete the token %s (%s) for good? Whoever holds it "
+							    "loses access"),
+							  r.t.name ? r.t.name : "-", r.t.id));
+		if (rc != EXIT_OK) {
 			rec_done(&r);
-			return isatty(STDIN_FILENO) ? EXIT_FAILED : EXIT_USAGE;
+			return rc;
 		}
 		rc = session_answer(s, od_token_delete(s->zone, r.t.id, r.t.name, answer_done, &w), &w,
 				    _("Cannot delete token %s"), arg);
@@ -1047,14 +1059,8 @@ token_consume(struct session *s, const struct opts *o)
 	}
 	question = xasprintf(_("accept it (%s)?"), what);
 	free(what);
-	what = out_safe(question);
-	free(question);
-	if (!out_confirm(o->yes, what)) {
-		free(what);
-		rc = isatty(STDIN_FILENO) ? EXIT_FAILED : EXIT_USAGE;
+	if ((rc = out_confirm_remote(o->yes, question)) != EXIT_OK)
 		goto out;
-	}
-	free(what);
 	rc = session_answer(s, od_invite_consume(s->zone, value, &r.t, o->group, answer_id, &w), &w,
 			    "%s", _("Cannot accept the invitation"));
 	if (rc == EXIT_OK && o->json) {
@@ -1333,7 +1339,7 @@ const struct cmd_entry cmd_token_entry = {
 	.usage = N_("ls | show ID|NAME [--show-token|--output-file F] | create NAME|--temporary [--expires 7d|DATE] "
 		    "[--read-only] [--path SPACE/PATH]... [--object-id ID]... [--interface rest|oneclient] [--ip CIDR]... "
 		    "[--service PROVIDER]... [--preset dataset-readonly|oneclient-hpc] [--show-token|--output-file F] | "
-		    "invite space SPACE|group GROUP_ID [--group-joins] [--usage-limit N|--unlimited] [--expires WHEN] "
+		    "invite space SPACE|group GROUP_ID|support SPACE [--group-joins] [--usage-limit N|--unlimited] [--expires WHEN] "
 		    "[--privileges P,Q|--preset viewer|contributor|manager] [--name NAME] [--temporary] | "
 		    "examine [--from-file F] | confine [--from-file F] RESTRICTIONS (--show-token|--output-file F) | "
 		    "revoke|unrevoke ID|NAME | rm [--yes] ID|NAME | consume [--from-file F] [--group GROUP_ID] [--yes]  "

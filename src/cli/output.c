@@ -486,6 +486,19 @@ out_confirm(bool yes, const char *question)
 	return out_ask(question);
 }
 
+int
+out_confirm_remote(bool yes, char *question)
+{
+	char *safe = out_safe(question);
+	bool go = out_confirm(yes, safe);
+
+	free(safe);
+	free(question);
+	if (go)
+		return EXIT_OK;
+	return isatty(STDIN_FILENO) ? EXIT_FAILED : EXIT_USAGE;
+}
+
 void
 out_id(const char *key, const char *id, bool json)
 {

@@ -49,6 +49,10 @@ bool out_ask(const char *question);
 /* Whether a destructive action may go on: yes (--yes), or a "y" to the
  * question on a terminal; without a terminal it says to add --yes. */
 bool out_confirm(bool yes, const char *question);
+/* out_confirm for a question that names what the server sent (taken over
+ * and freed): sanitised first. EXIT_OK to go on, else the exit code of a
+ * refusal: 1 on a terminal, 2 (--yes missing) without one. */
+int out_confirm_remote(bool yes, char *question);
 /* A table collected whole, then printed with aligned columns. Cells are
  * copied and sanitised; a column may be right-aligned (numbers). */
 struct table;

@@ -111,6 +111,70 @@ od_acclog_record(struct od_zone *z, const struct od_acclog_entry *e)
 	free(path);
 }
 
+struct od_acclog_change *
+od_acclog_change_new(struct od_zone *z, const char *action, const char *kind, const char *id, const char *name,
+		     const char *space_id, const char *detail)
+{
+	struct od_acclog_change *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	*c = (struct od_acclog_change){ .z = z, .action = action, .kind = kind, .id = od_strdup(id),
+					.name = od_strdup(name), .space_id = od_strdup(space_id),
+					.detail = od_strdup(detail) };
+	if ((id && !c->id) || (name && !c->name) || (space_id && !c->space_id) || (detail && !c->detail)) {
+		od_acclog_change_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+od_acclog_change_free(struct od_acclog_change *c)
+{
+	if (!c)
+		return;
+	free(c->id);
+	free(c->name);
+	free(c->space_id);
+	free(c->detail);
+	free(c);
+}
+
+void
+od_acclog_change_end(struct od_acclog_change *c, const struct od_error *err, const char *id)
+{
+	struct od_acclog_entry e = { c->action, c->kind, id ? id : c->id, c->name, c->space_id, c->detail };
+
+	if (!err)
+		od_acclog_record(c->z, &e);
+	od_acclog_change_free(c);
+}
+
+void
+od_acclog_change_done(struct od_error *err, void *ud)
+{
+	struct od_acclog_change *c = ud;
+	od_done_fn *done = c->done;
+
+	ud = c->ud;
+	od_acclog_change_end(c, err, NULL);
+	done(err, ud);
+}
+
+void
+od_acclog_change_made(const char *id, struct od_error *err, void *ud)
+{
+	struct od_acclog_change *c = ud;
+	od_file_id_fn *made = c->made;
+
+	ud = c->ud;
+	/* What was made is what the entry names, unless it names something
+	 * already (consuming an invitation names the invitation). */
+	od_acclog_change_end(c, err, c->id ? NULL : id);
+	made(id, err, ud);
+}
+
 /* One line back into an entry; false when it is not one. */
 static bool
 parse_line(const cJSON *o, struct od_acclog_line *l)

@@ -229,6 +229,17 @@ give_back_easy(struct od_engine *e, CURL *c)
 	}
 }
 
+/* Free the request body, wiped first: some carry a token (examine,
+ * confine, consume). */
+static void
+drop_body(struct od_req *req)
+{
+	/* A volatile pointer keeps the compiler from dropping the stores. */
+	for (volatile char *p = req->body; p && p < req->body + req->body_len; p++)
+		*p = '\0';
+	free(req->body);
+}
+
 static void
 free_req(struct od_req *req)
 {
@@ -243,7 +254,7 @@ free_req(struct od_req *req)
 	od_buf_done(&req->resp);
 	free(req->url);
 	free(req->content_type);
-	free(req->body);
+	drop_body(req);
 	free(req->h_location);
 	free(req->h_retry_after);
 	free(req->h_content_type);
@@ -431,7 +442,7 @@ od_req_set_body(struct od_req *req, const char *content_type, const void *data, 
 	}
 	if (len)
 		memcpy(body, data, len);
-	free(req->body);
+	drop_body(req);
 	free(req->content_type);
 	req->body = body;
 	req->body_len = len;
@@ -477,7 +488,7 @@ od_req_set_source(struct od_req *req, const char *content_type, uint64_t len, od
 	if (content_type && !ct)
 		return -ENOMEM;
 	free(req->content_type);
-	free(req->body);
+	drop_body(req);
 	req->body = NULL;
 	req->has_body = false;
 	req->content_type = ct;

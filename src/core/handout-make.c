@@ -6,6 +6,8 @@
 
 #include "onetui/handout.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -158,10 +160,37 @@ on_invite(const char *id, const char *token, struct od_error *err, void *ud)
 	ask_sender(m);
 }
 
+/* The invitation's name: "handout", the time (names are unique per user)
+ * and as much of the title as Onedata's name rule lets through: 50
+ * characters at most, ASCII letters, digits, brackets, underscores, and
+ * dashes, dots and spaces inside. */
+static char *
+invite_name(const char *title)
+{
+	char stamp[32], name[51];
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t n;
+
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", gmtime_r(&now, &tm));
+	n = (size_t)snprintf(name, sizeof(name), "handout %s ", stamp);
+	for (const char *p = title ? title : ""; *p && n < sizeof(name) - 1; p++) {
+		bool keep = isascii((unsigned char)*p) && (isalnum((unsigned char)*p) || strchr("_()[]{}-.", *p));
+		if (keep)
+			name[n++] = *p;
+		else if (name[n - 1] != ' ')
+			name[n++] = ' ';
+	}
+	while (!isalnum((unsigned char)name[n - 1]) && !strchr("_()[]{}", name[n - 1]))
+		n--;
+	name[n] = '\0';
+	return od_strdup(name);
+}
+
 static void
 make_invite(struct make *m)
 {
-	char when[OD_TIME_BUFSZ], *name;
+	char *name;
 	cJSON *caveats;
 	struct od_token_request r = { .invite_type = "userJoinSpace", .target_id = m->space->id,
 				      .privileges = m->privileges, .usage_limit = m->usage_limit };
@@ -170,8 +199,7 @@ make_invite(struct make *m)
 		ask_sender(m);
 		return;
 	}
-	/* Token names are unique per user: the time keeps them apart. */
-	name = od_asprintf("handout %s %s", m->h->facts.v[OD_HO_TITLE], od_time_iso((int64_t)time(NULL), when));
+	name = invite_name(m->h->facts.v[OD_HO_TITLE]);
 	caveats = cJSON_CreateArray();
 	if (!name || !caveats || !cJSON_AddItemToArray(caveats, cJSON_CreateObject()) ||
 	    !cJSON_AddStringToObject(caveats->child, "type", "time") ||

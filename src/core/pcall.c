@@ -213,7 +213,7 @@ void
 pcall_done_free(struct pcall *c)
 {
 	free(c->path);
-	free(c->json);
+	od_str_wipe_free(c->json);	/* may carry a token */
 }
 
 char *

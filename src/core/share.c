@@ -55,73 +55,6 @@ od_share_parse(const cJSON *root, struct od_share *sh)
 
 /* --- changes, recorded in the access log once done ------------------------------ */
 
-struct logged {
-	struct od_zone *z;
-	const char *action, *kind;
-	char *id, *name, *space_id, *detail;
-	od_file_id_fn *id_fn;	/* one of these two */
-	od_done_fn *done_fn;
-	void *ud;
-};
-
-static void
-logged_free(struct logged *l)
-{
-	free(l->id);
-	free(l->name);
-	free(l->space_id);
-	free(l->detail);
-	free(l);
-}
-
-static struct logged *
-logged_new(struct od_zone *z, const char *action, const char *kind, const char *id, const char *name,
-	   const char *space_id, const char *detail)
-{
-	struct logged *l = calloc(1, sizeof(*l));
-
-	if (!l)
-		return NULL;
-	*l = (struct logged){ .z = z, .action = action, .kind = kind };
-	if ((id && !(l->id = od_strdup(id))) || (name && !(l->name = od_strdup(name))) ||
-	    (space_id && !(l->space_id = od_strdup(space_id))) || (detail && !(l->detail = od_strdup(detail)))) {
-		logged_free(l);
-		return NULL;
-	}
-	return l;
-}
-
-static void
-logged_record(struct logged *l, const char *id)
-{
-	struct od_acclog_entry e = { .action = l->action, .kind = l->kind, .id = id, .name = l->name,
-				     .space_id = l->space_id, .detail = l->detail };
-
-	od_acclog_record(l->z, &e);
-}
-
-static void
-on_logged_id(const char *id, struct od_error *err, void *ud)
-{
-	struct logged *l = ud;
-
-	if (!err)
-		logged_record(l, id);
-	l->id_fn(id, err, l->ud);
-	logged_free(l);
-}
-
-static void
-on_logged_done(struct od_error *err, void *ud)
-{
-	struct logged *l = ud;
-
-	if (!err)
-		logged_record(l, l->id);
-	l->done_fn(err, l->ud);
-	logged_free(l);
-}
-
 /* The body as JSON text, freeing body; NULL when memory ran out (ok
  * false: building it already failed). */
 static char *
@@ -141,14 +74,15 @@ od_share_create(struct od_zone *z, struct od_space *s, const char *file_id, cons
 	char *json = body_text(body, body && cJSON_AddStringToObject(body, "name", name) &&
 					     cJSON_AddStringToObject(body, "rootFileId", file_id) &&
 					     (!description || cJSON_AddStringToObject(body, "description", description)));
-	struct logged *l = json ? logged_new(z, "create", "share", NULL, name, s->id, NULL) : NULL;
+	struct od_acclog_change *l = json ? od_acclog_change_new(z, "create", "share", NULL, name, s->id, NULL)
+					  : NULL;
 	struct od_op *op = NULL;
 
 	if (l) {
-		l->id_fn = fn;
+		l->made = fn;
 		l->ud = ud;
-		if (!(op = pcall_id(z, s, OD_POST, od_strdup("/shares"), json, "shareId", on_logged_id, l)))
-			logged_free(l);
+		if (!(op = pcall_id(z, s, OD_POST, od_strdup("/shares"), json, "shareId", od_acclog_change_made, l)))
+			od_acclog_change_free(l);
 	}
 	cJSON_free(json);
 	return op;
@@ -161,16 +95,17 @@ od_share_update(struct od_zone *z, const char *share_id, const char *space_id, c
 	cJSON *body = cJSON_CreateObject();
 	char *json = body_text(body, body && (!name || cJSON_AddStringToObject(body, "name", name)) &&
 					     (!description || cJSON_AddStringToObject(body, "description", description)));
-	struct logged *l = json ? logged_new(z, "update", "share", share_id, name, space_id,
+	struct od_acclog_change *l = json ? od_acclog_change_new(z, "update", "share", share_id, name, space_id,
 					     description ? "description" : "name")
 				: NULL;
 	struct od_op *op = NULL;
 
 	if (l) {
-		l->done_fn = fn;
+		l->done = fn;
 		l->ud = ud;
-		if (!(op = zcall_nothing(z, OD_PATCH, id_path("/shares/", share_id, ""), json, on_logged_done, l)))
-			logged_free(l);
+		op = zcall_nothing(z, OD_PATCH, id_path("/shares/", share_id, ""), json, od_acclog_change_done, l);
+		if (!op)
+			od_acclog_change_free(l);
 	}
 	cJSON_free(json);
 	return op;
@@ -179,15 +114,16 @@ od_share_update(struct od_zone *z, const char *share_id, const char *space_id, c
 struct od_op *
 od_share_delete(struct od_zone *z, struct od_space *s, const char *share_id, od_done_fn *fn, void *ud)
 {
-	struct logged *l = logged_new(z, "delete", "share", share_id, NULL, s->id, NULL);
+	struct od_acclog_change *l = od_acclog_change_new(z, "delete", "share", share_id, NULL, s->id, NULL);
 	struct od_op *op;
 
 	if (!l)
 		return NULL;
-	l->done_fn = fn;
+	l->done = fn;
 	l->ud = ud;
-	if (!(op = pcall_nothing(z, s, OD_DELETE, id_path("/shares/", share_id, ""), NULL, on_logged_done, l)))
-		logged_free(l);
+	op = pcall_nothing(z, s, OD_DELETE, id_path("/shares/", share_id, ""), NULL, od_acclog_change_done, l);
+	if (!op)
+		od_acclog_change_free(l);
 	return op;
 }
 
@@ -725,15 +661,16 @@ od_handle_register(struct od_zone *z, const char *service_id, const char *share_
 					     cJSON_AddStringToObject(body, "metadataPrefix", "oai_dc") &&
 					     cJSON_AddStringToObject(body, "metadata", xml));
 	char *detail = json ? od_asprintf("share %s, handle service %s", share_id, service_id) : NULL;
-	struct logged *l = detail ? logged_new(z, "register", "handle", NULL, NULL, NULL, detail) : NULL;
+	struct od_acclog_change *l = detail ? od_acclog_change_new(z, "register", "handle", NULL, NULL, NULL, detail)
+					    : NULL;
 	struct od_op *op = NULL;
 
 	if (l) {
-		l->id_fn = fn;
+		l->made = fn;
 		l->ud = ud;
 		/* As the user's own handle: its owner may change or delete it. */
-		if (!(op = zcall_located(z, OD_POST, od_strdup("/user/handles"), json, on_logged_id, l)))
-			logged_free(l);
+		if (!(op = zcall_located(z, OD_POST, od_strdup("/user/handles"), json, od_acclog_change_made, l)))
+			od_acclog_change_free(l);
 	}
 	free(detail);
 	cJSON_free(json);

@@ -15,89 +15,22 @@
 
 #include "pcall.h"
 
-/* A change on its way: what to log once it is made, and whom to tell. */
-struct logged {
-	struct od_zone *z;
-	const char *action, *kind;
-	char *id, *name, *space_id, *detail;
-	od_done_fn *done;	/* one of done and made */
-	od_file_id_fn *made;
-	void *ud;
-};
-
-static void
-logged_free(struct logged *l)
-{
-	free(l->id);
-	free(l->name);
-	free(l->space_id);
-	free(l->detail);
-	free(l);
-}
-
-/* A record of the change (strings copied; any may be NULL). */
-static struct logged *
-logged_new(struct od_zone *z, const char *action, const char *kind, const char *id, const char *name,
-	   const char *space_id, const char *detail)
-{
-	struct logged *l = calloc(1, sizeof(*l));
-
-	if (!l)
-		return NULL;
-	*l = (struct logged){ .z = z, .action = action, .kind = kind, .id = od_strdup(id), .name = od_strdup(name),
-			      .space_id = od_strdup(space_id), .detail = od_strdup(detail) };
-	if ((id && !l->id) || (name && !l->name) || (space_id && !l->space_id) || (detail && !l->detail)) {
-		logged_free(l);
-		return NULL;
-	}
-	return l;
-}
-
-static void
-record(const struct logged *l, const char *id)
-{
-	struct od_acclog_entry e = { l->action, l->kind, id, l->name, l->space_id, l->detail };
-
-	od_acclog_record(l->z, &e);
-}
-
-static void
-on_done(struct od_error *err, void *ud)
-{
-	struct logged *l = ud;
-
-	if (!err)
-		record(l, l->id);
-	l->done(err, l->ud);
-	logged_free(l);
-}
-
-static void
-on_made(const char *id, struct od_error *err, void *ud)
-{
-	struct logged *l = ud;
-
-	if (!err)
-		record(l, id);
-	l->made(id, err, l->ud);
-	logged_free(l);
-}
-
 /* Send a change whose reply is nothing (204); l is taken over. */
 static struct od_op *
-send_change(struct logged *l, enum od_method method, char *path, const char *body, od_done_fn *fn, void *ud)
+send_change(struct od_acclog_change *l, enum od_method method, char *path, const char *body, od_done_fn *fn,
+	    void *ud)
 {
 	struct od_op *op = NULL;
 
 	if (l && path) {
 		l->done = fn;
 		l->ud = ud;
-		op = zcall_nothing(l->z, method, path, body, on_done, l);
+		op = zcall_nothing(l->z, method, path, body, od_acclog_change_done, l);
 		path = NULL;
 	}
 	free(path);
 	if (!op && l)
-		logged_free(l);
+		od_acclog_change_free(l);
 	return op;
 }
 
@@ -117,17 +50,17 @@ static struct od_op *
 create_named(struct od_zone *z, const char *path, const char *kind, const char *name, od_file_id_fn *fn,
 	     void *ud)
 {
-	struct logged *l = logged_new(z, "create", kind, NULL, name, NULL, NULL);
+	struct od_acclog_change *l = od_acclog_change_new(z, "create", kind, NULL, name, NULL, NULL);
 	char *body = name_body(name);
 	struct od_op *op = NULL;
 
 	if (l && body) {
 		l->made = fn;
 		l->ud = ud;
-		op = zcall_located(z, OD_POST, od_strdup(path), body, on_made, l);
+		op = zcall_located(z, OD_POST, od_strdup(path), body, od_acclog_change_made, l);
 	}
 	if (!op && l)
-		logged_free(l);
+		od_acclog_change_free(l);
 	cJSON_free(body);
 	return op;
 }
@@ -150,7 +83,8 @@ od_space_rename(struct od_zone *z, const char *space_id, const char *old_name, c
 {
 	char *detail = od_asprintf("%s -> %s", old_name ? old_name : space_id, name);
 	char *body = name_body(name);
-	struct logged *l = detail && body ? logged_new(z, "update", "space", space_id, name, space_id, detail) : NULL;
+	struct od_acclog_change *l =
+		detail && body ? od_acclog_change_new(z, "update", "space", space_id, name, space_id, detail) : NULL;
 	struct od_op *op = l ? send_change(l, OD_PATCH, id_path("/spaces/", space_id, ""), body, fn, ud) : NULL;
 
 	free(detail);
@@ -212,12 +146,12 @@ od_space_add_group(struct od_zone *z, const char *space_id, const char *group_id
 	cJSON *o = cJSON_CreateObject();
 	char *body = privs && o && add_privs(o, "privileges", privs) ? cJSON_PrintUnformatted(o) : NULL;
 	struct od_buf detail;
-	struct logged *l = NULL;
+	struct od_acclog_change *l = NULL;
 	struct od_op *op = NULL;
 
 	od_buf_init(&detail, OD_BUF_UNLIMITED);
 	if (o && (!privs || body) && od_buf_adds(&detail, "group") == 0 && describe(&detail, "privileges", privs) == 0)
-		l = logged_new(z, "create", "member", group_id, name, space_id, od_buf_str(&detail));
+		l = od_acclog_change_new(z, "create", "member", group_id, name, space_id, od_buf_str(&detail));
 	if (l)
 		op = send_change(l, OD_PUT, member_path(space_id, OD_MEMBER_GROUP, group_id, ""), body, fn, ud);
 	od_buf_done(&detail);
@@ -230,7 +164,7 @@ struct od_op *
 od_space_remove_member(struct od_zone *z, const char *space_id, enum od_member_kind kind, const char *id,
 		       const char *name, od_done_fn *fn, void *ud)
 {
-	struct logged *l = logged_new(z, "remove", "member", id, name, space_id,
+	struct od_acclog_change *l = od_acclog_change_new(z, "remove", "member", id, name, space_id,
 				      kind == OD_MEMBER_USER ? "user" : "group");
 
 	return l ? send_change(l, OD_DELETE, member_path(space_id, kind, id, ""), NULL, fn, ud) : NULL;
@@ -245,13 +179,13 @@ od_space_set_privileges(struct od_zone *z, const char *space_id, enum od_member_
 	char *body = o && add_privs(o, "grant", grant) && add_privs(o, "revoke", revoke) ? cJSON_PrintUnformatted(o)
 											    : NULL;
 	struct od_buf detail;
-	struct logged *l = NULL;
+	struct od_acclog_change *l = NULL;
 	struct od_op *op = NULL;
 
 	od_buf_init(&detail, OD_BUF_UNLIMITED);
 	if (body && od_buf_adds(&detail, kind == OD_MEMBER_USER ? "user" : "group") == 0 &&
 	    describe(&detail, "grant", grant) == 0 && describe(&detail, "revoke", revoke) == 0)
-		l = logged_new(z, "update", "privileges", id, name, space_id, od_buf_str(&detail));
+		l = od_acclog_change_new(z, "update", "privileges", id, name, space_id, od_buf_str(&detail));
 	if (l)
 		op = send_change(l, OD_PATCH, member_path(space_id, kind, id, "/privileges"), body, fn, ud);
 	od_buf_done(&detail);

@@ -221,55 +221,31 @@ od_token_infer_scope(struct od_zone *z, const char *token, od_token_json_fn *fn,
 
 /* --- changes, with their record in the access log ----------------------------------- */
 
-/* A change in flight: the user's callback, and the log entry to write when
- * it succeeds (strings owned). */
-struct logged {
-	struct od_zone *z;
-	const char *action, *kind;
-	char *id, *name, *space_id, *detail;
-	union {
-		od_done_fn *done;
-		od_file_id_fn *joined;
-		od_token_made_fn *made;
-	} fn;
+/* A token being made: its log entry, and whom to tell. */
+struct made_call {
+	struct od_acclog_change *log;
+	od_token_made_fn *fn;
 	void *ud;
 };
 
-static struct logged *
-logged_new(struct od_zone *z, const char *action, const char *kind, const char *id, const char *name, void *ud)
+static struct made_call *
+made_call_new(struct od_acclog_change *log, od_token_made_fn *fn, void *ud)
 {
-	struct logged *l = calloc(1, sizeof(*l));
+	struct made_call *m = log ? calloc(1, sizeof(*m)) : NULL;
 
-	if (!l)
-		return NULL;
-	*l = (struct logged){ .z = z, .action = action, .kind = kind, .ud = ud };
-	if ((id && !(l->id = od_strdup(id))) || (name && !(l->name = od_strdup(name)))) {
-		free(l->id);
-		free(l);
+	if (!m) {
+		od_acclog_change_free(log);
 		return NULL;
 	}
-	return l;
+	*m = (struct made_call){ .log = log, .fn = fn, .ud = ud };
+	return m;
 }
 
 static void
-logged_free(struct logged *l)
+made_call_free(struct made_call *m)
 {
-	free(l->id);
-	free(l->name);
-	free(l->space_id);
-	free(l->detail);
-	free(l);
-}
-
-/* Record l (on success) and free it. */
-static void
-logged_finish(struct logged *l, struct od_error *err, const char *id)
-{
-	struct od_acclog_entry e = { l->action, l->kind, id ? id : l->id, l->name, l->space_id, l->detail };
-
-	if (!err)
-		od_acclog_record(l->z, &e);
-	logged_free(l);
+	od_acclog_change_free(m->log);
+	free(m);
 }
 
 /* "time, data.readonly, ip" (the caveat types), for the log. */
@@ -299,13 +275,14 @@ caveat_types(const cJSON *caveats)
 static void
 on_made(const cJSON *root, struct od_error *err, void *ud)
 {
-	struct logged *l = ud;
+	struct made_call *m = ud;
 	const char *id = od_json_get_str(root, "tokenId"), *token = NULL;
 
 	if (!err && (err = od_json_str(root, "token", _("the zone's reply with the new token"), &token)))
 		token = NULL;
-	l->fn.made(err ? NULL : id, token, err, l->ud);
-	logged_finish(l, err, id);
+	od_acclog_change_end(m->log, err, id);
+	m->fn(err ? NULL : id, token, err, m->ud);
+	free(m);
 }
 
 static char *
@@ -359,22 +336,20 @@ create_detail(const struct od_token_request *r)
 struct od_op *
 od_token_create(struct od_zone *z, const struct od_token_request *r, od_token_made_fn *fn, void *ud)
 {
-	const char *kind = r->invite_type ? "invite" : "token";
-	struct logged *l = logged_new(z, "create", kind, NULL, r->name, ud);
 	const struct invite *v = invite_of(r->invite_type);
-	char *body = l ? create_body(r) : NULL;
+	char *detail = create_detail(r), *body = detail ? create_body(r) : NULL;
+	struct made_call *m =
+		body ? made_call_new(od_acclog_change_new(z, "create", r->invite_type ? "invite" : "token", NULL, r->name,
+							  v && strcmp(v->kind, "space") == 0 ? r->target_id : NULL,
+							  detail),
+				     fn, ud)
+		     : NULL;
 	struct od_op *op = NULL;
 
-	if (body) {
-		l->fn.made = fn;
-		l->detail = create_detail(r);
-		if (v && strcmp(v->kind, "space") == 0)
-			l->space_id = od_strdup(r->target_id);
-		op = zcall_json(z, OD_POST, od_strdup(r->name ? "/user/tokens/named" : "/user/tokens/temporary"),
-				body, _("the zone's reply with the new token"), on_made, l);
-	}
-	if (!op && l)
-		logged_free(l);
+	if (m && !(op = zcall_json(z, OD_POST, od_strdup(r->name ? "/user/tokens/named" : "/user/tokens/temporary"),
+				   body, _("the zone's reply with the new token"), on_made, m)))
+		made_call_free(m);
+	free(detail);
 	cJSON_free(body);
 	return op;
 }
@@ -382,47 +357,35 @@ od_token_create(struct od_zone *z, const struct od_token_request *r, od_token_ma
 struct od_op *
 od_token_confine(struct od_zone *z, const char *token, const cJSON *caveats, od_token_made_fn *fn, void *ud)
 {
-	struct logged *l = logged_new(z, "confine", "token", NULL, NULL, ud);
-	char *list = l ? cJSON_PrintUnformatted(caveats) : NULL;
+	char *detail = caveat_types(caveats), *list = detail ? cJSON_PrintUnformatted(caveats) : NULL;
 	char *rest = list ? od_asprintf(",\"caveats\":%s", list) : NULL;
 	char *body = rest ? token_body(token, rest) : NULL;
+	struct made_call *m =
+		body ? made_call_new(od_acclog_change_new(z, "confine", "token", NULL, NULL, NULL, detail), fn, ud) : NULL;
 	struct od_op *op = NULL;
 
-	if (body) {
-		l->fn.made = fn;
-		l->detail = caveat_types(caveats);
-		op = zcall_public_json(z, OD_POST, od_strdup("/tokens/confine"), body,
-				       _("the zone's reply with the confined token"), on_made, l);
-	}
-	if (!op && l)
-		logged_free(l);
+	if (m && !(op = zcall_public_json(z, OD_POST, od_strdup("/tokens/confine"), body,
+					  _("the zone's reply with the confined token"), on_made, m)))
+		made_call_free(m);
+	free(detail);
 	cJSON_free(list);
 	free(rest);
 	od_str_wipe_free(body);
 	return op;
 }
 
-static void
-on_changed(struct od_error *err, void *ud)
-{
-	struct logged *l = ud;
-
-	l->fn.done(err, l->ud);
-	logged_finish(l, err, NULL);
-}
-
 static struct od_op *
 change(struct od_zone *z, const char *action, enum od_method m, const char *id, const char *name, const char *body,
        od_done_fn *fn, void *ud)
 {
-	struct logged *l = logged_new(z, action, "token", id, name, ud);
+	struct od_acclog_change *l = od_acclog_change_new(z, action, "token", id, name, NULL, NULL);
 	struct od_op *op = NULL;
 
 	if (l) {
-		l->fn.done = fn;
-		op = zcall_nothing(z, m, id_path("/tokens/named/", id, ""), body, on_changed, l);
-		if (!op)
-			logged_free(l);
+		l->done = fn;
+		l->ud = ud;
+		if (!(op = zcall_nothing(z, m, id_path("/tokens/named/", id, ""), body, od_acclog_change_done, l)))
+			od_acclog_change_free(l);
 	}
 	return op;
 }
@@ -440,41 +403,35 @@ od_token_delete(struct od_zone *z, const char *id, const char *name, od_done_fn 
 	return change(z, "delete", OD_DELETE, id, name, NULL, fn, ud);
 }
 
-static void
-on_joined(const char *joined, struct od_error *err, void *ud)
-{
-	struct logged *l = ud;
-
-	l->fn.joined(joined, err, l->ud);
-	logged_finish(l, err, NULL);
-}
-
 struct od_op *
 od_invite_consume(struct od_zone *z, const char *token, const struct od_token_info *t, const char *group_id,
 		  od_file_id_fn *fn, void *ud)
 {
 	const struct invite *v = invite_of(t->invite_type);
-	struct logged *l;
-	char *path, *body;
+	struct od_acclog_change *l;
+	char *path, *body, *detail;
 	struct od_op *op = NULL;
 
 	if (!v || !v->path || (v->by_group && !group_id))
 		return NULL;
-	if (!(l = logged_new(z, "consume", "invite", t->id, t->name, ud)))
+	detail = od_asprintf("%s %s%s%s", v->type, t->target_id ? t->target_id : "", v->by_group ? " by group " : "",
+			     v->by_group ? group_id : "");
+	l = detail ? od_acclog_change_new(z, "consume", "invite", t->id, t->name,
+					  strcmp(v->kind, "space") == 0 ? t->target_id : NULL, detail)
+		   : NULL;
+	free(detail);
+	if (!l)
 		return NULL;
-	l->fn.joined = fn;
-	l->detail = od_asprintf("%s %s%s%s", v->type, t->target_id ? t->target_id : "",
-				v->by_group ? " by group " : "", v->by_group ? group_id : "");
-	if (strcmp(v->kind, "space") == 0 && t->target_id)
-		l->space_id = od_strdup(t->target_id);
+	l->made = fn;
+	l->ud = ud;
 	path = v->by_group ? id_path("/groups/", group_id, v->path) : od_strdup(v->path);
 	body = token_body(token, "");
 	if (path && body)
-		op = zcall_located(z, OD_POST, path, body, on_joined, l);
+		op = zcall_located(z, OD_POST, path, body, od_acclog_change_made, l);
 	else
 		free(path);
 	if (!op)
-		logged_free(l);
+		od_acclog_change_free(l);
 	od_str_wipe_free(body);
 	return op;
 }

@@ -561,7 +561,7 @@ handle_request(struct app *a, enum request req)
 {
 	if (audit_shown() && audit_request(a, req))
 		return;
-	if (!audit_shown() && a->focus == FOCUS_TREE ? tree_view_request(a, req) : panes_request(a, req))
+	if (!audit_shown() && (a->focus == FOCUS_TREE ? tree_view_request(a, req) : panes_request(a, req)))
 		return;
 	switch (req) {
 	case REQ_QUIT:
@@ -575,6 +575,7 @@ handle_request(struct app *a, enum request req)
 		app_dirty(a);
 		break;
 	case REQ_FOCUS_NEXT:
+	case REQ_NEXT_LIST:	/* a pane without two lists, or past its last */
 		a->focus = a->focus == FOCUS_TREE ? FOCUS_PANE : FOCUS_TREE;
 		app_dirty(a);
 		break;
@@ -617,6 +618,16 @@ handle_request(struct app *a, enum request req)
 	}
 }
 
+enum keymap_id
+app_keymap(const struct app *a)
+{
+	if (audit_shown())
+		return KEYMAP_AUDIT;
+	if (a->focus == FOCUS_TREE)
+		return KEYMAP_TREE;
+	return a->pane == PANE_SHARES ? KEYMAP_SHARES : KEYMAP_PANE;
+}
+
 static void
 handle_mouse(struct app *a)
 {
@@ -653,7 +664,7 @@ handle_key(struct app *a, int key)
 	}
 	if (widget_key(a, key))
 		return;
-	req = keymap_lookup(audit_shown() ? KEYMAP_AUDIT : a->focus == FOCUS_TREE ? KEYMAP_TREE : KEYMAP_PANE, key);
+	req = keymap_lookup(app_keymap(a), key);
 	if (req != REQ_NONE)
 		handle_request(a, req);
 }
@@ -710,7 +721,7 @@ loop(struct app *a)
 
 	while (!a->quit && !stop_signal) {
 		long t, info = info_view_tick(a), transfers = transfers_tick(a), meta = meta_view_tick(a);
-		long recall = datasets_tick(a);
+		long recall = datasets_tick(a), shares = shares_view_tick(a);
 
 		if (a->child) {
 			/* A program has the terminal: the network goes on, the
@@ -738,9 +749,11 @@ loop(struct app *a)
 			t = meta;
 		if (recall >= 0 && (t < 0 || recall < t))
 			t = recall;
+		if (shares >= 0 && (t < 0 || shares < t))
+			t = shares;
 		if (transfers >= 0 && (t < 0 || transfers < t))
 			t = transfers;
-		report_idle(a, od_engine_pending(a->s.engine) == 0 && info < 0 && meta < 0);
+		report_idle(a, od_engine_pending(a->s.engine) == 0 && info < 0 && meta < 0 && shares < 0);
 		/* A message waits for keys; nothing else needs a tick. */
 		if (t < 0 || t > 1000)
 			t = 1000;
@@ -823,6 +836,7 @@ tui_main(const char *config_path, const struct od_overrides *ov, int verbose, co
 	tree_view_init(&a);
 	info_view_init(&a);
 	meta_view_init(&a);
+	shares_view_init(&a);
 	transfers_init(&a);
 	if (!share_id && !od_zone_whoami(a.s.zone, on_user, &a))
 		xoom();
@@ -841,6 +855,7 @@ tui_main(const char *config_path, const struct od_overrides *ov, int verbose, co
 	od_engine_cancel_all(a.s.engine);
 	info_view_done();
 	meta_view_done();
+	shares_view_done();
 	tree_view_done();
 	endwin();
 	od_log_set_handler(NULL, NULL, OD_LOG_WARN);

@@ -29,20 +29,22 @@ keys_text(enum keymap_id map, enum request req, char *out, size_t size)
 	}
 }
 
-/* Every key of a request, in all keymaps: "j <Down> l (pane)". */
+/* Every key of a request, in all keymaps: "j <Down> l (pane) n (shares)". */
 static void
 request_keys(enum request req, char *out, size_t size)
 {
-	char tree[64], pane[64], generic[64], audit[64];
+	char tree[64], pane[64], generic[64], shares[64], audit[64];
 	size_t used;
 
 	keys_text(KEYMAP_GENERIC, req, generic, sizeof(generic));
 	keys_text(KEYMAP_TREE, req, tree, sizeof(tree));
 	keys_text(KEYMAP_PANE, req, pane, sizeof(pane));
-	keys_text(KEYMAP_AUDIT, req, audit, sizeof(audit));
-	snprintf(out, size, "%s%s%s%s%s%s", generic, *generic && *tree ? " " : "", tree,
-		 *pane ? (*generic || *tree ? " " : "") : "", pane, *pane ? _(" (pane)") : "");
+	keys_text(KEYMAP_SHARES, req, shares, sizeof(shares));
+	snprintf(out, size, "%s%s%s%s%s%s%s%s%s", generic, *generic && *tree ? " " : "", tree,
+		 *pane ? (*generic || *tree ? " " : "") : "", pane, *pane ? _(" (pane)") : "",
+		 *shares ? (*generic || *tree || *pane ? " " : "") : "", shares, *shares ? _(" (shares)") : "");
 	used = strlen(out);
+	keys_text(KEYMAP_AUDIT, req, audit, sizeof(audit));
 	if (*audit)
 		snprintf(out + used, size - used, "%s%s%s", used ? " " : "", audit, _(" (audit)"));
 	if (!*out)
@@ -87,10 +89,28 @@ help_show(struct app *a)
 	od_buf_done(&b);
 }
 
+/* The first key that does req in map (or a keymap it falls back to)
+ * and is not taken there by another request. */
+static bool
+hint_key(enum keymap_id map, enum request req, int *key)
+{
+	for (enum keymap_id m = map;; m = keymap_parent(m)) {
+		int keys[MAX_KEYS];
+		size_t n = keymap_keys(m, req, keys, MAX_KEYS);
+		for (size_t i = 0; i < n; i++)
+			if (keymap_lookup(map, keys[i]) == req) {
+				*key = keys[i];
+				return true;
+			}
+		if (m == KEYMAP_GENERIC)
+			return false;
+	}
+}
+
 void
 help_draw_hints(struct app *a, int y, int width)
 {
-	enum keymap_id map = audit_shown() ? KEYMAP_AUDIT : a->focus == FOCUS_TREE ? KEYMAP_TREE : KEYMAP_PANE;
+	enum keymap_id map = app_keymap(a);
 	size_t n;
 	const struct request_info *t = request_table(&n);
 	int x = 0;
@@ -104,8 +124,8 @@ help_draw_hints(struct app *a, int y, int width)
 		if (!t[i].name || !t[i].hint)
 			continue;
 		/* The Audit view hints at its own keys, and the help. */
-		if (keymap_keys(map, t[i].req, keys, 1) == 0 &&
-		    ((map == KEYMAP_AUDIT && t[i].req != REQ_HELP) || keymap_keys(KEYMAP_GENERIC, t[i].req, keys, 1) == 0))
+		if (map == KEYMAP_AUDIT && t[i].req != REQ_HELP ? keymap_keys(map, t[i].req, keys, 1) == 0
+								 : !hint_key(map, t[i].req, keys))
 			continue;
 		key_to_name(keys[0], name);
 		/* "<Enter>" reads better as "Enter" here. */

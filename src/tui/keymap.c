@@ -99,6 +99,24 @@ static const struct {
 	{ "pane", "<Del> delete-metadata" },
 	{ "pane", "T apply-template" },
 	{ "pane", "A change-marked" },
+	/* The Shares & Tokens pane's own keys: r, e, d, x and Enter mean
+	 * something else there than in the other panes. */
+	{ "shares", "<Tab> next-list" },
+	{ "shares", "<Enter> details" },
+	{ "shares", "n new-share" },
+	{ "shares", "r rename-share" },
+	{ "shares", "e describe-share" },
+	{ "shares", "d delete-share" },
+	{ "shares", "<Del> delete-share" },
+	{ "shares", "y copy-link" },
+	{ "shares", "H handout" },
+	{ "shares", "<C-r> refresh" },
+	{ "shares", "t new-token" },
+	{ "shares", "i new-invite" },
+	{ "shares", "x examine-token" },
+	{ "shares", "c consume-invite" },
+	{ "shares", "R revoke-token" },
+	{ "shares", "D delete-token" },
 	/* The Audit view: W opens it from anywhere; its keys are its own. */
 	{ "generic", "W audit" },
 	{ "audit", "<Esc> close-audit" },
@@ -297,7 +315,7 @@ keymap_bind(const char *keymap, const char *line, char **err)
 	action = key_text ? strtok_r(NULL, " \t", &rest) : NULL;
 	if (map < 0) {
 		free(copy);
-		return fail(err, _("there is no keymap \"%s\" (generic, tree, pane, audit)"), keymap);
+		return fail(err, _("there is no keymap \"%s\" (generic, tree, pane, shares, audit)"), keymap);
 	}
 	if (!key_text || !action || strtok_r(NULL, " \t", &rest)) {
 		free(copy);
@@ -345,6 +363,12 @@ keymap_load_config(const struct od_config *cfg, char **err)
 	return 0;
 }
 
+enum keymap_id
+keymap_parent(enum keymap_id map)
+{
+	return map == KEYMAP_SHARES ? KEYMAP_PANE : KEYMAP_GENERIC;
+}
+
 enum request
 keymap_lookup(enum keymap_id map, int key)
 {
@@ -353,7 +377,7 @@ keymap_lookup(enum keymap_id map, int key)
 		if (bindings[i].map == map && bindings[i].key == key)
 			return bindings[i].req;
 	if (map != KEYMAP_GENERIC)
-		return keymap_lookup(KEYMAP_GENERIC, key);
+		return keymap_lookup(keymap_parent(map), key);
 	return REQ_NONE;
 }
 

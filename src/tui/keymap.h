@@ -23,6 +23,7 @@
 	_(GENERIC, "generic") \
 	_(TREE, "tree") \
 	_(PANE, "pane") \
+	_(SHARES, "shares") \
 	_(AUDIT, "audit")
 
 #define KEYMAP_ENUM(id, name) KEYMAP_##id,
@@ -44,8 +45,11 @@ void keymap_load_defaults(void);
 /* The user's bindings from the configuration; 0, or -1 with *err naming
  * the file and line. */
 int keymap_load_config(const struct od_config *cfg, char **err);
-/* What key does in map, falling back to the generic keymap. */
+/* What key does in map, falling back to the keymap map extends (the
+ * shares keymap extends pane) and then to the generic keymap. */
 enum request keymap_lookup(enum keymap_id map, int key);
+/* The keymap map falls back to (generic falls back to nothing). */
+enum keymap_id keymap_parent(enum keymap_id map);
 /* The keys bound to req in map (not the generic ones), at most max. */
 size_t keymap_keys(enum keymap_id map, enum request req, int *keys, size_t max);
 const char *keymap_name(enum keymap_id map);

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* panes.c: the tabbed pane area on the right: the tab bar, the Info,
- * Metadata and Transfers panes, and the pane a later version fills (it
- * says so, and what to use meanwhile). */
+/* panes.c: the tabbed pane area on the right: the tab bar, and the
+ * Info, Metadata, Shares & Tokens and Transfers panes under it. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -54,42 +53,6 @@ draw_tabs(struct app *a, int y, int x, int width)
 	}
 }
 
-/* Lines of text for a pane a later version fills. */
-static void
-draw_lines(int y, int x, int height, int width, const char *const *lines, size_t n)
-{
-	for (int i = 0; i < height; i++) {
-		draw_blank(stdscr, y + i, x, width, C_NORMAL);
-		if ((size_t)i < n)
-			draw_own(stdscr, y + i, x + 1, width - 1, i == 0 ? C_LABEL : C_NORMAL, lines[i]);
-	}
-}
-
-static void
-draw_later(struct app *a, int y, int x, int height, int width)
-{
-	switch (a->pane) {
-	case PANE_SHARES: {
-		const char *lines[] = {
-			_("Shares & Tokens"),
-			"",
-			_("Creating shares, public links and access or invite tokens"),
-			_("comes in a later version."),
-			"",
-			_("Meanwhile the Info pane (1) lists the shares of the"),
-			_("selected item."),
-		};
-		draw_lines(y, x, height, width, lines, OD_ARRAY_SIZE(lines));
-		return;
-	}
-	case PANE_TRANSFERS:
-	case PANE_INFO:
-	case PANE_METADATA:
-	case PANE_COUNT:
-		break;
-	}
-}
-
 void
 panes_draw(struct app *a, int y, int x, int height, int width)
 {
@@ -103,7 +66,7 @@ panes_draw(struct app *a, int y, int x, int height, int width)
 	else if (a->pane == PANE_METADATA)
 		meta_view_draw(a, y + 1, x, height - 1, width);
 	else
-		draw_later(a, y + 1, x, height - 1, width);
+		shares_view_draw(a, y + 1, x, height - 1, width);
 }
 
 bool
@@ -124,6 +87,8 @@ panes_request(struct app *a, enum request req)
 		return transfers_request(a, req);
 	if (a->pane == PANE_METADATA)
 		return meta_view_request(a, req);
+	if (a->pane == PANE_SHARES)
+		return shares_view_request(a, req);
 	return a->pane == PANE_INFO && info_view_request(a, req);
 }
 
@@ -132,4 +97,5 @@ panes_select(struct app *a, struct od_node *n, struct od_space *s)
 {
 	info_view_select(a, n, s);
 	meta_view_select(a, n, s);
+	shares_view_select(a, n, s);
 }

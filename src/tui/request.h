@@ -57,6 +57,23 @@
 	REQ_(META_TEMPLATE, "apply-template", N_("fill a metadata template for the marked items, or the selected one"), \
 	     NULL) \
 	REQ_(META_BULK, "change-marked", N_("set an attribute, or merge JSON, on all the marked items"), NULL) \
+	REQ_GROUP(N_("Shares & Tokens pane")) \
+	REQ_(NEXT_LIST, "next-list", N_("move to the pane's other list, or back to the tree"), NULL) \
+	REQ_(DETAILS, "details", N_("show the whole record of the share or token under the cursor"), NULL) \
+	REQ_(SHARE_NEW, "new-share", N_("share the selected item: a public link anyone can read"), N_("Share")) \
+	REQ_(SHARE_RENAME, "rename-share", N_("rename the share under the cursor"), NULL) \
+	REQ_(SHARE_DESCRIBE, "describe-share", N_("edit the share's description (Markdown) in $EDITOR"), NULL) \
+	REQ_(SHARE_DELETE, "delete-share", N_("delete the share under the cursor, once you confirm"), NULL) \
+	REQ_(SHARE_COPY, "copy-link", N_("copy the share's public link to your clipboard (OSC 52)"), N_("Link")) \
+	REQ_(HANDOUT, "handout", N_("hand the item out: its public link, and an invitation, as text for an e-mail"), \
+	     NULL) \
+	REQ_(TOKEN_NEW, "new-token", N_("make an access token: read-only for the item, Oneclient, or your own"), \
+	     N_("Token")) \
+	REQ_(INVITE_NEW, "new-invite", N_("make an invitation to the selected item's space"), NULL) \
+	REQ_(TOKEN_EXAMINE, "examine-token", N_("say what a pasted token allows, without using it"), NULL) \
+	REQ_(INVITE_CONSUME, "consume-invite", N_("join a space with an invitation token a collaborator sent"), NULL) \
+	REQ_(TOKEN_REVOKE, "revoke-token", N_("revoke the token under the cursor, or un-revoke it"), NULL) \
+	REQ_(TOKEN_DELETE, "delete-token", N_("delete the token under the cursor, once you confirm"), NULL) \
 	REQ_GROUP(N_("Panes")) \
 	REQ_(FOCUS_NEXT, "focus-next", N_("move the focus between the tree and the pane"), N_("Pane")) \
 	REQ_(PANE_INFO, "pane-info", N_("show the Info pane"), NULL) \

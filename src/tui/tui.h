@@ -158,6 +158,45 @@ void meta_bulk_template(struct app *a, const struct meta_item *item);
 /* Drop a change under way (the interface ends). */
 void meta_bulk_done(void);
 
+/* view-shares.c: the Shares & Tokens pane. */
+void shares_view_init(struct app *a);
+void shares_view_done(void);
+void shares_view_select(struct app *a, struct od_node *n, struct od_space *s);
+void shares_view_draw(struct app *a, int y, int x, int height, int width);
+/* Starts loading once the selection has settled and the pane is shown;
+ * the milliseconds until it wants to be called again, or -1. */
+long shares_view_tick(struct app *a);
+bool shares_view_request(struct app *a, enum request req);
+/* The item the pane shows the shares of: its space, *path_in_space
+ * ("" for the space itself) and *path as the tree shows it; NULL when
+ * nothing that can be shared is selected. */
+struct od_space *shares_view_item(const char **path_in_space, const char **path);
+/* The file whose shares are listed, once known (else NULL). */
+const char *shares_view_file_id(void);
+/* A share of file_id was made or changed: list them again, the cursor on
+ * select_id (may be NULL). */
+void shares_view_changed(const char *file_id, const char *select_id);
+
+/* share-handout.c: H, the selected item handed out as text for an e-mail. */
+void handout_start(struct app *a);
+void handout_done(void);
+
+/* tokens.c: the pane's list of the user's named tokens, and making,
+ * examining, consuming, revoking and deleting tokens. */
+void tokens_init(struct app *a);
+void tokens_done(void);
+/* While the pane is shown: read the tokens the first time. */
+void tokens_tick(struct app *a);
+/* How many lines the list would like. */
+size_t tokens_lines(void);
+void tokens_draw(struct app *a, int y, int x, int height, int width, bool focus);
+/* Put the cursor on the first token; whether it is there already. */
+void tokens_cursor_home(void);
+bool tokens_at_first(void);
+/* focused: the cursor is in the tokens list (else only the keys that
+ * need no token under it act). */
+bool tokens_request(struct app *a, enum request req, bool focused);
+
 /* panes.c: the tab bar, the pane area, and panes still to come. */
 void panes_draw(struct app *a, int y, int x, int height, int width);
 bool panes_request(struct app *a, enum request req);
@@ -229,6 +268,9 @@ void widget_prompt(struct app *a, const char *label, const char *initial, prompt
 		   void *ud);
 /* A prompt for a local path: Tab completes it from the file system. */
 void widget_prompt_path(struct app *a, const char *label, const char *initial, prompt_fn *done, void *ud);
+/* A prompt for a secret (a pasted token): only its ends, masked as
+ * tokens are, and its length are drawn; the text is wiped after. */
+void widget_prompt_secret(struct app *a, const char *label, prompt_fn *done, void *ud);
 void widget_confirm(struct app *a, const char *question, confirm_fn *done, void *ud);
 void widget_choose(struct app *a, const char *title, const char *const *items, size_t n, choose_fn *done, void *ud);
 /* A read-only text of several lines, scrollable; remote text is sanitised. */
@@ -246,6 +288,9 @@ void widget_close_all(void);
 
 /* clip.c: the user's clipboard through the terminal (OSC 52). */
 void clip_copy(struct app *a, const char *what, const char *value);
+
+/* app.c: the keymap of what has the focus. */
+enum keymap_id app_keymap(const struct app *a);
 
 /* audit.c: the Audit view (W), over the tree and the panes: every share,
  * named token and space member the user can see, and onetui's own access

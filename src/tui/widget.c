@@ -40,6 +40,7 @@ struct dialog {
 	size_t len, cursor;
 	prompt_fn *done_text, *changed;
 	bool complete_path;	/* Tab completes a local path */
+	bool hidden;		/* a secret: drawn masked, wiped after */
 	/* confirm */
 	confirm_fn *done_yes;
 	/* choose */
@@ -101,6 +102,9 @@ free_dialog(struct dialog *d)
 		free(d->lines[i]);
 	free(d->lines);
 	free(d->title);
+	/* A volatile pointer keeps the compiler from dropping the stores. */
+	for (volatile wchar_t *p = d->text; d->hidden && p < d->text + PROMPT_MAX + 1; p++)
+		*p = L'\0';
 	od_str_wipe_free(d->secret);
 	free(d->secret_what);
 	free(d);
@@ -141,6 +145,13 @@ widget_prompt_path(struct app *a, const char *label, const char *initial, prompt
 {
 	widget_prompt(a, label, initial, done, NULL, ud);
 	stack[depth - 1]->complete_path = true;
+}
+
+void
+widget_prompt_secret(struct app *a, const char *label, prompt_fn *done, void *ud)
+{
+	widget_prompt(a, label, "", done, NULL, ud);
+	stack[depth - 1]->hidden = true;
 }
 
 void
@@ -207,12 +218,20 @@ widget_secret(struct app *a, const char *title, const char *text, const char *wh
 
 	add_lines(d, text);
 	add_lines(d, "");
-	for (size_t i = 0; i < n; i += SECRET_PIECE) {
-		char *piece = od_strndup(secret + i, n - i < SECRET_PIECE ? n - i : SECRET_PIECE);
-		if (!piece)
-			xoom();
-		add_lines(d, piece);
-		od_str_wipe_free(piece);
+	/* Line by line (a handout has lines), long lines in pieces. */
+	for (size_t start = 0; start < n;) {
+		size_t len = strcspn(secret + start, "\n");
+		for (size_t i = 0; i < len || i == 0; i += SECRET_PIECE) {
+			size_t k = len - i < SECRET_PIECE ? len - i : SECRET_PIECE;
+			char *piece = od_strndup(secret + start + i, k);
+			if (!piece)
+				xoom();
+			add_lines(d, piece);
+			od_str_wipe_free(piece);
+			if (!len)
+				break;
+		}
+		start += len + 1;
 	}
 	d->secret = xstrdup(secret);
 	d->secret_what = xstrdup(what);
@@ -452,7 +471,10 @@ widget_key(struct app *a, int key)
 			char *text = is_cancel(key) ? NULL : prompt_text(d);
 			pop();
 			d->done_text(a, text, d->ud);
-			free(text);
+			if (d->hidden)
+				od_str_wipe_free(text);
+			else
+				free(text);
 			free_dialog(d);
 		} else if (key == '\t' && d->complete_path) {
 			char *text = prompt_text(d), *done = text ? complete_path(text) : NULL;
@@ -549,6 +571,18 @@ draw_prompt(struct app *a, struct dialog *d)
 	/* Keep the cursor in view: show the end of a long text. */
 	if (d->cursor > (size_t)room)
 		start = d->cursor - (size_t)room;
+	if (d->hidden) {
+		/* Only its ends, masked as tokens are, and its length. */
+		char *text = prompt_text(d), *masked = od_token_mask(text);
+		shown = xasprintf(_("%s (%zu characters)"), masked ? masked : "", d->len);
+		od_str_wipe_free(text);
+		free(masked);
+		cx = label_w + draw_own(stdscr, y, label_w, room, C_STATUS, shown);
+		free(shown);
+		move(y, cx < a->cols ? cx : a->cols - 1);
+		curs_set(1);
+		return;
+	}
 	shown = wide_to_mb(d->text + start);
 	draw_text(stdscr, y, label_w, room, C_STATUS, shown);
 	free(shown);

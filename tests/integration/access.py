@@ -99,6 +99,20 @@ def handout_with_invite(t, h):
            "a second person: the usage limit refuses", 1, err=r"used as often as it allows")
 
 
+def long_title(t, h):
+    """A share name with commas, longer than a token name may be: the
+    invitation is still made, under a name Onedata accepts."""
+    square = "Krios-2025-11 Session Data/Images-Disc1/GridSquare_1734452"
+    r = h.run("handout", square, user="alice")
+    t.ok(r.rc == 0 and "Subject: Grid square 1734452, session EM-2025-117: your data is ready" in r.text and
+         TOKEN_RE.search(r.text), "a handout for a share named with commas", repr(r))
+    r = h.run("token", "ls", "--json", user="alice")
+    names = [k.get("name") or "" for k in (r.json() or [])]
+    made = [n for n in names if "Grid" in n]
+    t.ok(len(made) == 1 and re.fullmatch(r"handout \d{8}T\d{6} Grid square 1734452 sessio", made[0]),
+         "... its invitation named within Onedata's rule (50 characters, no comma)", repr(made))
+
+
 def configured_template(t, h):
     h.write_config('handouts = {\n'
                    '  short = "{title}\\nLink: {link}\\n{?handle}\\nDOI: {handle}\\n{/handle}\\n'
@@ -227,6 +241,7 @@ def main():
         empty_audit(t, h)
         reuse_without_invite(t, h)
         handout_with_invite(t, h)
+        long_title(t, h)
         configured_template(t, h)
         audit_report(t, h, api)
         audit_problems(t, h)

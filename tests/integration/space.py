@@ -258,6 +258,28 @@ def access_log(t, h, sid, gid):
                  h.info["users"]["alice"] for e in lines), "refused or unconfirmed changes are not logged")
 
 
+def support_token(t, h):
+    """A support token for a provider's admin: an invitation of kind
+    supportSpace for the space, made through the token command."""
+    out = os.path.join(h.tmp, "support.token")
+    r = h.run("space", "support-token", TEM, "--expires", "7d", "--output-file", out)
+    t.ok(r.rc == 0 and "supports the space TEM Materials" in r.text and "used 0 of 1 times" in r.text,
+         "support-token: what it does, its limit", repr(r))
+    t.ok(os.path.exists(out) and oct(os.stat(out).st_mode & 0o777) == "0o600" and
+         not re.search(r"MDAx[A-Za-z0-9_-]{20}", r.text + r.errtext), "... saved privately, not shown", repr(r))
+    r = h.run("token", "examine", "--from-file", out)
+    t.ok(r.rc == 0 and "supports the space TEM Materials" in r.text, "... and it examines as a support invitation",
+         repr(r))
+    expect(t, h.run("space", "support-token", TEM, user="dave"), "without the space: refused", 1,
+           err=r"TEM Materials")
+    expect(t, h.run("space", "support-token", KRIOS, "--show-token", user="bob"),
+           "without space_add_support: refused, the privilege named", 4, err=r"space_add_support")
+    expect(t, h.run("space", "support-token", TEM, "--preset", "viewer"), "with privileges: exit 2", 2,
+           err=r"no privileges")
+    expect(t, h.run("space", "--json", "support-token", TEM), "options before the verb: exit 2, said how", 2,
+           err=r"after the space")
+
+
 def main():
     t = Tap()
     if not os.access(ONETUI, os.X_OK):
@@ -274,6 +296,7 @@ def main():
         add_group(t, h, sid)
         removal(t, h, sid)
         access_log(t, h, sid, gid)
+        support_token(t, h)
     finally:
         h.close()
     t.done()

@@ -1423,6 +1423,326 @@ def test_audit(t, h):
     quit_cleanly(t, s, "audit")
 
 
+SHARE_EDITOR = r"""#!/bin/sh
+# Writes the description the test left in $STEPS/description.
+last=""
+for a in "$@"; do last="$a"; done
+cp "$STEPS/description" "$last"
+"""
+
+
+def open_grid_square(t, h, name, **kw):
+    """Start, and put the cursor on Krios' Images-Disc1/GridSquare_1734452."""
+    s = start(t, h, name, width=150, height=40, **kw)
+    s.send("j", "Enter")
+    s.wait()
+    s.send("j", "/", "Images", "Enter")
+    s.wait()
+    s.send("Enter")
+    s.wait()
+    s.send("j", "/", "C-u", "GridSquare_1734452", "Enter")
+    t.ok(s.wait(), "%s: find the grid square" % name, s.text())
+    return s
+
+
+def test_shares_pane(t, h):
+    """3: the selected item's shares: listed with their links, shared
+    anew, renamed, described in the editor, copied, deleted after asking."""
+    steps = os.path.join(h.tmp, "share-steps")
+    os.makedirs(steps, exist_ok=True)
+    editor = os.path.join(steps, "editor")
+    with open(editor, "w") as f:
+        f.write(SHARE_EDITOR)
+    os.chmod(editor, 0o755)
+    with open(os.path.join(steps, "description"), "w") as f:
+        f.write("Grids for **Bob**, session EM-2025-117.\n")
+    grid = KRIOS + "/Images-Disc1/GridSquare_1734452"
+    fixture = h.info["shares"]["/" + grid]
+    s = open_grid_square(t, h, "shares pane", env={"EDITOR": editor, "STEPS": steps})
+    s.send("3")
+    t.ok(wait_for(s, r"Shares of %s" % re.escape(grid)) and
+         wait_for(s, r"Grid square 1734452, session EM-2025-117 +https://\S+/share/%s" % fixture[:8]),
+         "3 lists the item's share with its public link", s.text())
+    t.ok("Your tokens" in s.text(), "and the tokens below", s.text())
+    s.send("Tab", "Enter")
+    t.ok(wait_for(s, r"Public URL +https://\S+/share/%s" % fixture) and
+         re.search(r"REST URL +https://\S+/api/v3/onezone/shares/%s/public" % fixture, s.text()) and
+         re.search(r"Handle +none", s.text()), "Enter shows the whole record", s.text())
+    s.send("q", "y")
+    s.wait()
+    t.ok(s.buffer().strip().endswith("/share/" + fixture), "y copies the public link (OSC 52)", repr(s.buffer()))
+    s.send("n")
+    s.wait()
+    t.ok("Share it under the name: GridSquare_1734452" in s.text(), "n offers the item's name", s.text())
+    s.send("C-u", "Handout for Bob", "Enter")
+    s.wait()
+    s.send("For Bob", "Enter")
+    t.ok(wait_for(s, r'Shared %s as "Handout for Bob"' % re.escape(grid)) and
+         wait_for(s, r"Handout for Bob +https://\S+/share/"), "a new share is made and listed", s.text())
+    shares = {sh.get("name"): sh for sh in (h.run("share", "ls", "--json", grid).json() or {}).get("shares", [])}
+    new_id = (shares.get("Handout for Bob") or {}).get("shareId") or "none"
+    t.eq((h.run("share", "show", "--json", new_id).json() or {}).get("description"), "For Bob",
+         "on the server, with its description")
+    s.send("r")
+    s.wait()
+    t.ok("New name of the share: Handout for Bob" in s.text(), "r asks for a new name, the cursor on the new share",
+         s.text())
+    s.send("C-u", "Grids for Bob", "Enter")
+    t.ok(wait_for(s, r'Changed the share "Grids for Bob"') and wait_for(s, r"Grids for Bob +https://"),
+         "r renames it", s.text())
+    s.send("e")
+    t.ok(wait_for(s, r'Changed the share "Grids for Bob"'), "e describes it in the editor", s.text())
+    r = h.run("share", "show", "--json", new_id)
+    t.eq((r.json() or {}).get("description"), "Grids for **Bob**, session EM-2025-117.\n",
+         "the description from the editor on the server")
+    s.send("d")
+    s.wait()
+    t.ok('Delete the share "Grids for Bob"' in s.text(), "d asks first", s.text())
+    s.send("n")
+    s.wait()
+    t.ok("Grids for Bob" in s.text(), "n keeps it", s.text())
+    s.send("DC", "y")
+    t.ok(wait_for(s, r'Deleted the share "Grids for Bob"'), "Del then y deletes it", s.text())
+    s.wait()
+    t.ok(not re.search(r"Grids for Bob +https://", s.text()) and "Grid square 1734452" in s.text(),
+         "it is gone from the list; the fixture's share stays", s.text())
+    t.eq([sh.get("name") for sh in (h.run("share", "ls", "--json", grid).json() or {}).get("shares", [])],
+         ["Grid square 1734452, session EM-2025-117"], "and from the server")
+    s.send("Left", "G", "k", "Enter")
+    s.wait()
+    s.send("j", "Enter")
+    s.wait()
+    s.send("j", "/", "C-u", "r0034", "Enter")
+    t.ok(wait_for(s, r"Shares of P11 Beamline p700123/p700123/r0034") and
+         wait_for(s, r"Run 34, proposal p700123 +https://\S+/share/%s"
+                  % h.info["shares"]["/P11 Beamline p700123/p700123/r0034"][:8]),
+         "the P11 run's share, once the selection moves there", s.text())
+    s.send("k")
+    t.ok(wait_for(s, r"Shares of P11 Beamline p700123/p700123 *\n") and wait_for(s, r"none: n shares it"),
+         "an item without shares says so", s.text())
+    quit_cleanly(t, s, "shares pane")
+
+
+def no_token_shown(t, s, token, what):
+    """Neither the screen nor anything onetui wrote to the terminal holds
+    token whole, nor (the screen) a piece of the secret popup."""
+    t.ok(token[:24] not in s.text() and token[-24:] not in s.text(), "%s: the screen shows no token" % what,
+         s.text())
+    t.ok(token.encode() not in s.raw_output(), "%s: onetui never wrote the token whole to the terminal" % what, "")
+
+
+def test_tokens_pane(t, h):
+    """Your tokens: a read-only token for the selected item from the
+    preset, previewed in words, shown once, then masked; revoked and
+    deleted after asking; a pasted token examined, never drawn; an
+    invitation made here and accepted by a collaborator."""
+    grid = KRIOS + "/Images-Disc1/GridSquare_1734452"
+    s = open_grid_square(t, h, "tokens pane")
+    s.send("3", "Tab")
+    t.ok(wait_for(s, r"Your tokens") and wait_for(s, r"Grid square 1734452"), "the pane with both lists", s.text())
+    s.send("t")
+    t.ok(wait_for(s, r"1  Read-only for GridSquare_1734452, 7 days") and "Oneclient on the compute centre, 30 days"
+         in s.text(), "t offers the presets", s.text())
+    s.send("1")
+    t.ok(wait_for(s, r"Name of the token: read-only GridSquare_1734452 \d{4}-\d\d-\d\d"),
+         "a name is offered", s.text())
+    s.send("C-u", "grid-ro", "Enter")
+    t.ok(wait_for(s, r'The token "grid-ro" will allow only this:') and "Make it?" in s.text(),
+         "before it is made, what it allows is said in words, and asked", s.text())
+    preview = s.text()
+    t.ok(re.search(r"read.only", preview) and "GridSquare_1734452" in preview.replace("\n", ""),
+         "read-only, limited to the item", preview)
+    s.send("y")
+    t.ok(wait_for(s, r'New token "grid-ro"'), "y makes it: the secret popup", s.text())
+    r = h.run("token", "show", "--json", "--show-token", "grid-ro")
+    token = (r.json() or {}).get("token") or "none"
+    t.ok(token.startswith("MDAx") and token[:64] in s.text(), "the popup shows the token in full, once", s.text())
+    t.ok("It allows only this:" in s.text(), "with what it allows", s.text())
+    s.send("q")
+    t.ok(wait_for(s, r"Close\? It is not shown again"), "closing without copying or saving asks", s.text())
+    s.send("y")
+    s.wait()
+    masked = token[:4] + "…" + token[-4:]
+    t.ok(wait_for(s, r"grid-ro +active +\d{4}-\d\d-\d\d \d\d:\d\d +access +%s" % re.escape(masked)),
+         "the list shows it active, masked", s.text())
+    no_token_shown(t, s, token, "after the popup")
+    s.send("Tab")
+    s.wait()
+    s.send("R")
+    t.ok(wait_for(s, r'Revoke the token "grid-ro"'), "R asks before revoking the token under the cursor", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"grid-ro +revoked +\d{4}"), "the list shows it revoked", s.text())
+    t.ok((h.run("token", "show", "--json", "grid-ro").json() or {}).get("revoked") is True, "the zone agrees", "")
+    s.send("R", "y")
+    t.ok(wait_for(s, r"grid-ro +active +\d{4}"), "R again un-revokes it", s.text())
+    s.send("Enter")
+    t.ok(wait_for(s, r'Token "grid-ro"') and re.search(r"Token +%s" % re.escape(masked), s.text()),
+         "Enter describes it, the token masked", s.text())
+    s.send("q", "D")
+    t.ok(wait_for(s, r'Delete the token "grid-ro"'), "D asks first", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r'Deleted the token "grid-ro"'), "and deletes it", s.text())
+    s.wait()
+    t.ok(not re.search(r"grid-ro +(active|revoked)", s.text()), "it is gone from the list", s.text())
+
+    pasted = h.info["tokens"]["alice-readonly"]
+    s.send("x")
+    s.wait()
+    s.send(pasted)
+    s.wait()
+    t.ok(re.search(r"Paste the token \(it is not shown\): %s \(%d characters\)"
+                   % (re.escape(pasted[:4] + "…" + pasted[-4:]), len(pasted)), s.text()),
+         "x: a pasted token is drawn masked, with its length", s.text())
+    no_token_shown(t, s, pasted, "pasting")
+    s.send("Enter")
+    t.ok(wait_for(s, r"Token %s" % re.escape(pasted[:4] + "…")) and re.search(r"read.only", s.text()) and
+         "It allows only this:" in s.text(), "Enter examines it: its caveats in words", s.text())
+    s.send("q")
+    s.wait()
+
+    s.send("i")
+    t.ok(wait_for(s, r"Name of the invitation: invite %s" % re.escape(KRIOS)), "i: an invitation to the item's space",
+         s.text())
+    s.send("C-u", "for dave", "Enter")
+    s.wait()
+    s.send("Enter")       # one use
+    t.ok(wait_for(s, r"1  viewer"), "the privileges are offered as presets", s.text())
+    s.send("1")
+    t.ok(wait_for(s, r"Expires after"), "then the expiry", s.text())
+    s.send("Enter")       # 7 days
+    t.ok(wait_for(s, r'The invitation "for dave" to %s will allow only' % re.escape(KRIOS)),
+         "said before it is made", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r'New invitation "for dave"') and "joins the space %s as a viewer" % KRIOS in s.text(),
+         "made, shown once with what it does", s.text())
+    invite = (h.run("token", "show", "--json", "--show-token", "for dave").json() or {}).get("token") or "none"
+    s.send("c")
+    s.wait()
+    t.ok("Saved" not in s.text() and "Copied the invitation" in s.text(), "c in the popup copies it", s.text())
+    t.ok(s.buffer().strip() == invite, "... to the clipboard, whole (OSC 52)", "")
+    s.send("q")
+    s.wait()
+    t.ok(wait_for(s, r"for dave +active +\d{4}-\d\d-\d\d \d\d:\d\d +invite: space"), "the invitation is listed", s.text())
+    no_token_shown(t, s, invite, "after the invitation")
+    quit_cleanly(t, s, "tokens pane")
+
+    # Dave, member of no space, accepts it.
+    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
+                   'ca-file = "%s"; }; };\n' % (h.zone_url, h.tokens["dave"], h.info["ca"]))
+    s = start(t, h, "consume", width=150, height=40)
+    s.send("3", "Tab", "c")
+    s.wait()
+    s.send(h.info["tokens"]["alice-readonly"], "Enter")
+    t.ok(wait_for(s, r"This is an access token, not an invitation"), "c with an access token: said", s.text())
+    s.send("c")
+    s.wait()
+    s.send(invite, "Enter")
+    t.ok(wait_for(s, r"This invitation makes you a member of the space") and wait_for(s, r"Join it\?"),
+         "c examines the invitation first and asks", s.text())
+    no_token_shown(t, s, invite, "consuming")
+    s.send("y")
+    t.ok(wait_for(s, r"You joined the space"), "y joins", s.text())
+    r = h.run("ls", user="dave")
+    t.ok(KRIOS in r.text, "dave is in the space now", repr(r))
+    quit_cleanly(t, s, "consume")
+    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
+                   'ca-file = "%s"; }; };\n' % (h.zone_url, h.tokens["alice"], h.info["ca"]))
+
+
+def test_token_form(t, h):
+    """t's other choices: the Oneclient preset, and the short form (a
+    temporary token saved to a file, a wide one warned about, a bad
+    expiry refused before anything is sent)."""
+    saved = os.path.join(h.tmp, "form-token")
+    s = open_grid_square(t, h, "token form")
+    s.send("3", "Tab", "t")
+    wait_for(s, r"New access token")
+    s.send("2")
+    t.ok(wait_for(s, r"Name of the token: oneclient \d{4}-\d\d-\d\d"), "the Oneclient preset asks for a name",
+         s.text())
+    s.send("Enter")
+    t.ok(wait_for(s, r"will allow only this:") and wait_for(s, r"only through Oneclient") and "Make it?" in s.text(),
+         "and says it works through Oneclient only", s.text())
+    s.send("n")
+    t.ok(wait_for(s, r"Nothing was made"), "n makes nothing", s.text())
+    s.send("t")
+    wait_for(s, r"New access token")
+    s.send("3")
+    t.ok(wait_for(s, r"Name of the token \(empty: a temporary token, not listed\)"), "the form starts with a name",
+         s.text())
+    s.send("Enter")
+    t.ok(wait_for(s, r"Expires after \(7d, 12h, 2026-12-31; at most 14 days\): 7d"),
+         "an empty name: a temporary token, which needs an expiry", s.text())
+    s.send("C-u", "soon", "Enter")
+    t.ok(wait_for(s, r"soon"), "a bad expiry is refused", s.text())
+    t.ok("Read-only" not in s.text(), "... and nothing more is asked", s.text())
+    s.send("t")
+    wait_for(s, r"New access token")
+    s.send("3", "Enter")
+    s.wait()
+    s.send("C-u", "2d", "Enter")
+    t.ok(wait_for(s, r"Read-only \(data can be read, not changed\)\?"), "then read-only or not", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"Limit it to %s/Images-Disc1/GridSquare_1734452" % re.escape(KRIOS)),
+         "then whether to limit it to the selected item", s.text())
+    s.send("n")
+    ok = wait_for(s, r"The temporary token will allow only this:") and wait_for(s, r"Make it\?")
+    text = s.text()
+    dialog = text[text.find("The temporary token"):text.find("Make it?")]
+    t.ok(ok and "(in 2 days)" in dialog and "read-only" in dialog and "GridSquare" not in dialog,
+         "said in words: read-only, for 2 days, anywhere", text)
+    s.send("y")
+    t.ok(wait_for(s, r"New temporary token"), "made and shown once", s.text())
+    s.send("w")
+    s.wait()
+    s.send(saved, "Enter")
+    t.ok(wait_for(s, r"Saved the token in %s \(mode 0600\)" % re.escape(saved)), "w saves it", s.text())
+    st = os.stat(saved)
+    t.ok(st.st_mode & 0o777 == 0o600 and open(saved).read().startswith("MDAx"), "in a new file of mode 0600",
+         oct(st.st_mode))
+    s.send("q")
+    s.wait()
+    t.ok("New temporary token" not in s.text() and "Close?" not in s.text(), "once saved, q closes at once",
+         s.text())
+    s.send("t")
+    wait_for(s, r"New access token")
+    s.send("3", "wide open", "Enter")
+    s.wait()
+    s.send("C-u", "Enter", "n", "n")
+    t.ok(wait_for(s, r'The token "wide open" will have no caveats') and wait_for(s, r"Warning: it has no"),
+         "a token without caveats or expiry is warned about", s.text())
+    s.send("n")
+    quit_cleanly(t, s, "token form")
+
+
+def test_handout(t, h):
+    """H: the item's share (reused) and an invitation, as text for an
+    e-mail, shown once and copied whole."""
+    grid = KRIOS + "/Images-Disc1/GridSquare_1734452"
+    fixture = h.info["shares"]["/" + grid]
+    s = open_grid_square(t, h, "handout")
+    s.send("3", "Tab", "H")
+    t.ok(wait_for(s, r"Hand out GridSquare_1734452") and "viewer, 1 person, 7 days" in s.text(),
+         "H offers what to hand out", s.text())
+    s.send("2")
+    t.ok(wait_for(s, r"make an invitation that lets one person join") and wait_for(s, r"viewer for 7 days\?"),
+         "says what it will make, and asks", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"Handout for GridSquare_1734452") and wait_for(s, r"/share/%s" % fixture[:20]),
+         "the handout, with the share's link (reused)", s.text())
+    s.send("c")
+    s.wait()
+    text = s.buffer()
+    tokens = re.findall(r"MDAx[A-Za-z0-9_.\-]+", text)
+    t.ok("/share/" + fixture in text and tokens, "c copies it whole, the invitation in it", text)
+    s.send("q")
+    t.ok(wait_for(s, r"handout \d{8}T\d{6} Gri.*invite: space") and "Handout for" not in s.text(),
+         "once copied, q closes; the invitation is listed", s.text())
+    for tok in tokens:
+        no_token_shown(t, s, tok, "after the handout")
+    quit_cleanly(t, s, "handout")
+
+
 def main():
     t = Tap()
     if not have_tmux():
@@ -1432,6 +1752,15 @@ def main():
         t.skip_all("onetui is not built")
         return
     h = Harness("--scheme", "https")
+    if sys.argv[1:]:
+        # Only the tests named: "screens.py shares_pane tokens_pane".
+        try:
+            for name in sys.argv[1:]:
+                globals()[name if name.startswith("test_") else "test_" + name](t, h)
+        finally:
+            h.close()
+        t.done()
+        return
     try:
         test_startup(t, h)
         test_filter_sort_marks(t, h)
@@ -1455,6 +1784,10 @@ def main():
         test_metadata_pane(t, h)
         test_metadata_bulk(t, h)
         test_dataset_actions(t, h)
+        test_shares_pane(t, h)
+        test_tokens_pane(t, h)
+        test_token_form(t, h)
+        test_handout(t, h)
         test_audit(t, h)
     finally:
         h.close()

@@ -107,6 +107,11 @@ main(void)
 	ok(keymap_lookup(KEYMAP_TREE, ' ') == REQ_MARK, "Space marks");
 	ok(keymap_lookup(KEYMAP_GENERIC, 'q') == REQ_QUIT, "q quits");
 	ok(keymap_lookup(KEYMAP_TREE, 'Z') == REQ_NONE, "Z is unbound");
+	ok(keymap_lookup(KEYMAP_SHARES, 'r') == REQ_SHARE_RENAME && keymap_lookup(KEYMAP_PANE, 'r') == REQ_REFRESH,
+	   "r renames a share in the Shares & Tokens pane, and refreshes in the others");
+	ok(keymap_lookup(KEYMAP_SHARES, KEY_SPECIAL | KEY_LEFT) == REQ_FOCUS_NEXT &&
+		   keymap_lookup(KEYMAP_SHARES, 'q') == REQ_QUIT,
+	   "the shares keymap falls back to the pane's, then to the generic one");
 	ok(keymap_keys(KEYMAP_GENERIC, REQ_MOVE_DOWN, keys, 8) == 2, "two keys move down");
 	/* Every action has a key that is not a function key. */
 	{

@@ -88,3 +88,17 @@ def token_field(body, key):
     if not isinstance(value, str):
         raise errors.bad_value_token(key, errors.bad_token())
     return value.strip()
+
+
+# Name characters allowed anywhere, and only inside (oz-worker's rule).
+_NAME_EDGE = set("_()[]{}")
+_NAME_INSIDE = _NAME_EDGE | set("-. ")
+
+
+def valid_name(name):
+    """Onedata's name rule: 2-50 characters, letters, digits, brackets
+    and underscores, dashes, spaces and dots inside only."""
+    if not 2 <= len(name) <= 50:
+        return False
+    inside_ok = all(c.isalnum() or c in _NAME_INSIDE for c in name[1:-1])
+    return inside_ok and all(c.isalnum() or c in _NAME_EDGE for c in (name[0], name[-1]))

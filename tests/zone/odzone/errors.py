@@ -449,11 +449,3 @@ def relation_already_exists(child_type, child_id, parent_type, parent_id):
                    % (child_type, child_id, parent_type, parent_id),
                    {"childType": child_type, "childId": child_id,
                     "parentType": parent_type, "parentId": parent_id})
-
-
-def bad_value_name(key):
-    return OdError(400, "badValueName",
-                   'Bad value provided for "%s": Name must be 2-50 characters long and '
-                   "composed only of UTF-8 letters, digits, brackets and "
-                   "underscores. Dashes, spaces and dots are allowed (but not at "
-                   "the beginning or the end)." % key, {"key": key})

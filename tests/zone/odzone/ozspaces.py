@@ -12,24 +12,12 @@ import secrets
 import time
 
 from . import errors
-from .common import json_body
+from .common import json_body, valid_name
 from .model import Group, Space
 from .server import Response
 
 BASE = "/api/v3/onezone"
 GROUP_TYPES = ("organization", "unit", "team", "role_holders")
-# Name characters allowed anywhere, and only inside (oz-worker's rule).
-_NAME_EDGE = set("_()[]{}")
-_NAME_INSIDE = _NAME_EDGE | set("-. ")
-
-
-def valid_name(name):
-    """Onedata's name rule: 2-50 characters, letters, digits, brackets
-    and underscores, dashes, spaces and dots inside only."""
-    if not 2 <= len(name) <= 50:
-        return False
-    inside_ok = all(c.isalnum() or c in _NAME_INSIDE for c in name[1:-1])
-    return inside_ok and all(c.isalnum() or c in _NAME_EDGE for c in (name[0], name[-1]))
 
 
 def _name(body, key="name", required=True):

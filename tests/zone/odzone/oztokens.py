@@ -18,7 +18,7 @@ but does not make the child's members effective members of the parent.
 import time
 
 from . import errors
-from .common import json_body, token_field
+from .common import json_body, token_field, valid_name
 from .model import State
 from .server import Response
 from .tokens import (ACCESS, MAX_TEMPORARY_TTL, Context, check_caveats,
@@ -126,7 +126,7 @@ class TokenApi:
         name = body.get("name")
         if name is None:
             raise errors.missing_required_value("name")
-        if not isinstance(name, str) or not 2 <= len(name.strip()) <= 50:
+        if not isinstance(name, str) or not valid_name(name):
             raise errors.bad_value_name("name")
         custom = body.get("customMetadata", {})
         if not isinstance(custom, dict):
@@ -201,7 +201,7 @@ class TokenApi:
         if not any(k in body for k in keys):
             raise errors.missing_at_least_one_value(keys)
         name = body.get("name", token.name)
-        if not isinstance(name, str) or not 2 <= len(name.strip()) <= 50:
+        if not isinstance(name, str) or not valid_name(name):
             raise errors.bad_value_name("name")
         custom = body.get("customMetadata", token.custom)
         if not isinstance(custom, dict):
