@@ -419,9 +419,15 @@ rebuild(const cJSON *keep)
 		i++;
 	}
 	qsort(av.rows, av.n_rows, sizeof(*av.rows), compare_rows);
-	for (i = 0; keep && i < av.n_rows; i++)
-		if (same_entry(av.rows[i].e, keep))
-			av.cursor = i;
+	/* The very entry, else the first with its identity (log entries and
+	 * problems share ids). */
+	for (i = 0; keep && i < av.n_rows && !cJSON_Compare(av.rows[i].e, keep, true); i++)
+		;
+	if (keep && i == av.n_rows)
+		for (i = 0; i < av.n_rows && !same_entry(av.rows[i].e, keep); i++)
+			;
+	if (keep && i < av.n_rows)
+		av.cursor = i;
 	if (av.cursor >= av.n_rows)
 		av.cursor = av.n_rows ? av.n_rows - 1 : 0;
 	measure();
@@ -665,7 +671,7 @@ section_title(enum section s)
 }
 
 static void
-draw_tabs(struct app *a, int y, int x, int width)
+draw_tabs(int y, int x, int width)
 {
 	int used;
 
@@ -686,7 +692,6 @@ draw_tabs(struct app *a, int y, int x, int width)
 		if (used < width)
 			used += draw_own(stdscr, y, x + used, 1, C_BORDER, draw_utf8() ? "\u2502" : "|");
 	}
-	(void)a;
 }
 
 /* "2 of 4 tokens, 1 risky · filter: ... · risky only · sort: name". */
@@ -769,7 +774,7 @@ audit_draw(struct app *a, int y, int x, int height, int width)
 
 	if (height < 4 || width < 10)
 		return;
-	draw_tabs(a, y, x, width);
+	draw_tabs(y, x, width);
 	draw_summary(y + 1, x, width);
 	draw_blank(stdscr, y + 2, x, width, C_LABEL);
 	for (size_t c = 0; c < n_columns(av.section) && used < width; c++) {
