@@ -36,9 +36,9 @@ struct od_op *od_share_create(struct od_zone *z, struct od_space *s, const char 
 struct od_op *od_share_update(struct od_zone *z, const char *share_id, const char *space_id, const char *name,
 			      const char *description, od_done_fn *fn, void *ud);
 /* Delete the share of space s: its public URL stops working, the data
- * stays. */
-struct od_op *od_share_delete(struct od_zone *z, struct od_space *s, const char *share_id, od_done_fn *fn,
-			      void *ud);
+ * stays. name (may be NULL) is for the access log. */
+struct od_op *od_share_delete(struct od_zone *z, struct od_space *s, const char *share_id, const char *name,
+			      od_done_fn *fn, void *ud);
 /* Onezone's record of a share (with its space, creator and creation
  * time), for a member of its space or a zone admin. */
 struct od_op *od_share_get_zone(struct od_zone *z, const char *share_id, od_share_fn *fn, void *ud);

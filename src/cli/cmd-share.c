@@ -549,7 +549,7 @@ share_rm(struct session *s, const struct opts *o, const char *id)
 						     "stays"),
 						   w.name, w.id));
 	if (rc == EXIT_OK)
-		rc = session_answer(s, od_share_delete(s->zone, sp, w.id, answer_done, &a), &a,
+		rc = session_answer(s, od_share_delete(s->zone, sp, w.id, w.name, answer_done, &a), &a,
 				    _("Cannot delete share %s"), id);
 	if (rc == EXIT_OK && o->json)
 		out_id("shareId", w.id, true);

@@ -112,9 +112,10 @@ od_share_update(struct od_zone *z, const char *share_id, const char *space_id, c
 }
 
 struct od_op *
-od_share_delete(struct od_zone *z, struct od_space *s, const char *share_id, od_done_fn *fn, void *ud)
+od_share_delete(struct od_zone *z, struct od_space *s, const char *share_id, const char *name, od_done_fn *fn,
+		void *ud)
 {
-	struct od_acclog_change *l = od_acclog_change_new(z, "delete", "share", share_id, NULL, s->id, NULL);
+	struct od_acclog_change *l = od_acclog_change_new(z, "delete", "share", share_id, name, s->id, NULL);
 	struct od_op *op;
 
 	if (!l)

@@ -1003,7 +1003,7 @@ on_confirmed(struct app *a, bool yes, void *ud)
 			free_action();
 			return;
 		}
-		op = od_share_delete(z, s, av.act.id, on_action_done, NULL);
+		op = od_share_delete(z, s, av.act.id, av.act.name, on_action_done, NULL);
 		break;
 	case ACT_REMOVE_MEMBER:
 		op = od_space_remove_member(z, av.act.space_id, av.act.kind, av.act.id, av.act.name, on_action_done, NULL);

@@ -642,7 +642,7 @@ on_delete_confirmed(struct app *a, bool yes, void *ud)
 		change_free(c, false);
 		return;
 	}
-	if (!od_share_delete(a->s.zone, c->space, c->share_id, on_deleted, c))
+	if (!od_share_delete(a->s.zone, c->space, c->share_id, c->name, on_deleted, c))
 		xoom();
 }
 

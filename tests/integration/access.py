@@ -192,8 +192,12 @@ def audit_report(t, h, api):
     t.ok(r.rc == 0 and [s["id"] for s in risky.get("shares", [])] == [whole] and
          all(k["risks"] for k in risky.get("tokens", [])) and "members" not in risky,
          "--risky --parts: only the flagged entries of the parts asked for", repr(r))
+    r = h.run("share", "rm", "--yes", whole, user="carol")
+    log = (h.run("audit", "--json", "--parts", "log", user="carol").json() or {}).get("log", [])
+    t.ok(r.rc == 0 and log and (log[-1]["action"], log[-1]["kind"], log[-1]["id"], log[-1]["name"]) ==
+         ("delete", "share", whole, "all of P11"), "a deleted share is logged with its name", repr(log[-1:]))
     r = h.run("audit", user="carol")
-    t.ok(r.rc == 0 and re.search(r"^\d+ shares$", r.text, re.M) and "whole-space" in r.text and
+    t.ok(r.rc == 0 and re.search(r"^\d+ shares$", r.text, re.M) and
          re.search(r"carol-everything +access +active +never", r.text), "the tables", repr(r.out[:600]))
 
 
