@@ -1377,7 +1377,8 @@ def test_audit(t, h):
     # onetui's own log.
     s.send("4", "/", "C-u", "Enter")
     t.ok(wait_for(s, r"%d of %d access changes made by onetui" % (n_log, n_log)) and
-         wait_for(s, r"revoke +token +audit-doomed-token") and re.search(r"delete +share +%s" % KRIOS, s.text())
+         wait_for(s, r"revoke +token +audit-doomed-token") and
+         re.search(r"delete +share +doomed \\e\]0;pwned.* +%s" % KRIOS, s.text())
          and re.search(r"remove +member +Bob Okafor +TEM Materials", s.text()),
          "4: onetui's log of what it did", s.text())
 
