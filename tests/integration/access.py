@@ -16,19 +16,13 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from clitest import ONETUI, Api, Harness, Tap, raw_safe  # noqa: E402
+from clitest import Api, Harness, ONETUI, Tap, expect, raw_safe  # noqa: E402
 
 TEM = "TEM Materials"
 NITI = TEM + "/2025-03-18 NiTi alloy"
 P11 = "P11 Beamline p700123"
 RUN34 = P11 + "/p700123/r0034"
 TOKEN_RE = re.compile(r"MDAx[A-Za-z0-9_-]{20,}\.[0-9a-f]{16,}")
-
-
-def expect(t, r, name, rc, out=None, err=None):
-    good = r.rc == rc and (out is None or re.search(out, r.text)) and (
-        err is None or re.search(err, r.errtext))
-    return t.ok(good, name, repr(r))
 
 
 def usage(t, h):

@@ -11,7 +11,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from clitest import ONETUI, SLOW, Harness, Tap, interrupt  # noqa: E402
+from clitest import Harness, ONETUI, SLOW, Tap, expect, interrupt  # noqa: E402
 import cases as C  # noqa: E402
 
 KRIOS = C.KRIOS
@@ -34,12 +34,6 @@ def check_case(t, h, case):
             good = False
             r.err += ("\n(check raised %r)" % exc).encode()
     return t.ok(good, case.name, repr(r))
-
-
-def expect(t, r, name, rc, out=None, err=None):
-    good = r.rc == rc and (out is None or re.search(out, r.text)) and (
-        err is None or re.search(err, r.errtext))
-    return t.ok(good, name, repr(r))
 
 
 def usage(t, h):

@@ -32,7 +32,7 @@ WRAPPER = os.environ.get("VALGRIND", "").split()
 SLOW = 10 if WRAPPER else 1
 
 __all__ = ["Tap", "Zone", "Result", "Harness", "Api", "ONETUI", "TOP_SRCDIR", "TOP_BUILDDIR", "SLOW",
-           "WRAPPER", "raw_safe"]
+           "WRAPPER", "expect", "raw_safe"]
 
 
 class Result:
@@ -208,6 +208,14 @@ class Api:
     def provider(self, name):
         return next(p["url"] for p in self.info["providers"].values() if p["name"] == name) + \
             "/api/v3/oneprovider"
+
+
+def expect(t, r, name, rc, out=None, err=None):
+    """One check of a run: its exit status and, if given, regular
+    expressions its stdout and stderr must match."""
+    good = r.rc == rc and (out is None or re.search(out, r.text)) and (
+        err is None or re.search(err, r.errtext))
+    return t.ok(good, name, repr(r))
 
 
 def wait_for_request(h, pred, timeout=10):

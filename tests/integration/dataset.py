@@ -14,18 +14,12 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from clitest import ONETUI, Harness, Tap  # noqa: E402
+from clitest import Harness, ONETUI, Tap, expect  # noqa: E402
 import cases as C  # noqa: E402
 
 TEM = "TEM Materials"
 SESSION = TEM + "/session-ds"
 FILES = {"a.txt": b"first file of the session\n", "b.bin": bytes(range(256)) * 300}
-
-
-def expect(t, r, name, rc, out=None, err=None):
-    good = r.rc == rc and (out is None or re.search(out, r.text)) and (
-        err is None or re.search(err, r.errtext))
-    return t.ok(good, name, repr(r))
 
 
 def upload(h, target, data):

@@ -13,7 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from clitest import ONETUI, Harness, Tap  # noqa: E402
+from clitest import Harness, ONETUI, Tap, expect  # noqa: E402
 import cases as C  # noqa: E402
 
 KRIOS = C.KRIOS
@@ -55,12 +55,6 @@ if "edit" in step:
         doc.pop(key)
     open(path, "w").write(json.dumps(doc))
 '''
-
-
-def expect(t, r, name, rc, out=None, err=None):
-    good = r.rc == rc and (out is None or re.search(out, r.text)) and (
-        err is None or re.search(err, r.errtext))
-    return t.ok(good, name, repr(r))
 
 
 def local(h, name, text):

@@ -13,19 +13,13 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from clitest import ONETUI, SLOW, Harness, Tap  # noqa: E402
+from clitest import Harness, ONETUI, SLOW, Tap, expect  # noqa: E402
 import cases as C  # noqa: E402
 
 KRIOS = C.KRIOS
 P11 = C.P11
 GRID = KRIOS + "/Images-Disc1/GridSquare_1734452"
 MOVIE_DIR = GRID + "/Data"
-
-
-def expect(t, r, name, rc, out=None, err=None):
-    good = r.rc == rc and (out is None or re.search(out, r.text)) and (
-        err is None or re.search(err, r.errtext))
-    return t.ok(good, name, repr(r))
 
 
 def first_movie(h):

@@ -22,7 +22,7 @@ import xml.etree.ElementTree as ElementTree
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from clitest import ONETUI, WRAPPER, Api, Harness, Tap, raw_safe  # noqa: E402
+from clitest import Api, Harness, ONETUI, Tap, WRAPPER, expect, raw_safe  # noqa: E402
 import cases as C  # noqa: E402
 
 TEM = "TEM Materials"
@@ -40,12 +40,6 @@ MARKDOWN = ("# NiTi alloy, 18 March 2025\r\n\n"
             "\tcode: a < b && c > d\n\n"
             "| col | \"quoted\" |\n|-----|-----|\n| 1 | ü |").encode()
 HOSTILE = "\x1b]0;pwned\x07Evil \x1b[31mred\x1b[0m \u202etxt.exe \x9b2J"
-
-
-def expect(t, r, name, rc, out=None, err=None):
-    good = r.rc == rc and (out is None or re.search(out, r.text)) and (
-        err is None or re.search(err, r.errtext))
-    return t.ok(good, name, repr(r))
 
 
 def lines(r):

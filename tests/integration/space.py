@@ -16,19 +16,13 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from clitest import ONETUI, Harness, Tap  # noqa: E402
+from clitest import Harness, ONETUI, Tap, expect  # noqa: E402
 from zonetest import OZ, Client  # noqa: E402
 import cases as C  # noqa: E402
 
 KRIOS, TEM = C.KRIOS, "TEM Materials"
 MEMBER = ["space_view", "space_read_data", "space_write_data", "space_view_transfers"]
 COLLAB = "krios-2025-11-collaborators"
-
-
-def expect(t, r, name, rc, out=None, err=None):
-    good = r.rc == rc and (out is None or re.search(out, r.text)) and (
-        err is None or re.search(err, r.errtext))
-    return t.ok(good, name, repr(r))
 
 
 def zone_get(h, path, user="alice"):

@@ -23,17 +23,11 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from clitest import ONETUI, Harness, Tap  # noqa: E402
+from clitest import Harness, ONETUI, Tap, expect  # noqa: E402
 import cases as C  # noqa: E402
 
 KRIOS = C.KRIOS
 IMAGES = KRIOS + "/Images-Disc1"
-
-
-def expect(t, r, name, rc, out=None, err=None):
-    good = r.rc == rc and (out is None or re.search(out, r.text)) and (
-        err is None or re.search(err, r.errtext))
-    return t.ok(good, name, repr(r))
 
 
 class Secrets:
