@@ -178,6 +178,9 @@ tokens_kind_words(const struct od_token_info *t)
 unsigned
 tokens_risks(const struct od_token_info *t)
 {
+	/* A revoked token opens nothing, as in the audit. */
+	if (t->revoked)
+		return 0;
 	return od_token_risks(t->caveats, t->kind == OD_TOKEN_INVITE, t->usage_limit < 0 && t->name,
 			      (int64_t)time(NULL));
 }

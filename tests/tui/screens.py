@@ -1541,6 +1541,8 @@ def test_tokens_pane(t, h):
     s = open_grid_square(t, h, "tokens pane")
     s.send("3", "Tab")
     t.ok(wait_for(s, r"Your tokens") and wait_for(s, r"Grid square 1734452"), "the pane with both lists", s.text())
+    t.ok(wait_for(s, r"alice-revoked +revoked +never") and re.search(r"alice +active +! never", s.text()),
+         "a token without caveats is marked risky; a revoked one is not", s.text())
     s.send("t")
     t.ok(wait_for(s, r"1  Read-only for GridSquare_1734452, 7 days") and "Oneclient on the compute centre, 30 days"
          in s.text(), "t offers the presets", s.text())
