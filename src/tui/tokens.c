@@ -386,7 +386,8 @@ tokens_lines(void)
 	return tk.n_rows + (tk.error != NULL);
 }
 
-/* One column of a row: text in w columns and a space; the columns taken. */
+/* One column of a row: text in w columns and a space; the columns taken.
+ * Sanitised: the masked token shows the ends of what the zone sent. */
 static int
 cell(int y, int col, int end, int w, enum color c, const char *text)
 {
@@ -394,7 +395,7 @@ cell(int y, int col, int end, int w, enum color c, const char *text)
 		return 0;
 	if (w > end - col)
 		w = end - col;
-	draw_own(stdscr, y, col, w, c, text);
+	draw_text(stdscr, y, col, w, c, text);
 	return w + 1;
 }
 
