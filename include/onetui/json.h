@@ -65,5 +65,8 @@ bool od_json_is_integer(const cJSON *v, int64_t *out);
  * UTF-8 bytes become U+FFFD, and OD_NUL_PAIR becomes \u0000 again. 0, or
  * the od_buf error. */
 int od_json_escape(struct od_buf *out, const char *s, size_t len) OD_WARN_UNUSED;
+/* A request body built with cJSON as text (cJSON_free), deleting v; NULL
+ * when memory ran out or ok is false (building it already failed). */
+char *od_json_take_text(cJSON *v, bool ok);
 
 #endif

@@ -31,17 +31,6 @@ add_flags(cJSON *body, const char *key, unsigned flags, bool optional)
 	return true;
 }
 
-/* The body as JSON text, freeing body; NULL when memory ran out (ok
- * false: building it already failed). */
-static char *
-body_text(cJSON *body, bool ok)
-{
-	char *text = ok && body ? cJSON_PrintUnformatted(body) : NULL;
-
-	cJSON_Delete(body);
-	return text;
-}
-
 /* --- datasets --------------------------------------------------------------------- */
 
 struct od_op *
@@ -49,8 +38,8 @@ od_dataset_establish(struct od_zone *z, struct od_space *s, const char *file_id,
 		     od_file_id_fn *fn, void *ud)
 {
 	cJSON *body = cJSON_CreateObject();
-	char *json = body_text(body, body && cJSON_AddStringToObject(body, "rootFileId", file_id) &&
-					     add_flags(body, "protectionFlags", protection, true));
+	char *json = od_json_take_text(body, body && cJSON_AddStringToObject(body, "rootFileId", file_id) &&
+						     add_flags(body, "protectionFlags", protection, true));
 	struct od_op *op = json ? pcall_id(z, s, OD_POST, od_strdup("/datasets"), json, "datasetId", fn, ud) : NULL;
 
 	cJSON_free(json);
@@ -62,9 +51,10 @@ od_dataset_update(struct od_zone *z, struct od_space *s, const char *dataset_id,
 		  const struct od_dataset_change *change, od_done_fn *fn, void *ud)
 {
 	cJSON *body = cJSON_CreateObject();
-	char *json = body_text(body, body && (!change->state || cJSON_AddStringToObject(body, "state", change->state)) &&
-					     add_flags(body, "setProtectionFlags", change->set, true) &&
-					     add_flags(body, "unsetProtectionFlags", change->unset, true));
+	char *json = od_json_take_text(body, body &&
+						     (!change->state || cJSON_AddStringToObject(body, "state", change->state)) &&
+						     add_flags(body, "setProtectionFlags", change->set, true) &&
+						     add_flags(body, "unsetProtectionFlags", change->unset, true));
 	struct od_op *op = json ? pcall_nothing(z, s, OD_PATCH, id_path("/datasets/", dataset_id, ""), json, fn, ud)
 				: NULL;
 
@@ -107,8 +97,9 @@ od_archive_create(struct od_zone *z, struct od_space *s, const char *dataset_id,
 		  const char *description, od_file_id_fn *fn, void *ud)
 {
 	cJSON *body = cJSON_CreateObject();
-	char *json = body_text(body, body && cJSON_AddStringToObject(body, "datasetId", dataset_id) && add_config(body, c) &&
-					     (!description || cJSON_AddStringToObject(body, "description", description)));
+	char *json = od_json_take_text(body, body && cJSON_AddStringToObject(body, "datasetId", dataset_id) &&
+						     add_config(body, c) &&
+						     (!description || cJSON_AddStringToObject(body, "description", description)));
 	struct od_op *op = json ? pcall_id(z, s, OD_POST, od_strdup("/archives"), json, "archiveId", fn, ud) : NULL;
 
 	cJSON_free(json);
@@ -249,8 +240,8 @@ od_archive_recall(struct od_zone *z, struct od_space *s, const char *archive_id,
 		  const char *name, od_file_id_fn *fn, void *ud)
 {
 	cJSON *body = cJSON_CreateObject();
-	char *json = body_text(body, body && cJSON_AddStringToObject(body, "parentDirectoryId", parent_id) &&
-					     (!name || cJSON_AddStringToObject(body, "targetFileName", name)));
+	char *json = od_json_take_text(body, body && cJSON_AddStringToObject(body, "parentDirectoryId", parent_id) &&
+						     (!name || cJSON_AddStringToObject(body, "targetFileName", name)));
 	struct od_op *op = json ? pcall_id(z, s, OD_POST, id_path("/archives/", archive_id, "/recall"), json,
 					   "rootFileId", fn, ud)
 				: NULL;

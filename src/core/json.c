@@ -549,3 +549,12 @@ od_json_escape(struct od_buf *out, const char *s, size_t len)
 	}
 	return rc ? rc : od_buf_addc(out, '"');
 }
+
+char *
+od_json_take_text(cJSON *v, bool ok)
+{
+	char *text = ok && v ? cJSON_PrintUnformatted(v) : NULL;
+
+	cJSON_Delete(v);
+	return text;
+}

@@ -55,25 +55,14 @@ od_share_parse(const cJSON *root, struct od_share *sh)
 
 /* --- changes, recorded in the access log once done ------------------------------ */
 
-/* The body as JSON text, freeing body; NULL when memory ran out (ok
- * false: building it already failed). */
-static char *
-body_text(cJSON *body, bool ok)
-{
-	char *text = ok && body ? cJSON_PrintUnformatted(body) : NULL;
-
-	cJSON_Delete(body);
-	return text;
-}
-
 struct od_op *
 od_share_create(struct od_zone *z, struct od_space *s, const char *file_id, const char *name, const char *description,
 		od_file_id_fn *fn, void *ud)
 {
 	cJSON *body = cJSON_CreateObject();
-	char *json = body_text(body, body && cJSON_AddStringToObject(body, "name", name) &&
-					     cJSON_AddStringToObject(body, "rootFileId", file_id) &&
-					     (!description || cJSON_AddStringToObject(body, "description", description)));
+	char *json = od_json_take_text(body, body && cJSON_AddStringToObject(body, "name", name) &&
+						     cJSON_AddStringToObject(body, "rootFileId", file_id) &&
+						     (!description || cJSON_AddStringToObject(body, "description", description)));
 	struct od_acclog_change *l = json ? od_acclog_change_new(z, "create", "share", NULL, name, s->id, NULL)
 					  : NULL;
 	struct od_op *op = NULL;
@@ -93,8 +82,8 @@ od_share_update(struct od_zone *z, const char *share_id, const char *space_id, c
 		const char *description, od_done_fn *fn, void *ud)
 {
 	cJSON *body = cJSON_CreateObject();
-	char *json = body_text(body, body && (!name || cJSON_AddStringToObject(body, "name", name)) &&
-					     (!description || cJSON_AddStringToObject(body, "description", description)));
+	char *json = od_json_take_text(body, body && (!name || cJSON_AddStringToObject(body, "name", name)) &&
+						     (!description || cJSON_AddStringToObject(body, "description", description)));
 	struct od_acclog_change *l = json ? od_acclog_change_new(z, "update", "share", share_id, name, space_id,
 					     description ? "description" : "name")
 				: NULL;
@@ -656,11 +645,11 @@ od_handle_register(struct od_zone *z, const char *service_id, const char *share_
 		   od_file_id_fn *fn, void *ud)
 {
 	cJSON *body = cJSON_CreateObject();
-	char *json = body_text(body, body && cJSON_AddStringToObject(body, "handleServiceId", service_id) &&
-					     cJSON_AddStringToObject(body, "resourceType", "Share") &&
-					     cJSON_AddStringToObject(body, "resourceId", share_id) &&
-					     cJSON_AddStringToObject(body, "metadataPrefix", "oai_dc") &&
-					     cJSON_AddStringToObject(body, "metadata", xml));
+	char *json = od_json_take_text(body, body && cJSON_AddStringToObject(body, "handleServiceId", service_id) &&
+						     cJSON_AddStringToObject(body, "resourceType", "Share") &&
+						     cJSON_AddStringToObject(body, "resourceId", share_id) &&
+						     cJSON_AddStringToObject(body, "metadataPrefix", "oai_dc") &&
+						     cJSON_AddStringToObject(body, "metadata", xml));
 	char *detail = json ? od_asprintf("share %s, handle service %s", share_id, service_id) : NULL;
 	struct od_acclog_change *l = detail ? od_acclog_change_new(z, "register", "handle", NULL, NULL, NULL, detail)
 					    : NULL;

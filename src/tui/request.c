@@ -38,3 +38,21 @@ request_info(enum request req)
 			return &table[i];
 	return NULL;
 }
+
+bool
+request_move(enum request req, size_t *cursor, size_t n, int height)
+{
+	size_t page = height > 1 ? (size_t)height - 1 : 1, last = n ? n - 1 : 0, c = *cursor;
+
+	switch (req) {
+	case REQ_MOVE_UP: c = c ? c - 1 : 0; break;
+	case REQ_MOVE_DOWN: c = c < last ? c + 1 : last; break;
+	case REQ_PAGE_UP: c = c > page ? c - page : 0; break;
+	case REQ_PAGE_DOWN: c = c + page < last ? c + page : last; break;
+	case REQ_MOVE_FIRST: c = 0; break;
+	case REQ_MOVE_LAST: c = last; break;
+	default: return false;
+	}
+	*cursor = c;
+	return true;
+}

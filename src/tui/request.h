@@ -126,5 +126,8 @@ const struct request_info *request_table(size_t *n);
 /* The request a configuration name stands for, or REQ_NONE. */
 enum request request_by_name(const char *name);
 const struct request_info *request_info(enum request req);
+/* The moving requests on a list of n lines of which height show at a
+ * time: *cursor moves; false (and no move) for any other request. */
+bool request_move(enum request req, size_t *cursor, size_t n, int height);
 
 #endif

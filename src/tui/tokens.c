@@ -588,17 +588,8 @@ details(struct app *a, const struct token_row *r)
 static bool
 move_cursor(struct app *a, enum request req)
 {
-	size_t page = tk.height > 1 ? (size_t)tk.height - 1 : 1, last = tk.n_rows ? tk.n_rows - 1 : 0;
-
-	switch (req) {
-	case REQ_MOVE_UP: tk.cursor = tk.cursor ? tk.cursor - 1 : 0; break;
-	case REQ_MOVE_DOWN: tk.cursor = tk.cursor < last ? tk.cursor + 1 : last; break;
-	case REQ_PAGE_UP: tk.cursor = tk.cursor > page ? tk.cursor - page : 0; break;
-	case REQ_PAGE_DOWN: tk.cursor = tk.cursor + page < last ? tk.cursor + page : last; break;
-	case REQ_MOVE_FIRST: tk.cursor = 0; break;
-	case REQ_MOVE_LAST: tk.cursor = last; break;
-	default: return false;
-	}
+	if (!request_move(req, &tk.cursor, tk.n_rows, tk.height))
+		return false;
 	app_dirty(a);
 	return true;
 }

@@ -653,17 +653,8 @@ remove_row(struct app *a, const struct meta_item *it, const struct line *row)
 static bool
 move_cursor(struct app *a, enum request req)
 {
-	size_t page = mv.height > 1 ? (size_t)mv.height - 1 : 1, last = mv.n_lines ? mv.n_lines - 1 : 0;
-
-	switch (req) {
-	case REQ_MOVE_UP: mv.cursor = mv.cursor ? mv.cursor - 1 : 0; break;
-	case REQ_MOVE_DOWN: mv.cursor = mv.cursor < last ? mv.cursor + 1 : last; break;
-	case REQ_PAGE_UP: mv.cursor = mv.cursor > page ? mv.cursor - page : 0; break;
-	case REQ_PAGE_DOWN: mv.cursor = mv.cursor + page < last ? mv.cursor + page : last; break;
-	case REQ_MOVE_FIRST: mv.cursor = 0; break;
-	case REQ_MOVE_LAST: mv.cursor = last; break;
-	default: return false;
-	}
+	if (!request_move(req, &mv.cursor, mv.n_lines, mv.height))
+		return false;
 	app_dirty(a);
 	return true;
 }

@@ -763,25 +763,14 @@ focus_list(enum list l)
 static bool
 move_cursor(struct app *a, enum request req)
 {
-	size_t page = sv.height > 1 ? (size_t)sv.height - 1 : 1, last = sv.n_rows ? sv.n_rows - 1 : 0;
-
-	switch (req) {
-	case REQ_MOVE_UP: sv.cursor = sv.cursor ? sv.cursor - 1 : 0; break;
-	case REQ_MOVE_DOWN:
-		/* Past the end: on to the tokens. */
-		if (sv.cursor >= last) {
-			focus_list(L_TOKENS);
-			tokens_cursor_home();
-			return true;
-		}
-		sv.cursor++;
-		break;
-	case REQ_PAGE_UP: sv.cursor = sv.cursor > page ? sv.cursor - page : 0; break;
-	case REQ_PAGE_DOWN: sv.cursor = sv.cursor + page < last ? sv.cursor + page : last; break;
-	case REQ_MOVE_FIRST: sv.cursor = 0; break;
-	case REQ_MOVE_LAST: sv.cursor = last; break;
-	default: return false;
+	/* Past the end: on to the tokens. */
+	if (req == REQ_MOVE_DOWN && sv.cursor + 1 >= sv.n_rows) {
+		focus_list(L_TOKENS);
+		tokens_cursor_home();
+		return true;
 	}
+	if (!request_move(req, &sv.cursor, sv.n_rows, sv.height))
+		return false;
 	app_dirty(a);
 	return true;
 }
