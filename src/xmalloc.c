@@ -75,6 +75,14 @@ xstrdup(const char *s)
 	return p;
 }
 
+void *
+xneed(void *p)
+{
+	if (!p)
+		xoom();
+	return p;
+}
+
 char *
 xstrndup(const char *s, size_t n)
 {

@@ -14,6 +14,8 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) OD_PRINTF(1, 2);
+/* p, which the core allocated or returned NULL for lack of memory. */
+void *xneed(void *p);
 /* Abort with "out of memory" (after the registered cleanup). */
 OD_NORETURN void xoom(void);
 /* Something to run before exiting on out-of-memory (the TUI's endwin). */

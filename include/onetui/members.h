@@ -53,6 +53,8 @@ enum od_preset {
 };
 /* The preset called name, or -1. */
 int od_preset_parse(const char *name);
+/* Its name, as od_preset_parse reads it ("viewer"). */
+const char *od_preset_name(enum od_preset p);
 /* The preset's privileges that the vocabulary has, in its order: 0, or
  * -ENOMEM. */
 int od_preset_privs(const struct od_priv_vocab *v, enum od_preset p, struct od_privs *out) OD_WARN_UNUSED;
@@ -60,6 +62,12 @@ int od_preset_privs(const struct od_priv_vocab *v, enum od_preset p, struct od_p
  * -ENOMEM (grant and revoke start empty). */
 int od_privs_diff(const struct od_privs *have, const struct od_privs *want, struct od_privs *grant,
 		  struct od_privs *revoke) OD_WARN_UNUSED;
+
+/* The preset whose privileges are exactly p; -1 when none is, -ENOMEM. */
+int od_preset_exact(const struct od_priv_vocab *v, const struct od_privs *p);
+/* The largest preset that p holds all of, with *extra the privileges
+ * beyond it; -1 when none, -ENOMEM. */
+int od_preset_within(const struct od_priv_vocab *v, const struct od_privs *p, size_t *extra);
 
 /* --- a space ---------------------------------------------------------------------------- */
 
@@ -132,6 +140,13 @@ struct od_error *od_members_find(const struct od_members *m, enum od_member_kind
 				 const struct od_member **out) OD_WARN_UNUSED;
 /* Cancel what is in flight and free; fn is not called after this. */
 void od_members_free(struct od_members *m);
+/* p, a member's privileges, in a few words: "viewer", "manager + 9",
+ * "12 privileges", "owner (every privilege)", "none", "?" when they
+ * could not be read. NULL when out of memory; the caller frees. */
+char *od_member_privs_summary(const struct od_priv_vocab *v, const struct od_member *mb, const struct od_privs *p);
+/* How mb is a member: "direct", and the names of the member groups it
+ * belongs to ("direct, cryo-em-staff"). NULL when out of memory. */
+char *od_member_via(const struct od_members *m, const struct od_member *mb);
 
 /* Add a group to a space (space_add_group there, group_add_space in the
  * group) with privs (NULL: the zone's member defaults; else also

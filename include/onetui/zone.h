@@ -77,7 +77,11 @@ typedef void od_user_fn(const struct od_user *user, struct od_error *err, void *
 struct od_op *od_zone_whoami(struct od_zone *z, od_user_fn *fn, void *ud);
 
 /* Load the spaces the token reaches, their names and providers (one call
- * to /tokens/infer_access_token_scope). The spaces stay in the zone. */
+ * to /tokens/infer_access_token_scope). The spaces stay in the zone.
+ * Loaded again (a space joined, made or renamed meanwhile), a space or
+ * provider already known keeps its address and is updated in place; one
+ * no longer reached is no longer listed but stays valid until the zone
+ * is freed. A failed reading leaves the last one as it was. */
 struct od_op *od_zone_load_spaces(struct od_zone *z, od_done_fn *fn, void *ud);
 size_t od_zone_space_count(const struct od_zone *z);
 /* Spaces sorted by name. */

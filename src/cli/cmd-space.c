@@ -69,26 +69,6 @@ load_members(struct session *s, const struct od_space *sp, int *rc)
 	return m;
 }
 
-/* The name of the preset whose privileges are exactly p, or NULL. */
-static const char *
-preset_of(const struct od_priv_vocab *v, const struct od_privs *p)
-{
-	static const char *const names[] = { "viewer", "contributor", "manager" };
-	const char *found = NULL;
-
-	for (size_t i = 0; i < OD_ARRAY_SIZE(names) && !found; i++) {
-		struct od_privs want, grant, revoke;
-		if (od_preset_privs(v, (enum od_preset)i, &want) != 0 || od_privs_diff(p, &want, &grant, &revoke) != 0)
-			xoom();
-		if (!grant.n && !revoke.n)
-			found = names[i];
-		od_privs_done(&want);
-		od_privs_done(&grant);
-		od_privs_done(&revoke);
-	}
-	return found;
-}
-
 /* --- show, create, rename ---------------------------------------------------------------- */
 
 struct info_wait {
@@ -281,66 +261,6 @@ member_kind_name(const struct od_member *mb)
 	return mb->kind == OD_MEMBER_USER ? _("user") : _("group");
 }
 
-/* The preset held beyond: the largest preset within p, or NULL. */
-static const char *
-preset_within(const struct od_priv_vocab *v, const struct od_privs *p, size_t *extra)
-{
-	static const char *const names[] = { "manager", "contributor", "viewer" };
-	static const enum od_preset presets[] = { OD_PRESET_MANAGER, OD_PRESET_CONTRIBUTOR, OD_PRESET_VIEWER };
-	const char *found = NULL;
-
-	for (size_t i = 0; i < OD_ARRAY_SIZE(names) && !found; i++) {
-		struct od_privs want, grant, revoke;
-		if (od_preset_privs(v, presets[i], &want) != 0 || od_privs_diff(p, &want, &grant, &revoke) != 0)
-			xoom();
-		if (want.n && !grant.n) {
-			found = names[i];
-			*extra = revoke.n;
-		}
-		od_privs_done(&want);
-		od_privs_done(&grant);
-		od_privs_done(&revoke);
-	}
-	return found;
-}
-
-/* "viewer", "manager + 9", "12 privileges", "owner...", "?" (unreadable). */
-static char *
-privs_summary(const struct od_priv_vocab *v, const struct od_member *mb, const struct od_privs *p)
-{
-	const char *preset;
-	size_t extra = 0;
-
-	if (mb->owner)
-		return xstrdup(_("owner (every privilege)"));
-	if (!mb->privileges_known)
-		return xstrdup("?");
-	if (!p->n)
-		return xstrdup(_("none"));
-	if (!(preset = preset_within(v, p, &extra)))
-		return xasprintf(ngettext("%zu privilege", "%zu privileges", p->n), p->n);
-	return extra ? xasprintf("%s + %zu", preset, extra) : xstrdup(preset);
-}
-
-/* The names of the groups in via, from the members (ids when unknown). */
-static char *
-via_text(const struct od_members *m, const struct od_member *mb)
-{
-	struct od_buf b;
-
-	od_buf_init(&b, OD_BUF_UNLIMITED);
-	if (mb->direct && od_buf_adds(&b, _("direct")))
-		xoom();
-	for (size_t i = 0; i < mb->via.n; i++) {
-		const struct od_member *g = NULL;
-		struct od_error *err = od_members_find(m, OD_MEMBER_GROUP, mb->via.v[i], &g);
-		od_error_free(err);
-		if (od_buf_addf(&b, "%s%s", b.len ? ", " : "", g && g->name ? g->name : mb->via.v[i]))
-			xoom();
-	}
-	return od_buf_steal(&b);
-}
-
 static void
 json_privs(struct jw *j, const char *key, const struct od_member *mb, const struct od_privs *p)
 {
@@ -417,8 +337,8 @@ print_members(const struct od_priv_vocab *v, const struct od_members *m, bool ef
 		char *privs, *via;
 		if (!effective && !mb->direct)
 			continue;
-		privs = privs_summary(v, mb, effective ? &mb->effective : &mb->privileges);
-		via = via_text(m, mb);
+		privs = xneed(od_member_privs_summary(v, mb, effective ? &mb->effective : &mb->privileges));
+		via = xneed(od_member_via(m, mb));
 		if (effective)
 			table_add(t, (const char *const[]){ member_kind_name(mb), mb->name ? mb->name : "",
 							    mb->username ? mb->username : "", privs, via, mb->id });
@@ -589,7 +509,8 @@ print_privileges(const struct od_priv_vocab *v, const struct od_member *mb)
 {
 	const char *titles[] = { _("PRIVILEGE"), _("DIRECT"), _("EFFECTIVE") };
 	struct table *t = table_new(3, titles, NULL);
-	const char *preset = preset_of(v, &mb->privileges);
+	int exact = od_preset_exact(v, &mb->privileges);
+	const char *preset = exact >= 0 ? od_preset_name((enum od_preset)exact) : NULL;
 	char *who = xasprintf("%s %s (%s)", member_kind_name(mb), mb->name ? mb->name : "", mb->id);
 	char *safe = out_safe(who);
 

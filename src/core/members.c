@@ -117,15 +117,22 @@ od_space_vocab(struct od_zone *z, od_vocab_fn *fn, void *ud)
 	return op;
 }
 
+/* By enum od_preset. */
+static const char *const preset_names[] = { "viewer", "contributor", "manager" };
+
 int
 od_preset_parse(const char *name)
 {
-	static const char *const names[] = { "viewer", "contributor", "manager" };
-
-	for (size_t i = 0; i < OD_ARRAY_SIZE(names); i++)
-		if (strcmp(name, names[i]) == 0)
+	for (size_t i = 0; i < OD_ARRAY_SIZE(preset_names); i++)
+		if (strcmp(name, preset_names[i]) == 0)
 			return (int)i;
 	return -1;
+}
+
+const char *
+od_preset_name(enum od_preset p)
+{
+	return preset_names[p];
 }
 
 /* Whether the preset holds privilege name (of the vocabulary v). */
@@ -184,6 +191,95 @@ od_privs_diff(const struct od_privs *have, const struct od_privs *want, struct o
 	od_privs_done(grant);
 	od_privs_done(revoke);
 	return -ENOMEM;
+}
+
+/* How p stands to preset: -1 out of memory, else 0, with *missing what
+ * of the preset p lacks and *extra what p holds beyond it. */
+static int
+compare_preset(const struct od_priv_vocab *v, enum od_preset preset, const struct od_privs *p, size_t *missing,
+	       size_t *extra, size_t *size)
+{
+	struct od_privs want, grant, revoke;
+
+	if (od_preset_privs(v, preset, &want) != 0)
+		return -1;
+	if (od_privs_diff(p, &want, &grant, &revoke) != 0) {
+		od_privs_done(&want);
+		return -1;
+	}
+	*missing = grant.n;
+	*extra = revoke.n;
+	*size = want.n;
+	od_privs_done(&want);
+	od_privs_done(&grant);
+	od_privs_done(&revoke);
+	return 0;
+}
+
+int
+od_preset_exact(const struct od_priv_vocab *v, const struct od_privs *p)
+{
+	for (int i = OD_PRESET_VIEWER; i <= OD_PRESET_MANAGER; i++) {
+		size_t missing, extra, size;
+		if (compare_preset(v, (enum od_preset)i, p, &missing, &extra, &size) != 0)
+			return -ENOMEM;
+		if (!missing && !extra)
+			return i;
+	}
+	return -1;
+}
+
+int
+od_preset_within(const struct od_priv_vocab *v, const struct od_privs *p, size_t *extra)
+{
+	for (int i = OD_PRESET_MANAGER; i >= OD_PRESET_VIEWER; i--) {
+		size_t missing, size;
+		if (compare_preset(v, (enum od_preset)i, p, &missing, extra, &size) != 0)
+			return -ENOMEM;
+		if (size && !missing)
+			return i;
+	}
+	return -1;
+}
+
+char *
+od_member_privs_summary(const struct od_priv_vocab *v, const struct od_member *mb, const struct od_privs *p)
+{
+	size_t extra = 0;
+	int preset;
+
+	if (mb->owner)
+		return od_strdup(_("owner (every privilege)"));
+	if (!mb->privileges_known)
+		return od_strdup("?");
+	if (!p->n)
+		return od_strdup(_("none"));
+	if ((preset = od_preset_within(v, p, &extra)) == -ENOMEM)
+		return NULL;
+	if (preset < 0)
+		return od_asprintf(P_("%zu privilege", "%zu privileges", p->n), p->n);
+	return extra ? od_asprintf("%s + %zu", preset_names[preset], extra) : od_strdup(preset_names[preset]);
+}
+
+char *
+od_member_via(const struct od_members *m, const struct od_member *mb)
+{
+	struct od_buf b;
+
+	od_buf_init(&b, OD_BUF_UNLIMITED);
+	if (mb->direct && od_buf_adds(&b, _("direct")))
+		goto nomem;
+	for (size_t i = 0; i < mb->via.n; i++) {
+		const struct od_member *g = NULL;
+		struct od_error *err = od_members_find(m, OD_MEMBER_GROUP, mb->via.v[i], &g);
+		od_error_free(err);
+		if (od_buf_addf(&b, "%s%s", b.len ? ", " : "", g && g->name ? g->name : mb->via.v[i]))
+			goto nomem;
+	}
+	return od_buf_steal(&b);
+nomem:
+	od_buf_done(&b);
+	return NULL;
 }
 
 /* --- a space ---------------------------------------------------------------------------- */

@@ -20,6 +20,14 @@
 
 #define OZ_API "/api/v3/onezone"
 
+/* Providers and spaces, each a separate allocation. */
+struct scope {
+	struct od_provider_info **providers;
+	size_t n_providers;
+	struct od_space **spaces;
+	size_t n_spaces;
+};
+
 struct od_zone {
 	struct od_engine *e;
 	char *origin;
@@ -29,11 +37,12 @@ struct od_zone {
 	size_t n_preferred;
 	struct od_zone_opts opts;
 
-	struct od_provider_info *providers;
-	size_t n_providers;
+	struct scope scope;		/* what the token reaches, as last read */
+	/* Every provider and space any reading named: a pointer handed out
+	 * stays valid, and means the same, until the zone is freed, even
+	 * when a later reading drops or changes what it points to. */
+	struct scope kept;
 	struct od_provider_info *fixed;	/* the --provider host, once needed */
-	struct od_space *spaces;
-	size_t n_spaces;
 	int64_t valid_until;
 	bool readonly;
 	char *user_id;		/* the token's user, once asked */
@@ -67,18 +76,21 @@ od_space_done(struct od_space *s)
 	free(s->root_id);
 }
 
+/* Free the lists; owned: their providers and spaces too. */
 static void
-clear_scope(struct od_zone *z)
+scope_done(struct scope *sc, bool owned)
 {
-	for (size_t i = 0; i < z->n_spaces; i++)
-		od_space_done(&z->spaces[i]);
-	free(z->spaces);
-	for (size_t i = 0; i < z->n_providers; i++)
-		provider_info_done(&z->providers[i]);
-	free(z->providers);
-	z->spaces = NULL;
-	z->providers = NULL;
-	z->n_spaces = z->n_providers = 0;
+	for (size_t i = 0; owned && i < sc->n_spaces; i++) {
+		od_space_done(sc->spaces[i]);
+		free(sc->spaces[i]);
+	}
+	for (size_t i = 0; owned && i < sc->n_providers; i++) {
+		provider_info_done(sc->providers[i]);
+		free(sc->providers[i]);
+	}
+	free(sc->spaces);
+	free(sc->providers);
+	*sc = (struct scope){ 0 };
 }
 
 struct od_error *
@@ -132,7 +144,8 @@ od_zone_free(struct od_zone *z)
 {
 	if (!z)
 		return;
-	clear_scope(z);
+	scope_done(&z->scope, false);
+	scope_done(&z->kept, true);
 	if (z->fixed) {
 		provider_info_done(z->fixed);
 		free(z->fixed);
@@ -214,13 +227,13 @@ od_zone_fixed_provider(struct od_zone *z, struct od_provider_info **out)
 size_t
 od_zone_space_count(const struct od_zone *z)
 {
-	return z->n_spaces;
+	return z->scope.n_spaces;
 }
 
 struct od_space *
 od_zone_space(const struct od_zone *z, size_t i)
 {
-	return i < z->n_spaces ? &z->spaces[i] : NULL;
+	return i < z->scope.n_spaces ? z->scope.spaces[i] : NULL;
 }
 
 int64_t
@@ -242,13 +255,14 @@ od_zone_find_space(const struct od_zone *z, const char *name_or_id, struct od_sp
 	size_t named = 0;
 
 	*out = NULL;
-	for (size_t i = 0; i < z->n_spaces; i++) {
-		if (strcmp(z->spaces[i].id, name_or_id) == 0) {
-			*out = &z->spaces[i];
+	for (size_t i = 0; i < z->scope.n_spaces; i++) {
+		struct od_space *s = z->scope.spaces[i];
+		if (strcmp(s->id, name_or_id) == 0) {
+			*out = s;
 			return NULL;
 		}
-		if (strcmp(z->spaces[i].name, name_or_id) == 0) {
-			by_name = &z->spaces[i];
+		if (strcmp(s->name, name_or_id) == 0) {
+			by_name = s;
 			named++;
 		}
 	}
@@ -264,8 +278,8 @@ od_zone_find_space(const struct od_zone *z, const char *name_or_id, struct od_sp
 	return od_error_new(OD_ERR_INPUT,
 			    P_("no space \"%s\" among the %zu space this token reaches (\"onetui spaces\" lists it)",
 			       "no space \"%s\" among the %zu spaces this token reaches (\"onetui spaces\" lists them)",
-			       z->n_spaces),
-			    name_or_id, z->n_spaces);
+			       z->scope.n_spaces),
+			    name_or_id, z->scope.n_spaces);
 }
 
 /* --- operations -------------------------------------------------------------- */
@@ -528,35 +542,53 @@ od_zone_whoami(struct od_zone *z, od_user_fn *fn, void *ud)
 static int
 space_cmp(const void *a, const void *b)
 {
-	const struct od_space *x = a, *y = b;
+	const struct od_space *x = *(const struct od_space *const *)a, *y = *(const struct od_space *const *)b;
 	int c = strcmp(x->name, y->name);
 
 	return c ? c : strcmp(x->id, y->id);
 }
 
 static struct od_provider_info *
-find_provider(struct od_zone *z, const char *id)
+find_provider(const struct scope *sc, const char *id)
 {
-	for (size_t i = 0; i < z->n_providers; i++)
-		if (strcmp(z->providers[i].id, id) == 0)
-			return &z->providers[i];
+	for (size_t i = 0; i < sc->n_providers; i++)
+		if (strcmp(sc->providers[i]->id, id) == 0)
+			return sc->providers[i];
 	return NULL;
 }
 
+static struct od_space *
+find_space(const struct scope *sc, const char *id)
+{
+	for (size_t i = 0; i < sc->n_spaces; i++)
+		if (strcmp(sc->spaces[i]->id, id) == 0)
+			return sc->spaces[i];
+	return NULL;
+}
+
+/* Room for the entries of map in sc's lists: 0, or -ENOMEM. */
+static int
+scope_alloc(struct scope *sc, const cJSON *providers, const cJSON *spaces)
+{
+	sc->providers = calloc((size_t)cJSON_GetArraySize(providers) + 1, sizeof(*sc->providers));
+	sc->spaces = calloc((size_t)cJSON_GetArraySize(spaces) + 1, sizeof(*sc->spaces));
+	return sc->providers && sc->spaces ? 0 : -ENOMEM;
+}
+
 static struct od_error *
-parse_providers(struct od_zone *z, const cJSON *map, const char *what)
+parse_providers(struct od_zone *z, struct scope *sc, const cJSON *map, const char *what)
 {
 	const cJSON *p;
 	struct od_error *err = NULL;
 
-	z->providers = calloc((size_t)cJSON_GetArraySize(map) + 1, sizeof(*z->providers));
-	if (!z->providers)
-		return od_error_nomem();
 	cJSON_ArrayForEach(p, map) {
-		struct od_provider_info *info = &z->providers[z->n_providers++];
+		struct od_provider_info *info = calloc(1, sizeof(*info));
 		const char *name, *domain, *version = NULL;
 		struct od_error *oerr;
 
+		if (!info)
+			return od_error_nomem();
+		sc->providers[sc->n_providers++] = info;
 		if ((err = od_json_str(p, "name", what, &name)) || (err = od_json_str(p, "domain", what, &domain)) ||
 		    (err = od_json_str_opt(p, "version", what, &version, NULL)) ||
 		    (err = od_json_bool(p, "online", what, &info->online)))
@@ -580,19 +612,19 @@ parse_providers(struct od_zone *z, const cJSON *map, const char *what)
 }
 
 static struct od_error *
-parse_spaces(struct od_zone *z, const cJSON *map, const char *what)
+parse_spaces(struct scope *sc, bool readonly, const cJSON *map, const char *what)
 {
 	const cJSON *s;
 	struct od_error *err;
 
-	z->spaces = calloc((size_t)cJSON_GetArraySize(map) + 1, sizeof(*z->spaces));
-	if (!z->spaces)
-		return od_error_nomem();
 	cJSON_ArrayForEach(s, map) {
-		struct od_space *space = &z->spaces[z->n_spaces++];
+		struct od_space *space = calloc(1, sizeof(*space));
 		const cJSON *supports, *sup;
 		const char *name;
 
+		if (!space)
+			return od_error_nomem();
+		sc->spaces[sc->n_spaces++] = space;
 		if ((err = od_json_str(s, "name", what, &name)) ||
 		    (err = od_json_object(s, "supports", what, &supports)))
 			return err;
@@ -602,7 +634,7 @@ parse_spaces(struct od_zone *z, const cJSON *map, const char *what)
 		if (!space->id || !space->name || !space->supports)
 			return od_error_nomem();
 		cJSON_ArrayForEach(sup, supports) {
-			struct od_provider_info *p = find_provider(z, sup->string);
+			struct od_provider_info *p = find_provider(sc, sup->string);
 			bool ro = false;
 
 			if ((err = od_json_bool_opt(sup, "readonly", what, &ro, NULL)))
@@ -613,17 +645,114 @@ parse_spaces(struct od_zone *z, const cJSON *map, const char *what)
 				continue;
 			}
 			space->supports[space->n_supports].provider = p;
-			space->supports[space->n_supports++].readonly = ro || z->readonly;
+			space->supports[space->n_supports++].readonly = ro || readonly;
 		}
 	}
-	if (z->n_spaces > 1)
-		qsort(z->spaces, z->n_spaces, sizeof(*z->spaces), space_cmp);
-	for (size_t i = 0; i < z->n_spaces; i++) {
-		bool dup = (i > 0 && strcmp(z->spaces[i - 1].name, z->spaces[i].name) == 0) ||
-			   (i + 1 < z->n_spaces && strcmp(z->spaces[i + 1].name, z->spaces[i].name) == 0);
-		z->spaces[i].name_unique = !dup;
+	if (sc->n_spaces > 1)
+		qsort(sc->spaces, sc->n_spaces, sizeof(*sc->spaces), space_cmp);
+	for (size_t i = 0; i < sc->n_spaces; i++) {
+		const char *name = sc->spaces[i]->name;
+		bool dup = (i > 0 && strcmp(sc->spaces[i - 1]->name, name) == 0) ||
+			   (i + 1 < sc->n_spaces && strcmp(sc->spaces[i + 1]->name, name) == 0);
+		sc->spaces[i]->name_unique = !dup;
 	}
 	return NULL;
+}
+
+/* Take *fresh's string when it differs from *kept's (the old one is then
+ * fresh's, freed with it). */
+static void
+take_if_changed(char **kept, char **fresh)
+{
+	char *old = *kept;
+
+	if (od_str_eq(old, *fresh))
+		return;
+	*kept = *fresh;
+	*fresh = old;
+}
+
+/* Whether the supports of x and y name the same providers alike. */
+static bool
+same_supports(const struct od_space *x, const struct od_space *y)
+{
+	if (x->n_supports != y->n_supports)
+		return false;
+	for (size_t i = 0; i < x->n_supports; i++)
+		if (x->supports[i].provider != y->supports[i].provider ||
+		    x->supports[i].readonly != y->supports[i].readonly)
+			return false;
+	return true;
+}
+
+/* Make fresh, a new reading, the zone's scope: what was known already
+ * is updated in place (the pointers others hold stay good), the rest is
+ * kept from now on. 0, or -ENOMEM with the zone unchanged. */
+static int
+adopt_scope(struct od_zone *z, struct scope *fresh)
+{
+	struct scope *k = &z->kept;
+	size_t np = k->n_providers + fresh->n_providers, ns = k->n_spaces + fresh->n_spaces;
+	struct od_provider_info **pv = realloc(k->providers, (np + 1) * sizeof(*pv));
+	struct od_space **sv;
+
+	if (pv)
+		k->providers = pv;
+	sv = pv ? realloc(k->spaces, (ns + 1) * sizeof(*sv)) : NULL;
+	if (!sv)
+		return -ENOMEM;
+	k->spaces = sv;
+	/* Supports first point at the providers they will keep. */
+	for (size_t i = 0; i < fresh->n_spaces; i++) {
+		struct od_space *s = fresh->spaces[i];
+		for (size_t j = 0; j < s->n_supports; j++) {
+			struct od_provider_info *known = find_provider(k, s->supports[j].provider->id);
+			if (known)
+				s->supports[j].provider = known;
+		}
+	}
+	for (size_t i = 0; i < fresh->n_providers; i++) {
+		struct od_provider_info *p = fresh->providers[i], *known = find_provider(k, p->id);
+		if (!known) {
+			k->providers[k->n_providers++] = p;
+			continue;
+		}
+		take_if_changed(&known->name, &p->name);
+		take_if_changed(&known->domain, &p->domain);
+		take_if_changed(&known->version, &p->version);
+		take_if_changed(&known->origin, &p->origin);
+		known->online = p->online;
+		provider_info_done(p);
+		free(p);
+		fresh->providers[i] = known;
+	}
+	for (size_t i = 0; i < fresh->n_spaces; i++) {
+		struct od_space *s = fresh->spaces[i], *known = find_space(k, s->id);
+		if (!known) {
+			k->spaces[k->n_spaces++] = s;
+			continue;
+		}
+		take_if_changed(&known->name, &s->name);
+		known->name_unique = s->name_unique;
+		if (!same_supports(known, s)) {
+			/* Other providers: which to call is chosen again. */
+			struct od_support *sup = known->supports;
+			known->supports = s->supports;
+			known->n_supports = s->n_supports;
+			s->supports = sup;
+			free(known->candidates);
+			known->candidates = NULL;
+			known->n_candidates = known->current = 0;
+			known->planned = false;
+		}
+		od_space_done(s);
+		free(s);
+		fresh->spaces[i] = known;
+	}
+	scope_done(&z->scope, false);
+	z->scope = *fresh;
+	*fresh = (struct scope){ 0 };
+	return 0;
 }
 
 static struct od_error *
@@ -631,17 +760,16 @@ parse_scope(struct od_zone *z, const struct od_req *req)
 {
 	static const char what[] = N_("the zone's description of the token's reach");
 	const cJSON *scope, *spaces, *providers;
+	struct scope fresh = { 0 };
 	struct od_error *err;
+	int64_t valid_until = 0;
+	bool readonly = false, present;
 	cJSON *root;
-	bool present;
 
 	err = od_req_json(req, _(what), &root);
 	if (err)
 		return err;
-	clear_scope(z);
-	z->valid_until = 0;
-	z->readonly = false;
-	if (!(err = od_json_int_opt(root, "validUntil", _(what), &z->valid_until, &present))) {
+	if (!(err = od_json_int_opt(root, "validUntil", _(what), &valid_until, &present))) {
 		if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(root, "dataAccessScope")))
 			err = od_error_new(OD_ERR_INPUT,
 					   _("this token gives no access to data (is it a provider's token?)"));
@@ -649,17 +777,24 @@ parse_scope(struct od_zone *z, const struct od_req *req)
 	if (!err)
 		err = od_json_object(root, "dataAccessScope", _(what), &scope);
 	if (!err)
-		err = od_json_bool_opt(scope, "readonly", _(what), &z->readonly, NULL);
+		err = od_json_bool_opt(scope, "readonly", _(what), &readonly, NULL);
 	if (!err)
 		err = od_json_object(scope, "providers", _(what), &providers);
 	if (!err)
 		err = od_json_object(scope, "spaces", _(what), &spaces);
+	if (!err && scope_alloc(&fresh, providers, spaces) != 0)
+		err = od_error_nomem();
 	if (!err)
-		err = parse_providers(z, providers, _(what));
+		err = parse_providers(z, &fresh, providers, _(what));
 	if (!err)
-		err = parse_spaces(z, spaces, _(what));
-	if (err)
-		clear_scope(z);
+		err = parse_spaces(&fresh, readonly, spaces, _(what));
+	if (!err && adopt_scope(z, &fresh) != 0)
+		err = od_error_nomem();
+	if (!err) {
+		z->valid_until = valid_until;
+		z->readonly = readonly;
+	}
+	scope_done(&fresh, true);
 	cJSON_Delete(root);
 	return err;
 }
@@ -673,8 +808,8 @@ scope_reply(struct od_req *req, struct od_error *err, void *ud)
 	if (!err)
 		err = parse_scope(op->z, req);
 	if (!err)
-		od_log(OD_LOG_DEBUG, "the token reaches %zu spaces on %zu providers", op->z->n_spaces,
-		       op->z->n_providers);
+		od_log(OD_LOG_DEBUG, "the token reaches %zu spaces on %zu providers", op->z->scope.n_spaces,
+		       op->z->scope.n_providers);
 	op->done_fn(err, op->ud);
 	free(op);
 }

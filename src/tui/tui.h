@@ -93,6 +93,9 @@ bool app_spawn(struct app *a, const char *var, const char *prog, const char *con
 void tree_view_init(struct app *a);
 void tree_view_done(void);
 void tree_view_spaces_loaded(struct app *a);
+/* Read the token's spaces again (one was joined, made or renamed): the
+ * tree shows them once read. */
+void tree_view_reload_spaces(struct app *a);
 /* Handle a request; false when it is not the tree's. */
 bool tree_view_request(struct app *a, enum request req);
 void tree_view_draw(struct app *a, int y, int x, int height, int width);

@@ -421,6 +421,30 @@ tree_view_spaces_loaded(struct app *a)
 	cursor_moved();
 }
 
+static void
+on_spaces_again(struct od_error *err, void *ud)
+{
+	struct app *a = ud;
+
+	if (err) {
+		if (err->kind != OD_ERR_CANCELLED)
+			app_error(a, _("Cannot read your spaces again: %s"), err->message);
+		od_error_free(err);
+		return;
+	}
+	tree_view_spaces_loaded(a);
+	app_dirty(a);
+}
+
+void
+tree_view_reload_spaces(struct app *a)
+{
+	if (a->share_id || !a->spaces_loaded)
+		return;
+	if (!od_zone_load_spaces(a->s.zone, on_spaces_again, a))
+		xoom();
+}
+
 struct od_node *
 tree_view_selected(struct od_space **space)
 {
@@ -431,6 +455,16 @@ tree_view_selected(struct od_space **space)
 	if (space)
 		*space = n ? od_node_space(tv.a->tree, n) : NULL;
 	return n;
+}
+
+/* A node's name; a space's row says what the space is called now (it
+ * may have been renamed since the row was made). */
+static const char *
+node_name(const struct od_node *n)
+{
+	struct od_space *s = od_node_parent(n) ? NULL : od_node_space(tv.a->tree, n);
+
+	return s ? s->name : od_node_name(n);
 }
 
 char *
@@ -445,15 +479,15 @@ tree_view_path(struct od_node *n)
 	if (root_path && *root_path)
 		return xstrdup(root_path + (*root_path == '/'));
 	for (p = n; p; p = od_node_parent(p))
-		len += strlen(od_node_name(p)) + 1;
+		len += strlen(node_name(p)) + 1;
 	/* Fill from the end: the node's name last, its space's first. */
 	path = xmalloc(len);
 	w = path + len - 1;
 	*w = '\0';
 	for (p = n; p; p = od_node_parent(p)) {
-		size_t l = strlen(od_node_name(p));
+		size_t l = strlen(node_name(p));
 		w -= l;
-		memcpy(w, od_node_name(p), l);
+		memcpy(w, node_name(p), l);
 		if (od_node_parent(p))
 			*--w = '/';
 	}
@@ -531,7 +565,7 @@ toggle_mark(void)
 	/* The path names the space (or share) first: what follows is the path within. */
 	for (top = n; od_node_parent(top); top = od_node_parent(top))
 		;
-	root = od_node_name(top);
+	root = node_name(top);
 	l = strlen(root);
 	m.in_space = strncmp(m.path, root, l) == 0 && m.path[l] == '/' ? m.path + l + 1
 		     : strcmp(m.path, root) == 0 ? m.path + l : m.path;
@@ -788,7 +822,7 @@ draw_space(int y, int x, int width, struct od_node *root, enum color c)
 	if (!s)
 		snprintf(providers, sizeof(providers), _("public share \"%s\", read-only"),
 			 tv.a->share_name ? tv.a->share_name : "");
-	cols = draw_text(stdscr, y, x, width, c, od_node_name(root));
+	cols = draw_text(stdscr, y, x, width, c, node_name(root));
 	if (cols + 3 < width) {
 		/* Provider names come from the zone: sanitised like any name. */
 		draw_text(stdscr, y, x + cols + 2, width - cols - 2, c == C_SPACE ? C_DIM : c, providers);
@@ -806,7 +840,7 @@ draw_datasets_root(int y, int x, int width, struct od_node *root, enum color c, 
 		draw_own(stdscr, y, x, width, cursor ? c : C_DIM, _("Detached datasets"));
 		return;
 	}
-	cols = draw_text(stdscr, y, x, width, cursor ? c : C_SPACE, od_node_name(root));
+	cols = draw_text(stdscr, y, x, width, cursor ? c : C_SPACE, node_name(root));
 	if (cols + 3 < width)
 		draw_own(stdscr, y, x + cols + 2, width - cols - 2, cursor ? c : C_DIM, _("datasets (d: files)"));
 }

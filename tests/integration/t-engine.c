@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* t-engine.c: the request engine against the test zone (started by
  * engine.py, which passes zone.json): retries, cancellation, redirects,
- * caps, trust. */
+ * caps, trust; and the zone's spaces read again while in use. */
 #include "config.h"
 
 #include <cjson/cJSON.h>
@@ -12,6 +12,7 @@
 
 #include "onetui/engine.h"
 #include "onetui/str.h"
+#include "onetui/zone.h"
 #include "tap.h"
 
 static cJSON *zone;
@@ -25,6 +26,7 @@ struct result {
 	struct od_error *err;
 	char *body;
 	char *url;
+	char *location;
 };
 
 static void
@@ -38,6 +40,7 @@ on_done(struct od_req *req, struct od_error *err, void *ud)
 	r->err = err;
 	r->body = od_strdup(od_req_body(req, NULL));
 	r->url = od_strdup(od_req_url(req));
+	r->location = od_strdup(od_req_header(req, "location"));
 }
 
 static void
@@ -46,6 +49,7 @@ result_done(struct result *r)
 	od_error_free(r->err);
 	free(r->body);
 	free(r->url);
+	free(r->location);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -408,6 +412,132 @@ slurp(const char *path)
 	return s;
 }
 
+static void
+on_scope(struct od_error *err, void *ud)
+{
+	*(struct od_error **)ud = err;
+}
+
+/* Read the token's spaces again; the error, or NULL. */
+static struct od_error *
+load_scope(struct od_engine *e, struct od_zone *z)
+{
+	struct od_error *err = NULL;
+
+	if (!od_zone_load_spaces(z, on_scope, &err))
+		exit(1);
+	od_engine_run(e, NULL);
+	return err;
+}
+
+static struct od_space *
+space_by_id(struct od_zone *z, const char *id)
+{
+	for (size_t i = 0; i < od_zone_space_count(z); i++)
+		if (strcmp(od_zone_space(z, i)->id, id) == 0)
+			return od_zone_space(z, i);
+	return NULL;
+}
+
+/* One request as alice; the reply's JSON (NULL when not 2xx). */
+static cJSON *
+as_alice(struct od_engine *e, enum od_method m, const char *path, const char *json)
+{
+	char *url = zurl(path);
+	struct result r;
+	cJSON *reply = NULL;
+
+	run(e, m, url, json, true, &r);
+	if (!r.err && r.status < 300)
+		reply = r.body && *r.body ? cJSON_Parse(r.body) : cJSON_CreateObject();
+	else
+		diag("%s: %s", path, r.err ? r.err->message : r.body);
+	result_done(&r);
+	free(url);
+	return reply;
+}
+
+/* A space joined, renamed and left while the interface holds pointers
+ * to the spaces: reading them again keeps every pointer good. dave, who
+ * has no space, is the zone's user; alice makes the space and invites
+ * him. */
+static void
+test_scope_again(void)
+{
+	struct od_engine *e = engine(0, ca), *ed = engine(0, ca);
+	const char *dave = cJSON_GetObjectItem(cJSON_GetObjectItem(zone, "tokens"), "dave")->valuestring;
+	const char *dave_id = cJSON_GetObjectItem(cJSON_GetObjectItem(zone, "users"), "dave")->valuestring;
+	struct od_zone *z = NULL;
+	struct od_space *joined;
+	struct od_error *err = NULL;
+	struct result r;
+	cJSON *reply;
+	char *id = NULL, *path, *json, *url;
+
+	clear(e);
+	if (od_engine_set_token(ed, dave) != 0 || (err = od_zone_new(ed, zone_url, NULL, &z)) ||
+	    (err = load_scope(ed, z))) {
+		diag("zone: %s", err ? err->message : "no memory");
+		exit(1);
+	}
+	ok(od_zone_space_count(z) == 0, "dave has no space");
+
+	/* alice makes a space (its id: the end of Location) and invites dave. */
+	url = zurl("/user/spaces");
+	run(e, OD_POST, url, "{\"name\":\"Scope test space\"}", true, &r);
+	free(url);
+	if (r.location && strrchr(r.location, '/'))
+		id = od_strdup(strrchr(r.location, '/') + 1);
+	result_done(&r);
+	json = od_asprintf("{\"type\":{\"inviteToken\":{\"inviteType\":\"userJoinSpace\",\"spaceId\":\"%s\"}},"
+			   "\"caveats\":[{\"type\":\"time\",\"validUntil\":%lld}]}",
+			   id ? id : "none", (long long)time(NULL) + 600);
+	reply = as_alice(e, OD_POST, "/user/tokens/temporary", json);
+	free(json);
+	json = od_asprintf("{\"token\":\"%s\"}", cJSON_GetStringValue(cJSON_GetObjectItem(reply, "token")));
+	cJSON_Delete(reply);
+	url = zurl("/user/spaces/join");
+	run(ed, OD_POST, url, json, true, &r);
+	ok(r.status == 201, "dave joins alice's new space");
+	result_done(&r);
+	free(url);
+	free(json);
+
+	err = load_scope(ed, z);
+	joined = id ? space_by_id(z, id) : NULL;
+	ok(!err && od_zone_space_count(z) == 1 && joined && strcmp(joined->name, "Scope test space") == 0,
+	   "read again, the joined space is listed under its name");
+	od_error_free(err);
+
+	path = od_asprintf("/spaces/%s", id ? id : "none");
+	cJSON_Delete(as_alice(e, OD_PATCH, path, "{\"name\":\"Scope test renamed\"}"));
+	err = load_scope(ed, z);
+	ok(!err && joined && space_by_id(z, id) == joined && strcmp(joined->name, "Scope test renamed") == 0,
+	   "a renamed space keeps its address and has its new name");
+	od_error_free(err);
+
+	control(e, OD_POST, "/faults", "{\"path\":\"/infer_access_token_scope$\",\"status\":500,\"body\":\"error\"}");
+	err = load_scope(ed, z);
+	ok(err && od_zone_space_count(z) == 1 && space_by_id(z, id ? id : "none") == joined,
+	   "a failed reading leaves the last one as it was");
+	od_error_free(err);
+	clear(e);
+
+	free(path);
+	path = od_asprintf("/spaces/%s/users/%s", id ? id : "none", dave_id);
+	cJSON_Delete(as_alice(e, OD_DELETE, path, NULL));
+	err = load_scope(ed, z);
+	ok(!err && od_zone_space_count(z) == 0 && joined && strcmp(joined->name, "Scope test renamed") == 0,
+	   "a space no longer reached is unlisted, and what pointed to it still reads it");
+	od_error_free(err);
+
+	free(path);
+	free(id);
+	od_zone_free(z);
+	od_engine_free(ed);
+	od_engine_free(e);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -434,6 +564,7 @@ main(int argc, char **argv)
 	test_cancel();
 	test_limits_and_redirects();
 	test_many();
+	test_scope_again();
 	cJSON_Delete(zone);
 	return done_testing();
 }
