@@ -32,6 +32,8 @@ bool od_privs_has(const struct od_privs *p, const char *name);
 /* Add a copy of name unless it is there: 0, or -ENOMEM. */
 int od_privs_add(struct od_privs *p, const char *name) OD_WARN_UNUSED;
 void od_privs_done(struct od_privs *p);
+/* Add every name of from to to: 0, or -ENOMEM. */
+int od_privs_copy(const struct od_privs *from, struct od_privs *to) OD_WARN_UNUSED;
 
 /* The zone's privilege vocabulary (GET /spaces/privileges): every space
  * privilege, in the zone's order, and the sets it suggests for managers
@@ -39,6 +41,9 @@ void od_privs_done(struct od_privs *p);
 struct od_priv_vocab {
 	struct od_privs all, manager, member;
 };
+/* A deep copy (0, or -ENOMEM with to empty), and freeing one. */
+int od_vocab_copy(const struct od_priv_vocab *from, struct od_priv_vocab *to) OD_WARN_UNUSED;
+void od_vocab_done(struct od_priv_vocab *v);
 typedef void od_vocab_fn(const struct od_priv_vocab *v, struct od_error *err, void *ud);
 struct od_op *od_space_vocab(struct od_zone *z, od_vocab_fn *fn, void *ud);
 

@@ -366,7 +366,7 @@ space_members(struct session *s, const struct opts *o, struct od_space *sp)
 			print_members(&v, m, o->effective);
 		od_members_free(m);
 	}
-	cli_vocab_done(&v);
+	od_vocab_done(&v);
 	return rc;
 }
 
@@ -545,13 +545,11 @@ wanted_privileges(const struct opts *o, const struct od_priv_vocab *v, const str
 					  lists[l]->v[i]);
 				return EXIT_USAGE;
 			}
-	if (preset >= 0) {
-		if (od_preset_privs(v, (enum od_preset)preset, &base) != 0)
-			xoom();
-	} else {
-		cli_privs_copy(&mb->privileges, &base);
-	}
-	cli_privs_copy(&o->grant, &base);
+	if (preset >= 0 ? od_preset_privs(v, (enum od_preset)preset, &base) != 0
+			: od_privs_copy(&mb->privileges, &base) != 0)
+		xoom();
+	if (od_privs_copy(&o->grant, &base) != 0)
+		xoom();
 	/* What base holds beyond the revoked ones is what is wanted. */
 	if (od_privs_diff(&o->revoke, &base, want, &revoked) != 0)
 		xoom();
@@ -626,7 +624,7 @@ space_privileges(struct session *s, const struct opts *o, struct od_space *sp)
 		print_privileges(&v, mb);
 	}
 	od_members_free(m);
-	cli_vocab_done(&v);
+	od_vocab_done(&v);
 	return rc;
 }
 

@@ -22,14 +22,6 @@ cli_privs_add_names(struct od_privs *p, const char *arg)
 	free(copy);
 }
 
-void
-cli_privs_copy(const struct od_privs *from, struct od_privs *to)
-{
-	for (size_t i = 0; i < from->n; i++)
-		if (od_privs_add(to, from->v[i]) != 0)
-			xoom();
-}
-
 struct vocab_wait {
 	struct od_error *err;
 	struct od_priv_vocab v;
@@ -41,19 +33,8 @@ on_vocab(const struct od_priv_vocab *v, struct od_error *err, void *ud)
 	struct vocab_wait *w = ud;
 
 	w->err = err;
-	if (err)
-		return;
-	cli_privs_copy(&v->all, &w->v.all);
-	cli_privs_copy(&v->manager, &w->v.manager);
-	cli_privs_copy(&v->member, &w->v.member);
-}
-
-void
-cli_vocab_done(struct od_priv_vocab *v)
-{
-	od_privs_done(&v->all);
-	od_privs_done(&v->manager);
-	od_privs_done(&v->member);
+	if (!err && od_vocab_copy(v, &w->v) != 0)
+		xoom();
 }
 
 int
@@ -89,7 +70,7 @@ cli_space_privileges(struct session *s, const char *preset, const char *list, cJ
 	if (!preset && !list)
 		return EXIT_OK;
 	if ((rc = cli_load_vocab(s, &v)) != EXIT_OK) {
-		cli_vocab_done(&v);
+		od_vocab_done(&v);
 		return rc;
 	}
 	if (preset && od_preset_privs(&v, (enum od_preset)which, &want) != 0)
@@ -104,6 +85,6 @@ cli_space_privileges(struct session *s, const char *preset, const char *list, cJ
 	if (rc == EXIT_OK && !(*out = cJSON_CreateStringArray((const char *const *)want.v, (int)want.n)))
 		xoom();
 	od_privs_done(&want);
-	cli_vocab_done(&v);
+	od_vocab_done(&v);
 	return rc;
 }

@@ -12,10 +12,8 @@
 
 /* Add the comma- or space-separated names of arg to p. */
 void cli_privs_add_names(struct od_privs *p, const char *arg);
-void cli_privs_copy(const struct od_privs *from, struct od_privs *to);
 /* The zone's privilege vocabulary into v; an exit code (errors printed). */
 int cli_load_vocab(struct session *s, struct od_priv_vocab *v);
-void cli_vocab_done(struct od_priv_vocab *v);
 /* What joining a space gives: the preset, or the names of list (checked
  * against the vocabulary), as a JSON array in *out; *out NULL when
  * neither is given (the zone's member defaults). An exit code. */

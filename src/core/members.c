@@ -117,6 +117,34 @@ od_space_vocab(struct od_zone *z, od_vocab_fn *fn, void *ud)
 	return op;
 }
 
+int
+od_privs_copy(const struct od_privs *from, struct od_privs *to)
+{
+	for (size_t i = 0; i < from->n; i++)
+		if (od_privs_add(to, from->v[i]) != 0)
+			return -ENOMEM;
+	return 0;
+}
+
+int
+od_vocab_copy(const struct od_priv_vocab *from, struct od_priv_vocab *to)
+{
+	*to = (struct od_priv_vocab){ 0 };
+	if (od_privs_copy(&from->all, &to->all) == 0 && od_privs_copy(&from->manager, &to->manager) == 0 &&
+	    od_privs_copy(&from->member, &to->member) == 0)
+		return 0;
+	od_vocab_done(to);
+	return -ENOMEM;
+}
+
+void
+od_vocab_done(struct od_priv_vocab *v)
+{
+	od_privs_done(&v->all);
+	od_privs_done(&v->manager);
+	od_privs_done(&v->member);
+}
+
 /* By enum od_preset. */
 static const char *const preset_names[] = { "viewer", "contributor", "manager" };
 

@@ -224,6 +224,28 @@ load_spaces(struct app *a)
 	app_dirty(a);
 }
 
+/* --- views over the tree and the panes --------------------------------------- */
+
+static const struct overlay {
+	bool (*shown)(void);
+	void (*draw)(struct app *a, int y, int x, int height, int width);
+	bool (*request)(struct app *a, enum request req);
+	enum keymap_id keymap;
+} overlays[] = {
+	{ audit_shown, audit_draw, audit_request, KEYMAP_AUDIT },
+	{ space_view_shown, space_view_draw, space_view_request, KEYMAP_SPACE },
+};
+
+/* The view shown over the tree and the panes, or NULL. */
+static const struct overlay *
+overlay_shown(void)
+{
+	for (size_t i = 0; i < OD_ARRAY_SIZE(overlays); i++)
+		if (overlays[i].shown())
+			return &overlays[i];
+	return NULL;
+}
+
 /* --- drawing ---------------------------------------------------------------- */
 
 static const char *
@@ -295,8 +317,8 @@ draw_all(struct app *a)
 	}
 	tree_w = a->cols >= 120 ? a->cols * 45 / 100 : a->cols / 2;
 	pane_x = tree_w + 1;
-	if (audit_shown()) {
-		audit_draw(a, 0, 0, main_h, a->cols);
+	if (overlay_shown()) {
+		overlay_shown()->draw(a, 0, 0, main_h, a->cols);
 	} else {
 		draw_printf(stdscr, 0, 0, tree_w, a->focus == FOCUS_TREE ? C_TAB_ACTIVE : C_TAB, " %s",
 			    a->share_id ? _("Public share, read-only") : _("Spaces"));
@@ -559,9 +581,9 @@ quit(struct app *a)
 static void
 handle_request(struct app *a, enum request req)
 {
-	if (audit_shown() && audit_request(a, req))
-		return;
-	if (!audit_shown() && (a->focus == FOCUS_TREE ? tree_view_request(a, req) : panes_request(a, req)))
+	const struct overlay *o = overlay_shown();
+
+	if (o ? o->request(a, req) : a->focus == FOCUS_TREE ? tree_view_request(a, req) : panes_request(a, req))
 		return;
 	switch (req) {
 	case REQ_QUIT:
@@ -590,6 +612,9 @@ handle_request(struct app *a, enum request req)
 		break;
 	case REQ_AUDIT:
 		audit_open(a);
+		break;
+	case REQ_SPACE:
+		space_view_open(a);
 		break;
 	case REQ_VIEW_MARKS:
 		view_marks(a);
@@ -621,8 +646,8 @@ handle_request(struct app *a, enum request req)
 enum keymap_id
 app_keymap(const struct app *a)
 {
-	if (audit_shown())
-		return KEYMAP_AUDIT;
+	if (overlay_shown())
+		return overlay_shown()->keymap;
 	if (a->focus == FOCUS_TREE)
 		return KEYMAP_TREE;
 	return a->pane == PANE_SHARES ? KEYMAP_SHARES : KEYMAP_PANE;
@@ -850,6 +875,7 @@ tui_main(const char *config_path, const struct od_overrides *ov, int verbose, co
 	replicate_done();
 	datasets_done();
 	audit_done();
+	space_view_done();
 	meta_bulk_done();
 	transfers_done();
 	od_engine_cancel_all(a.s.engine);

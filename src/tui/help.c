@@ -29,24 +29,25 @@ keys_text(enum keymap_id map, enum request req, char *out, size_t size)
 	}
 }
 
-/* Every key of a request, in all keymaps: "j <Down> l (pane) n (shares)". */
+/* Every key of a request, in all keymaps; those of the keymaps that act
+ * in one place only are followed by its name: "j <Down> l (pane)". */
 static void
 request_keys(enum request req, char *out, size_t size)
 {
-	char tree[64], pane[64], generic[64], shares[64], audit[64];
-	size_t used;
+	size_t used = 0;
 
-	keys_text(KEYMAP_GENERIC, req, generic, sizeof(generic));
-	keys_text(KEYMAP_TREE, req, tree, sizeof(tree));
-	keys_text(KEYMAP_PANE, req, pane, sizeof(pane));
-	keys_text(KEYMAP_SHARES, req, shares, sizeof(shares));
-	snprintf(out, size, "%s%s%s%s%s%s%s%s%s", generic, *generic && *tree ? " " : "", tree,
-		 *pane ? (*generic || *tree ? " " : "") : "", pane, *pane ? _(" (pane)") : "",
-		 *shares ? (*generic || *tree || *pane ? " " : "") : "", shares, *shares ? _(" (shares)") : "");
-	used = strlen(out);
-	keys_text(KEYMAP_AUDIT, req, audit, sizeof(audit));
-	if (*audit)
-		snprintf(out + used, size - used, "%s%s%s", used ? " " : "", audit, _(" (audit)"));
+	out[0] = '\0';
+	for (int map = 0; map < KEYMAP_COUNT && used < size; map++) {
+		char keys[64], where[40] = "";
+		int w;
+		keys_text((enum keymap_id)map, req, keys, sizeof(keys));
+		if (!*keys)
+			continue;
+		if (map != KEYMAP_GENERIC && map != KEYMAP_TREE)
+			snprintf(where, sizeof(where), " (%s)", keymap_name((enum keymap_id)map));
+		w = snprintf(out + used, size - used, "%s%s%s", used ? " " : "", keys, where);
+		used += w > 0 ? (size_t)w : 0;
+	}
 	if (!*out)
 		snprintf(out, size, "%s", _("(unbound)"));
 }
@@ -111,6 +112,8 @@ void
 help_draw_hints(struct app *a, int y, int width)
 {
 	enum keymap_id map = app_keymap(a);
+	/* The views over the whole screen hint at their own keys, and the help. */
+	bool own_only = map == KEYMAP_AUDIT || map == KEYMAP_SPACE;
 	size_t n;
 	const struct request_info *t = request_table(&n);
 	int x = 0;
@@ -123,9 +126,8 @@ help_draw_hints(struct app *a, int y, int width)
 
 		if (!t[i].name || !t[i].hint)
 			continue;
-		/* The Audit view hints at its own keys, and the help. */
-		if (map == KEYMAP_AUDIT && t[i].req != REQ_HELP ? keymap_keys(map, t[i].req, keys, 1) == 0
-								 : !hint_key(map, t[i].req, keys))
+		if (own_only && t[i].req != REQ_HELP ? keymap_keys(map, t[i].req, keys, 1) == 0
+						     : !hint_key(map, t[i].req, keys))
 			continue;
 		key_to_name(keys[0], name);
 		/* "<Enter>" reads better as "Enter" here. */

@@ -136,6 +136,20 @@ static const struct {
 	{ "audit", "D audit-delete" },
 	{ "audit", "<Del> audit-delete" },
 	{ "audit", "w audit-export" },
+	{ "generic", "M space" },
+	{ "space", "<Esc> close-space" },
+	{ "space", "q close-space" },
+	{ "space", "<Enter> member-details" },
+	{ "space", "p member-preset" },
+	{ "space", "e edit-privileges" },
+	{ "space", "a add-group" },
+	{ "space", "d remove-member" },
+	{ "space", "<Del> remove-member" },
+	{ "space", "v effective-members" },
+	{ "space", "r rename-space" },
+	{ "space", "n new-space" },
+	{ "space", "S support-token" },
+	{ "space", "<C-r> refresh" },
 };
 
 struct binding {
@@ -315,7 +329,7 @@ keymap_bind(const char *keymap, const char *line, char **err)
 	action = key_text ? strtok_r(NULL, " \t", &rest) : NULL;
 	if (map < 0) {
 		free(copy);
-		return fail(err, _("there is no keymap \"%s\" (generic, tree, pane, shares, audit)"), keymap);
+		return fail(err, _("there is no keymap \"%s\" (generic, tree, pane, shares, audit, space)"), keymap);
 	}
 	if (!key_text || !action || strtok_r(NULL, " \t", &rest)) {
 		free(copy);

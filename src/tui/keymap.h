@@ -24,7 +24,8 @@
 	_(TREE, "tree") \
 	_(PANE, "pane") \
 	_(SHARES, "shares") \
-	_(AUDIT, "audit")
+	_(AUDIT, "audit") \
+	_(SPACE, "space")
 
 #define KEYMAP_ENUM(id, name) KEYMAP_##id,
 enum keymap_id { KEYMAP_INFO(KEYMAP_ENUM) KEYMAP_COUNT };

@@ -102,7 +102,24 @@
 	     N_("Revoke")) \
 	REQ_(AUDIT_DELETE, "audit-delete", \
 	     N_("delete the token or share, or remove the direct member, once you confirm"), N_("Delete")) \
-	REQ_(AUDIT_EXPORT, "audit-export", N_("write the whole audit to a new .csv or .json file"), N_("Write"))
+	REQ_(AUDIT_EXPORT, "audit-export", N_("write the whole audit to a new .csv or .json file"), N_("Write")) \
+	REQ_GROUP(N_("Space view")) \
+	REQ_(SPACE, "space", N_("the selected space: its providers, its members and their privileges (Space view)"), \
+	     N_("Space")) \
+	REQ_(SPACE_CLOSE, "close-space", N_("leave the Space view"), N_("Back")) \
+	REQ_(SPACE_DETAILS, "member-details", N_("show every privilege of the member, direct and effective"), \
+	     N_("Details")) \
+	REQ_(SPACE_PRESET, "member-preset", N_("give a direct member the privileges of a preset: viewer, contributor, manager"), \
+	     N_("Preset")) \
+	REQ_(SPACE_PRIVILEGES, "edit-privileges", N_("tick a direct member's privileges one by one"), N_("Edit")) \
+	REQ_(SPACE_ADD_GROUP, "add-group", N_("add one of your groups to the space"), N_("Add group")) \
+	REQ_(SPACE_REMOVE, "remove-member", N_("remove a direct member from the space, once you confirm"), N_("Remove")) \
+	REQ_(SPACE_EFFECTIVE, "effective-members", N_("list the members through groups too, or the direct ones only"), \
+	     NULL) \
+	REQ_(SPACE_RENAME, "rename-space", N_("rename the space"), N_("Rename")) \
+	REQ_(SPACE_NEW, "new-space", N_("create a space, and a group for its members if you like"), N_("New")) \
+	REQ_(SPACE_SUPPORT, "support-token", N_("make a token for a provider's admin to support the space"), \
+	     N_("Support"))
 
 #define REQ_ENUM_GROUP(title)
 #define REQ_ENUM(id, name, help, hint) REQ_##id,

@@ -266,6 +266,7 @@ const char *odtr_problem(const char **space);
 typedef void prompt_fn(struct app *a, const char *text, void *ud);	/* text NULL: cancelled */
 typedef void confirm_fn(struct app *a, bool yes, void *ud);
 typedef void choose_fn(struct app *a, int choice, void *ud);		/* -1: cancelled */
+typedef void checklist_fn(struct app *a, const bool *checked, void *ud);	/* NULL: cancelled */
 /* A one-line text field; changed (may be NULL) hears every edit. */
 void widget_prompt(struct app *a, const char *label, const char *initial, prompt_fn *done, prompt_fn *changed,
 		   void *ud);
@@ -276,6 +277,10 @@ void widget_prompt_path(struct app *a, const char *label, const char *initial, p
 void widget_prompt_secret(struct app *a, const char *label, prompt_fn *done, void *ud);
 void widget_confirm(struct app *a, const char *question, confirm_fn *done, void *ud);
 void widget_choose(struct app *a, const char *title, const char *const *items, size_t n, choose_fn *done, void *ud);
+/* A list of n items, each ticked or not (checked: where they start);
+ * Space ticks, Enter gives what is ticked (valid during the call). */
+void widget_checklist(struct app *a, const char *title, const char *const *items, const bool *checked, size_t n,
+		      checklist_fn *done, void *ud);
 /* A read-only text of several lines, scrollable; remote text is sanitised. */
 void widget_popup(struct app *a, const char *title, const char *text);
 /* The only showing of a secret (a new token): text says what it allows,
@@ -306,6 +311,20 @@ void audit_draw(struct app *a, int y, int x, int height, int width);
 bool audit_request(struct app *a, enum request req);
 /* Drop the report and what is being read (the interface ends). */
 void audit_done(void);
+
+/* space-view.c: M, the Space view, over the tree and the panes: the
+ * selected space's providers and sizes, its members with their
+ * privileges; privileges set by preset or one by one, groups added,
+ * members removed, the space renamed, a new space made, a support token
+ * made for a provider's admin. */
+void space_view_open(struct app *a);
+bool space_view_shown(void);
+void space_view_draw(struct app *a, int y, int x, int height, int width);
+/* A request while the view is shown; false for the application's own
+ * (help, redraw, quit). */
+bool space_view_request(struct app *a, enum request req);
+/* Drop what is read and being changed (the interface ends). */
+void space_view_done(void);
 
 /* help.c */
 void help_show(struct app *a);

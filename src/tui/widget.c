@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* widget.c: the dialogs every pane uses: a text prompt with editing
- * keys, a yes/no question, a list to choose from, a read-only popup, and
+ * keys, a yes/no question, a list to choose from (one item, or several
+ * ticked), a read-only popup, and
  * the popup that shows a secret (a new token) the only time it is shown.
  * One dialog at a time is on top; a dialog's callback may open another.
  * Every text a dialog shows is sanitised when it is made: titles,
@@ -43,11 +44,13 @@ struct dialog {
 	bool hidden;		/* a secret: drawn masked, wiped after */
 	/* confirm */
 	confirm_fn *done_yes;
-	/* choose */
+	/* choose; a checklist when checked is set */
 	char **items;
 	size_t n_items;
 	size_t selected;
 	choose_fn *done_choice;
+	bool *checked;
+	checklist_fn *done_checked;
 	/* popup: lines of sanitised text */
 	char **lines;
 	size_t n_lines;
@@ -98,6 +101,7 @@ free_dialog(struct dialog *d)
 	for (size_t i = 0; i < d->n_items; i++)
 		free(d->items[i]);
 	free(d->items);
+	free(d->checked);
 	for (size_t i = 0; i < d->n_lines; i++)
 		free(d->lines[i]);
 	free(d->lines);
@@ -163,8 +167,8 @@ widget_confirm(struct app *a, const char *question, confirm_fn *done, void *ud)
 	app_dirty(a);
 }
 
-void
-widget_choose(struct app *a, const char *title, const char *const *items, size_t n, choose_fn *done, void *ud)
+static struct dialog *
+push_list(struct app *a, const char *title, const char *const *items, size_t n, void *ud)
 {
 	struct dialog *d = push(CHOOSE, title, ud);
 
@@ -172,8 +176,25 @@ widget_choose(struct app *a, const char *title, const char *const *items, size_t
 	for (size_t i = 0; i < n; i++)
 		d->items[i] = safe_copy(items[i]);
 	d->n_items = n;
-	d->done_choice = done;
 	app_dirty(a);
+	return d;
+}
+
+void
+widget_choose(struct app *a, const char *title, const char *const *items, size_t n, choose_fn *done, void *ud)
+{
+	push_list(a, title, items, n, ud)->done_choice = done;
+}
+
+void
+widget_checklist(struct app *a, const char *title, const char *const *items, const bool *checked, size_t n,
+		 checklist_fn *done, void *ud)
+{
+	struct dialog *d = push_list(a, title, items, n, ud);
+
+	d->checked = xcalloc(n + 1, sizeof(*d->checked));
+	memcpy(d->checked, checked, n * sizeof(*checked));
+	d->done_checked = done;
 }
 
 /* One sanitised line per line of text: a newline inside remote text
@@ -455,6 +476,59 @@ secret_key(struct app *a, struct dialog *d, int key)
 	return true;
 }
 
+/* The rows a list shows at once (as draw_dialog frames it). */
+static size_t
+list_rows(const struct app *a)
+{
+	return a->rows > 7 ? (size_t)a->rows - 7 : 1;
+}
+
+/* Move the cursor of a list by delta rows, within it. */
+static void
+list_move(struct dialog *d, long delta)
+{
+	long to = (long)d->selected + delta;
+
+	if (!d->n_items)
+		return;
+	d->selected = to < 0 ? 0 : (size_t)to >= d->n_items ? d->n_items - 1 : (size_t)to;
+}
+
+static void
+list_key(struct app *a, struct dialog *d, int key)
+{
+	long page = (long)list_rows(a);
+
+	if (is_cancel(key) || (key == '\n' && !d->checked) ||
+	    (!d->checked && key >= '1' && key <= '9' && (size_t)(key - '1') < d->n_items)) {
+		int choice = is_cancel(key) ? -1 : key == '\n' ? (int)d->selected : key - '1';
+		pop();
+		if (d->checked)
+			d->done_checked(a, NULL, d->ud);
+		else
+			d->done_choice(a, choice, d->ud);
+		free_dialog(d);
+	} else if (key == '\n') {
+		pop();
+		d->done_checked(a, d->checked, d->ud);
+		free_dialog(d);
+	} else if (key == ' ' && d->checked && d->n_items) {
+		d->checked[d->selected] = !d->checked[d->selected];
+	} else if (key == (KEY_SPECIAL | KEY_UP) || key == 'k') {
+		list_move(d, -1);
+	} else if (key == (KEY_SPECIAL | KEY_DOWN) || key == 'j') {
+		list_move(d, 1);
+	} else if (key == (KEY_SPECIAL | KEY_PPAGE) || key == 2) {
+		list_move(d, -page);
+	} else if (key == (KEY_SPECIAL | KEY_NPAGE) || key == 6) {
+		list_move(d, page);
+	} else if (key == (KEY_SPECIAL | KEY_HOME) || key == 'g') {
+		list_move(d, -(long)d->n_items);
+	} else if (key == (KEY_SPECIAL | KEY_END) || key == 'G') {
+		list_move(d, (long)d->n_items);
+	}
+}
+
 bool
 widget_key(struct app *a, int key)
 {
@@ -496,19 +570,7 @@ widget_key(struct app *a, int key)
 		}
 		return true;
 	case CHOOSE:
-		if (key == '\n' || is_cancel(key)) {
-			pop();
-			d->done_choice(a, is_cancel(key) ? -1 : (int)d->selected, d->ud);
-			free_dialog(d);
-		} else if ((key == (KEY_SPECIAL | KEY_UP) || key == 'k') && d->selected > 0) {
-			d->selected--;
-		} else if ((key == (KEY_SPECIAL | KEY_DOWN) || key == 'j') && d->selected + 1 < d->n_items) {
-			d->selected++;
-		} else if (key >= '1' && key <= '9' && (size_t)(key - '1') < d->n_items) {
-			pop();
-			d->done_choice(a, key - '1', d->ud);
-			free_dialog(d);
-		}
+		list_key(a, d, key);
 		return true;
 	case POPUP:
 		page = a->rows - 6 > 1 ? a->rows - 6 : 1;
@@ -666,13 +728,27 @@ draw_dialog(struct app *a, struct dialog *d)
 		draw_own(stdscr, y + h - 1, x, w, C_DIM, _("y: yes   n or Esc: no"));
 		break;
 	}
-	case CHOOSE:
-		frame(a, d->title, (int)d->n_items + 3, 60, &y, &x, &h, &w);
-		for (size_t i = 0; i < d->n_items && (int)i < h - 1; i++)
-			draw_printf(stdscr, y + (int)i, x, w, i == d->selected ? C_CURSOR : C_POPUP, "%zu  %s",
-				    i + 1, d->items[i]);
-		draw_own(stdscr, y + h - 1, x, w, C_DIM, _("Enter: choose   Esc: cancel"));
+	case CHOOSE: {
+		size_t rows = list_rows(a) < d->n_items ? list_rows(a) : d->n_items;
+		/* The cursor stays in view. */
+		if (d->selected < d->top)
+			d->top = d->selected;
+		if (d->selected >= d->top + rows)
+			d->top = d->selected - rows + 1;
+		frame(a, d->title, (int)rows + 3, 60, &y, &x, &h, &w);
+		for (size_t r = 0; r < rows && (int)r < h - 1; r++) {
+			size_t i = d->top + r;
+			enum color c = i == d->selected ? C_CURSOR : C_POPUP;
+			if (d->checked)
+				draw_printf(stdscr, y + (int)r, x, w, c, "[%c] %s", d->checked[i] ? 'x' : ' ', d->items[i]);
+			else
+				draw_printf(stdscr, y + (int)r, x, w, c, "%zu  %s", i + 1, d->items[i]);
+		}
+		draw_printf(stdscr, y + h - 1, x, w, C_DIM, "%s %s",
+			    d->top + rows < d->n_items ? draw_glyph_ellipsis() : " ",
+			    d->checked ? _("Space: tick   Enter: done   Esc: cancel") : _("Enter: choose   Esc: cancel"));
 		break;
+	}
 	case POPUP: {
 		int widest = draw_width(d->title) + 4;
 		for (size_t i = 0; i < d->n_lines; i++)

@@ -1746,6 +1746,142 @@ def test_handout(t, h):
     quit_cleanly(t, s, "handout")
 
 
+def space_member(h, space, name):
+    """A member of space (users by username, groups by name), as the CLI reads it."""
+    r = h.run("space", "members", "--json", space)
+    doc = r.json() or {}
+    for m in doc.get("users", []) + doc.get("groups", []):
+        if name in (m.get("username"), m.get("name")):
+            return m
+    return None
+
+
+def test_space_view(t, h):
+    """M: the Space view: providers, creator, your privileges and the
+    members with theirs; a new space with a group for its members, the
+    group's privileges by preset and ticked one by one, a refused change,
+    removing and adding the group, renaming, a support token."""
+    new, team = "Beamtime p700200", "Beamtime p700200 team"
+    s = start(t, h, "space view", width=140, height=36)
+    s.send("j")
+    s.wait()
+    s.send("M")
+    t.ok(wait_for(s, r"krios-2025-11-collaborator") and s.lines()[0].startswith(" Space " + KRIOS),
+         "M opens the Space view of the selected space", s.text())
+    text = s.text()
+    t.ok(re.search(r"Providers +Facility Storage 10 TiB · HPC Centre 5.0 TiB, 15 TiB in all", text)
+         and re.search(r"Created +2025-11-10 09:30 by Alice Kowalczyk", text)
+         and re.search(r"You +owner \(every privilege\)", text),
+         "its providers with their sizes, who made it and when, and your own privileges", text)
+    t.ok(re.search(r"user +Alice Kowalczyk +owner \(every privilege\) +owner \(every privilege\) +direct, "
+                   r"cryo-em-staff", text)
+         and re.search(r"group +cryo-em-staff +manager \+ 9 +manager \+ 9 +direct", text)
+         and "Bob Okafor" not in text,
+         "the direct members, their privileges in words, how they are members", text)
+    hints = s.lines()[s.height - 1]
+    t.ok(hints.startswith("? Help  Esc Back  Enter Details  p Preset  e Edit") and "Fetch" not in hints,
+         "the key-hint line is the view's", hints)
+    s.send("v")
+    t.ok(wait_for(s, r"user +Bob Okafor +- +viewer \+ 1 +krios-2025-11-collaborator"),
+         "v: the members through groups too", s.text())
+    s.send("j", "Enter")
+    t.ok(wait_for(s, r"Member: krios-2025-11-collaborators") and re.search(r"x +space_read_data", s.text()),
+         "Enter: every privilege of the member, direct and effective", s.text())
+    s.send("q", "p")
+    t.ok(wait_for(s, r"Bob Okafor \(bob\) is a member through groups only"),
+         "p on a member through groups says what to do instead", s.text())
+
+    s.send("n")
+    s.wait()
+    s.send(new, "Enter")
+    t.ok(wait_for(s, r"1  the space alone"), "n: the name, then the space alone or with a group", s.text())
+    s.send("2")
+    t.ok(wait_for(s, r"Name of the group: " + team), "the group's name is offered", s.text())
+    s.send("Enter")
+    t.ok(wait_for(s, r"Space %s is made, with group %s as a member" % (new, team))
+         and wait_for(s, r"^ Space %s" % new) and wait_for(s, r"group +%s +" % team),
+         "the space and its group are made; the view shows the new space", s.text())
+    t.ok(re.search(r"Providers +none: the space holds no data until a provider supports it", s.text()),
+         "a new space has no support yet, and the view says how to get it", s.text())
+    group = space_member(h, new, team)
+    t.ok(group and group["direct"], "the zone has the group in the new space", repr(group))
+
+    s.send("G", "p")
+    t.ok(wait_for(s, r"2  contributor: also writes"), "p: the presets", s.text())
+    s.send("2")
+    t.ok(wait_for(s, r"Give group %s the contributor privileges in" % team)
+         and wait_for(s, r"Grants: space_schedule_replication, space_view_qos\."),
+         "what the preset grants is said before", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"group %s now has the contributor privileges" % team), "... and it is done", s.text())
+    privs = set((space_member(h, new, team) or {}).get("privileges") or [])
+    t.ok({"space_write_data", "space_schedule_replication", "space_view_qos"} <= privs
+         and "space_set_privileges" not in privs, "the zone holds the contributor set", sorted(privs))
+
+    vocab = [line.split()[0] for line in
+             h.run("space", "privileges", new, "--group", team).text.splitlines()[2:] if line.strip()]
+    s.send("e")
+    t.ok(wait_for(s, r"\[x\] space_view "), "e: every privilege of the zone, ticked as held", s.text())
+    s.send("g", *(["j"] * vocab.index("space_view_qos")), "Space", "Enter")
+    t.ok(wait_for(s, r"Give group %s \d+ privileges in %s\?" % (team, new))
+         and wait_for(s, r"Revokes: space_view_qos\."),
+         "unticking one: what is revoked is said", s.text())
+    s.send("y")
+    s.wait()
+    privs = set((space_member(h, new, team) or {}).get("privileges") or [])
+    t.ok("space_view_qos" not in privs and "space_write_data" in privs, "the zone revoked that one alone",
+         sorted(privs))
+
+    h.fault(service="zone", method="PATCH", path=r"/privileges$", status=503, times=20)
+    s.send("p", "1", "y")
+    t.ok(wait_for(s, r"Cannot change the privileges of group %s: " % team), "a refused change: one line",
+         s.text())
+    h.clear()
+    t.ok("space_write_data" in ((space_member(h, new, team) or {}).get("privileges") or []),
+         "... and nothing changed", "")
+
+    s.send("d")
+    t.ok(wait_for(s, r"Remove group %s from %s\? Its members" % (team, new)), "d asks first", s.text())
+    s.send("n")
+    t.ok(wait_for(s, r"Nothing was changed") and space_member(h, new, team), "n keeps the member", s.text())
+    s.send("d", "y")
+    t.ok(wait_for(s, r"group %s is no longer a member of %s" % (team, new)) and not space_member(h, new, team),
+         "y removes it", s.text())
+
+    s.send("a")
+    t.ok(wait_for(s, r"1  %s" % team) and re.search(r"2  cryo-em-staff", s.text()),
+         "a: your groups not in the space", s.text())
+    s.send("1")
+    t.ok(wait_for(s, r"1  the zone's defaults for members"), "then what its members get", s.text())
+    s.send("2")
+    t.ok(wait_for(s, r"Group %s is a member of %s" % (team, new)), "the group is added", s.text())
+    privs = (space_member(h, new, team) or {}).get("privileges")
+    t.ok(sorted(privs or []) == ["space_read_data", "space_view"], "as a viewer", repr(privs))
+
+    s.send("r", "C-u", "bad,name", "Enter")
+    t.ok(wait_for(s, r"Cannot rename %s: " % new) and s.lines()[0].startswith(" Space %s" % new),
+         "a name the zone refuses: one line, the name unchanged", s.text())
+    s.send("r", "C-u", new + " renamed", "Enter")
+    t.ok(wait_for(s, r"%s is now called %s renamed" % (new, new)) and wait_for(s, r"^ Space %s renamed" % new),
+         "r renames the space", s.text())
+
+    s.send("S")
+    t.ok(wait_for(s, r"Support token") and wait_for(s, r"It works once, for 7 days"),
+         "S: a support token, shown once, said what it is for", s.text())
+    s.send("q")
+    t.ok(wait_for(s, r"Close\? It is not shown again"), "closing it before copying asks first", s.text())
+    s.send("y")
+    tokens = h.run("token", "ls", "--json").json() or []
+    tokens = tokens.get("tokens", tokens) if isinstance(tokens, dict) else tokens
+    t.ok(any("support" in json.dumps(k) and k.get("name", "").startswith("support-") for k in tokens),
+         "the zone has the support token", json.dumps(tokens)[:400])
+
+    s.send("Escape")
+    t.ok(wait_for(s, r"^ Spaces") and wait_for(s, new + " renamed"),
+         "Esc: back to the tree, which lists the new space by its new name", s.text())
+    quit_cleanly(t, s, "space view")
+
+
 def main():
     t = Tap()
     if not have_tmux():
@@ -1792,6 +1928,7 @@ def main():
         test_token_form(t, h)
         test_handout(t, h)
         test_audit(t, h)
+        test_space_view(t, h)
     finally:
         h.close()
     t.done()
