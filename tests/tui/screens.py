@@ -1524,6 +1524,12 @@ def test_shares_pane(t, h):
     quit_cleanly(t, s, "shares pane")
 
 
+def words(s):
+    """The screen's words in one line: a dialog's text without its frame
+    or line breaks."""
+    return " ".join(s.text().replace("│", " ").split())
+
+
 def no_token_shown(t, s, token, what):
     """Neither the screen nor anything onetui wrote to the terminal holds
     token whole, nor (the screen) a piece of the secret popup."""
@@ -1541,8 +1547,8 @@ def test_tokens_pane(t, h):
     s = open_grid_square(t, h, "tokens pane")
     s.send("3", "Tab")
     t.ok(wait_for(s, r"Your tokens") and wait_for(s, r"Grid square 1734452"), "the pane with both lists", s.text())
-    t.ok(wait_for(s, r"alice-revoked +revoked +never") and re.search(r"alice +active +! never", s.text()),
-         "a token without caveats is marked risky; a revoked one is not", s.text())
+    t.ok(wait_for(s, r"alice-revoked +revoked +never") and re.search(r"alice +in use +! never", s.text()),
+         "a token without caveats is marked risky; a revoked one is not; the one onetui uses says so", s.text())
     s.send("t")
     t.ok(wait_for(s, r"1  Read-only for GridSquare_1734452, 7 days") and "Oneclient on the compute centre, 30 days"
          in s.text(), "t offers the presets", s.text())
@@ -1587,6 +1593,15 @@ def test_tokens_pane(t, h):
     t.ok(wait_for(s, r'Deleted the token "grid-ro"'), "and deletes it", s.text())
     s.wait()
     t.ok(not re.search(r"grid-ro +(active|revoked)", s.text()), "it is gone from the list", s.text())
+    s.send("g", "R")
+    t.ok(wait_for(s, r'Revoke the token "alice"'), "R on the token onetui is signed in with", s.text())
+    t.ok("This is the token onetui is signed in with: onetui will stop working until it is given another token."
+         in words(s), "... says so plainly first", s.text())
+    s.send("n", "D")
+    t.ok(wait_for(s, r'Delete the token "alice"') and "This is the token onetui is signed in with" in words(s),
+         "so does D", s.text())
+    s.send("n")
+    t.ok(wait_for(s, r"alice +in use"), "n: it stays", s.text())
 
     pasted = h.info["tokens"]["alice-readonly"]
     s.send("x")
