@@ -116,8 +116,8 @@ xsteal(struct od_buf *b)
 	return s;
 }
 
-static const char *
-space_name(const char *id, void *ud)
+const char *
+tokens_space_name(const char *id, void *ud)
 {
 	struct app *a = ud;
 	struct od_space *sp;
@@ -133,7 +133,7 @@ space_name(const char *id, void *ud)
 char *
 tokens_caveat_words(struct app *a, const cJSON *caveats, const char *sep)
 {
-	const struct od_caveat_names names = { space_name, NULL, a };
+	const struct od_caveat_names names = { tokens_space_name, NULL, a };
 	struct od_buf b;
 	const cJSON *c;
 	bool first = true;
@@ -207,7 +207,7 @@ tokens_describe(struct app *a, const struct od_token_info *t, const char *value)
 	    (t->revoked && od_buf_addf(&b, "%-10s %s\n", _("State"), _("revoked"))))
 		xoom();
 	if (t->kind == OD_TOKEN_INVITE) {
-		const char *target = t->target_id ? space_name(t->target_id, a) : NULL;
+		const char *target = t->target_id ? tokens_space_name(t->target_id, a) : NULL;
 		if (od_buf_addf(&b, "%-10s %s%s%s%s\n", _("Target"), target ? target : "", target ? " (" : "",
 				t->target_id ? t->target_id : "?", target ? ")" : ""))
 			xoom();

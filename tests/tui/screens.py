@@ -4,6 +4,7 @@
 against the test zone over HTTPS."""
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -34,6 +35,13 @@ def row_of(lines, text):
         if text in line:
             return i
     return -1
+
+
+def use_profile(h, user="alice", extra=""):
+    """The configuration of the screens, signed in as user, and extra
+    settings; its path."""
+    return h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
+                          'ca-file = "%s"; }; };\n%s' % (h.zone_url, h.tokens[user], h.info["ca"], extra))
 
 
 def start(t, h, name, **kw):
@@ -324,9 +332,7 @@ def test_editor(t, h):
 
 
 def test_keys_config(t, h):
-    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
-                   'ca-file = "%s"; }; };\nkeys = { tree = [ "x mark", "J move-down" ]; };\n'
-                   % (h.zone_url, h.tokens["alice"], h.info["ca"]))
+    use_profile(h, extra='keys = { tree = [ "x mark", "J move-down" ]; };\n')
     s = start(t, h, "keys from the configuration")
     s.send("J", "Enter")
     s.wait()
@@ -335,9 +341,7 @@ def test_keys_config(t, h):
     t.ok("1 marked" in s.lines()[s.height - 2], "bindings from the configuration work",
          s.lines()[s.height - 2])
     s.close()
-    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
-                   'ca-file = "%s"; }; };\nkeys = { tree = [\n  "x frobnicate" ]; };\n'
-                   % (h.zone_url, h.tokens["alice"], h.info["ca"]))
+    use_profile(h, extra='keys = { tree = [\n  "x frobnicate" ]; };\n')
     s = Screen(h)
     status = s.exited()
     t.ok(status == 3 and re.search(r"config:4: there is no action \"frobnicate\"", s.text()),
@@ -734,9 +738,7 @@ def test_public_share(t, h):
     link = h.info["zone"]["url"] + "/share/" + share
     base = os.path.join(h.tmp, "tui-public")
     os.makedirs(base)
-    profile = ('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; ca-file = "%s"; }; };\n'
-               % (h.zone_url, h.tokens["alice"], h.info["ca"]))
-    h.write_config(profile + 'transfers = { jobs = 2; limit-rate = "10M"; };\n')
+    use_profile(h, extra='transfers = { jobs = 2; limit-rate = "10M"; };\n')
     h.clear()
     s = start(t, h, "public share", width=140, height=40, args=[link])
     lines = s.lines()
@@ -827,7 +829,7 @@ def test_public_share(t, h):
     s.send("q")
     t.ok(s.exited() == 0, "q quits", s.text())
     s.close()
-    h.write_config(profile)
+    use_profile(h)
     r = h.run("https://%s/nothing-shared" % "127.0.0.1", user=None)
     t.ok(r.rc == 2 and b"is not a share's public link" in r.err, "a URL that is no share link: exit 2, said",
          repr(r))
@@ -942,9 +944,7 @@ def test_metadata_bulk(t, h):
     """T fills a template, A sets an attribute or merges JSON: on the
     marked items, previewed first (a protected one left alone), then a
     list of outcomes."""
-    config = h.write_config(
-        'default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; ca-file = "%s"; }; };\n'
-        % (h.zone_url, h.tokens["alice"], h.info["ca"]) + """
+    config = use_profile(h, extra="""
 templates = {
   krios-session = {
     description = "A cryo-EM session on the Titan Krios";
@@ -1645,8 +1645,7 @@ def test_tokens_pane(t, h):
     quit_cleanly(t, s, "tokens pane")
 
     # Dave, member of no space, accepts it.
-    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
-                   'ca-file = "%s"; }; };\n' % (h.zone_url, h.tokens["dave"], h.info["ca"]))
+    use_profile(h, "dave")
     s = start(t, h, "consume", width=150, height=40)
     s.send("3", "Tab", "c")
     s.wait()
@@ -1655,16 +1654,17 @@ def test_tokens_pane(t, h):
     s.send("c")
     s.wait()
     s.send(invite, "Enter")
-    t.ok(wait_for(s, r"This invitation makes you a member of the space") and wait_for(s, r"Join it\?"),
-         "c examines the invitation first and asks", s.text())
+    t.ok(wait_for(s, r"You join the space") and
+         re.search(r"You join the space \w+ \(the invitation carries: valid until .*\)\. Accept the invitation\?",
+                   words(s)),
+         "c examines the invitation first, says what accepting it does, and asks", s.text())
     no_token_shown(t, s, invite, "consuming")
     s.send("y")
     t.ok(wait_for(s, r"You joined the space"), "y joins", s.text())
     r = h.run("ls", user="dave")
     t.ok(KRIOS in r.text, "dave is in the space now", repr(r))
     quit_cleanly(t, s, "consume")
-    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
-                   'ca-file = "%s"; }; };\n' % (h.zone_url, h.tokens["alice"], h.info["ca"]))
+    use_profile(h)
 
 
 def test_token_form(t, h):
@@ -1731,6 +1731,44 @@ def test_token_form(t, h):
          "a token without caveats or expiry is warned about", s.text())
     s.send("n")
     quit_cleanly(t, s, "token form")
+
+
+def test_group_invitation(t, h):
+    """c with an invitation for a group to join a space: the user picks one
+    of their groups, is told which group joins what, and it joins; a user
+    in no group is told so, and nothing joins."""
+    p11 = "P11 Beamline p700123"
+    r = h.run("token", "invite", "space", p11, "--group-joins", "--name", "p11 for a team", "--show-token",
+              "--json", user="carol")
+    invite = (r.json() or {}).get("token") or "none"
+    staff = hashlib.md5(b"group:cryo-em-staff").hexdigest()
+    s = start(t, h, "group invitation", width=150, height=40)
+    s.send("3", "Tab", "c")
+    s.wait()
+    s.send(invite, "Enter")
+    t.ok(wait_for(s, r"Which of your groups joins %s\?" % p11) and "1  cryo-em-staff" in s.text()
+         and "2  proposal-p700123-members" in s.text(), "c: a group's invitation offers the user's groups", s.text())
+    s.send("1")
+    t.ok(wait_for(s, r"The group cryo-em-staff joins") and
+         "The group cryo-em-staff joins the space %s. Accept the invitation?" % p11 in words(s),
+         "then says which group joins what, and asks", s.text())
+    no_token_shown(t, s, invite, "a group's invitation")
+    s.send("y")
+    t.ok(wait_for(s, r"The group cryo-em-staff joined the space %s" % p11), "y: the group joins", s.text())
+    api = Api(h)
+    status, reply = api.call("GET", "%s/spaces/%s/groups" % (api.zone, h.info["spaces"][p11]), "carol")
+    t.ok(status == 200 and staff in (reply or {}).get("groups", []), "the zone agrees", repr(reply))
+    quit_cleanly(t, s, "group invitation")
+
+    use_profile(h, "dave")
+    s = start(t, h, "group invitation, no group", width=150, height=40)
+    s.send("3", "Tab", "c")
+    s.wait()
+    s.send(invite, "Enter")
+    t.ok(wait_for(s, r"This invitation is for a group to join \S+, and you belong to no group"),
+         "a user in no group: said, in one line", s.text())
+    quit_cleanly(t, s, "group invitation, no group")
+    use_profile(h)
 
 
 def test_handout(t, h):
@@ -1805,6 +1843,7 @@ def main():
         test_shares_pane(t, h)
         test_tokens_pane(t, h)
         test_token_form(t, h)
+        test_group_invitation(t, h)
         test_handout(t, h)
         test_audit(t, h)
     finally:
