@@ -1773,13 +1773,20 @@ def test_group_invitation(t, h):
 
 def test_handout(t, h):
     """H: the item's share (reused) and an invitation, as text for an
-    e-mail, shown once and copied whole."""
+    e-mail, shown once and copied whole; from the built-in text or, when
+    chosen, a template of the configuration."""
     grid = KRIOS + "/Images-Disc1/GridSquare_1734452"
     fixture = h.info["shares"]["/" + grid]
+    use_profile(h, extra='handouts = { short-note = "Short note on {title}\\n{?token}\\nJoin with: {token}\\n{/token}\\n'
+                         'Link: {link}\\nIn {space}, {path}\\n"; };\n')
     s = open_grid_square(t, h, "handout")
     s.send("3", "Tab", "H")
+    t.ok(wait_for(s, r"Hand out GridSquare_1734452: which text\?") and "1  The built-in handout" in s.text()
+         and "2  short-note" in s.text(), "H offers the built-in text, then the configuration's templates",
+         s.text())
+    s.send("1")
     t.ok(wait_for(s, r"Hand out GridSquare_1734452") and "viewer, 1 person, 7 days" in s.text(),
-         "H offers what to hand out", s.text())
+         "then what to hand out", s.text())
     s.send("2")
     t.ok(wait_for(s, r"make an invitation that lets one person join") and wait_for(s, r"viewer for 7 days\?"),
          "says what it will make, and asks", s.text())
@@ -1796,7 +1803,23 @@ def test_handout(t, h):
          "once copied, q closes; the invitation is listed", s.text())
     for tok in tokens:
         no_token_shown(t, s, tok, "after the handout")
+    s.send("H")
+    wait_for(s, r"which text\?")
+    s.send("2")
+    t.ok(wait_for(s, r"1  The public link only"), "a template chosen: then what to hand out", s.text())
+    s.send("1")
+    t.ok(wait_for(s, r"write the handout with its public link\?"), "the link only: said, and asked", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"Short note on ") and "Join with" not in s.text(), "the handout from the template", s.text())
+    s.send("c")
+    s.wait()
+    text = s.buffer()
+    t.ok(re.match(r"Short note on .+\nLink: \S+/share/%s\nIn %s, Images-Disc1/GridSquare_1734452\n$"
+                  % (fixture, re.escape(KRIOS)), text), "filled in as the template says, no invitation", text)
+    s.send("q")
+    s.wait()
     quit_cleanly(t, s, "handout")
+    use_profile(h)
 
 
 def main():
