@@ -91,7 +91,8 @@ struct od_op *od_token_create(struct od_zone *z, const struct od_token_request *
 struct od_op *od_token_confine(struct od_zone *z, const char *token, const cJSON *caveats, od_token_made_fn *fn,
 			       void *ud);
 /* Revoke (or un-revoke) a named token; every token confined from it goes
- * with it. name is for the access log only (may be NULL). */
+ * with it. name is for the access log only (may be NULL). Whether id is
+ * the token onetui itself is signed in with: od_zone_uses_token (zone.h). */
 struct od_op *od_token_set_revoked(struct od_zone *z, const char *id, const char *name, bool revoked,
 				   od_done_fn *fn, void *ud);
 struct od_op *od_token_delete(struct od_zone *z, const char *id, const char *name, od_done_fn *fn, void *ud);

@@ -92,6 +92,15 @@ struct od_error *od_zone_find_space(const struct od_zone *z, const char *name_or
 int64_t od_zone_token_valid_until(const struct od_zone *z);
 /* Whether the token allows reading only. */
 bool od_zone_token_readonly(const struct od_zone *z);
+/* Which named token the zone is reached with, so that it is not revoked
+ * or deleted by mistake (that would sign onetui out): the zone examines
+ * the token in use once (POST /tokens/examine); the answer is kept until
+ * the token changes. The zone must have a token. */
+struct od_op *od_zone_learn_token_id(struct od_zone *z, od_done_fn *fn, void *ud);
+bool od_zone_token_id_known(const struct od_zone *z);
+/* Whether id is the named token in use: false while that is not known,
+ * and always for a temporary token (it is no named token). */
+bool od_zone_uses_token(const struct od_zone *z, const char *id);
 /* Fixed provider host and preferences, for provider.c. */
 const struct od_zone_opts *od_zone_opts(const struct od_zone *z);
 

@@ -52,6 +52,7 @@ enum {
 	OPT_GROUP,
 	OPT_NAME,
 	OPT_YES,
+	OPT_EVEN_IF_IN_USE,
 };
 
 /* Largest number of repeated --path, --object-id, --ip, --service. */
@@ -63,7 +64,7 @@ struct strlist {
 };
 
 struct opts {
-	bool json, temporary, read_only, show_token, force, group_joins, unlimited, yes;
+	bool json, temporary, read_only, show_token, force, group_joins, unlimited, yes, even_if_in_use;
 	const char *expires, *interface, *preset, *output_file, *from_file, *group, *name, *privileges;
 	long usage_limit;		/* 0: not given */
 	struct strlist paths, object_ids, ips, services;
@@ -971,6 +972,30 @@ token_show(struct session *s, const struct opts *o, const char *arg)
 	return rc;
 }
 
+/* Revoking or deleting the token onetui signs in with signs it out, and
+ * what follows fails with puzzling refusals: refused (arg names it)
+ * unless --even-if-in-use asks for it. */
+static int
+refuse_own_token(struct session *s, const struct opts *o, const struct od_token_info *t, bool rm, const char *arg)
+{
+	struct answer w = { 0 };
+	int rc = EXIT_OK;
+
+	if (o->even_if_in_use)
+		return EXIT_OK;
+	if (!od_zone_token_id_known(s->zone))
+		rc = session_answer(s, od_zone_learn_token_id(s->zone, answer_done, &w), &w,
+				    _("Cannot tell whether %s is the token onetui is signed in with"), arg);
+	if (rc != EXIT_OK || !od_zone_uses_token(s->zone, t->id))
+		return rc;
+	out_error(rm ? _("%s is the token onetui is signed in with: deleting it signs onetui out for good "
+			 "(--even-if-in-use deletes it all the same)")
+		     : _("%s is the token onetui is signed in with: revoking it signs onetui out "
+			 "(--even-if-in-use revokes it all the same)"),
+		  arg);
+	return EXIT_USAGE;
+}
+
 /* revoke, unrevoke, rm */
 static int
 token_change(struct session *s, const struct opts *o, const char *verb, const char *arg)
@@ -980,8 +1005,12 @@ token_change(struct session *s, const struct opts *o, const char *verb, const ch
 	bool rm = strcmp(verb, "rm") == 0;
 	int rc = find_token(s, arg, &r);
 
-	if (rc != EXIT_OK)
+	if (rc == EXIT_OK && strcmp(verb, "unrevoke") != 0)
+		rc = refuse_own_token(s, o, &r.t, rm, arg);
+	if (rc != EXIT_OK) {
+		rec_done(&r);
 		return rc;
+	}
 	if (rm) {
 		rc = out_confirm_remote(o->yes, xasprintf(_("delete the token %s (%s) for good? Whoever holds it "
 							    "loses access"),
@@ -1282,6 +1311,7 @@ token_exec(struct global_opts *g, int argc, char **argv)
 		case OPT_GROUP: o.group = optarg; break;
 		case OPT_NAME: o.name = optarg; break;
 		case OPT_YES: o.yes = true; break;
+		case OPT_EVEN_IF_IN_USE: o.even_if_in_use = true; break;
 		case OPT_USAGE_LIMIT:
 			if (!od_parse_long(optarg, 1, 1000000, &o.usage_limit))
 				return cmd_usage_error(&cmd_token_entry, _("--usage-limit needs a number from 1 up"));
@@ -1331,6 +1361,7 @@ static const struct option token_options[] = {
 	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "yes", no_argument, NULL, OPT_YES },
+	{ "even-if-in-use", no_argument, NULL, OPT_EVEN_IF_IN_USE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -1342,7 +1373,8 @@ const struct cmd_entry cmd_token_entry = {
 		    "invite space SPACE|group GROUP_ID|support SPACE [--group-joins] [--usage-limit N|--unlimited] [--expires WHEN] "
 		    "[--privileges P,Q|--preset viewer|contributor|manager] [--name NAME] [--temporary] | "
 		    "examine [--from-file F] | confine [--from-file F] RESTRICTIONS (--show-token|--output-file F) | "
-		    "revoke|unrevoke ID|NAME | rm [--yes] ID|NAME | consume [--from-file F] [--group GROUP_ID] [--yes]  "
+		    "revoke [--even-if-in-use] ID|NAME | unrevoke ID|NAME | rm [--yes] [--even-if-in-use] ID|NAME | "
+		    "consume [--from-file F] [--group GROUP_ID] [--yes]  "
 		    "[--json]; pasted tokens are read from stdin"),
 	.summary = N_("access tokens and invitations: list, create with restrictions, examine, confine, revoke, "
 		      "delete, accept"),

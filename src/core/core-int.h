@@ -10,6 +10,9 @@ void od_space_done(struct od_space *s);
 /* "https" or "http", as the zone URL says; providers are reached the same way. */
 const char *od_zone_scheme(const struct od_zone *z);
 
+/* The token in use changed: which named token it is must be asked again. */
+void od_zone_forget_token_id(struct od_zone *z);
+
 /* The provider host the user fixed (--provider), described as a
  * provider; created on first use. */
 struct od_error *od_zone_fixed_provider(struct od_zone *z, struct od_provider_info **out);

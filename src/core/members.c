@@ -709,7 +709,7 @@ finish(struct od_members *m)
 	drop_tasks(m);
 	for (size_t i = 0; i < m->n; i++)
 		m->v[i].privileges_known = m->space_id && !m->privs_denied;
-	if (!err)
+	if (!err && m->n)	/* qsort wants an array, even for none */
 		qsort(m->v, m->n, sizeof(*m->v), by_kind_and_name);
 	if (fn)
 		fn(err, m->ud);

@@ -13,6 +13,7 @@
 #include "onetui/str.h"
 #include "onetui/token.h"
 
+#include "core-int.h"
 #include "engine-int.h"
 
 struct od_error *
@@ -87,6 +88,8 @@ od_session_reload_token(struct od_session *s)
 	changed = !now || strcmp(now, token) != 0;
 	if (changed && od_engine_set_token(s->engine, token) != 0)
 		changed = false;
+	if (changed)
+		od_zone_forget_token_id(s->zone);
 	od_str_wipe_free(token);
 	return changed;
 }

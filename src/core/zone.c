@@ -46,6 +46,8 @@ struct od_zone {
 	int64_t valid_until;
 	bool readonly;
 	char *user_id;		/* the token's user, once asked */
+	char *token_id;		/* the named token in use, once asked (NULL: a temporary one) */
+	bool token_id_known;
 };
 
 struct zone_op {
@@ -157,6 +159,7 @@ od_zone_free(struct od_zone *z)
 	free(z->origin);
 	free(z->scheme);
 	free(z->user_id);
+	free(z->token_id);
 	free(z);
 }
 
@@ -356,6 +359,21 @@ free_token_body(char *body)
 	od_str_wipe_free(body);
 }
 
+/* A public call about the token in use, which goes in its body. */
+static struct od_op *
+token_call(struct od_zone *z, const char *path, od_req_done_fn *done, od_done_fn *fn, void *ud)
+{
+	struct zone_op *op = zone_op_new(z, NULL, fn, ud);
+	char *json = op ? token_body(z) : NULL;
+
+	if (!json || failed(zone_request(op, OD_POST, path, json, false, true, done))) {
+		free(op);
+		op = NULL;
+	}
+	free_token_body(json);
+	return op ? &op->base : NULL;
+}
+
 /* --- whoami ------------------------------------------------------------------- */
 
 void
@@ -535,6 +553,60 @@ od_zone_whoami(struct od_zone *z, od_user_fn *fn, void *ud)
 		return NULL;
 	}
 	return op ? &op->base : NULL;
+}
+
+/* --- the token in use --------------------------------------------------------- */
+
+static void
+token_id_reply(struct od_req *req, struct od_error *err, void *ud)
+{
+	static const char what[] = N_("the zone's token description");
+	struct zone_op *op = ud;
+	struct od_zone *z = op->z;
+	const char *id = NULL;
+	cJSON *root = NULL;
+
+	op->base.req = NULL;
+	if (!err)
+		err = od_req_json(req, _(what), &root);
+	/* A temporary token has an id too, but no named token to guard. */
+	if (!err && od_str_eq(od_json_get_str(root, "persistence"), "named"))
+		err = od_json_str(root, "id", _(what), &id);
+	if (!err) {
+		od_zone_forget_token_id(z);
+		if (id && !(z->token_id = strdup(id)))
+			err = od_error_nomem();
+		z->token_id_known = !err;
+	}
+	cJSON_Delete(root);
+	op->done_fn(err, op->ud);
+	free(op);
+}
+
+struct od_op *
+od_zone_learn_token_id(struct od_zone *z, od_done_fn *fn, void *ud)
+{
+	return token_call(z, "/tokens/examine", token_id_reply, fn, ud);
+}
+
+bool
+od_zone_token_id_known(const struct od_zone *z)
+{
+	return z->token_id_known;
+}
+
+bool
+od_zone_uses_token(const struct od_zone *z, const char *id)
+{
+	return z->token_id && id && strcmp(z->token_id, id) == 0;
+}
+
+void
+od_zone_forget_token_id(struct od_zone *z)
+{
+	free(z->token_id);
+	z->token_id = NULL;
+	z->token_id_known = false;
 }
 
 /* --- spaces and providers ----------------------------------------------------- */
@@ -817,15 +889,5 @@ scope_reply(struct od_req *req, struct od_error *err, void *ud)
 struct od_op *
 od_zone_load_spaces(struct od_zone *z, od_done_fn *fn, void *ud)
 {
-	struct zone_op *op = zone_op_new(z, NULL, fn, ud);
-	char *json = op ? token_body(z) : NULL;
-
-	if (!json || failed(zone_request(op, OD_POST, "/tokens/infer_access_token_scope", json, false, true,
-					 scope_reply))) {
-		free_token_body(json);
-		free(op);
-		return NULL;
-	}
-	free_token_body(json);
-	return &op->base;
+	return token_call(z, "/tokens/infer_access_token_scope", scope_reply, fn, ud);
 }

@@ -610,6 +610,7 @@ audit_open(struct app *a)
 	}
 	av.a = a;
 	av.shown = true;
+	tokens_learn_own(a);
 	load(a);
 }
 
@@ -1058,8 +1059,10 @@ ask_revoke(struct app *a)
 	if (!take(a, e, is_true(e, "revoked") ? ACT_UNREVOKE : ACT_REVOKE))
 		return;
 	if (av.act.what == ACT_REVOKE)
-		confirm(a, xasprintf(_("Revoke token %s (%s)? It stops working at once, and so does every token "
-				       "confined from it."), act_name(), av.act.id));
+		confirm(a, tokens_warn_own(a, av.act.id,
+					   xasprintf(_("Revoke token %s (%s)? It stops working at once, and so does "
+						       "every token confined from it."),
+						     act_name(), av.act.id)));
 	else
 		confirm(a, xasprintf(_("Un-revoke token %s (%s)? It works again, and so does every token confined "
 				       "from it."), act_name(), av.act.id));
@@ -1085,8 +1088,10 @@ ask_delete(struct app *a)
 	switch (av.section) {
 	case SEC_TOKENS:
 		if (take(a, e, ACT_DELETE_TOKEN))
-			confirm(a, xasprintf(_("Delete token %s (%s)? It stops working and is gone for good."),
-					     act_name(), av.act.id));
+			confirm(a, tokens_warn_own(a, av.act.id,
+						   xasprintf(_("Delete token %s (%s)? It stops working and is gone "
+							       "for good."),
+							     act_name(), av.act.id)));
 		break;
 	case SEC_SHARES:
 		if (take(a, e, ACT_DELETE_SHARE))

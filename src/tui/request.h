@@ -71,7 +71,7 @@
 	     N_("Token")) \
 	REQ_(INVITE_NEW, "new-invite", N_("make an invitation to the selected item's space"), NULL) \
 	REQ_(TOKEN_EXAMINE, "examine-token", N_("say what a pasted token allows, without using it"), NULL) \
-	REQ_(INVITE_CONSUME, "consume-invite", N_("join a space with an invitation token a collaborator sent"), NULL) \
+	REQ_(INVITE_CONSUME, "consume-invite", N_("accept an invitation a collaborator sent: you, or one of your groups, join"), NULL) \
 	REQ_(TOKEN_REVOKE, "revoke-token", N_("revoke the token under the cursor, or un-revoke it"), NULL) \
 	REQ_(TOKEN_DELETE, "delete-token", N_("delete the token under the cursor, once you confirm"), NULL) \
 	REQ_GROUP(N_("Panes")) \

@@ -2,16 +2,18 @@
 /* share-handout.c: H in the Shares & Tokens pane: the text that hands the
  * selected item to its user, ready for an e-mail: its public link (the
  * item's share, or a new one) and, when chosen, an invitation to its
- * space. The core makes everything (od_handout_make); this asks what to
- * make, says it before anything is made, and shows the text once in the
- * secret popup (it may hold the invitation), where c copies it and w
- * saves it. The built-in template is used. */
+ * space. The core makes everything (od_handout_make); this asks which
+ * template to fill (when the configuration has handout templates: the
+ * built-in one first, then those) and what to make, says it before
+ * anything is made, and shows the text once in the secret popup (it may
+ * hold the invitation), where c copies it and w saves it. */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "onetui/config.h"
 #include "onetui/handout.h"
 #include "onetui/i18n.h"
 #include "onetui/members.h"
@@ -31,6 +33,7 @@ static struct {
 	struct od_space *space;
 	char *file_id, *path, *inside;
 	const char *name;	/* the item's own name, in path */
+	const char *template;	/* the text to fill */
 	enum offer offer;
 	cJSON *privileges;
 } ho;
@@ -67,7 +70,7 @@ on_made(struct od_handout *h, struct od_error *err, void *ud)
 		finish();
 		return;
 	}
-	if (!(text = od_handout_render(od_handout_default(), &h->facts)))
+	if (!(text = od_handout_render(ho.template, &h->facts)))
 		xoom();
 	title = xasprintf(_("Handout for %s"), ho.name);
 	widget_secret(ho.a, title,
@@ -151,14 +154,73 @@ on_offer(struct app *a, int choice, void *ud)
 		xoom();
 }
 
+static void
+offer(void)
+{
+	char *title = xasprintf(_("Hand out %s"), ho.name);
+	const char *items[] = { _("The public link only"), _("Link and invitation: viewer, 1 person, 7 days"),
+				_("Link and invitation: contributor, 1 person, 7 days") };
+
+	widget_choose(ho.a, title, items, OD_ARRAY_SIZE(items), on_offer, NULL);
+	free(title);
+}
+
+/* The template to fill (t NULL: the built-in one), checked before
+ * anything is made: a share and an invitation made for a text that
+ * cannot be written would be made for nothing. The configuration's were
+ * checked when it was read; the built-in one comes from a translation.
+ * False (said, and over) when it cannot be filled. */
+static bool
+take_template(const struct od_handout_template *t)
+{
+	char *where = t ? xasprintf(_("the handout template \"%s\""), t->name)
+			: xstrdup(_("the built-in handout template"));
+	struct od_error *err;
+
+	ho.template = t ? t->text : od_handout_default();
+	err = od_handout_check(ho.template, where);
+	free(where);
+	if (!err)
+		return true;
+	app_error(ho.a, _("Cannot write the handout: %s"), err->message);
+	od_error_free(err);
+	finish();
+	return false;
+}
+
+static void
+on_template(struct app *a, int choice, void *ud)
+{
+	(void)ud;
+	if (choice < 0) {
+		finish();
+		return;
+	}
+	if (take_template(choice ? &a->s.cfg->handouts[choice - 1] : NULL))
+		offer();
+}
+
+/* The built-in template, then the configuration's, by name. */
+static void
+offer_templates(void)
+{
+	const struct od_config *cfg = ho.a->s.cfg;
+	const char **items = xcalloc(cfg->n_handouts + 1, sizeof(*items));
+	char *title = xasprintf(_("Hand out %s: which text?"), ho.name);
+
+	items[0] = _("The built-in handout");
+	for (size_t i = 0; i < cfg->n_handouts; i++)
+		items[i + 1] = cfg->handouts[i].name;
+	widget_choose(ho.a, title, items, cfg->n_handouts + 1, on_template, NULL);
+	free(title);
+	free(items);
+}
+
 void
 handout_start(struct app *a)
 {
 	const char *inside, *path, *file_id;
 	struct od_space *s = shares_view_item(&inside, &path);
-	char *title;
-	const char *items[] = { _("The public link only"), _("Link and invitation: viewer, 1 person, 7 days"),
-				_("Link and invitation: contributor, 1 person, 7 days") };
 
 	if (ho.op) {
 		app_message(a, _("Still making the last handout"));
@@ -175,7 +237,8 @@ handout_start(struct app *a)
 	ho.path = xstrdup(path);
 	ho.inside = xstrdup(inside);
 	ho.name = strrchr(ho.path, '/') ? strrchr(ho.path, '/') + 1 : ho.path;
-	title = xasprintf(_("Hand out %s"), ho.name);
-	widget_choose(a, title, items, OD_ARRAY_SIZE(items), on_offer, NULL);
-	free(title);
+	if (a->s.cfg->n_handouts)
+		offer_templates();
+	else if (take_template(NULL))
+		offer();
 }

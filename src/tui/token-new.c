@@ -11,7 +11,9 @@
  * the new token is then shown once, in the secret popup, and masked
  * everywhere after. x says what a pasted token is without using it; c
  * examines an invitation first, says what accepting it does, and joins
- * once the user confirms. Pasted tokens are never drawn in full.
+ * once the user confirms; when the invitation is for a group to join,
+ * the user picks one of their groups first. Pasted tokens are never
+ * drawn in full.
  *
  * One of these runs at a time (the dialogs are modal): its state is
  * here, dropped when the interface ends. */
@@ -58,6 +60,13 @@ static struct making {
 	/* a pasted token, and its examination */
 	char *pasted;
 	cJSON *examined;
+	/* accepting an invitation: what it is (pointing into examined), what
+	 * it is for, and for a group's joining the user's groups and the one
+	 * chosen */
+	struct od_token_info invitation;
+	char *target;
+	struct od_members *groups;
+	char *group_id, *group_name;
 } *mk;
 
 static void
@@ -78,6 +87,10 @@ finish(void)
 	cJSON_Delete(m->privileges);
 	od_str_wipe_free(m->pasted);
 	cJSON_Delete(m->examined);
+	free(m->target);
+	od_members_free(m->groups);
+	free(m->group_id);
+	free(m->group_name);
 	free(m);
 }
 
@@ -477,45 +490,154 @@ invite_new(struct app *a)
 
 /* --- a pasted token ------------------------------------------------------------------------- */
 
+/* What accepting the invitation does (done: did), in words. */
+static char *
+join_words(bool done)
+{
+	const char *type = mk->invitation.invite_type, *group = mk->group_name, *target = mk->target;
+
+	if (od_str_eq(type, "groupJoinSpace"))
+		return done ? xasprintf(_("The group %s joined the space %s"), group, target)
+			    : xasprintf(_("The group %s joins the space %s"), group, target);
+	if (od_str_eq(type, "groupJoinGroup"))
+		return done ? xasprintf(_("The group %s joined the group %s"), group, target)
+			    : xasprintf(_("The group %s joins the group %s"), group, target);
+	if (od_str_eq(type, "userJoinGroup"))
+		return done ? xasprintf(_("You joined the group %s"), target)
+			    : xasprintf(_("You join the group %s"), target);
+	return done ? xasprintf(_("You joined the space %s"), target) : xasprintf(_("You join the space %s"), target);
+}
+
 static void
 on_joined(const char *id, struct od_error *err, void *ud)
 {
+	char *words;
+
+	(void)id;
 	(void)ud;
 	if (!answered(err, _("Cannot accept the invitation")))
 		return;
-	app_message(mk->a, _("You joined the space %s; it is in the tree the next time onetui starts"),
-		    mk->space_name ? mk->space_name : id);
+	words = join_words(true);
+	app_message(mk->a, "%s", words);
+	/* The space joined shows in the tree once the spaces are read again. */
+	if (od_str_eq(od_invite_target_kind(mk->invitation.invite_type), "space"))
+		tree_view_reload_spaces(mk->a);
+	free(words);
 	finish();
 }
 
 static void
 on_consume_confirmed(struct app *a, bool yes, void *ud)
 {
-	struct od_token_info t;
-	struct od_error *err;
-
 	(void)ud;
 	if (!yes) {
 		app_message(a, _("The invitation was not used"));
 		finish();
 		return;
 	}
-	if ((err = od_token_info_parse(mk->examined, &t))) {
-		app_error(a, "%s", err->message);
+	if (!(mk->op = od_invite_consume(a->s.zone, mk->pasted, &mk->invitation, mk->group_id, on_joined, NULL)))
+		xoom();
+}
+
+/* Say what accepting the invitation does (who joins what, with which
+ * privileges and caveats), and ask. */
+static void
+ask_consume(void)
+{
+	char *words = join_words(false), *caveats = tokens_caveat_words(mk->a, mk->invitation.caveats, "; ");
+	char *privileges = mk->invitation.privileges ? cJSON_PrintUnformatted(mk->invitation.privileges) : NULL;
+	char *granted = privileges ? xasprintf(_(", with the privileges %s"), privileges) : xstrdup("");
+	char *carried = *caveats ? xasprintf(_(" (the invitation carries: %s)"), caveats) : xstrdup("");
+	char *question = xasprintf(_("%s%s%s. Accept the invitation?"), words, granted, carried);
+
+	widget_confirm(mk->a, question, on_consume_confirmed, NULL);
+	free(question);
+	free(carried);
+	free(granted);
+	cJSON_free(privileges);
+	free(caveats);
+	free(words);
+}
+
+static void
+on_group(struct app *a, int choice, void *ud)
+{
+	const struct od_member *g = choice < 0 ? NULL : od_members_get(mk->groups, (size_t)choice);
+
+	(void)ud;
+	if (!g) {
+		app_message(a, _("The invitation was not used"));
+		finish();
+		return;
+	}
+	mk->group_id = xstrdup(g->id);
+	mk->group_name = xstrdup(g->name ? g->name : g->id);
+	ask_consume();
+}
+
+/* The user's groups are read: offer them. */
+static void
+on_groups(struct od_error *err, void *ud)
+{
+	size_t n = err ? 0 : od_members_count(mk->groups);
+	const char **names;
+	char *title;
+
+	(void)ud;
+	if (err || !n) {
+		if (err)
+			app_error(mk->a, _("Cannot read your groups: %s"), err->message);
+		else
+			app_error(mk->a, _("This invitation is for a group to join %s, and you belong to no group"),
+				  mk->target);
 		od_error_free(err);
 		finish();
 		return;
 	}
-	if (!(mk->op = od_invite_consume(a->s.zone, mk->pasted, &t, NULL, on_joined, NULL)))
-		xoom();
+	names = xcalloc(n, sizeof(*names));
+	for (size_t i = 0; i < n; i++) {
+		const struct od_member *g = od_members_get(mk->groups, i);
+		names[i] = g->name ? g->name : g->id;
+	}
+	title = xasprintf(_("Which of your groups joins %s?"), mk->target);
+	widget_choose(mk->a, title, names, n, on_group, NULL);
+	free(title);
+	free(names);
 }
 
-/* c: say what accepting the invitation t does, and ask. */
+/* c: the examined token t is an invitation onetui can accept: find out
+ * which group joins, if one does, then ask. */
 static void
-ask_consume(const struct od_token_info *t)
+take_invite(const struct od_token_info *t, bool needs_group)
+{
+	struct od_error *err;
+	const char *space = od_str_eq(od_invite_target_kind(t->invite_type), "space")
+				    ? tokens_space_name(t->target_id, mk->a)
+				    : NULL;
+
+	/* Kept for the steps to come: t is gone after this call. */
+	if (!(mk->examined = cJSON_Duplicate(t->raw, true)))
+		xoom();
+	if ((err = od_token_info_parse(mk->examined, &mk->invitation))) {
+		app_error(mk->a, "%s", err->message);
+		od_error_free(err);
+		finish();
+		return;
+	}
+	mk->target = xstrdup(space ? space : t->target_id ? t->target_id : "?");
+	if (!needs_group) {
+		ask_consume();
+		return;
+	}
+	if (!(mk->groups = od_members_new(mk->a->s.zone)))
+		xoom();
+	od_members_load_user_groups(mk->groups, on_groups, NULL);
+}
+
+static void
+check_invite(const struct od_token_info *t)
 {
 	bool needs_group = false;
-	char *words, *question;
 
 	if (t->kind != OD_TOKEN_INVITE) {
 		app_error(mk->a, _("This is an %s token, not an invitation: there is nothing to join"),
@@ -523,23 +645,13 @@ ask_consume(const struct od_token_info *t)
 		finish();
 		return;
 	}
-	if (!od_invite_consumable(t->invite_type, &needs_group) || needs_group ||
-	    !od_str_eq(od_invite_target_kind(t->invite_type), "space")) {
-		app_error(mk->a, _("This invitation (%s) is not for you to join a space: use onetui token consume"),
+	if (!od_invite_consumable(t->invite_type, &needs_group)) {
+		app_error(mk->a, _("onetui cannot accept invitations of the kind %s"),
 			  t->invite_type ? t->invite_type : "?");
 		finish();
 		return;
 	}
-	if (!(mk->examined = cJSON_Duplicate(t->raw, true)))
-		xoom();
-	mk->space_name = xstrdup(t->target_id ? t->target_id : "?");
-	words = tokens_caveat_words(mk->a, t->caveats, "; ");
-	question = *words ? xasprintf(_("This invitation makes you a member of the space %s (it carries: %s). Join it?"),
-				      mk->space_name, words)
-			  : xasprintf(_("This invitation makes you a member of the space %s. Join it?"), mk->space_name);
-	widget_confirm(mk->a, question, on_consume_confirmed, NULL);
-	free(question);
-	free(words);
+	take_invite(t, needs_group);
 }
 
 static void
@@ -551,7 +663,7 @@ on_examined(const struct od_token_info *t, struct od_error *err, void *ud)
 	if (!answered(err, _("Cannot examine the token")))
 		return;
 	if (consume) {
-		ask_consume(t);
+		check_invite(t);
 		return;
 	}
 	text = tokens_describe(mk->a, t, NULL);

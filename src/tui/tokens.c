@@ -2,10 +2,11 @@
 /* tokens.c: "Your tokens" in the Shares & Tokens pane: the user's named
  * tokens, one line each (name, state, a mark when it is handed out too
  * wide, expiry, kind, the token masked, its caveats in words), read the
- * first time the pane is shown and after every change. Revoking and
- * deleting ask first; Enter describes a token in full, but never shows
- * it unmasked. Making tokens, examining and consuming them is
- * token-new.c. */
+ * first time the pane is shown and after every change. The token onetui
+ * is signed in with shows "in use". Revoking and deleting ask first,
+ * and say so plainly when it is that token; Enter describes a token in
+ * full, but never shows it unmasked. Making tokens, examining and
+ * consuming them is token-new.c. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -37,6 +38,7 @@ static struct {
 	bool wanted;		/* the pane was shown: keep the list read */
 	bool loaded;
 	struct od_op *listing;
+	struct od_op *learning;	/* which token onetui is signed in with */
 	size_t pending;		/* records still to read */
 	unsigned generation;	/* a reading started later wins */
 	char *error;
@@ -94,6 +96,7 @@ tokens_done(void)
 	token_new_done();
 	tk.generation++;	/* answers still on their way are dropped */
 	od_op_cancel(tk.listing);
+	od_op_cancel(tk.learning);
 	free_ids();
 	free_rows();
 	free(tk.error);
@@ -113,8 +116,8 @@ xsteal(struct od_buf *b)
 	return s;
 }
 
-static const char *
-space_name(const char *id, void *ud)
+const char *
+tokens_space_name(const char *id, void *ud)
 {
 	struct app *a = ud;
 	struct od_space *sp;
@@ -130,7 +133,7 @@ space_name(const char *id, void *ud)
 char *
 tokens_caveat_words(struct app *a, const cJSON *caveats, const char *sep)
 {
-	const struct od_caveat_names names = { space_name, NULL, a };
+	const struct od_caveat_names names = { tokens_space_name, NULL, a };
 	struct od_buf b;
 	const cJSON *c;
 	bool first = true;
@@ -204,7 +207,7 @@ tokens_describe(struct app *a, const struct od_token_info *t, const char *value)
 	    (t->revoked && od_buf_addf(&b, "%-10s %s\n", _("State"), _("revoked"))))
 		xoom();
 	if (t->kind == OD_TOKEN_INVITE) {
-		const char *target = t->target_id ? space_name(t->target_id, a) : NULL;
+		const char *target = t->target_id ? tokens_space_name(t->target_id, a) : NULL;
 		if (od_buf_addf(&b, "%-10s %s%s%s%s\n", _("Target"), target ? target : "", target ? " (" : "",
 				t->target_id ? t->target_id : "?", target ? ")" : ""))
 			xoom();
@@ -341,6 +344,42 @@ on_listed(struct od_error *err, void *ud)
 		finished();
 }
 
+static void
+on_learned(struct od_error *err, void *ud)
+{
+	(void)ud;
+	/* Cancelled: the interface is ending. Failed: nothing is marked, and
+	 * the next reading of the list asks again. */
+	if (!err || err->kind != OD_ERR_CANCELLED) {
+		tk.learning = NULL;
+		app_dirty(tk.a);
+	}
+	od_error_free(err);
+}
+
+void
+tokens_learn_own(struct app *a)
+{
+	if (a->share_id || tk.learning || od_zone_token_id_known(a->s.zone))
+		return;
+	if (!(tk.learning = od_zone_learn_token_id(a->s.zone, on_learned, NULL)))
+		xoom();
+}
+
+char *
+tokens_warn_own(struct app *a, const char *id, char *question)
+{
+	char *warned;
+
+	if (!od_zone_uses_token(a->s.zone, id))
+		return question;
+	warned = xasprintf(_("This is the token onetui is signed in with: onetui will stop working until it is "
+			     "given another token. %s"),
+			   question);
+	free(question);
+	return warned;
+}
+
 /* Read the list (again). */
 static void
 load(void)
@@ -355,6 +394,7 @@ load(void)
 	tk.pending = 0;
 	if (!(tk.listing = od_token_list(tk.a->s.zone, on_ids, on_listed, NULL)))
 		xoom();
+	tokens_learn_own(tk.a);
 	app_dirty(tk.a);
 }
 
@@ -400,16 +440,17 @@ cell(int y, int col, int end, int w, enum color c, const char *text)
 }
 
 static void
-draw_row(const struct token_row *r, int y, int x, int width, int name_w, bool at)
+draw_row(struct app *a, const struct token_row *r, int y, int x, int width, int name_w, bool at)
 {
 	int col = x + 2, end = x + width;
 	enum color c = at ? C_CURSOR : C_NORMAL;
+	bool in_use = !r->bad && od_zone_uses_token(a->s.zone, r->id);
 
 	draw_blank(stdscr, y, x, width, c);
 	draw_text(stdscr, y, col, name_w, c, r->name);
 	col += name_w + 2;
 	/* What matters most first, for a narrow pane. */
-	col += cell(y, col, end, 8, at ? C_CURSOR : r->bad ? C_ERROR : C_GOOD, r->state);
+	col += cell(y, col, end, 8, at ? C_CURSOR : r->bad ? C_ERROR : C_GOOD, in_use ? _("in use") : r->state);
 	col += cell(y, col, end, 1, at ? C_CURSOR : C_WARN, r->risks ? "!" : "");
 	col += cell(y, col, end, 16, c, r->expiry);
 	col += cell(y, col, end, 13, c, r->kind);
@@ -454,7 +495,7 @@ tokens_draw(struct app *a, int y, int x, int height, int width, bool focus)
 	for (int i = 0; i < height; i++) {
 		size_t k = tk.top + (size_t)i;
 		if (k < tk.n_rows)
-			draw_row(&tk.rows[k], y + i, x, width, name_w, focus && k == tk.cursor);
+			draw_row(a, &tk.rows[k], y + i, x, width, name_w, focus && k == tk.cursor);
 		else if (k == tk.n_rows && tk.error)
 			draw_text(stdscr, y + i, x + 2, width - 2, C_ERROR, tk.error);
 	}
@@ -632,16 +673,19 @@ tokens_request(struct app *a, enum request req, bool focused)
 		if (!(r = current(a)))
 			return true;
 		if (req == REQ_TOKEN_DELETE) {
-			question = xasprintf(_("Delete the token \"%s\"? It stops working at once, and cannot be "
-					       "brought back."),
-					     r->name);
+			question = tokens_warn_own(a, r->id,
+						   xasprintf(_("Delete the token \"%s\"? It stops working at once, and "
+							       "cannot be brought back."),
+							     r->name));
 			widget_confirm(a, question, on_delete_confirmed, change_new(a, r));
 		} else {
 			struct token_change *c = change_new(a, r);
 			c->revoke = !r->revoked;
-			question = c->revoke ? xasprintf(_("Revoke the token \"%s\"? It, and every token confined "
-							   "from it, stops working until you un-revoke it."),
-							 r->name)
+			question = c->revoke ? tokens_warn_own(a, r->id,
+							       xasprintf(_("Revoke the token \"%s\"? It, and every "
+									   "token confined from it, stops working "
+									   "until you un-revoke it."),
+									 r->name))
 					     : xasprintf(_("Un-revoke the token \"%s\"? It works again."), r->name);
 			widget_confirm(a, question, on_revoke_confirmed, c);
 		}

@@ -11,6 +11,9 @@
 #include "tui/tui.h"
 
 /* tokens.c: words for people (caller frees the strings). */
+/* The name of the user's space id, or NULL; ud is the app (the shape of
+ * od_caveat_names' callbacks). */
+const char *tokens_space_name(const char *id, void *ud);
 /* The caveats described, joined by sep; "" for none. */
 char *tokens_caveat_words(struct app *a, const cJSON *caveats, const char *sep);
 /* The warnings of OD_RISK_ bits, joined by sep; "" for none. */

@@ -199,6 +199,12 @@ bool tokens_at_first(void);
 /* focused: the cursor is in the tokens list (else only the keys that
  * need no token under it act). */
 bool tokens_request(struct app *a, enum request req, bool focused);
+/* Ask which token onetui is signed in with, unless that is known or
+ * being asked: the list marks it, and revoking or deleting it warns. */
+void tokens_learn_own(struct app *a);
+/* question (taken), after a plain warning when id is the token onetui is
+ * signed in with; caller frees. */
+char *tokens_warn_own(struct app *a, const char *id, char *question);
 
 /* panes.c: the tab bar, the pane area, and panes still to come. */
 void panes_draw(struct app *a, int y, int x, int height, int width);

@@ -305,6 +305,38 @@ def invitations(t, s):
     s.values.add(rec.get("token", "-"))
 
 
+def own_token(t, s):
+    """The token onetui is signed in with is not revoked or deleted by
+    mistake: refused (exit 2) unless --even-if-in-use."""
+    h = s.h
+    expect(t, s.run("token", "revoke", "alice"), "revoke the fixture's token alice signs in with: refused, exit 2",
+           2, err=r"alice is the token onetui is signed in with: revoking it signs onetui out "
+                  r"\(--even-if-in-use revokes it all the same\)")
+    seat = os.path.join(h.tmp, "seat.token")
+    expect(t, s.run("token", "create", "own-seat", "--expires", "1h", "--output-file", seat),
+           "a named token to sign in with", 0)
+    s.read(seat)
+    h.tokens["seat"] = seat
+    r = s.run("token", "rm", "--yes", "--json", "own-seat", user="seat")
+    t.ok(r.rc == 2 and not r.out and "deleting it signs onetui out" in r.errtext,
+         "rm --yes --json of the token in use: refused, nothing on stdout", repr(r))
+    with open(seat) as f:
+        confined = s.run("token", "confine", "--expires", "30m", "--output-file", seat + ".30m", stdin=f)
+    s.read(seat + ".30m")
+    h.tokens["seat-30m"] = seat + ".30m"
+    expect(t, confined, "a copy of it for 30 minutes", 0)
+    expect(t, s.run("token", "revoke", "own-seat", user="seat-30m"),
+           "signed in with a copy confined from it: revoking it is refused too", 2, err=r"signed in with")
+    expect(t, s.run("token", "revoke", "own-seat"), "signed in with another token: revoked at once", 0,
+           out=r"Revoked own-seat")
+    expect(t, s.run("token", "unrevoke", "own-seat"), "... and un-revoked", 0)
+    r = s.run("token", "revoke", "--even-if-in-use", "--json", "own-seat", user="seat")
+    t.ok(r.rc == 0 and (r.json() or {}).get("tokenId"), "--even-if-in-use revokes it all the same (--json)",
+         repr(r))
+    expect(t, s.run("ls", KRIOS, user="seat"), "... and onetui is signed out", 4, err=r"revoked")
+    expect(t, s.run("token", "rm", "--yes", "own-seat"), "delete it", 0)
+
+
 def leaks(t, s):
     """The values never appear anywhere they were not asked for."""
     h = s.h
@@ -392,6 +424,7 @@ def main():
         expiry_revocation(t, s, ro)
         listing(t, s, ro)
         invitations(t, s)
+        own_token(t, s)
         leaks(t, s)
     finally:
         h.close()

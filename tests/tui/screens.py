@@ -4,6 +4,7 @@
 against the test zone over HTTPS."""
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -34,6 +35,13 @@ def row_of(lines, text):
         if text in line:
             return i
     return -1
+
+
+def use_profile(h, user="alice", extra=""):
+    """The configuration of the screens, signed in as user, and extra
+    settings; its path."""
+    return h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
+                          'ca-file = "%s"; }; };\n%s' % (h.zone_url, h.tokens[user], h.info["ca"], extra))
 
 
 def start(t, h, name, **kw):
@@ -324,9 +332,7 @@ def test_editor(t, h):
 
 
 def test_keys_config(t, h):
-    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
-                   'ca-file = "%s"; }; };\nkeys = { tree = [ "x mark", "J move-down" ]; };\n'
-                   % (h.zone_url, h.tokens["alice"], h.info["ca"]))
+    use_profile(h, extra='keys = { tree = [ "x mark", "J move-down" ]; };\n')
     s = start(t, h, "keys from the configuration")
     s.send("J", "Enter")
     s.wait()
@@ -335,9 +341,7 @@ def test_keys_config(t, h):
     t.ok("1 marked" in s.lines()[s.height - 2], "bindings from the configuration work",
          s.lines()[s.height - 2])
     s.close()
-    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
-                   'ca-file = "%s"; }; };\nkeys = { tree = [\n  "x frobnicate" ]; };\n'
-                   % (h.zone_url, h.tokens["alice"], h.info["ca"]))
+    use_profile(h, extra='keys = { tree = [\n  "x frobnicate" ]; };\n')
     s = Screen(h)
     status = s.exited()
     t.ok(status == 3 and re.search(r"config:4: there is no action \"frobnicate\"", s.text()),
@@ -734,9 +738,7 @@ def test_public_share(t, h):
     link = h.info["zone"]["url"] + "/share/" + share
     base = os.path.join(h.tmp, "tui-public")
     os.makedirs(base)
-    profile = ('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; ca-file = "%s"; }; };\n'
-               % (h.zone_url, h.tokens["alice"], h.info["ca"]))
-    h.write_config(profile + 'transfers = { jobs = 2; limit-rate = "10M"; };\n')
+    use_profile(h, extra='transfers = { jobs = 2; limit-rate = "10M"; };\n')
     h.clear()
     s = start(t, h, "public share", width=140, height=40, args=[link])
     lines = s.lines()
@@ -827,7 +829,7 @@ def test_public_share(t, h):
     s.send("q")
     t.ok(s.exited() == 0, "q quits", s.text())
     s.close()
-    h.write_config(profile)
+    use_profile(h)
     r = h.run("https://%s/nothing-shared" % "127.0.0.1", user=None)
     t.ok(r.rc == 2 and b"is not a share's public link" in r.err, "a URL that is no share link: exit 2, said",
          repr(r))
@@ -942,9 +944,7 @@ def test_metadata_bulk(t, h):
     """T fills a template, A sets an attribute or merges JSON: on the
     marked items, previewed first (a protected one left alone), then a
     list of outcomes."""
-    config = h.write_config(
-        'default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; ca-file = "%s"; }; };\n'
-        % (h.zone_url, h.tokens["alice"], h.info["ca"]) + """
+    config = use_profile(h, extra="""
 templates = {
   krios-session = {
     description = "A cryo-EM session on the Titan Krios";
@@ -1524,6 +1524,12 @@ def test_shares_pane(t, h):
     quit_cleanly(t, s, "shares pane")
 
 
+def words(s):
+    """The screen's words in one line: a dialog's text without its frame
+    or line breaks."""
+    return " ".join(s.text().replace("│", " ").split())
+
+
 def no_token_shown(t, s, token, what):
     """Neither the screen nor anything onetui wrote to the terminal holds
     token whole, nor (the screen) a piece of the secret popup."""
@@ -1541,8 +1547,8 @@ def test_tokens_pane(t, h):
     s = open_grid_square(t, h, "tokens pane")
     s.send("3", "Tab")
     t.ok(wait_for(s, r"Your tokens") and wait_for(s, r"Grid square 1734452"), "the pane with both lists", s.text())
-    t.ok(wait_for(s, r"alice-revoked +revoked +never") and re.search(r"alice +active +! never", s.text()),
-         "a token without caveats is marked risky; a revoked one is not", s.text())
+    t.ok(wait_for(s, r"alice-revoked +revoked +never") and re.search(r"alice +in use +! never", s.text()),
+         "a token without caveats is marked risky; a revoked one is not; the one onetui uses says so", s.text())
     s.send("t")
     t.ok(wait_for(s, r"1  Read-only for GridSquare_1734452, 7 days") and "Oneclient on the compute centre, 30 days"
          in s.text(), "t offers the presets", s.text())
@@ -1587,6 +1593,15 @@ def test_tokens_pane(t, h):
     t.ok(wait_for(s, r'Deleted the token "grid-ro"'), "and deletes it", s.text())
     s.wait()
     t.ok(not re.search(r"grid-ro +(active|revoked)", s.text()), "it is gone from the list", s.text())
+    s.send("g", "R")
+    t.ok(wait_for(s, r'Revoke the token "alice"'), "R on the token onetui is signed in with", s.text())
+    t.ok("This is the token onetui is signed in with: onetui will stop working until it is given another token."
+         in words(s), "... says so plainly first", s.text())
+    s.send("n", "D")
+    t.ok(wait_for(s, r'Delete the token "alice"') and "This is the token onetui is signed in with" in words(s),
+         "so does D", s.text())
+    s.send("n")
+    t.ok(wait_for(s, r"alice +in use"), "n: it stays", s.text())
 
     pasted = h.info["tokens"]["alice-readonly"]
     s.send("x")
@@ -1630,8 +1645,7 @@ def test_tokens_pane(t, h):
     quit_cleanly(t, s, "tokens pane")
 
     # Dave, member of no space, accepts it.
-    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
-                   'ca-file = "%s"; }; };\n' % (h.zone_url, h.tokens["dave"], h.info["ca"]))
+    use_profile(h, "dave")
     s = start(t, h, "consume", width=150, height=40)
     s.send("3", "Tab", "c")
     s.wait()
@@ -1640,16 +1654,17 @@ def test_tokens_pane(t, h):
     s.send("c")
     s.wait()
     s.send(invite, "Enter")
-    t.ok(wait_for(s, r"This invitation makes you a member of the space") and wait_for(s, r"Join it\?"),
-         "c examines the invitation first and asks", s.text())
+    t.ok(wait_for(s, r"You join the space") and
+         re.search(r"You join the space \w+ \(the invitation carries: valid until .*\)\. Accept the invitation\?",
+                   words(s)),
+         "c examines the invitation first, says what accepting it does, and asks", s.text())
     no_token_shown(t, s, invite, "consuming")
     s.send("y")
     t.ok(wait_for(s, r"You joined the space"), "y joins", s.text())
     r = h.run("ls", user="dave")
     t.ok(KRIOS in r.text, "dave is in the space now", repr(r))
     quit_cleanly(t, s, "consume")
-    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
-                   'ca-file = "%s"; }; };\n' % (h.zone_url, h.tokens["alice"], h.info["ca"]))
+    use_profile(h)
 
 
 def test_token_form(t, h):
@@ -1718,15 +1733,60 @@ def test_token_form(t, h):
     quit_cleanly(t, s, "token form")
 
 
+def test_group_invitation(t, h):
+    """c with an invitation for a group to join a space: the user picks one
+    of their groups, is told which group joins what, and it joins; a user
+    in no group is told so, and nothing joins."""
+    p11 = "P11 Beamline p700123"
+    r = h.run("token", "invite", "space", p11, "--group-joins", "--name", "p11 for a team", "--show-token",
+              "--json", user="carol")
+    invite = (r.json() or {}).get("token") or "none"
+    staff = hashlib.md5(b"group:cryo-em-staff").hexdigest()
+    s = start(t, h, "group invitation", width=150, height=40)
+    s.send("3", "Tab", "c")
+    s.wait()
+    s.send(invite, "Enter")
+    t.ok(wait_for(s, r"Which of your groups joins %s\?" % p11) and "1  cryo-em-staff" in s.text()
+         and "2  proposal-p700123-members" in s.text(), "c: a group's invitation offers the user's groups", s.text())
+    s.send("1")
+    t.ok(wait_for(s, r"The group cryo-em-staff joins") and
+         "The group cryo-em-staff joins the space %s. Accept the invitation?" % p11 in words(s),
+         "then says which group joins what, and asks", s.text())
+    no_token_shown(t, s, invite, "a group's invitation")
+    s.send("y")
+    t.ok(wait_for(s, r"The group cryo-em-staff joined the space %s" % p11), "y: the group joins", s.text())
+    api = Api(h)
+    status, reply = api.call("GET", "%s/spaces/%s/groups" % (api.zone, h.info["spaces"][p11]), "carol")
+    t.ok(status == 200 and staff in (reply or {}).get("groups", []), "the zone agrees", repr(reply))
+    quit_cleanly(t, s, "group invitation")
+
+    use_profile(h, "dave")
+    s = start(t, h, "group invitation, no group", width=150, height=40)
+    s.send("3", "Tab", "c")
+    s.wait()
+    s.send(invite, "Enter")
+    t.ok(wait_for(s, r"This invitation is for a group to join \S+, and you belong to no group"),
+         "a user in no group: said, in one line", s.text())
+    quit_cleanly(t, s, "group invitation, no group")
+    use_profile(h)
+
+
 def test_handout(t, h):
     """H: the item's share (reused) and an invitation, as text for an
-    e-mail, shown once and copied whole."""
+    e-mail, shown once and copied whole; from the built-in text or, when
+    chosen, a template of the configuration."""
     grid = KRIOS + "/Images-Disc1/GridSquare_1734452"
     fixture = h.info["shares"]["/" + grid]
+    use_profile(h, extra='handouts = { short-note = "Short note on {title}\\n{?token}\\nJoin with: {token}\\n{/token}\\n'
+                         'Link: {link}\\nIn {space}, {path}\\n"; };\n')
     s = open_grid_square(t, h, "handout")
     s.send("3", "Tab", "H")
+    t.ok(wait_for(s, r"Hand out GridSquare_1734452: which text\?") and "1  The built-in handout" in s.text()
+         and "2  short-note" in s.text(), "H offers the built-in text, then the configuration's templates",
+         s.text())
+    s.send("1")
     t.ok(wait_for(s, r"Hand out GridSquare_1734452") and "viewer, 1 person, 7 days" in s.text(),
-         "H offers what to hand out", s.text())
+         "then what to hand out", s.text())
     s.send("2")
     t.ok(wait_for(s, r"make an invitation that lets one person join") and wait_for(s, r"viewer for 7 days\?"),
          "says what it will make, and asks", s.text())
@@ -1743,7 +1803,23 @@ def test_handout(t, h):
          "once copied, q closes; the invitation is listed", s.text())
     for tok in tokens:
         no_token_shown(t, s, tok, "after the handout")
+    s.send("H")
+    wait_for(s, r"which text\?")
+    s.send("2")
+    t.ok(wait_for(s, r"1  The public link only"), "a template chosen: then what to hand out", s.text())
+    s.send("1")
+    t.ok(wait_for(s, r"write the handout with its public link\?"), "the link only: said, and asked", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"Short note on ") and "Join with" not in s.text(), "the handout from the template", s.text())
+    s.send("c")
+    s.wait()
+    text = s.buffer()
+    t.ok(re.match(r"Short note on .+\nLink: \S+/share/%s\nIn %s, Images-Disc1/GridSquare_1734452\n$"
+                  % (fixture, re.escape(KRIOS)), text), "filled in as the template says, no invitation", text)
+    s.send("q")
+    s.wait()
     quit_cleanly(t, s, "handout")
+    use_profile(h)
 
 
 def space_member(h, space, name):
@@ -1926,6 +2002,7 @@ def main():
         test_shares_pane(t, h)
         test_tokens_pane(t, h)
         test_token_form(t, h)
+        test_group_invitation(t, h)
         test_handout(t, h)
         test_audit(t, h)
         test_space_view(t, h)
