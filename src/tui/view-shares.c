@@ -320,15 +320,18 @@ shares_status(enum color *c)
 static void
 draw_share(const struct share_row *r, int y, int x, int width, int name_w, bool at)
 {
-	int col = x + 2;
+	/* The handle mark keeps its room: a public link is often wider
+	 * than the pane. */
+	const char *mark = r->handle_id ? _("handle") : NULL;
+	int col = x + 2, mark_w = mark ? draw_width(mark) + 2 : 0;
 
 	draw_blank(stdscr, y, x, width, at ? C_CURSOR : C_NORMAL);
 	col += draw_text(stdscr, y, col, name_w, at ? C_CURSOR : C_NORMAL, r->name) + 2;
 	if (col >= x + width)
 		return;
-	col += draw_text(stdscr, y, col, x + width - col, at ? C_CURSOR : C_GOOD, r->public_url) + 2;
-	if (r->handle_id && col < x + width)
-		draw_own(stdscr, y, col, x + width - col, at ? C_CURSOR : C_WARN, _("handle"));
+	col += draw_text(stdscr, y, col, x + width - col - mark_w, at ? C_CURSOR : C_GOOD, r->public_url) + 2;
+	if (mark && col < x + width)
+		draw_own(stdscr, y, col, x + width - col, at ? C_CURSOR : C_WARN, mark);
 }
 
 static void
