@@ -181,6 +181,18 @@ void shares_view_changed(const char *file_id, const char *select_id);
 void handout_start(struct app *a);
 void handout_done(void);
 
+/* share-handle.c: K, a handle (DOI/PID) registered for a share through
+ * one of the user's handle services, with Dublin Core metadata from a
+ * form. */
+struct share_ref {
+	const char *file_id;	/* the item the share publishes */
+	const char *id, *name;
+	const char *description, *handle_id;	/* may be NULL */
+};
+void share_handle_start(struct app *a, const struct share_ref *sh);
+/* Drop what is under way, and the form kept (the interface ends). */
+void share_handle_done(void);
+
 /* tokens.c: the pane's list of the user's named tokens, and making,
  * examining, consuming, revoking and deleting tokens. */
 void tokens_init(struct app *a);

@@ -5,7 +5,8 @@
  * (tokens.c). Each list has its own cursor; Tab, or moving past the end
  * of one, goes to the other. The keys of the shares list are here:
  * share the item, rename, describe in the editor, delete after asking,
- * copy the public link, show the whole record. */
+ * copy the public link, show the whole record; H and K hand over to
+ * share-handout.c and share-handle.c. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -110,6 +111,7 @@ shares_view_done(void)
 	forget();
 	free(sv.want_id);
 	handout_done();
+	share_handle_done();
 	tokens_done();
 	memset(&sv, 0, sizeof(sv));
 }
@@ -413,7 +415,8 @@ shares_view_draw(struct app *a, int y, int x, int height, int width)
 	}
 	rows_t = avail - rows_s;
 	title = sv.none ? xstrdup(_("Shares")) : xasprintf(_("Shares of %s"), sv.path);
-	heading(y, x, width, title, false, sv.none ? NULL : _("   n shares, r renames, e describes, d deletes, y copies"));
+	heading(y, x, width, title, false,
+		sv.none ? NULL : _("   n shares, r renames, e describes, d deletes, y copies, K adds a handle"));
 	free(title);
 	draw_shares(a, y + 1, x, rows_s, width);
 	draw_blank(stdscr, y + 1 + rows_s, x, width, C_NORMAL);
@@ -736,6 +739,12 @@ shares_request(struct app *a, enum request req)
 		if ((r = current(a)))
 			clip_copy(a, _("public link"), r->public_url);
 		return true;
+	case REQ_SHARE_HANDLE:
+		if ((r = current(a)))
+			share_handle_start(a, &(struct share_ref){ .file_id = sv.file_id, .id = r->id, .name = r->name,
+								    .description = r->description,
+								    .handle_id = r->handle_id });
+		return true;
 	case REQ_DETAILS:
 		if ((r = current(a)))
 			share_details(a, r);
@@ -808,7 +817,8 @@ shares_view_request(struct app *a, enum request req)
 	}
 	if (req == REQ_SHARE_NEW || req == REQ_HANDOUT)
 		return shares_request(a, req);
-	if (req == REQ_SHARE_RENAME || req == REQ_SHARE_DESCRIBE || req == REQ_SHARE_DELETE || req == REQ_SHARE_COPY) {
+	if (req == REQ_SHARE_RENAME || req == REQ_SHARE_DESCRIBE || req == REQ_SHARE_DELETE || req == REQ_SHARE_COPY ||
+	    req == REQ_SHARE_HANDLE) {
 		app_message(a, _("Put the cursor on a share first (Tab, or Up past the first token)"));
 		return true;
 	}
