@@ -9,6 +9,7 @@ import os
 import re
 import time
 import sys
+import xml.etree.ElementTree as ElementTree
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -40,6 +41,12 @@ def start(t, h, name, **kw):
     s = Screen(h, **kw)
     t.ok(s.wait(), "%s: onetui starts and settles" % name, s.text())
     return s
+
+
+def as_user(h, user, more=""):
+    """The configuration: a profile with user's token, and more."""
+    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
+                   'ca-file = "%s"; }; };\n%s' % (h.zone_url, h.tokens[user], h.info["ca"], more))
 
 
 def test_startup(t, h):
@@ -324,9 +331,7 @@ def test_editor(t, h):
 
 
 def test_keys_config(t, h):
-    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
-                   'ca-file = "%s"; }; };\nkeys = { tree = [ "x mark", "J move-down" ]; };\n'
-                   % (h.zone_url, h.tokens["alice"], h.info["ca"]))
+    as_user(h, "alice", 'keys = { tree = [ "x mark", "J move-down" ]; };\n')
     s = start(t, h, "keys from the configuration")
     s.send("J", "Enter")
     s.wait()
@@ -335,9 +340,7 @@ def test_keys_config(t, h):
     t.ok("1 marked" in s.lines()[s.height - 2], "bindings from the configuration work",
          s.lines()[s.height - 2])
     s.close()
-    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
-                   'ca-file = "%s"; }; };\nkeys = { tree = [\n  "x frobnicate" ]; };\n'
-                   % (h.zone_url, h.tokens["alice"], h.info["ca"]))
+    as_user(h, "alice", 'keys = { tree = [\n  "x frobnicate" ]; };\n')
     s = Screen(h)
     status = s.exited()
     t.ok(status == 3 and re.search(r"config:4: there is no action \"frobnicate\"", s.text()),
@@ -1432,10 +1435,11 @@ cp "$STEPS/description" "$last"
 """
 
 
-def open_grid_square(t, h, name, **kw):
-    """Start, and put the cursor on Krios' Images-Disc1/GridSquare_1734452."""
+def open_grid_square(t, h, name, krios_row=1, **kw):
+    """Start, and put the cursor on Krios' Images-Disc1/GridSquare_1734452
+    (Krios is the user's space on krios_row, counted from 0)."""
     s = start(t, h, name, width=150, height=40, **kw)
-    s.send("j", "Enter")
+    s.send(*(["j"] * krios_row + ["Enter"]))
     s.wait()
     s.send("j", "/", "Images", "Enter")
     s.wait()
@@ -1630,8 +1634,7 @@ def test_tokens_pane(t, h):
     quit_cleanly(t, s, "tokens pane")
 
     # Dave, member of no space, accepts it.
-    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
-                   'ca-file = "%s"; }; };\n' % (h.zone_url, h.tokens["dave"], h.info["ca"]))
+    as_user(h, "dave")
     s = start(t, h, "consume", width=150, height=40)
     s.send("3", "Tab", "c")
     s.wait()
@@ -1648,8 +1651,7 @@ def test_tokens_pane(t, h):
     r = h.run("ls", user="dave")
     t.ok(KRIOS in r.text, "dave is in the space now", repr(r))
     quit_cleanly(t, s, "consume")
-    h.write_config('default-profile = "test";\nprofiles = { test = { zone = "%s"; token-file = "%s"; '
-                   'ca-file = "%s"; }; };\n' % (h.zone_url, h.tokens["alice"], h.info["ca"]))
+    as_user(h, "alice")
 
 
 def test_token_form(t, h):
@@ -1746,6 +1748,138 @@ def test_handout(t, h):
     quit_cleanly(t, s, "handout")
 
 
+def flat(s):
+    """The screen's words on one line, without the dialogs' frames: a
+    question wrapped in its box reads as one."""
+    return " ".join(re.sub(r"[│┌┐└┘─]", " ", s.text()).split())
+
+
+def form_register(s):
+    """From the handle form's first row, down to Register and choose it."""
+    s.send(*(["Down"] * 9 + ["Enter"]))
+
+
+def test_share_handle(t, h):
+    """K: a handle for the share under the cursor, from a Dublin Core form
+    filled from the share: a required field emptied is refused, a refusal
+    by the zone keeps the form, the handle is registered and shown; a
+    share with a handle says so; a user without a handle service is told
+    whom to ask, one with several chooses."""
+    grid = KRIOS + "/Images-Disc1/GridSquare_1734452"
+    r = h.run("share", "create", "--json", "--name", "Square 1734452 for a DOI", "--description",
+              "# Square 1734452\n\nGrid atlas of square 1734452,\nfor the DOI test.\n\nMore.", grid)
+    sid = (r.json() or {}).get("shareId") or "none"
+    t.ok(r.rc == 0, "a share to register a handle for", repr(r))
+    s = open_grid_square(t, h, "share handle")
+    s.send("3")
+    wait_for(s, r"Square 1734452 for a DOI +https://")
+    s.send("Tab", "j", "K")
+    t.ok(wait_for(s, r'Handle for "Square 1734452 for a DOI" \(\* required\)'),
+         "K on a share without a handle opens the form (alice has one handle service)", s.text())
+    text = s.text()
+    t.ok("1  Title*: Square 1734452 for a DOI" in text and "2  Creators*: Alice Kowalczyk" in text and
+         "3  Description: Grid atlas of square 1734452, for" in text and
+         "4  Date: %s" % time.strftime("%Y-%m-%d") in text and "6  Type: Dataset" in text and
+         "10  Register" in text and "11  Cancel" in text,
+         "filled from the share (its description's first paragraph), the user and today", text)
+    s.send("2")
+    t.ok(wait_for(s, r"Creators \(required; several: a; b\): Alice Kowalczyk"),
+         "a row opens a prompt with its value; repeatable ones say how to give several", s.text())
+    s.send("C-u", "Kowalczyk, Alice; Lindqvist, Carol", "Enter")
+    t.ok(wait_for(s, r"2  Creators\*: Kowalczyk, Alice; Lindqvist, Carol"), "the form again, with the value",
+         s.text())
+    s.send("Enter")
+    t.ok(wait_for(s, r"Creators \(required; several: a; b\): Kowalczyk"), "... the cursor still on its row",
+         s.text())
+    s.send("Escape", "7", "cryo-EM; grid atlas", "Enter", "Escape")
+    t.ok(wait_for(s, r"K offers the form again as you left it"), "Esc leaves the form, nothing registered",
+         s.text())
+    s.send("K")
+    t.ok(wait_for(s, r"7  Subjects: cryo-EM; grid atlas") and "Lindqvist, Carol" in s.text(),
+         "K again: the form as it was left", s.text())
+    s.send("1", "C-u", "Enter")
+    wait_for(s, r"1  Title\*: +│")
+    form_register(s)
+    t.ok(wait_for(s, r"Not registered: a handle's metadata needs a title") and
+         wait_for(s, r"1  Title\*:"), "a required field emptied: said on one line, the form again", s.text())
+    s.send("Enter")
+    t.ok(wait_for(s, r"Title \(required\): *\n"), "... the cursor on the row to mend", s.text())
+    title = 'Grid square 1734452 & "atlas" <DOI>'
+    s.send(title, "Enter")
+    t.ok(wait_for(s, r"Subjects: cryo-EM; grid atlas") and "Lindqvist, Carol" in s.text(),
+         "nothing else typed was lost", s.text())
+    h.fault(service="zone", method="POST", path=r"/user/handles$", status=403, body="error", times=1)
+    form_register(s)
+    wait_for(s, r"Register a handle for")
+    t.ok('Register a handle for "Square 1734452 for a DOI" through Facility DOI (test)? A handle is public and '
+         'permanent' in flat(s), "Register asks first, naming the service: public and permanent", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r'Cannot register a handle for "Square 1734452 for a DOI": .*K offers'),
+         "a refusal by the zone: one line", s.text())
+    s.send("K")
+    t.ok(wait_for(s, r"1  Title\*: Grid square 1734452 & \"atlas\" <DOI>") and "cryo-EM; grid atlas" in s.text(),
+         "K offers the form as it was sent", s.text())
+    form_register(s)
+    wait_for(s, r"Register a handle for")
+    s.send("y")
+    t.ok(wait_for(s, r'Registered the handle 10\.5072/\S+ for "Square 1734452 for a DOI"'),
+         "registered: the public identifier said", s.text())
+    t.ok(wait_for(s, r"Square 1734452 for a DOI +https://\S+ +handle"), "the list marks the share", s.text())
+    doi = re.search(r"Registered the handle (10\.5072/\S+)", s.text())
+    status, rec = Api(h).share(sid)
+    hid = (rec or {}).get("handleId") or "none"
+    status, handle = Api(h).public(Api(h).zone + "/handles/%s/public" % hid)
+    t.ok(status == 200 and doi and handle.get("publicHandle") == doi.group(1),
+         "the zone holds the handle for the share", repr(handle))
+    dc = "{http://purl.org/dc/elements/1.1/}"
+    try:
+        root = ElementTree.fromstring((handle.get("metadata") or "").encode())
+        values = [(e.tag.replace(dc, ""), e.text) for e in root]
+    except ElementTree.ParseError as err:
+        values = [("unparsable", str(err))]
+    t.eq(values, [("title", title), ("creator", "Kowalczyk, Alice"), ("creator", "Lindqvist, Carol"),
+                  ("subject", "cryo-EM"), ("subject", "grid atlas"),
+                  ("description", "Grid atlas of square 1734452, for the DOI test."),
+                  ("date", time.strftime("%Y-%m-%d")), ("type", "Dataset")],
+         "its Dublin Core: the title typed, several creators and subjects, empty fields left out")
+    s.send("K")
+    t.ok(wait_for(s, r'"Square 1734452 for a DOI" already has a handle: %s' % re.escape(doi.group(1) if doi else "-")),
+         "K on a share with a handle says so, with its identifier", s.text())
+    s.send("k", "K")
+    t.ok(wait_for(s, r'Handle for "Grid square 1734452, session EM-2025-117"'),
+         "another share: a form of its own", s.text())
+    s.send("Escape")
+    quit_cleanly(t, s, "share handle")
+    t.ok(h.run("share", "rm", "--yes", sid).rc == 0, "the share and its handle removed", "")
+
+    as_user(h, "bob")
+    s = open_grid_square(t, h, "no handle service", krios_row=0)
+    s.send("3")
+    wait_for(s, r"Grid square 1734452, session EM-2025-117 +https://")
+    s.send("Tab", "K")
+    t.ok(wait_for(s, r"No handle service lets you register handles: ask your zone's administrators"),
+         "a user in no handle service: said whom to ask", s.text())
+    t.ok("Handle for" not in s.text(), "... and no form", s.text())
+    quit_cleanly(t, s, "no handle service")
+    as_user(h, "carol")
+    # Carol's first space is Krios: P11's run r0034 and its share.
+    s = start(t, h, "several handle services", width=150, height=40)
+    s.send("j", "Enter")
+    s.wait()
+    s.send("j", "Enter")
+    s.wait()
+    s.send("j", "/", "r0034", "Enter", "3")
+    wait_for(s, r"Run 34, proposal p700123 +https://")
+    s.send("Tab", "K")
+    t.ok(wait_for(s, r"Register the handle through") and wait_for(s, r"1  Facility DOI \(test\)") and
+         "2  Facility Handle.net (test)" in s.text(), "several handle services: chosen from a list", s.text())
+    s.send("2")
+    t.ok(wait_for(s, r"Creators\*: Carol Lindqvist"), "then the form, the creator carol", s.text())
+    s.send("Escape")
+    quit_cleanly(t, s, "several handle services")
+    as_user(h, "alice")
+
+
 def main():
     t = Tap()
     if not have_tmux():
@@ -1791,6 +1925,7 @@ def main():
         test_tokens_pane(t, h)
         test_token_form(t, h)
         test_handout(t, h)
+        test_share_handle(t, h)
         test_audit(t, h)
     finally:
         h.close()
