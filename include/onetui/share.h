@@ -14,6 +14,7 @@
 #define ONETUI_SHARE_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,13 @@
 /* A share record as the Oneprovider or Onezone sends it (pointing into
  * root): checked, absent optional strings NULL, creationTime -1. */
 struct od_error *od_share_parse(const cJSON *root, struct od_share *out) OD_WARN_UNUSED;
+
+/* Text a person typed for others to read (a share's name or description,
+ * a handle's metadata), checked before it is sent: refused when it is not
+ * UTF-8 or holds a control character or one that hides or reorders text,
+ * which would reach every terminal that shows it. lines: tabs and line
+ * breaks are allowed (a description). what names the text in the error. */
+struct od_error *od_share_text_check(const char *what, const char *text, bool lines) OD_WARN_UNUSED;
 
 /* Share file_id of space s under name; description (Markdown) may be
  * NULL. fn gets the share's id. */
@@ -108,8 +116,10 @@ struct od_dc_value {
 };
 /* The element's name without the "dc:" prefix ("title"...). */
 const char *od_dc_name(enum od_dc_element e);
+/* Whether a handle's metadata must hold the element (title, creator). */
+bool od_dc_required(enum od_dc_element e);
 /* The oai_dc XML document of the values (*out, caller frees), grouped
- * by element, text escaped. Refused: no title or no creator, a value
+ * by element, text escaped. Refused: a required element missing, a value
  * that is empty or blank, not UTF-8, or holds a character XML cannot
  * carry (control characters but tab and line breaks). The document is
  * checked to parse as XML before it is handed out. */

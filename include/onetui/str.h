@@ -43,6 +43,8 @@ bool od_parse_number(const char *s);
 const char *od_time_short(int64_t t, char buf[OD_TIME_BUFSZ]);
 /* "2025-11-03T14:07:22Z" in UTC. */
 const char *od_time_iso(int64_t t, char buf[OD_TIME_BUFSZ]);
+/* "2025-11-03", the day in local time. */
+const char *od_date_local(int64_t t, char buf[OD_TIME_BUFSZ]);
 /* "drwxrwxr-x" from a type letter and POSIX permission bits. */
 const char *od_mode_string(char type, unsigned mode, char buf[11]);
 

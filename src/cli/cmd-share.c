@@ -13,7 +13,6 @@
 #include "cli/cmd.h"
 #include "cli/output.h"
 #include "onetui/i18n.h"
-#include "onetui/sanitize.h"
 #include "onetui/share.h"
 #include "onetui/str.h"
 #include "xmalloc.h"
@@ -43,30 +42,18 @@ struct opts {
 
 /* --- what the user types ------------------------------------------------------ */
 
-/* Text the user gave for a name (one line) or a description (lines):
- * UTF-8 without control characters or characters that hide text, which
- * would reach every terminal that shows the share. */
+/* Text the user gave for a name (one line) or a description (lines),
+ * checked as od_share_text_check says; the reason printed. */
 static bool
 text_ok(const char *what, const char *s, bool lines)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s);
+	struct od_error *err = od_share_text_check(what, s, lines);
 
-	for (size_t i = 0; i < len;) {
-		unsigned cp;
-		size_t k = od_utf8_decode(p + i, len - i, &cp);
-		if (!k) {
-			out_error(_("the %s is not valid UTF-8"), what);
-			return false;
-		}
-		if ((cp < 0x20 && !(lines && (cp == '\n' || cp == '\t' || cp == '\r'))) || cp == 0x7f ||
-		    (cp >= 0x80 && cp <= 0x9f) || od_char_hides_text(cp)) {
-			out_error(_("the %s holds a control or invisible character (U+%04X)"), what, cp);
-			return false;
-		}
-		i += k;
-	}
-	return true;
+	if (!err)
+		return true;
+	out_error("%s", err->message);
+	od_error_free(err);
+	return false;
 }
 
 /* The description from --description or --description-file (NULL when

@@ -14,6 +14,7 @@
 #include "onetui/i18n.h"
 #include "onetui/json.h"
 #include "onetui/metatext.h"
+#include "onetui/sanitize.h"
 #include "onetui/str.h"
 
 #include "pcall.h"
@@ -50,6 +51,26 @@ od_share_parse(const cJSON *root, struct od_share *sh)
 	creator = cJSON_GetObjectItemCaseSensitive(root, "creator");
 	if (cJSON_IsObject(creator) && (err = od_json_str_opt(creator, "id", what, &sh->creator_id, NULL)))
 		return err;
+	return NULL;
+}
+
+struct od_error *
+od_share_text_check(const char *what, const char *text, bool lines)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t len = strlen(text);
+
+	for (size_t i = 0; i < len;) {
+		unsigned cp;
+		size_t k = od_utf8_decode(p + i, len - i, &cp);
+		if (!k)
+			return od_error_new(OD_ERR_INPUT, _("the %s is not valid UTF-8"), what);
+		if ((cp < 0x20 && !(lines && (cp == '\n' || cp == '\t' || cp == '\r'))) || cp == 0x7f ||
+		    (cp >= 0x80 && cp <= 0x9f) || od_char_hides_text(cp))
+			return od_error_new(OD_ERR_INPUT, _("the %s holds a control or invisible character (U+%04X)"),
+					    what, cp);
+		i += k;
+	}
 	return NULL;
 }
 
@@ -549,6 +570,12 @@ od_dc_name(enum od_dc_element e)
 	return e < OD_DC_COUNT ? dc_names[e] : "";
 }
 
+bool
+od_dc_required(enum od_dc_element e)
+{
+	return e == OD_DC_TITLE || e == OD_DC_CREATOR;
+}
+
 /* Check one value: UTF-8, something besides blanks, only characters
  * XML 1.0 allows (no control characters but tab, LF and CR). */
 static struct od_error *
@@ -610,10 +637,9 @@ od_dc_xml(const struct od_dc_value *v, size_t n, char **out)
 			return err;
 		have[v[i].element] = true;
 	}
-	if (!have[OD_DC_TITLE])
-		return od_error_new(OD_ERR_INPUT, _("a handle's metadata needs a title"));
-	if (!have[OD_DC_CREATOR])
-		return od_error_new(OD_ERR_INPUT, _("a handle's metadata needs a creator"));
+	for (int e = 0; e < OD_DC_COUNT; e++)
+		if (od_dc_required((enum od_dc_element)e) && !have[e])
+			return od_error_new(OD_ERR_INPUT, _("a handle's metadata needs a %s"), dc_names[e]);
 	od_buf_init(&b, OD_BUF_UNLIMITED);
 	rc = od_buf_adds(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 			     "<oai_dc:dc xmlns:oai_dc=\"http://www.openarchives.org/OAI/2.0/oai_dc/\"\n"

@@ -232,6 +232,15 @@ od_time_iso(int64_t t, char buf[OD_TIME_BUFSZ])
 }
 
 const char *
+od_date_local(int64_t t, char buf[OD_TIME_BUFSZ])
+{
+	/* od_time_short's day, without the time. */
+	format_time(t, false, buf);
+	buf[strcspn(buf, " ")] = '\0';
+	return buf;
+}
+
+const char *
 od_mode_string(char type, unsigned mode, char buf[11])
 {
 	static const char rwx[] = "rwxrwxrwx";

@@ -416,17 +416,14 @@ ask_delete(struct app *a, int choice, void *ud)
 static void
 ask_recall_target(struct app *a, int choice, void *ud)
 {
-	char *initial, *label;
-	time_t now = time(NULL);
-	char day[16];
+	char *initial, *label, day[OD_TIME_BUFSZ];
 
 	if (choice < 0) {
 		finish();
 		return;
 	}
 	ds.recall_archive = xstrdup(ds.preserved[choice]);
-	strftime(day, sizeof(day), "%Y-%m-%d", localtime(&now));
-	initial = xasprintf("%s (recalled %s)", ds.path, day);
+	initial = xasprintf("%s (recalled %s)", ds.path, od_date_local((int64_t)time(NULL), day));
 	label = xasprintf(_("Recall into (%s/FOLDER/NAME)"), ds.space->name);
 	widget_prompt(a, label, initial, on_recall_path, NULL, NULL);
 	free(initial);

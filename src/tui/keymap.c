@@ -109,6 +109,7 @@ static const struct {
 	{ "shares", "d delete-share" },
 	{ "shares", "<Del> delete-share" },
 	{ "shares", "y copy-link" },
+	{ "shares", "K register-handle" },
 	{ "shares", "H handout" },
 	{ "shares", "<C-r> refresh" },
 	{ "shares", "t new-token" },

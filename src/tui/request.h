@@ -65,6 +65,8 @@
 	REQ_(SHARE_DESCRIBE, "describe-share", N_("edit the share's description (Markdown) in $EDITOR"), NULL) \
 	REQ_(SHARE_DELETE, "delete-share", N_("delete the share under the cursor, once you confirm"), NULL) \
 	REQ_(SHARE_COPY, "copy-link", N_("copy the share's public link to your clipboard (OSC 52)"), N_("Link")) \
+	REQ_(SHARE_HANDLE, "register-handle", \
+	     N_("register a handle (DOI/PID) for the share under the cursor, from a Dublin Core form"), NULL) \
 	REQ_(HANDOUT, "handout", N_("hand the item out: its public link, and an invitation, as text for an e-mail"), \
 	     NULL) \
 	REQ_(TOKEN_NEW, "new-token", N_("make an access token: read-only for the item, Oneclient, or your own"), \

@@ -153,17 +153,6 @@ take_item(bool needed)
 	return true;
 }
 
-static char *
-today(void)
-{
-	char day[16];
-	time_t now = time(NULL);
-	struct tm tm;
-
-	strftime(day, sizeof(day), "%Y-%m-%d", localtime_r(&now, &tm));
-	return xstrdup(day);
-}
-
 /* --- made: shown once ------------------------------------------------------------------------ */
 
 static void
@@ -349,7 +338,7 @@ on_name(struct app *a, const char *text, void *ud)
 static void
 on_preset(struct app *a, int choice, void *ud)
 {
-	char *day, *initial;
+	char day[OD_TIME_BUFSZ], *initial;
 	const char *label = _("Name of the token");
 
 	(void)ud;
@@ -357,7 +346,7 @@ on_preset(struct app *a, int choice, void *ud)
 		finish();
 		return;
 	}
-	day = today();
+	od_date_local((int64_t)time(NULL), day);
 	switch ((enum preset)choice) {
 	case P_READONLY:
 		if (!take_item(true))
@@ -383,7 +372,6 @@ on_preset(struct app *a, int choice, void *ud)
 			      (void *)(intptr_t)P_CUSTOM);
 		break;
 	}
-	free(day);
 }
 
 void
@@ -471,7 +459,7 @@ on_invite_name(struct app *a, const char *text, void *ud)
 void
 invite_new(struct app *a)
 {
-	char *day, *initial;
+	char day[OD_TIME_BUFSZ], *initial;
 
 	if (!begin(a))
 		return;
@@ -481,11 +469,9 @@ invite_new(struct app *a)
 	/* An invitation is for the space: no data.path caveat. */
 	free(mk->path);
 	mk->path = NULL;
-	day = today();
-	initial = xasprintf("invite %s %s", mk->space_name, day);
+	initial = xasprintf("invite %s %s", mk->space_name, od_date_local((int64_t)time(NULL), day));
 	widget_prompt(a, _("Name of the invitation"), initial, on_invite_name, NULL, NULL);
 	free(initial);
-	free(day);
 }
 
 /* --- a pasted token ------------------------------------------------------------------------- */

@@ -184,6 +184,18 @@ void shares_view_changed(const char *file_id, const char *select_id);
 void handout_start(struct app *a);
 void handout_done(void);
 
+/* share-handle.c: K, a handle (DOI/PID) registered for a share through
+ * one of the user's handle services, with Dublin Core metadata from a
+ * form. */
+struct share_ref {
+	const char *file_id;	/* the item the share publishes */
+	const char *id, *name;
+	const char *description, *handle_id;	/* may be NULL */
+};
+void share_handle_start(struct app *a, const struct share_ref *sh);
+/* Drop what is under way, and the form kept (the interface ends). */
+void share_handle_done(void);
+
 /* tokens.c: the pane's list of the user's named tokens, and making,
  * examining, consuming, revoking and deleting tokens. */
 void tokens_init(struct app *a);
@@ -283,6 +295,9 @@ void widget_prompt_path(struct app *a, const char *label, const char *initial, p
 void widget_prompt_secret(struct app *a, const char *label, prompt_fn *done, void *ud);
 void widget_confirm(struct app *a, const char *question, confirm_fn *done, void *ud);
 void widget_choose(struct app *a, const char *title, const char *const *items, size_t n, choose_fn *done, void *ud);
+/* The same, the cursor on item selected. */
+void widget_choose_at(struct app *a, const char *title, const char *const *items, size_t n, size_t selected,
+		      choose_fn *done, void *ud);
 /* A list of n items, each ticked or not (checked: where they start);
  * Space ticks, Enter gives what is ticked (valid during the call). */
 void widget_checklist(struct app *a, const char *title, const char *const *items, const bool *checked, size_t n,

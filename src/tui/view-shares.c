@@ -5,7 +5,8 @@
  * (tokens.c). Each list has its own cursor; Tab, or moving past the end
  * of one, goes to the other. The keys of the shares list are here:
  * share the item, rename, describe in the editor, delete after asking,
- * copy the public link, show the whole record. */
+ * copy the public link, show the whole record; H and K hand over to
+ * share-handout.c and share-handle.c. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -110,6 +111,7 @@ shares_view_done(void)
 	forget();
 	free(sv.want_id);
 	handout_done();
+	share_handle_done();
 	tokens_done();
 	memset(&sv, 0, sizeof(sv));
 }
@@ -320,15 +322,18 @@ shares_status(enum color *c)
 static void
 draw_share(const struct share_row *r, int y, int x, int width, int name_w, bool at)
 {
-	int col = x + 2;
+	/* The handle mark keeps its room: a public link is often wider
+	 * than the pane. */
+	const char *mark = r->handle_id ? _("handle") : NULL;
+	int col = x + 2, mark_w = mark ? draw_width(mark) + 2 : 0;
 
 	draw_blank(stdscr, y, x, width, at ? C_CURSOR : C_NORMAL);
 	col += draw_text(stdscr, y, col, name_w, at ? C_CURSOR : C_NORMAL, r->name) + 2;
 	if (col >= x + width)
 		return;
-	col += draw_text(stdscr, y, col, x + width - col, at ? C_CURSOR : C_GOOD, r->public_url) + 2;
-	if (r->handle_id && col < x + width)
-		draw_own(stdscr, y, col, x + width - col, at ? C_CURSOR : C_WARN, _("handle"));
+	col += draw_text(stdscr, y, col, x + width - col - mark_w, at ? C_CURSOR : C_GOOD, r->public_url) + 2;
+	if (mark && col < x + width)
+		draw_own(stdscr, y, col, x + width - col, at ? C_CURSOR : C_WARN, mark);
 }
 
 static void
@@ -410,7 +415,8 @@ shares_view_draw(struct app *a, int y, int x, int height, int width)
 	}
 	rows_t = avail - rows_s;
 	title = sv.none ? xstrdup(_("Shares")) : xasprintf(_("Shares of %s"), sv.path);
-	heading(y, x, width, title, false, sv.none ? NULL : _("   n shares, r renames, e describes, d deletes, y copies"));
+	heading(y, x, width, title, false,
+		sv.none ? NULL : _("   n shares, r renames, e describes, d deletes, y copies, K adds a handle"));
 	free(title);
 	draw_shares(a, y + 1, x, rows_s, width);
 	draw_blank(stdscr, y + 1 + rows_s, x, width, C_NORMAL);
@@ -471,6 +477,20 @@ current(struct app *a)
 	return &sv.rows[sv.cursor];
 }
 
+/* Whether text may be sent as the share's what (else said): a name or
+ * description reaches every terminal that shows the share. */
+static bool
+text_ok(struct app *a, const char *what, const char *text, bool lines)
+{
+	struct od_error *err = od_share_text_check(what, text, lines);
+
+	if (!err)
+		return true;
+	app_error(a, "%s", err->message);
+	od_error_free(err);
+	return false;
+}
+
 static void
 on_created(const char *id, struct od_error *err, void *ud)
 {
@@ -491,7 +511,7 @@ on_new_description(struct app *a, const char *text, void *ud)
 {
 	struct share_change *c = ud;
 
-	if (!text) {
+	if (!text || !text_ok(a, _("description"), text, true)) {
 		change_free(c, false);
 		return;
 	}
@@ -507,6 +527,10 @@ on_new_name(struct app *a, const char *text, void *ud)
 	if (!text || !*text) {
 		if (text)
 			app_message(a, _("A share needs a name: nothing was shared"));
+		change_free(c, false);
+		return;
+	}
+	if (!text_ok(a, _("name"), text, false)) {
 		change_free(c, false);
 		return;
 	}
@@ -559,6 +583,10 @@ on_rename(struct app *a, const char *text, void *ud)
 		change_free(c, false);
 		return;
 	}
+	if (!text_ok(a, _("name"), text, false)) {
+		change_free(c, false);
+		return;
+	}
 	free(c->name);
 	c->name = xstrdup(text);
 	if (!od_share_update(a->s.zone, c->share_id, c->space->id, c->name, NULL, on_updated, c))
@@ -589,6 +617,13 @@ on_described(struct app *a, int status, void *ud)
 		app_message(a, _("No change: the description of \"%s\" stays as it was"), c->name);
 		free(text);
 		change_free(c, false);
+		return;
+	}
+	if ((err = od_share_text_check(_("description"), text, true))) {
+		app_error(a, _("%s; your text is kept in %s"), err->message, od_edit_path(c->edit));
+		od_error_free(err);
+		free(text);
+		change_free(c, true);
 		return;
 	}
 	if (!od_share_update(a->s.zone, c->share_id, c->space->id, NULL, text, on_updated, c))
@@ -733,6 +768,12 @@ shares_request(struct app *a, enum request req)
 		if ((r = current(a)))
 			clip_copy(a, _("public link"), r->public_url);
 		return true;
+	case REQ_SHARE_HANDLE:
+		if ((r = current(a)))
+			share_handle_start(a, &(struct share_ref){ .file_id = sv.file_id, .id = r->id, .name = r->name,
+								    .description = r->description,
+								    .handle_id = r->handle_id });
+		return true;
 	case REQ_DETAILS:
 		if ((r = current(a)))
 			share_details(a, r);
@@ -805,7 +846,8 @@ shares_view_request(struct app *a, enum request req)
 	}
 	if (req == REQ_SHARE_NEW || req == REQ_HANDOUT)
 		return shares_request(a, req);
-	if (req == REQ_SHARE_RENAME || req == REQ_SHARE_DESCRIBE || req == REQ_SHARE_DELETE || req == REQ_SHARE_COPY) {
+	if (req == REQ_SHARE_RENAME || req == REQ_SHARE_DESCRIBE || req == REQ_SHARE_DELETE || req == REQ_SHARE_COPY ||
+	    req == REQ_SHARE_HANDLE) {
 		app_message(a, _("Put the cursor on a share first (Tab, or Up past the first token)"));
 		return true;
 	}

@@ -183,7 +183,17 @@ push_list(struct app *a, const char *title, const char *const *items, size_t n, 
 void
 widget_choose(struct app *a, const char *title, const char *const *items, size_t n, choose_fn *done, void *ud)
 {
-	push_list(a, title, items, n, ud)->done_choice = done;
+	widget_choose_at(a, title, items, n, 0, done, ud);
+}
+
+void
+widget_choose_at(struct app *a, const char *title, const char *const *items, size_t n, size_t selected,
+		 choose_fn *done, void *ud)
+{
+	struct dialog *d = push_list(a, title, items, n, ud);
+
+	d->done_choice = done;
+	d->selected = selected < n ? selected : 0;
 }
 
 void

@@ -10,6 +10,7 @@ import os
 import re
 import time
 import sys
+import xml.etree.ElementTree as ElementTree
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -1432,10 +1433,11 @@ cp "$STEPS/description" "$last"
 """
 
 
-def open_grid_square(t, h, name, **kw):
-    """Start, and put the cursor on Krios' Images-Disc1/GridSquare_1734452."""
+def open_grid_square(t, h, name, krios_row=1, **kw):
+    """Start, and put the cursor on Krios' Images-Disc1/GridSquare_1734452
+    (Krios is the user's space on krios_row, counted from 0)."""
     s = start(t, h, name, width=150, height=40, **kw)
-    s.send("j", "Enter")
+    s.send(*(["j"] * krios_row + ["Enter"]))
     s.wait()
     s.send("j", "/", "Images", "Enter")
     s.wait()
@@ -1488,6 +1490,12 @@ def test_shares_pane(t, h):
     s.wait()
     t.ok("New name of the share: Handout for Bob" in s.text(), "r asks for a new name, the cursor on the new share",
          s.text())
+    s.send("C-u", "Grids \u202efor Bob", "Enter")
+    t.ok(wait_for(s, r"U\+202E") and (h.run("share", "show", "--json", new_id).json() or {}).get("name")
+         == "Handout for Bob", "a name with a character that reorders text is refused, as on the command line",
+         s.text())
+    s.send("r")
+    s.wait()
     s.send("C-u", "Grids for Bob", "Enter")
     t.ok(wait_for(s, r'Changed the share "Grids for Bob"') and wait_for(s, r"Grids for Bob +https://"),
          "r renames it", s.text())
@@ -1958,6 +1966,138 @@ def test_space_view(t, h):
     quit_cleanly(t, s, "space view")
 
 
+def flat(s):
+    """The screen's words on one line, without the dialogs' frames: a
+    question wrapped in its box reads as one."""
+    return " ".join(re.sub(r"[│┌┐└┘─]", " ", s.text()).split())
+
+
+def form_register(s):
+    """From the handle form's first row, down to Register and choose it."""
+    s.send(*(["Down"] * 9 + ["Enter"]))
+
+
+def test_share_handle(t, h):
+    """K: a handle for the share under the cursor, from a Dublin Core form
+    filled from the share: a required field emptied is refused, a refusal
+    by the zone keeps the form, the handle is registered and shown; a
+    share with a handle says so; a user without a handle service is told
+    whom to ask, one with several chooses."""
+    grid = KRIOS + "/Images-Disc1/GridSquare_1734452"
+    r = h.run("share", "create", "--json", "--name", "Square 1734452 for a DOI", "--description",
+              "# Square 1734452\n\nGrid atlas of square 1734452,\nfor the DOI test.\n\nMore.", grid)
+    sid = (r.json() or {}).get("shareId") or "none"
+    t.ok(r.rc == 0, "a share to register a handle for", repr(r))
+    s = open_grid_square(t, h, "share handle")
+    s.send("3")
+    wait_for(s, r"Square 1734452 for a DOI +https://")
+    s.send("Tab", "j", "K")
+    t.ok(wait_for(s, r'Handle for "Square 1734452 for a DOI" \(\* required\)'),
+         "K on a share without a handle opens the form (alice has one handle service)", s.text())
+    text = s.text()
+    t.ok("1  Title*: Square 1734452 for a DOI" in text and "2  Creators*: Alice Kowalczyk" in text and
+         "3  Description: Grid atlas of square 1734452, for" in text and
+         "4  Date: %s" % time.strftime("%Y-%m-%d") in text and "6  Type: Dataset" in text and
+         "10  Register" in text and "11  Cancel" in text,
+         "filled from the share (its description's first paragraph), the user and today", text)
+    s.send("2")
+    t.ok(wait_for(s, r"Creators \(required; several: a; b\): Alice Kowalczyk"),
+         "a row opens a prompt with its value; repeatable ones say how to give several", s.text())
+    s.send("C-u", "Kowalczyk, Alice; Lindqvist, Carol", "Enter")
+    t.ok(wait_for(s, r"2  Creators\*: Kowalczyk, Alice; Lindqvist, Carol"), "the form again, with the value",
+         s.text())
+    s.send("Enter")
+    t.ok(wait_for(s, r"Creators \(required; several: a; b\): Kowalczyk"), "... the cursor still on its row",
+         s.text())
+    s.send("Escape", "7", "cryo-EM; grid atlas", "Enter", "Escape")
+    t.ok(wait_for(s, r"K offers the form again as you left it"), "Esc leaves the form, nothing registered",
+         s.text())
+    s.send("K")
+    t.ok(wait_for(s, r"7  Subjects: cryo-EM; grid atlas") and "Lindqvist, Carol" in s.text(),
+         "K again: the form as it was left", s.text())
+    s.send("1", "C-u", "Enter")
+    wait_for(s, r"1  Title\*: +│")
+    form_register(s)
+    t.ok(wait_for(s, r"Not registered: a handle's metadata needs a title") and
+         wait_for(s, r"1  Title\*:"), "a required field emptied: said on one line, the form again", s.text())
+    s.send("Enter")
+    t.ok(wait_for(s, r"Title \(required\): *\n"), "... the cursor on the row to mend", s.text())
+    title = 'Grid square 1734452 & "atlas" <DOI>'
+    s.send(title, "Enter")
+    t.ok(wait_for(s, r"Subjects: cryo-EM; grid atlas") and "Lindqvist, Carol" in s.text(),
+         "nothing else typed was lost", s.text())
+    h.fault(service="zone", method="POST", path=r"/user/handles$", status=403, body="error", times=1)
+    form_register(s)
+    wait_for(s, r"Register a handle for")
+    t.ok('Register a handle for "Square 1734452 for a DOI" through Facility DOI (test)? A handle is public and '
+         'permanent' in flat(s), "Register asks first, naming the service: public and permanent", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r'Cannot register a handle for "Square 1734452 for a DOI": .*K offers'),
+         "a refusal by the zone: one line", s.text())
+    s.send("K")
+    t.ok(wait_for(s, r"1  Title\*: Grid square 1734452 & \"atlas\" <DOI>") and "cryo-EM; grid atlas" in s.text(),
+         "K offers the form as it was sent", s.text())
+    form_register(s)
+    wait_for(s, r"Register a handle for")
+    s.send("y")
+    t.ok(wait_for(s, r'Registered the handle 10\.5072/\S+ for "Square 1734452 for a DOI"'),
+         "registered: the public identifier said", s.text())
+    t.ok(wait_for(s, r"Square 1734452 for a DOI +https://\S+ +handle"), "the list marks the share", s.text())
+    doi = re.search(r"Registered the handle (10\.5072/\S+)", s.text())
+    status, rec = Api(h).share(sid)
+    hid = (rec or {}).get("handleId") or "none"
+    status, handle = Api(h).public(Api(h).zone + "/handles/%s/public" % hid)
+    t.ok(status == 200 and doi and handle.get("publicHandle") == doi.group(1),
+         "the zone holds the handle for the share", repr(handle))
+    dc = "{http://purl.org/dc/elements/1.1/}"
+    try:
+        root = ElementTree.fromstring((handle.get("metadata") or "").encode())
+        values = [(e.tag.replace(dc, ""), e.text) for e in root]
+    except ElementTree.ParseError as err:
+        values = [("unparsable", str(err))]
+    t.eq(values, [("title", title), ("creator", "Kowalczyk, Alice"), ("creator", "Lindqvist, Carol"),
+                  ("subject", "cryo-EM"), ("subject", "grid atlas"),
+                  ("description", "Grid atlas of square 1734452, for the DOI test."),
+                  ("date", time.strftime("%Y-%m-%d")), ("type", "Dataset")],
+         "its Dublin Core: the title typed, several creators and subjects, empty fields left out")
+    s.send("K")
+    t.ok(wait_for(s, r'"Square 1734452 for a DOI" already has a handle: %s' % re.escape(doi.group(1) if doi else "-")),
+         "K on a share with a handle says so, with its identifier", s.text())
+    s.send("k", "K")
+    t.ok(wait_for(s, r'Handle for "Grid square 1734452, session EM-2025-117"'),
+         "another share: a form of its own", s.text())
+    s.send("Escape")
+    quit_cleanly(t, s, "share handle")
+    t.ok(h.run("share", "rm", "--yes", sid).rc == 0, "the share and its handle removed", "")
+
+    use_profile(h, "bob")
+    s = open_grid_square(t, h, "no handle service", krios_row=0)
+    s.send("3")
+    wait_for(s, r"Grid square 1734452, session EM-2025-117 +https://")
+    s.send("Tab", "K")
+    t.ok(wait_for(s, r"No handle service lets you register handles: ask your zone's administrators"),
+         "a user in no handle service: said whom to ask", s.text())
+    t.ok("Handle for" not in s.text(), "... and no form", s.text())
+    quit_cleanly(t, s, "no handle service")
+    use_profile(h, "carol")
+    # Carol's first space is Krios: P11's run r0034 and its share.
+    s = start(t, h, "several handle services", width=150, height=40)
+    s.send("j", "Enter")
+    s.wait()
+    s.send("j", "Enter")
+    s.wait()
+    s.send("j", "/", "r0034", "Enter", "3")
+    wait_for(s, r"Run 34, proposal p700123 +https://")
+    s.send("Tab", "K")
+    t.ok(wait_for(s, r"Register the handle through") and wait_for(s, r"1  Facility DOI \(test\)") and
+         "2  Facility Handle.net (test)" in s.text(), "several handle services: chosen from a list", s.text())
+    s.send("2")
+    t.ok(wait_for(s, r"Creators\*: Carol Lindqvist"), "then the form, the creator carol", s.text())
+    s.send("Escape")
+    quit_cleanly(t, s, "several handle services")
+    use_profile(h)
+
+
 def main():
     t = Tap()
     if not have_tmux():
@@ -2004,6 +2144,7 @@ def main():
         test_token_form(t, h)
         test_group_invitation(t, h)
         test_handout(t, h)
+        test_share_handle(t, h)
         test_audit(t, h)
         test_space_view(t, h)
     finally:

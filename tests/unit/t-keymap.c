@@ -109,6 +109,9 @@ main(void)
 	ok(keymap_lookup(KEYMAP_TREE, 'Z') == REQ_NONE, "Z is unbound");
 	ok(keymap_lookup(KEYMAP_SHARES, 'r') == REQ_SHARE_RENAME && keymap_lookup(KEYMAP_PANE, 'r') == REQ_REFRESH,
 	   "r renames a share in the Shares & Tokens pane, and refreshes in the others");
+	ok(keymap_lookup(KEYMAP_SHARES, 'K') == REQ_SHARE_HANDLE && keymap_lookup(KEYMAP_PANE, 'K') == REQ_NONE &&
+		   keymap_lookup(KEYMAP_TREE, 'K') == REQ_NONE,
+	   "K registers a handle in the Shares & Tokens pane only");
 	ok(keymap_lookup(KEYMAP_SHARES, KEY_SPECIAL | KEY_LEFT) == REQ_FOCUS_NEXT &&
 		   keymap_lookup(KEYMAP_SHARES, 'q') == REQ_QUIT,
 	   "the shares keymap falls back to the pane's, then to the generic one");

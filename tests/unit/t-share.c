@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* t-share.c: the Dublin Core document a handle is registered with. */
+/* t-share.c: the Dublin Core document a handle is registered with, and
+ * the check of what a person types for a share or a handle. */
 #include "config.h"
 
 #include "onetui/share.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,11 +71,44 @@ refusals(void)
 	}
 }
 
+static void
+typed_text(void)
+{
+	static const struct {
+		const char *text;
+		bool lines;
+		const char *says;	/* NULL: accepted */
+	} cases[] = {
+		{ "Grids for Bob, \xc3\x98 3 mm", false, NULL },
+		{ "line one\n\tline two\r\n", true, NULL },
+		{ "line one\nline two", false, "holds a control or invisible character (U+000A)" },
+		{ "A\x1b[31m", true, "(U+001B)" },
+		{ "A\x7f", false, "(U+007F)" },
+		{ "A\xc2\x9b" "31m", false, "(U+009B)" },
+		{ "x\xe2\x80\xaey", false, "(U+202E)" },
+		{ "T\xff", false, "the name is not valid UTF-8" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct od_error *err = od_share_text_check("name", cases[i].text, cases[i].lines);
+		const char *msg = err ? err->message : "";
+		if (cases[i].says)
+			ok(err && strstr(msg, cases[i].says), "typed text refused: %s (%s)", cases[i].says, msg);
+		else
+			ok(!err, "typed text accepted: case %zu (%s)", i, msg);
+		od_error_free(err);
+	}
+}
+
 int
 main(void)
 {
 	good_document();
 	refusals();
+	typed_text();
 	is(od_dc_name(OD_DC_RIGHTS), "rights", "element names");
+	ok(od_dc_required(OD_DC_TITLE) && od_dc_required(OD_DC_CREATOR) && !od_dc_required(OD_DC_SUBJECT) &&
+		   !od_dc_required(OD_DC_DATE),
+	   "title and creator are required, the rest is not");
 	return done_testing();
 }

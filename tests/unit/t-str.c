@@ -292,6 +292,9 @@ test_time(void)
 	like(r, "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$", "od_time_short shape");
 	r = od_time_short(INT64_MAX, buf);
 	is(r, "-", "od_time_short(INT64_MAX) is \"-\"");
+	r = od_date_local(1700000000, buf);
+	like(r, "^2023-11-1[45]$", "od_date_local: the day alone, in local time");
+	is(od_date_local(INT64_MAX, buf), "-", "od_date_local(INT64_MAX) is \"-\"");
 }
 
 static void
