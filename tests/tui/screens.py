@@ -1845,6 +1845,15 @@ def test_space_view(t, h):
     members with theirs; a new space with a group for its members, the
     group's privileges by preset and ticked one by one, a refused change,
     removing and adding the group, renaming, a support token."""
+    # A zone of its own: the space it makes would move the rows later tests find by place.
+    own = Harness("--scheme", "https")
+    try:
+        space_view(t, own)
+    finally:
+        own.close()
+
+
+def space_view(t, h):
     new, team = "Beamtime p700200", "Beamtime p700200 team"
     s = start(t, h, "space view", width=140, height=36)
     s.send("j")
@@ -1933,9 +1942,9 @@ def test_space_view(t, h):
          "y removes it", s.text())
 
     s.send("a")
-    t.ok(wait_for(s, r"1  %s" % team) and re.search(r"2  cryo-em-staff", s.text()),
+    t.ok(wait_for(s, r"\d  %s" % team) and re.search(r"\d  cryo-em-staff", s.text()),
          "a: your groups not in the space", s.text())
-    s.send("1")
+    s.send(re.search(r"(\d)  %s" % team, s.text()).group(1))
     t.ok(wait_for(s, r"1  the zone's defaults for members"), "then what its members get", s.text())
     s.send("2")
     t.ok(wait_for(s, r"Group %s is a member of %s" % (team, new)), "the group is added", s.text())
@@ -1957,8 +1966,8 @@ def test_space_view(t, h):
     s.send("y")
     tokens = h.run("token", "ls", "--json").json() or []
     tokens = tokens.get("tokens", tokens) if isinstance(tokens, dict) else tokens
-    t.ok(any("support" in json.dumps(k) and k.get("name", "").startswith("support-") for k in tokens),
-         "the zone has the support token", json.dumps(tokens)[:400])
+    made = [k for k in tokens if k.get("name", "").startswith("support-") and "support" in json.dumps(k)]
+    t.ok(made, "the zone has the support token", json.dumps(tokens)[:400])
 
     s.send("Escape")
     t.ok(wait_for(s, r"^ Spaces") and wait_for(s, new + " renamed"),
