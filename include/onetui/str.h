@@ -32,6 +32,10 @@ void od_str_wipe_free(char *s);
 const char *od_size_human(int64_t bytes, char buf[OD_SIZE_BUFSZ]);
 /* Parse a decimal integer in [lo, hi]; false on anything else. */
 bool od_parse_long(const char *s, long lo, long hi, long *out);
+/* A length of time, "500ms", "30s", "5m", "2h", "7d", "2w" (a bare
+ * number is seconds unless unit_required), in milliseconds; false on
+ * anything else. */
+bool od_parse_duration_ms(const char *s, bool unit_required, int64_t *out);
 /* v in the fewest digits (15 or 17) that read back as v, as JSON
  * writers do. */
 void od_format_double(double v, char *buf, size_t size);

@@ -25,6 +25,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_info_entry,
 	&cmd_get_entry,
 	&cmd_put_entry,
+	&cmd_ingest_entry,
+	&cmd_watch_entry,
 	&cmd_transfers_entry,
 	&cmd_qos_entry,
 	&cmd_meta_entry,

@@ -36,6 +36,8 @@ extern const struct cmd_entry cmd_stat_entry;
 extern const struct cmd_entry cmd_info_entry;
 extern const struct cmd_entry cmd_get_entry;
 extern const struct cmd_entry cmd_put_entry;
+extern const struct cmd_entry cmd_watch_entry;
+extern const struct cmd_entry cmd_ingest_entry;
 extern const struct cmd_entry cmd_transfers_entry;
 extern const struct cmd_entry cmd_qos_entry;
 extern const struct cmd_entry cmd_meta_entry;

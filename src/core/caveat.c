@@ -209,23 +209,12 @@ parse_utc(const char *text, int64_t *out)
 struct od_error *
 od_caveat_parse_expiry(const char *text, int64_t now, int64_t *valid_until)
 {
-	static const struct {
-		char unit;
-		int64_t seconds;
-	} units[] = { { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 7 * 86400 } };
-	size_t n = strlen(text);
-	long count;
+	int64_t ms;
 
-	if (n > 1 && n < 8 && isdigit((unsigned char)text[0])) {
-		char num[8];
-
-		memcpy(num, text, n - 1);
-		num[n - 1] = '\0';
-		for (size_t i = 0; i < OD_ARRAY_SIZE(units); i++)
-			if (text[n - 1] == units[i].unit && od_parse_long(num, 1, 999999, &count)) {
-				*valid_until = now + count * units[i].seconds;
-				return NULL;
-			}
+	/* Minutes and longer: an expiry in seconds would pass before it is used. */
+	if (od_parse_duration_ms(text, true, &ms) && ms >= 60000) {
+		*valid_until = now + ms / 1000;
+		return NULL;
 	}
 	if (parse_utc(text, valid_until))
 		return *valid_until > now ? NULL

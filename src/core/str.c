@@ -155,6 +155,38 @@ od_parse_long(const char *s, long lo, long hi, long *out)
 	return true;
 }
 
+bool
+od_parse_duration_ms(const char *s, bool unit_required, int64_t *out)
+{
+	static const struct {
+		const char *unit;
+		int64_t ms;
+	} units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }, { "d", 86400000 },
+		      { "w", 7 * 86400000LL } };
+	size_t digits = 0;
+	char num[16];
+	long count;
+
+	while (s && isdigit((unsigned char)s[digits]))
+		digits++;
+	if (!digits || digits >= sizeof(num))
+		return false;
+	memcpy(num, s, digits);
+	num[digits] = '\0';
+	if (!od_parse_long(num, 0, 999999999L, &count))
+		return false;
+	if (!s[digits] && !unit_required) {
+		*out = (int64_t)count * 1000;
+		return true;
+	}
+	for (size_t i = 0; i < OD_ARRAY_SIZE(units); i++)
+		if (strcmp(s + digits, units[i].unit) == 0) {
+			*out = (int64_t)count * units[i].ms;
+			return true;
+		}
+	return false;
+}
+
 void
 od_format_double(double v, char *buf, size_t size)
 {

@@ -482,6 +482,31 @@ test_strset(void)
 	od_strset_done(&set);
 }
 
+static void
+test_parse_duration(void)
+{
+	static const struct {
+		const char *in;
+		bool unit_required, good;
+		int64_t ms;
+	} cases[] = {
+		{ "30", false, true, 30000 },	 { "30", true, false, 0 },	   { "500ms", true, true, 500 },
+		{ "30s", true, true, 30000 },	 { "5m", false, true, 300000 },	   { "2h", true, true, 7200000 },
+		{ "7d", true, true, 604800000 }, { "2w", true, true, 1209600000 }, { "0s", true, true, 0 },
+		{ "", false, false, 0 },	 { "s", false, false, 0 },	   { "-5s", false, false, 0 },
+		{ "5 s", false, false, 0 },	 { "5x", false, false, 0 },	   { "1.5h", false, false, 0 },
+		{ "5sec", false, false, 0 },	 { "99999999999s", false, false, 0 },
+	};
+
+	for (size_t i = 0; i < OD_ARRAY_SIZE(cases); i++) {
+		int64_t v = -1;
+		bool r = od_parse_duration_ms(cases[i].in, cases[i].unit_required, &v);
+		ok(r == cases[i].good && (!r || v == cases[i].ms), "od_parse_duration_ms(\"%s\"%s) %s", cases[i].in,
+		   cases[i].unit_required ? ", unit required" : "", cases[i].good ? "reads it" : "refuses it");
+	}
+	ok(!od_parse_duration_ms(NULL, false, &(int64_t){ 0 }), "od_parse_duration_ms(NULL) refused");
+}
+
 int
 main(void)
 {
@@ -490,6 +515,7 @@ main(void)
 	test_trim();
 	test_size_human();
 	test_parse_long();
+	test_parse_duration();
 	test_time();
 	test_mode();
 	test_utf8();

@@ -1,0 +1,298 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""onetui ingest and onetui watch against the test zone over HTTPS.
+
+A scripted instrument writes into the watched folder as acquisition
+software does: many small frames at a steady rate, a large stack written
+slowly, files written under a temporary name and renamed into place. The
+watcher is killed with SIGKILL at random moments and started again, the
+zone fails some requests; at the end what the space holds is fetched back
+with onetui get and compared byte for byte with the local files."""
+
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from clitest import SLOW, Harness, Tap, expect  # noqa: E402
+
+TEM = "TEM Materials"
+
+
+def sha(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def tree(root, skip=()):
+    """{relative path: sha256} of the regular files below root."""
+    out = {}
+    for d, _, files in os.walk(root):
+        for name in files:
+            p = os.path.join(d, name)
+            rel = os.path.relpath(p, root)
+            if name not in skip and not name.endswith(".tmp"):
+                out[rel] = sha(p)
+    return out
+
+
+def events(text):
+    out = []
+    for line in text.splitlines():
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            out.append({"event": "not-json", "line": line})
+    return out
+
+
+class Instrument(threading.Thread):
+    """Writes frames (64 KiB each, every `every` s) under Data/, a stack
+    written slowly in pieces, and files renamed into place."""
+
+    def __init__(self, root, frames=40, every=0.03, stack_mib=3, seed=1):
+        super().__init__(daemon=True)
+        self.root, self.frames, self.every, self.stack_mib = root, frames, every, stack_mib
+        self.rng = random.Random(seed)
+
+    def frame(self, i):
+        d = os.path.join(self.root, "Data", "GridSquare_%d" % (i // 10))
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "FoilHole_%04d.tif" % i), "wb") as f:
+            f.write(self.rng.randbytes(65536))
+
+    def run(self):
+        stack = os.path.join(self.root, "stack_0001.mrc")
+        with open(stack, "wb") as s:
+            for i in range(self.frames):
+                self.frame(i)
+                if i % 5 == 0 and s.tell() < self.stack_mib << 20:
+                    s.write(self.rng.randbytes(min(256 << 10, (self.stack_mib << 20) - s.tell())))
+                    s.flush()
+                if i % 13 == 0:
+                    tmp = os.path.join(self.root, "Metadata.xml.tmp")
+                    with open(tmp, "w") as f:
+                        f.write("<frame n='%d'/>\n" % i)
+                    os.rename(tmp, os.path.join(self.root, "Metadata_%02d.xml" % i))
+                time.sleep(self.every)
+            while s.tell() < self.stack_mib << 20:
+                s.write(self.rng.randbytes(min(256 << 10, (self.stack_mib << 20) - s.tell())))
+
+
+def fetch(h, remote, into):
+    r = h.run("get", "-r", "--progress", "none", remote, into, timeout=120)
+    return r, tree(os.path.join(into, os.path.basename(remote)))
+
+
+def finished_folder(t, h):
+    """ingest: a finished folder in one go, then again (nothing sent twice)."""
+    src = os.path.join(h.tmp, "session-EM-2025-118")
+    for i in range(12):
+        os.makedirs(os.path.join(src, "Images", "Disc%d" % (i % 3)), exist_ok=True)
+        with open(os.path.join(src, "Images", "Disc%d" % (i % 3), "frame %02d.tif" % i), "wb") as f:
+            f.write(os.urandom(4096 + i))
+    with open(os.path.join(src, "gain.mrc"), "wb") as f:
+        f.write(os.urandom(3 << 20))
+    with open(os.path.join(src, "acquisition.tmp"), "w") as f:
+        f.write("still writing")
+    dest = TEM + "/EM-2025-118"
+    r = h.run("ingest", "--progress", "json", src, dest, timeout=120)
+    ev = events(r.text)
+    sent = [e for e in ev if e.get("event") == "sent"]
+    t.ok(r.rc == 0 and len(sent) == 13 and ev[-1].get("event") == "finished" and ev[-1].get("sent") == 13,
+         "ingest sends the 13 files of a finished folder and ends", r.text[-600:] + r.errtext)
+    t.ok(all(e.get("sha256") and e.get("remote", "").startswith(dest + "/") for e in sent),
+         "each with its SHA-256, below the destination", json.dumps(sent[:2]))
+    t.ok(not any("acquisition.tmp" in json.dumps(e) for e in ev), "a temporary file is left out", r.text[-300:])
+    r2, got = fetch(h, dest, os.path.join(h.tmp, "back-118"))
+    t.eq(got, tree(src), "what the space holds is the folder, byte for byte")
+    r = h.run("ingest", "--progress", "json", src, dest)
+    ev = events(r.text)
+    t.ok(r.rc == 0 and not [e for e in ev if e.get("event") == "sent"] and ev[-1].get("sent") == 13,
+         "run again, it sends nothing: the journal says what is there", r.text[-400:])
+    r = h.run("watch", "status", "--json")
+    mine = [s for s in (r.json() or []) if s.get("source") == src]
+    t.ok(r.rc == 0 and len(mine) == 1 and mine[0]["sent"] == 13 and mine[0]["ended"] == "done"
+         and not mine[0]["running"] and mine[0]["dest"] == "EM-2025-118",
+         "watch status: the session, ended, with its counts", r.text)
+    r = h.run("watch", "status")
+    t.ok(r.rc == 0 and "ended (done)" in r.text and "EM-2025-118" in r.text, "... and as a table", r.text)
+
+
+def watching(t, h, mode):
+    """watch while the instrument writes; the end marker ends it."""
+    src = os.path.join(h.tmp, "live-" + mode)
+    os.makedirs(src)
+    dest = TEM + "/live-" + mode
+    proc = h.start("watch", "--" + mode, "--stable", "1", "--end-marker", "SESSION_DONE",
+                   "--progress", "json", src, dest)
+    inst = Instrument(src, seed=len(mode))
+    inst.start()
+    inst.join()
+    with open(os.path.join(src, "SESSION_DONE"), "w"):
+        pass
+    try:
+        out, err = proc.communicate(timeout=120 * SLOW)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+    ev = events(out.decode(errors="replace"))
+    t.ok(proc.returncode == 0 and ev and ev[0].get("mode") == mode.replace("poll", "polling")
+         and ev[-1].get("event") == "finished",
+         "%s: the watch notices files by %s and ends at the marker" % (mode, mode),
+         out.decode(errors="replace")[-600:] + err.decode(errors="replace")[-600:])
+    stack = [e for e in ev if e.get("event") == "sent" and e.get("path") == "stack_0001.mrc"]
+    t.ok(len(stack) == 1 and stack[0].get("size") == 3 << 20,
+         "%s: the stack written slowly is sent once, complete" % mode, json.dumps(stack))
+    t.ok(not any(e.get("path") == "SESSION_DONE" for e in ev), "%s: the marker itself is not sent" % mode, "")
+    r, got = fetch(h, dest, os.path.join(h.tmp, "back-" + mode))
+    t.eq(got, tree(src, skip=("SESSION_DONE",)), "%s: the space holds what the instrument wrote" % mode)
+
+
+def killed(t, h, rounds=10):
+    """SIGKILL the watcher at random moments while the instrument writes
+    and the zone fails some requests; start it again each time."""
+    src = os.path.join(h.tmp, "crash")
+    os.makedirs(src)
+    dest = TEM + "/crash-session"
+    rng = random.Random(int(os.environ.get("ONETUI_TEST_SEED", "4")))
+    args = ["watch", "--stable", "500ms", "--progress", "none", src, dest]
+    inst = Instrument(src, frames=120, every=0.05, stack_mib=4, seed=7)
+    h.fault(service="any", path=r"/data/|/files", status=503, rate=0.05)
+    inst.start()
+    kills = 0
+    for _ in range(rounds):
+        proc = h.start(*args)
+        time.sleep(rng.uniform(0.3, 1.5) * SLOW)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+    inst.join()
+    h.clear()
+    with open(os.path.join(src, "SESSION_DONE"), "w"):
+        pass
+    r = h.run("watch", "--stable", "500ms", "--end-marker", "SESSION_DONE", "--progress", "json", src, dest,
+              timeout=180)
+    ev = events(r.text)
+    t.ok(r.rc == 0 and ev[-1].get("event") == "finished" and ev[-1].get("failed") == 0,
+         "after %d kill -9 and failing requests, the session ends with nothing failed" % kills,
+         r.text[-600:] + r.errtext[-600:])
+    r, got = fetch(h, dest, os.path.join(h.tmp, "back-crash"))
+    t.eq(got, tree(src, skip=("SESSION_DONE",)), "the space holds every file, byte for byte")
+
+
+def changes(t, h):
+    """A file changed after it was sent: replaced, or kept beside with --versions."""
+    for versions in (False, True):
+        name = "versions" if versions else "replace"
+        src = os.path.join(h.tmp, "changed-" + name)
+        os.makedirs(src)
+        dest = TEM + "/changed-" + name
+        with open(os.path.join(src, "ctf.star"), "w") as f:
+            f.write("first\n")
+        args = ["watch", "--stable", "300ms", "--idle-end", "3s", "--progress", "json"]
+        args += (["--versions"] if versions else []) + [src, dest]
+        proc = h.start(*args)
+        deadline = time.monotonic() + 30 * SLOW
+        out = b""
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            r = h.run("watch", "status", "--json")
+            st = [s for s in (r.json() or []) if s.get("source") == src]
+            if st and st[0]["sent"] >= 1:
+                break
+        with open(os.path.join(src, "ctf.star"), "w") as f:
+            f.write("second, longer\n")
+        out, err = proc.communicate(timeout=60 * SLOW)
+        ev = events(out.decode(errors="replace"))
+        sent = [e for e in ev if e.get("event") == "sent"]
+        want = ["ctf.star", "ctf.v2.star"] if versions else ["ctf.star", "ctf.star"]
+        t.ok(proc.returncode == 0 and [os.path.basename(e["remote"]) for e in sent] == want
+             and ev[-1].get("event") == "finished" and any(e.get("why") == "idle" for e in ev),
+             "%s: a changed file is sent again, as %s; the session ends when idle" % (name, want[1]),
+             out.decode(errors="replace")[-700:] + err.decode(errors="replace")[-300:])
+        r, got = fetch(h, dest, os.path.join(h.tmp, "back-" + name))
+        local = {"ctf.star": sha(os.path.join(src, "ctf.star"))}
+        if versions:
+            local["ctf.v2.star"] = local["ctf.star"]
+            local["ctf.star"] = hashlib.sha256(b"first\n").hexdigest()
+        t.eq(got, local, "%s: the space holds %s" % (name, "both versions" if versions else "the new content"))
+
+
+def ending(t, h):
+    """watch end SESSION from elsewhere, and SIGUSR1, end a running session."""
+    for how in ("end", "usr1"):
+        src = os.path.join(h.tmp, "ending-" + how)
+        os.makedirs(src)
+        with open(os.path.join(src, "a.tif"), "wb") as f:
+            f.write(os.urandom(1000))
+        proc = h.start("watch", "--stable", "200ms", "--progress", "json", src, TEM + "/ending-" + how)
+        session = None
+        deadline = time.monotonic() + 20 * SLOW
+        while time.monotonic() < deadline and not session:
+            time.sleep(0.2)
+            r = h.run("watch", "status", "--json")
+            st = [s for s in (r.json() or []) if s.get("source") == src and s.get("running")]
+            session = st[0]["session"] if st else None
+        if how == "end":
+            r = h.run("watch", "end", session or "none")
+            t.ok(r.rc == 0 and "ends once" in r.text, "watch end SESSION asks it to end", repr(r))
+        else:
+            proc.send_signal(signal.SIGUSR1)
+        try:
+            out, _ = proc.communicate(timeout=30 * SLOW)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+        ev = events(out.decode(errors="replace"))
+        t.ok(proc.returncode == 0 and any(e.get("why") == "asked" for e in ev) and ev[-1].get("sent") == 1,
+             "%s: the session ends, what was complete sent" % how, out.decode(errors="replace")[-500:])
+    expect(t, h.run("watch", "end", "0123456789abcdef0123"), "watch end of no session: exit 1", 1,
+           err=r"no ingest session 0123456789abcdef0123")
+
+
+def bad_input(t, h):
+    missing = os.path.join(h.tmp, "no-such-folder")
+    expect(t, h.run("watch", missing, TEM + "/x"), "a source that is not there: exit 1", 1, err=r"no-such-folder")
+    afile = os.path.join(h.tmp, "a-file")
+    with open(afile, "w") as f:
+        f.write("x")
+    expect(t, h.run("ingest", afile, TEM + "/x"), "a source that is a file: exit 1", 1, err=r"a-file")
+    expect(t, h.run("watch", h.tmp, "No Such Space/x"), "an unknown space: exit 2", 2, err=r"No Such Space")
+    expect(t, h.run("watch", "--stable", "soon", h.tmp, TEM), "--stable soon: exit 2", 2, err=r"--stable")
+    expect(t, h.run("watch", "--idle-end", "0", h.tmp, TEM), "--idle-end 0: exit 2", 2, err=r"--idle-end")
+    expect(t, h.run("watch", "--end-marker", "a/b", h.tmp, TEM), "--end-marker with a slash: exit 2", 2,
+           err=r"--end-marker")
+    expect(t, h.run("ingest", h.tmp), "one argument: exit 2", 2, err=r"SPACE/PATH")
+    expect(t, h.run("watch", "--json", h.tmp, TEM), "--json without status: exit 2", 2, err=r"--json")
+
+
+def main():
+    t = Tap()
+    h = Harness("--scheme", "https")
+    try:
+        bad_input(t, h)
+        finished_folder(t, h)
+        watching(t, h, "inotify")
+        watching(t, h, "poll")
+        changes(t, h)
+        ending(t, h)
+        killed(t, h)
+    finally:
+        h.close()
+    t.done()
+
+
+if __name__ == "__main__":
+    main()
