@@ -71,6 +71,12 @@ struct od_config {
 	size_t n_templates;
 	struct od_handout_template *handouts;
 	size_t n_handouts;
+	/* Ingest sessions: the temporary files left out (set: instead of
+	 * od_ingest_temp_globs), and the times; 0 when not set. */
+	char **ingest_temporary;
+	size_t n_ingest_temporary;
+	bool ingest_temporary_set;
+	int64_t ingest_stable_ms, ingest_poll_ms;
 };
 
 /* Read the file at path, or the default location when path is NULL (a

@@ -290,12 +290,42 @@ summary(struct watch_run *r, int rc)
 /* The options both commands take. */
 struct watch_opts {
 	struct od_ingest_opts o;
-	const char *include[MAX_GLOBS], *exclude[MAX_GLOBS + 16];
+	const char *include[MAX_GLOBS], *exclude[2 * MAX_GLOBS];
 	size_t n_include, n_exclude;
 	bool all_files;
 	enum progress_mode mode;
 	const char *log;
 };
+
+/* The configuration's temporary files and times, under what the command
+ * line says. An exit code. */
+static int
+apply_config(struct watch_opts *w, const struct od_config *cfg)
+{
+	const char *const *temp = od_ingest_temp_globs;
+	size_t n_temp = od_ingest_n_temp_globs;
+
+	if (cfg && cfg->ingest_temporary_set) {
+		temp = (const char *const *)cfg->ingest_temporary;
+		n_temp = cfg->n_ingest_temporary;
+	}
+	if (!w->all_files && w->n_exclude + n_temp > OD_ARRAY_SIZE(w->exclude)) {
+		out_error(_("too many globs: at most %zu --exclude and temporary files together"),
+			  OD_ARRAY_SIZE(w->exclude));
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; !w->all_files && i < n_temp; i++)
+		w->exclude[w->n_exclude++] = temp[i];
+	w->o.watch.include = w->include;
+	w->o.watch.n_include = w->n_include;
+	w->o.watch.exclude = w->exclude;
+	w->o.watch.n_exclude = w->n_exclude;
+	if (cfg && !w->o.watch.stable_ms && cfg->ingest_stable_ms)
+		w->o.watch.stable_ms = cfg->ingest_stable_ms;
+	if (cfg && cfg->ingest_poll_ms)
+		w->o.watch.poll_ms = cfg->ingest_poll_ms;
+	return EXIT_OK;
+}
 
 static int
 run_session(struct global_opts *g, struct watch_opts *w, const char *source, const char *target)
@@ -313,13 +343,9 @@ run_session(struct global_opts *g, struct watch_opts *w, const char *source, con
 		out_error(_("cannot tell the current directory: %s"), strerror(errno));
 		return EXIT_FAILED;
 	}
-	for (size_t i = 0; !w->all_files && i < od_ingest_n_temp_globs; i++)
-		w->exclude[w->n_exclude++] = od_ingest_temp_globs[i];
-	w->o.watch.include = w->include;
-	w->o.watch.n_include = w->n_include;
-	w->o.watch.exclude = w->exclude;
-	w->o.watch.n_exclude = w->n_exclude;
 	rc = session_open(&s, g);
+	if (rc == EXIT_OK)
+		rc = apply_config(w, s.od.cfg);
 	if (rc == EXIT_OK)
 		rc = session_load_spaces(&s);
 	if (rc == EXIT_OK)

@@ -75,6 +75,9 @@ od_config_free(struct od_config *cfg)
 		free(cfg->handouts[i].text);
 	}
 	free(cfg->handouts);
+	for (size_t i = 0; i < cfg->n_ingest_temporary; i++)
+		free(cfg->ingest_temporary[i]);
+	free(cfg->ingest_temporary);
 	free(cfg->default_profile);
 	free(cfg->path);
 	free(cfg);
@@ -191,6 +194,26 @@ get_whole(const char *file, const config_setting_t *s, long lo, long hi, long *o
 	return NULL;
 }
 
+/* A list of strings, [ "a", "b" ], into a new array *v of *n. */
+static struct od_error *
+get_string_list(const char *file, const config_setting_t *s, char ***v, size_t *n)
+{
+	int m = config_setting_length(s);
+	struct od_error *err = NULL;
+
+	if (!config_setting_is_array(s) && !config_setting_is_list(s))
+		return at(file, s, od_error_new(OD_ERR_INPUT, _("\"%s\" must be a list of strings: [ \"a\", \"b\" ]"),
+						config_setting_name(s)));
+	if (!(*v = calloc((size_t)m + 1, sizeof(**v))))
+		return od_error_nomem();
+	for (int j = 0; j < m && !err; j++) {
+		err = get_string(file, config_setting_get_elem(s, (unsigned)j), &(*v)[*n]);
+		if (!err)
+			(*n)++;
+	}
+	return err;
+}
+
 static struct od_error *
 parse_profile(const char *file, const config_setting_t *group, struct od_profile *p)
 {
@@ -215,20 +238,43 @@ parse_profile(const char *file, const config_setting_t *group, struct od_profile
 		} else if (strcmp(key, "provider") == 0) {
 			err = get_string(file, s, &p->provider);
 		} else if (strcmp(key, "preferred-providers") == 0) {
-			int m = config_setting_length(s);
-			if (!config_setting_is_array(s) && !config_setting_is_list(s))
-				return at(file, s, od_error_new(OD_ERR_INPUT, _("\"%s\" must be a list of strings: [ \"a\", \"b\" ]"), key));
-			p->preferred = calloc((size_t)m + 1, sizeof(*p->preferred));
-			if (!p->preferred)
-				return od_error_nomem();
-			for (int j = 0; j < m && !err; j++) {
-				err = get_string(file, config_setting_get_elem(s, (unsigned)j),
-						 &p->preferred[p->n_preferred]);
-				if (!err)
-					p->n_preferred++;
-			}
+			err = get_string_list(file, s, &p->preferred, &p->n_preferred);
 		} else {
 			err = at(file, s, od_error_new(OD_ERR_INPUT, _("unknown setting \"%s\" in a profile (see onetui.conf(5))"), key));
+		}
+	}
+	return err;
+}
+
+/* ingest = { temporary = [ "*.tmp", ... ]; stable = "30s"; poll = "5s"; }; */
+static struct od_error *
+parse_ingest(const char *file, const config_setting_t *group, struct od_config *cfg)
+{
+	struct od_error *err = NULL;
+	int n = config_setting_length(group);
+
+	if (!config_setting_is_group(group))
+		return at(file, group, od_error_new(OD_ERR_INPUT, _("\"%s\" must be a group: ingest = { ... };"),
+						    "ingest"));
+	for (int i = 0; i < n && !err; i++) {
+		const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+		const char *key = config_setting_name(s), *text;
+		int64_t *ms = strcmp(key, "stable") == 0 ? &cfg->ingest_stable_ms
+			      : strcmp(key, "poll") == 0 ? &cfg->ingest_poll_ms
+							 : NULL;
+
+		if (strcmp(key, "temporary") == 0) {
+			err = get_string_list(file, s, &cfg->ingest_temporary, &cfg->n_ingest_temporary);
+			cfg->ingest_temporary_set = true;
+		} else if (ms) {
+			text = config_setting_get_string(s);
+			if (!text || !od_parse_duration_ms(text, true, ms) || !*ms)
+				err = at(file, s, od_error_new(OD_ERR_INPUT, _("\"%s\" must be a time such as \"30s\", "
+									 "\"2m\" or \"500ms\""),
+							       key));
+		} else {
+			err = at(file, s, od_error_new(OD_ERR_INPUT,
+						       _("unknown setting \"%s\" in ingest (see onetui.conf(5))"), key));
 		}
 	}
 	return err;
@@ -542,6 +588,8 @@ parse_root(const char *file, const config_setting_t *root, struct od_config *cfg
 			err = parse_keys(file, s, cfg);
 		} else if (strcmp(key, "transfers") == 0) {
 			err = parse_transfers(file, s, cfg);
+		} else if (strcmp(key, "ingest") == 0) {
+			err = parse_ingest(file, s, cfg);
 		} else if (strcmp(key, "templates") == 0) {
 			err = parse_templates(file, s, cfg);
 		} else if (strcmp(key, "handouts") == 0) {

@@ -71,6 +71,29 @@ static const char full_config[] =
 	"};\n";							/* 22 */
 
 static void
+test_ingest(void)
+{
+	struct od_config *cfg = NULL;
+	struct od_error *err;
+	char *path;
+
+	err = load_text("ingest.conf", "ingest = {\n  temporary = [ \"*.tmp\", \"~$*\" ];\n  stable = \"2m\";\n"
+			"  poll = \"500ms\";\n};\n", &cfg, &path);
+	ok(!err && cfg->ingest_temporary_set && cfg->n_ingest_temporary == 2 &&
+	   strcmp(cfg->ingest_temporary[1], "~$*") == 0 && cfg->ingest_stable_ms == 120000 &&
+	   cfg->ingest_poll_ms == 500, "ingest: the temporary files and the times");
+	od_config_free(cfg);
+	od_error_free(err);
+	free(path);
+	err = load_text("ingest-empty.conf", "ingest = { temporary = [ ]; };\n", &cfg, &path);
+	ok(!err && cfg->ingest_temporary_set && cfg->n_ingest_temporary == 0 && !cfg->ingest_stable_ms,
+	   "ingest: an empty list leaves no file out; the times stay unset");
+	od_config_free(cfg);
+	od_error_free(err);
+	free(path);
+}
+
+static void
 test_full(void)
 {
 	struct od_config *cfg = NULL;
@@ -283,6 +306,16 @@ static const struct bad_case bad_cases[] = {
 	{ "limit-rate malformed", "transfers = { limit-rate = \"fast\"; };\n", "\"limit-rate\" must be a rate", NULL },
 	{ "unknown key in transfers", "transfers = { parallel = 4; };\n",
 	  "unknown setting \"parallel\" in transfers", NULL },
+	{ "ingest not a group", "ingest = 4;\n", "bad\\.conf:1: .*ingest = \\{", NULL },
+	{ "temporary not a list", "ingest = {\n  temporary = \"*.tmp\";\n};\n",
+	  "bad\\.conf:2: \"temporary\" must be a list of strings", NULL },
+	{ "temporary holds a number", "ingest = { temporary = [ 5 ]; };\n", "must be a string", NULL },
+	{ "stable without a unit", "ingest = {\n  stable = \"30\";\n};\n",
+	  "bad\\.conf:2: \"stable\" must be a time such as \"30s\", \"2m\" or \"500ms\"$", NULL },
+	{ "poll a number", "ingest = { poll = 5; };\n", "\"poll\" must be a time", NULL },
+	{ "poll zero", "ingest = { poll = \"0s\"; };\n", "\"poll\" must be a time", NULL },
+	{ "unknown key in ingest", "ingest = { interval = \"5s\"; };\n", "unknown setting \"interval\" in ingest",
+	  NULL },
 	{ "profiles not a group", "profiles = [ \"a\" ];\n",
 	  "bad\\.conf:1: \"profiles\" must be a group", NULL },
 	{ "profile not a group", "profiles = {\n  a = \"zone.example.org\";\n};\n",
@@ -909,6 +942,7 @@ main(void)
 	env_save(env_names, OD_ARRAY_SIZE(env_names));
 
 	test_full();
+	test_ingest();
 	test_minimal();
 	test_paths();
 	test_bad();
