@@ -62,10 +62,10 @@ struct ing_file {
 	char *path;		/* below the source */
 	enum file_state state;
 	int64_t size, mtime_ns;	/* as it was when last complete */
-	bool sent_before;	/* a version of it is in the space */
 	bool again;		/* changed while being sent: queue it once the batch ends */
 	int64_t again_size, again_mtime_ns;
-	unsigned version;	/* of the copy in the space, or to be sent: 1, 2... */
+	unsigned sent_version;	/* of the copy in the space (1, 2...), 0: none */
+	unsigned version;	/* of the copy to send */
 	bool replace;		/* queued to replace the copy sent before */
 	unsigned rounds;	/* failed tries */
 	long long retry_at;	/* F_FAILED: when to try again (od_now_ms) */
@@ -404,11 +404,10 @@ on_stable(struct od_ingest *in, const struct od_watch_file *wf)
 	f->mtime_ns = wf->mtime_ns;
 	f->state = F_QUEUED;
 	f->rounds = 0;
-	f->replace = f->sent_before && !in->opts.keep_versions;
-	if (f->sent_before && in->opts.keep_versions)
-		f->version++;
-	if (!f->version)
-		f->version = 1;
+	/* A new file is version 1; a changed one replaces its copy, or
+	 * goes beside it as the next version. */
+	f->replace = f->sent_version && !in->opts.keep_versions;
+	f->version = !f->sent_version ? 1 : f->replace ? f->sent_version : f->sent_version + 1;
 }
 
 static void
@@ -492,7 +491,7 @@ sent(struct od_ingest *in, struct ing_file *f, const struct od_xfer_event *ev)
 	cJSON *rec = file_record("sent", f);
 
 	f->state = F_SENT;
-	f->sent_before = true;
+	f->sent_version = f->version;
 	f->rounds = 0;
 	if (ev->kind == OD_XFER_FILE_DONE)
 		in->bytes_sent += ev->size;
@@ -699,12 +698,12 @@ replay_record(const cJSON *rec, void *ud)
 		f->size = size;
 		f->mtime_ns = mtime;
 		f->state = k == 1 ? F_SENT : k == 2 ? F_FAILED : k == 3 ? F_GONE : F_PENDING;
-		if (k == 1) {
-			f->sent_before = true;
-			if (od_json_is_integer(cJSON_GetObjectItemCaseSensitive(rec, "version"), &version) &&
-			    version > 0)
-				f->version = (unsigned)version;
-		}
+		if (k == 1)
+			f->sent_version = f->version =
+				od_json_is_integer(cJSON_GetObjectItemCaseSensitive(rec, "version"), &version) &&
+						version > 0 && version < 100000
+					? (unsigned)version
+					: 1;
 		return 0;
 	}
 	/* An upload's own record: kept for the file it is about. */
