@@ -147,11 +147,11 @@ json_begin(struct watch_run *r, const char *event)
 	jw_kv_int(r->json, "time", (int64_t)time(NULL));
 }
 
+/* The object ends its line, and goes out at once. */
 static void
 json_end(struct watch_run *r)
 {
 	jw_end_object(r->json);
-	fputc('\n', stdout);
 	fflush(stdout);
 }
 
@@ -423,7 +423,6 @@ watch_status(bool json)
 		}
 		jw_end_array(j);
 		jw_free(j);
-		fputc('\n', stdout);
 	} else if (!n) {
 		printf("%s\n", _("No ingest session on this machine."));
 	} else {

@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -241,14 +242,34 @@ journal(struct od_ingest *in, cJSON *rec)
 	cJSON_Delete(rec);
 }
 
+/* Nanoseconds since the epoch need more digits than a JSON number keeps
+ * (a double): they are written as a string. */
+static bool
+get_ns(const cJSON *rec, int64_t *out)
+{
+	const char *text = od_json_get_str(rec, "mtimeNs");
+	char *end;
+	long long v;
+
+	if (!text || !*text)
+		return false;
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (errno || *end)
+		return false;
+	*out = v;
+	return true;
+}
+
 static cJSON *
 file_record(const char *key, const struct ing_file *f)
 {
 	cJSON *rec = cJSON_CreateObject();
+	char ns[24];
 
+	snprintf(ns, sizeof(ns), "%lld", (long long)f->mtime_ns);
 	if (rec && (!cJSON_AddStringToObject(rec, key, f->path) ||
-		    !cJSON_AddNumberToObject(rec, "size", (double)f->size) ||
-		    !cJSON_AddNumberToObject(rec, "mtimeNs", (double)f->mtime_ns))) {
+		    !cJSON_AddNumberToObject(rec, "size", (double)f->size) || !cJSON_AddStringToObject(rec, "mtimeNs", ns))) {
 		cJSON_Delete(rec);
 		return NULL;
 	}
@@ -693,8 +714,7 @@ replay_record(const cJSON *rec, void *ud)
 			break;
 		}
 	}
-	if (f && od_json_is_integer(cJSON_GetObjectItemCaseSensitive(rec, "size"), &size) &&
-	    od_json_is_integer(cJSON_GetObjectItemCaseSensitive(rec, "mtimeNs"), &mtime)) {
+	if (f && od_json_is_integer(cJSON_GetObjectItemCaseSensitive(rec, "size"), &size) && get_ns(rec, &mtime)) {
 		f->size = size;
 		f->mtime_ns = mtime;
 		f->state = k == 1 ? F_SENT : k == 2 ? F_FAILED : k == 3 ? F_GONE : F_PENDING;
@@ -823,10 +843,11 @@ od_ingest_open(struct od_zone *z, struct od_space *s, const char *dest, const ch
 	if (!in->dest || !in->source || (opts->end_marker && !in->end_marker) ||
 	    !(in->id = session_id(z, s, dest, source)))
 		err = od_error_nomem();
-	if (!err)
-		err = open_journal(in);
+	/* The source is checked first: a wrong one leaves no journal. */
 	if (!err)
 		err = od_watch_new(source, &opts->watch, on_watch, in, &in->watch);
+	if (!err)
+		err = open_journal(in);
 	if (!err)
 		err = declare_known(in);
 	if (err) {

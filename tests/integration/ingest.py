@@ -46,6 +46,44 @@ def tree(root, skip=()):
     return out
 
 
+class Reader(threading.Thread):
+    """The JSON events a running watch prints, as they come."""
+
+    def __init__(self, proc):
+        super().__init__(daemon=True)
+        self.proc, self.lines, self.cond = proc, [], threading.Condition()
+        self.start()
+
+    def run(self):
+        for line in iter(self.proc.stdout.readline, b""):
+            with self.cond:
+                self.lines.append(line.decode(errors="replace"))
+                self.cond.notify_all()
+
+    def wait(self, pred, timeout=30):
+        """Until an event satisfies pred; that event, or None."""
+        deadline = time.monotonic() + timeout * SLOW
+        with self.cond:
+            while True:
+                for e in events("".join(self.lines)):
+                    if pred(e):
+                        return e
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self.cond.wait(left)
+
+    def finish(self, timeout=60):
+        """The exit status and every event."""
+        try:
+            self.proc.wait(timeout=timeout * SLOW)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.join(10)
+        return self.proc.returncode, events("".join(self.lines))
+
+
 def events(text):
     out = []
     for line in text.splitlines():
@@ -94,7 +132,7 @@ def fetch(h, remote, into):
     return r, tree(os.path.join(into, os.path.basename(remote)))
 
 
-def finished_folder(t, h):
+def finished_folder(t, h, missing, afile):
     """ingest: a finished folder in one go, then again (nothing sent twice)."""
     src = os.path.join(h.tmp, "session-EM-2025-118")
     for i in range(12):
@@ -121,6 +159,8 @@ def finished_folder(t, h):
     t.ok(r.rc == 0 and not [e for e in ev if e.get("event") == "sent"] and ev[-1].get("sent") == 13,
          "run again, it sends nothing: the journal says what is there", r.text[-400:])
     r = h.run("watch", "status", "--json")
+    t.ok(r.rc == 0 and not [s for s in (r.json() or []) if s.get("source") in (missing, afile)],
+         "a session that could not start leaves nothing behind", r.text)
     mine = [s for s in (r.json() or []) if s.get("source") == src]
     t.ok(r.rc == 0 and len(mine) == 1 and mine[0]["sent"] == 13 and mine[0]["ended"] == "done"
          and not mine[0]["running"] and mine[0]["dest"] == "EM-2025-118",
@@ -201,27 +241,19 @@ def changes(t, h):
         dest = TEM + "/changed-" + name
         with open(os.path.join(src, "ctf.star"), "w") as f:
             f.write("first\n")
-        args = ["watch", "--stable", "300ms", "--idle-end", "3s", "--progress", "json"]
+        args = ["watch", "--stable", "300ms", "--idle-end", "%ds" % (3 * SLOW), "--progress", "json"]
         args += (["--versions"] if versions else []) + [src, dest]
-        proc = h.start(*args)
-        deadline = time.monotonic() + 30 * SLOW
-        out = b""
-        while time.monotonic() < deadline:
-            time.sleep(0.2)
-            r = h.run("watch", "status", "--json")
-            st = [s for s in (r.json() or []) if s.get("source") == src]
-            if st and st[0]["sent"] >= 1:
-                break
+        reader = Reader(h.start(*args))
+        first = reader.wait(lambda e: e.get("event") == "sent")
         with open(os.path.join(src, "ctf.star"), "w") as f:
             f.write("second, longer\n")
-        out, err = proc.communicate(timeout=60 * SLOW)
-        ev = events(out.decode(errors="replace"))
+        rc, ev = reader.finish()
         sent = [e for e in ev if e.get("event") == "sent"]
         want = ["ctf.star", "ctf.v2.star"] if versions else ["ctf.star", "ctf.star"]
-        t.ok(proc.returncode == 0 and [os.path.basename(e["remote"]) for e in sent] == want
+        t.ok(first and rc == 0 and [os.path.basename(e["remote"]) for e in sent] == want
              and ev[-1].get("event") == "finished" and any(e.get("why") == "idle" for e in ev),
              "%s: a changed file is sent again, as %s; the session ends when idle" % (name, want[1]),
-             out.decode(errors="replace")[-700:] + err.decode(errors="replace")[-300:])
+             json.dumps(ev)[-700:])
         r, got = fetch(h, dest, os.path.join(h.tmp, "back-" + name))
         local = {"ctf.star": sha(os.path.join(src, "ctf.star"))}
         if versions:
@@ -238,52 +270,44 @@ def ending(t, h):
         with open(os.path.join(src, "a.tif"), "wb") as f:
             f.write(os.urandom(1000))
         proc = h.start("watch", "--stable", "200ms", "--progress", "json", src, TEM + "/ending-" + how)
-        session = None
-        deadline = time.monotonic() + 20 * SLOW
-        while time.monotonic() < deadline and not session:
-            time.sleep(0.2)
-            r = h.run("watch", "status", "--json")
-            st = [s for s in (r.json() or []) if s.get("source") == src and s.get("running")]
-            session = st[0]["session"] if st else None
+        reader = Reader(proc)
+        started = reader.wait(lambda e: e.get("event") == "started") or {}
+        reader.wait(lambda e: e.get("event") == "sent")
         if how == "end":
-            r = h.run("watch", "end", session or "none")
+            r = h.run("watch", "end", started.get("session", "none"))
             t.ok(r.rc == 0 and "ends once" in r.text, "watch end SESSION asks it to end", repr(r))
         else:
             proc.send_signal(signal.SIGUSR1)
-        try:
-            out, _ = proc.communicate(timeout=30 * SLOW)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, _ = proc.communicate()
-        ev = events(out.decode(errors="replace"))
-        t.ok(proc.returncode == 0 and any(e.get("why") == "asked" for e in ev) and ev[-1].get("sent") == 1,
-             "%s: the session ends, what was complete sent" % how, out.decode(errors="replace")[-500:])
+        rc, ev = reader.finish(30)
+        t.ok(rc == 0 and any(e.get("why") == "asked" for e in ev) and ev[-1].get("sent") == 1,
+             "%s: the session ends, what was complete sent" % how, json.dumps(ev)[-500:])
     expect(t, h.run("watch", "end", "0123456789abcdef0123"), "watch end of no session: exit 1", 1,
            err=r"no ingest session 0123456789abcdef0123")
 
 
 def bad_input(t, h):
+    """Wrong sources and options; the sources tried, for later checks."""
     missing = os.path.join(h.tmp, "no-such-folder")
     expect(t, h.run("watch", missing, TEM + "/x"), "a source that is not there: exit 1", 1, err=r"no-such-folder")
     afile = os.path.join(h.tmp, "a-file")
     with open(afile, "w") as f:
         f.write("x")
     expect(t, h.run("ingest", afile, TEM + "/x"), "a source that is a file: exit 1", 1, err=r"a-file")
-    expect(t, h.run("watch", h.tmp, "No Such Space/x"), "an unknown space: exit 2", 2, err=r"No Such Space")
+    expect(t, h.run("watch", h.tmp, "No Such Space/x"), "an unknown space: exit 1", 1, err=r"No Such Space")
     expect(t, h.run("watch", "--stable", "soon", h.tmp, TEM), "--stable soon: exit 2", 2, err=r"--stable")
     expect(t, h.run("watch", "--idle-end", "0", h.tmp, TEM), "--idle-end 0: exit 2", 2, err=r"--idle-end")
     expect(t, h.run("watch", "--end-marker", "a/b", h.tmp, TEM), "--end-marker with a slash: exit 2", 2,
            err=r"--end-marker")
     expect(t, h.run("ingest", h.tmp), "one argument: exit 2", 2, err=r"SPACE/PATH")
     expect(t, h.run("watch", "--json", h.tmp, TEM), "--json without status: exit 2", 2, err=r"--json")
+    return missing, afile
 
 
 def main():
     t = Tap()
     h = Harness("--scheme", "https")
     try:
-        bad_input(t, h)
-        finished_folder(t, h)
+        finished_folder(t, h, *bad_input(t, h))
         watching(t, h, "inotify")
         watching(t, h, "poll")
         changes(t, h)
