@@ -17,7 +17,13 @@
  * od_engine_wait) for at most od_watch_next_ms, then calls od_watch_run,
  * which reads what inotify says, scans when a scan is due, and reports
  * through the callback. The callback is only ever called from
- * od_watch_run. */
+ * od_watch_run; it may call od_watch_rescan, od_watch_pending and
+ * od_watch_idle_ms, and must not free the watch (nor declare files known).
+ *
+ * A file whose stat fails (other than by its going) and a folder that
+ * cannot be listed are reported once as PROBLEM, and again only after they
+ * were readable in between; what an unreadable folder held is not taken
+ * for gone. A root that disappears is a PROBLEM, and its files are GONE. */
 #ifndef ONETUI_WATCH_H
 #define ONETUI_WATCH_H
 
@@ -39,7 +45,9 @@ struct od_watch_opts {
 	/* Globs (fnmatch(3), without FNM_PATHNAME, so '*' also matches '/')
 	 * matched against the path below the root and against the file's
 	 * name alone. A file is watched when it matches an include (or there
-	 * is none) and no exclude. */
+	 * is none) and no exclude. Excludes apply to folders too: a folder
+	 * whose path or name matches one is not looked into at all; includes
+	 * apply to files only. */
 	const char *const *include;
 	size_t n_include;
 	const char *const *exclude;
@@ -80,16 +88,24 @@ struct od_error *od_watch_new(const char *root, const struct od_watch_opts *opts
 			      struct od_watch **out) OD_WARN_UNUSED;
 /* The way the watch learns of changes, once chosen (never AUTO). It
  * falls back from inotify to polling when the kernel's limit of watches
- * is reached (said through a PROBLEM event first). */
+ * is reached (said through a PROBLEM event first). AUTO polls when the
+ * root is on a network or cluster file system (statfs(2)) or inotify
+ * cannot be had; INOTIFY asked for and not available fails od_watch_new. */
 enum od_watch_mode od_watch_mode(const struct od_watch *w);
 /* Declare a file already dealt with at this size and modification time
  * (from a journal, before the first run): it is reported complete again
- * only when it changes. 0, or -ENOMEM. */
+ * only when it changes, and GONE when the first scan does not find it.
+ * Declared later, it is looked at in the next run. A path the globs leave
+ * out is ignored. 0, or -ENOMEM. */
 int od_watch_known(struct od_watch *w, const char *path, int64_t size, int64_t mtime_ns) OD_WARN_UNUSED;
-/* The descriptor to wait on for reading (inotify), or -1 when polling. */
+/* The descriptor to wait on for reading (inotify), or -1 when polling. Ask
+ * again after each run: after falling back to polling it is -1 (the old
+ * descriptor stays open, quiet, until od_watch_free). */
 int od_watch_fd(const struct od_watch *w);
 /* Milliseconds until od_watch_run has work without the descriptor being
- * readable (a stability timer, the next scan), 0 when it has now. */
+ * readable (a stability timer, the next scan), 0 when it has now, -1 when
+ * nothing is planned (inotify, rescan_ms negative, no file pending): as
+ * od_engine_timeout, wait on the descriptor alone. */
 long od_watch_next_ms(const struct od_watch *w);
 /* Read what inotify says, scan when due, report. */
 void od_watch_run(struct od_watch *w);
@@ -98,7 +114,8 @@ void od_watch_rescan(struct od_watch *w);
 /* Files noticed and not complete yet. */
 size_t od_watch_pending(const struct od_watch *w);
 /* Milliseconds since a file was last noticed new or changed (since the
- * watch began, when none was). */
+ * watch began, when none was). A file still being written counts as
+ * changing each time its growth is noticed, not only at its SEEN. */
 int64_t od_watch_idle_ms(const struct od_watch *w);
 void od_watch_free(struct od_watch *w);
 
