@@ -665,7 +665,9 @@ const struct cmd_entry cmd_watch_entry = {
 	.name = "watch",
 	.usage = N_("[--poll|--inotify] [--stable TIME] [--include GLOB]... [--exclude GLOB]... [--all-files] "
 		    "[--end-marker NAME] [--idle-end TIME] [--versions] [-j N] [--limit-rate RATE] "
-		    "[--progress lines|json|none] [--log FILE] FOLDER SPACE/PATH | status [--json] | end SESSION"),
+		    "[--progress lines|json|none] [--log FILE] [--dataset] [--metadata FILE] [--template NAME [--field K=V]...] "
+		    "[--protect data|data,metadata] [--handout FILE [--handout-template NAME] [--no-invite]] "
+		    "FOLDER SPACE/PATH | status [--json] | end SESSION"),
 	.summary = N_("carry what an instrument writes into a space as it is written, losing nothing"),
 	.shortopts = "j:",
 	.longopts = watch_options,
@@ -675,7 +677,9 @@ const struct cmd_entry cmd_watch_entry = {
 const struct cmd_entry cmd_ingest_entry = {
 	.name = "ingest",
 	.usage = N_("[--include GLOB]... [--exclude GLOB]... [--all-files] [--versions] [-j N] [--limit-rate RATE] "
-		    "[--progress lines|json|none] [--log FILE] FOLDER SPACE/PATH"),
+		    "[--progress lines|json|none] [--log FILE] [--dataset] [--metadata FILE] [--template NAME [--field K=V]...] "
+		    "[--protect data|data,metadata] [--handout FILE [--handout-template NAME] [--no-invite]] "
+		    "FOLDER SPACE/PATH"),
 	.summary = N_("carry a finished acquisition folder into a space, resumably, verified"),
 	.shortopts = "j:",
 	.longopts = ingest_options,
