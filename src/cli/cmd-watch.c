@@ -478,8 +478,8 @@ watch_status(bool json)
 	} else {
 		const char *titles[] = { _("SESSION"), _("STATE"), _("FILES"), _("SENT"), _("WAITING"), _("FAILED"),
 					 _("LAST"), _("SOURCE"), _("DESTINATION") };
-		const bool right[] = { false, false, true, true, true, true };
-		struct table *t = table_new(9, titles, right);
+		const bool right[OD_ARRAY_SIZE(titles)] = { false, false, true, true, true, true };
+		struct table *t = table_new(OD_ARRAY_SIZE(titles), titles, right);
 		for (size_t i = 0; i < n; i++) {
 			char files[24], sent[24], waiting[24], failed[24], last[OD_TIME_BUFSZ], *state, *dest;
 			snprintf(files, sizeof(files), "%llu", (unsigned long long)v[i].files);
