@@ -96,45 +96,30 @@ get_dataset(struct session *s, struct od_space *sp, const char *did, struct ds *
 	return !d->err && d->id;
 }
 
-struct summary_wait {
-	struct od_error *err;
-	char *direct;
-};
-
-static void
-on_summary(const struct od_dataset_summary *sum, struct od_error *err, void *ud)
-{
-	struct summary_wait *w = ud;
-
-	w->err = err;
-	if (!err && sum->direct)
-		w->direct = xstrdup(sum->direct);
-}
-
 /* The dataset established on SPACE/PATH. */
 static int
 dataset_at(struct session *s, const char *arg, struct od_space **sp, struct ds *d)
 {
 	struct target_stat st;
-	struct summary_wait w = { 0 };
+	struct answer w = { 0 };
 	int rc = session_stat_target(s, arg, sp, &st);
 
 	if (rc != EXIT_OK)
 		return rc;
-	if (!od_file_dataset_summary(s->zone, *sp, st.file_id, on_summary, &w))
+	if (!od_file_dataset_summary(s->zone, *sp, st.file_id, answer_dataset, &w))
 		xoom();
 	session_run(s);
 	target_stat_done(&st);
 	if (w.err)
 		return out_fail(w.err, _("Cannot read the dataset of %s"), arg);
-	if (!w.direct) {
+	if (!w.id) {
 		out_error(_("no dataset is established on %s"), arg);
 		return EXIT_FAILED;
 	}
-	rc = get_dataset(s, *sp, w.direct, d) ? EXIT_OK : out_fail(d->err, _("Cannot read dataset %s"), w.direct);
+	rc = get_dataset(s, *sp, w.id, d) ? EXIT_OK : out_fail(d->err, _("Cannot read dataset %s"), w.id);
 	if (rc != EXIT_OK)
 		d->err = NULL;
-	free(w.direct);
+	free(w.id);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli/cmd.h"
+#include "cli/handout.h"
 #include "cli/output.h"
 #include "cli/privs.h"
 #include "onetui/caveat.h"
@@ -33,12 +34,6 @@ enum {
 	OPT_PRIVILEGES,
 	OPT_SENDER,
 	OPT_OUTPUT,
-};
-
-struct opts {
-	const char *template, *share, *title, *expires, *preset, *privileges, *sender, *output;
-	bool no_invite, unlimited, uses_given;
-	long uses;
 };
 
 struct made {
@@ -84,7 +79,6 @@ write_text(const char *text, const char *output)
 	/* It holds the invite token: as private as a token file. */
 	if ((err = od_private_write_file(output, text, strlen(text))))
 		return out_fail(err, _("cannot save the handout"));
-	fprintf(stderr, _("The handout is in %s (mode 0600).\n"), output);
 	return EXIT_OK;
 }
 
@@ -109,67 +103,101 @@ describe_invite(const struct od_handout_request *r, const cJSON *privileges)
 	free(space);
 }
 
-static int
-handout_run(struct session *s, const struct opts *o, const char *target)
+int
+handout_plan(struct session *s, const struct cmd_entry *e, const struct handout_opts *o, struct handout_plan *p)
 {
-	struct od_handout_request r = { .title = o->title, .share_id = o->share, .invite = !o->no_invite,
-					.usage_limit = o->unlimited ? 0 : o->uses, .sender = o->sender };
-	struct target_stat st = { 0 };
-	struct made m = { 0 };
 	struct od_error *err;
-	cJSON *privileges = NULL;
-	const char *text;
-	char *out;
-	int rc = template_text(s, o->template, &text);
 	struct stat taken;
+	int64_t until;
+	int rc = template_text(s, o->template, &p->text);
 
+	p->privileges = NULL;
 	/* Checked before anything is made: a share and an invitation made
 	 * for a handout that cannot be saved would be made for nothing. */
 	if (rc == EXIT_OK && o->output && lstat(o->output, &taken) == 0) {
 		out_error(_("%s exists already; onetui does not write a handout over a file"), o->output);
 		rc = EXIT_FAILED;
 	}
-	if (rc == EXIT_OK && (err = od_caveat_parse_expiry(o->expires, (int64_t)time(NULL), &r.valid_until))) {
-		rc = cmd_usage_error(&cmd_handout_entry, "--expires: %s", err->message);
+	if (rc == EXIT_OK && (err = od_caveat_parse_expiry(o->expires, (int64_t)time(NULL), &until))) {
+		rc = cmd_usage_error(e, "--expires: %s", err->message);
 		od_error_free(err);
 	}
-	if (rc == EXIT_OK && r.invite)
+	if (rc == EXIT_OK && !o->no_invite)
 		rc = cli_space_privileges(s, o->preset ? o->preset : o->privileges ? NULL : "viewer", o->privileges,
-					  &privileges);
-	if (rc == EXIT_OK)
-		rc = session_stat_target(s, target, &r.space, &st);
-	if (rc != EXIT_OK) {
-		cJSON_Delete(privileges);
-		return rc;
-	}
-	r.file_id = st.file_id;
-	r.path = st.path;
-	r.privileges = privileges;
-	if (r.invite)
-		describe_invite(&r, privileges);
+					  &p->privileges);
+	return rc;
+}
+
+void
+handout_plan_done(struct handout_plan *p)
+{
+	cJSON_Delete(p->privileges);
+	p->privileges = NULL;
+}
+
+int
+handout_deliver(struct session *s, const struct handout_opts *o, const struct handout_plan *p,
+		struct od_space *sp, const char *file_id, const char *path, const char *target,
+		struct od_handout **made)
+{
+	struct od_handout_request r = { .space = sp, .file_id = file_id, .path = path, .title = o->title,
+					.share_id = o->share, .invite = !o->no_invite,
+					.usage_limit = o->unlimited ? 0 : o->uses, .privileges = p->privileges,
+					.sender = o->sender };
+	struct made m = { 0 };
+	struct od_error *err;
+	char *out;
+	int rc = EXIT_OK;
+
+	*made = NULL;
+	/* The invitation runs from now: a session may end days after it began. */
+	if ((err = od_caveat_parse_expiry(o->expires, (int64_t)time(NULL), &r.valid_until)))
+		return out_fail(err, "--expires");
+	if (r.invite && !o->quiet)
+		describe_invite(&r, p->privileges);
 	if (!od_handout_make(s->zone, &r, on_made, &m))
 		xoom();
 	session_run(s);
 	if (session_interrupted()) {
 		od_error_free(m.err);
-		m.err = NULL;
-		rc = EXIT_INTERRUPTED;
-	} else if (m.err) {
-		rc = out_fail(m.err, _("cannot make the handout for %s"), target);
+		od_handout_free(m.h);
+		return EXIT_INTERRUPTED;
 	}
-	if (rc == EXIT_OK) {
-		if (m.h->share_created) {
-			char *id = out_safe(m.h->share_id);
-			fprintf(stderr, _("Shared %s as %s.\n"), target, id);
-			free(id);
-		}
-		if (!(out = od_handout_render(text, &m.h->facts)))
-			xoom();
-		rc = write_text(out, o->output);
-		od_str_wipe_free(out);
+	if (m.err)
+		return out_fail(m.err, _("cannot make the handout for %s"), target);
+	if (!(out = od_handout_render(p->text, &m.h->facts)))
+		xoom();
+	rc = write_text(out, o->output);
+	od_str_wipe_free(out);
+	if (rc == EXIT_OK)
+		*made = m.h;
+	else
+		od_handout_free(m.h);
+	return rc;
+}
+
+static int
+handout_run(struct session *s, const struct handout_opts *o, const char *target)
+{
+	struct handout_plan p;
+	struct target_stat st = { 0 };
+	struct od_handout *h = NULL;
+	struct od_space *sp;
+	int rc = handout_plan(s, &cmd_handout_entry, o, &p);
+
+	if (rc == EXIT_OK)
+		rc = session_stat_target(s, target, &sp, &st);
+	if (rc == EXIT_OK)
+		rc = handout_deliver(s, o, &p, sp, st.file_id, st.path, target, &h);
+	if (rc == EXIT_OK && h->share_created) {
+		char *id = out_safe(h->share_id);
+		fprintf(stderr, _("Shared %s as %s.\n"), target, id);
+		free(id);
 	}
-	od_handout_free(m.h);
-	cJSON_Delete(privileges);
+	if (rc == EXIT_OK && o->output)
+		fprintf(stderr, _("The handout is in %s (mode 0600).\n"), o->output);
+	od_handout_free(h);
+	handout_plan_done(&p);
 	target_stat_done(&st);
 	return rc;
 }
@@ -177,7 +205,7 @@ handout_run(struct session *s, const struct opts *o, const char *target)
 static int
 handout_exec(struct global_opts *g, int argc, char **argv)
 {
-	struct opts o = { .expires = "30d", .uses = 1 };
+	struct handout_opts o = HANDOUT_OPTS_DEFAULT;
 	struct session s;
 	char *end;
 	int c, rc;

@@ -13,6 +13,7 @@
 
 #include "cli/cmd.h"
 #include "cli/output.h"
+#include "cli/template.h"
 #include "onetui/buf.h"
 #include "onetui/edit.h"
 #include "onetui/i18n.h"
@@ -50,26 +51,6 @@ struct meta_cmd {
 
 /* --- one request at a time ------------------------------------------------------------ */
 
-struct wait {
-	struct od_error *err;
-	char *text;		/* NULL: none */
-	size_t len;
-};
-
-static void
-on_text(const char *text, size_t len, struct od_error *err, void *ud)
-{
-	struct wait *w = ud;
-
-	w->err = err;
-	if (!err && text) {
-		w->text = xmalloc(len + 1);
-		memcpy(w->text, text, len);
-		w->text[len] = '\0';
-		w->len = len;
-	}
-}
-
 /* Run op to its end; what went wrong (the caller says it in context). */
 static struct od_error *
 finish(struct meta_cmd *c, struct od_op *op, struct od_error **err)
@@ -84,10 +65,10 @@ finish(struct meta_cmd *c, struct od_op *op, struct od_error **err)
 
 /* The kind's current text into *w (w->text NULL: none). */
 static struct od_error *
-meta_read(struct meta_cmd *c, const struct od_meta_query *q, struct wait *w)
+meta_read(struct meta_cmd *c, const struct od_meta_query *q, struct answer *w)
 {
-	*w = (struct wait){ 0 };
-	return finish(c, od_meta_get(c->s.zone, c->space, c->st.file_id, c->kind, q, on_text, w), &w->err);
+	*w = (struct answer){ 0 };
+	return finish(c, od_meta_get(c->s.zone, c->space, c->st.file_id, c->kind, q, answer_text, w), &w->err);
 }
 
 static struct od_error *
@@ -244,7 +225,7 @@ meta_get(struct meta_cmd *c)
 {
 	struct od_meta_query q = { .inherited = c->inherited, .filter = c->filter };
 	struct od_error *err;
-	struct wait w;
+	struct answer w;
 	int rc;
 
 	if ((err = meta_read(c, &q, &w)))
@@ -306,40 +287,15 @@ xattrs_from_args(struct meta_cmd *c, cJSON *obj)
 	return EXIT_OK;
 }
 
-/* The configuration's template called name, or NULL (said, with the
- * names there are). */
-static const struct od_template *
-find_template(const struct od_config *cfg, const char *name)
-{
-	const struct od_template *t = od_config_template(cfg, name);
-	struct od_buf names;
-
-	if (t)
-		return t;
-	od_buf_init(&names, OD_BUF_UNLIMITED);
-	for (size_t i = 0; cfg && i < cfg->n_templates; i++)
-		if (od_buf_addf(&names, "%s%s", i ? ", " : "", cfg->templates[i].name))
-			xoom();
-	if (names.len)
-		out_error(_("There is no template \"%s\" in the configuration; there are: %s"), name, od_buf_str(&names));
-	else
-		out_error(_("There is no template \"%s\": the configuration defines none (see onetui.conf(5))"), name);
-	od_buf_done(&names);
-	return NULL;
-}
-
 /* --template: its fields from FIELD=VALUE arguments and its defaults. */
 static int
 template_xattrs(struct meta_cmd *c, char **text)
 {
-	const struct od_template *t = find_template(c->s.od.cfg, c->template);
-	struct od_error *err;
 	cJSON *obj;
+	int rc = cli_template_xattrs(c->s.od.cfg, c->template, (const char *const *)c->args, (size_t)c->n_args, &obj);
 
-	if (!t)
-		return EXIT_FAILED;
-	if ((err = od_meta_template_fill(t, (const char *const *)c->args, (size_t)c->n_args, &obj)))
-		return out_fail(err, NULL);
+	if (rc != EXIT_OK)
+		return rc;
 	*text = json_text(obj, 0);
 	cJSON_Delete(obj);
 	return EXIT_OK;
@@ -387,7 +343,7 @@ merged_document(struct meta_cmd *c, char **text)
 {
 	cJSON *doc = NULL, *patch = cJSON_Parse(*text);
 	struct od_error *err;
-	struct wait w;
+	struct answer w;
 
 	if ((err = meta_read(c, NULL, &w))) {
 		cJSON_Delete(patch);
@@ -557,7 +513,7 @@ edit_loop(struct meta_cmd *c, struct od_edit *e, const char *start, char **out, 
 static int
 meta_edit(struct meta_cmd *c)
 {
-	struct wait before, now;
+	struct answer before, now;
 	struct od_error *err;
 	struct od_edit *e = NULL;
 	char *start, *text = NULL;

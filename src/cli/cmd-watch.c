@@ -9,7 +9,11 @@
  * service) and says what it does as time-stamped lines on stderr, or as
  * one JSON event per line on stdout, and in a log file if asked, which
  * is rotated as it grows. Ctrl-C or SIGTERM stop it where it is;
- * SIGUSR1 ends it once what is complete is sent. */
+ * SIGUSR1 ends it once what is complete is sent.
+ *
+ * Around the session, the steps of ingest-steps.h: a dataset and its
+ * metadata before anything is sent, protection and a handout once the
+ * session has ended. */
 #include "config.h"
 
 #include <errno.h>
@@ -17,9 +21,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli/cmd.h"
+#include "cli/ingest-steps.h"
 #include "cli/jobrun.h"
 #include "cli/output.h"
 #include "onetui/i18n.h"
@@ -212,6 +218,22 @@ on_event(const struct od_ingest_event *ev, void *ud)
 	free(remote);
 }
 
+/* What a step around the session did. */
+static void
+on_note(const struct ingest_note *n, void *ud)
+{
+	struct watch_run *r = ud;
+
+	if (r->mode == PROGRESS_JSON) {
+		json_begin(r, n->event);
+		for (size_t i = 0; i < OD_ARRAY_SIZE(n->keys); i++)
+			if (n->keys[i] && n->values[i])
+				jw_kv_string(r->json, n->keys[i], n->values[i]);
+		json_end(r);
+	}
+	say(r, "%s", n->line);
+}
+
 /* --- running ---------------------------------------------------------------------------- */
 
 static const char *
@@ -287,6 +309,23 @@ summary(struct watch_run *r, int rc)
 	return rc;
 }
 
+/* The source is a folder: said before any step makes something remote. */
+static bool
+local_folder(const char *local)
+{
+	struct stat st;
+
+	if (stat(local, &st) != 0) {
+		out_error(_("Cannot watch %s: %s"), local, strerror(errno));
+		return false;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		out_error(_("Cannot watch %s: not a folder"), local);
+		return false;
+	}
+	return true;
+}
+
 /* The options both commands take. */
 struct watch_opts {
 	struct od_ingest_opts o;
@@ -295,6 +334,7 @@ struct watch_opts {
 	bool all_files;
 	enum progress_mode mode;
 	const char *log;
+	struct ingest_steps steps;
 };
 
 /* The configuration's temporary files and times, under what the command
@@ -328,7 +368,8 @@ apply_config(struct watch_opts *w, const struct od_config *cfg)
 }
 
 static int
-run_session(struct global_opts *g, struct watch_opts *w, const char *source, const char *target)
+run_session(const struct cmd_entry *e, struct global_opts *g, struct watch_opts *w, const char *source,
+	    const char *target)
 {
 	struct watch_run r = { .mode = w->mode, .verbose = g->verbose > 0, .log_path = w->log };
 	struct sigaction sa = { .sa_handler = on_usr1 };
@@ -350,20 +391,25 @@ run_session(struct global_opts *g, struct watch_opts *w, const char *source, con
 		rc = session_load_spaces(&s);
 	if (rc == EXIT_OK)
 		rc = session_target(&s, target, &sp, &path);
+	/* What the steps need is read and checked before anything is made. */
+	if (rc == EXIT_OK)
+		rc = ingest_steps_prepare(&w->steps, e, &s);
+	if (rc == EXIT_OK && !local_folder(local))
+		rc = EXIT_FAILED;
+	r.s = &s;
+	if (rc == EXIT_OK && r.log_path && !open_log(&r))
+		rc = EXIT_FAILED;
 	if (rc != EXIT_OK) {
 		session_close(&s);
 		free(local);
 		return rc;
 	}
-	r.s = &s;
-	if (r.log_path && !open_log(&r)) {
-		session_close(&s);
-		free(local);
-		return EXIT_FAILED;
-	}
 	if (r.mode == PROGRESS_JSON)
 		r.json = jw_new(stdout);
-	if ((err = od_ingest_open(s.zone, sp, path, local, &w->o, on_event, &r, &r.in))) {
+	rc = ingest_steps_start(&w->steps, &s, target, on_note, &r);
+	if (rc != EXIT_OK)
+		;
+	else if ((err = od_ingest_open(s.zone, sp, path, local, &w->o, on_event, &r, &r.in))) {
 		rc = out_fail(err, _("Cannot watch %s"), source);
 	} else {
 		sigemptyset(&sa.sa_mask);
@@ -377,7 +423,11 @@ run_session(struct global_opts *g, struct watch_opts *w, const char *source, con
 		}
 		say(&r, _("session %s: %s into %s/%s, noticing files by %s"), od_ingest_id(r.in), local, sp->name,
 		    path, mode_name(od_ingest_watch_mode(r.in)));
-		rc = summary(&r, drive(&r));
+		rc = drive(&r);
+		/* Only a session that ended: one stopped is taken up again. */
+		if (rc == EXIT_OK && r.ended)
+			rc = ingest_steps_end(&w->steps, &s, target, on_note, &r);
+		rc = summary(&r, rc);
 		od_ingest_free(r.in);
 	}
 	if (r.json)
@@ -428,8 +478,8 @@ watch_status(bool json)
 	} else {
 		const char *titles[] = { _("SESSION"), _("STATE"), _("FILES"), _("SENT"), _("WAITING"), _("FAILED"),
 					 _("LAST"), _("SOURCE"), _("DESTINATION") };
-		const bool right[] = { false, false, true, true, true, true };
-		struct table *t = table_new(9, titles, right);
+		const bool right[OD_ARRAY_SIZE(titles)] = { false, false, true, true, true, true };
+		struct table *t = table_new(OD_ARRAY_SIZE(titles), titles, right);
 		for (size_t i = 0; i < n; i++) {
 			char files[24], sent[24], waiting[24], failed[24], last[OD_TIME_BUFSZ], *state, *dest;
 			snprintf(files, sizeof(files), "%llu", (unsigned long long)v[i].files);
@@ -529,23 +579,16 @@ parse_opt(const struct cmd_entry *e, struct watch_opts *w, int c, bool *json)
 	case CMD_OPT_JSON:
 		*json = true;
 		break;
+	default:
+		return ingest_steps_option(&w->steps, e, c, optarg);
 	}
 	return EXIT_OK;
 }
 
 static int
-exec_common(const struct cmd_entry *e, struct global_opts *g, int argc, char **argv, bool once)
+exec_parsed(const struct cmd_entry *e, struct global_opts *g, struct watch_opts *w, int argc, char **argv,
+	    bool once, bool json)
 {
-	struct watch_opts w = { .o.once = once };
-	bool json = false;
-	int c, rc;
-
-	while ((c = cmd_getopt(e, g, argc, argv)) != CMD_OPT_END) {
-		if (c == CMD_OPT_EXIT)
-			return cmd_exit_status;
-		if ((rc = parse_opt(e, &w, c, &json)) != EXIT_OK)
-			return rc;
-	}
 	if (!once && argc - optind >= 1 && strcmp(argv[optind], "status") == 0 && argc - optind == 1)
 		return watch_status(json);
 	if (!once && argc - optind == 2 && strcmp(argv[optind], "end") == 0)
@@ -555,10 +598,28 @@ exec_common(const struct cmd_entry *e, struct global_opts *g, int argc, char **a
 	if (argc - optind != 2)
 		return cmd_usage_error(e, _("name the local folder and the SPACE/PATH it goes to"));
 	if (once)
-		w.o.watch.stable_ms = -1;	/* a finished folder: complete as it is */
-	if (w.mode == PROGRESS_AUTO)
-		w.mode = PROGRESS_LINES;
-	return run_session(g, &w, argv[optind], argv[optind + 1]);
+		w->o.watch.stable_ms = -1;	/* a finished folder: complete as it is */
+	if (w->mode == PROGRESS_AUTO)
+		w->mode = PROGRESS_LINES;
+	return run_session(e, g, w, argv[optind], argv[optind + 1]);
+}
+
+static int
+exec_common(const struct cmd_entry *e, struct global_opts *g, int argc, char **argv, bool once)
+{
+	struct watch_opts w = { .o.once = once, .steps = INGEST_STEPS_INIT };
+	bool json = false;
+	int c, rc;
+
+	while ((c = cmd_getopt(e, g, argc, argv)) != CMD_OPT_END) {
+		if (c == CMD_OPT_EXIT)
+			return cmd_exit_status;
+		if ((rc = parse_opt(e, &w, c, &json)) != EXIT_OK)
+			return rc;
+	}
+	rc = exec_parsed(e, g, &w, argc, argv, once, json);
+	ingest_steps_done(&w.steps);
+	return rc;
 }
 
 static int
@@ -581,7 +642,8 @@ ingest_exec(struct global_opts *g, int argc, char **argv)
 	{ "versions", no_argument, NULL, OPT_VERSIONS }, \
 	{ "limit-rate", required_argument, NULL, OPT_LIMIT_RATE }, \
 	{ "progress", required_argument, NULL, OPT_PROGRESS }, \
-	{ "log", required_argument, NULL, OPT_LOG }
+	{ "log", required_argument, NULL, OPT_LOG }, \
+	INGEST_STEPS_OPTIONS
 
 static const struct option watch_options[] = {
 	COMMON_OPTIONS,
@@ -603,7 +665,9 @@ const struct cmd_entry cmd_watch_entry = {
 	.name = "watch",
 	.usage = N_("[--poll|--inotify] [--stable TIME] [--include GLOB]... [--exclude GLOB]... [--all-files] "
 		    "[--end-marker NAME] [--idle-end TIME] [--versions] [-j N] [--limit-rate RATE] "
-		    "[--progress lines|json|none] [--log FILE] FOLDER SPACE/PATH | status [--json] | end SESSION"),
+		    "[--progress lines|json|none] [--log FILE] [--dataset] [--metadata FILE] [--template NAME [--field K=V]...] "
+		    "[--protect data|data,metadata] [--handout FILE [--handout-template NAME] [--no-invite]] "
+		    "FOLDER SPACE/PATH | status [--json] | end SESSION"),
 	.summary = N_("carry what an instrument writes into a space as it is written, losing nothing"),
 	.shortopts = "j:",
 	.longopts = watch_options,
@@ -613,7 +677,9 @@ const struct cmd_entry cmd_watch_entry = {
 const struct cmd_entry cmd_ingest_entry = {
 	.name = "ingest",
 	.usage = N_("[--include GLOB]... [--exclude GLOB]... [--all-files] [--versions] [-j N] [--limit-rate RATE] "
-		    "[--progress lines|json|none] [--log FILE] FOLDER SPACE/PATH"),
+		    "[--progress lines|json|none] [--log FILE] [--dataset] [--metadata FILE] [--template NAME [--field K=V]...] "
+		    "[--protect data|data,metadata] [--handout FILE [--handout-template NAME] [--no-invite]] "
+		    "FOLDER SPACE/PATH"),
 	.summary = N_("carry a finished acquisition folder into a space, resumably, verified"),
 	.shortopts = "j:",
 	.longopts = ingest_options,

@@ -13,6 +13,7 @@
 
 #include "cli/output.h"
 #include "onetui/buf.h"
+#include "onetui/fileinfo.h"
 #include "onetui/i18n.h"
 #include "onetui/log.h"
 #include "onetui/str.h"
@@ -286,6 +287,30 @@ void
 answer_done(struct od_error *err, void *ud)
 {
 	((struct answer *)ud)->err = err;
+}
+
+void
+answer_text(const char *text, size_t len, struct od_error *err, void *ud)
+{
+	struct answer *a = ud;
+
+	a->err = err;
+	if (!err && text) {
+		a->text = xmalloc(len + 1);
+		memcpy(a->text, text, len);
+		a->text[len] = '\0';
+		a->len = len;
+	}
+}
+
+void
+answer_dataset(const struct od_dataset_summary *d, struct od_error *err, void *ud)
+{
+	struct answer *a = ud;
+
+	a->err = err;
+	if (!err && d->direct)
+		a->id = xstrdup(d->direct);
 }
 
 int

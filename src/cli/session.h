@@ -74,9 +74,15 @@ void target_stat_attrs(const struct target_stat *t, struct od_attrs *a);
 struct answer {
 	struct od_error *err;
 	char *id;
+	char *text;		/* answer_text: a copy, NUL-terminated; NULL: none */
+	size_t len;
 };
 void answer_id(const char *id, struct od_error *err, void *ud);
 void answer_done(struct od_error *err, void *ud);
+void answer_text(const char *text, size_t len, struct od_error *err, void *ud);
+/* The dataset established on a file (a->id; NULL: none). */
+struct od_dataset_summary;
+void answer_dataset(const struct od_dataset_summary *d, struct od_error *err, void *ud);
 /* Run op (NULL: out of memory) to its end. EXIT_OK, EXIT_INTERRUPTED, or
  * the exit code of a->err, reported after the context fmt says (and
  * freed). a->id stays for the caller to free. */

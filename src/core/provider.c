@@ -307,7 +307,7 @@ root_found(struct resolve_op *op, struct od_req *req, struct od_error *err, cons
 		err = od_req_json(req, what, &root);
 	if (!err)
 		err = od_json_str(root, key, what, &dir_id);
-	/* Several lookups may have gone out before the first answer. */
+	/* Resolves started together each find the root: the first keeps it. */
 	if (!err && !s->root_id && !(s->root_id = strdup(dir_id)))
 		err = od_error_nomem();
 	cJSON_Delete(root);

@@ -13,7 +13,9 @@ import hashlib
 import json
 import os
 import random
+import re
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -303,6 +305,153 @@ def bad_input(t, h):
     return missing, afile
 
 
+TOKEN_RE = re.compile(r"MDAx[A-Za-z0-9_-]{20,}\.[0-9a-f]{16,}")
+
+TEMPLATES = """
+templates = {
+  krios-session = {
+    fields = (
+      { name = "operator"; required = true; },
+      { name = "voltage_kV"; number = true; default = 300; }
+    );
+  };
+};
+"""
+
+
+def small_folder(h, name, files=3):
+    src = os.path.join(h.tmp, name)
+    os.makedirs(src)
+    for i in range(files):
+        with open(os.path.join(src, "frame%d.tif" % i), "wb") as f:
+            f.write(os.urandom(2000 + i))
+    return src
+
+
+def dataset_of(h, remote):
+    r = h.run("dataset", "show", "--json", remote)
+    return r.json() if r.rc == 0 else None
+
+
+def check_steps(t, h, how, remote, handout, r, doc):
+    """What the steps left: dataset, protection, metadata, share, handout."""
+    ev = events(r.text)
+    kinds = [e.get("event") for e in ev]
+    t.ok(r.rc == 0 and kinds[-1] == "finished" and "dataset" in kinds and
+         kinds.index("protected") < kinds.index("handout") < kinds.index("finished"),
+         "%s: the steps say what they did, before finished" % how, r.text[-800:] + r.errtext)
+    ds = dataset_of(h, remote) or {}
+    t.ok(sorted(ds.get("protectionFlags", [])) == ["data_protection", "metadata_protection"] or
+         sorted(ds.get("protectionFlags", [])) == ["data", "metadata"],
+         "%s: the folder is a dataset, protected" % how, json.dumps(ds))
+    got = h.run("meta", "get", "-t", "json", remote).json()
+    t.eq(got, doc, "%s: the sidecar is the folder's JSON metadata" % how)
+    shares = (h.run("share", "ls", "--json", remote).json() or {}).get("shares", [])
+    mode = stat.S_IMODE(os.stat(handout).st_mode) if os.path.exists(handout) else None
+    text = open(handout, encoding="utf-8").read() if mode else ""
+    t.ok(mode == 0o600 and len(shares) == 1 and shares[0]["shareId"] in text and TOKEN_RE.search(text),
+         "%s: the handout (mode %s) holds the share's link and the invitation" %
+         (how, oct(mode) if mode else None), text[:600] + json.dumps(shares))
+    t.ok(not TOKEN_RE.search(r.text + r.errtext), "%s: no token on the terminal" % how, r.errtext[-300:])
+    hand = [e for e in ev if e.get("event") == "handout"]
+    t.ok(hand and hand[0].get("file") == handout and hand[0].get("shareId") == shares[0]["shareId"],
+         "%s: the handout event names the file and the share" % how, json.dumps(hand))
+
+
+def steps(t, h):
+    """--dataset, --metadata, --protect, --handout on ingest and watch."""
+    doc = {"sample": "Apoferritin", "dose": 40}
+    sidecar = os.path.join(h.tmp, "sidecar.json")
+    with open(sidecar, "w") as f:
+        json.dump(doc, f)
+    src = small_folder(h, "steps-ingest")
+    remote = TEM + "/steps-ingest"
+    handout = os.path.join(h.tmp, "steps-ingest.txt")
+    r = h.run("ingest", "--progress", "json", "--dataset", "--metadata", sidecar, "--protect", "data,metadata",
+              "--handout", handout, src, remote, timeout=120)
+    check_steps(t, h, "ingest", remote, handout, r, doc)
+    os.unlink(handout)
+    time.sleep(1.1)  # invitations are named after the second they are made in
+    r = h.run("ingest", "--progress", "json", "--dataset", "--metadata", sidecar, "--protect", "data,metadata",
+              "--handout", handout, src, remote, timeout=120)
+    ev = events(r.text)
+    t.ok(r.rc == 0 and any(e.get("event") == "dataset" and e.get("state") == "existing" for e in ev) and
+         any(e.get("event") == "metadata" and e.get("state") == "same" for e in ev) and
+         not [e for e in ev if e.get("event") == "sent"] and os.path.exists(handout),
+         "ingest again: the steps again, harmlessly (dataset there, metadata the same)", r.text[-800:] + r.errtext)
+    shares = (h.run("share", "ls", "--json", remote).json() or {}).get("shares", [])
+    t.eq(len(shares), 1, "... the share reused")
+
+    src = small_folder(h, "steps-watch")
+    remote = TEM + "/steps-watch"
+    handout = os.path.join(h.tmp, "steps-watch.txt")
+    args = ("watch", "--stable", "200ms", "--end-marker", "END", "--progress", "json", "--dataset",
+            "--metadata", sidecar, "--protect", "data,metadata", "--handout", handout, src, remote)
+    proc = h.start(*args)
+    reader = Reader(proc)
+    t.ok(reader.wait(lambda e: e.get("event") == "started") is not None and dataset_of(h, remote),
+         "watch: the dataset is there when the session starts", "")
+    reader.wait(lambda e: e.get("event") == "sent" and "frame2" in e.get("path", ""))
+    open(os.path.join(src, "END"), "w").close()
+    rc, ev = reader.finish(60)
+    check_steps(t, h, "watch", remote, handout, Result(rc, ev), doc)
+
+    h.write_config(TEMPLATES)
+    src = small_folder(h, "steps-template", 1)
+    remote = TEM + "/steps-template"
+    r = h.run("ingest", "--template", "krios-session", "--field", "operator=Alice", "--progress", "none",
+              src, remote, timeout=120)
+    got = h.run("meta", "get", "--json", remote).json() or {}
+    t.ok(r.rc == 0 and got.get("operator") == "Alice" and got.get("voltage_kV") == 300,
+         "ingest --template --field: the folder's attributes", repr(r) + json.dumps(got))
+    h.write_config("")
+
+
+class Result:
+    """A finished watch's status and events as h.run's result looks."""
+
+    def __init__(self, rc, ev):
+        self.rc, self.text, self.errtext = rc, "\n".join(json.dumps(e) for e in ev), ""
+
+
+def bad_steps(t, h):
+    """Wrong step options: refused before anything is made or sent."""
+    src = small_folder(h, "steps-bad", 1)
+    def local(name, text):
+        path = os.path.join(h.tmp, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+    bad = local("bad.json", '{"a": 1,')
+    array = local("array.json", "[1, 2]")
+    yaml = local("meta.yaml", "a: 1\n")
+    exists = local("exists.txt", "mine\n")
+    dest = TEM + "/steps-bad"
+    cases = [
+        (["--metadata", os.path.join(h.tmp, "none.json")], 2, r"none\.json", "a missing sidecar"),
+        (["--metadata", bad], 2, r"bad\.json.*line 1", "a sidecar that is not JSON"),
+        (["--metadata", array], 2, r"array\.json", "a sidecar that is not an object"),
+        (["--metadata", yaml], 2, r"YAML .*JSON", "a YAML sidecar"),
+        (["--protect", "bogus"], 2, r"--protect", "--protect bogus"),
+        (["--protect", "data"], 2, r"needs a dataset", "--protect without a dataset"),
+        (["--handout", exists, "--dataset"], 1, r"exists already", "--handout to an existing file"),
+        (["--template", "nope", "--dataset"], 2, r'no template "nope"', "an unknown template"),
+        (["--field", "a=b"], 2, r"--template", "--field without --template"),
+    ]
+    for args, rc, err, name in cases:
+        expect(t, h.run("ingest", *args, src, dest), "ingest %s: exit %d" % (name, rc), rc, err=err)
+    h.write_config(TEMPLATES)
+    expect(t, h.run("ingest", "--template", "krios-session", "--dataset", src, dest),
+           "ingest with a required field missing: exit 2", 2, err=r"operator")
+    h.write_config("")
+    with open(exists) as f:
+        t.eq(f.read(), "mine\n", "the existing file is untouched")
+    r = h.run("watch", "status", "--json")
+    t.ok(r.rc == 0 and not [s for s in (r.json() or []) if s.get("source") == src],
+         "no session was opened for them", r.text)
+    expect(t, h.run("ls", dest), "nor was the destination made", 1)
+
+
 def main():
     t = Tap()
     h = Harness("--scheme", "https")
@@ -313,6 +462,8 @@ def main():
         changes(t, h)
         ending(t, h)
         killed(t, h)
+        bad_steps(t, h)
+        steps(t, h)
     finally:
         h.close()
     t.done()
