@@ -264,6 +264,20 @@ htable_del(struct htable *t, struct hnode *n)
 	}
 }
 
+/* Call fn on every node of t; fn may take out the node it is given, and
+ * no other. */
+static void
+htable_each(struct htable *t, void (*fn)(struct hnode *n, void *ud), void *ud)
+{
+	for (size_t i = 0; i < t->n_buckets; i++) {
+		struct hnode *n, *next;
+		for (n = t->buckets[i]; n; n = next) {
+			next = n->next;
+			fn(n, ud);
+		}
+	}
+}
+
 /* --- paths and globs ---------------------------------------------------------- */
 
 /* dir/name in b, or either alone when the other is empty; NULL when out
@@ -778,6 +792,12 @@ map_watch(struct od_watch *w, struct wdir *d, int wd)
 	}
 }
 
+static void
+unwatch_node(struct hnode *n, void *w)
+{
+	unwatch(w, ENTRY_OF(n, struct wdir, node));
+}
+
 /* inotify cannot watch every folder: polling takes over for good. The
  * descriptor stays open, without watches, so that a caller still waiting
  * on it never waits on a closed or reused one. */
@@ -799,9 +819,7 @@ fall_back_to_polling(struct od_watch *w, const char *full, int err)
 		e->sys_errno = err;
 	od_log(OD_LOG_INFO, "watch %s: inotify_add_watch: %s; polling from now on", w->root, strerror(err));
 	w->mode = OD_WATCH_POLL;
-	for (size_t i = 0; i < w->dirs.n_buckets; i++)
-		for (struct hnode *n = w->dirs.buckets[i]; n; n = n->next)
-			unwatch(w, ENTRY_OF(n, struct wdir, node));
+	htable_each(&w->dirs, unwatch_node, w);
 	plan_scan_by(w, after(w->now, w->poll_ms));
 	emit_problem(w, e);
 }
@@ -1006,28 +1024,25 @@ under_unreadable(const struct od_watch *w, const char *path)
 	return false;
 }
 
-/* After a full scan: what it did not meet is gone. */
+/* After a full scan, what it did not meet is gone. */
 static void
-sweep(struct od_watch *w)
+sweep_file(struct hnode *n, void *ud)
 {
-	for (size_t i = 0; i < w->files.n_buckets; i++) {
-		struct hnode *n, *next;
-		for (n = w->files.buckets[i]; n; n = next) {
-			struct wfile *f = ENTRY_OF(n, struct wfile, node);
-			next = n->next;
-			if (f->gen != w->gen && !under_unreadable(w, f->path))
-				gone(w, f);
-		}
-	}
-	for (size_t i = 0; i < w->dirs.n_buckets; i++) {
-		struct hnode *n, *next;
-		for (n = w->dirs.buckets[i]; n; n = next) {
-			struct wdir *d = ENTRY_OF(n, struct wdir, node);
-			next = n->next;
-			if (d->gen != w->gen && !under_unreadable(w, d->path))
-				drop_dir(w, d);
-		}
-	}
+	struct od_watch *w = ud;
+	struct wfile *f = ENTRY_OF(n, struct wfile, node);
+
+	if (f->gen != w->gen && !under_unreadable(w, f->path))
+		gone(w, f);
+}
+
+static void
+sweep_dir(struct hnode *n, void *ud)
+{
+	struct od_watch *w = ud;
+	struct wdir *d = ENTRY_OF(n, struct wdir, node);
+
+	if (d->gen != w->gen && !under_unreadable(w, d->path))
+		drop_dir(w, d);
 }
 
 static void
@@ -1039,7 +1054,8 @@ full_scan(struct od_watch *w)
 	w->next_scan_at = -1;
 	w->gen++;
 	scan_tree(w, "");
-	sweep(w);
+	htable_each(&w->files, sweep_file, w);
+	htable_each(&w->dirs, sweep_dir, w);
 	w->now = od_now_ms();
 	interval = w->mode == OD_WATCH_POLL ? w->poll_ms : w->rescan_ms;
 	if (interval >= 0)
@@ -1352,25 +1368,25 @@ od_watch_idle_ms(const struct od_watch *w)
 	return od_now_ms() - w->last_change_at;
 }
 
+static void
+free_file_node(struct hnode *n, void *ud)
+{
+	free(ENTRY_OF(n, struct wfile, node));
+}
+
+static void
+free_dir_node(struct hnode *n, void *ud)
+{
+	free(ENTRY_OF(n, struct wdir, node));
+}
+
 void
 od_watch_free(struct od_watch *w)
 {
 	if (!w)
 		return;
-	for (size_t i = 0; i < w->files.n_buckets; i++) {
-		struct hnode *n, *next;
-		for (n = w->files.buckets[i]; n; n = next) {
-			next = n->next;
-			free(ENTRY_OF(n, struct wfile, node));
-		}
-	}
-	for (size_t i = 0; i < w->dirs.n_buckets; i++) {
-		struct hnode *n, *next;
-		for (n = w->dirs.buckets[i]; n; n = next) {
-			next = n->next;
-			free(ENTRY_OF(n, struct wdir, node));
-		}
-	}
+	htable_each(&w->files, free_file_node, NULL);
+	htable_each(&w->dirs, free_dir_node, NULL);
 	free(w->files.buckets);
 	free(w->dirs.buckets);
 	free(w->wds.buckets);
