@@ -5,6 +5,7 @@ Builds on tests/zone/zonetest.py (TAP output, the zone process). Each
 test gets a private HOME and configuration directory, so nothing from the
 machine it runs on (tokens, profiles) leaks in."""
 
+import hashlib
 import json
 import os
 import re
@@ -32,7 +33,16 @@ WRAPPER = os.environ.get("VALGRIND", "").split()
 SLOW = 10 if WRAPPER else 1
 
 __all__ = ["Tap", "Zone", "Result", "Harness", "Api", "ONETUI", "TOP_SRCDIR", "TOP_BUILDDIR", "SLOW",
-           "WRAPPER", "expect", "raw_safe"]
+           "WRAPPER", "expect", "raw_safe", "file_sha256"]
+
+
+def file_sha256(path):
+    """The SHA-256 of a local file, in hex."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 class Result:

@@ -23,17 +23,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from clitest import SLOW, Harness, Tap, expect  # noqa: E402
+from clitest import SLOW, Harness, Tap, expect, file_sha256  # noqa: E402
 
 TEM = "TEM Materials"
-
-
-def sha(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def tree(root, skip=()):
@@ -44,7 +36,7 @@ def tree(root, skip=()):
             p = os.path.join(d, name)
             rel = os.path.relpath(p, root)
             if name not in skip and not name.endswith(".tmp"):
-                out[rel] = sha(p)
+                out[rel] = file_sha256(p)
     return out
 
 
@@ -257,7 +249,7 @@ def changes(t, h):
              "%s: a changed file is sent again, as %s; the session ends when idle" % (name, want[1]),
              json.dumps(ev)[-700:])
         r, got = fetch(h, dest, os.path.join(h.tmp, "back-" + name))
-        local = {"ctf.star": sha(os.path.join(src, "ctf.star"))}
+        local = {"ctf.star": file_sha256(os.path.join(src, "ctf.star"))}
         if versions:
             local["ctf.v2.star"] = local["ctf.star"]
             local["ctf.star"] = hashlib.sha256(b"first\n").hexdigest()

@@ -21,7 +21,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from clitest import ONETUI, SLOW, Harness, Tap, wait_for_request  # noqa: E402
+from clitest import ONETUI, SLOW, Harness, Tap, file_sha256, wait_for_request  # noqa: E402
 import cases as C  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "zone"))
@@ -39,14 +39,6 @@ def expected_sha256(file_id, size):
     while k * CONTENT_CHUNK < size:
         h.update(content_chunk(file_id, k)[:size - k * CONTENT_CHUNK])
         k += 1
-    return h.hexdigest()
-
-
-def file_sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
     return h.hexdigest()
 
 
