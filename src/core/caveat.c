@@ -263,7 +263,9 @@ od_caveats_have(const cJSON *caveats, const char *type)
 static int
 relative(struct od_buf *b, int64_t t, int64_t now)
 {
-	int64_t d = t > now ? t - now : now - t;
+	/* To the nearest minute: a token made for 2 days and described a
+	 * second later is still "in 2 days", not "in 47 hours". */
+	int64_t d = ((t > now ? t - now : now - t) + 30) / 60 * 60;
 
 	if (d >= 2 * 86400)
 		return od_buf_addf(b, t > now ? _("in %lld days") : _("%lld days ago"), (long long)(d / 86400));

@@ -159,6 +159,8 @@ test_describe(void)
 		  "a time caveat");
 	describes("{\"type\":\"time\",\"validUntil\":1764990000}", "^expired at .* \\(2 hours ago\\)$",
 		  "a passed time caveat");
+	describes("{\"type\":\"time\",\"validUntil\":1765172799}", "\\(in 2 days\\)$",
+		  "a token made for 2 days, described a second later, is still for 2 days");
 	describes("{\"type\":\"data.readonly\"}", "^read-only", "read-only");
 	describes("{\"type\":\"data.path\",\"whitelist\":[\"LzgzNjExYzY3NDc2YjQzZjFhZmQ1MTExMzZmNTc2ZDEyL0ltYWdlcy1EaXNjMQ==\","
 		  "\"L290aGVy\",\"!!\"]}",
