@@ -16,13 +16,12 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from clitest import Api, Harness, ONETUI, Tap, expect, raw_safe  # noqa: E402
+from clitest import Api, Harness, ONETUI, TOKEN_RE, Tap, expect, raw_safe  # noqa: E402
 
 TEM = "TEM Materials"
 NITI = TEM + "/2025-03-18 NiTi alloy"
 P11 = "P11 Beamline p700123"
 RUN34 = P11 + "/p700123/r0034"
-TOKEN_RE = re.compile(r"MDAx[A-Za-z0-9_-]{20,}\.[0-9a-f]{16,}")
 
 
 def usage(t, h):

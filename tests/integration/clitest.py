@@ -33,7 +33,10 @@ WRAPPER = os.environ.get("VALGRIND", "").split()
 SLOW = 10 if WRAPPER else 1
 
 __all__ = ["Tap", "Zone", "Result", "Harness", "Api", "ONETUI", "TOP_SRCDIR", "TOP_BUILDDIR", "SLOW",
-           "WRAPPER", "expect", "raw_safe", "file_sha256"]
+           "WRAPPER", "expect", "raw_safe", "file_sha256", "TOKEN_RE"]
+
+# A token of the test zone as it would be printed.
+TOKEN_RE = re.compile(r"MDAx[A-Za-z0-9_-]{20,}\.[0-9a-f]{16,}")
 
 
 def file_sha256(path):

@@ -23,7 +23,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from clitest import SLOW, Harness, Tap, expect, file_sha256  # noqa: E402
+from clitest import SLOW, TOKEN_RE, Harness, Tap, expect, file_sha256  # noqa: E402
 
 TEM = "TEM Materials"
 
@@ -297,7 +297,6 @@ def bad_input(t, h):
     return missing, afile
 
 
-TOKEN_RE = re.compile(r"MDAx[A-Za-z0-9_-]{20,}\.[0-9a-f]{16,}")
 
 TEMPLATES = """
 templates = {
