@@ -337,6 +337,20 @@ struct watch_opts {
 	struct ingest_steps steps;
 };
 
+/* The first line of a run. The space's name comes from the zone, the
+ * folder's from anyone: both are made safe. */
+static void
+say_start(struct watch_run *r, const char *local, const char *space, const char *path)
+{
+	char *safe_local = out_safe(local), *safe_space = out_safe(space), *safe_path = out_safe(path);
+
+	say(r, _("session %s: %s into %s/%s, noticing files by %s"), od_ingest_id(r->in), safe_local, safe_space,
+	    safe_path, mode_name(od_ingest_watch_mode(r->in)));
+	free(safe_local);
+	free(safe_space);
+	free(safe_path);
+}
+
 /* The configuration's temporary files and times, under what the command
  * line says. An exit code. */
 static int
@@ -421,8 +435,7 @@ run_session(const struct cmd_entry *e, struct global_opts *g, struct watch_opts 
 			jw_kv_string(r.json, "journal", od_ingest_journal_path(r.in));
 			json_end(&r);
 		}
-		say(&r, _("session %s: %s into %s/%s, noticing files by %s"), od_ingest_id(r.in), local, sp->name,
-		    path, mode_name(od_ingest_watch_mode(r.in)));
+		say_start(&r, local, sp->name, path);
 		rc = drive(&r);
 		/* Only a session that ended: one stopped is taken up again. */
 		if (rc == EXIT_OK && r.ended)

@@ -22,7 +22,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from clitest import SLOW, TOKEN_RE, Harness, Tap, expect, file_sha256  # noqa: E402
+from clitest import SLOW, TOKEN_RE, Harness, Tap, expect, file_sha256, raw_safe  # noqa: E402
 
 TEM = "TEM Materials"
 
@@ -442,11 +442,24 @@ def bad_steps(t, h):
     expect(t, h.run("ls", dest), "nor was the destination made", 1)
 
 
+def hostile_names(t, h):
+    """A folder and a file named to drive a terminal: the lines say them
+    escaped, the space gets the file under its name."""
+    src = os.path.join(h.tmp, "evil\x1b]0;pwned\x07 run")
+    os.makedirs(src)
+    with open(os.path.join(src, "frame\x1b[31m.tif"), "wb") as f:
+        f.write(b"frame")
+    r = h.run("ingest", "-v", src, TEM + "/hostile")
+    t.ok(r.rc == 0 and raw_safe(r.err) and "evil\\e]0;pwned" in r.errtext and "sent frame\\e[31m.tif" in r.errtext,
+         "hostile names reach the terminal escaped", repr(r))
+
+
 def main():
     t = Tap()
     h = Harness("--scheme", "https")
     try:
         finished_folder(t, h, *bad_input(t, h))
+        hostile_names(t, h)
         watching(t, h, "inotify")
         watching(t, h, "poll")
         changes(t, h)
