@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,7 @@ enum file_state {
 	F_SENT,
 	F_FAILED,
 	F_GONE,
+	F_STATES,
 };
 
 struct ing_file {
@@ -86,6 +88,11 @@ struct od_ingest {
 
 	struct ing_file *files;
 	size_t n_files, cap_files;
+	/* Files in each state, and failed ones given up on: kept as states
+	 * change, so that each turn of the loop need not look at every file. */
+	size_t count[F_STATES];
+	size_t given_up;
+	long long next_retry;	/* the earliest retry_at of a failed file, or LLONG_MAX */
 	size_t *slots;		/* the hash table: index + 1 of a file, 0 empty */
 	size_t n_slots;
 
@@ -167,8 +174,27 @@ file_at(struct od_ingest *in, const char *path)
 	if (!(f->path = strdup(path)))
 		return NULL;
 	f->state = F_PENDING;
+	in->count[F_PENDING]++;
 	slot_put(in->slots, in->n_slots, path, in->n_files++);
 	return f;
+}
+
+/* Whether f failed too often to be tried again (a finished folder's
+ * session gives up after a few rounds). */
+static bool
+gave_up(const struct od_ingest *in, const struct ing_file *f)
+{
+	return f->state == F_FAILED && in->opts.once && f->rounds >= ONCE_ROUNDS;
+}
+
+static void
+set_state(struct od_ingest *in, struct ing_file *f, enum file_state st)
+{
+	in->given_up -= gave_up(in, f);
+	in->count[f->state]--;
+	f->state = st;
+	in->count[st]++;
+	in->given_up += gave_up(in, f);
 }
 
 /* --- words and names ----------------------------------------------------------------- */
@@ -290,15 +316,8 @@ sync_journal(struct od_ingest *in)
 static bool
 drained(const struct od_ingest *in)
 {
-	if (in->upload)
-		return false;
-	for (size_t i = 0; i < in->n_files; i++) {
-		const struct ing_file *f = &in->files[i];
-		if (f->state == F_PENDING || f->state == F_QUEUED || f->state == F_SENDING ||
-		    (f->state == F_FAILED && !(in->opts.once && f->rounds >= ONCE_ROUNDS)))
-			return false;
-	}
-	return true;
+	return !in->upload && !in->count[F_PENDING] && !in->count[F_QUEUED] && !in->count[F_SENDING] &&
+	       in->count[F_FAILED] == in->given_up;
 }
 
 static void
@@ -398,7 +417,7 @@ on_seen(struct od_ingest *in, const struct od_watch_file *wf)
 		return;
 	}
 	if (f->state != F_SENDING)
-		f->state = F_PENDING;
+		set_state(in, f, F_PENDING);
 	f->size = wf->size;
 	f->mtime_ns = wf->mtime_ns;
 	/* Journaled before anything else is done about it. */
@@ -423,7 +442,7 @@ on_stable(struct od_ingest *in, const struct od_watch_file *wf)
 	}
 	f->size = wf->size;
 	f->mtime_ns = wf->mtime_ns;
-	f->state = F_QUEUED;
+	set_state(in, f, F_QUEUED);
 	f->rounds = 0;
 	/* A new file is version 1; a changed one replaces its copy, or
 	 * goes beside it as the next version. */
@@ -439,7 +458,7 @@ on_gone(struct od_ingest *in, const struct od_watch_file *wf)
 	/* Never deleted from the space; only no longer waited for. */
 	if (!f || f->state == F_SENDING || f->state == F_GONE)
 		return;
-	f->state = F_GONE;
+	set_state(in, f, F_GONE);
 	journal(in, file_record("gone", f));
 }
 
@@ -492,9 +511,11 @@ failed(struct od_ingest *in, struct ing_file *f, const struct od_error *err)
 	long long wait = RETRY_FIRST_MS << (f->rounds < 8 ? f->rounds : 8);
 	cJSON *rec = file_record("failed", f);
 
-	f->state = F_FAILED;
 	f->rounds++;
 	f->retry_at = od_now_ms() + (wait < RETRY_MAX_MS ? wait : RETRY_MAX_MS);
+	set_state(in, f, F_FAILED);
+	if (!gave_up(in, f) && f->retry_at < in->next_retry)
+		in->next_retry = f->retry_at;
 	if (rec && err && !cJSON_AddStringToObject(rec, "error", err->message)) {
 		cJSON_Delete(rec);
 		rec = NULL;
@@ -511,7 +532,7 @@ sent(struct od_ingest *in, struct ing_file *f, const struct od_xfer_event *ev)
 				       .kept = ev->kind == OD_XFER_FILE_KEPT };
 	cJSON *rec = file_record("sent", f);
 
-	f->state = F_SENT;
+	set_state(in, f, F_SENT);
 	f->sent_version = f->version;
 	f->rounds = 0;
 	if (ev->kind == OD_XFER_FILE_DONE)
@@ -555,7 +576,7 @@ on_upload(const struct od_xfer_event *ev, void *ud)
 	case OD_XFER_FINISHED:
 		/* Files it did not get to (the whole upload stopped) fail; the
 		 * upload is freed in the next run, outside its own call. */
-		for (size_t i = 0; i < in->n_files; i++)
+		for (size_t i = 0; in->count[F_SENDING] && i < in->n_files; i++)
 			if (in->files[i].state == F_SENDING)
 				failed(in, &in->files[i], ev->err);
 		in->upload_done = true;
@@ -594,10 +615,17 @@ retry_due(struct od_ingest *in)
 {
 	long long now = od_now_ms();
 
-	for (size_t i = 0; i < in->n_files; i++) {
+	if (now < in->next_retry)
+		return;
+	in->next_retry = LLONG_MAX;
+	for (size_t i = 0; in->count[F_FAILED] > in->given_up && i < in->n_files; i++) {
 		struct ing_file *f = &in->files[i];
-		if (f->state == F_FAILED && f->retry_at <= now && !(in->opts.once && f->rounds >= ONCE_ROUNDS))
-			f->state = F_QUEUED;
+		if (f->state != F_FAILED || gave_up(in, f))
+			continue;
+		if (f->retry_at <= now)
+			set_state(in, f, F_QUEUED);
+		else if (f->retry_at < in->next_retry)
+			in->next_retry = f->retry_at;
 	}
 }
 
@@ -629,7 +657,7 @@ add_to_batch(struct od_ingest *in, struct od_upload *u, struct ing_file *f)
 		od_error_free(err);
 		return false;
 	}
-	f->state = F_SENDING;
+	set_state(in, f, F_SENDING);
 	return true;
 }
 
@@ -644,7 +672,7 @@ start_batch(struct od_ingest *in)
 	struct od_error *err;
 	size_t n = 0;
 
-	for (size_t i = 0; i < in->n_files && !first; i++)
+	for (size_t i = 0; in->count[F_QUEUED] && i < in->n_files && !first; i++)
 		if (in->files[i].state == F_QUEUED)
 			first = &in->files[i];
 	if (!first)
@@ -717,7 +745,7 @@ replay_record(const cJSON *rec, void *ud)
 	if (f && od_json_is_integer(cJSON_GetObjectItemCaseSensitive(rec, "size"), &size) && get_ns(rec, &mtime)) {
 		f->size = size;
 		f->mtime_ns = mtime;
-		f->state = k == 1 ? F_SENT : k == 2 ? F_FAILED : k == 3 ? F_GONE : F_PENDING;
+		set_state(in, f, k == 1 ? F_SENT : k == 2 ? F_FAILED : k == 3 ? F_GONE : F_PENDING);
 		if (k == 1)
 			f->sent_version = f->version =
 				od_json_is_integer(cJSON_GetObjectItemCaseSensitive(rec, "version"), &version) &&
@@ -748,7 +776,7 @@ declare_known(struct od_ingest *in)
 			return od_error_nomem();
 		/* The rest is found again by the first scan. */
 		if (f->state != F_SENT && f->state != F_GONE)
-			f->state = F_PENDING;
+			set_state(in, f, F_PENDING);
 	}
 	return NULL;
 }
@@ -833,6 +861,7 @@ od_ingest_open(struct od_zone *z, struct od_space *s, const char *dest, const ch
 		return od_error_nomem();
 	in->z = z;
 	in->space = s;
+	in->next_retry = LLONG_MAX;
 	in->opts = *opts;
 	in->fn = fn;
 	in->ud = ud;
@@ -890,16 +919,10 @@ od_ingest_next_ms(const struct od_ingest *in)
 
 	if (in->ended)
 		return -1;
-	if (in->upload_done)
+	if (in->upload_done || (in->count[F_QUEUED] && !in->upload && !in->paused))
 		return 0;
-	for (size_t i = 0; i < in->n_files; i++) {
-		const struct ing_file *f = &in->files[i];
-		long wait;
-		if (f->state == F_QUEUED && !in->upload && !in->paused)
-			return 0;
-		if (f->state != F_FAILED || (in->opts.once && f->rounds >= ONCE_ROUNDS))
-			continue;
-		wait = f->retry_at > now ? (long)(f->retry_at - now) : 0;
+	if (in->count[F_FAILED] > in->given_up) {
+		long wait = in->next_retry > now ? (long)(in->next_retry - now) : 0;
 		if (next < 0 || wait < next)
 			next = wait;
 	}
@@ -916,17 +939,12 @@ void
 od_ingest_totals(const struct od_ingest *in, struct od_ingest_totals *t)
 {
 	memset(t, 0, sizeof(*t));
-	for (size_t i = 0; i < in->n_files; i++) {
-		switch (in->files[i].state) {
-		case F_PENDING: t->pending++; break;
-		case F_QUEUED: t->queued++; break;
-		case F_SENDING: t->sending++; break;
-		case F_SENT: t->sent++; break;
-		case F_FAILED: t->failed++; break;
-		case F_GONE: break;
-		}
-		t->files++;
-	}
+	t->files = in->n_files;
+	t->pending = in->count[F_PENDING];
+	t->queued = in->count[F_QUEUED];
+	t->sending = in->count[F_SENDING];
+	t->sent = in->count[F_SENT];
+	t->failed = in->count[F_FAILED];
 	t->bytes_sent = in->bytes_sent;
 	t->paused = in->paused;
 	t->ending = in->ending != NULL;
@@ -1021,14 +1039,11 @@ load_info(const char *dir, const char *id, struct od_ingest_info *i)
 		err = od_journal_read(i->path, list_record, &r, &bad);
 	if (!err && !i->source)
 		err = od_error_new(OD_ERR_INPUT, _("%s is not the journal of an ingest session"), i->path);
-	for (size_t k = 0; !err && k < r.files.n_files; k++) {
-		enum file_state st = r.files.files[k].state;
-		i->files += st != F_GONE;
-		i->sent += st == F_SENT;
-		i->failed += st == F_FAILED;
-		i->waiting += st == F_PENDING;
-	}
 	if (!err) {
+		i->files = r.files.n_files - r.files.count[F_GONE];
+		i->sent = r.files.count[F_SENT];
+		i->failed = r.files.count[F_FAILED];
+		i->waiting = r.files.count[F_PENDING];
 		i->last = r.last;
 		i->running = od_job_running(i->path);
 	}

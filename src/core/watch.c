@@ -891,7 +891,7 @@ push_dir(struct od_watch *w, struct dir_stack *s, const char *path)
 
 /* The entry ent of the folder d (open as dfd). */
 static void
-scan_entry(struct od_watch *w, struct wdir *d, int dfd, const struct dirent *ent, struct dir_stack *todo)
+scan_entry(struct od_watch *w, struct wdir *d, int dfd, const struct dirent *ent, struct dir_stack *to_list)
 {
 	const char *rel = path_join(&w->rel, d->path, ent->d_name);
 	struct wfile *f;
@@ -905,7 +905,7 @@ scan_entry(struct od_watch *w, struct wdir *d, int dfd, const struct dirent *ent
 	if (excluded(w, rel))
 		return;
 	if (ent->d_type == DT_DIR) {
-		push_dir(w, todo, rel);
+		push_dir(w, to_list, rel);
 		return;
 	}
 	/* Links, fifos, sockets and devices are left out. */
@@ -916,7 +916,7 @@ scan_entry(struct od_watch *w, struct wdir *d, int dfd, const struct dirent *ent
 	if (fstatat(dfd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		err = errno;
 	} else if (S_ISDIR(st.st_mode)) {
-		push_dir(w, todo, rel);
+		push_dir(w, to_list, rel);
 		return;
 	} else if (!S_ISREG(st.st_mode)) {
 		return;
@@ -933,7 +933,7 @@ scan_entry(struct od_watch *w, struct wdir *d, int dfd, const struct dirent *ent
 
 /* 0, or the errno of a failed readdir. Closes dh. */
 static int
-list_dir(struct od_watch *w, struct wdir *d, DIR *dh, struct dir_stack *todo)
+list_dir(struct od_watch *w, struct wdir *d, DIR *dh, struct dir_stack *to_list)
 {
 	struct dirent *ent;
 	int err;
@@ -943,16 +943,16 @@ list_dir(struct od_watch *w, struct wdir *d, DIR *dh, struct dir_stack *todo)
 		if (!(ent = readdir(dh)))
 			break;
 		if (strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0)
-			scan_entry(w, d, dirfd(dh), ent, todo);
+			scan_entry(w, d, dirfd(dh), ent, to_list);
 	}
 	err = errno;
 	closedir(dh);
 	return err;
 }
 
-/* Watch and list the folder rel, pushing its subfolders on todo. */
+/* Watch and list the folder rel, pushing its subfolders on to_list. */
 static void
-scan_dir(struct od_watch *w, const char *rel, struct dir_stack *todo)
+scan_dir(struct od_watch *w, const char *rel, struct dir_stack *to_list)
 {
 	const char *full = full_path(w, rel);
 	bool is_root = !*rel;
@@ -990,7 +990,7 @@ scan_dir(struct od_watch *w, const char *rel, struct dir_stack *todo)
 	if (wd >= 0)
 		map_watch(w, d, wd);
 	if (dh)
-		err = list_dir(w, d, dh, todo);
+		err = list_dir(w, d, dh, to_list);
 	set_dir_state(w, d, err);
 }
 
@@ -998,15 +998,15 @@ scan_dir(struct od_watch *w, const char *rel, struct dir_stack *todo)
 static void
 scan_tree(struct od_watch *w, const char *rel)
 {
-	struct dir_stack todo = { 0 };
+	struct dir_stack to_list = { 0 };
 
-	push_dir(w, &todo, rel);
-	while (todo.n > 0) {
-		char *path = todo.paths[--todo.n];
-		scan_dir(w, path, &todo);
+	push_dir(w, &to_list, rel);
+	while (to_list.n > 0) {
+		char *path = to_list.paths[--to_list.n];
+		scan_dir(w, path, &to_list);
 		free(path);
 	}
-	free(todo.paths);
+	free(to_list.paths);
 }
 
 /* Whether a folder above path could not be listed in the last scan, so

@@ -75,6 +75,7 @@ static struct {
 	/* the list: indexes into members, the direct ones or all */
 	bool effective;
 	size_t *rows, n_rows, cursor, top;
+	int list_height;	/* members shown at once, as last drawn */
 	char *cursor_id;	/* kept over a reading again */
 
 	struct change ch;
@@ -575,6 +576,7 @@ draw_list(int y, int x, int height, int width)
 		return;
 	}
 	rows = (size_t)height - 1;
+	sv.list_height = (int)rows;
 	if (sv.cursor < sv.top)
 		sv.top = sv.cursor;
 	if (sv.cursor >= sv.top + rows)
@@ -1157,18 +1159,6 @@ make_support_token(struct app *a)
 
 /* --- keys ----------------------------------------------------------------------------------- */
 
-static void
-move_cursor(struct app *a, long delta)
-{
-	long to = (long)sv.cursor + delta;
-
-	if (!sv.n_rows)
-		return;
-	sv.cursor = to < 0 ? 0 : (size_t)to >= sv.n_rows ? sv.n_rows - 1 : (size_t)to;
-	remember_cursor();
-	app_dirty(a);
-}
-
 /* Whether the vocabulary and the members are in (else said). */
 static bool
 read_in(struct app *a)
@@ -1183,15 +1173,12 @@ read_in(struct app *a)
 bool
 space_view_request(struct app *a, enum request req)
 {
-	long page = a->rows > 12 ? a->rows - 12 : 1;
-
+	if (request_move(req, &sv.cursor, sv.n_rows, sv.list_height)) {
+		remember_cursor();
+		app_dirty(a);
+		return true;
+	}
 	switch (req) {
-	case REQ_MOVE_UP: move_cursor(a, -1); break;
-	case REQ_MOVE_DOWN: move_cursor(a, 1); break;
-	case REQ_PAGE_UP: move_cursor(a, -page); break;
-	case REQ_PAGE_DOWN: move_cursor(a, page); break;
-	case REQ_MOVE_FIRST: move_cursor(a, -(long)sv.n_rows); break;
-	case REQ_MOVE_LAST: move_cursor(a, (long)sv.n_rows); break;
 	case REQ_SPACE_CLOSE: close_view(a); break;
 	case REQ_SPACE_EFFECTIVE:
 		sv.effective = !sv.effective;

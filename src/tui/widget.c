@@ -493,22 +493,28 @@ list_rows(const struct app *a)
 	return a->rows > 7 ? (size_t)a->rows - 7 : 1;
 }
 
-/* Move the cursor of a list by delta rows, within it. */
-static void
-list_move(struct dialog *d, long delta)
+/* The moving request a key makes in a list, or REQ_NONE. */
+static enum request
+list_request(int key)
 {
-	long to = (long)d->selected + delta;
+	static const struct {
+		int key, alt;
+		enum request req;
+	} moves[] = {
+		{ KEY_SPECIAL | KEY_UP, 'k', REQ_MOVE_UP },	  { KEY_SPECIAL | KEY_DOWN, 'j', REQ_MOVE_DOWN },
+		{ KEY_SPECIAL | KEY_PPAGE, 2, REQ_PAGE_UP },	  { KEY_SPECIAL | KEY_NPAGE, 6, REQ_PAGE_DOWN },
+		{ KEY_SPECIAL | KEY_HOME, 'g', REQ_MOVE_FIRST }, { KEY_SPECIAL | KEY_END, 'G', REQ_MOVE_LAST },
+	};
 
-	if (!d->n_items)
-		return;
-	d->selected = to < 0 ? 0 : (size_t)to >= d->n_items ? d->n_items - 1 : (size_t)to;
+	for (size_t i = 0; i < OD_ARRAY_SIZE(moves); i++)
+		if (key == moves[i].key || key == moves[i].alt)
+			return moves[i].req;
+	return REQ_NONE;
 }
 
 static void
 list_key(struct app *a, struct dialog *d, int key)
 {
-	long page = (long)list_rows(a);
-
 	if (is_cancel(key) || (key == '\n' && !d->checked) ||
 	    (!d->checked && key >= '1' && key <= '9' && (size_t)(key - '1') < d->n_items)) {
 		int choice = is_cancel(key) ? -1 : key == '\n' ? (int)d->selected : key - '1';
@@ -524,18 +530,9 @@ list_key(struct app *a, struct dialog *d, int key)
 		free_dialog(d);
 	} else if (key == ' ' && d->checked && d->n_items) {
 		d->checked[d->selected] = !d->checked[d->selected];
-	} else if (key == (KEY_SPECIAL | KEY_UP) || key == 'k') {
-		list_move(d, -1);
-	} else if (key == (KEY_SPECIAL | KEY_DOWN) || key == 'j') {
-		list_move(d, 1);
-	} else if (key == (KEY_SPECIAL | KEY_PPAGE) || key == 2) {
-		list_move(d, -page);
-	} else if (key == (KEY_SPECIAL | KEY_NPAGE) || key == 6) {
-		list_move(d, page);
-	} else if (key == (KEY_SPECIAL | KEY_HOME) || key == 'g') {
-		list_move(d, -(long)d->n_items);
-	} else if (key == (KEY_SPECIAL | KEY_END) || key == 'G') {
-		list_move(d, (long)d->n_items);
+	} else {
+		/* A page is the rows shown, as before the request's overlap of one. */
+		request_move(list_request(key), &d->selected, d->n_items, (int)list_rows(a) + 1);
 	}
 }
 
