@@ -450,6 +450,7 @@ struct add_op {
 	struct od_upload *u;
 	struct od_space *s;
 	char *local, *dir, *remote_dir, *name, *dir_id;
+	bool looked_again;	/* after the folder was found made by another */
 };
 
 static void
@@ -496,11 +497,22 @@ on_folder_attrs(const struct od_attrs *a, struct od_error *err, void *ud)
 	add_op_end(op, err);
 }
 
+static void on_folder_id(const char *file_id, struct od_error *err, void *ud);
+
 static void
 on_folder_made(const char *file_id, struct od_error *err, void *ud)
 {
 	struct add_op *op = ud;
 
+	if (err && err->kind == OD_ERR_POSIX && err->sys_errno == EEXIST && !op->looked_again) {
+		/* Another source made it meanwhile (files of a new folder
+		 * are added side by side): look it up again, once. */
+		od_error_free(err);
+		op->looked_again = true;
+		if (!od_provider_resolve(op->u->z, op->s, op->dir, on_folder_id, op))
+			add_op_end(op, od_error_nomem());
+		return;
+	}
 	if (!err && !(op->dir_id = strdup(file_id)))
 		err = od_error_nomem();
 	add_op_end(op, err);
@@ -511,7 +523,7 @@ on_folder_id(const char *file_id, struct od_error *err, void *ud)
 {
 	struct add_op *op = ud;
 
-	if (err && err->kind == OD_ERR_POSIX && err->sys_errno == ENOENT && op->s->root_id) {
+	if (err && err->kind == OD_ERR_POSIX && err->sys_errno == ENOENT && op->s->root_id && !op->looked_again) {
 		/* Missing: made with its parents, from the space's root. */
 		od_error_free(err);
 		if (!od_file_mkdirs(op->u->z, op->s, op->s->root_id, op->dir, on_folder_made, op))
