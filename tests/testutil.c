@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* testutil.c: scratch files and a clean environment for unit tests. */
+/* testutil.c: scratch files, reading a file whole, and a clean environment
+ * for the tests. */
 #include "config.h"
 
 #include "testutil.h"
@@ -91,6 +92,27 @@ scratch_mkdir(const char *name)
 		abort();
 	}
 	free(p);
+}
+
+char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *s;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	s = calloc(1, (size_t)n + 1);
+	if (fread(s, 1, (size_t)n, f) != (size_t)n) {
+		free(s);
+		s = NULL;
+	}
+	fclose(f);
+	return s;
 }
 
 void

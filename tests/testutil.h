@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* testutil.h: scratch files and a clean environment for unit tests. */
+/* testutil.h: scratch files, reading a file whole, and a clean environment
+ * for the tests. */
 #ifndef ONETUI_TESTUTIL_H
 #define ONETUI_TESTUTIL_H
 
@@ -20,6 +21,9 @@ char *scratch_write(const char *name, const void *data, size_t len, mode_t mode)
 /* The same with a string. */
 char *scratch_write_str(const char *name, const char *text, mode_t mode);
 void scratch_mkdir(const char *name);
+/* The whole file at path, NUL-terminated (caller frees); NULL when it
+ * cannot be read. */
+char *slurp(const char *path);
 
 /* Remember the variables and unset them; env_restore puts them back. */
 void env_save(const char *const *names, size_t n);

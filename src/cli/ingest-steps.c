@@ -12,8 +12,8 @@
 #include "cli/template.h"
 #include "onetui/dataset.h"
 #include "onetui/fileinfo.h"
-#include "onetui/fileops.h"
 #include "onetui/i18n.h"
+#include "onetui/ingest-prep.h"
 #include "onetui/json.h"
 #include "onetui/jsonfmt.h"
 #include "onetui/meta.h"
@@ -168,144 +168,83 @@ note(ingest_note_fn *fn, void *ud, const char *event, const char *k0, const char
 	free(line);
 }
 
-/* Whether the metadata of kind already says text: the whole document
- * (JSON), or every attribute of text (xattrs). */
-static bool
-already(enum od_meta_kind kind, const char *now, size_t len, const char *text)
+/* The start, waited for: its notes said as lines and events, its error kept. */
+struct start_wait {
+	struct ingest_steps *st;
+	const char *target;
+	ingest_note_fn *fn;
+	void *ud;
+	struct od_error *err;
+};
+
+static void
+on_prep_note(const struct od_ingest_prep_note *n, void *ud)
 {
-	cJSON *have, *want;
-	const cJSON *item;
-	bool same = true;
+	struct start_wait *w = ud;
+	const char *kind = od_meta_kind_name(n->kind), *what = od_meta_kind_words(n->kind);
+	char *id = n->dataset_id ? out_safe(n->dataset_id) : NULL;
 
-	if (!now)
-		return false;
-	if (kind == OD_META_JSON)
-		return od_meta_same(kind, now, len, text, strlen(text));
-	have = cJSON_ParseWithLength(now, len);
-	want = cJSON_Parse(text);
-	cJSON_ArrayForEach(item, want)
-		if (!cJSON_Compare(cJSON_GetObjectItemCaseSensitive(have, item->string), item, true))
-			same = false;
-	cJSON_Delete(have);
-	cJSON_Delete(want);
-	return same;
-}
-
-/* Set the metadata of kind on the folder, unless it says so already (so
- * that a run again under metadata protection is no error). */
-static int
-set_meta(struct session *s, struct od_space *sp, const char *file_id, const char *target, enum od_meta_kind kind,
-	 const char *text, ingest_note_fn *fn, void *ud)
-{
-	struct answer w = { 0 };
-	struct answer a = { 0 };
-	const char *what = od_meta_kind_words(kind);
-	int rc;
-
-	if (!od_meta_get(s->zone, sp, file_id, kind, NULL, answer_text, &w))
-		xoom();
-	session_run(s);
-	if (w.err)
-		return out_fail(w.err, _("Cannot read the %s of %s"), what, target);
-	if (already(kind, w.text, w.len, text)) {
-		note(fn, ud, "metadata", "kind", od_meta_kind_name(kind), "state", "same", _("%s of %s: already as given"),
-		     what, target);
-		free(w.text);
-		return EXIT_OK;
+	switch (n->step) {
+	case OD_PREP_FOLDER_MADE:
+		note(w->fn, w->ud, "folder", "path", w->target, NULL, NULL, _("made the folder %s"), w->target);
+		break;
+	case OD_PREP_DATASET_EXISTING:
+		note(w->fn, w->ud, "dataset", "datasetId", n->dataset_id, "state", "existing",
+		     _("%s is a dataset already (%s)"), w->target, id);
+		break;
+	case OD_PREP_DATASET_ESTABLISHED:
+		note(w->fn, w->ud, "dataset", "datasetId", n->dataset_id, "state", "established",
+		     _("established dataset %s on %s"), id, w->target);
+		break;
+	case OD_PREP_META_SAME:
+		note(w->fn, w->ud, "metadata", "kind", kind, "state", "same", _("%s of %s: already as given"), what,
+		     w->target);
+		break;
+	case OD_PREP_META_SET:
+		note(w->fn, w->ud, "metadata", "kind", kind, "state", "set", _("set the %s of %s"), what, w->target);
+		break;
 	}
-	free(w.text);
-	rc = session_answer(s, od_meta_put(s->zone, sp, file_id, kind, NULL, text, answer_done, &a), &a,
-			    _("Cannot set the %s of %s"), what, target);
-	if (rc == EXIT_OK)
-		note(fn, ud, "metadata", "kind", od_meta_kind_name(kind), "state", "set", _("set the %s of %s"), what,
-		     target);
-	return rc;
-}
-
-/* The dataset on the folder: the one there, or a new one (--dataset). */
-static int
-find_dataset(struct ingest_steps *st, struct session *s, struct od_space *sp, const char *file_id,
-	     const char *target, ingest_note_fn *fn, void *ud)
-{
-	struct answer w = { 0 };
-	struct answer a = { 0 };
-	char *id;
-	int rc;
-
-	if (!od_file_dataset_summary(s->zone, sp, file_id, answer_dataset, &w))
-		xoom();
-	session_run(s);
-	if (w.err)
-		return out_fail(w.err, _("Cannot read the dataset of %s"), target);
-	if (w.id) {
-		st->dataset_id = w.id;
-		id = out_safe(w.id);
-		if (st->dataset)
-			note(fn, ud, "dataset", "datasetId", w.id, "state", "existing",
-			     _("%s is a dataset already (%s)"), target, id);
-		free(id);
-		return EXIT_OK;
-	}
-	if (!st->dataset) {
-		out_error(_("--protect needs a dataset, and %s has none: add --dataset"), target);
-		return EXIT_USAGE;
-	}
-	rc = session_answer(s, od_dataset_establish(s->zone, sp, file_id, 0, answer_id, &a), &a,
-			    _("Cannot establish a dataset on %s"), target);
-	if (rc != EXIT_OK)
-		return rc;
-	st->dataset_id = a.id;
-	id = out_safe(a.id);
-	note(fn, ud, "dataset", "datasetId", a.id, "state", "established", _("established dataset %s on %s"), id,
-	     target);
 	free(id);
-	return EXIT_OK;
 }
 
+static void
+on_prepared(const struct od_ingest_prep_result *r, struct od_error *err, void *ud)
+{
+	struct start_wait *w = ud;
+
+	w->err = err;
+	if (!err && r->dataset_id)
+		w->st->dataset_id = xstrdup(r->dataset_id);
+}
+
+/* Nothing is done before the session when no step asks for it: the
+ * session makes the folder itself. */
 int
 ingest_steps_start(struct ingest_steps *st, struct session *s, const char *target, ingest_note_fn *fn, void *ud)
 {
-	bool makes = st->dataset || st->document || st->xattrs;
-	struct target_stat ts = { 0 };
-	struct answer a = { 0 };
+	struct od_ingest_prep p = { .make_dataset = st->dataset, .need_dataset = st->protect != 0,
+				    .document = st->document, .xattrs = st->xattrs };
+	struct start_wait w = { .st = st, .target = target, .fn = fn, .ud = ud };
 	struct od_space *sp;
-	bool missing;
-	char *file_id;
+	const char *path;
 	int rc;
 
-	if (!makes && !st->protect)
+	if (!p.make_dataset && !p.need_dataset && !p.document && !p.xattrs)
 		return EXIT_OK;
-	rc = session_probe_target(s, target, OD_ATTR_TYPE, &sp, &ts, &missing);
+	rc = session_target(s, target, &sp, &path);
 	if (rc != EXIT_OK)
 		return rc;
-	if (missing && !makes) {
+	if (!od_ingest_prepare(s->zone, sp, path, &p, on_prep_note, on_prepared, &w))
+		xoom();
+	session_run(s);
+	if (od_ingest_prep_no_dataset(w.err)) {
+		od_error_free(w.err);
 		out_error(_("--protect needs a dataset, and %s has none: add --dataset"), target);
-		target_stat_done(&ts);
 		return EXIT_USAGE;
 	}
-	if (!missing && ts.type != OD_FILE_DIR) {
-		out_error(_("%s is not a folder"), target);
-		target_stat_done(&ts);
-		return EXIT_FAILED;
-	}
-	if (missing) {
-		rc = session_answer(s, od_file_mkdirs(s->zone, sp, sp->root_id, ts.path, answer_id, &a), &a,
-				    _("Cannot make the folder %s"), target);
-		if (rc == EXIT_OK)
-			note(fn, ud, "folder", "path", target, NULL, NULL, _("made the folder %s"), target);
-		file_id = a.id;
-	} else {
-		file_id = xstrdup(ts.file_id);
-	}
-	if (rc == EXIT_OK && (st->dataset || st->protect))
-		rc = find_dataset(st, s, sp, file_id, target, fn, ud);
-	if (rc == EXIT_OK && st->document)
-		rc = set_meta(s, sp, file_id, target, OD_META_JSON, st->document, fn, ud);
-	if (rc == EXIT_OK && st->xattrs)
-		rc = set_meta(s, sp, file_id, target, OD_META_XATTRS, st->xattrs, fn, ud);
-	free(file_id);
-	target_stat_done(&ts);
-	return rc;
+	if (w.err)
+		return out_fail(w.err, NULL);
+	return session_interrupted() ? EXIT_INTERRUPTED : EXIT_OK;
 }
 
 /* --- the end ------------------------------------------------------------------------------ */

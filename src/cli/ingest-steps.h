@@ -72,7 +72,8 @@ int ingest_steps_option(struct ingest_steps *st, const struct cmd_entry *e, int 
  * the sidecar, the template, the handout's template, file and
  * privileges. Errors said; an exit code. */
 int ingest_steps_prepare(struct ingest_steps *st, const struct cmd_entry *e, struct session *s);
-/* The start: target (SPACE/PATH) made, its dataset, its metadata. */
+/* The start (od_ingest_prepare): target (SPACE/PATH) made, its dataset,
+ * its metadata; nothing when no step asks for any. */
 int ingest_steps_start(struct ingest_steps *st, struct session *s, const char *target, ingest_note_fn *fn,
 		       void *ud);
 /* The end, once the session has ended: protection, handout; the first

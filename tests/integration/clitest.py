@@ -33,7 +33,7 @@ WRAPPER = os.environ.get("VALGRIND", "").split()
 SLOW = 10 if WRAPPER else 1
 
 __all__ = ["Tap", "Zone", "Result", "Harness", "Api", "ONETUI", "TOP_SRCDIR", "TOP_BUILDDIR", "SLOW",
-           "WRAPPER", "expect", "raw_safe", "file_sha256", "TOKEN_RE"]
+           "WRAPPER", "expect", "raw_safe", "file_sha256", "TOKEN_RE", "run_core_test"]
 
 # A token of the test zone as it would be printed.
 TOKEN_RE = re.compile(r"MDAx[A-Za-z0-9_-]{20,}\.[0-9a-f]{16,}")
@@ -181,6 +181,21 @@ class Harness:
     def close(self):
         self.zone.stop()
         subprocess.run(["rm", "-rf", self.tmp])
+
+
+def run_core_test(name):
+    """Exit with the status of tests/integration/NAME, a TAP program of the
+    core in C, run (under $VALGRIND when set) against a fresh test zone
+    over HTTPS with the path of its zone.json."""
+    program = os.path.join(TOP_BUILDDIR, "tests", "integration", name)
+    if not os.access(program, os.X_OK):
+        print("1..0 # SKIP %s is not built" % name, flush=True)
+        return
+    zone = Zone("--scheme", "https")
+    try:
+        sys.exit(subprocess.call(WRAPPER + [program, os.path.join(zone.data_dir, "zone.json")]))
+    finally:
+        zone.stop()
 
 
 def raw_safe(data):

@@ -14,6 +14,7 @@
 #include "onetui/str.h"
 #include "onetui/zone.h"
 #include "tap.h"
+#include "testutil.h"
 
 static cJSON *zone;
 static const char *ca, *zone_url, *control_url, *provider_url;
@@ -389,27 +390,6 @@ test_many(void)
 	cmp_ok(good, "==", 64, "all 64 completed, once each");
 	free(url);
 	od_engine_free(e);
-}
-
-static char *
-slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *s;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = calloc(1, (size_t)n + 1);
-	if (fread(s, 1, (size_t)n, f) != (size_t)n) {
-		free(s);
-		s = NULL;
-	}
-	fclose(f);
-	return s;
 }
 
 static void
