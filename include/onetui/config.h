@@ -71,8 +71,8 @@ struct od_config {
 	size_t n_templates;
 	struct od_handout_template *handouts;
 	size_t n_handouts;
-	/* Ingest sessions: the temporary files left out (set: instead of
-	 * od_ingest_temp_globs), and the times; 0 when not set. */
+	/* Ingest sessions: the temporary files left out (set: instead of the
+	 * built-in list, see od_ingest_temporary), and the times; 0 when not set. */
 	char **ingest_temporary;
 	size_t n_ingest_temporary;
 	bool ingest_temporary_set;

@@ -111,10 +111,12 @@ void od_ingest_totals(const struct od_ingest *in, struct od_ingest_totals *t);
  * free. */
 void od_ingest_free(struct od_ingest *in);
 
-/* The temporary files of common acquisition software and systems
- * ("*.tmp", "~$*", ".DS_Store"...), to leave out unless told otherwise. */
-extern const char *const od_ingest_temp_globs[];
-extern const size_t od_ingest_n_temp_globs;
+struct od_config;
+/* The globs of temporary files to leave out unless told otherwise: the
+ * configuration's (ingest.temporary), else those of common acquisition
+ * software and systems ("*.tmp", "~$*", ".DS_Store"...). cfg may be
+ * NULL. */
+const char *const *od_ingest_temporary(const struct od_config *cfg, size_t *n);
 
 /* A session as its journal describes it, for "status" lists. */
 struct od_ingest_info {

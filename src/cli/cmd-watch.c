@@ -356,13 +356,9 @@ say_start(struct watch_run *r, const char *local, const char *space, const char 
 static int
 apply_config(struct watch_opts *w, const struct od_config *cfg)
 {
-	const char *const *temp = od_ingest_temp_globs;
-	size_t n_temp = od_ingest_n_temp_globs;
+	size_t n_temp;
+	const char *const *temp = od_ingest_temporary(cfg, &n_temp);
 
-	if (cfg && cfg->ingest_temporary_set) {
-		temp = (const char *const *)cfg->ingest_temporary;
-		n_temp = cfg->n_ingest_temporary;
-	}
 	if (!w->all_files && w->n_exclude + n_temp > OD_ARRAY_SIZE(w->exclude)) {
 		out_error(_("too many globs: at most %zu --exclude and temporary files together"),
 			  OD_ARRAY_SIZE(w->exclude));

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "onetui/config.h"
 #include "onetui/digest.h"
 #include "onetui/engine.h"
 #include "onetui/i18n.h"
@@ -45,11 +46,21 @@
 /* A finished folder gives up on a file after this many rounds of tries. */
 #define ONCE_ROUNDS 3
 
-const char *const od_ingest_temp_globs[] = {
+static const char *const temp_globs[] = {
 	"*.tmp", "*.temp", "*.partial", "*.crdownload", "*.swp", "*~", "~$*", ".~lock.*", ".DS_Store", "._*",
 	"Thumbs.db", "desktop.ini",
 };
-const size_t od_ingest_n_temp_globs = OD_ARRAY_SIZE(od_ingest_temp_globs);
+
+const char *const *
+od_ingest_temporary(const struct od_config *cfg, size_t *n)
+{
+	if (cfg && cfg->ingest_temporary_set) {
+		*n = cfg->n_ingest_temporary;
+		return (const char *const *)cfg->ingest_temporary;
+	}
+	*n = OD_ARRAY_SIZE(temp_globs);
+	return temp_globs;
+}
 
 enum file_state {
 	F_PENDING,

@@ -37,6 +37,9 @@
 #define MIN_ROWS 8
 /* How often a program the interface started is looked at. */
 #define CHILD_POLL_MS 100
+/* Ingest sessions whose watches the loop waits on; more are run every
+ * second. */
+#define MAX_WATCHES 16
 
 static volatile sig_atomic_t stop_signal;
 
@@ -234,6 +237,7 @@ static const struct overlay {
 } overlays[] = {
 	{ audit_shown, audit_draw, audit_request, KEYMAP_AUDIT },
 	{ space_view_shown, space_view_draw, space_view_request, KEYMAP_SPACE },
+	{ ingest_shown, ingest_draw, ingest_request, KEYMAP_INGEST },
 };
 
 /* The view shown over the tree and the panes, or NULL. */
@@ -559,14 +563,21 @@ on_quit_answer(struct app *a, bool yes, void *ud)
 static void
 quit(struct app *a)
 {
-	size_t n = marks_count(), running = transfers_running();
+	size_t n = marks_count(), running = transfers_running(), sessions = ingest_running();
 	char *q;
 
-	if (n == 0 && running == 0) {
+	if (n == 0 && running == 0 && sessions == 0) {
 		a->quit = true;
 		return;
 	}
-	if (running)
+	if (sessions)
+		q = xasprintf(P_("%zu ingest session runs here; quit (what is not sent yet waits in its journal: I, r takes "
+				 "it up next time, or the same onetui watch)?",
+				 "%zu ingest sessions run here; quit (what is not sent yet waits in their journals: I, r "
+				 "takes them up next time, or the same onetui watch)?",
+				 sessions),
+			      sessions);
+	else if (running)
 		q = xasprintf(P_("%zu transfer is running; quit (it goes on next time, or with onetui transfers resume)?",
 				 "%zu transfers are running; quit (they go on next time, or with onetui transfers resume)?",
 				 running),
@@ -615,6 +626,9 @@ handle_request(struct app *a, enum request req)
 		break;
 	case REQ_SPACE:
 		space_view_open(a);
+		break;
+	case REQ_INGEST:
+		ingest_open(a);
 		break;
 	case REQ_VIEW_MARKS:
 		view_marks(a);
@@ -742,11 +756,16 @@ report_idle(struct app *a, bool idle)
 static void
 loop(struct app *a)
 {
-	struct od_waitfd tty = { .fd = STDIN_FILENO, .events = POLLIN };
+	/* The terminal, then the watches of the ingest sessions. */
+	struct od_waitfd fds[1 + MAX_WATCHES] = { { .fd = STDIN_FILENO, .events = POLLIN } };
+	struct od_waitfd *tty = &fds[0];
 
 	while (!a->quit && !stop_signal) {
-		long t, info = info_view_tick(a), transfers = transfers_tick(a), meta = meta_view_tick(a);
-		long recall = datasets_tick(a), shares = shares_view_tick(a);
+		enum { T_INFO, T_META, T_SHARES, T_TRANSFERS, T_RECALL, T_INGEST, T_COUNT };
+		long tick[T_COUNT] = { info_view_tick(a), meta_view_tick(a), shares_view_tick(a), transfers_tick(a),
+				       datasets_tick(a), ingest_tick(a) };
+		long t;
+		size_t nfds;
 
 		if (a->child) {
 			/* A program has the terminal: the network goes on, the
@@ -768,24 +787,19 @@ loop(struct app *a)
 		/* After the tick and the drawing, which may have started
 		 * requests (or failed them at once): their time counts too. */
 		t = od_engine_timeout(a->s.engine);
-		if (info >= 0 && (t < 0 || info < t))
-			t = info;
-		if (meta >= 0 && (t < 0 || meta < t))
-			t = meta;
-		if (recall >= 0 && (t < 0 || recall < t))
-			t = recall;
-		if (shares >= 0 && (t < 0 || shares < t))
-			t = shares;
-		if (transfers >= 0 && (t < 0 || transfers < t))
-			t = transfers;
-		report_idle(a, od_engine_pending(a->s.engine) == 0 && info < 0 && meta < 0 && shares < 0);
+		for (size_t i = 0; i < T_COUNT; i++)
+			if (tick[i] >= 0 && (t < 0 || tick[i] < t))
+				t = tick[i];
+		report_idle(a, od_engine_pending(a->s.engine) == 0 && tick[T_INFO] < 0 && tick[T_META] < 0 &&
+				       tick[T_SHARES] < 0);
 		/* A message waits for keys; nothing else needs a tick. */
 		if (t < 0 || t > 1000)
 			t = 1000;
-		tty.revents = 0;
-		od_engine_wait(a->s.engine, &tty, 1, t);
+		tty->revents = 0;
+		nfds = 1 + ingest_fds(fds + 1, MAX_WATCHES);
+		od_engine_wait(a->s.engine, fds, (unsigned)nfds, t);
 		od_engine_perform(a->s.engine);
-		if (tty.revents & (POLLHUP | POLLERR))
+		if (tty->revents & (POLLHUP | POLLERR))
 			break;
 		read_keys(a);
 	}
@@ -876,6 +890,8 @@ tui_main(const char *config_path, const struct od_overrides *ov, int verbose, co
 	datasets_done();
 	audit_done();
 	space_view_done();
+	ingest_new_done();
+	ingest_done();
 	meta_bulk_done();
 	transfers_done();
 	od_engine_cancel_all(a.s.engine);

@@ -151,6 +151,17 @@ static const struct {
 	{ "space", "n new-space" },
 	{ "space", "S support-token" },
 	{ "space", "<C-r> refresh" },
+	{ "generic", "I ingest" },
+	{ "ingest", "<Esc> close-ingest" },
+	{ "ingest", "q close-ingest" },
+	{ "ingest", "n new-ingest" },
+	{ "ingest", "e end-ingest" },
+	{ "ingest", "s stop-ingest" },
+	{ "ingest", "r take-up-ingest" },
+	{ "ingest", "<Enter> ingest-details" },
+	{ "ingest", "c clear-ended" },
+	{ "ingest", "H handout" },
+	{ "ingest", "<C-r> refresh" },
 };
 
 struct binding {
@@ -330,7 +341,7 @@ keymap_bind(const char *keymap, const char *line, char **err)
 	action = key_text ? strtok_r(NULL, " \t", &rest) : NULL;
 	if (map < 0) {
 		free(copy);
-		return fail(err, _("there is no keymap \"%s\" (generic, tree, pane, shares, audit, space)"), keymap);
+		return fail(err, _("there is no keymap \"%s\" (generic, tree, pane, shares, audit, space, ingest)"), keymap);
 	}
 	if (!key_text || !action || strtok_r(NULL, " \t", &rest)) {
 		free(copy);

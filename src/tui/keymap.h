@@ -25,7 +25,8 @@
 	_(PANE, "pane") \
 	_(SHARES, "shares") \
 	_(AUDIT, "audit") \
-	_(SPACE, "space")
+	_(SPACE, "space") \
+	_(INGEST, "ingest")
 
 #define KEYMAP_ENUM(id, name) KEYMAP_##id,
 enum keymap_id { KEYMAP_INFO(KEYMAP_ENUM) KEYMAP_COUNT };

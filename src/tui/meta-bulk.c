@@ -23,16 +23,6 @@ static struct {
 	char *what;		/* "operator=Alice", for the messages */
 } bulk;
 
-/* The template form: one prompt a field. */
-struct form {
-	const struct od_template *t;
-	size_t field;
-	char **values;		/* "NAME=VALUE" a field */
-	char *own;		/* the selected item's xattrs, for the first answers */
-	struct meta_item item;	/* the selected item (used when nothing is marked) */
-	char *file_id, *path;
-};
-
 static void
 bulk_end(void)
 {
@@ -202,153 +192,49 @@ meta_bulk_ask(struct app *a)
 
 /* --- T: a template, field by field ------------------------------------------------ */
 
-static void
-form_free(struct form *f)
-{
-	for (size_t i = 0; i < f->t->n_fields; i++)
-		free(f->values[i]);
-	free(f->values);
-	free(f->own);
-	free(f->file_id);
-	free(f->path);
-	free(f);
-}
-
-static void ask_field(struct app *a, struct form *f, const char *why);
-
-static void
-form_done(struct app *a, struct form *f)
-{
-	struct od_error *err;
-	cJSON *obj;
-	char *what;
-
-	if ((err = od_meta_template_fill(f->t, (const char *const *)f->values, f->t->n_fields, &obj))) {
-		app_error(a, "%s", err->message);
-		od_error_free(err);
-	} else {
-		what = xasprintf(_("Template %s"), f->t->name);
-		bulk_start(a, OD_META_XATTRS, obj, what, &f->item);
-		free(what);
-		cJSON_Delete(obj);
-	}
-	form_free(f);
-}
-
-static void
-on_field(struct app *a, const char *text, void *ud)
-{
-	struct form *f = ud;
-	const struct od_template_field *field = &f->t->fields[f->field];
-	struct od_error *err;
-	cJSON *value;
-
-	if (!text) {
-		app_message(a, _("Nothing was changed"));
-		form_free(f);
-		return;
-	}
-	if ((err = od_meta_template_value(field, text, &value)) || (!value && field->required)) {
-		/* The same field again, saying why. */
-		ask_field(a, f, err ? err->message : _("This field is required"));
-		od_error_free(err);
-		return;
-	}
-	cJSON_Delete(value);
-	f->values[f->field] = xasprintf("%s=%s", field->name, text);
-	if (++f->field == f->t->n_fields)
-		form_done(a, f);
-	else
-		ask_field(a, f, NULL);
-}
-
-static void
-ask_field(struct app *a, struct form *f, const char *why)
-{
-	const struct od_template_field *field = &f->t->fields[f->field];
-	cJSON *own = f->own ? cJSON_Parse(f->own) : NULL;
-	const cJSON *have = cJSON_GetObjectItemCaseSensitive(own, field->name);
-	char *label, *initial;
-
-	/* What the item has, else the default. */
-	if (cJSON_IsString(have))
-		initial = xstrdup(have->valuestring);
-	else if (cJSON_IsNumber(have) && (initial = od_json_text(have, 0)))
-		initial[strcspn(initial, "\n")] = '\0';
-	else
-		initial = xstrdup(field->fallback ? field->fallback : "");
-	label = xasprintf("%s%s%s (%zu/%zu)%s%s", why ? why : "", why ? ". " : "",
-			  field->label ? field->label : field->name, f->field + 1, f->t->n_fields,
-			  field->required ? _(", required") : "", field->number ? _(", a number") : "");
-	widget_prompt(a, label, initial, on_field, NULL, f);
-	free(label);
-	free(initial);
-	cJSON_Delete(own);
-}
-
-static void
-start_form(struct app *a, const struct od_template *t, const struct meta_item *item)
-{
-	struct form *f = xcalloc(1, sizeof(*f));
-
-	f->t = t;
-	f->values = xcalloc(t->n_fields, sizeof(*f->values));
-	f->item = *item;
-	f->item.file_id = f->file_id = item->file_id ? xstrdup(item->file_id) : NULL;
-	f->item.path = f->path = item->path ? xstrdup(item->path) : NULL;
-	/* Only one item's values can be offered. */
-	if (marks_count() == 0 && item->text[OD_META_XATTRS])
-		f->own = xstrndup(item->text[OD_META_XATTRS], item->len[OD_META_XATTRS]);
-	memset(f->item.text, 0, sizeof(f->item.text));
-	ask_field(a, f, NULL);
-}
-
-struct choosing {
+/* The selected item (used when nothing is marked), kept while the form
+ * is filled. */
+struct form_item {
 	struct meta_item item;
 	char *file_id, *path;
-	char *xattrs;
 };
 
 static void
-on_template(struct app *a, int choice, void *ud)
+on_filled(struct app *a, enum template_outcome how, const struct od_template *t, const cJSON *xattrs, void *ud)
 {
-	struct choosing *c = ud;
+	struct form_item *f = ud;
+	char *what;
 
-	if (choice >= 0)
-		start_form(a, &a->s.cfg->templates[choice], &c->item);
-	free(c->file_id);
-	free(c->path);
-	free(c->xattrs);
-	free(c);
+	if (how == TEMPLATE_FILLED) {
+		what = xasprintf(_("Template %s"), t->name);
+		bulk_start(a, OD_META_XATTRS, xattrs, what, &f->item);
+		free(what);
+	} else if (how == TEMPLATE_CANCELLED) {
+		app_message(a, _("Nothing was changed"));
+	}
+	free(f->file_id);
+	free(f->path);
+	free(f);
 }
 
 void
 meta_bulk_template(struct app *a, const struct meta_item *item)
 {
 	const struct od_config *cfg = a->s.cfg;
-	struct choosing *c;
-	const char **names;
+	struct form_item *f;
+	/* Only one item's values can be offered. */
+	bool own = marks_count() == 0 && item->text[OD_META_XATTRS];
 
 	if (!cfg || cfg->n_templates == 0) {
 		app_message(a, _("The configuration defines no metadata templates (see onetui.conf(5))"));
 		return;
 	}
-	if (cfg->n_templates == 1) {
-		start_form(a, &cfg->templates[0], item);
-		return;
-	}
-	/* The choice comes later: keep what the form needs of the item. */
-	c = xcalloc(1, sizeof(*c));
-	c->item = *item;
-	c->item.file_id = c->file_id = item->file_id ? xstrdup(item->file_id) : NULL;
-	c->item.path = c->path = item->path ? xstrdup(item->path) : NULL;
-	if (item->text[OD_META_XATTRS])
-		c->item.text[OD_META_XATTRS] = c->xattrs = xstrndup(item->text[OD_META_XATTRS],
-								     item->len[OD_META_XATTRS]);
-	memset(c->item.text + 1, 0, sizeof(c->item.text) - sizeof(c->item.text[0]));
-	names = xcalloc(cfg->n_templates, sizeof(*names));
-	for (size_t i = 0; i < cfg->n_templates; i++)
-		names[i] = cfg->templates[i].description ? cfg->templates[i].description : cfg->templates[i].name;
-	widget_choose(a, _("Which template?"), names, cfg->n_templates, on_template, c);
-	free(names);
+	f = xcalloc(1, sizeof(*f));
+	f->item = *item;
+	f->item.file_id = f->file_id = item->file_id ? xstrdup(item->file_id) : NULL;
+	f->item.path = f->path = item->path ? xstrdup(item->path) : NULL;
+	memset(f->item.text, 0, sizeof(f->item.text));
+	memset(f->item.len, 0, sizeof(f->item.len));
+	template_choose(a, _("Which template?"), NULL, own ? item->text[OD_META_XATTRS] : NULL,
+			own ? item->len[OD_META_XATTRS] : 0, on_filled, f);
 }

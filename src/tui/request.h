@@ -121,7 +121,21 @@
 	REQ_(SPACE_RENAME, "rename-space", N_("rename the space"), N_("Rename")) \
 	REQ_(SPACE_NEW, "new-space", N_("create a space, and a group for its members if you like"), N_("New")) \
 	REQ_(SPACE_SUPPORT, "support-token", N_("make a token for a provider's admin to support the space"), \
-	     N_("Support"))
+	     N_("Support")) \
+	REQ_GROUP(N_("Ingest view")) \
+	REQ_(INGEST, "ingest", N_("carry folders an instrument writes into spaces, and follow the sessions (Ingest view)"), \
+	     NULL) \
+	REQ_(INGEST_CLOSE, "close-ingest", N_("leave the Ingest view (its sessions go on)"), N_("Back")) \
+	REQ_(INGEST_NEW, "new-ingest", N_("watch a folder, or send a finished one, into a space: a new session"), \
+	     N_("New")) \
+	REQ_(INGEST_END, "end-ingest", \
+	     N_("end the session once what is complete is sent (here, or in the process that runs it)"), N_("End")) \
+	REQ_(INGEST_STOP, "stop-ingest", N_("stop the session here: its journal keeps the rest for the next run"), \
+	     N_("Stop")) \
+	REQ_(INGEST_TAKE_UP, "take-up-ingest", N_("take a stopped session up here"), N_("Take up")) \
+	REQ_(INGEST_DETAILS, "ingest-details", N_("show all the session did here: files sent, failures and why"), \
+	     N_("Details")) \
+	REQ_(INGEST_CLEAR, "clear-ended", N_("take the sessions that ended here off the list"), NULL)
 
 #define REQ_ENUM_GROUP(title)
 #define REQ_ENUM(id, name, help, hint) REQ_##id,

@@ -17,6 +17,7 @@
 #include "onetui/handout.h"
 #include "onetui/i18n.h"
 #include "onetui/members.h"
+#include "onetui/provider.h"
 #include "onetui/str.h"
 #include "tui/tokens.h"
 #include "tui/tui.h"
@@ -216,6 +217,23 @@ offer_templates(void)
 	free(items);
 }
 
+/* Begin with the item (file_id at inside of space s, shown as path). */
+static void
+begin(struct app *a, struct od_space *s, const char *file_id, const char *inside, const char *path)
+{
+	finish();
+	ho.a = a;
+	ho.space = s;
+	ho.file_id = xstrdup(file_id);
+	ho.path = xstrdup(path);
+	ho.inside = xstrdup(inside);
+	ho.name = strrchr(ho.path, '/') ? strrchr(ho.path, '/') + 1 : ho.path;
+	if (a->s.cfg->n_handouts)
+		offer_templates();
+	else if (take_template(NULL))
+		offer();
+}
+
 void
 handout_start(struct app *a)
 {
@@ -230,15 +248,41 @@ handout_start(struct app *a)
 		app_message(a, s ? _("Still finding the space's root") : _("Select an item in the tree first"));
 		return;
 	}
+	begin(a, s, file_id, inside, path);
+}
+
+/* While the folder is looked up, ho holds what begin needs. */
+static void
+on_resolved(const char *file_id, struct od_error *err, void *ud)
+{
+	struct app *a = ud;
+	char *inside = ho.inside, *path = ho.path;
+
+	ho.op = NULL;
+	ho.inside = ho.path = NULL;
+	if (err) {
+		if (err->kind != OD_ERR_CANCELLED)
+			app_error(a, _("Cannot find %s: %s"), path, err->message);
+		od_error_free(err);
+		finish();
+	} else {
+		begin(a, ho.space, file_id, inside, path);
+	}
+	free(inside);
+	free(path);
+}
+
+void
+handout_start_path(struct app *a, struct od_space *s, const char *path, const char *shown)
+{
+	if (ho.op) {
+		app_message(a, _("Still making the last handout"));
+		return;
+	}
 	finish();
-	ho.a = a;
 	ho.space = s;
-	ho.file_id = xstrdup(file_id);
-	ho.path = xstrdup(path);
-	ho.inside = xstrdup(inside);
-	ho.name = strrchr(ho.path, '/') ? strrchr(ho.path, '/') + 1 : ho.path;
-	if (a->s.cfg->n_handouts)
-		offer_templates();
-	else if (take_template(NULL))
-		offer();
+	ho.inside = xstrdup(path);
+	ho.path = xstrdup(shown);
+	if (!(ho.op = od_provider_resolve(a->s.zone, s, path, on_resolved, a)))
+		xoom();
 }

@@ -574,29 +574,6 @@ transfers_tick(struct app *a)
 
 /* --- fetching the marked items -------------------------------------------------------- */
 
-/* "~/x" and relative paths made absolute. */
-static char *
-expand_dest(const char *text)
-{
-	const char *home = getenv("HOME");
-	char cwd[PATH_MAX];
-	char *p;
-	size_t n;
-
-	if (text[0] == '~' && (text[1] == '/' || !text[1]) && home)
-		p = xasprintf("%s%s", home, text + 1);
-	else if (text[0] == '/')
-		p = xstrdup(text);
-	else if (getcwd(cwd, sizeof(cwd)))
-		p = xasprintf("%s/%s", cwd, text);
-	else
-		return NULL;
-	n = strlen(p);
-	while (n > 1 && p[n - 1] == '/')
-		p[--n] = '\0';
-	return p;
-}
-
 /* The last segment of a mark's path. */
 static const char *
 last_name(const char *path)
@@ -656,7 +633,7 @@ on_dest(struct app *a, const char *text, void *ud)
 
 	if (!text || !*text)
 		return;
-	if (!(dest = expand_dest(text))) {
+	if (!(dest = widget_path_expand(text))) {
 		app_error(a, _("Cannot tell the current directory: %s"), strerror(errno));
 		return;
 	}
@@ -792,7 +769,7 @@ on_source(struct app *a, const char *text, void *ud)
 		forget_send();
 		return;
 	}
-	if (!(local = expand_dest(text))) {
+	if (!(local = widget_path_expand(text))) {
 		app_error(a, _("Cannot tell the current directory: %s"), strerror(errno));
 		forget_send();
 		return;

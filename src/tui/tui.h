@@ -161,6 +161,27 @@ void meta_bulk_template(struct app *a, const struct meta_item *item);
 /* Drop a change under way (the interface ends). */
 void meta_bulk_done(void);
 
+/* template-form.c: a metadata template of the configuration, filled one
+ * prompt a field. */
+enum template_outcome {
+	TEMPLATE_FILLED,	/* xattrs: what the template gives */
+	TEMPLATE_NONE,		/* "none" was chosen */
+	TEMPLATE_CANCELLED,
+	TEMPLATE_FAILED,	/* the form could not be filled (said) */
+};
+/* t: the template (NULL before one was chosen); xattrs: valid during the
+ * call. */
+typedef void template_form_fn(struct app *a, enum template_outcome how, const struct od_template *t,
+			      const cJSON *xattrs, void *ud);
+/* Fill t; own (own_len bytes, may be NULL) holds the item's attributes,
+ * offered as the first answers. */
+void template_form(struct app *a, const struct od_template *t, const char *own, size_t own_len, template_form_fn *done,
+		   void *ud);
+/* Choose one of the configuration's templates (it must have some), then
+ * fill it; none (may be NULL) is offered first as choosing none. */
+void template_choose(struct app *a, const char *title, const char *none, const char *own, size_t own_len,
+		     template_form_fn *done, void *ud);
+
 /* view-shares.c: the Shares & Tokens pane. */
 void shares_view_init(struct app *a);
 void shares_view_done(void);
@@ -182,6 +203,8 @@ void shares_view_changed(const char *file_id, const char *select_id);
 
 /* share-handout.c: H, the selected item handed out as text for an e-mail. */
 void handout_start(struct app *a);
+/* The same for the folder at path inside space s ("SPACE/path" shown). */
+void handout_start_path(struct app *a, struct od_space *s, const char *path, const char *shown);
 void handout_done(void);
 
 /* share-handle.c: K, a handle (DOI/PID) registered for a share through
@@ -290,6 +313,9 @@ void widget_prompt(struct app *a, const char *label, const char *initial, prompt
 		   void *ud);
 /* A prompt for a local path: Tab completes it from the file system. */
 void widget_prompt_path(struct app *a, const char *label, const char *initial, prompt_fn *done, void *ud);
+/* What such a prompt gave: "~/x" and relative paths made absolute,
+ * without trailing slashes; NULL when the working directory is gone. */
+char *widget_path_expand(const char *text);
 /* A prompt for a secret (a pasted token): only its ends, masked as
  * tokens are, and its length are drawn; the text is wiped after. */
 void widget_prompt_secret(struct app *a, const char *label, prompt_fn *done, void *ud);
@@ -346,6 +372,44 @@ void space_view_draw(struct app *a, int y, int x, int height, int width);
 bool space_view_request(struct app *a, enum request req);
 /* Drop what is read and being changed (the interface ends). */
 void space_view_done(void);
+
+/* ingest-view.c: I, the Ingest view, over the tree and the panes: the
+ * acquisition sessions this interface runs, and the others of this
+ * machine (ingest.h). The sessions run while the view is closed. */
+struct od_ingest_info;
+struct od_ingest_opts;
+struct od_waitfd;
+void ingest_open(struct app *a);
+bool ingest_shown(void);
+void ingest_draw(struct app *a, int y, int x, int height, int width);
+/* A request while the view is shown; false for the application's own. */
+bool ingest_request(struct app *a, enum request req);
+/* The watches the loop waits on (at most max), and every turn of the
+ * loop: the sessions run; milliseconds until the next call, or -1. */
+size_t ingest_fds(struct od_waitfd *fds, size_t max);
+long ingest_tick(struct app *a);
+/* How many sessions run here. */
+size_t ingest_running(void);
+/* Stop the sessions where they are (their journals keep the rest) and
+ * free. */
+void ingest_done(void);
+/* A session to start, its destination made ready. */
+struct ingest_start {
+	const char *source;		/* the local folder, absolute */
+	struct od_space *space;
+	const char *dest;		/* the folder inside the space */
+	const struct od_ingest_opts *opts;
+	unsigned protect;		/* OD_PROTECT_* set on its dataset once it ends */
+	const char *file_id, *dataset_id;	/* the destination's, when known */
+};
+void ingest_add(struct app *a, const struct ingest_start *st);
+
+/* ingest-new.c: the questions that set a session up (n), or take a
+ * stopped one up again (r). */
+void ingest_new(struct app *a);
+void ingest_take_up(struct app *a, const struct od_ingest_info *info);
+/* Drop what is being set up (the interface ends). */
+void ingest_new_done(void);
 
 /* help.c */
 void help_show(struct app *a);

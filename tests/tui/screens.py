@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+import subprocess
 import time
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -1975,6 +1976,214 @@ def space_view(t, h):
     quit_cleanly(t, s, "space view")
 
 
+def ingest_tree(root):
+    """{relative path: sha256} of the files below root."""
+    out = {}
+    for d, _, files in os.walk(root):
+        for name in files:
+            with open(os.path.join(d, name), "rb") as f:
+                out[os.path.relpath(os.path.join(d, name), root)] = hashlib.sha256(f.read()).hexdigest()
+    return out
+
+
+def write_frames(root, first, n, size=20000):
+    os.makedirs(os.path.join(root, "Data"), exist_ok=True)
+    for i in range(first, first + n):
+        with open(os.path.join(root, "Data", "frame_%04d.tif" % i), "wb") as f:
+            f.write(os.urandom(size + i))
+
+
+def ingest_row(s, state):
+    """The list row of a session in state, or ""."""
+    for line in s.lines():
+        if re.match(r"^ +%s " % state, line):
+            return line
+    return ""
+
+
+def test_ingest_view(t, h):
+    """I, the Ingest view: a watch set up in a few questions (bad answers
+    asked again), with a dataset and a template's metadata, sending what
+    an instrument writes, ending at its marker and protecting the dataset;
+    a session stopped here and taken up again; one run by another process
+    ended from here; quitting with a session running asks first."""
+    config = use_profile(h, extra="""
+ingest = { stable = "1s"; };
+templates = {
+  em-session = {
+    description = "An EM session";
+    fields = ( { name = "operator"; required = true; }, { name = "sample"; } );
+  };
+};
+""")
+    src = os.path.join(h.tmp, "ingest-tui", "run-0042")
+    write_frames(src, 0, 4)
+    hostile = os.path.join(src, "Data", "frame\x1b[31mred.tif")
+    with open(hostile, "wb") as f:
+        f.write(b"hostile name")
+    dest = "TEM Materials/ingest/run-0042"
+    s = start(t, h, "ingest view", width=160, height=45)
+    s.send("G", "I")
+    s.wait()
+    t.ok(" Ingest " in s.lines()[0] and "No ingest session on this machine yet" in s.text(),
+         "I opens the Ingest view, empty at first", s.text())
+    s.send("n")
+    s.wait()
+    t.ok("The folder to carry into a space (Tab completes):" in s.text(), "n asks for the folder", s.text())
+    s.send("C-u", os.path.join(h.tmp, "ingest-tui", "nowhere"), "Enter")
+    s.wait()
+    t.ok("nowhere: No such file or directory. The folder to carry" in s.text(),
+         "a folder that is not there: asked again, saying why", s.text())
+    s.send("C-u", os.path.join(h.tmp, "ingest-tui", "run-00"), "Tab")
+    s.wait()
+    t.ok(re.search(r"run-0042/ *$", s.text(), re.M), "Tab completes it", s.text())
+    s.send("Enter")
+    s.wait()
+    t.ok("Into which folder of a space" in s.text() and "TEM Materials/run-0042" in s.text(),
+         "the destination offered: the selected space, the folder's name", s.text())
+    s.send("C-u", "No Such Space/x", "Enter")
+    s.wait()
+    t.ok("No Such Space" in s.text() and "Into which folder of a space" in s.text(),
+         "a space that is not there: asked again", s.text())
+    s.send("C-u", dest, "Enter")
+    s.wait()
+    t.ok("While the instrument writes, or a finished folder?" in s.text(), "watch or ingest", s.text())
+    s.send("Enter")
+    s.wait()
+    t.ok("When does the session end?" in s.text(), "when it ends", s.text())
+    s.send("j", "Enter")
+    s.wait()
+    t.ok("acquisition.done" in s.text(), "a marker file, its name offered", s.text())
+    s.send("C-u", "SESSION_DONE", "Enter")
+    s.wait()
+    t.ok("Establish a dataset on the destination" in s.text(), "the options", s.text())
+    # Metadata protection alone is refused.
+    s.send("j", "j", "j", "Space", "Enter")
+    s.wait()
+    t.ok("Metadata protection needs data protection" in s.text() and "[x] ... and its metadata" in s.text(),
+         "metadata protection alone: asked again, the ticks kept", s.text())
+    s.send("j", "Space", "j", "Space", "j", "Space", "Enter")
+    s.wait()
+    t.ok("Metadata for the destination, from a template?" in s.text(), "a template offered", s.text())
+    s.send("j", "Enter")
+    s.wait()
+    s.send("Alice Kowalczyk", "Enter")
+    s.wait()
+    s.send("Apoferritin", "Enter")
+    s.wait()
+    t.ok(re.search(r"Watch .*run-0042 and send its files into TEM Materials/ingest/run-0042, until SESSION_DONE "
+                   r"appears; a dataset on it; template em-session; data protected at the end\. Start\?", flat(s)),
+         "everything said in one question", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"watching +5 +5 +0 +0 .*run-0042 → TEM Materials/ingest/run-0042", 30),
+         "the session runs: the five files sent", s.text())
+    t.ok("frame\\e[31mred.tif" in s.text() and b"\x1b[31mred" not in s.raw_output(),
+         "a hostile file name is shown escaped", s.text())
+    r = h.run("watch", "status", "--json")
+    mine = [x for x in r.json() if x["dest"] == "ingest/run-0042"] if r.rc == 0 else []
+    t.ok(len(mine) == 1 and mine[0]["running"] and mine[0]["sent"] == 5,
+         "watch status in a shell sees the session this interface runs", repr(r))
+    write_frames(src, 4, 6)
+    t.ok(wait_for(s, r"watching +11 +11 +0 +0 ", 30), "what the instrument writes next goes too", s.text())
+    s.send("Enter")
+    s.wait()
+    t.ok("sent Data/frame_0009.tif" in s.text() and "failed" not in s.text(),
+         "Enter: what the session did, nothing failed", s.text())
+    s.send("q")
+    s.wait()
+    with open(os.path.join(src, "SESSION_DONE"), "w"):
+        pass
+    t.ok(wait_for(s, r"ended +11 +11 +0 +0 ", 30) and wait_for(s, r"its end marker appeared; data protected", 15),
+         "the marker ends the session; its dataset is then protected", s.text())
+    r = h.run("get", "-r", "--progress", "none", dest, os.path.join(h.tmp, "ingest-tui", "back"), timeout=120)
+    want = ingest_tree(src)
+    del want["SESSION_DONE"]
+    del want[os.path.relpath(hostile, src)]     # get maps that name to a safe one
+    got = ingest_tree(os.path.join(h.tmp, "ingest-tui", "back", "run-0042"))
+    t.eq({k: v for k, v in got.items() if "red.tif" not in k}, want,
+         "the space holds what the instrument wrote, byte for byte")
+    r = h.run("meta", "get", "--json", dest)
+    t.eq(r.json() if r.rc == 0 else r.errtext, {"operator": "Alice Kowalczyk", "sample": "Apoferritin"},
+         "the template's metadata on the destination")
+    r = h.run("dataset", "show", "--json", dest)
+    flags = sorted(r.json().get("protectionFlags", [])) if r.rc == 0 else None
+    t.ok(flags in (["data"], ["data_protection"]), "the destination is a dataset, its data (only) protected",
+         repr(r))
+    s.send("H")
+    t.ok(wait_for(s, r"Hand out run-0042"), "H hands the destination out", s.text())
+    s.send("Escape")
+    s.wait()
+
+    # Stopped here, taken up again.
+    src2 = os.path.join(h.tmp, "ingest-tui", "run-0043")
+    write_frames(src2, 0, 3)
+    s.send("n", "C-u", src2, "Enter")
+    s.wait()
+    s.send("C-u", "TEM Materials/ingest/run-0043", "Enter")
+    s.wait()
+    s.send("Enter", "Enter")        # watch it, until told
+    s.wait()
+    s.send("Enter")                 # no options
+    s.wait()
+    s.send("Enter")                 # no template
+    s.wait()
+    s.send("y")
+    t.ok(wait_for(s, r"watching +3 +3 +0 +0 .*run-0043", 30), "a second session", s.text())
+    s.send("s")
+    s.wait()
+    t.ok("What is not sent yet waits in its journal" in flat(s), "s asks before stopping", s.text())
+    s.send("y")
+    t.ok(wait_for(s, r"stopped +3 +3 +0 +0 .*run-0043"), "stopped: listed from its journal", s.text())
+    write_frames(src2, 3, 2)
+    s.send("r")
+    s.wait()
+    t.ok("Take up session" in flat(s), "r takes it up", s.text())
+    s.send("j", "Enter")
+    t.ok(wait_for(s, r"ended +5 +5 +0 +0 .*run-0043", 30), "taken up: what came meanwhile is sent, then it ends",
+         s.text())
+
+    # Run by another process: ended from here.
+    src3 = os.path.join(h.tmp, "ingest-tui", "run-0044")
+    write_frames(src3, 0, 2)
+    proc = h.start("watch", "--stable", "1", "--progress", "none", src3, "TEM Materials/ingest/run-0044")
+    t.ok(wait_for(s, r"elsewhere .*run-0044", 30), "a watch run by another process is listed", s.text())
+    s.send("G")
+    s.wait()
+    s.send("e")
+    s.wait()
+    t.ok("Ask the process that runs session" in flat(s), "e asks before ending it", s.text())
+    s.send("y")
+    try:
+        rc = proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        rc = proc.wait()
+    t.ok(rc == 0, "... and that process ends it cleanly", str(rc))
+
+    # Quitting with a session running asks first.
+    src4 = os.path.join(h.tmp, "ingest-tui", "run-0045")
+    write_frames(src4, 0, 1)
+    s.send("n", "C-u", src4, "Enter")
+    s.wait()
+    s.send("C-u", "TEM Materials/ingest/run-0045", "Enter")
+    s.wait()
+    s.send("Enter", "Enter", "Enter", "Enter", "y")
+    t.ok(wait_for(s, r"watching +1 +1 .*run-0045", 30), "a session running", s.text())
+    s.send("Escape")
+    s.wait()
+    s.send("q")
+    s.wait()
+    t.ok("1 ingest session runs here; quit" in flat(s), "quitting asks, saying it goes on next time", s.text())
+    s.send("y")
+    t.ok(s.exited() == 0, "ingest view: q quits cleanly", s.text())
+    s.close()
+    r = h.run("watch", "status", "--json")
+    left = [x for x in r.json() if x["dest"] == "ingest/run-0045"] if r.rc == 0 else []
+    t.ok(len(left) == 1 and not left[0]["running"] and not left[0]["ended"],
+         "its journal keeps it as stopped", repr(r))
+    os.unlink(config)
+
+
 def flat(s):
     """The screen's words on one line, without the dialogs' frames: a
     question wrapped in its box reads as one."""
@@ -2156,6 +2365,7 @@ def main():
         test_share_handle(t, h)
         test_audit(t, h)
         test_space_view(t, h)
+        test_ingest_view(t, h)
     finally:
         h.close()
     t.done()
