@@ -62,6 +62,12 @@ void od_strset_done(struct od_strset *set);
 /* 1 when s was added, 0 when it was there already, -ENOMEM. */
 int od_strset_add(struct od_strset *set, const char *s) OD_WARN_UNUSED;
 
+/* A local path made absolute against the working directory, without
+ * trailing slashes; with tilde, "~" and "~/x" are in $HOME. Caller
+ * frees; NULL (errno set) when out of memory or the working directory
+ * cannot be told. */
+char *od_path_absolute(const char *path, bool tilde);
+
 /* Remote strings cannot hold a NUL byte in C: a NUL sent as \u0000 is
  * kept as the overlong pair C0 80 (as in "modified UTF-8"), which is never
  * valid UTF-8. It shows as \x00 and is written back as \u0000 in JSON. */

@@ -201,7 +201,7 @@ get_exec(struct global_opts *g, int argc, char **argv)
 	nsrc = argc - optind - 1;
 	if (nsrc < 1)
 		return cmd_usage_error(&cmd_get_entry, _("name what to fetch and where to put it"));
-	if (!(dest = absolute_path(argv[argc - 1]))) {
+	if (!(dest = od_path_absolute(argv[argc - 1], false))) {
 		out_error(_("cannot tell the current directory: %s"), strerror(errno));
 		return EXIT_FAILED;
 	}
@@ -217,7 +217,7 @@ get_exec(struct global_opts *g, int argc, char **argv)
 		dir = xasprintf("%.*s", (int)(slash > dest ? slash - dest : 1), dest);
 	}
 	if (o.manifest) {
-		char *m = absolute_path(o.manifest);
+		char *m = od_path_absolute(o.manifest, false);
 		if (!m) {
 			free(dest);
 			free(dir);

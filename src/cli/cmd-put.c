@@ -141,7 +141,8 @@ put_exec(struct global_opts *g, int argc, char **argv)
 	if (!(sources = cJSON_CreateArray()))
 		xoom();
 	for (int i = optind; i < argc - 1; i++) {
-		char *local = absolute_path(argv[i]), *name = single_name ? xstrdup(single_name) : base_name(argv[i]);
+		char *local = od_path_absolute(argv[i], false);
+		char *name = single_name ? xstrdup(single_name) : base_name(argv[i]);
 		char *shown = *dir ? xasprintf("%s/%s", sp->name, dir) : xstrdup(sp->name);
 		cJSON *src = cJSON_CreateObject();
 		if (!local || !src) {

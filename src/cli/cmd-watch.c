@@ -387,7 +387,7 @@ run_session(const struct cmd_entry *e, struct global_opts *g, struct watch_opts 
 	struct od_error *err;
 	struct session s;
 	const char *path;
-	char *local = absolute_path(source);
+	char *local = od_path_absolute(source, false);
 	int rc;
 
 	if (!local) {

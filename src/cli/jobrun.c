@@ -68,25 +68,6 @@ progress_mode_parse(const char *s)
 	return -1;
 }
 
-char *
-absolute_path(const char *path)
-{
-	char cwd[PATH_MAX];
-	char *abs;
-	size_t n;
-
-	if (path[0] == '/')
-		abs = xstrdup(path);
-	else if (getcwd(cwd, sizeof(cwd)))
-		abs = xasprintf("%s/%s", cwd, path);
-	else
-		return NULL;
-	n = strlen(abs);
-	while (n > 1 && abs[n - 1] == '/')
-		abs[--n] = '\0';
-	return abs;
-}
-
 /* --- what the user sees ------------------------------------------------------------ */
 
 static void

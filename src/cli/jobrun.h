@@ -21,9 +21,6 @@ enum progress_mode {
 
 /* Parse "auto", "lines", "json" or "none"; -1 for anything else. */
 int progress_mode_parse(const char *s);
-/* path made absolute, without trailing slashes; NULL when the working
- * directory cannot be told. Caller frees. */
-char *absolute_path(const char *path);
 
 /* Whether arg is a share's public link, https://ZONE/share/SHAREID:
  * then the zone's origin and the share id (caller frees both). */

@@ -6,11 +6,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 bool
 od_str_eq(const char *a, const char *b)
@@ -425,4 +427,30 @@ od_parse_rate(const char *s, uint64_t *out)
 		return false;
 	*out = (uint64_t)v;
 	return true;
+}
+
+char *
+od_path_absolute(const char *path, bool tilde)
+{
+	const char *home = getenv("HOME");
+	char cwd[PATH_MAX];
+	char *abs;
+	size_t n;
+
+	if (tilde && path[0] == '~' && (path[1] == '/' || !path[1]) && home)
+		abs = od_asprintf("%s%s", home, path + 1);
+	else if (path[0] == '/')
+		abs = od_strdup(path);
+	else if (getcwd(cwd, sizeof(cwd)))
+		abs = od_asprintf("%s/%s", cwd, path);
+	else
+		return NULL;
+	if (!abs) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	n = strlen(abs);
+	while (n > 1 && abs[n - 1] == '/')
+		abs[--n] = '\0';
+	return abs;
 }

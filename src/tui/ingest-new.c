@@ -35,7 +35,7 @@
 enum end_rule { END_ASKED, END_MARKER, END_IDLE };
 
 /* The options' checklist, in order. */
-enum option { O_VERSIONS, O_DATASET, O_PROTECT_DATA, O_PROTECT_METADATA, O_POLL, O_ALL_FILES, O_COUNT };
+enum option { O_VERSIONS, O_DATASET, O_PROTECT_DATA, O_PROTECT_METADATA, O_POLL, O_GLOBS, O_ALL_FILES, O_COUNT };
 
 static struct {
 	struct app *a;
@@ -50,13 +50,25 @@ static struct {
 	char *marker;
 	int64_t idle_ms;
 	bool opt[O_COUNT];
+	char **include, **exclude;	/* globs the user gave */
+	size_t n_include, n_exclude;
 	char *xattrs;		/* the template's attributes (JSON), or NULL */
 	char *template_name;
 } nw;
 
 static void
+free_globs(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
 reset(void)
 {
+	free_globs(nw.include, nw.n_include);
+	free_globs(nw.exclude, nw.n_exclude);
 	free(nw.source);
 	free(nw.dest);
 	free(nw.target);
@@ -93,13 +105,20 @@ start(struct app *a, const char *file_id, const char *dataset_id)
 				   .file_id = file_id, .dataset_id = dataset_id };
 	size_t n_temp;
 	const char *const *temp = od_ingest_temporary(cfg, &n_temp);
+	const char **exclude;
 
+	if (nw.opt[O_ALL_FILES])
+		n_temp = 0;
+	/* The user's, then the temporary files'; the watch copies them. */
+	exclude = xcalloc(nw.n_exclude + n_temp + 1, sizeof(*exclude));
+	memcpy(exclude, nw.exclude, nw.n_exclude * sizeof(*exclude));
+	memcpy(exclude + nw.n_exclude, temp, n_temp * sizeof(*exclude));
+	o.watch.exclude = exclude;
+	o.watch.n_exclude = nw.n_exclude + n_temp;
+	o.watch.include = (const char *const *)nw.include;
+	o.watch.n_include = nw.n_include;
 	if (nw.opt[O_PROTECT_DATA])
 		st.protect = OD_PROTECT_DATA | (nw.opt[O_PROTECT_METADATA] ? OD_PROTECT_METADATA : 0);
-	if (!nw.opt[O_ALL_FILES]) {
-		o.watch.exclude = temp;
-		o.watch.n_exclude = n_temp;
-	}
 	o.watch.mode = nw.opt[O_POLL] ? OD_WATCH_POLL : OD_WATCH_AUTO;
 	/* A finished folder is complete as it is. */
 	o.watch.stable_ms = nw.once ? -1 : cfg && cfg->ingest_stable_ms ? (long)cfg->ingest_stable_ms : 0;
@@ -107,6 +126,7 @@ start(struct app *a, const char *file_id, const char *dataset_id)
 	o.end_marker = nw.end == END_MARKER ? nw.marker : NULL;
 	o.idle_end_ms = nw.end == END_IDLE ? nw.idle_ms : 0;
 	ingest_add(a, &st);
+	free(exclude);
 	reset();
 }
 
@@ -170,6 +190,14 @@ on_go(struct app *a, bool yes, void *ud)
 
 /* --- the questions, last first ------------------------------------------------------------- */
 
+static void
+add_globs(struct od_buf *b, const char *what, char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (od_buf_addf(b, "%s %s", i ? "," : what, v[i]))
+			xoom();
+}
+
 /* Everything in one question. */
 static void
 ask_go(struct app *a)
@@ -197,6 +225,8 @@ ask_go(struct app *a)
 		xoom();
 	if (nw.opt[O_VERSIONS] && od_buf_addf(&b, "%s", _("; versions kept")))
 		xoom();
+	add_globs(&b, _("; only"), nw.include, nw.n_include);
+	add_globs(&b, _("; leaving out"), nw.exclude, nw.n_exclude);
 	if (od_buf_addf(&b, "%s", _(". Start?")))
 		xoom();
 	q = od_buf_steal(&b);
@@ -235,6 +265,50 @@ ask_template(struct app *a)
 }
 
 static void ask_options(struct app *a);
+static void ask_globs(struct app *a, bool include);
+
+/* Globs separated by spaces (a space in a name: '?'). */
+static void
+split_globs(const char *text, char ***out, size_t *n)
+{
+	char *copy = xstrdup(text), *save = NULL;
+
+	for (char *g = strtok_r(copy, " \t", &save); g; g = strtok_r(NULL, " \t", &save)) {
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[(*n)++] = xstrdup(g);
+	}
+	free(copy);
+}
+
+static void
+on_globs(struct app *a, const char *text, void *ud)
+{
+	bool include = ud != NULL;
+
+	if (!text) {
+		cancelled(a);
+		return;
+	}
+	if (include)
+		split_globs(text, &nw.include, &nw.n_include);
+	else
+		split_globs(text, &nw.exclude, &nw.n_exclude);
+	if (include)
+		ask_globs(a, false);
+	else
+		ask_template(a);
+}
+
+static void
+ask_globs(struct app *a, bool include)
+{
+	widget_prompt(a,
+		      include ? _("Send only the files whose name or path matches (globs such as *.tif Data/*, "
+				  "separated by spaces; empty: every file):")
+			      : _("Leave out the files and folders whose name or path matches (globs, separated by "
+				  "spaces; empty: none but the temporary files):"),
+		      "", on_globs, NULL, include ? &nw : NULL);
+}
 
 static void
 on_options(struct app *a, const bool *checked, void *ud)
@@ -251,7 +325,10 @@ on_options(struct app *a, const bool *checked, void *ud)
 		ask_options(a);
 		return;
 	}
-	ask_template(a);
+	if (nw.opt[O_GLOBS])
+		ask_globs(a, true);
+	else
+		ask_template(a);
 }
 
 static void
@@ -263,6 +340,7 @@ ask_options(struct app *a)
 		[O_PROTECT_DATA] = _("Protect the dataset's data when the session ends"),
 		[O_PROTECT_METADATA] = _("... and its metadata"),
 		[O_POLL] = _("Poll the folder (network file systems are found and polled anyway)"),
+		[O_GLOBS] = _("Choose the files by name: only some, or some left out (globs)"),
 		[O_ALL_FILES] = _("Send temporary files too (*.tmp, ~$*, .DS_Store and the configuration's)"),
 	};
 	widget_checklist(a, _("Options (Space ticks, Enter goes on)"), items, nw.opt, O_COUNT, on_options, NULL);
@@ -440,7 +518,7 @@ on_source(struct app *a, const char *text, void *ud)
 		cancelled(a);
 		return;
 	}
-	if (!(path = widget_path_expand(text))) {
+	if (!(path = od_path_absolute(text, true))) {
 		app_error(a, _("Cannot tell the current folder: %s"), strerror(errno));
 		reset();
 		return;

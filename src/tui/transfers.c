@@ -633,7 +633,7 @@ on_dest(struct app *a, const char *text, void *ud)
 
 	if (!text || !*text)
 		return;
-	if (!(dest = widget_path_expand(text))) {
+	if (!(dest = od_path_absolute(text, true))) {
 		app_error(a, _("Cannot tell the current directory: %s"), strerror(errno));
 		return;
 	}
@@ -769,7 +769,7 @@ on_source(struct app *a, const char *text, void *ud)
 		forget_send();
 		return;
 	}
-	if (!(local = widget_path_expand(text))) {
+	if (!(local = od_path_absolute(text, true))) {
 		app_error(a, _("Cannot tell the current directory: %s"), strerror(errno));
 		forget_send();
 		return;

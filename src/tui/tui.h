@@ -313,9 +313,6 @@ void widget_prompt(struct app *a, const char *label, const char *initial, prompt
 		   void *ud);
 /* A prompt for a local path: Tab completes it from the file system. */
 void widget_prompt_path(struct app *a, const char *label, const char *initial, prompt_fn *done, void *ud);
-/* What such a prompt gave: "~/x" and relative paths made absolute,
- * without trailing slashes; NULL when the working directory is gone. */
-char *widget_path_expand(const char *text);
 /* A prompt for a secret (a pasted token): only its ends, masked as
  * tokens are, and its length are drawn; the text is wiped after. */
 void widget_prompt_secret(struct app *a, const char *label, prompt_fn *done, void *ud);

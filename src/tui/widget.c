@@ -781,25 +781,3 @@ widget_draw(struct app *a)
 	for (size_t i = 0; i < depth; i++)
 		draw_dialog(a, stack[i]);
 }
-
-char *
-widget_path_expand(const char *text)
-{
-	const char *home = getenv("HOME");
-	char cwd[PATH_MAX];
-	char *p;
-	size_t n;
-
-	if (text[0] == '~' && (text[1] == '/' || !text[1]) && home)
-		p = xasprintf("%s%s", home, text + 1);
-	else if (text[0] == '/')
-		p = xstrdup(text);
-	else if (getcwd(cwd, sizeof(cwd)))
-		p = xasprintf("%s/%s", cwd, text);
-	else
-		return NULL;
-	n = strlen(p);
-	while (n > 1 && p[n - 1] == '/')
-		p[--n] = '\0';
-	return p;
-}

@@ -1993,12 +1993,11 @@ def write_frames(root, first, n, size=20000):
             f.write(os.urandom(size + i))
 
 
-def ingest_row(s, state):
-    """The list row of a session in state, or ""."""
-    for line in s.lines():
-        if re.match(r"^ +%s " % state, line):
-            return line
-    return ""
+def dialog(s):
+    """The words inside the dialog's frame, on one line: what is drawn
+    beside it on the same rows left out."""
+    inside = [line[line.index("│") + 1:line.rindex("│")] for line in s.lines() if line.count("│") >= 2]
+    return " ".join(" ".join(inside).split())
 
 
 def test_ingest_view(t, h):
@@ -2117,29 +2116,40 @@ templates = {
     # Stopped here, taken up again.
     src2 = os.path.join(h.tmp, "ingest-tui", "run-0043")
     write_frames(src2, 0, 3)
+    with open(os.path.join(src2, "notes.txt"), "w") as f:
+        f.write("not sent\n")
     s.send("n", "C-u", src2, "Enter")
     s.wait()
     s.send("C-u", "TEM Materials/ingest/run-0043", "Enter")
     s.wait()
     s.send("Enter", "Enter")        # watch it, until told
     s.wait()
-    s.send("Enter")                 # no options
+    s.send("j", "j", "j", "j", "j", "Space", "Enter")     # files chosen by name
+    s.wait()
+    t.ok("Send only the files whose name or path matches" in flat(s), "globs: which files to send", s.text())
+    s.send("*.tif", "Enter")
+    s.wait()
+    t.ok("Leave out the files and folders" in flat(s), "globs: which to leave out", s.text())
+    s.send("frame_0001*", "Enter")
     s.wait()
     s.send("Enter")                 # no template
     s.wait()
+    t.ok("; only *.tif; leaving out frame_0001*. Start?" in dialog(s), "the globs are said before it starts",
+         s.text())
     s.send("y")
-    t.ok(wait_for(s, r"watching +3 +3 +0 +0 .*run-0043", 30), "a second session", s.text())
+    t.ok(wait_for(s, r"watching +2 +2 +0 +0 .*run-0043", 30), "a second session: only the files chosen",
+         s.text())
     s.send("s")
     s.wait()
     t.ok("What is not sent yet waits in its journal" in flat(s), "s asks before stopping", s.text())
     s.send("y")
-    t.ok(wait_for(s, r"stopped +3 +3 +0 +0 .*run-0043"), "stopped: listed from its journal", s.text())
+    t.ok(wait_for(s, r"stopped +2 +2 +0 +0 .*run-0043"), "stopped: listed from its journal", s.text())
     write_frames(src2, 3, 2)
     s.send("r")
     s.wait()
     t.ok("Take up session" in flat(s), "r takes it up", s.text())
     s.send("j", "Enter")
-    t.ok(wait_for(s, r"ended +5 +5 +0 +0 .*run-0043", 30), "taken up: what came meanwhile is sent, then it ends",
+    t.ok(wait_for(s, r"ended +4 +4 +0 +0 .*run-0043", 30), "taken up: what came meanwhile is sent, then it ends",
          s.text())
 
     # Run by another process: ended from here.

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tap.h"
 
@@ -507,6 +508,45 @@ test_parse_duration(void)
 	ok(!od_parse_duration_ms(NULL, false, &(int64_t){ 0 }), "od_parse_duration_ms(NULL) refused");
 }
 
+static void
+test_path_absolute(void)
+{
+	char cwd[PATH_MAX], *want, *s;
+
+	if (!getcwd(cwd, sizeof(cwd))) {
+		ok(0, "getcwd");
+		return;
+	}
+	setenv("HOME", "/home/alice", 1);
+	s = od_path_absolute("/data/krios/", false);
+	is(s, "/data/krios", "an absolute path keeps, without its trailing slashes");
+	free(s);
+	s = od_path_absolute("/", false);
+	is(s, "/", "the root stays /");
+	free(s);
+	want = od_asprintf("%s/run-0042", cwd);
+	s = od_path_absolute("run-0042//", false);
+	is(s, want, "a relative path is below the working directory");
+	free(s);
+	free(want);
+	s = od_path_absolute("~/scratch/", true);
+	is(s, "/home/alice/scratch", "with tilde, ~/x is in $HOME");
+	free(s);
+	s = od_path_absolute("~", true);
+	is(s, "/home/alice", "with tilde, ~ is $HOME");
+	free(s);
+	want = od_asprintf("%s/~/x", cwd);
+	s = od_path_absolute("~/x", false);
+	is(s, want, "without tilde, ~ is a name like any");
+	free(s);
+	free(want);
+	want = od_asprintf("%s/~bob", cwd);
+	s = od_path_absolute("~bob", true);
+	is(s, want, "~user is not expanded");
+	free(s);
+	free(want);
+}
+
 int
 main(void)
 {
@@ -521,5 +561,6 @@ main(void)
 	test_utf8();
 	test_nul_pair();
 	test_strset();
+	test_path_absolute();
 	return done_testing();
 }
