@@ -44,6 +44,8 @@ struct od_ingest_opts {
 	const char *end_marker;	/* a file of this name in the source's top folder ends the session (it is not sent) */
 	int64_t idle_end_ms;	/* no new file for this long ends the session; 0: never */
 	bool keep_versions;	/* a file changed after it was sent goes beside the old one, not over it */
+	unsigned protect;	/* OD_PROTECT_* the caller sets on the destination's dataset once the
+				 * session has ended; only recorded, for whoever takes the session up */
 };
 
 enum od_ingest_event_kind {
@@ -126,6 +128,12 @@ struct od_ingest_info {
 	uint64_t files, sent, failed, waiting;	/* waiting: noticed, not sent nor failed */
 	char *ended;		/* why it ended, NULL while it goes on */
 	bool running;		/* a process runs it now */
+	/* The options of its last run, to take it up the same way (the
+	 * globs as the watch used them, temporary files' included);
+	 * has_opts false for a journal that does not record them. Owned by
+	 * the info. */
+	bool has_opts;
+	struct od_ingest_opts opts;
 };
 /* Every session recorded on this machine, oldest first. */
 struct od_error *od_ingest_list(struct od_ingest_info **out, size_t *n) OD_WARN_UNUSED;

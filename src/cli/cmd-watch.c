@@ -368,6 +368,7 @@ apply_config(struct watch_opts *w, const struct od_config *cfg)
 		w->exclude[w->n_exclude++] = temp[i];
 	w->o.watch.include = w->include;
 	w->o.watch.n_include = w->n_include;
+	w->o.protect = w->steps.protect;	/* recorded, for whoever takes the session up */
 	w->o.watch.exclude = w->exclude;
 	w->o.watch.n_exclude = w->n_exclude;
 	if (cfg && !w->o.watch.stable_ms && cfg->ingest_stable_ms)

@@ -3,6 +3,9 @@
 #ifndef ONETUI_CORE_INT_H
 #define ONETUI_CORE_INT_H
 
+#include <cjson/cJSON.h>
+
+#include "onetui/ingest.h"
 #include "onetui/zone.h"
 
 /* zone.c */
@@ -16,6 +19,14 @@ void od_zone_forget_token_id(struct od_zone *z);
 /* The provider host the user fixed (--provider), described as a
  * provider; created on first use. */
 struct od_error *od_zone_fixed_provider(struct od_zone *z, struct od_provider_info **out);
+
+/* ingest-opts.c: a session's options in its journal, as a record
+ * {"opts": {...}}, and read back from one (strings and globs then
+ * allocated: od_ingest_opts_clear frees them). NULL or -1: out of
+ * memory. */
+cJSON *od_ingest_opts_record(const struct od_ingest_opts *o);
+int od_ingest_opts_read(const cJSON *rec, struct od_ingest_opts *o);
+void od_ingest_opts_clear(struct od_ingest_opts *o);
 
 /* provider.c, for the unit tests */
 #ifdef OD_UNITTEST

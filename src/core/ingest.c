@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,12 +38,15 @@
 #include "onetui/json.h"
 #include "onetui/log.h"
 #include "onetui/str.h"
+#include "core-int.h"
 
 /* Files in one upload at most: a long session is sent in pieces. */
 #define BATCH_MAX 512
 /* A failed file is tried again after 10 s, then twice as long each time, up to 30 min. */
 #define RETRY_FIRST_MS 10000LL
 #define RETRY_MAX_MS (30 * 60 * 1000LL)
+/* How often the end marker is looked for. */
+#define MARKER_POLL_MS 1000
 /* A finished folder gives up on a file after this many rounds of tries. */
 #define ONCE_ROUNDS 3
 
@@ -92,6 +96,7 @@ struct od_ingest {
 	char *dest, *source, *id, *journal_path;
 	struct od_ingest_opts opts;
 	char *end_marker;
+	long long marker_ms;	/* when the marker was last looked for */
 	od_ingest_event_fn *fn;
 	void *ud;
 	struct od_journal *journal;
@@ -331,6 +336,28 @@ drained(const struct od_ingest *in)
 	       in->count[F_FAILED] == in->given_up;
 }
 
+/* The end marker is looked for on its own, once a second: the globs may
+ * leave it out of what the watch reports (--include '*.tif'), and it may
+ * be there from the start (the session run again after the acquisition
+ * ended). */
+static bool
+marker_present(struct od_ingest *in)
+{
+	long long now = od_now_ms();
+	struct stat st;
+	char *path;
+	bool found;
+
+	if (!in->end_marker || now - in->marker_ms < MARKER_POLL_MS)
+		return false;
+	in->marker_ms = now;
+	if (!(path = od_asprintf("%s/%s", in->source, in->end_marker)))
+		return false;
+	found = stat(path, &st) == 0;
+	free(path);
+	return found;
+}
+
 static void
 check_end(struct od_ingest *in)
 {
@@ -339,6 +366,8 @@ check_end(struct od_ingest *in)
 
 	if (in->ended)
 		return;
+	if (!in->ending && in->scanned && marker_present(in))
+		in->ending = "marker";
 	if (!in->ending && in->opts.once && in->scanned && drained(in))
 		in->ending = "done";
 	if (!in->ending && in->opts.idle_end_ms > 0 && in->scanned &&
@@ -890,6 +919,9 @@ od_ingest_open(struct od_zone *z, struct od_space *s, const char *dest, const ch
 		err = open_journal(in);
 	if (!err)
 		err = declare_known(in);
+	/* How it runs this time, for whoever takes it up. */
+	if (!err)
+		journal(in, od_ingest_opts_record(opts));
 	if (err) {
 		od_ingest_free(in);
 		return err;
@@ -940,6 +972,12 @@ od_ingest_next_ms(const struct od_ingest *in)
 	if (in->opts.idle_end_ms > 0) {
 		int64_t left = in->opts.idle_end_ms - od_watch_idle_ms(in->watch);
 		long wait = left > 0 ? (long)(left < 60000 ? left : 60000) : 1000;
+		if (next < 0 || wait < next)
+			next = wait;
+	}
+	if (in->end_marker && !in->ending) {
+		long long left = in->marker_ms + MARKER_POLL_MS - now;
+		long wait = left > 0 ? (long)left : 0;
 		if (next < 0 || wait < next)
 			next = wait;
 	}
@@ -1028,6 +1066,10 @@ list_record(const cJSON *rec, void *ud)
 		free(i->ended);
 		return (i->ended = od_strdup(ended)) ? 0 : -1;
 	}
+	if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(rec, "opts"))) {
+		i->has_opts = true;
+		return od_ingest_opts_read(rec, &i->opts);
+	}
 	/* Noticed again after it ended: taken up again. */
 	if (od_json_get_str(rec, "seen")) {
 		free(i->ended);
@@ -1078,6 +1120,7 @@ info_done(struct od_ingest_info *i)
 	free(i->dest);
 	free(i->zone);
 	free(i->ended);
+	od_ingest_opts_clear(&i->opts);
 }
 
 static int

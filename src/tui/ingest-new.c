@@ -52,6 +52,7 @@ static struct {
 	bool opt[O_COUNT];
 	char **include, **exclude;	/* globs the user gave */
 	size_t n_include, n_exclude;
+	long stable_ms, poll_ms;	/* a session taken up: its own; 0: the configuration's */
 	char *xattrs;		/* the template's attributes (JSON), or NULL */
 	char *template_name;
 } nw;
@@ -118,11 +119,11 @@ start(struct app *a, const char *file_id, const char *dataset_id)
 	o.watch.include = (const char *const *)nw.include;
 	o.watch.n_include = nw.n_include;
 	if (nw.opt[O_PROTECT_DATA])
-		st.protect = OD_PROTECT_DATA | (nw.opt[O_PROTECT_METADATA] ? OD_PROTECT_METADATA : 0);
+		o.protect = st.protect = OD_PROTECT_DATA | (nw.opt[O_PROTECT_METADATA] ? OD_PROTECT_METADATA : 0);
 	o.watch.mode = nw.opt[O_POLL] ? OD_WATCH_POLL : OD_WATCH_AUTO;
 	/* A finished folder is complete as it is. */
-	o.watch.stable_ms = nw.once ? -1 : cfg && cfg->ingest_stable_ms ? (long)cfg->ingest_stable_ms : 0;
-	o.watch.poll_ms = cfg && cfg->ingest_poll_ms ? (long)cfg->ingest_poll_ms : 0;
+	o.watch.stable_ms = nw.once ? -1 : nw.stable_ms ? nw.stable_ms : cfg ? (long)cfg->ingest_stable_ms : 0;
+	o.watch.poll_ms = nw.poll_ms ? nw.poll_ms : cfg ? (long)cfg->ingest_poll_ms : 0;
 	o.end_marker = nw.end == END_MARKER ? nw.marker : NULL;
 	o.idle_end_ms = nw.end == END_IDLE ? nw.idle_ms : 0;
 	ingest_add(a, &st);
@@ -168,17 +169,13 @@ on_prepared(const struct od_ingest_prep_result *r, struct od_error *err, void *u
 	start(a, r->file_id, r->dataset_id);
 }
 
+/* The destination made ready for what was asked, then the session. */
 static void
-on_go(struct app *a, bool yes, void *ud)
+go(struct app *a)
 {
 	struct od_ingest_prep p = { .make_dataset = nw.opt[O_DATASET], .need_dataset = nw.opt[O_PROTECT_DATA],
 				    .xattrs = nw.xattrs };
 
-	(void)ud;
-	if (!yes) {
-		cancelled(a);
-		return;
-	}
 	if (!p.make_dataset && !p.need_dataset && !p.xattrs) {
 		start(a, NULL, NULL);
 		return;
@@ -186,6 +183,16 @@ on_go(struct app *a, bool yes, void *ud)
 	app_message(a, _("Making %s ready%s"), nw.target, draw_glyph_ellipsis());
 	if (!(nw.op = od_ingest_prepare(a->s.zone, nw.space, nw.dest, &p, on_prep_note, on_prepared, a)))
 		xoom();
+}
+
+static void
+on_go(struct app *a, bool yes, void *ud)
+{
+	(void)ud;
+	if (yes)
+		go(a);
+	else
+		cancelled(a);
 }
 
 /* --- the questions, last first ------------------------------------------------------------- */
@@ -580,15 +587,51 @@ on_take_up(struct app *a, int choice, void *ud)
 		return;
 	}
 	nw.once = choice == 1;
-	start(a, NULL, NULL);
+	go(a);
+}
+
+static char **
+copy_globs(const char *const *v, size_t n)
+{
+	char **copy = xcalloc(n + 1, sizeof(*copy));
+
+	for (size_t i = 0; i < n; i++)
+		copy[i] = xstrdup(v[i]);
+	return copy;
+}
+
+/* The options the session last ran with, as its journal says. */
+static void
+take_opts(const struct od_ingest_opts *o)
+{
+	nw.include = copy_globs(o->watch.include, o->watch.n_include);
+	nw.n_include = o->watch.n_include;
+	nw.exclude = copy_globs(o->watch.exclude, o->watch.n_exclude);
+	nw.n_exclude = o->watch.n_exclude;
+	/* The temporary files' globs are in the list already. */
+	nw.opt[O_ALL_FILES] = true;
+	nw.opt[O_VERSIONS] = o->keep_versions;
+	nw.opt[O_POLL] = o->watch.mode == OD_WATCH_POLL;
+	nw.opt[O_PROTECT_DATA] = o->protect & OD_PROTECT_DATA;
+	nw.opt[O_PROTECT_METADATA] = o->protect & OD_PROTECT_METADATA;
+	/* A finished folder's "complete at once" is no rule for a watch. */
+	nw.stable_ms = o->watch.stable_ms > 0 ? o->watch.stable_ms : 0;
+	nw.poll_ms = o->watch.poll_ms;
+	if (o->end_marker) {
+		nw.end = END_MARKER;
+		nw.marker = xstrdup(o->end_marker);
+	} else if (o->idle_end_ms) {
+		nw.end = END_IDLE;
+		nw.idle_ms = o->idle_end_ms;
+	}
 }
 
 void
 ingest_take_up(struct app *a, const struct od_ingest_info *info)
 {
-	const char *items[] = { _("Watch it again, until you end it"), _("Send what is there, then end") };
+	const char *items[2];
 	struct od_error *err;
-	char *title;
+	char *title, *how;
 
 	if (nw.busy) {
 		app_message(a, _("Still making the last session's destination ready"));
@@ -608,7 +651,16 @@ ingest_take_up(struct app *a, const struct od_ingest_info *info)
 	nw.source = xstrdup(info->source);
 	nw.dest = xstrdup(info->dest);
 	nw.target = *nw.dest ? xasprintf("%s/%s", nw.space->name, nw.dest) : xstrdup(nw.space->name);
-	title = xasprintf(_("Take up session %s"), info->id);
-	widget_choose(a, title, items, OD_ARRAY_SIZE(items), on_take_up, NULL);
+	if (info->has_opts)
+		take_opts(&info->opts);
+	how = nw.end == END_MARKER ? xasprintf(_("Watch it again, until %s appears"), nw.marker)
+	      : nw.end == END_IDLE ? xstrdup(_("Watch it again, until no new file comes for a while"))
+				   : xstrdup(_("Watch it again, until you end it"));
+	items[0] = how;
+	items[1] = _("Send what is there, then end");
+	title = info->has_opts ? xasprintf(_("Take up session %s, as it ran before"), info->id)
+			       : xasprintf(_("Take up session %s, with the configuration's settings"), info->id);
+	widget_choose_at(a, title, items, OD_ARRAY_SIZE(items), info->has_opts && info->opts.once, on_take_up, NULL);
 	free(title);
+	free(how);
 }

@@ -53,6 +53,7 @@ struct live {
 	char *dest;		/* inside the space */
 	char *target;		/* "SPACE/dest", as shown */
 	bool once;		/* a finished folder */
+	char *how;		/* how it ends, in words */
 	enum od_watch_mode mode;
 	unsigned protect;	/* OD_PROTECT_* once it ends */
 	char *dataset_id, *file_id;	/* the destination's, when known */
@@ -209,6 +210,7 @@ live_free(struct live *l)
 	free(l->source);
 	free(l->dest);
 	free(l->target);
+	free(l->how);
 	free(l->dataset_id);
 	free(l->file_id);
 	free(l->why);
@@ -446,6 +448,15 @@ ingest_add(struct app *a, const struct ingest_start *st)
 	l->dest = xstrdup(st->dest);
 	l->target = *st->dest ? xasprintf("%s/%s", st->space->name, st->dest) : xstrdup(st->space->name);
 	l->once = st->opts->once;
+	if (l->once)
+		l->how = xstrdup(_("a finished folder, sent once"));
+	else if (st->opts->end_marker)
+		l->how = xasprintf(_("watched until %s appears in it"), st->opts->end_marker);
+	else if (st->opts->idle_end_ms)
+		l->how = xasprintf(_("watched until no new file came for %lld min"),
+				   (long long)((st->opts->idle_end_ms + 59999) / 60000));
+	else
+		l->how = xstrdup(_("watched until you end it"));
 	l->protect = st->protect;
 	l->dataset_id = st->dataset_id ? xstrdup(st->dataset_id) : NULL;
 	l->file_id = st->file_id ? xstrdup(st->file_id) : NULL;
@@ -641,9 +652,7 @@ draw_about(int y, int x, int height, int width, const struct row *r)
 		row += draw_field(y + row, x, width, _("Session"), C_NORMAL, l->id);
 		row += draw_field(y + row, x, width, _("Source"), C_NORMAL, l->source);
 		row += draw_field(y + row, x, width, _("Destination"), C_NORMAL, l->target);
-		text = l->in ? xasprintf(_("%s, noticing files by %s%s"),
-					 l->once ? _("a finished folder, sent once") : _("watched until the session ends"),
-					 l->mode == OD_WATCH_INOTIFY ? "inotify" : _("polling"),
+		text = l->in ? xasprintf(_("%s, noticing files by %s%s"), l->how, l->mode == OD_WATCH_INOTIFY ? "inotify" : _("polling"),
 					 l->t.ending ? _("; ending once what is complete is sent") : "")
 			     : xasprintf(_("ended: %s%s%s"), why_words(l->why), l->end_state ? "; " : "",
 					 l->end_state ? l->end_state : "");

@@ -278,6 +278,32 @@ def ending(t, h):
            err=r"no ingest session 0123456789abcdef0123")
 
 
+def marker_beyond_globs(t, h):
+    """The end marker ends the session even where the globs leave it
+    out, and when it is there from the start (the same watch run again
+    after the acquisition ended): what is complete is sent first."""
+    src = os.path.join(h.tmp, "marker-globs")
+    os.makedirs(src)
+    for name in ("a.tif", "b.tif", "notes.txt"):
+        with open(os.path.join(src, name), "wb") as f:
+            f.write(os.urandom(3000))
+    with open(os.path.join(src, "DONE"), "w"):
+        pass
+    proc = h.start("watch", "--stable", "200ms", "--include", "*.tif", "--end-marker", "DONE", "--progress", "json",
+                   src, TEM + "/marker-globs")
+    rc, ev = Reader(proc).finish(60)
+    sent = sorted(e.get("path") for e in ev if e.get("event") == "sent")
+    t.ok(rc == 0 and sent == ["a.tif", "b.tif"] and any(e.get("why") == "marker" for e in ev),
+         "a marker there from the start, left out by --include: the .tif files sent, then the end",
+         json.dumps(ev)[-600:])
+    with open(os.path.join(src, "c.tif"), "wb") as f:
+        f.write(os.urandom(3000))
+    rc, ev = Reader(h.start("watch", "--stable", "200ms", "--include", "*.tif", "--end-marker", "DONE",
+                            "--progress", "json", src, TEM + "/marker-globs")).finish(60)
+    sent = sorted(e.get("path") for e in ev if e.get("event") == "sent")
+    t.ok(rc == 0 and sent == ["c.tif"], "run again: only the new file is sent, then it ends", json.dumps(ev)[-600:])
+
+
 def bad_input(t, h):
     """Wrong sources and options; the sources tried, for later checks."""
     missing = os.path.join(h.tmp, "no-such-folder")
@@ -464,6 +490,7 @@ def main():
         watching(t, h, "poll")
         changes(t, h)
         ending(t, h)
+        marker_beyond_globs(t, h)
         killed(t, h)
         bad_steps(t, h)
         steps(t, h)

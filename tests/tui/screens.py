@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import subprocess
 import time
 import sys
@@ -2147,10 +2148,10 @@ templates = {
     write_frames(src2, 3, 2)
     s.send("r")
     s.wait()
-    t.ok("Take up session" in flat(s), "r takes it up", s.text())
+    t.ok("as it ran before" in flat(s), "r takes it up, as it ran before", s.text())
     s.send("j", "Enter")
-    t.ok(wait_for(s, r"ended +4 +4 +0 +0 .*run-0043", 30), "taken up: what came meanwhile is sent, then it ends",
-         s.text())
+    t.ok(wait_for(s, r"ended +4 +4 +0 +0 .*run-0043", 30),
+         "taken up with its own globs: what came meanwhile is sent, then it ends", s.text())
 
     # Run by another process: ended from here.
     src3 = os.path.join(h.tmp, "ingest-tui", "run-0044")
@@ -2169,6 +2170,33 @@ templates = {
         proc.kill()
         rc = proc.wait()
     t.ok(rc == 0, "... and that process ends it cleanly", str(rc))
+
+    # A watch a shell ran and stopped is taken up here as it ran there.
+    src5 = os.path.join(h.tmp, "ingest-tui", "run-0046")
+    write_frames(src5, 0, 2)
+    proc = h.start("watch", "--stable", "1", "--progress", "none", "--include", "*.tif", "--end-marker", "DONE",
+                   src5, "TEM Materials/ingest/run-0046")
+    t.ok(wait_for(s, r"elsewhere +2 +2 .*run-0046", 30), "another watch runs", s.text())
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    t.ok(wait_for(s, r"stopped +2 +2 .*run-0046", 10), "stopped there: listed as stopped", s.text())
+    with open(os.path.join(src5, "notes.txt"), "w") as f:
+        f.write("left out by --include\n")
+    write_frames(src5, 2, 1)
+    s.send("g")
+    s.wait()
+    row = [i for i, ln in enumerate(s.lines()) if re.match(r"^ +stopped .*run-0046", ln)]
+    top = [i for i, ln in enumerate(s.lines()) if ln.startswith(" STATE")]
+    s.send(*(["j"] * (row[0] - top[0] - 1 if row and top else 0)))
+    s.send("r")
+    s.wait()
+    t.ok("Watch it again, until DONE appears" in dialog(s), "its options come from its journal", s.text())
+    s.send("Enter")
+    s.wait()
+    with open(os.path.join(src5, "DONE"), "w"):
+        pass
+    t.ok(wait_for(s, r"ended +3 +3 +0 +0 .*run-0046", 30), "... and apply here: only *.tif, ending at DONE",
+         s.text())
 
     # Quitting with a session running asks first.
     src4 = os.path.join(h.tmp, "ingest-tui", "run-0045")
