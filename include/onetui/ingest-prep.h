@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "onetui/compiler.h"
 #include "onetui/engine.h"
 #include "onetui/error.h"
 #include "onetui/meta.h"
@@ -61,5 +62,10 @@ struct od_op *od_ingest_prepare(struct od_zone *z, struct od_space *s, const cha
 /* Whether err is the one for a folder without a dataset (need_dataset),
  * for a caller that words it its own way. */
 bool od_ingest_prep_no_dataset(const struct od_error *err);
+
+/* A metadata sidecar read from the file name: a JSON object, checked as
+ * any JSON metadata is; YAML is refused by its name, with a line that
+ * says to give JSON. Errors name the file. */
+struct od_error *od_ingest_sidecar_check(const char *name, const char *text, size_t len) OD_WARN_UNUSED;
 
 #endif

@@ -84,34 +84,16 @@ ingest_steps_option(struct ingest_steps *st, const struct cmd_entry *e, int c, c
 
 /* --- before anything is made ------------------------------------------------------------- */
 
-static bool
-ends_with(const char *s, const char *tail)
-{
-	size_t n = strlen(s), m = strlen(tail);
-
-	return n >= m && strcmp(s + n - m, tail) == 0;
-}
-
 /* The sidecar: a JSON object, checked as "meta set -t json" checks. */
 static int
 read_sidecar(struct ingest_steps *st)
 {
-	struct od_text_pos pos;
 	struct od_error *err;
-	cJSON *doc = NULL;
 	size_t len;
 
-	if (ends_with(st->metadata, ".yaml") || ends_with(st->metadata, ".yml")) {
-		out_error(_("%s: YAML metadata is not supported; give the metadata as a JSON file"), st->metadata);
-		return EXIT_USAGE;
-	}
 	if (cli_read_input(st->metadata, &st->document, &len) != EXIT_OK)
 		return EXIT_USAGE;
-	if (!(err = od_meta_check(OD_META_JSON, st->document, len, &pos)))
-		err = od_json_parse_object(st->document, len, _("the metadata"), &doc);
-	cJSON_Delete(doc);
-	if (err) {
-		od_error_prefix(err, "%s", st->metadata);
+	if ((err = od_ingest_sidecar_check(st->metadata, st->document, len))) {
 		out_fail(err, NULL);
 		return EXIT_USAGE;
 	}

@@ -18,6 +18,7 @@
 #include "onetui/fileinfo.h"
 #include "onetui/fileops.h"
 #include "onetui/i18n.h"
+#include "onetui/json.h"
 #include "onetui/metatext.h"
 #include "onetui/provider.h"
 #include "onetui/str.h"
@@ -334,4 +335,30 @@ od_ingest_prepare(struct od_zone *z, struct od_space *s, const char *path, const
 		return NULL;
 	}
 	return &op->base;
+}
+
+static bool
+ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+
+	return n >= m && strcmp(s + n - m, tail) == 0;
+}
+
+struct od_error *
+od_ingest_sidecar_check(const char *name, const char *text, size_t len)
+{
+	struct od_text_pos pos;
+	struct od_error *err;
+	cJSON *doc = NULL;
+
+	if (ends_with(name, ".yaml") || ends_with(name, ".yml"))
+		return od_error_new(OD_ERR_INPUT, _("%s: YAML metadata is not supported; give the metadata as a JSON file"),
+				    name);
+	if (!(err = od_meta_check(OD_META_JSON, text, len, &pos)))
+		err = od_json_parse_object(text, len, _("the metadata"), &doc);
+	cJSON_Delete(doc);
+	if (err)
+		od_error_prefix(err, "%s", name);
+	return err;
 }

@@ -31,6 +31,8 @@
 
 #define DEFAULT_MARKER "acquisition.done"
 #define DEFAULT_IDLE "1h"
+/* A metadata sidecar larger than this is no sidecar. */
+#define SIDECAR_MAX (4u << 20)
 
 enum end_rule { END_ASKED, END_MARKER, END_IDLE };
 
@@ -55,6 +57,7 @@ static struct {
 	long stable_ms, poll_ms;	/* a session taken up: its own; 0: the configuration's */
 	char *xattrs;		/* the template's attributes (JSON), or NULL */
 	char *template_name;
+	char *document, *sidecar;	/* the JSON metadata document and its file, or NULL */
 } nw;
 
 static void
@@ -76,6 +79,8 @@ reset(void)
 	free(nw.marker);
 	free(nw.xattrs);
 	free(nw.template_name);
+	free(nw.document);
+	free(nw.sidecar);
 	memset(&nw, 0, sizeof(nw));
 }
 
@@ -160,7 +165,9 @@ on_prepared(const struct od_ingest_prep_result *r, struct od_error *err, void *u
 	nw.op = NULL;
 	if (err) {
 		/* The message names the folder and the step. */
-		if (err->kind != OD_ERR_CANCELLED)
+		if (od_ingest_prep_no_dataset(err))
+			app_error(a, _("%s: tick \"Establish a dataset\" to protect it"), err->message);
+		else if (err->kind != OD_ERR_CANCELLED)
 			app_error(a, "%s", err->message);
 		od_error_free(err);
 		reset();
@@ -174,9 +181,9 @@ static void
 go(struct app *a)
 {
 	struct od_ingest_prep p = { .make_dataset = nw.opt[O_DATASET], .need_dataset = nw.opt[O_PROTECT_DATA],
-				    .xattrs = nw.xattrs };
+				    .document = nw.document, .xattrs = nw.xattrs };
 
-	if (!p.make_dataset && !p.need_dataset && !p.xattrs) {
+	if (!p.make_dataset && !p.need_dataset && !p.document && !p.xattrs) {
 		start(a, NULL, NULL);
 		return;
 	}
@@ -226,6 +233,8 @@ ask_go(struct app *a)
 		xoom();
 	if (nw.template_name && od_buf_addf(&b, _("; template %s"), nw.template_name))
 		xoom();
+	if (nw.sidecar && od_buf_addf(&b, _("; the metadata of %s"), nw.sidecar))
+		xoom();
 	if (nw.opt[O_PROTECT_DATA] &&
 	    od_buf_addf(&b, "%s", nw.opt[O_PROTECT_METADATA] ? _("; data and metadata protected at the end")
 							     : _("; data protected at the end")))
@@ -245,30 +254,97 @@ static void
 on_template(struct app *a, enum template_outcome how, const struct od_template *t, const cJSON *xattrs, void *ud)
 {
 	(void)ud;
-	if (how == TEMPLATE_CANCELLED || how == TEMPLATE_FAILED) {
+	if (how != TEMPLATE_FILLED) {
 		if (how == TEMPLATE_CANCELLED)
 			cancelled(a);
 		else
 			reset();
 		return;
 	}
-	if (how == TEMPLATE_FILLED) {
-		nw.template_name = xstrdup(t->name);
-		if (!(nw.xattrs = cJSON_PrintUnformatted(xattrs)))
-			xoom();
-	}
+	nw.template_name = xstrdup(t->name);
+	if (!(nw.xattrs = cJSON_PrintUnformatted(xattrs)))
+		xoom();
 	ask_go(a);
 }
 
+static void ask_sidecar(struct app *a, const char *why, const char *initial);
+
 static void
-ask_template(struct app *a)
+on_sidecar(struct app *a, const char *text, void *ud)
 {
-	if (!a->s.cfg || a->s.cfg->n_templates == 0) {
-		ask_go(a);
+	struct od_error *err;
+	struct od_buf b;
+	char *path;
+
+	(void)ud;
+	if (!text) {
+		cancelled(a);
 		return;
 	}
-	template_choose(a, _("Metadata for the destination, from a template?"), _("None"), NULL, 0, on_template,
-			NULL);
+	if (!(path = od_path_absolute(text, true)))
+		xoom();
+	od_buf_init(&b, SIDECAR_MAX);
+	err = od_buf_read_file(&b, path);
+	if (!err)
+		err = od_ingest_sidecar_check(path, od_buf_str(&b), b.len);
+	if (err) {
+		/* Asked again, saying why. */
+		ask_sidecar(a, err->message, text);
+		od_error_free(err);
+		od_buf_done(&b);
+	} else {
+		nw.document = od_buf_steal(&b);
+		nw.sidecar = xstrdup(path);
+		ask_go(a);
+	}
+	free(path);
+}
+
+static void
+ask_sidecar(struct app *a, const char *why, const char *initial)
+{
+	char *label = xasprintf("%s%s%s", why ? why : "", why ? ". " : "", _("The JSON metadata file (Tab completes)"));
+
+	widget_prompt_path(a, label, initial, on_sidecar, NULL);
+	free(label);
+}
+
+/* The metadata of the destination: none, a sidecar, or a template. */
+enum { META_NONE, META_SIDECAR, META_TEMPLATES };
+
+static void
+on_metadata(struct app *a, int choice, void *ud)
+{
+	char *initial;
+
+	(void)ud;
+	if (choice < 0) {
+		cancelled(a);
+	} else if (choice == META_NONE) {
+		ask_go(a);
+	} else if (choice == META_SIDECAR) {
+		initial = xasprintf("%s/", nw.source);
+		ask_sidecar(a, NULL, initial);
+		free(initial);
+	} else {
+		template_form(a, &a->s.cfg->templates[choice - META_TEMPLATES], NULL, 0, on_template, NULL);
+	}
+}
+
+static void
+ask_metadata(struct app *a)
+{
+	const struct od_config *cfg = a->s.cfg;
+	size_t n = cfg ? cfg->n_templates : 0;
+	const char **items = xcalloc(META_TEMPLATES + n, sizeof(*items));
+
+	items[META_NONE] = _("None");
+	items[META_SIDECAR] = _("A JSON file (a sidecar beside the data)");
+	for (size_t i = 0; i < n; i++)
+		items[META_TEMPLATES + i] = cfg->templates[i].description ? cfg->templates[i].description
+									  : cfg->templates[i].name;
+	widget_choose(a, _("Metadata for the destination?"), items, META_TEMPLATES + n, on_metadata, NULL);
+	free(items);
 }
 
 static void ask_options(struct app *a);
@@ -303,7 +379,7 @@ on_globs(struct app *a, const char *text, void *ud)
 	if (include)
 		ask_globs(a, false);
 	else
-		ask_template(a);
+		ask_metadata(a);
 }
 
 static void
@@ -311,9 +387,9 @@ ask_globs(struct app *a, bool include)
 {
 	widget_prompt(a,
 		      include ? _("Send only the files whose name or path matches (globs such as *.tif Data/*, "
-				  "separated by spaces; empty: every file):")
+				  "separated by spaces; empty: every file)")
 			      : _("Leave out the files and folders whose name or path matches (globs, separated by "
-				  "spaces; empty: none but the temporary files):"),
+				  "spaces; empty: none but the temporary files)"),
 		      "", on_globs, NULL, include ? &nw : NULL);
 }
 
@@ -335,7 +411,7 @@ on_options(struct app *a, const bool *checked, void *ud)
 	if (nw.opt[O_GLOBS])
 		ask_globs(a, true);
 	else
-		ask_template(a);
+		ask_metadata(a);
 }
 
 static void
@@ -398,10 +474,10 @@ on_end(struct app *a, int choice, void *ud)
 	}
 	nw.end = (enum end_rule)choice;
 	if (nw.end == END_MARKER)
-		widget_prompt(a, _("The file that ends the session when it appears in the folder:"), DEFAULT_MARKER,
+		widget_prompt(a, _("The file that ends the session when it appears in the folder"), DEFAULT_MARKER,
 			      on_marker, NULL, NULL);
 	else if (nw.end == END_IDLE)
-		widget_prompt(a, _("End when no new file came for (30m, 2h...):"), DEFAULT_IDLE, on_idle, NULL, NULL);
+		widget_prompt(a, _("End when no new file came for (30m, 2h...)"), DEFAULT_IDLE, on_idle, NULL, NULL);
 	else
 		ask_options(a);
 }
@@ -483,7 +559,7 @@ static void
 ask_target(struct app *a, const char *why, const char *initial)
 {
 	char *label = xasprintf("%s%s%s", why ? why : "", why ? ". " : "",
-				_("Into which folder of a space (SPACE/PATH, made when missing)?"));
+				_("Into which folder of a space (SPACE/PATH, made when missing)"));
 
 	widget_prompt(a, label, initial, on_target, NULL, NULL);
 	free(label);
@@ -549,7 +625,7 @@ static void
 ask_source(struct app *a, const char *why, const char *initial)
 {
 	char *label = xasprintf("%s%s%s", why ? why : "", why ? ". " : "",
-				_("The folder to carry into a space (Tab completes):"));
+				_("The folder to carry into a space (Tab completes)"));
 
 	widget_prompt_path(a, label, initial, on_source, NULL);
 	free(label);

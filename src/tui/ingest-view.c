@@ -232,7 +232,6 @@ live_remove(struct live *l)
 
 /* --- what a session says --------------------------------------------------------------- */
 
-
 static void
 on_event(const struct od_ingest_event *ev, void *ud)
 {
@@ -328,7 +327,7 @@ settle(struct app *a, struct live *l)
 	app_message(a, _("Session %s ended: %llu files in the space"), l->id, (unsigned long long)l->t.sent);
 	if (l->protect && l->dataset_id) {
 		struct od_dataset_change c = { .set = l->protect };
-		l->end_state = xstrdup(_("protecting…"));
+		l->end_state = xasprintf("%s%s", _("protecting the dataset"), draw_glyph_ellipsis());
 		if (!(l->op = od_dataset_update(a->s.zone, l->space, l->dataset_id, &c, on_protected, l)))
 			xoom();
 	}

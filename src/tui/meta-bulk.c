@@ -235,6 +235,6 @@ meta_bulk_template(struct app *a, const struct meta_item *item)
 	f->item.path = f->path = item->path ? xstrdup(item->path) : NULL;
 	memset(f->item.text, 0, sizeof(f->item.text));
 	memset(f->item.len, 0, sizeof(f->item.len));
-	template_choose(a, _("Which template?"), NULL, own ? item->text[OD_META_XATTRS] : NULL,
+	template_choose(a, _("Which template?"), own ? item->text[OD_META_XATTRS] : NULL,
 			own ? item->len[OD_META_XATTRS] : 0, on_filled, f);
 }

@@ -126,7 +126,6 @@ template_form(struct app *a, const struct od_template *t, const char *own, size_
 struct choosing {
 	char *own;
 	size_t own_len;
-	bool none_first;
 	template_form_fn *done;
 	void *ud;
 };
@@ -135,28 +134,23 @@ static void
 on_template(struct app *a, int choice, void *ud)
 {
 	struct choosing *c = ud;
-	int first = c->none_first ? 1 : 0;
 
 	if (choice < 0)
 		c->done(a, TEMPLATE_CANCELLED, NULL, NULL, c->ud);
-	else if (choice < first)
-		c->done(a, TEMPLATE_NONE, NULL, NULL, c->ud);
 	else
-		template_form(a, &a->s.cfg->templates[choice - first], c->own, c->own_len, c->done, c->ud);
+		template_form(a, &a->s.cfg->templates[choice], c->own, c->own_len, c->done, c->ud);
 	free(c->own);
 	free(c);
 }
 
 void
-template_choose(struct app *a, const char *title, const char *none, const char *own, size_t own_len,
-		template_form_fn *done, void *ud)
+template_choose(struct app *a, const char *title, const char *own, size_t own_len, template_form_fn *done, void *ud)
 {
 	const struct od_config *cfg = a->s.cfg;
-	size_t first = none ? 1 : 0, n = cfg ? cfg->n_templates : 0;
 	struct choosing *c;
 	const char **names;
 
-	if (n == 1 && !none) {
+	if (cfg->n_templates == 1) {
 		template_form(a, &cfg->templates[0], own, own_len, done, ud);
 		return;
 	}
@@ -164,15 +158,11 @@ template_choose(struct app *a, const char *title, const char *none, const char *
 	c = xcalloc(1, sizeof(*c));
 	c->own = own ? xstrndup(own, own_len) : NULL;
 	c->own_len = own_len;
-	c->none_first = none != NULL;
 	c->done = done;
 	c->ud = ud;
-	names = xcalloc(n + first, sizeof(*names));
-	if (none)
-		names[0] = none;
-	for (size_t i = 0; i < n; i++)
-		names[first + i] = cfg->templates[i].description ? cfg->templates[i].description
-								 : cfg->templates[i].name;
-	widget_choose(a, title, names, n + first, on_template, c);
+	names = xcalloc(cfg->n_templates, sizeof(*names));
+	for (size_t i = 0; i < cfg->n_templates; i++)
+		names[i] = cfg->templates[i].description ? cfg->templates[i].description : cfg->templates[i].name;
+	widget_choose(a, title, names, cfg->n_templates, on_template, c);
 	free(names);
 }

@@ -165,7 +165,6 @@ void meta_bulk_done(void);
  * prompt a field. */
 enum template_outcome {
 	TEMPLATE_FILLED,	/* xattrs: what the template gives */
-	TEMPLATE_NONE,		/* "none" was chosen */
 	TEMPLATE_CANCELLED,
 	TEMPLATE_FAILED,	/* the form could not be filled (said) */
 };
@@ -178,9 +177,9 @@ typedef void template_form_fn(struct app *a, enum template_outcome how, const st
 void template_form(struct app *a, const struct od_template *t, const char *own, size_t own_len, template_form_fn *done,
 		   void *ud);
 /* Choose one of the configuration's templates (it must have some), then
- * fill it; none (may be NULL) is offered first as choosing none. */
-void template_choose(struct app *a, const char *title, const char *none, const char *own, size_t own_len,
-		     template_form_fn *done, void *ud);
+ * fill it. */
+void template_choose(struct app *a, const char *title, const char *own, size_t own_len, template_form_fn *done,
+		     void *ud);
 
 /* view-shares.c: the Shares & Tokens pane. */
 void shares_view_init(struct app *a);

@@ -2029,7 +2029,7 @@ templates = {
          "I opens the Ingest view, empty at first", s.text())
     s.send("n")
     s.wait()
-    t.ok("The folder to carry into a space (Tab completes):" in s.text(), "n asks for the folder", s.text())
+    t.ok("The folder to carry into a space (Tab completes): " in s.text(), "n asks for the folder", s.text())
     s.send("C-u", os.path.join(h.tmp, "ingest-tui", "nowhere"), "Enter")
     s.wait()
     t.ok("nowhere: No such file or directory. The folder to carry" in s.text(),
@@ -2064,8 +2064,9 @@ templates = {
          "metadata protection alone: asked again, the ticks kept", s.text())
     s.send("j", "Space", "j", "Space", "j", "Space", "Enter")
     s.wait()
-    t.ok("Metadata for the destination, from a template?" in s.text(), "a template offered", s.text())
-    s.send("j", "Enter")
+    t.ok("Metadata for the destination?" in s.text() and "An EM session" in s.text(),
+         "metadata: none, a sidecar, or a template", s.text())
+    s.send("j", "j", "Enter")
     s.wait()
     s.send("Alice Kowalczyk", "Enter")
     s.wait()
@@ -2133,13 +2134,28 @@ templates = {
     t.ok("Leave out the files and folders" in flat(s), "globs: which to leave out", s.text())
     s.send("frame_0001*", "Enter")
     s.wait()
-    s.send("Enter")                 # no template
+    yaml = os.path.join(h.tmp, "ingest-tui", "session.yaml")
+    sidecar = os.path.join(h.tmp, "ingest-tui", "session.json")
+    with open(yaml, "w") as f:
+        f.write("operator: Alice\n")
+    with open(sidecar, "w") as f:
+        json.dump({"instrument": "Talos F200C", "session": 43}, f)
+    s.send("j", "Enter")            # a sidecar
     s.wait()
-    t.ok("; only *.tif; leaving out frame_0001*. Start?" in dialog(s), "the globs are said before it starts",
-         s.text())
+    s.send("C-u", yaml, "Enter")
+    s.wait()
+    t.ok("session.yaml: YAML metadata is not supported; give the metadata as a JSON file." in s.text(),
+         "a YAML sidecar: refused, asked again", s.text())
+    s.send("C-u", sidecar, "Enter")
+    s.wait()
+    t.ok("; the metadata of %s; only *.tif; leaving out frame_0001*. Start?" % sidecar in dialog(s),
+         "the sidecar and the globs are said before it starts", s.text())
     s.send("y")
     t.ok(wait_for(s, r"watching +2 +2 +0 +0 .*run-0043", 30), "a second session: only the files chosen",
          s.text())
+    r = h.run("meta", "get", "-t", "json", "--json", "TEM Materials/ingest/run-0043")
+    t.eq(r.json() if r.rc == 0 else r.errtext, {"instrument": "Talos F200C", "session": 43},
+         "the sidecar is the destination's JSON metadata")
     s.send("s")
     s.wait()
     t.ok("What is not sent yet waits in its journal" in flat(s), "s asks before stopping", s.text())
