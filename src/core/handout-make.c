@@ -23,12 +23,16 @@
 
 #include "engine-int.h"
 
+/* Names tried for an invitation before its clash is an error. */
+#define INVITE_NAME_TRIES 9
+
 struct make {
 	struct od_op base;
 	struct od_zone *z;
 	struct od_space *space;
 	char *file_id, *share_id, *sender;
 	bool invite, title_given;
+	unsigned invite_tries;	/* names tried for the invitation */
 	int64_t valid_until, usage_limit;
 	cJSON *privileges;
 	od_handout_fn *fn;
@@ -136,6 +140,8 @@ on_user(const struct od_user *u, struct od_error *err, void *ud)
 		finish(m, NULL);
 }
 
+static void make_invite(struct make *m);
+
 static void
 on_invite(const char *id, const char *token, struct od_error *err, void *ud)
 {
@@ -143,6 +149,12 @@ on_invite(const char *id, const char *token, struct od_error *err, void *ud)
 	char when[OD_TIME_BUFSZ], *uses;
 
 	m->base.sub = NULL;
+	/* Another handout named the same within the second: a suffix. */
+	if (err && od_error_is(err, "badValueIdentifierOccupied") && m->invite_tries < INVITE_NAME_TRIES) {
+		od_error_free(err);
+		make_invite(m);
+		return;
+	}
 	if (err) {
 		od_error_prefix(err, _("cannot make the invite token"));
 		finish(m, err);
@@ -160,12 +172,13 @@ on_invite(const char *id, const char *token, struct od_error *err, void *ud)
 	ask_sender(m);
 }
 
-/* The invitation's name: "handout", the time (names are unique per user)
+/* The invitation's name: "handout", the time (names are unique per user;
+ * the try when it is not the first, for handouts within the same second)
  * and as much of the title as Onedata's name rule lets through: 50
  * characters at most, ASCII letters, digits, brackets, underscores, and
  * dashes, dots and spaces inside. */
 static char *
-invite_name(const char *title)
+invite_name(const char *title, unsigned try)
 {
 	char stamp[32], name[51];
 	time_t now = time(NULL);
@@ -173,7 +186,8 @@ invite_name(const char *title)
 	size_t n;
 
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", gmtime_r(&now, &tm));
-	n = (size_t)snprintf(name, sizeof(name), "handout %s ", stamp);
+	n = try > 1 ? (size_t)snprintf(name, sizeof(name), "handout %s-%u ", stamp, try)
+		    : (size_t)snprintf(name, sizeof(name), "handout %s ", stamp);
 	for (const char *p = title ? title : ""; *p && n < sizeof(name) - 1; p++) {
 		bool keep = isascii((unsigned char)*p) && (isalnum((unsigned char)*p) || strchr("_()[]{}-.", *p));
 		if (keep)
@@ -199,7 +213,7 @@ make_invite(struct make *m)
 		ask_sender(m);
 		return;
 	}
-	name = invite_name(m->h->facts.v[OD_HO_TITLE]);
+	name = invite_name(m->h->facts.v[OD_HO_TITLE], ++m->invite_tries);
 	caveats = cJSON_CreateArray();
 	if (!name || !caveats || !cJSON_AddItemToArray(caveats, cJSON_CreateObject()) ||
 	    !cJSON_AddStringToObject(caveats->child, "type", "time") ||

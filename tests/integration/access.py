@@ -12,6 +12,7 @@ import io
 import os
 import re
 import stat
+import time
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -104,6 +105,23 @@ def long_title(t, h):
     made = [n for n in names if "Grid" in n]
     t.ok(len(made) == 1 and re.fullmatch(r"handout \d{8}T\d{6} Grid square 1734452 sessio", made[0]),
          "... its invitation named within Onedata's rule (50 characters, no comma)", repr(made))
+
+
+def name_clash(t, h):
+    """Two handouts within the same second name their invitations the
+    same: the second takes a suffix instead of failing. The names of the
+    next few seconds are taken first, so that the clash is certain."""
+    now = int(time.time())
+    for sec in range(now, now + 6):
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(sec))
+        h.run("token", "create", "handout %s Clash test" % stamp, user="carol")
+    out = os.path.join(h.tmp, "handout-clash.txt")
+    r = h.run("handout", "--title", "Clash test", "--output", out, RUN34, user="carol")
+    t.ok(r.rc == 0 and os.path.exists(out), "a handout whose invitation's name is taken: made all the same",
+         repr(r))
+    names = [k.get("name") or "" for k in (h.run("token", "ls", "--json", user="carol").json() or [])]
+    t.ok(any(re.fullmatch(r"handout \d{8}T\d{6}-[2-9] Clash test", n) for n in names),
+         "... its invitation named with a suffix", repr(names))
 
 
 def configured_template(t, h):
@@ -239,6 +257,7 @@ def main():
         reuse_without_invite(t, h)
         handout_with_invite(t, h)
         long_title(t, h)
+        name_clash(t, h)
         configured_template(t, h)
         audit_report(t, h, api)
         audit_problems(t, h)
