@@ -40,6 +40,9 @@ enum od_watch_mode {
 	OD_WATCH_POLL,
 };
 
+/* How long a file stays unchanged to be complete, unless told. */
+#define OD_WATCH_STABLE_MS 30000
+
 struct od_watch_opts {
 	enum od_watch_mode mode;
 	/* Globs (fnmatch(3), without FNM_PATHNAME, so '*' also matches '/')
@@ -52,7 +55,7 @@ struct od_watch_opts {
 	size_t n_include;
 	const char *const *exclude;
 	size_t n_exclude;
-	long stable_ms;		/* unchanged this long: complete; 0: 30 s; negative: at once */
+	long stable_ms;		/* unchanged this long: complete; 0: OD_WATCH_STABLE_MS; negative: at once */
 	long close_grace_ms;	/* closed after writing, then unchanged this long: complete; 0: 1 s */
 	long poll_ms;		/* between scans when polling; 0: 5 s */
 	long rescan_ms;		/* between safety scans under inotify; 0: 10 min; negative: never */

@@ -47,7 +47,6 @@
 #include "onetui/log.h"
 #include "onetui/str.h"
 
-#define DEFAULT_STABLE_MS 30000
 #define DEFAULT_CLOSE_GRACE_MS 1000
 #define DEFAULT_POLL_MS 5000
 #define DEFAULT_RESCAN_MS (10 * 60 * 1000)
@@ -1273,7 +1272,7 @@ od_watch_new(const char *root, const struct od_watch_opts *opts, od_watch_fn *fn
 	}
 	for (len = strlen(w->root); len > 1 && w->root[len - 1] == '/'; len--)
 		w->root[len - 1] = '\0';
-	w->stable_ms = or_default(opts->stable_ms, DEFAULT_STABLE_MS);
+	w->stable_ms = or_default(opts->stable_ms, OD_WATCH_STABLE_MS);
 	w->close_grace_ms = opts->close_grace_ms > 0 ? opts->close_grace_ms : DEFAULT_CLOSE_GRACE_MS;
 	w->poll_ms = opts->poll_ms > 0 ? opts->poll_ms : DEFAULT_POLL_MS;
 	w->rescan_ms = or_default(opts->rescan_ms, DEFAULT_RESCAN_MS);

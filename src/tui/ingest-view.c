@@ -436,6 +436,30 @@ ingest_running(void)
 	return n;
 }
 
+/* "watched until DONE appears in it; a file goes once unchanged for 30 s
+ * or 1 s after it was closed". */
+static char *
+how_words(const struct od_ingest_opts *o)
+{
+	long stable = o->watch.stable_ms ? o->watch.stable_ms : OD_WATCH_STABLE_MS;
+	char *until, *how;
+
+	if (o->once)
+		return xstrdup(_("a finished folder, sent once"));
+	if (o->end_marker)
+		until = xasprintf(_("watched until %s appears in it"), o->end_marker);
+	else if (o->idle_end_ms)
+		until = xasprintf(_("watched until no new file came for %lld min"),
+				  (long long)((o->idle_end_ms + 59999) / 60000));
+	else
+		until = xstrdup(_("watched until you end it"));
+	how = stable < 0 ? xasprintf(_("%s; a file goes as soon as it is seen"), until)
+			 : xasprintf(_("%s; a file goes once unchanged for %ld s, or closed"), until,
+				     (stable + 999) / 1000);
+	free(until);
+	return how;
+}
+
 void
 ingest_add(struct app *a, const struct ingest_start *st)
 {
@@ -447,15 +471,7 @@ ingest_add(struct app *a, const struct ingest_start *st)
 	l->dest = xstrdup(st->dest);
 	l->target = *st->dest ? xasprintf("%s/%s", st->space->name, st->dest) : xstrdup(st->space->name);
 	l->once = st->opts->once;
-	if (l->once)
-		l->how = xstrdup(_("a finished folder, sent once"));
-	else if (st->opts->end_marker)
-		l->how = xasprintf(_("watched until %s appears in it"), st->opts->end_marker);
-	else if (st->opts->idle_end_ms)
-		l->how = xasprintf(_("watched until no new file came for %lld min"),
-				   (long long)((st->opts->idle_end_ms + 59999) / 60000));
-	else
-		l->how = xstrdup(_("watched until you end it"));
+	l->how = how_words(st->opts);
 	l->protect = st->protect;
 	l->dataset_id = st->dataset_id ? xstrdup(st->dataset_id) : NULL;
 	l->file_id = st->file_id ? xstrdup(st->file_id) : NULL;
