@@ -22,6 +22,8 @@ struct od_text_pos {
 	int line;
 	int col;
 };
+/* The position of byte off of text. */
+struct od_text_pos od_text_position(const char *text, size_t off);
 
 /* Check text[0..len) as the given kind. The error's message reads
  * "line L, column C: what is wrong" (the position is also in *pos, which

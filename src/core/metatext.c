@@ -25,8 +25,8 @@
 
 /* --- positions ------------------------------------------------------------------ */
 
-static struct od_text_pos
-position_of(const char *text, size_t off)
+struct od_text_pos
+od_text_position(const char *text, size_t off)
 {
 	struct od_text_pos p = { 1, 1 };
 
@@ -45,7 +45,7 @@ position_of(const char *text, size_t off)
 static struct od_error *
 text_error(const char *text, size_t off, struct od_text_pos *pos, const char *why)
 {
-	struct od_text_pos p = position_of(text, off);
+	struct od_text_pos p = od_text_position(text, off);
 
 	if (pos)
 		*pos = p;
