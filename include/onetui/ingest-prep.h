@@ -63,9 +63,12 @@ struct od_op *od_ingest_prepare(struct od_zone *z, struct od_space *s, const cha
  * for a caller that words it its own way. */
 bool od_ingest_prep_no_dataset(const struct od_error *err);
 
-/* A metadata sidecar read from the file name: a JSON object, checked as
- * any JSON metadata is; YAML is refused by its name, with a line that
- * says to give JSON. Errors name the file. */
-struct od_error *od_ingest_sidecar_check(const char *name, const char *text, size_t len) OD_WARN_UNUSED;
+/* A metadata sidecar as the JSON text to set (*json_out, caller frees;
+ * NULL on error), from the file name: text[0..len) itself for a JSON
+ * file, and for a .yaml or .yml one (in any case) its YAML converted
+ * (yaml.h), which must be a mapping. Either must be a JSON object
+ * checked as any JSON metadata is. Errors name the file. */
+struct od_error *od_ingest_sidecar_read(const char *name, const char *text, size_t len, char **json_out)
+	OD_WARN_UNUSED;
 
 #endif

@@ -84,16 +84,20 @@ ingest_steps_option(struct ingest_steps *st, const struct cmd_entry *e, int c, c
 
 /* --- before anything is made ------------------------------------------------------------- */
 
-/* The sidecar: a JSON object, checked as "meta set -t json" checks. */
+/* The sidecar: a JSON object, checked as "meta set -t json" checks, or
+ * YAML made JSON. */
 static int
 read_sidecar(struct ingest_steps *st)
 {
 	struct od_error *err;
+	char *text;
 	size_t len;
 
-	if (cli_read_input(st->metadata, &st->document, &len) != EXIT_OK)
+	if (cli_read_input(st->metadata, &text, &len) != EXIT_OK)
 		return EXIT_USAGE;
-	if ((err = od_ingest_sidecar_check(st->metadata, st->document, len))) {
+	err = od_ingest_sidecar_read(st->metadata, text, len, &st->document);
+	free(text);
+	if (err) {
 		out_fail(err, NULL);
 		return EXIT_USAGE;
 	}

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ingest-steps.h: what "watch" and "ingest" do around a session: at the
  * start (before anything is sent) the destination folder made, a dataset
- * established on it, its metadata set from a sidecar JSON file or a
- * template; once the session has ended, the dataset protected and a
- * handout written. Each step is harmless to do again, so that the same
+ * established on it, its metadata set from a sidecar (a JSON or YAML
+ * file) or a template; once the session has ended, the dataset protected
+ * and a handout written. Each step is harmless to do again, so that the same
  * command run again after a failure does what is left. */
 #ifndef ONETUI_CLI_INGEST_STEPS_H
 #define ONETUI_CLI_INGEST_STEPS_H
@@ -41,14 +41,14 @@ enum {
 struct ingest_steps {
 	/* From the command line. */
 	bool dataset;
-	const char *metadata;		/* the sidecar JSON file */
+	const char *metadata;		/* the sidecar, a JSON or YAML file */
 	const char *template;
 	const char *fields[INGEST_STEPS_MAX_FIELDS];
 	size_t n_fields;
 	unsigned protect;		/* OD_PROTECT_* */
 	struct handout_opts handout;	/* .output NULL: no handout */
 	/* Prepared. */
-	char *document;			/* the sidecar's JSON, checked */
+	char *document;			/* the sidecar as JSON, checked */
 	char *xattrs;			/* the filled template, as JSON */
 	struct handout_plan plan;
 	bool planned;

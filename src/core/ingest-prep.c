@@ -22,6 +22,7 @@
 #include "onetui/metatext.h"
 #include "onetui/provider.h"
 #include "onetui/str.h"
+#include "onetui/yaml.h"
 
 #include "engine-int.h"
 
@@ -337,28 +338,58 @@ od_ingest_prepare(struct od_zone *z, struct od_space *s, const char *path, const
 	return &op->base;
 }
 
+/* Whether s ends with tail, in any case (acquisition software on
+ * Windows writes META.YAML). */
 static bool
 ends_with(const char *s, const char *tail)
 {
 	size_t n = strlen(s), m = strlen(tail);
 
-	return n >= m && strcmp(s + n - m, tail) == 0;
+	return n >= m && od_str_ieq(s + n - m, tail);
+}
+
+/* A YAML sidecar as JSON text (caller frees). */
+static struct od_error *
+yaml_sidecar(const char *text, size_t len, char **json)
+{
+	struct od_error *err;
+	cJSON *doc;
+
+	if ((err = od_yaml_to_json(text, len, &doc)))
+		return err;
+	if (!cJSON_IsObject(doc))
+		err = od_error_new(OD_ERR_INPUT,
+				   _("the metadata must be a YAML mapping (KEY: VALUE lines)"));
+	else if (!(*json = cJSON_PrintUnformatted(doc)))
+		err = od_error_nomem();
+	cJSON_Delete(doc);
+	return err;
 }
 
 struct od_error *
-od_ingest_sidecar_check(const char *name, const char *text, size_t len)
+od_ingest_sidecar_read(const char *name, const char *text, size_t len, char **json_out)
 {
 	struct od_text_pos pos;
-	struct od_error *err;
+	struct od_error *err = NULL;
 	cJSON *doc = NULL;
+	char *json = NULL;
 
-	if (ends_with(name, ".yaml") || ends_with(name, ".yml"))
-		return od_error_new(OD_ERR_INPUT, _("%s: YAML metadata is not supported; give the metadata as a JSON file"),
-				    name);
-	if (!(err = od_meta_check(OD_META_JSON, text, len, &pos)))
-		err = od_json_parse_object(text, len, _("the metadata"), &doc);
+	*json_out = NULL;
+	if (ends_with(name, ".yaml") || ends_with(name, ".yml")) {
+		if (!(err = yaml_sidecar(text, len, &json)))
+			len = strlen(json);
+	} else if (!(json = od_strndup(text, len))) {
+		err = od_error_nomem();
+	}
+	/* What YAML gave is checked as any JSON metadata is, as well. */
+	if (!err && !(err = od_meta_check(OD_META_JSON, json, len, &pos)))
+		err = od_json_parse_object(json, len, _("the metadata"), &doc);
 	cJSON_Delete(doc);
-	if (err)
+	if (err) {
+		free(json);
 		od_error_prefix(err, "%s", name);
-	return err;
+		return err;
+	}
+	*json_out = json;
+	return NULL;
 }

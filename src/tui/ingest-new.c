@@ -57,7 +57,7 @@ static struct {
 	long stable_ms, poll_ms;	/* a session taken up: its own; 0: the configuration's */
 	char *xattrs;		/* the template's attributes (JSON), or NULL */
 	char *template_name;
-	char *document, *sidecar;	/* the JSON metadata document and its file, or NULL */
+	char *document, *sidecar;	/* the JSON metadata document and its file (JSON or YAML), or NULL */
 } nw;
 
 static void
@@ -286,14 +286,13 @@ on_sidecar(struct app *a, const char *text, void *ud)
 	od_buf_init(&b, SIDECAR_MAX);
 	err = od_buf_read_file(&b, path);
 	if (!err)
-		err = od_ingest_sidecar_check(path, od_buf_str(&b), b.len);
+		err = od_ingest_sidecar_read(path, od_buf_str(&b), b.len, &nw.document);
+	od_buf_done(&b);
 	if (err) {
 		/* Asked again, saying why. */
 		ask_sidecar(a, err->message, text);
 		od_error_free(err);
-		od_buf_done(&b);
 	} else {
-		nw.document = od_buf_steal(&b);
 		nw.sidecar = xstrdup(path);
 		ask_go(a);
 	}
@@ -303,7 +302,8 @@ on_sidecar(struct app *a, const char *text, void *ud)
 static void
 ask_sidecar(struct app *a, const char *why, const char *initial)
 {
-	char *label = xasprintf("%s%s%s", why ? why : "", why ? ". " : "", _("The JSON metadata file (Tab completes)"));
+	char *label = xasprintf("%s%s%s", why ? why : "", why ? ". " : "",
+				_("The JSON or YAML metadata file (Tab completes)"));
 
 	widget_prompt_path(a, label, initial, on_sidecar, NULL);
 	free(label);
@@ -339,7 +339,7 @@ ask_metadata(struct app *a)
 	const char **items = xcalloc(META_TEMPLATES + n, sizeof(*items));
 
 	items[META_NONE] = _("None");
-	items[META_SIDECAR] = _("A JSON file (a sidecar beside the data)");
+	items[META_SIDECAR] = _("A JSON or YAML file (a sidecar beside the data)");
 	for (size_t i = 0; i < n; i++)
 		items[META_TEMPLATES + i] = cfg->templates[i].description ? cfg->templates[i].description
 									  : cfg->templates[i].name;

@@ -423,6 +423,44 @@ def steps(t, h):
     h.write_config("")
 
 
+YAML_SIDECAR = """\
+# written by the acquisition software
+sample: Apoferritin
+dose: 40
+voltage_kV: 3.0e2
+magnification: 0x1F40
+grid: &grid {type: C-flat, hole_um: 1.2}
+grids: [*grid]
+operators:
+  - Alice
+  - "Bob"
+id: "007"
+notes: |
+  first line
+  second line
+autoloader: true
+stage: ~
+"""
+
+
+def yaml_sidecar(t, h):
+    """--metadata with a YAML file: the folder's JSON metadata is the YAML as JSON."""
+    sidecar = os.path.join(h.tmp, "session.yaml")
+    with open(sidecar, "w") as f:
+        f.write(YAML_SIDECAR)
+    src = small_folder(h, "steps-yaml", 1)
+    remote = TEM + "/steps-yaml"
+    r = h.run("ingest", "--metadata", sidecar, "--progress", "none", src, remote, timeout=120)
+    t.ok(r.rc == 0, "ingest --metadata session.yaml: exit 0", r.errtext)
+    grid = {"type": "C-flat", "hole_um": 1.2}
+    r = h.run("meta", "get", "-t", "json", remote)
+    t.eq(r.json() if r.rc == 0 else r.errtext,
+         {"sample": "Apoferritin", "dose": 40, "voltage_kV": 300, "magnification": 8000, "grid": grid,
+          "grids": [grid], "operators": ["Alice", "Bob"], "id": "007", "notes": "first line\nsecond line\n",
+          "autoloader": True, "stage": None},
+         "the YAML sidecar, as JSON, is the folder's JSON metadata")
+
+
 class Result:
     """A finished watch's status and events as h.run's result looks."""
 
@@ -440,14 +478,14 @@ def bad_steps(t, h):
         return path
     bad = local("bad.json", '{"a": 1,')
     array = local("array.json", "[1, 2]")
-    yaml = local("meta.yaml", "a: 1\n")
+    yaml = local("bad.yaml", "sample: Apoferritin\n  dose: 40\n")
     exists = local("exists.txt", "mine\n")
     dest = TEM + "/steps-bad"
     cases = [
         (["--metadata", os.path.join(h.tmp, "none.json")], 2, r"none\.json", "a missing sidecar"),
         (["--metadata", bad], 2, r"bad\.json.*line 1", "a sidecar that is not JSON"),
         (["--metadata", array], 2, r"array\.json", "a sidecar that is not an object"),
-        (["--metadata", yaml], 2, r"YAML .*JSON", "a YAML sidecar"),
+        (["--metadata", yaml], 2, r"bad\.yaml: line 2, column 7: mapping values", "a sidecar that is not YAML"),
         (["--protect", "bogus"], 2, r"--protect", "--protect bogus"),
         (["--protect", "data"], 2, r"needs a dataset", "--protect without a dataset"),
         (["--handout", exists, "--dataset"], 1, r"exists already", "--handout to an existing file"),
@@ -494,6 +532,7 @@ def main():
         killed(t, h)
         bad_steps(t, h)
         steps(t, h)
+        yaml_sidecar(t, h)
     finally:
         h.close()
     t.done()

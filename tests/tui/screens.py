@@ -2137,15 +2137,15 @@ templates = {
     yaml = os.path.join(h.tmp, "ingest-tui", "session.yaml")
     sidecar = os.path.join(h.tmp, "ingest-tui", "session.json")
     with open(yaml, "w") as f:
-        f.write("operator: Alice\n")
+        f.write("operator: Alice\n  shift: night\n")
     with open(sidecar, "w") as f:
         json.dump({"instrument": "Talos F200C", "session": 43}, f)
     s.send("j", "Enter")            # a sidecar
     s.wait()
     s.send("C-u", yaml, "Enter")
     s.wait()
-    t.ok("session.yaml: YAML metadata is not supported; give the metadata as a JSON file." in s.text(),
-         "a YAML sidecar: refused, asked again", s.text())
+    t.ok("session.yaml: line 2, column 8: mapping values are not allowed in this context." in s.text(),
+         "a YAML sidecar that is not YAML: refused with its line, asked again", s.text())
     s.send("C-u", sidecar, "Enter")
     s.wait()
     t.ok("; the metadata of %s; only *.tif; leaving out frame_0001*. Start?" % sidecar in dialog(s),

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* t-yaml.c: unit tests for YAML read as JSON. */
+/* t-yaml.c: unit tests for YAML read as JSON, and for metadata sidecars
+ * in YAML and JSON. */
 #include "config.h"
 
 #include "onetui/yaml.h"
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "onetui/ingest-prep.h"
 #include "onetui/str.h"
 
 #include "tap.h"
@@ -283,6 +285,49 @@ test_errors(void)
 	free(deep);
 }
 
+/* A sidecar named name with the text: its JSON, or the error's message. */
+static void
+sidecar_is(const char *name, const char *text, const char *want, const char *what)
+{
+	struct od_error *err;
+	char *json = (char *)"unset";
+
+	if ((err = od_ingest_sidecar_read(name, text, strlen(text), &json))) {
+		ok(!json, "%s: no text with the error", what);
+		is(err->message, want, "%s", what);
+		od_error_free(err);
+	} else {
+		is(json, want, "%s", what);
+		free(json);
+	}
+}
+
+static void
+test_sidecar(void)
+{
+	static const char json[] = "{ \"instrument\": \"Talos\",\n  \"session\": 43 }\n";
+
+	sidecar_is("m.json", json, json, "a JSON sidecar: its text as it is");
+	sidecar_is("m.json", "{\"a\": ", "m.json: line 1, column 6: the text ends too early",
+		   "a JSON sidecar that is not JSON: named, with the line");
+	sidecar_is("m.json", "[1]", "m.json: the metadata is not a JSON object", "a JSON sidecar not an object");
+	sidecar_is("m.json", "a: 1\n", "m.json: line 1, column 1: unexpected 'a'",
+		   "YAML in a .json file is not JSON");
+	sidecar_is("dir/m.yaml", "instrument: Talos\nsession: 43\nbeam: {kV: 200.0, on: true}\n",
+		   "{\"instrument\":\"Talos\",\"session\":43,\"beam\":{\"kV\":200.0,\"on\":true}}",
+		   "a YAML sidecar: as JSON");
+	sidecar_is("M.YML", "a: 1\n", "{\"a\":1}", "a .YML sidecar: YAML too");
+	sidecar_is("m.yaml", "", "m.yaml: the metadata must be a YAML mapping (KEY: VALUE lines)",
+		   "an empty YAML sidecar: not a mapping");
+	sidecar_is("m.yaml", "- a\n", "m.yaml: the metadata must be a YAML mapping (KEY: VALUE lines)",
+		   "a YAML sequence: not a mapping");
+	sidecar_is("m.yaml", "a: 1\n b: 2\n",
+		   "m.yaml: line 2, column 3: mapping values are not allowed in this context",
+		   "a YAML sidecar that is not YAML: named, with the line");
+	sidecar_is("m.yml", "a: .nan\n", "m.yml: line 1, column 4: .nan is a number JSON cannot hold",
+		   "a YAML sidecar with .nan");
+}
+
 int
 main(void)
 {
@@ -290,5 +335,6 @@ main(void)
 	test_scalars();
 	test_empty();
 	test_errors();
+	test_sidecar();
 	return done_testing();
 }
