@@ -1232,6 +1232,7 @@ static void
 on_restat(const struct od_attrs *at, struct od_error *err, void *ud)
 {
 	struct up_active *a = ud;
+	struct od_upload *u = a->u;
 
 	a->op = NULL;
 	if (!err && at->size > 0 && (uint64_t)at->size <= a->f->size) {
@@ -1243,8 +1244,9 @@ on_restat(const struct od_attrs *at, struct od_error *err, void *ud)
 		err = send_content(a);
 	}
 	if (err) {
+		/* fail_file frees a. */
 		fail_file(a, err);
-		pump(a->u);
+		pump(u);
 	}
 }
 
