@@ -87,7 +87,7 @@ struct ing_file {
 	bool replace;		/* queued to replace the copy sent before */
 	unsigned rounds;	/* failed tries */
 	long long retry_at;	/* F_FAILED: when to try again (od_now_ms) */
-	cJSON *note;		/* the last upload record of an earlier run about it */
+	cJSON *note;		/* the last upload record about it: of an earlier run, or of a failed try */
 };
 
 struct od_ingest {
@@ -589,6 +589,26 @@ sent(struct od_ingest *in, struct ing_file *f, const struct od_xfer_event *ev)
 	in->fn(&out, in->ud);
 }
 
+/* A file failed after its remote copy was asked for: the next upload
+ * takes it up as one after a crash would (from the journal), instead of
+ * finding a file it does not know there. */
+static void
+note_made(struct od_ingest *in, struct ing_file *f, const struct od_xfer_event *ev)
+{
+	cJSON *rec = cJSON_CreateObject();
+
+	if (!rec || !cJSON_AddStringToObject(rec, ev->file_id ? "part" : "creating", ev->local) ||
+	    (ev->file_id && !cJSON_AddStringToObject(rec, "fileId", ev->file_id)) ||
+	    !cJSON_AddNumberToObject(rec, "size", (double)ev->size) ||
+	    !cJSON_AddNumberToObject(rec, "mtime", (double)ev->mtime)) {
+		cJSON_Delete(rec);
+		problem(in, od_error_nomem());
+		return;
+	}
+	cJSON_Delete(f->note);
+	f->note = rec;
+}
+
 static void
 on_upload(const struct od_xfer_event *ev, void *ud)
 {
@@ -602,6 +622,9 @@ on_upload(const struct od_xfer_event *ev, void *ud)
 			sent(in, f, ev);
 		break;
 	case OD_XFER_FILE_FAILED:
+		if (f && f->state == F_SENDING && ev->made)
+			note_made(in, f, ev);
+		/* fall through */
 	case OD_XFER_NAME:
 	case OD_XFER_SKIPPED:
 		if (f && f->state == F_SENDING)

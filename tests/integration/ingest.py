@@ -192,6 +192,48 @@ def watching(t, h, mode):
     t.eq(got, tree(src, skip=("SESSION_DONE",)), "%s: the space holds what the instrument wrote" % mode)
 
 
+def new_folders(t, h):
+    """Files of one new folder looked up together: each finds it missing,
+    one makes it, the others are told it exists, and use it."""
+    src = small_folder(h, "new-folders", 0)
+    os.makedirs(os.path.join(src, "Images", "Disc1"))
+    for i in range(8):
+        with open(os.path.join(src, "Images", "Disc1", "frame%d.tif" % i), "wb") as f:
+            f.write(os.urandom(1000 + i))
+    h.fault(service="any", method="PUT", path=r"/path/", latency_ms=300)
+    r = h.run("ingest", "--progress", "json", src, TEM + "/new-folders", timeout=60)
+    h.clear()
+    ev = events(r.text)
+    t.ok(r.rc == 0 and len([e for e in ev if e.get("event") == "sent"]) == 8 and
+         not [e for e in ev if e.get("event") == "failed"] and r.seconds < 8 * SLOW,
+         "eight files into one new folder: all sent at the first try (%.1f s)" % r.seconds, r.text[-600:])
+
+
+def lost_answers(t, h):
+    """Files made in the space whose answer was lost: taken up by the next
+    try, as the session's own, even one changed meanwhile."""
+    src = small_folder(h, "lost-answers", 0)
+    for name in ("same.bin", "grown.bin"):
+        with open(os.path.join(src, name), "wb") as f:
+            f.write(os.urandom(300000))
+    h.fault(service="any", method="POST", path=r"/children$", reset_after_bytes=0, times=2)
+    reader = Reader(h.start("watch", "--stable", "300ms", "--end-marker", "END", "--progress", "json",
+                            src, TEM + "/lost-answers"))
+    both = reader.wait(lambda e: len({x.get("path") for x in events("".join(reader.lines))
+                                      if x.get("event") == "failed"}) == 2)
+    with open(os.path.join(src, "grown.bin"), "ab") as f:
+        f.write(os.urandom(5000))
+    time.sleep(1)
+    open(os.path.join(src, "END"), "w").close()
+    rc, ev = reader.finish(60)
+    h.clear()
+    sent = sorted(e.get("path") for e in ev if e.get("event") == "sent")
+    t.ok(both and rc == 0 and sent == ["grown.bin", "same.bin"] and ev[-1].get("failed") == 0,
+         "answers lost: both files sent at the next try, the changed one too", json.dumps(ev)[-700:])
+    r, got = fetch(h, TEM + "/lost-answers", os.path.join(h.tmp, "back-lost"))
+    t.eq(got, tree(src, skip=("END",)), "... byte for byte")
+
+
 def killed(t, h, rounds=10):
     """SIGKILL the watcher at random moments while the instrument writes
     and the zone fails some requests; start it again each time."""
@@ -491,6 +533,8 @@ def main():
         changes(t, h)
         ending(t, h)
         marker_beyond_globs(t, h)
+        new_folders(t, h)
+        lost_answers(t, h)
         killed(t, h)
         bad_steps(t, h)
         steps(t, h)
