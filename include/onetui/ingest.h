@@ -18,8 +18,12 @@
  * changed since is not sent again, what was being sent goes on at the
  * size the provider holds, and what was missed meanwhile is found by the
  * first scan. A file that fails is tried again later, waiting longer
- * each time (up to 30 minutes), so that an hour without network loses
- * nothing.
+ * each time: up to 1 minute when waiting mends the failure (the network:
+ * no connection, a timeout, TLS; the server: HTTP 5xx, 429), up to 30
+ * minutes when it does not (HTTP 4xx, a local error). When a file is
+ * sent after failures of the first kind that went on for 10 s or more,
+ * the files that failed so are tried at once: an hour without network
+ * loses nothing, and what waited goes as soon as the network is back.
  *
  * A session ends when asked (od_ingest_end), when a marker file appears
  * in the source's top folder, when no file was new for a while, or, for

@@ -42,9 +42,13 @@
 
 /* Files in one upload at most: a long session is sent in pieces. */
 #define BATCH_MAX 512
-/* A failed file is tried again after 10 s, then twice as long each time, up to 30 min. */
+/* A failed file is tried again after 10 s, then twice as long each time,
+ * up to 30 min; up to 1 min when waiting mends what failed (the network,
+ * the server). When files failed so for 10 s or more and then one is
+ * sent, the others go at once. */
 #define RETRY_FIRST_MS 10000LL
 #define RETRY_MAX_MS (30 * 60 * 1000LL)
+#define RETRY_TRANSIENT_MAX_MS (60 * 1000LL)
 /* How often the end marker is looked for. */
 #define MARKER_POLL_MS 1000
 /* A finished folder gives up on a file after this many rounds of tries. */
@@ -87,6 +91,7 @@ struct ing_file {
 	bool replace;		/* queued to replace the copy sent before */
 	unsigned rounds;	/* failed tries */
 	long long retry_at;	/* F_FAILED: when to try again (od_now_ms) */
+	bool transient;		/* F_FAILED: by something waiting mends */
 	cJSON *note;		/* the last upload record about it: of an earlier run, or of a failed try */
 };
 
@@ -109,6 +114,7 @@ struct od_ingest {
 	size_t count[F_STATES];
 	size_t given_up;
 	long long next_retry;	/* the earliest retry_at of a failed file, or LLONG_MAX */
+	long long failing_since;	/* the first failure waiting mends since a file was sent, or 0 */
 	size_t *slots;		/* the hash table: index + 1 of a file, 0 empty */
 	size_t n_slots;
 
@@ -545,14 +551,27 @@ file_of_local(struct od_ingest *in, const char *local)
 	return find_file(in, local + n + 1);
 }
 
+/* Whether waiting mends what made a file fail: the network, the server
+ * (5xx, 429), a TLS connection (a proxy while the network comes back); not
+ * what the request or the file is (4xx, local errors). */
+static bool
+transient(const struct od_error *err)
+{
+	return !err || err->kind == OD_ERR_NETWORK || err->kind == OD_ERR_TLS || err->retryable;
+}
+
 static void
 failed(struct od_ingest *in, struct ing_file *f, const struct od_error *err)
 {
 	long long wait = RETRY_FIRST_MS << (f->rounds < 8 ? f->rounds : 8);
+	long long max = transient(err) ? RETRY_TRANSIENT_MAX_MS : RETRY_MAX_MS;
 	cJSON *rec = file_record("failed", f);
 
 	f->rounds++;
-	f->retry_at = od_now_ms() + (wait < RETRY_MAX_MS ? wait : RETRY_MAX_MS);
+	f->transient = transient(err);
+	f->retry_at = od_now_ms() + (wait < max ? wait : max);
+	if (f->transient && !in->failing_since)
+		in->failing_since = od_now_ms();
 	set_state(in, f, F_FAILED);
 	if (!gave_up(in, f) && f->retry_at < in->next_retry)
 		in->next_retry = f->retry_at;
@@ -562,6 +581,25 @@ failed(struct od_ingest *in, struct ing_file *f, const struct od_error *err)
 	}
 	journal(in, rec);
 	emit(in, OD_INGEST_FAILED, f, NULL, err);
+}
+
+/* A file was sent after files failed for want of the network for a
+ * while: it is back, and they go now. Not after a moment (one file that
+ * keeps failing among others sent waits its time). */
+static void
+network_back(struct od_ingest *in)
+{
+	long long now = od_now_ms();
+
+	if (in->failing_since && now - in->failing_since >= RETRY_FIRST_MS)
+		for (size_t i = 0; in->count[F_FAILED] > in->given_up && i < in->n_files; i++) {
+			struct ing_file *f = &in->files[i];
+			if (f->state == F_FAILED && f->transient && !gave_up(in, f) && f->retry_at > now) {
+				f->retry_at = now;
+				in->next_retry = now;
+			}
+		}
+	in->failing_since = 0;
 }
 
 static void
@@ -575,6 +613,7 @@ sent(struct od_ingest *in, struct ing_file *f, const struct od_xfer_event *ev)
 	set_state(in, f, F_SENT);
 	f->sent_version = f->version;
 	f->rounds = 0;
+	network_back(in);
 	if (ev->kind == OD_XFER_FILE_DONE)
 		in->bytes_sent += ev->size;
 	if (rec && (!cJSON_AddNumberToObject(rec, "version", f->version) ||

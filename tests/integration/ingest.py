@@ -364,6 +364,43 @@ def bad_input(t, h):
     return missing, afile
 
 
+def outage(t, h, hang=35, refuse=55):
+    """The zone stops answering (SIGSTOP: connections hang), then answers
+    every data request 503 "come back in an hour", while the instrument
+    goes on writing. Once it is back every file arrives within seconds,
+    however often it failed meanwhile, and the watch never gave up."""
+    src = os.path.join(h.tmp, "outage")
+    os.makedirs(src)
+    dest = TEM + "/outage"
+    reader = Reader(h.start("watch", "--stable", "500ms", "--end-marker", "SESSION_DONE", "--progress", "json",
+                            src, dest))
+    inst = Instrument(src, frames=int((hang + refuse) / 0.25) + 20, every=0.25, stack_mib=4, seed=11)
+    inst.start()
+    first = reader.wait(lambda e: e.get("event") == "sent")
+    os.kill(h.zone.process.pid, signal.SIGSTOP)
+    try:
+        time.sleep(hang)
+    finally:
+        os.kill(h.zone.process.pid, signal.SIGCONT)
+    h.fault(service="any", path=r"/data/|/files", status=503, retry_after="3600")
+    time.sleep(refuse)
+    alive = reader.proc.poll() is None
+    h.clear()
+    back = time.time()
+    inst.join()
+    with open(os.path.join(src, "SESSION_DONE"), "w"):
+        pass
+    rc, ev = reader.finish(120)
+    failed = [e for e in ev if e.get("event") == "failed"]
+    late = max([e["time"] - back for e in ev if e.get("event") == "sent"] + [0])
+    t.ok(first and alive and rc == 0 and ev[-1].get("event") == "finished" and ev[-1].get("failed") == 0,
+         "a %d s outage: the watch goes on, then ends with nothing failed (%d failures meanwhile)" %
+         (hang + refuse, len(failed)), json.dumps(ev[-3:]))
+    t.ok(late <= 30 * SLOW, "the last file is in the space %d s after the zone is back" % late,
+         json.dumps(failed[-2:]))
+    r, got = fetch(h, dest, os.path.join(h.tmp, "back-outage"))
+    t.eq(got, tree(src, skip=("SESSION_DONE",)), "the space holds every file written during the outage")
+
 
 TEMPLATES = """
 templates = {
@@ -536,6 +573,7 @@ def main():
         new_folders(t, h)
         lost_answers(t, h)
         killed(t, h)
+        outage(t, h)
         bad_steps(t, h)
         steps(t, h)
     finally:
