@@ -28,7 +28,10 @@
  * A session ends when asked (od_ingest_end), when a marker file appears
  * in the source's top folder, when no file was new for a while, or, for
  * a finished folder ("once"), when everything there was sent; in each
- * case only after every complete file is sent. */
+ * case only after every complete file is sent. A marker there already
+ * when the session opens says the acquisition is over: the files are
+ * complete as they are (no waiting for them to be stable), and the
+ * session is ending from the start (od_ingest_totals: ending). */
 #ifndef ONETUI_INGEST_H
 #define ONETUI_INGEST_H
 

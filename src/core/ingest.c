@@ -342,26 +342,30 @@ drained(const struct od_ingest *in)
 	       in->count[F_FAILED] == in->given_up;
 }
 
+/* Whether the end marker is in the source's top folder already (a file:
+ * the watch reports files only). */
+static bool
+marker_there(const char *source, const char *marker)
+{
+	struct stat st;
+	char *path = marker ? od_asprintf("%s/%s", source, marker) : NULL;
+	bool there = path && lstat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+
+	free(path);
+	return there;
+}
+
 /* The end marker is looked for on its own, once a second: the globs may
- * leave it out of what the watch reports (--include '*.tif'), and it may
- * be there from the start (the session run again after the acquisition
- * ended). */
+ * leave it out of what the watch reports (--include '*.tif'). */
 static bool
 marker_present(struct od_ingest *in)
 {
 	long long now = od_now_ms();
-	struct stat st;
-	char *path;
-	bool found;
 
 	if (!in->end_marker || now - in->marker_ms < MARKER_POLL_MS)
 		return false;
 	in->marker_ms = now;
-	if (!(path = od_asprintf("%s/%s", in->source, in->end_marker)))
-		return false;
-	found = stat(path, &st) == 0;
-	free(path);
-	return found;
+	return marker_there(in->source, in->end_marker);
 }
 
 static void
@@ -956,6 +960,7 @@ od_ingest_open(struct od_zone *z, struct od_space *s, const char *dest, const ch
 	       const struct od_ingest_opts *opts, od_ingest_event_fn *fn, void *ud, struct od_ingest **out)
 {
 	struct od_ingest *in = calloc(1, sizeof(*in));
+	struct od_watch_opts wo = opts->watch;
 	struct od_error *err = NULL;
 
 	*out = NULL;
@@ -974,9 +979,15 @@ od_ingest_open(struct od_zone *z, struct od_space *s, const char *dest, const ch
 	if (!in->dest || !in->source || (opts->end_marker && !in->end_marker) ||
 	    !(in->id = session_id(z, s, dest, source)))
 		err = od_error_nomem();
+	/* The acquisition is over: the files are complete as they are, and
+	 * the session ends once they are sent. */
+	if (!err && marker_there(source, opts->end_marker)) {
+		in->ending = "marker";
+		wo.stable_ms = -1;
+	}
 	/* The source is checked first: a wrong one leaves no journal. */
 	if (!err)
-		err = od_watch_new(source, &opts->watch, on_watch, in, &in->watch);
+		err = od_watch_new(source, &wo, on_watch, in, &in->watch);
 	if (!err)
 		err = open_journal(in);
 	if (!err)

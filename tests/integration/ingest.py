@@ -233,6 +233,25 @@ def lost_answers(t, h):
     r, got = fetch(h, TEM + "/lost-answers", os.path.join(h.tmp, "back-lost"))
     t.eq(got, tree(src, skip=("END",)), "... byte for byte")
 
+def marker_there(t, h):
+    """watch started when the end marker is there already (the acquisition
+    is over): what is there is complete as it is, sent without waiting out
+    --stable. A folder of that name is no marker."""
+    src = small_folder(h, "marker-there", 4)
+    open(os.path.join(src, "SESSION_DONE"), "w").close()
+    r = h.run("watch", "--end-marker", "SESSION_DONE", "--progress", "json", src, TEM + "/marker-there", timeout=60)
+    ev = events(r.text)
+    t.ok(r.rc == 0 and len([e for e in ev if e.get("event") == "sent"]) == 4 and
+         [e.get("why") for e in ev if e.get("event") == "ended"] == ["marker"] and r.seconds < 10 * SLOW,
+         "watch with the marker there: the 4 files sent without waiting out --stable (%.1f s), then the end"
+         % r.seconds, r.text[-600:] + r.errtext)
+    src = small_folder(h, "marker-folder", 1)
+    os.makedirs(os.path.join(src, "SESSION_DONE"))
+    r = h.run("watch", "--stable", "200ms", "--end-marker", "SESSION_DONE", "--idle-end", "%ds" % (2 * SLOW),
+              "--progress", "json", src, TEM + "/marker-folder", timeout=60)
+    t.ok(r.rc == 0 and [e.get("why") for e in events(r.text) if e.get("event") == "ended"] == ["idle"],
+         "a folder named as the marker does not end the session", r.text[-400:])
+
 
 def killed(t, h, rounds=10):
     """SIGKILL the watcher at random moments while the instrument writes
@@ -570,6 +589,7 @@ def main():
         changes(t, h)
         ending(t, h)
         marker_beyond_globs(t, h)
+        marker_there(t, h)
         new_folders(t, h)
         lost_answers(t, h)
         killed(t, h)
