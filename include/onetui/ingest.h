@@ -11,10 +11,12 @@
  *
  * Every file noticed is journaled (fdatasync) before anything else is
  * done about it, and so is every file sent, with the size and time it
- * had; the journal is $XDG_STATE_HOME/onetui/ingest/ID.journal, ID
- * following from the zone, the space, the destination and the source,
- * so that the same session opened again after a crash, kill -9, reboot
- * or lost network takes up where it stopped: what was sent and has not
+ * had (and its inode and change time, so that another file renamed over
+ * it with the same size and time counts as a change: see watch.h); the
+ * journal is $XDG_STATE_HOME/onetui/ingest/ID.journal, ID following
+ * from the zone, the space, the destination and the source, so that the
+ * same session opened again after a crash, kill -9, reboot or lost
+ * network takes up where it stopped: what was sent and has not
  * changed since is not sent again, what was being sent goes on at the
  * size the provider holds, and what was missed meanwhile is found by the
  * first scan. A file that fails is tried again later, waiting longer

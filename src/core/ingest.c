@@ -84,8 +84,10 @@ struct ing_file {
 	char *path;		/* below the source */
 	enum file_state state;
 	int64_t size, mtime_ns;	/* as it was when last complete */
+	uint64_t ino;		/* ... its inode and change time, 0: not known (see watch.h) */
+	int64_t ctime_ns;
 	bool again;		/* changed while being sent: queue it once the batch ends */
-	int64_t again_size, again_mtime_ns;
+	struct od_watch_file again_as;	/* as it was then (path unset) */
 	unsigned sent_version;	/* of the copy in the space (1, 2...), 0: none */
 	unsigned version;	/* of the copy to send */
 	bool replace;		/* queued to replace the copy sent before */
@@ -290,22 +292,34 @@ journal(struct od_ingest *in, cJSON *rec)
 	cJSON_Delete(rec);
 }
 
-/* Nanoseconds since the epoch need more digits than a JSON number keeps
- * (a double): they are written as a string. */
+/* Nanoseconds since the epoch and inode numbers need more digits than a
+ * JSON number keeps (a double): they are written as strings. False when
+ * key is missing or not such a number. */
 static bool
-get_ns(const cJSON *rec, int64_t *out)
+get_digits(const cJSON *rec, const char *key, bool is_unsigned, uint64_t *out)
 {
-	const char *text = od_json_get_str(rec, "mtimeNs");
+	const char *text = od_json_get_str(rec, key);
 	char *end;
-	long long v;
+	uint64_t v;
 
-	if (!text || !*text)
+	if (!text || !*text || (is_unsigned && *text == '-'))
 		return false;
 	errno = 0;
-	v = strtoll(text, &end, 10);
+	v = is_unsigned ? strtoull(text, &end, 10) : (uint64_t)strtoll(text, &end, 10);
 	if (errno || *end)
 		return false;
 	*out = v;
+	return true;
+}
+
+static bool
+get_ns(const cJSON *rec, const char *key, int64_t *out)
+{
+	uint64_t v;
+
+	if (!get_digits(rec, key, false, &v))
+		return false;
+	*out = (int64_t)v;
 	return true;
 }
 
@@ -313,15 +327,29 @@ static cJSON *
 file_record(const char *key, const struct ing_file *f)
 {
 	cJSON *rec = cJSON_CreateObject();
-	char ns[24];
+	char ns[24], ino[24], cns[24];
 
 	snprintf(ns, sizeof(ns), "%lld", (long long)f->mtime_ns);
+	snprintf(ino, sizeof(ino), "%llu", (unsigned long long)f->ino);
+	snprintf(cns, sizeof(cns), "%lld", (long long)f->ctime_ns);
 	if (rec && (!cJSON_AddStringToObject(rec, key, f->path) ||
-		    !cJSON_AddNumberToObject(rec, "size", (double)f->size) || !cJSON_AddStringToObject(rec, "mtimeNs", ns))) {
+		    !cJSON_AddNumberToObject(rec, "size", (double)f->size) || !cJSON_AddStringToObject(rec, "mtimeNs", ns) ||
+		    (f->ino && (!cJSON_AddStringToObject(rec, "ino", ino) ||
+				!cJSON_AddStringToObject(rec, "ctimeNs", cns))))) {
 		cJSON_Delete(rec);
 		return NULL;
 	}
 	return rec;
+}
+
+/* f as the watch says it is now. */
+static void
+keep_stat(struct ing_file *f, const struct od_watch_file *wf)
+{
+	f->size = wf->size;
+	f->mtime_ns = wf->mtime_ns;
+	f->ino = wf->ino;
+	f->ctime_ns = wf->ctime_ns;
 }
 
 static void
@@ -468,8 +496,7 @@ on_seen(struct od_ingest *in, const struct od_watch_file *wf)
 	}
 	if (f->state != F_SENDING)
 		set_state(in, f, F_PENDING);
-	f->size = wf->size;
-	f->mtime_ns = wf->mtime_ns;
+	keep_stat(f, wf);
 	/* Journaled before anything else is done about it. */
 	journal(in, file_record("seen", f));
 	emit(in, OD_INGEST_SEEN, f, NULL, NULL);
@@ -486,12 +513,11 @@ on_stable(struct od_ingest *in, const struct od_watch_file *wf)
 	}
 	if (f->state == F_SENDING) {
 		f->again = true;
-		f->again_size = wf->size;
-		f->again_mtime_ns = wf->mtime_ns;
+		f->again_as = *wf;
+		f->again_as.path = NULL;
 		return;
 	}
-	f->size = wf->size;
-	f->mtime_ns = wf->mtime_ns;
+	keep_stat(f, wf);
 	set_state(in, f, F_QUEUED);
 	f->rounds = 0;
 	/* A new file is version 1; a changed one replaces its copy, or
@@ -697,9 +723,10 @@ requeue_changed(struct od_ingest *in)
 {
 	for (size_t i = 0; i < in->n_files; i++) {
 		struct ing_file *f = &in->files[i];
-		struct od_watch_file wf = { f->path, f->again_size, f->again_mtime_ns };
+		struct od_watch_file wf = f->again_as;
 		if (!f->again)
 			continue;
+		wf.path = f->path;
 		f->again = false;
 		on_stable(in, &wf);
 	}
@@ -839,6 +866,7 @@ replay_record(const cJSON *rec, void *ud)
 	const cJSON *upload_key = NULL;
 	struct ing_file *f = NULL;
 	int64_t size = 0, mtime = 0, version = 0;
+	uint64_t ino;
 	size_t k;
 
 	for (k = 0; k < OD_ARRAY_SIZE(keys); k++) {
@@ -848,9 +876,14 @@ replay_record(const cJSON *rec, void *ud)
 			break;
 		}
 	}
-	if (f && od_json_is_integer(cJSON_GetObjectItemCaseSensitive(rec, "size"), &size) && get_ns(rec, &mtime)) {
+	if (f && od_json_is_integer(cJSON_GetObjectItemCaseSensitive(rec, "size"), &size) &&
+	    get_ns(rec, "mtimeNs", &mtime)) {
 		f->size = size;
 		f->mtime_ns = mtime;
+		/* Not in the records of older versions: not known. */
+		f->ino = get_digits(rec, "ino", true, &ino) ? ino : 0;
+		if (!get_ns(rec, "ctimeNs", &f->ctime_ns))
+			f->ctime_ns = 0;
 		set_state(in, f, k == 1 ? F_SENT : k == 2 ? F_FAILED : k == 3 ? F_GONE : F_PENDING);
 		if (k == 1)
 			f->sent_version = f->version =
@@ -878,7 +911,9 @@ declare_known(struct od_ingest *in)
 {
 	for (size_t i = 0; i < in->n_files; i++) {
 		struct ing_file *f = &in->files[i];
-		if (f->state == F_SENT && od_watch_known(in->watch, f->path, f->size, f->mtime_ns) != 0)
+		struct od_watch_file wf = { .path = f->path, .size = f->size, .mtime_ns = f->mtime_ns, .ino = f->ino,
+					    .ctime_ns = f->ctime_ns };
+		if (f->state == F_SENT && od_watch_known(in->watch, &wf) != 0)
 			return od_error_nomem();
 		/* The rest is found again by the first scan. */
 		if (f->state != F_SENT && f->state != F_GONE)

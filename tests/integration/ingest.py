@@ -252,6 +252,48 @@ def marker_there(t, h):
     t.ok(r.rc == 0 and [e.get("why") for e in events(r.text) if e.get("event") == "ended"] == ["idle"],
          "a folder named as the marker does not end the session", r.text[-400:])
 
+def replaced(t, h):
+    """A file replaced by another of the same size and mtime, renamed over
+    it (cp -p, rsync -t), is sent again; chmod alone is no change; a
+    journal of an older version (no inode in its records) still reads."""
+    src = small_folder(h, "replaced", 0)
+    path = os.path.join(src, "ctf.star")
+    with open(path, "w") as f:
+        f.write("first\n")
+    dest = TEM + "/replaced"
+
+    def ingest():
+        r = h.run("ingest", "--progress", "json", src, dest, timeout=60)
+        ev = events(r.text)
+        return r, ev, [e.get("path") for e in ev if e.get("event") == "sent"]
+
+    r, ev, sent = ingest()
+    journal = next((e.get("journal") for e in ev if e.get("event") == "started"), "")
+    old = os.stat(path)
+    with open(path + ".tmp", "w") as f:
+        f.write("other\n")
+    os.utime(path + ".tmp", ns=(old.st_atime_ns, old.st_mtime_ns))
+    os.rename(path + ".tmp", path)
+    r, ev, sent = ingest()
+    t.ok(r.rc == 0 and sent == ["ctf.star"], "replaced by rename with the same size and mtime: sent again",
+         r.text[-500:])
+    back, got = fetch(h, dest, os.path.join(h.tmp, "back-replaced"))
+    t.eq(got, {"ctf.star": file_sha256(path)}, "... the space holds the new content")
+    os.chmod(path, 0o600)
+    r, ev, sent = ingest()
+    t.ok(r.rc == 0 and sent == [], "chmod'ed only: not sent again", r.text[-500:])
+    with open(journal) as f:
+        lines = [json.loads(line) for line in f if line.strip()]
+    had = any("ino" in rec and "ctimeNs" in rec for rec in lines if "sent" in rec)
+    with open(journal, "w") as f:
+        for rec in lines:
+            rec.pop("ino", None)
+            rec.pop("ctimeNs", None)
+            f.write(json.dumps(rec) + "\n")
+    r, ev, sent = ingest()
+    t.ok(had and r.rc == 0 and sent == [] and ev[-1].get("sent") == 1,
+         "a journal without inodes (an older version's) reads: nothing sent again", r.text[-500:] + r.errtext)
+
 
 def killed(t, h, rounds=10):
     """SIGKILL the watcher at random moments while the instrument writes
@@ -592,6 +634,7 @@ def main():
         marker_there(t, h)
         new_folders(t, h)
         lost_answers(t, h)
+        replaced(t, h)
         killed(t, h)
         outage(t, h)
         bad_steps(t, h)
