@@ -89,11 +89,13 @@ def events(text):
 
 class Instrument(threading.Thread):
     """Writes frames (64 KiB each, every `every` s) under Data/, a stack
-    written slowly in pieces, and files renamed into place."""
+    written slowly in pieces (one every fifth frame, the rest at the end),
+    and files renamed into place."""
 
-    def __init__(self, root, frames=40, every=0.03, stack_mib=3, seed=1):
+    def __init__(self, root, frames=40, every=0.03, stack_mib=3, piece_kib=256, seed=1):
         super().__init__(daemon=True)
         self.root, self.frames, self.every, self.stack_mib = root, frames, every, stack_mib
+        self.piece = piece_kib << 10
         self.rng = random.Random(seed)
 
     def frame(self, i):
@@ -108,7 +110,7 @@ class Instrument(threading.Thread):
             for i in range(self.frames):
                 self.frame(i)
                 if i % 5 == 0 and s.tell() < self.stack_mib << 20:
-                    s.write(self.rng.randbytes(min(256 << 10, (self.stack_mib << 20) - s.tell())))
+                    s.write(self.rng.randbytes(min(self.piece, (self.stack_mib << 20) - s.tell())))
                     s.flush()
                 if i % 13 == 0:
                     tmp = os.path.join(self.root, "Metadata.xml.tmp")
@@ -117,7 +119,7 @@ class Instrument(threading.Thread):
                     os.rename(tmp, os.path.join(self.root, "Metadata_%02d.xml" % i))
                 time.sleep(self.every)
             while s.tell() < self.stack_mib << 20:
-                s.write(self.rng.randbytes(min(256 << 10, (self.stack_mib << 20) - s.tell())))
+                s.write(self.rng.randbytes(min(self.piece, (self.stack_mib << 20) - s.tell())))
 
 
 def fetch(h, remote, into):
@@ -169,7 +171,7 @@ def watching(t, h, mode):
     dest = TEM + "/live-" + mode
     proc = h.start("watch", "--" + mode, "--stable", "1", "--end-marker", "SESSION_DONE",
                    "--progress", "json", src, dest)
-    inst = Instrument(src, seed=len(mode))
+    inst = Instrument(src, stack_mib=64, piece_kib=4096, seed=len(mode))
     inst.start()
     inst.join()
     with open(os.path.join(src, "SESSION_DONE"), "w"):
@@ -185,7 +187,7 @@ def watching(t, h, mode):
          "%s: the watch notices files by %s and ends at the marker" % (mode, mode),
          out.decode(errors="replace")[-600:] + err.decode(errors="replace")[-600:])
     stack = [e for e in ev if e.get("event") == "sent" and e.get("path") == "stack_0001.mrc"]
-    t.ok(len(stack) == 1 and stack[0].get("size") == 3 << 20,
+    t.ok(len(stack) == 1 and stack[0].get("size") == 64 << 20,
          "%s: the stack written slowly is sent once, complete" % mode, json.dumps(stack))
     t.ok(not any(e.get("path") == "SESSION_DONE" for e in ev), "%s: the marker itself is not sent" % mode, "")
     r, got = fetch(h, dest, os.path.join(h.tmp, "back-" + mode))
