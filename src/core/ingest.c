@@ -104,6 +104,7 @@ struct od_ingest {
 	struct od_ingest_opts opts;
 	char *end_marker;
 	long long marker_ms;	/* when the marker was last looked for */
+	bool marker_rescan;	/* it was found: the session ends after the scan that follows */
 	od_ingest_event_fn *fn;
 	void *ud;
 	struct od_journal *journal;
@@ -404,8 +405,13 @@ check_end(struct od_ingest *in)
 
 	if (in->ended)
 		return;
-	if (!in->ending && in->scanned && marker_present(in))
-		in->ending = "marker";
+	/* Files written before the marker may not have been met yet (a
+	 * polling watch reads the folder every few seconds): the folder is
+	 * read once more, and the session ends after that. */
+	if (!in->ending && !in->marker_rescan && in->scanned && marker_present(in)) {
+		in->marker_rescan = true;
+		od_watch_rescan(in->watch);
+	}
 	if (!in->ending && in->opts.once && in->scanned && drained(in))
 		in->ending = "done";
 	if (!in->ending && in->opts.idle_end_ms > 0 && in->scanned &&
@@ -564,6 +570,8 @@ on_watch(const struct od_watch_event *ev, void *ud)
 		break;
 	case OD_WATCH_SCANNED:
 		in->scanned = true;
+		if (in->marker_rescan && !in->ending)
+			in->ending = "marker";
 		break;
 	}
 }
@@ -1083,7 +1091,7 @@ od_ingest_next_ms(const struct od_ingest *in)
 		if (next < 0 || wait < next)
 			next = wait;
 	}
-	if (in->end_marker && !in->ending) {
+	if (in->end_marker && !in->ending && !in->marker_rescan) {
 		long long left = in->marker_ms + MARKER_POLL_MS - now;
 		long wait = left > 0 ? (long)left : 0;
 		if (next < 0 || wait < next)
