@@ -11,20 +11,29 @@
  *
  * Every file noticed is journaled (fdatasync) before anything else is
  * done about it, and so is every file sent, with the size and time it
- * had; the journal is $XDG_STATE_HOME/onetui/ingest/ID.journal, ID
- * following from the zone, the space, the destination and the source,
- * so that the same session opened again after a crash, kill -9, reboot
- * or lost network takes up where it stopped: what was sent and has not
+ * had (and its inode and change time, so that another file renamed over
+ * it with the same size and time counts as a change: see watch.h); the
+ * journal is $XDG_STATE_HOME/onetui/ingest/ID.journal, ID following
+ * from the zone, the space, the destination and the source, so that the
+ * same session opened again after a crash, kill -9, reboot or lost
+ * network takes up where it stopped: what was sent and has not
  * changed since is not sent again, what was being sent goes on at the
  * size the provider holds, and what was missed meanwhile is found by the
  * first scan. A file that fails is tried again later, waiting longer
- * each time (up to 30 minutes), so that an hour without network loses
- * nothing.
+ * each time: up to 1 minute when waiting mends the failure (the network:
+ * no connection, a timeout, TLS; the server: HTTP 5xx, 429), up to 30
+ * minutes when it does not (HTTP 4xx, a local error). When a file is
+ * sent after failures of the first kind that went on for 10 s or more,
+ * the files that failed so are tried at once: an hour without network
+ * loses nothing, and what waited goes as soon as the network is back.
  *
  * A session ends when asked (od_ingest_end), when a marker file appears
  * in the source's top folder, when no file was new for a while, or, for
  * a finished folder ("once"), when everything there was sent; in each
- * case only after every complete file is sent. */
+ * case only after every complete file is sent. A marker there already
+ * when the session opens says the acquisition is over: the files are
+ * complete as they are (no waiting for them to be stable), and the
+ * session is ending from the start (od_ingest_totals: ending). */
 #ifndef ONETUI_INGEST_H
 #define ONETUI_INGEST_H
 

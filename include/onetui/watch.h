@@ -65,6 +65,12 @@ struct od_watch_file {
 	const char *path;	/* below the root, '/'-separated: "GridSquare_1/Data/frame_0001.tif" */
 	int64_t size;
 	int64_t mtime_ns;	/* the modification time, in nanoseconds since the epoch */
+	/* The inode number and the change time (ns): another file renamed
+	 * over this one with the same size and mtime (cp -p, rsync -t) has
+	 * others. 0 when not known; either alone changing is no change (a
+	 * network file system may number its files anew, chmod sets ctime). */
+	uint64_t ino;
+	int64_t ctime_ns;
 };
 
 enum od_watch_event_kind {
@@ -95,12 +101,12 @@ struct od_error *od_watch_new(const char *root, const struct od_watch_opts *opts
  * root is on a network or cluster file system (statfs(2)) or inotify
  * cannot be had; INOTIFY asked for and not available fails od_watch_new. */
 enum od_watch_mode od_watch_mode(const struct od_watch *w);
-/* Declare a file already dealt with at this size and modification time
- * (from a journal, before the first run): it is reported complete again
- * only when it changes, and GONE when the first scan does not find it.
- * Declared later, it is looked at in the next run. A path the globs leave
- * out is ignored. 0, or -ENOMEM. */
-int od_watch_known(struct od_watch *w, const char *path, int64_t size, int64_t mtime_ns) OD_WARN_UNUSED;
+/* Declare a file already dealt with as it was then (from a journal,
+ * before the first run): it is reported complete again only when it
+ * changes, and GONE when the first scan does not find it. Declared later,
+ * it is looked at in the next run. A path the globs leave out is ignored.
+ * 0, or -ENOMEM. */
+int od_watch_known(struct od_watch *w, const struct od_watch_file *file) OD_WARN_UNUSED;
 /* The descriptor to wait on for reading (inotify), or -1 when polling. Ask
  * again after each run: after falling back to polling it is -1 (the old
  * descriptor stays open, quiet, until od_watch_free). */

@@ -31,6 +31,7 @@ struct od_xfer_event {
 	const char *sha256;	/* hex, when computed */
 	bool verified;		/* sha256 matched the checksum recorded on the remote file */
 	const char *note;	/* why a checksum was not compared, or a name was unsafe */
+	bool made;		/* FILE_FAILED of an upload: the remote file was being made (file_id when known) */
 	const struct od_error *err;
 };
 

@@ -42,9 +42,13 @@
 
 /* Files in one upload at most: a long session is sent in pieces. */
 #define BATCH_MAX 512
-/* A failed file is tried again after 10 s, then twice as long each time, up to 30 min. */
+/* A failed file is tried again after 10 s, then twice as long each time,
+ * up to 30 min; up to 1 min when waiting mends what failed (the network,
+ * the server). When files failed so for 10 s or more and then one is
+ * sent, the others go at once. */
 #define RETRY_FIRST_MS 10000LL
 #define RETRY_MAX_MS (30 * 60 * 1000LL)
+#define RETRY_TRANSIENT_MAX_MS (60 * 1000LL)
 /* How often the end marker is looked for. */
 #define MARKER_POLL_MS 1000
 /* A finished folder gives up on a file after this many rounds of tries. */
@@ -80,14 +84,17 @@ struct ing_file {
 	char *path;		/* below the source */
 	enum file_state state;
 	int64_t size, mtime_ns;	/* as it was when last complete */
+	uint64_t ino;		/* ... its inode and change time, 0: not known (see watch.h) */
+	int64_t ctime_ns;
 	bool again;		/* changed while being sent: queue it once the batch ends */
-	int64_t again_size, again_mtime_ns;
+	struct od_watch_file again_as;	/* as it was then (path unset) */
 	unsigned sent_version;	/* of the copy in the space (1, 2...), 0: none */
 	unsigned version;	/* of the copy to send */
 	bool replace;		/* queued to replace the copy sent before */
 	unsigned rounds;	/* failed tries */
 	long long retry_at;	/* F_FAILED: when to try again (od_now_ms) */
-	cJSON *note;		/* the last upload record of an earlier run about it */
+	bool transient;		/* F_FAILED: by something waiting mends */
+	cJSON *note;		/* the last upload record about it: of an earlier run, or of a failed try */
 };
 
 struct od_ingest {
@@ -97,6 +104,7 @@ struct od_ingest {
 	struct od_ingest_opts opts;
 	char *end_marker;
 	long long marker_ms;	/* when the marker was last looked for */
+	bool marker_rescan;	/* it was found: the session ends after the scan that follows */
 	od_ingest_event_fn *fn;
 	void *ud;
 	struct od_journal *journal;
@@ -109,6 +117,7 @@ struct od_ingest {
 	size_t count[F_STATES];
 	size_t given_up;
 	long long next_retry;	/* the earliest retry_at of a failed file, or LLONG_MAX */
+	long long failing_since;	/* the first failure waiting mends since a file was sent, or 0 */
 	size_t *slots;		/* the hash table: index + 1 of a file, 0 empty */
 	size_t n_slots;
 
@@ -284,22 +293,34 @@ journal(struct od_ingest *in, cJSON *rec)
 	cJSON_Delete(rec);
 }
 
-/* Nanoseconds since the epoch need more digits than a JSON number keeps
- * (a double): they are written as a string. */
+/* Nanoseconds since the epoch and inode numbers need more digits than a
+ * JSON number keeps (a double): they are written as strings. False when
+ * key is missing or not such a number. */
 static bool
-get_ns(const cJSON *rec, int64_t *out)
+get_digits(const cJSON *rec, const char *key, bool is_unsigned, uint64_t *out)
 {
-	const char *text = od_json_get_str(rec, "mtimeNs");
+	const char *text = od_json_get_str(rec, key);
 	char *end;
-	long long v;
+	uint64_t v;
 
-	if (!text || !*text)
+	if (!text || !*text || (is_unsigned && *text == '-'))
 		return false;
 	errno = 0;
-	v = strtoll(text, &end, 10);
+	v = is_unsigned ? strtoull(text, &end, 10) : (uint64_t)strtoll(text, &end, 10);
 	if (errno || *end)
 		return false;
 	*out = v;
+	return true;
+}
+
+static bool
+get_ns(const cJSON *rec, const char *key, int64_t *out)
+{
+	uint64_t v;
+
+	if (!get_digits(rec, key, false, &v))
+		return false;
+	*out = (int64_t)v;
 	return true;
 }
 
@@ -307,15 +328,29 @@ static cJSON *
 file_record(const char *key, const struct ing_file *f)
 {
 	cJSON *rec = cJSON_CreateObject();
-	char ns[24];
+	char ns[24], ino[24], cns[24];
 
 	snprintf(ns, sizeof(ns), "%lld", (long long)f->mtime_ns);
+	snprintf(ino, sizeof(ino), "%llu", (unsigned long long)f->ino);
+	snprintf(cns, sizeof(cns), "%lld", (long long)f->ctime_ns);
 	if (rec && (!cJSON_AddStringToObject(rec, key, f->path) ||
-		    !cJSON_AddNumberToObject(rec, "size", (double)f->size) || !cJSON_AddStringToObject(rec, "mtimeNs", ns))) {
+		    !cJSON_AddNumberToObject(rec, "size", (double)f->size) || !cJSON_AddStringToObject(rec, "mtimeNs", ns) ||
+		    (f->ino && (!cJSON_AddStringToObject(rec, "ino", ino) ||
+				!cJSON_AddStringToObject(rec, "ctimeNs", cns))))) {
 		cJSON_Delete(rec);
 		return NULL;
 	}
 	return rec;
+}
+
+/* f as the watch says it is now. */
+static void
+keep_stat(struct ing_file *f, const struct od_watch_file *wf)
+{
+	f->size = wf->size;
+	f->mtime_ns = wf->mtime_ns;
+	f->ino = wf->ino;
+	f->ctime_ns = wf->ctime_ns;
 }
 
 static void
@@ -336,26 +371,30 @@ drained(const struct od_ingest *in)
 	       in->count[F_FAILED] == in->given_up;
 }
 
+/* Whether the end marker is in the source's top folder already (a file:
+ * the watch reports files only). */
+static bool
+marker_there(const char *source, const char *marker)
+{
+	struct stat st;
+	char *path = marker ? od_asprintf("%s/%s", source, marker) : NULL;
+	bool there = path && lstat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+
+	free(path);
+	return there;
+}
+
 /* The end marker is looked for on its own, once a second: the globs may
- * leave it out of what the watch reports (--include '*.tif'), and it may
- * be there from the start (the session run again after the acquisition
- * ended). */
+ * leave it out of what the watch reports (--include '*.tif'). */
 static bool
 marker_present(struct od_ingest *in)
 {
 	long long now = od_now_ms();
-	struct stat st;
-	char *path;
-	bool found;
 
 	if (!in->end_marker || now - in->marker_ms < MARKER_POLL_MS)
 		return false;
 	in->marker_ms = now;
-	if (!(path = od_asprintf("%s/%s", in->source, in->end_marker)))
-		return false;
-	found = stat(path, &st) == 0;
-	free(path);
-	return found;
+	return marker_there(in->source, in->end_marker);
 }
 
 static void
@@ -366,8 +405,13 @@ check_end(struct od_ingest *in)
 
 	if (in->ended)
 		return;
-	if (!in->ending && in->scanned && marker_present(in))
-		in->ending = "marker";
+	/* Files written before the marker may not have been met yet (a
+	 * polling watch reads the folder every few seconds): the folder is
+	 * read once more, and the session ends after that. */
+	if (!in->ending && !in->marker_rescan && in->scanned && marker_present(in)) {
+		in->marker_rescan = true;
+		od_watch_rescan(in->watch);
+	}
 	if (!in->ending && in->opts.once && in->scanned && drained(in))
 		in->ending = "done";
 	if (!in->ending && in->opts.idle_end_ms > 0 && in->scanned &&
@@ -458,8 +502,7 @@ on_seen(struct od_ingest *in, const struct od_watch_file *wf)
 	}
 	if (f->state != F_SENDING)
 		set_state(in, f, F_PENDING);
-	f->size = wf->size;
-	f->mtime_ns = wf->mtime_ns;
+	keep_stat(f, wf);
 	/* Journaled before anything else is done about it. */
 	journal(in, file_record("seen", f));
 	emit(in, OD_INGEST_SEEN, f, NULL, NULL);
@@ -476,12 +519,11 @@ on_stable(struct od_ingest *in, const struct od_watch_file *wf)
 	}
 	if (f->state == F_SENDING) {
 		f->again = true;
-		f->again_size = wf->size;
-		f->again_mtime_ns = wf->mtime_ns;
+		f->again_as = *wf;
+		f->again_as.path = NULL;
 		return;
 	}
-	f->size = wf->size;
-	f->mtime_ns = wf->mtime_ns;
+	keep_stat(f, wf);
 	set_state(in, f, F_QUEUED);
 	f->rounds = 0;
 	/* A new file is version 1; a changed one replaces its copy, or
@@ -528,6 +570,8 @@ on_watch(const struct od_watch_event *ev, void *ud)
 		break;
 	case OD_WATCH_SCANNED:
 		in->scanned = true;
+		if (in->marker_rescan && !in->ending)
+			in->ending = "marker";
 		break;
 	}
 }
@@ -545,14 +589,27 @@ file_of_local(struct od_ingest *in, const char *local)
 	return find_file(in, local + n + 1);
 }
 
+/* Whether waiting mends what made a file fail: the network, the server
+ * (5xx, 429), a TLS connection (a proxy while the network comes back); not
+ * what the request or the file is (4xx, local errors). */
+static bool
+transient(const struct od_error *err)
+{
+	return !err || err->kind == OD_ERR_NETWORK || err->kind == OD_ERR_TLS || err->retryable;
+}
+
 static void
 failed(struct od_ingest *in, struct ing_file *f, const struct od_error *err)
 {
 	long long wait = RETRY_FIRST_MS << (f->rounds < 8 ? f->rounds : 8);
+	long long max = transient(err) ? RETRY_TRANSIENT_MAX_MS : RETRY_MAX_MS;
 	cJSON *rec = file_record("failed", f);
 
 	f->rounds++;
-	f->retry_at = od_now_ms() + (wait < RETRY_MAX_MS ? wait : RETRY_MAX_MS);
+	f->transient = transient(err);
+	f->retry_at = od_now_ms() + (wait < max ? wait : max);
+	if (f->transient && !in->failing_since)
+		in->failing_since = od_now_ms();
 	set_state(in, f, F_FAILED);
 	if (!gave_up(in, f) && f->retry_at < in->next_retry)
 		in->next_retry = f->retry_at;
@@ -562,6 +619,25 @@ failed(struct od_ingest *in, struct ing_file *f, const struct od_error *err)
 	}
 	journal(in, rec);
 	emit(in, OD_INGEST_FAILED, f, NULL, err);
+}
+
+/* A file was sent after files failed for want of the network for a
+ * while: it is back, and they go now. Not after a moment (one file that
+ * keeps failing among others sent waits its time). */
+static void
+network_back(struct od_ingest *in)
+{
+	long long now = od_now_ms();
+
+	if (in->failing_since && now - in->failing_since >= RETRY_FIRST_MS)
+		for (size_t i = 0; in->count[F_FAILED] > in->given_up && i < in->n_files; i++) {
+			struct ing_file *f = &in->files[i];
+			if (f->state == F_FAILED && f->transient && !gave_up(in, f) && f->retry_at > now) {
+				f->retry_at = now;
+				in->next_retry = now;
+			}
+		}
+	in->failing_since = 0;
 }
 
 static void
@@ -575,6 +651,7 @@ sent(struct od_ingest *in, struct ing_file *f, const struct od_xfer_event *ev)
 	set_state(in, f, F_SENT);
 	f->sent_version = f->version;
 	f->rounds = 0;
+	network_back(in);
 	if (ev->kind == OD_XFER_FILE_DONE)
 		in->bytes_sent += ev->size;
 	if (rec && (!cJSON_AddNumberToObject(rec, "version", f->version) ||
@@ -587,6 +664,26 @@ sent(struct od_ingest *in, struct ing_file *f, const struct od_xfer_event *ev)
 	cJSON_Delete(f->note);
 	f->note = NULL;
 	in->fn(&out, in->ud);
+}
+
+/* A file failed after its remote copy was asked for: the next upload
+ * takes it up as one after a crash would (from the journal), instead of
+ * finding a file it does not know there. */
+static void
+note_made(struct od_ingest *in, struct ing_file *f, const struct od_xfer_event *ev)
+{
+	cJSON *rec = cJSON_CreateObject();
+
+	if (!rec || !cJSON_AddStringToObject(rec, ev->file_id ? "part" : "creating", ev->local) ||
+	    (ev->file_id && !cJSON_AddStringToObject(rec, "fileId", ev->file_id)) ||
+	    !cJSON_AddNumberToObject(rec, "size", (double)ev->size) ||
+	    !cJSON_AddNumberToObject(rec, "mtime", (double)ev->mtime)) {
+		cJSON_Delete(rec);
+		problem(in, od_error_nomem());
+		return;
+	}
+	cJSON_Delete(f->note);
+	f->note = rec;
 }
 
 static void
@@ -602,6 +699,9 @@ on_upload(const struct od_xfer_event *ev, void *ud)
 			sent(in, f, ev);
 		break;
 	case OD_XFER_FILE_FAILED:
+		if (f && f->state == F_SENDING && ev->made)
+			note_made(in, f, ev);
+		/* fall through */
 	case OD_XFER_NAME:
 	case OD_XFER_SKIPPED:
 		if (f && f->state == F_SENDING)
@@ -631,9 +731,10 @@ requeue_changed(struct od_ingest *in)
 {
 	for (size_t i = 0; i < in->n_files; i++) {
 		struct ing_file *f = &in->files[i];
-		struct od_watch_file wf = { f->path, f->again_size, f->again_mtime_ns };
+		struct od_watch_file wf = f->again_as;
 		if (!f->again)
 			continue;
+		wf.path = f->path;
 		f->again = false;
 		on_stable(in, &wf);
 	}
@@ -773,6 +874,7 @@ replay_record(const cJSON *rec, void *ud)
 	const cJSON *upload_key = NULL;
 	struct ing_file *f = NULL;
 	int64_t size = 0, mtime = 0, version = 0;
+	uint64_t ino;
 	size_t k;
 
 	for (k = 0; k < OD_ARRAY_SIZE(keys); k++) {
@@ -782,9 +884,14 @@ replay_record(const cJSON *rec, void *ud)
 			break;
 		}
 	}
-	if (f && od_json_is_integer(cJSON_GetObjectItemCaseSensitive(rec, "size"), &size) && get_ns(rec, &mtime)) {
+	if (f && od_json_is_integer(cJSON_GetObjectItemCaseSensitive(rec, "size"), &size) &&
+	    get_ns(rec, "mtimeNs", &mtime)) {
 		f->size = size;
 		f->mtime_ns = mtime;
+		/* Not in the records of older versions: not known. */
+		f->ino = get_digits(rec, "ino", true, &ino) ? ino : 0;
+		if (!get_ns(rec, "ctimeNs", &f->ctime_ns))
+			f->ctime_ns = 0;
 		set_state(in, f, k == 1 ? F_SENT : k == 2 ? F_FAILED : k == 3 ? F_GONE : F_PENDING);
 		if (k == 1)
 			f->sent_version = f->version =
@@ -812,7 +919,9 @@ declare_known(struct od_ingest *in)
 {
 	for (size_t i = 0; i < in->n_files; i++) {
 		struct ing_file *f = &in->files[i];
-		if (f->state == F_SENT && od_watch_known(in->watch, f->path, f->size, f->mtime_ns) != 0)
+		struct od_watch_file wf = { .path = f->path, .size = f->size, .mtime_ns = f->mtime_ns, .ino = f->ino,
+					    .ctime_ns = f->ctime_ns };
+		if (f->state == F_SENT && od_watch_known(in->watch, &wf) != 0)
 			return od_error_nomem();
 		/* The rest is found again by the first scan. */
 		if (f->state != F_SENT && f->state != F_GONE)
@@ -894,6 +1003,7 @@ od_ingest_open(struct od_zone *z, struct od_space *s, const char *dest, const ch
 	       const struct od_ingest_opts *opts, od_ingest_event_fn *fn, void *ud, struct od_ingest **out)
 {
 	struct od_ingest *in = calloc(1, sizeof(*in));
+	struct od_watch_opts wo = opts->watch;
 	struct od_error *err = NULL;
 
 	*out = NULL;
@@ -912,9 +1022,15 @@ od_ingest_open(struct od_zone *z, struct od_space *s, const char *dest, const ch
 	if (!in->dest || !in->source || (opts->end_marker && !in->end_marker) ||
 	    !(in->id = session_id(z, s, dest, source)))
 		err = od_error_nomem();
+	/* The acquisition is over: the files are complete as they are, and
+	 * the session ends once they are sent. */
+	if (!err && marker_there(source, opts->end_marker)) {
+		in->ending = "marker";
+		wo.stable_ms = -1;
+	}
 	/* The source is checked first: a wrong one leaves no journal. */
 	if (!err)
-		err = od_watch_new(source, &opts->watch, on_watch, in, &in->watch);
+		err = od_watch_new(source, &wo, on_watch, in, &in->watch);
 	if (!err)
 		err = open_journal(in);
 	if (!err)
@@ -975,7 +1091,7 @@ od_ingest_next_ms(const struct od_ingest *in)
 		if (next < 0 || wait < next)
 			next = wait;
 	}
-	if (in->end_marker && !in->ending) {
+	if (in->end_marker && !in->ending && !in->marker_rescan) {
 		long long left = in->marker_ms + MARKER_POLL_MS - now;
 		long wait = left > 0 ? (long)left : 0;
 		if (next < 0 || wait < next)

@@ -81,6 +81,7 @@ struct up_file {
 	enum file_state state;
 	unsigned attempts;
 	char *remote_id;	/* the remote file an earlier attempt of this run wrote to */
+	bool made;		/* asked to be made: it may be there, its id unknown */
 };
 
 /* The steps of sending one file. */
@@ -165,6 +166,7 @@ emit_file(struct od_upload *u, enum od_xfer_event_kind kind, const struct up_fil
 		.kind = kind, .local = f->local, .remote = f->remote, .file_id = file_id,
 		.provider_id = p ? p->id : NULL, .size = f->size, .mtime = f->mtime,
 		.sha256 = sha && *sha ? sha : NULL, .verified = verified, .err = err, .note = note,
+		.made = f->made,
 	};
 
 	u->fn(&ev, u->ud);
@@ -232,17 +234,20 @@ od_upload_note(struct od_upload *u, const cJSON *rec)
 
 /* The latest record of an earlier run about f sent to file_id (a record
  * of a creation under way names no file id: the crash may have come
- * before the answer). */
+ * before the answer), NULL when there is none or f changed since; *stale
+ * says the latter. */
 static const struct up_note *
-find_note(const struct od_upload *u, const struct up_file *f, const char *file_id)
+find_note(const struct od_upload *u, const struct up_file *f, const char *file_id, bool *stale)
 {
+	*stale = false;
 	for (size_t i = u->n_notes; i-- > 0;) {
 		const struct up_note *n = &u->notes[i];
-		if (strcmp(n->local, f->local) == 0)
-			return (!*n->file_id || strcmp(n->file_id, file_id) == 0) && n->size == f->size &&
-					       n->mtime == f->mtime
-				       ? n
-				       : NULL;
+		if (strcmp(n->local, f->local) != 0)
+			continue;
+		if (*n->file_id && strcmp(n->file_id, file_id) != 0)
+			return NULL;
+		*stale = n->size != f->size || n->mtime != f->mtime;
+		return *stale ? NULL : n;
 	}
 	return NULL;
 }
@@ -1232,6 +1237,7 @@ static void
 on_restat(const struct od_attrs *at, struct od_error *err, void *ud)
 {
 	struct up_active *a = ud;
+	struct od_upload *u = a->u;
 
 	a->op = NULL;
 	if (!err && at->size > 0 && (uint64_t)at->size <= a->f->size) {
@@ -1243,8 +1249,9 @@ on_restat(const struct od_attrs *at, struct od_error *err, void *ud)
 		err = send_content(a);
 	}
 	if (err) {
+		/* fail_file frees a. */
 		fail_file(a, err);
-		pump(a->u);
+		pump(u);
 	}
 }
 
@@ -1256,6 +1263,7 @@ plan_file(struct up_active *a, const struct up_entry *e)
 	struct up_file *f = a->f;
 	const struct up_note *note;
 	struct od_error *err;
+	bool stale;
 
 	if (f->remote_id) {
 		/* Paused or retried within this run: go on at the size it has. */
@@ -1267,6 +1275,7 @@ plan_file(struct up_active *a, const struct up_entry *e)
 	}
 	if (!e) {
 		note_creating(u, f);
+		f->made = true;
 		if (f->size <= u->o.small_max)
 			return send_content(a);
 		a->phase = P_CREATE;
@@ -1281,7 +1290,12 @@ plan_file(struct up_active *a, const struct up_entry *e)
 		a->replace = true;
 		return send_content(a);
 	}
-	note = find_note(u, f, e->file_id);
+	note = find_note(u, f, e->file_id, &stale);
+	if (stale) {
+		/* What an earlier run sent of f before it changed: replaced. */
+		a->replace = true;
+		return send_content(a);
+	}
 	if (note && !note->done && e->size >= 0 && (uint64_t)e->size <= f->size) {
 		/* Our own earlier run stopped here: check what arrived, then go
 		 * on (with nothing left to send when it all arrived). */

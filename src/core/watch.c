@@ -17,7 +17,8 @@
  * in between is met by one or the other.
  *
  * A file whose size or mtime is not what was last reported complete (or
- * declared known) is SEEN and pending: it waits on a list ordered by the
+ * declared known), or that is another file (inode and ctime both
+ * changed), is SEEN and pending: it waits on a list ordered by the
  * time of its last change and, once closed after writing, on a second list
  * ordered by the time of closing. Both times come from the monotonic clock
  * and only grow, so the next deadline is at the head of a list. At its
@@ -104,6 +105,12 @@ struct htable {
 	size_t n_buckets, n;
 };
 
+/* What lstat says of a file, as far as telling a change goes. */
+struct fstate {
+	int64_t size, mtime_ns, ctime_ns;
+	uint64_t ino;
+};
+
 struct wfile {
 	struct hnode node;		/* in files, by path */
 	struct wdir *dir;		/* where it was met; NULL while only declared known */
@@ -112,8 +119,8 @@ struct wfile {
 	struct link changing;		/* pending: in the order of last change */
 	struct link closed;		/* pending and closed after writing: in the order of closing */
 	long long changed_at, closed_at;
-	int64_t size, mtime_ns;		/* as last stat'ed (when seen) */
-	int64_t done_size, done_mtime_ns;	/* as last reported complete or declared known (when done) */
+	struct fstate st;		/* as last stat'ed (when seen) */
+	struct fstate done_st;		/* as last reported complete or declared known (when done) */
 	unsigned gen;			/* the last full scan that met it */
 	bool seen;
 	bool done;
@@ -362,9 +369,10 @@ in_excluded_folder(const struct od_watch *w, const char *path)
 /* --- reporting ---------------------------------------------------------------- */
 
 static void
-emit(struct od_watch *w, enum od_watch_event_kind kind, const char *path, int64_t size, int64_t mtime_ns)
+emit(struct od_watch *w, enum od_watch_event_kind kind, const char *path, const struct fstate *s)
 {
-	struct od_watch_file file = { .path = path, .size = size, .mtime_ns = mtime_ns };
+	struct od_watch_file file = { .path = path, .size = s->size, .mtime_ns = s->mtime_ns, .ino = s->ino,
+				      .ctime_ns = s->ctime_ns };
 	struct od_watch_event ev = { .kind = kind, .file = path ? &file : NULL };
 
 	w->fn(&ev, w->ud);
@@ -496,8 +504,7 @@ static void
 gone(struct od_watch *w, struct wfile *f)
 {
 	if (f->tell_gone)
-		emit(w, OD_WATCH_GONE, f->path, f->seen ? f->size : f->done_size,
-		     f->seen ? f->mtime_ns : f->done_mtime_ns);
+		emit(w, OD_WATCH_GONE, f->path, f->seen ? &f->st : &f->done_st);
 	free_file(w, f);
 }
 
@@ -524,22 +531,36 @@ report_stable(struct od_watch *w, struct wfile *f)
 {
 	end_wait(w, f);
 	f->done = true;
-	f->done_size = f->size;
-	f->done_mtime_ns = f->mtime_ns;
+	f->done_st = f->st;
 	f->tell_gone = true;
-	emit(w, OD_WATCH_STABLE, f->path, f->size, f->mtime_ns);
+	emit(w, OD_WATCH_STABLE, f->path, &f->st);
 }
 
-static int64_t
-mtime_ns_of(const struct stat *st)
+static void
+state_of(const struct stat *st, struct fstate *out)
 {
-	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+	out->size = st->st_size;
+	out->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+	out->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
+	out->ino = st->st_ino;
+}
+
+/* The same file as it was: same size and mtime, and not another file put
+ * in its place (another inode with a change time of its own). */
+static bool
+same_state(const struct fstate *a, const struct fstate *b)
+{
+	return a->size == b->size && a->mtime_ns == b->mtime_ns &&
+	       (!a->ino || !b->ino || a->ino == b->ino || !a->ctime_ns || !b->ctime_ns || a->ctime_ns == b->ctime_ns);
 }
 
 static bool
 same_as_stat(const struct wfile *f, const struct stat *st)
 {
-	return f->seen && f->size == (int64_t)st->st_size && f->mtime_ns == mtime_ns_of(st);
+	struct fstate now;
+
+	state_of(st, &now);
+	return f->seen && same_state(&f->st, &now);
 }
 
 /* lstat says f is a regular file with st's size and time. */
@@ -551,8 +572,7 @@ update_file(struct od_watch *w, struct wfile *f, const struct stat *st)
 	f->closed_last = false;
 	f->problem = false;
 	f->seen = true;
-	f->size = st->st_size;
-	f->mtime_ns = mtime_ns_of(st);
+	state_of(st, &f->st);
 	if (pending(f)) {
 		if (changed) {
 			restart_wait(w, f, closed);
@@ -562,11 +582,11 @@ update_file(struct od_watch *w, struct wfile *f, const struct stat *st)
 		}
 		return;
 	}
-	if (f->done && f->size == f->done_size && f->mtime_ns == f->done_mtime_ns)
+	if (f->done && same_state(&f->st, &f->done_st))
 		return;
 	f->tell_gone = true;
 	restart_wait(w, f, closed);
-	emit(w, OD_WATCH_SEEN, f->path, f->size, f->mtime_ns);
+	emit(w, OD_WATCH_SEEN, f->path, &f->st);
 	if (w->stable_ms < 0)
 		report_stable(w, f);
 }
@@ -1059,7 +1079,7 @@ full_scan(struct od_watch *w)
 	interval = w->mode == OD_WATCH_POLL ? w->poll_ms : w->rescan_ms;
 	if (interval >= 0)
 		plan_scan_by(w, after(w->now, interval));
-	emit(w, OD_WATCH_SCANNED, NULL, 0, 0);
+	emit(w, OD_WATCH_SCANNED, NULL, &(struct fstate){ 0 });
 }
 
 /* --- inotify events ----------------------------------------------------------- */
@@ -1294,8 +1314,9 @@ od_watch_mode(const struct od_watch *w)
 }
 
 int
-od_watch_known(struct od_watch *w, const char *path, int64_t size, int64_t mtime_ns)
+od_watch_known(struct od_watch *w, const struct od_watch_file *file)
 {
+	const char *path = file->path;
 	struct wfile *f;
 
 	if (excluded(w, path) || !included(w, path) || in_excluded_folder(w, path))
@@ -1303,8 +1324,8 @@ od_watch_known(struct od_watch *w, const char *path, int64_t size, int64_t mtime
 	if (!(f = find_file(w, path)) && !(f = new_file(w, path)))
 		return -ENOMEM;
 	f->tell_gone = f->done = true;
-	f->done_size = size;
-	f->done_mtime_ns = mtime_ns;
+	f->done_st = (struct fstate){ .size = file->size, .mtime_ns = file->mtime_ns, .ctime_ns = file->ctime_ns,
+				      .ino = file->ino };
 	/* Before the first scan, that scan looks at it. */
 	if (w->gen > 0 && link_alone(&f->dirty))
 		link_append(&w->dirty, &f->dirty);

@@ -89,11 +89,13 @@ def events(text):
 
 class Instrument(threading.Thread):
     """Writes frames (64 KiB each, every `every` s) under Data/, a stack
-    written slowly in pieces, and files renamed into place."""
+    written slowly in pieces (one every fifth frame, the rest at the end),
+    and files renamed into place."""
 
-    def __init__(self, root, frames=40, every=0.03, stack_mib=3, seed=1):
+    def __init__(self, root, frames=40, every=0.03, stack_mib=3, piece_kib=256, seed=1):
         super().__init__(daemon=True)
         self.root, self.frames, self.every, self.stack_mib = root, frames, every, stack_mib
+        self.piece = piece_kib << 10
         self.rng = random.Random(seed)
 
     def frame(self, i):
@@ -108,7 +110,7 @@ class Instrument(threading.Thread):
             for i in range(self.frames):
                 self.frame(i)
                 if i % 5 == 0 and s.tell() < self.stack_mib << 20:
-                    s.write(self.rng.randbytes(min(256 << 10, (self.stack_mib << 20) - s.tell())))
+                    s.write(self.rng.randbytes(min(self.piece, (self.stack_mib << 20) - s.tell())))
                     s.flush()
                 if i % 13 == 0:
                     tmp = os.path.join(self.root, "Metadata.xml.tmp")
@@ -117,7 +119,7 @@ class Instrument(threading.Thread):
                     os.rename(tmp, os.path.join(self.root, "Metadata_%02d.xml" % i))
                 time.sleep(self.every)
             while s.tell() < self.stack_mib << 20:
-                s.write(self.rng.randbytes(min(256 << 10, (self.stack_mib << 20) - s.tell())))
+                s.write(self.rng.randbytes(min(self.piece, (self.stack_mib << 20) - s.tell())))
 
 
 def fetch(h, remote, into):
@@ -169,7 +171,7 @@ def watching(t, h, mode):
     dest = TEM + "/live-" + mode
     proc = h.start("watch", "--" + mode, "--stable", "1", "--end-marker", "SESSION_DONE",
                    "--progress", "json", src, dest)
-    inst = Instrument(src, seed=len(mode))
+    inst = Instrument(src, stack_mib=64, piece_kib=4096, seed=len(mode))
     inst.start()
     inst.join()
     with open(os.path.join(src, "SESSION_DONE"), "w"):
@@ -185,11 +187,114 @@ def watching(t, h, mode):
          "%s: the watch notices files by %s and ends at the marker" % (mode, mode),
          out.decode(errors="replace")[-600:] + err.decode(errors="replace")[-600:])
     stack = [e for e in ev if e.get("event") == "sent" and e.get("path") == "stack_0001.mrc"]
-    t.ok(len(stack) == 1 and stack[0].get("size") == 3 << 20,
+    t.ok(len(stack) == 1 and stack[0].get("size") == 64 << 20,
          "%s: the stack written slowly is sent once, complete" % mode, json.dumps(stack))
     t.ok(not any(e.get("path") == "SESSION_DONE" for e in ev), "%s: the marker itself is not sent" % mode, "")
     r, got = fetch(h, dest, os.path.join(h.tmp, "back-" + mode))
     t.eq(got, tree(src, skip=("SESSION_DONE",)), "%s: the space holds what the instrument wrote" % mode)
+
+
+def new_folders(t, h):
+    """Files of one new folder looked up together: each finds it missing,
+    one makes it, the others are told it exists, and use it."""
+    src = small_folder(h, "new-folders", 0)
+    os.makedirs(os.path.join(src, "Images", "Disc1"))
+    for i in range(8):
+        with open(os.path.join(src, "Images", "Disc1", "frame%d.tif" % i), "wb") as f:
+            f.write(os.urandom(1000 + i))
+    h.fault(service="any", method="PUT", path=r"/path/", latency_ms=300)
+    r = h.run("ingest", "--progress", "json", src, TEM + "/new-folders", timeout=60)
+    h.clear()
+    ev = events(r.text)
+    t.ok(r.rc == 0 and len([e for e in ev if e.get("event") == "sent"]) == 8 and
+         not [e for e in ev if e.get("event") == "failed"] and r.seconds < 8 * SLOW,
+         "eight files into one new folder: all sent at the first try (%.1f s)" % r.seconds, r.text[-600:])
+
+
+def lost_answers(t, h):
+    """Files made in the space whose answer was lost: taken up by the next
+    try, as the session's own, even one changed meanwhile."""
+    src = small_folder(h, "lost-answers", 0)
+    for name in ("same.bin", "grown.bin"):
+        with open(os.path.join(src, name), "wb") as f:
+            f.write(os.urandom(300000))
+    h.fault(service="any", method="POST", path=r"/children$", reset_after_bytes=0, times=2)
+    reader = Reader(h.start("watch", "--stable", "300ms", "--end-marker", "END", "--progress", "json",
+                            src, TEM + "/lost-answers"))
+    both = reader.wait(lambda e: len({x.get("path") for x in events("".join(reader.lines))
+                                      if x.get("event") == "failed"}) == 2)
+    with open(os.path.join(src, "grown.bin"), "ab") as f:
+        f.write(os.urandom(5000))
+    time.sleep(1)
+    open(os.path.join(src, "END"), "w").close()
+    rc, ev = reader.finish(60)
+    h.clear()
+    sent = sorted(e.get("path") for e in ev if e.get("event") == "sent")
+    t.ok(both and rc == 0 and sent == ["grown.bin", "same.bin"] and ev[-1].get("failed") == 0,
+         "answers lost: both files sent at the next try, the changed one too", json.dumps(ev)[-700:])
+    r, got = fetch(h, TEM + "/lost-answers", os.path.join(h.tmp, "back-lost"))
+    t.eq(got, tree(src, skip=("END",)), "... byte for byte")
+
+def marker_there(t, h):
+    """watch started when the end marker is there already (the acquisition
+    is over): what is there is complete as it is, sent without waiting out
+    --stable. A folder of that name is no marker."""
+    src = small_folder(h, "marker-there", 4)
+    open(os.path.join(src, "SESSION_DONE"), "w").close()
+    r = h.run("watch", "--end-marker", "SESSION_DONE", "--progress", "json", src, TEM + "/marker-there", timeout=60)
+    ev = events(r.text)
+    t.ok(r.rc == 0 and len([e for e in ev if e.get("event") == "sent"]) == 4 and
+         [e.get("why") for e in ev if e.get("event") == "ended"] == ["marker"] and r.seconds < 10 * SLOW,
+         "watch with the marker there: the 4 files sent without waiting out --stable (%.1f s), then the end"
+         % r.seconds, r.text[-600:] + r.errtext)
+    src = small_folder(h, "marker-folder", 1)
+    os.makedirs(os.path.join(src, "SESSION_DONE"))
+    r = h.run("watch", "--stable", "200ms", "--end-marker", "SESSION_DONE", "--idle-end", "%ds" % (2 * SLOW),
+              "--progress", "json", src, TEM + "/marker-folder", timeout=60)
+    t.ok(r.rc == 0 and [e.get("why") for e in events(r.text) if e.get("event") == "ended"] == ["idle"],
+         "a folder named as the marker does not end the session", r.text[-400:])
+
+def replaced(t, h):
+    """A file replaced by another of the same size and mtime, renamed over
+    it (cp -p, rsync -t), is sent again; chmod alone is no change; a
+    journal of an older version (no inode in its records) still reads."""
+    src = small_folder(h, "replaced", 0)
+    path = os.path.join(src, "ctf.star")
+    with open(path, "w") as f:
+        f.write("first\n")
+    dest = TEM + "/replaced"
+
+    def ingest():
+        r = h.run("ingest", "--progress", "json", src, dest, timeout=60)
+        ev = events(r.text)
+        return r, ev, [e.get("path") for e in ev if e.get("event") == "sent"]
+
+    r, ev, sent = ingest()
+    journal = next((e.get("journal") for e in ev if e.get("event") == "started"), "")
+    old = os.stat(path)
+    with open(path + ".tmp", "w") as f:
+        f.write("other\n")
+    os.utime(path + ".tmp", ns=(old.st_atime_ns, old.st_mtime_ns))
+    os.rename(path + ".tmp", path)
+    r, ev, sent = ingest()
+    t.ok(r.rc == 0 and sent == ["ctf.star"], "replaced by rename with the same size and mtime: sent again",
+         r.text[-500:])
+    back, got = fetch(h, dest, os.path.join(h.tmp, "back-replaced"))
+    t.eq(got, {"ctf.star": file_sha256(path)}, "... the space holds the new content")
+    os.chmod(path, 0o600)
+    r, ev, sent = ingest()
+    t.ok(r.rc == 0 and sent == [], "chmod'ed only: not sent again", r.text[-500:])
+    with open(journal) as f:
+        lines = [json.loads(line) for line in f if line.strip()]
+    had = any("ino" in rec and "ctimeNs" in rec for rec in lines if "sent" in rec)
+    with open(journal, "w") as f:
+        for rec in lines:
+            rec.pop("ino", None)
+            rec.pop("ctimeNs", None)
+            f.write(json.dumps(rec) + "\n")
+    r, ev, sent = ingest()
+    t.ok(had and r.rc == 0 and sent == [] and ev[-1].get("sent") == 1,
+         "a journal without inodes (an older version's) reads: nothing sent again", r.text[-500:] + r.errtext)
 
 
 def killed(t, h, rounds=10):
@@ -321,6 +426,43 @@ def bad_input(t, h):
     expect(t, h.run("watch", "--json", h.tmp, TEM), "--json without status: exit 2", 2, err=r"--json")
     return missing, afile
 
+
+def outage(t, h, hang=35, refuse=55):
+    """The zone stops answering (SIGSTOP: connections hang), then answers
+    every data request 503 "come back in an hour", while the instrument
+    goes on writing. Once it is back every file arrives within seconds,
+    however often it failed meanwhile, and the watch never gave up."""
+    src = os.path.join(h.tmp, "outage")
+    os.makedirs(src)
+    dest = TEM + "/outage"
+    reader = Reader(h.start("watch", "--stable", "500ms", "--end-marker", "SESSION_DONE", "--progress", "json",
+                            src, dest))
+    inst = Instrument(src, frames=int((hang + refuse) / 0.25) + 20, every=0.25, stack_mib=4, seed=11)
+    inst.start()
+    first = reader.wait(lambda e: e.get("event") == "sent")
+    os.kill(h.zone.process.pid, signal.SIGSTOP)
+    try:
+        time.sleep(hang)
+    finally:
+        os.kill(h.zone.process.pid, signal.SIGCONT)
+    h.fault(service="any", path=r"/data/|/files", status=503, retry_after="3600")
+    time.sleep(refuse)
+    alive = reader.proc.poll() is None
+    h.clear()
+    back = time.time()
+    inst.join()
+    with open(os.path.join(src, "SESSION_DONE"), "w"):
+        pass
+    rc, ev = reader.finish(120)
+    failed = [e for e in ev if e.get("event") == "failed"]
+    late = max([e["time"] - back for e in ev if e.get("event") == "sent"] + [0])
+    t.ok(first and alive and rc == 0 and ev[-1].get("event") == "finished" and ev[-1].get("failed") == 0,
+         "a %d s outage: the watch goes on, then ends with nothing failed (%d failures meanwhile)" %
+         (hang + refuse, len(failed)), json.dumps(ev[-3:]))
+    t.ok(late <= 30 * SLOW, "the last file is in the space %d s after the zone is back" % late,
+         json.dumps(failed[-2:]))
+    r, got = fetch(h, dest, os.path.join(h.tmp, "back-outage"))
+    t.eq(got, tree(src, skip=("SESSION_DONE",)), "the space holds every file written during the outage")
 
 
 TEMPLATES = """
@@ -529,7 +671,12 @@ def main():
         changes(t, h)
         ending(t, h)
         marker_beyond_globs(t, h)
+        marker_there(t, h)
+        new_folders(t, h)
+        lost_answers(t, h)
+        replaced(t, h)
         killed(t, h)
+        outage(t, h)
         bad_steps(t, h)
         steps(t, h)
         yaml_sidecar(t, h)

@@ -256,6 +256,21 @@ mtime_ns(const struct stat *st)
 	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
+static int64_t
+ctime_ns(const struct stat *st)
+{
+	return (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
+}
+
+/* Declare path known as st says (ino and ctime 0: not known). */
+static int
+known(const struct run *r, const char *path, int64_t size, int64_t mtime, uint64_t ino, int64_t ctime)
+{
+	struct od_watch_file f = { .path = path, .size = size, .mtime_ns = mtime, .ino = ino, .ctime_ns = ctime };
+
+	return od_watch_known(r->w, &f);
+}
+
 /* A fresh folder for the test name in the given mode (nothing watches it yet). */
 static void
 begin(struct run *r, const char *name, enum od_watch_mode mode)
@@ -487,6 +502,60 @@ test_change_after_stable(enum od_watch_mode mode)
 	finish(&r);
 }
 
+/* Another file with the same size and mtime renamed over one reported
+ * (cp -p, rsync -t): reported again. Not so a file only chmod'ed, nor one
+ * declared known under another inode with its ctime (a network file system
+ * numbering its files anew). */
+static void
+test_replaced(enum od_watch_mode mode)
+{
+	static const char *const exclude[] = { "*.tmp" };
+	struct od_watch_opts o = quick_opts(mode);
+	struct timespec times[2];
+	struct stat old, now, kept, other;
+	struct run r;
+	char *path;
+
+	o.exclude = exclude;
+	o.n_exclude = 1;
+	begin(&r, "replaced", mode);
+	put(&r, "f.tif", "first image");
+	put(&r, "kept.tif", "kept");
+	put(&r, "other.tif", "other");
+	kept = stat_at(&r, "kept.tif");
+	other = stat_at(&r, "other.tif");
+	watch(&r, &o);
+	ok(known(&r, "kept.tif", kept.st_size, mtime_ns(&kept), kept.st_ino + 1, ctime_ns(&kept)) == 0 &&
+	   known(&r, "other.tif", other.st_size, mtime_ns(&other), other.st_ino + 1, ctime_ns(&other) - 1) == 0,
+	   "%s: files declared known with an inode and a ctime", r.mode);
+	ok(run_until(&r, OD_WATCH_STABLE, "f.tif", 1), "%s: STABLE", r.mode);
+	old = stat_at(&r, "f.tif");
+	put(&r, "f.tmp", "other image");
+	times[0] = old.st_atim;
+	times[1] = old.st_mtim;
+	path = at(&r, "f.tmp");
+	must(utimensat(AT_FDCWD, path, times, 0) == 0, "touch", path);
+	free(path);
+	rename_at(&r, "f.tmp", "f.tif");
+	now = stat_at(&r, "f.tif");
+	must(now.st_size == old.st_size && mtime_ns(&now) == mtime_ns(&old) && now.st_ino != old.st_ino,
+	     "replace with the same size and mtime", "f.tif");
+	ok(run_until(&r, OD_WATCH_STABLE, "f.tif", 2), "%s: replaced by rename, same size and mtime: STABLE again",
+	   r.mode);
+	cmp_ok(count(&r, OD_WATCH_SEEN, "f.tif"), "==", 2, "%s: SEEN again first", r.mode);
+	path = at(&r, "f.tif");
+	must(chmod(path, 0600) == 0, "chmod", path);
+	free(path);
+	run_for(&r, 700);
+	cmp_ok(count(&r, OD_WATCH_SEEN, "f.tif"), "==", 2, "%s: chmod'ed (a new ctime, the same inode): not again",
+	       r.mode);
+	cmp_ok(about(&r, "kept.tif"), "==", 0, "%s: known under another inode, the same ctime: not reported",
+	       r.mode);
+	ok(run_until(&r, OD_WATCH_STABLE, "other.tif", 1), "%s: known under another inode and ctime: STABLE",
+	   r.mode);
+	finish(&r);
+}
+
 static void
 test_rename_into_place(enum od_watch_mode mode)
 {
@@ -652,10 +721,10 @@ test_known(enum od_watch_mode mode)
 	same = stat_at(&r, "same.dat");
 	changed = stat_at(&r, "changed.dat");
 	watch(&r, &o);
-	ok(od_watch_known(r.w, "same.dat", same.st_size, mtime_ns(&same)) == 0 &&
-	   od_watch_known(r.w, "changed.dat", changed.st_size - 1, mtime_ns(&changed)) == 0 &&
-	   od_watch_known(r.w, "missing.dat", 10, 123) == 0,
-	   "%s: files declared known", r.mode);
+	ok(known(&r, "same.dat", same.st_size, mtime_ns(&same), 0, 0) == 0 &&
+	   known(&r, "changed.dat", changed.st_size - 1, mtime_ns(&changed), 0, 0) == 0 &&
+	   known(&r, "missing.dat", 10, 123, 0, 0) == 0,
+	   "%s: files declared known (without inode and ctime, as in older journals)", r.mode);
 	ok(run_until(&r, OD_WATCH_GONE, "missing.dat", 1), "%s: a known file not there is GONE", r.mode);
 	cmp_ok(last(&r, OD_WATCH_GONE, "missing.dat")->size, "==", 10, "%s: as declared", r.mode);
 	ok(run_until(&r, OD_WATCH_STABLE, "changed.dat", 1), "%s: a known file that changed is STABLE", r.mode);
@@ -664,7 +733,7 @@ test_known(enum od_watch_mode mode)
 	cmp_ok(about(&r, "same.dat"), "==", 0, "%s: an unchanged known file is not reported", r.mode);
 	append(&r, "same.dat", "+");
 	ok(run_until(&r, OD_WATCH_STABLE, "same.dat", 1), "%s: until it changes", r.mode);
-	ok(od_watch_known(r.w, "late.dat", 1, 1) == 0, "%s: declared after the first run", r.mode);
+	ok(known(&r, "late.dat", 1, 1, 0, 0) == 0, "%s: declared after the first run", r.mode);
 	ok(run_until(&r, OD_WATCH_GONE, "late.dat", 1), "%s: looked at in the next run", r.mode);
 	finish(&r);
 }
@@ -925,6 +994,7 @@ main(void)
 		test_slow_writer(modes[i]);
 		test_change_after_stable(modes[i]);
 		test_rename_into_place(modes[i]);
+		test_replaced(modes[i]);
 		test_new_folder(modes[i]);
 		test_delete(modes[i]);
 		test_moved_folder(modes[i]);
