@@ -383,6 +383,7 @@ run_session(const struct cmd_entry *e, struct global_opts *g, struct watch_opts 
 	    const char *target)
 {
 	struct watch_run r = { .mode = w->mode, .verbose = g->verbose > 0, .log_path = w->log };
+	struct od_ingest_totals t;
 	struct sigaction sa = { .sa_handler = on_usr1 };
 	struct od_space *sp;
 	struct od_error *err;
@@ -433,6 +434,10 @@ run_session(const struct cmd_entry *e, struct global_opts *g, struct watch_opts 
 			json_end(&r);
 		}
 		say_start(&r, local, sp->name, path);
+		od_ingest_totals(r.in, &t);
+		if (t.ending)
+			say(&r, _("the end marker %s is there: what is complete is sent, then the session ends"),
+			    w->o.end_marker);
 		rc = drive(&r);
 		/* Only a session that ended: one stopped is taken up again. */
 		if (rc == EXIT_OK && r.ended)

@@ -488,6 +488,9 @@ ingest_add(struct app *a, const struct ingest_start *st)
 	l->rate_bytes = l->t.bytes_sent;
 	say(l, false, _("session %s: %s into %s, noticing files by %s"), l->id, l->source, l->target,
 	    l->mode == OD_WATCH_INOTIFY ? "inotify" : _("polling"));
+	if (l->t.ending)
+		say(l, false, _("the end marker %s is there: what is complete is sent, then the session ends"),
+		    st->opts->end_marker);
 	iv.live = xrealloc(iv.live, (iv.n_live + 1) * sizeof(*iv.live));
 	iv.live[iv.n_live++] = l;
 	iv.a = a;

@@ -407,6 +407,9 @@ def marker_beyond_globs(t, h):
                             "--progress", "json", src, TEM + "/marker-globs")).finish(60)
     sent = sorted(e.get("path") for e in ev if e.get("event") == "sent")
     t.ok(rc == 0 and sent == ["c.tif"], "run again: only the new file is sent, then it ends", json.dumps(ev)[-600:])
+    r = h.run("watch", "--stable", "200ms", "--include", "*.tif", "--end-marker", "DONE", src, TEM + "/marker-globs")
+    t.ok(r.rc == 0 and "the end marker DONE is there: what is complete is sent, then the session ends" in r.errtext,
+         "the first lines say the marker is there", repr(r))
 
 
 def bad_input(t, h):
