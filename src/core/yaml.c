@@ -21,12 +21,16 @@
 #include "onetui/compiler.h"
 #include "onetui/i18n.h"
 #include "onetui/metatext.h"
+#include "onetui/sanitize.h"
 #include "onetui/str.h"
 
 #define MAX_VALUES 100000
 #define MAX_DEPTH 64
 
 /* "line L, column C: <why>" at a libyaml mark (0-based). */
+/* How much of a key an error message shows. */
+#define KEY_SHOWN 40
+
 static struct od_error *
 error_at(yaml_mark_t mark, const char *fmt, ...) OD_PRINTF(2, 3);
 
@@ -230,11 +234,28 @@ key_order(const void *a, const void *b)
 
 /* The keys of a mapping, each a scalar and each there once; the first
  * key (in the text) that is there a second time is the one named. */
+/* A key as an error message names it: on one line, its controls made
+ * visible (it is anyone's text), and cut after KEY_SHOWN columns. */
+static char *
+key_shown(const char *text)
+{
+	char *safe = od_sanitize(text, 0), *shown;
+	size_t n;
+
+	if (!safe)
+		return NULL;
+	n = od_display_clip(safe, KEY_SHOWN, NULL);
+	shown = safe[n] ? od_asprintf("%.*s…", (int)n, safe) : od_strdup(safe);
+	free(safe);
+	return shown;
+}
+
 static struct od_error *
 check_keys(struct walk *w, const yaml_node_t *n, struct key *keys)
 {
 	size_t count = 0, dup = 0;
 	struct od_error *err;
+	char *shown;
 
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		const yaml_node_t *k = yaml_document_get_node(w->doc, p->key);
@@ -249,7 +270,12 @@ check_keys(struct walk *w, const yaml_node_t *n, struct key *keys)
 	for (size_t i = 1; i < count; i++)
 		if (strcmp(keys[i - 1].text, keys[i].text) == 0 && (!dup || keys[i].mark.index < keys[dup].mark.index))
 			dup = i;
-	return dup ? error_at(keys[dup].mark, _("\"%s\" is a key of this mapping already"), keys[dup].text) : NULL;
+	if (!dup)
+		return NULL;
+	shown = key_shown(keys[dup].text);
+	err = shown ? error_at(keys[dup].mark, _("\"%s\" is a key of this mapping already"), shown) : od_error_nomem();
+	free(shown);
+	return err;
 }
 
 static struct od_error *

@@ -117,8 +117,10 @@ start(struct app *a, const char *file_id, const char *dataset_id)
 		n_temp = 0;
 	/* The user's, then the temporary files'; the watch copies them. */
 	exclude = xcalloc(nw.n_exclude + n_temp + 1, sizeof(*exclude));
-	memcpy(exclude, nw.exclude, nw.n_exclude * sizeof(*exclude));
-	memcpy(exclude + nw.n_exclude, temp, n_temp * sizeof(*exclude));
+	for (size_t i = 0; i < nw.n_exclude; i++)
+		exclude[i] = nw.exclude[i];
+	for (size_t i = 0; i < n_temp; i++)
+		exclude[nw.n_exclude + i] = temp[i];
 	o.watch.exclude = exclude;
 	o.watch.n_exclude = nw.n_exclude + n_temp;
 	o.watch.include = (const char *const *)nw.include;

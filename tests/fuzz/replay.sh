@@ -10,7 +10,7 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=.}"
 
-targets='fuzz-json fuzz-attrs fuzz-error fuzz-sanitize fuzz-url fuzz-config fuzz-peek fuzz-metatext'
+targets='fuzz-json fuzz-attrs fuzz-error fuzz-sanitize fuzz-url fuzz-config fuzz-peek fuzz-metatext fuzz-yaml'
 
 # Leaks in libconfig itself (see the files) must not fail the replay.
 LSAN_OPTIONS="suppressions=$top_srcdir/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
