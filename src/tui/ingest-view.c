@@ -631,7 +631,12 @@ draw_row(int y, int x, int width, const struct row *r, bool at)
 	}
 	for (size_t i = 0; i < COL_COUNT && col_x < x + width; i++) {
 		int w = cols[i].width && cols[i].width < x + width - col_x ? cols[i].width : x + width - col_x;
-		c = at ? C_CURSOR : !r ? C_LABEL : i == COL_STATE ? state_c : i == COL_FAILED && strcmp(cell[i], "0") ? C_WARN : C_NORMAL;
+		if (at || !r)
+			c = at ? C_CURSOR : C_LABEL;
+		else if (i == COL_STATE)
+			c = state_c;
+		else
+			c = i == COL_FAILED && strcmp(cell[i], "0") ? C_WARN : C_NORMAL;
 		if (i == COL_WHAT && what)
 			draw_text(stdscr, y, col_x, w, c, what);
 		else if (cols[i].right && w > draw_width(cell[i]))
@@ -649,13 +654,17 @@ draw_label(int y, int x, int width, const char *label)
 	return draw_printf(stdscr, y, x, width, C_LABEL, " %-12s ", label);
 }
 
-static int
-draw_field(int y, int x, int width, const char *label, enum color c, const char *text)
+/* A labelled line at y + *row, when there is room (*row < height). */
+static void
+field(int y, int *row, int height, int x, int width, const char *label, enum color c, const char *text)
 {
-	int lw = draw_label(y, x, width, label);
+	int lw;
 
-	draw_text(stdscr, y, x + lw, width - lw, c, text);
-	return 1;
+	if (*row >= height)
+		return;
+	lw = draw_label(y + *row, x, width, label);
+	draw_text(stdscr, y + *row, x + lw, width - lw, c, text);
+	(*row)++;
 }
 
 /* What the selected session is; the rows used. */
@@ -667,14 +676,15 @@ draw_about(int y, int x, int height, int width, const struct row *r)
 
 	if (r->live) {
 		const struct live *l = r->live;
-		row += draw_field(y + row, x, width, _("Session"), C_NORMAL, l->id);
-		row += draw_field(y + row, x, width, _("Source"), C_NORMAL, l->source);
-		row += draw_field(y + row, x, width, _("Destination"), C_NORMAL, l->target);
-		text = l->in ? xasprintf(_("%s, noticing files by %s%s"), l->how, l->mode == OD_WATCH_INOTIFY ? "inotify" : _("polling"),
+		field(y, &row, height, x, width, _("Session"), C_NORMAL, l->id);
+		field(y, &row, height, x, width, _("Source"), C_NORMAL, l->source);
+		field(y, &row, height, x, width, _("Destination"), C_NORMAL, l->target);
+		text = l->in ? xasprintf(_("%s, noticing files by %s%s"), l->how,
+					 l->mode == OD_WATCH_INOTIFY ? "inotify" : _("polling"),
 					 l->t.ending ? _("; ending once what is complete is sent") : "")
 			     : xasprintf(_("ended: %s%s%s"), why_words(l->why), l->end_state ? "; " : "",
 					 l->end_state ? l->end_state : "");
-		row += draw_field(y + row, x, width, _("State"), l->paused ? C_ERROR : C_NORMAL, text);
+		field(y, &row, height, x, width, _("State"), l->paused ? C_ERROR : C_NORMAL, text);
 		free(text);
 		if (row < height)
 			draw_own(stdscr, y + row++, x, width, C_DIM, _(" What it did last (Enter shows more):"));
@@ -690,21 +700,21 @@ draw_about(int y, int x, int height, int width, const struct row *r)
 		return row;
 	}
 	const struct od_ingest_info *in = r->info;
-	row += draw_field(y + row, x, width, _("Session"), C_NORMAL, in->id);
-	row += draw_field(y + row, x, width, _("Source"), C_NORMAL, in->source);
+	field(y, &row, height, x, width, _("Session"), C_NORMAL, in->id);
+	field(y, &row, height, x, width, _("Source"), C_NORMAL, in->source);
 	text = *in->dest ? xasprintf("%s/%s", in->space, in->dest) : xstrdup(in->space);
-	row += draw_field(y + row, x, width, _("Destination"), C_NORMAL, text);
+	field(y, &row, height, x, width, _("Destination"), C_NORMAL, text);
 	free(text);
 	text = in->running ? xstrdup(_("run by another process (e asks it to end)"))
 	       : in->ended ? xasprintf(_("ended: %s"), why_words(in->ended))
 			   : xstrdup(_("stopped: r takes it up here (or run the same watch again)"));
-	row += draw_field(y + row, x, width, _("State"), C_NORMAL, text);
+	field(y, &row, height, x, width, _("State"), C_NORMAL, text);
 	free(text);
 	text = xasprintf(_("made %s, last record %s"), od_time_short(in->created, when),
 			 in->last ? od_time_short(in->last, (char[OD_TIME_BUFSZ]){ 0 }) : "-");
-	row += draw_field(y + row, x, width, _("Journal"), C_NORMAL, text);
+	field(y, &row, height, x, width, _("Journal"), C_NORMAL, text);
 	free(text);
-	row += draw_field(y + row, x, width, _("Zone"), C_DIM, in->zone);
+	field(y, &row, height, x, width, _("Zone"), C_DIM, in->zone);
 	return row;
 }
 
@@ -727,6 +737,8 @@ ingest_draw(struct app *a, int y, int x, int height, int width)
 	draw_row(y + row++, x, width, NULL, false);
 	if (iv.list_error)
 		draw_text(stdscr, y + row++, x + 1, width - 1, C_ERROR, iv.list_error);
+	if (row >= height)
+		return;
 	if (!iv.n_rows) {
 		draw_own(stdscr, y + row, x + 1, width - 1, C_DIM, _("No ingest session on this machine yet: n starts one"));
 		return;
