@@ -143,9 +143,17 @@ struct od_ingest_info {
 	 * the info. */
 	bool has_opts;
 	struct od_ingest_opts opts;
+	int64_t journal_size, journal_mtime_ns;	/* as read, for od_ingest_list_update */
 };
 /* Every session recorded on this machine, oldest first. */
 struct od_error *od_ingest_list(struct od_ingest_info **out, size_t *n) OD_WARN_UNUSED;
+/* The same over an earlier list *v (n entries; NULL and 0 for none),
+ * replaced by the new one: a journal unchanged since it was read is not
+ * read again (whether a process runs it is looked at anew), and the
+ * sessions of skip (n_skip ids) are left out unread (those the caller
+ * runs itself). On error the list is empty. */
+struct od_error *od_ingest_list_update(struct od_ingest_info **v, size_t *n, const char *const *skip,
+				       size_t n_skip) OD_WARN_UNUSED;
 void od_ingest_list_free(struct od_ingest_info *v, size_t n);
 
 #endif

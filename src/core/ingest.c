@@ -1013,6 +1013,9 @@ od_ingest_open(struct od_zone *z, struct od_space *s, const char *dest, const ch
 	in->space = s;
 	in->next_retry = LLONG_MAX;
 	in->opts = *opts;
+	/* The caller's globs last only the call; the watch keeps copies. */
+	in->opts.watch.include = in->opts.watch.exclude = NULL;
+	in->opts.watch.n_include = in->opts.watch.n_exclude = 0;
 	in->fn = fn;
 	in->ud = ud;
 	in->dest = od_strdup(dest);
@@ -1194,6 +1197,19 @@ list_record(const cJSON *rec, void *ud)
 	return replay_record(rec, &r->files);
 }
 
+/* The journal's size and time, to tell whether it changed since read. */
+static void
+journal_stamp(const char *path, int64_t *size, int64_t *mtime_ns)
+{
+	struct stat st;
+
+	*size = *mtime_ns = -1;
+	if (stat(path, &st) == 0) {
+		*size = (int64_t)st.st_size;
+		*mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	}
+}
+
 static struct od_error *
 load_info(const char *dir, const char *id, struct od_ingest_info *i)
 {
@@ -1202,10 +1218,14 @@ load_info(const char *dir, const char *id, struct od_ingest_info *i)
 	size_t bad = 0;
 
 	memset(i, 0, sizeof(*i));
-	if (!(i->id = od_strdup(id)) || !(i->path = od_journal_path(dir, id)))
+	if (!(i->id = od_strdup(id)) || !(i->path = od_journal_path(dir, id))) {
 		err = od_error_nomem();
-	else
+	} else {
+		/* Stamped before it is read: a record added meanwhile
+		 * makes the next list read it again. */
+		journal_stamp(i->path, &i->journal_size, &i->journal_mtime_ns);
 		err = od_journal_read(i->path, list_record, &r, &bad);
+	}
 	if (!err && !i->source)
 		err = od_error_new(OD_ERR_INPUT, _("%s is not the journal of an ingest session"), i->path);
 	if (!err) {
@@ -1247,37 +1267,92 @@ by_created(const void *a, const void *b)
 	return x->created < y->created ? -1 : x->created > y->created;
 }
 
+static bool
+skipped(const char *id, const char *const *skip, size_t n_skip)
+{
+	for (size_t k = 0; k < n_skip; k++)
+		if (strcmp(skip[k], id) == 0)
+			return true;
+	return false;
+}
+
+/* Whether old (n_old) has id with its journal as it was read; if so
+ * the entry moves into *into (cleared in old). */
+static bool
+take_unchanged(struct od_ingest_info *old, size_t n_old, const char *id, const char *path,
+	       struct od_ingest_info *into)
+{
+	int64_t size, mtime;
+
+	for (size_t k = 0; k < n_old; k++) {
+		if (!old[k].id || strcmp(old[k].id, id) != 0)
+			continue;
+		journal_stamp(path, &size, &mtime);
+		if (size < 0 || size != old[k].journal_size || mtime != old[k].journal_mtime_ns)
+			return false;
+		*into = old[k];
+		memset(&old[k], 0, sizeof(old[k]));
+		/* Whether a process runs it is no part of the journal. */
+		into->running = od_job_running(into->path);
+		return true;
+	}
+	return false;
+}
+
+struct od_error *
+od_ingest_list_update(struct od_ingest_info **v, size_t *n, const char *const *skip, size_t n_skip)
+{
+	struct od_ingest_info *old = *v, *now = NULL;
+	size_t n_old = *n, n_now = 0, n_ids = 0;
+	struct od_error *err;
+	char *dir = NULL, **ids = NULL, *path;
+
+	if (!(err = od_state_dir("ingest", &dir)))
+		ids = od_job_list(dir, &n_ids);
+	if (n_ids && !(now = calloc(n_ids, sizeof(*now))))
+		err = od_error_nomem();
+	for (size_t k = 0; !err && k < n_ids; k++) {
+		struct od_error *e = NULL;
+		if (skipped(ids[k], skip, n_skip))
+			continue;
+		if (!(path = od_journal_path(dir, ids[k]))) {
+			err = od_error_nomem();
+			break;
+		}
+		if (!take_unchanged(old, n_old, ids[k], path, &now[n_now]) &&
+		    (e = load_info(dir, ids[k], &now[n_now]))) {
+			/* One unreadable journal does not hide the others. */
+			od_log(OD_LOG_WARN, "%s", e->message);
+			info_done(&now[n_now]);
+			od_error_free(e);
+		} else {
+			n_now++;
+		}
+		free(path);
+	}
+	for (size_t k = 0; k < n_ids; k++)
+		free(ids[k]);
+	free(ids);
+	free(dir);
+	od_ingest_list_free(old, n_old);
+	if (err) {
+		od_ingest_list_free(now, n_now);
+		now = NULL;
+		n_now = 0;
+	} else if (n_now > 1) {
+		qsort(now, n_now, sizeof(*now), by_created);
+	}
+	*v = now;
+	*n = n_now;
+	return err;
+}
+
 struct od_error *
 od_ingest_list(struct od_ingest_info **out, size_t *n)
 {
-	struct od_error *err;
-	char *dir = NULL, **ids;
-	size_t n_ids = 0;
-
 	*out = NULL;
 	*n = 0;
-	if ((err = od_state_dir("ingest", &dir)))
-		return err;
-	ids = od_job_list(dir, &n_ids);
-	if (n_ids && !(*out = calloc(n_ids, sizeof(**out))))
-		err = od_error_nomem();
-	for (size_t k = 0; k < n_ids; k++) {
-		struct od_error *e = err ? NULL : load_info(dir, ids[k], &(*out)[*n]);
-		if (e) {
-			/* One unreadable journal does not hide the others. */
-			od_log(OD_LOG_WARN, "%s", e->message);
-			info_done(&(*out)[*n]);
-			od_error_free(e);
-		} else if (!err) {
-			(*n)++;
-		}
-		free(ids[k]);
-	}
-	free(ids);
-	free(dir);
-	if (*n > 1)
-		qsort(*out, *n, sizeof(**out), by_created);
-	return err;
+	return od_ingest_list_update(out, n, NULL, 0);
 }
 
 void

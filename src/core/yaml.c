@@ -27,10 +27,10 @@
 #define MAX_VALUES 100000
 #define MAX_DEPTH 64
 
-/* "line L, column C: <why>" at a libyaml mark (0-based). */
 /* How much of a key an error message shows. */
 #define KEY_SHOWN 40
 
+/* "line L, column C: <why>" at a libyaml mark (0-based). */
 static struct od_error *
 error_at(yaml_mark_t mark, const char *fmt, ...) OD_PRINTF(2, 3);
 

@@ -108,8 +108,8 @@ live_by_id(const char *id)
 	return NULL;
 }
 
-/* The live sessions, then the journal's others, newest first; the
- * cursor stays on its session. */
+/* The live sessions, then the journal's others (read_list leaves the
+ * live ones out), newest first; the cursor stays on its session. */
 static void
 rebuild_rows(void)
 {
@@ -120,8 +120,7 @@ rebuild_rows(void)
 	for (size_t i = 0; i < iv.n_live; i++)
 		iv.rows[n++].live = iv.live[i];
 	for (size_t i = iv.n_infos; i-- > 0;)
-		if (!live_by_id(iv.infos[i].id))
-			iv.rows[n++].info = &iv.infos[i];
+		iv.rows[n++].info = &iv.infos[i];
 	iv.n_rows = n;
 	iv.cursor = 0;
 	for (size_t i = 0; iv.cursor_id && i < n; i++)
@@ -141,14 +140,18 @@ remember_cursor(void)
 static void
 read_list(void)
 {
+	const char **skip = xcalloc(iv.n_live + 1, sizeof(*skip));
 	struct od_error *err;
 
-	od_ingest_list_free(iv.infos, iv.n_infos);
-	iv.infos = NULL;
-	iv.n_infos = 0;
+	/* The sessions run here are shown as they run, not as read; the
+	 * other journals are read only when they changed. */
+	for (size_t i = 0; i < iv.n_live; i++)
+		skip[i] = iv.live[i]->id;
 	free(iv.list_error);
 	iv.list_error = NULL;
-	if ((err = od_ingest_list(&iv.infos, &iv.n_infos))) {
+	err = od_ingest_list_update(&iv.infos, &iv.n_infos, skip, iv.n_live);
+	free(skip);
+	if (err) {
 		iv.list_error = xasprintf(_("Cannot list the sessions of this machine: %s"), err->message);
 		od_error_free(err);
 	}
@@ -395,11 +398,13 @@ ingest_tick(struct app *a)
 	iv.a = a;
 	for (size_t i = 0; i < iv.n_live; i++) {
 		struct live *l = iv.live[i];
-		struct od_ingest_totals before = l->t;
+		struct od_ingest_totals before;
 		long wait;
 
 		if (!l->in)
 			continue;
+		/* Copied whole, padding too, for the memcmp below. */
+		memcpy(&before, &l->t, sizeof(before));
 		od_ingest_run(l->in);
 		if (l->ended) {
 			settle(a, l);
