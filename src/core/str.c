@@ -113,31 +113,78 @@ od_str_wipe_free(char *s)
 	free(s);
 }
 
+/* n in decimal at p; where it ends. */
+static char *
+put_decimal(char *p, uint64_t n)
+{
+	char digits[20];
+	size_t k = 0;
+
+	do
+		digits[k++] = (char)('0' + n % 10);
+	while (n /= 10);
+	while (k)
+		*p++ = digits[--k];
+	return p;
+}
+
+/* n / 2^shift rounded to the nearest, ties to even, as printf rounds. */
+static uint64_t
+shift_round(uint64_t n, unsigned shift)
+{
+	uint64_t q = n >> shift, rest = n & ((UINT64_C(1) << shift) - 1), half = UINT64_C(1) << (shift - 1);
+
+	return q + (rest > half || (rest == half && (q & 1)));
+}
+
+/* The tree draws one size per row at every redraw: the sizes up to 2^53
+ * bytes (8 PiB), where a double holds them exactly, are worked out in
+ * integers, as printf would print them, without its floating-point
+ * formatting (which was a twentieth of a redraw). */
 const char *
 od_size_human(int64_t bytes, char buf[OD_SIZE_BUFSZ])
 {
 	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-	double v;
+	uint64_t b = (uint64_t)bytes;
+	unsigned shift = 10;
 	size_t u = 0;
+	double v;
+	char *p;
 
 	if (bytes < 0) {
 		snprintf(buf, OD_SIZE_BUFSZ, "-");
 		return buf;
 	}
 	if (bytes < 1024) {
-		snprintf(buf, OD_SIZE_BUFSZ, "%d B", (int)bytes);
+		memcpy(put_decimal(buf, b), " B", 3);
 		return buf;
 	}
-	v = (double)bytes / 1024.0;
-	/* 1023.6 KiB would print as "1024 KiB": that is 1.0 MiB. */
-	while (v >= 1023.5 && u + 1 < OD_ARRAY_SIZE(units)) {
-		v /= 1024.0;
+	if (b > UINT64_C(1) << 53) {
+		v = (double)bytes / 1024.0;
+		/* 1023.6 KiB would print as "1024 KiB": that is 1.0 MiB. */
+		while (v >= 1023.5 && u + 1 < OD_ARRAY_SIZE(units)) {
+			v /= 1024.0;
+			u++;
+		}
+		snprintf(buf, OD_SIZE_BUFSZ, v < 9.95 ? "%.1f %s" : "%.0f %s", v, units[u]);
+		return buf;
+	}
+	/* v = b / 2^shift >= 1023.5, in integers. */
+	while (b >= UINT64_C(2047) << (shift - 1) && u + 1 < OD_ARRAY_SIZE(units)) {
+		shift += 10;
 		u++;
 	}
-	if (v < 9.95)
-		snprintf(buf, OD_SIZE_BUFSZ, "%.1f %s", v, units[u]);
-	else
-		snprintf(buf, OD_SIZE_BUFSZ, "%.0f %s", v, units[u]);
+	v = (double)b / (double)(UINT64_C(1) << shift);	/* exact: b has at most 53 bits */
+	if (v < 9.95) {
+		uint64_t tenths = shift_round(b * 10, shift);
+		p = put_decimal(buf, tenths / 10);
+		*p++ = '.';
+		*p++ = (char)('0' + tenths % 10);
+	} else {
+		p = put_decimal(buf, shift_round(b, shift));
+	}
+	*p++ = ' ';
+	memcpy(p, units[u], 4);
 	return buf;
 }
 

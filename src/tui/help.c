@@ -108,39 +108,72 @@ hint_key(enum keymap_id map, enum request req, int *key)
 	}
 }
 
-void
-help_draw_hints(struct app *a, int y, int width)
+/* The hint line of one keymap: its keys and what they do, in the order
+ * of the request table. Worked out from the keymaps (and gettext) once
+ * per keymap shown, not at every redraw, where it was a fifteenth of the
+ * cost of drawing the screen. */
+static struct {
+	bool built;
+	enum keymap_id map;
+	unsigned generation;
+	size_t n;
+	struct hint {
+		char key[KEY_NAME_SIZE];
+		const char *what;
+		int key_w, what_w;
+	} items[REQ_COUNT];
+} hints;
+
+static void
+build_hints(enum keymap_id map)
 {
-	enum keymap_id map = app_keymap(a);
 	/* The views over the whole screen hint at their own keys, and the help. */
 	bool own_only = map == KEYMAP_AUDIT || map == KEYMAP_SPACE;
 	size_t n;
 	const struct request_info *t = request_table(&n);
-	int x = 0;
 
-	draw_blank(stdscr, y, 0, width, C_NORMAL);
+	hints.built = true;
+	hints.map = map;
+	hints.generation = keymap_generation();
+	hints.n = 0;
 	for (size_t i = 0; i < n; i++) {
+		struct hint *h = &hints.items[hints.n];
 		int keys[1];
-		char name[KEY_NAME_SIZE], shown[KEY_NAME_SIZE];
-		int need;
+		char name[KEY_NAME_SIZE];
 
-		if (!t[i].name || !t[i].hint)
+		if (!t[i].name || !t[i].hint || hints.n == OD_ARRAY_SIZE(hints.items))
 			continue;
 		if (own_only && t[i].req != REQ_HELP ? keymap_keys(map, t[i].req, keys, 1) == 0
 						     : !hint_key(map, t[i].req, keys))
 			continue;
 		key_to_name(keys[0], name);
 		/* "<Enter>" reads better as "Enter" here. */
-		if (name[0] == '<' && name[1]) {
-			snprintf(shown, sizeof(shown), "%.*s", (int)strlen(name) - 2, name + 1);
-		} else {
-			snprintf(shown, sizeof(shown), "%s", name);
-		}
-		need = draw_width(shown) + 1 + draw_width(_(t[i].hint)) + 2;
-		if (x + need > width)
+		if (name[0] == '<' && name[1])
+			snprintf(h->key, sizeof(h->key), "%.*s", (int)strlen(name) - 2, name + 1);
+		else
+			snprintf(h->key, sizeof(h->key), "%s", name);
+		h->what = _(t[i].hint);
+		h->key_w = draw_width(h->key);
+		h->what_w = draw_width(h->what);
+		hints.n++;
+	}
+}
+
+void
+help_draw_hints(struct app *a, int y, int width)
+{
+	enum keymap_id map = app_keymap(a);
+	int x = 0;
+
+	if (!hints.built || hints.map != map || hints.generation != keymap_generation())
+		build_hints(map);
+	draw_blank(stdscr, y, 0, width, C_NORMAL);
+	for (size_t i = 0; i < hints.n; i++) {
+		const struct hint *h = &hints.items[i];
+		if (x + h->key_w + 1 + h->what_w + 2 > width)
 			break;
 		/* The line is blank: the spaces between are skipped. */
-		x += draw_own(stdscr, y, x, draw_width(shown), C_HINT_KEY, shown) + 1;
-		x += draw_own(stdscr, y, x, draw_width(_(t[i].hint)), C_NORMAL, _(t[i].hint)) + 2;
+		x += draw_own(stdscr, y, x, h->key_w, C_HINT_KEY, h->key) + 1;
+		x += draw_own(stdscr, y, x, h->what_w, C_NORMAL, h->what) + 2;
 	}
 }

@@ -172,6 +172,7 @@ struct binding {
 
 static struct binding *bindings;
 static size_t n_bindings, cap_bindings;
+static unsigned generation;	/* see keymap_generation */
 
 #define KEYMAP_NAME(id, name) name,
 static const char *const map_names[] = { KEYMAP_INFO(KEYMAP_NAME) };
@@ -310,6 +311,7 @@ key_normalize(int key)
 static void
 set_binding(enum keymap_id map, int key, enum request req)
 {
+	generation++;
 	for (size_t i = 0; i < n_bindings; i++) {
 		if (bindings[i].map == map && bindings[i].key == key) {
 			bindings[i].req = req;
@@ -424,4 +426,11 @@ keymap_clear(void)
 	free(bindings);
 	bindings = NULL;
 	n_bindings = cap_bindings = 0;
+	generation++;
+}
+
+unsigned
+keymap_generation(void)
+{
+	return generation;
 }

@@ -57,5 +57,8 @@ size_t keymap_keys(enum keymap_id map, enum request req, int *keys, size_t max);
 const char *keymap_name(enum keymap_id map);
 /* Forget every binding. */
 void keymap_clear(void);
+/* Changes whenever a binding does: what was worked out from the keymaps
+ * before is stale when it differs. */
+unsigned keymap_generation(void);
 
 #endif

@@ -542,6 +542,21 @@ mark_id(const struct od_node *n)
 	return id;
 }
 
+/* Whether n is marked; its id is worked out only when anything is. */
+static bool
+is_marked(const struct od_node *n)
+{
+	char *id;
+	bool marked;
+
+	if (marks_count() == 0)
+		return false;
+	id = mark_id(n);
+	marked = marks_has(id);
+	free(id);
+	return marked;
+}
+
 static void
 toggle_mark(void)
 {
@@ -897,7 +912,6 @@ draw_row(size_t i, int y, int x, int width)
 	int indent = 2 * r->depth, size_w = width >= 40 ? 10 : 0, name_w;
 	char size[OD_SIZE_BUFSZ];
 	struct od_node *n = r->node;
-	char *id;
 	bool marked;
 
 	draw_blank(stdscr, y, x, width, c);
@@ -921,9 +935,7 @@ draw_row(size_t i, int y, int x, int width)
 			draw_own(stdscr, y, x + indent + 2, width - indent - 2, note, empty_words(n));
 		return;
 	}
-	id = mark_id(n);
-	marked = marks_has(id);
-	free(id);
+	marked = is_marked(n);
 	if (marked) {
 		draw_own(stdscr, y, x, 1, cursor ? c : C_MARKED, "*");
 	} else if ((od_node_parent(n) || od_node_share_id(tv.a->tree, n)) && transfers_any()) {

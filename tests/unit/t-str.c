@@ -164,8 +164,20 @@ test_size_human(void)
 		{ 1024 * 1024 - 1, "1.0 MiB" },
 		{ 1024LL * 1024 * 1024 - 1, "1.0 GiB" },
 	};
+	/* Halves are rounded to the even neighbour, as printf rounds. */
+	static const struct {
+		int64_t bytes;
+		const char *want;
+	} halves[] = {
+		{ 10 * 1024 + 512, "10 KiB" },
+		{ 11 * 1024 + 512, "12 KiB" },
+		{ 1022 * 1024 + 512, "1022 KiB" },
+		{ 9 * 1024 * 1024 + 1024 * 1024 / 2, "9.5 MiB" },
+		{ (1LL << 53) + 1, "8.0 PiB" },
+	};
 	char buf[OD_SIZE_BUFSZ];
 	size_t i;
+	int64_t differ = -1;
 
 	for (i = 0; i < OD_ARRAY_SIZE(cases); i++) {
 		const char *r = od_size_human(cases[i].bytes, buf);
@@ -181,6 +193,26 @@ test_size_human(void)
 			diag("BUG (str.c od_size_human): a value that rounds up to 1024 of a unit "
 			     "should be shown in the next unit");
 	}
+	for (i = 0; i < OD_ARRAY_SIZE(halves); i++)
+		is(od_size_human(halves[i].bytes, buf), halves[i].want, "od_size_human(%lld)",
+		   (long long)halves[i].bytes);
+	/* Sizes are worked out in integers: the same text as printf's of the
+	 * value in its unit, over a sweep of every unit. */
+	for (int shift = 10; shift <= 50 && differ < 0; shift += 10) {
+		for (int64_t b = (int64_t)1 << shift; b < ((int64_t)1 << (shift + 10)) && differ < 0;
+		     b += ((int64_t)1 << shift) / 13 + 1) {
+			char want[64];
+			double v = (double)b / (double)((int64_t)1 << shift);
+			const char *unit = shift == 10 ? "KiB" : shift == 20 ? "MiB" : shift == 30 ? "GiB"
+					 : shift == 40 ? "TiB" : "PiB";
+			if (v >= 1023.5)
+				continue;
+			snprintf(want, sizeof(want), v < 9.95 ? "%.1f %s" : "%.0f %s", v, unit);
+			if (strcmp(od_size_human(b, buf), want) != 0)
+				differ = b;
+		}
+	}
+	ok(differ < 0, "od_size_human as printf would print it (first difference: %lld)", (long long)differ);
 }
 
 /* s with tabs and newlines made visible, for test names. */
