@@ -269,6 +269,13 @@ on_template(struct app *a, enum template_outcome how, const struct od_template *
 	ask_go(a);
 }
 
+/* A question, after why the last answer was not taken when there was one. */
+static char *
+asked_again(const char *why, const char *question)
+{
+	return why ? xasprintf("%s. %s", why, question) : xstrdup(question);
+}
+
 static void ask_sidecar(struct app *a, const char *why, const char *initial);
 
 static void
@@ -304,8 +311,7 @@ on_sidecar(struct app *a, const char *text, void *ud)
 static void
 ask_sidecar(struct app *a, const char *why, const char *initial)
 {
-	char *label = xasprintf("%s%s%s", why ? why : "", why ? ". " : "",
-				_("The JSON or YAML metadata file (Tab completes)"));
+	char *label = asked_again(why, _("The JSON or YAML metadata file (Tab completes)"));
 
 	widget_prompt_path(a, label, initial, on_sidecar, NULL);
 	free(label);
@@ -560,8 +566,7 @@ on_target(struct app *a, const char *text, void *ud)
 static void
 ask_target(struct app *a, const char *why, const char *initial)
 {
-	char *label = xasprintf("%s%s%s", why ? why : "", why ? ". " : "",
-				_("Into which folder of a space (SPACE/PATH, made when missing)"));
+	char *label = asked_again(why, _("Into which folder of a space (SPACE/PATH, made when missing)"));
 
 	widget_prompt(a, label, initial, on_target, NULL, NULL);
 	free(label);
@@ -626,8 +631,7 @@ on_source(struct app *a, const char *text, void *ud)
 static void
 ask_source(struct app *a, const char *why, const char *initial)
 {
-	char *label = xasprintf("%s%s%s", why ? why : "", why ? ". " : "",
-				_("The folder to carry into a space (Tab completes)"));
+	char *label = asked_again(why, _("The folder to carry into a space (Tab completes)"));
 
 	widget_prompt_path(a, label, initial, on_source, NULL);
 	free(label);
