@@ -871,21 +871,20 @@ replay_record(const cJSON *rec, void *ud)
 {
 	struct od_ingest *in = ud;
 	static const char *const keys[] = { "seen", "sent", "failed", "gone" };
-	const cJSON *upload_key = NULL;
+	const cJSON *upload_key = NULL, *path = NULL;
 	struct ing_file *f = NULL;
 	int64_t size = 0, mtime = 0, version = 0;
 	uint64_t ino;
 	size_t k;
 
-	for (k = 0; k < OD_ARRAY_SIZE(keys); k++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, keys[k]);
-		if (cJSON_IsString(v)) {
-			f = file_at(in, v->valuestring);
+	for (k = 0; k < OD_ARRAY_SIZE(keys); k++)
+		if (cJSON_IsString(path = cJSON_GetObjectItemCaseSensitive(rec, keys[k])))
 			break;
-		}
-	}
-	if (f && od_json_is_integer(cJSON_GetObjectItemCaseSensitive(rec, "size"), &size) &&
-	    get_ns(rec, "mtimeNs", &mtime)) {
+	/* Only the session's own records carry a file's size and time: the
+	 * upload's {"failed": LOCAL PATH} is not about a file of the folder,
+	 * and a file made for it would wait for ever to be found. */
+	if (cJSON_IsString(path) && od_json_is_integer(cJSON_GetObjectItemCaseSensitive(rec, "size"), &size) &&
+	    get_ns(rec, "mtimeNs", &mtime) && (f = file_at(in, path->valuestring))) {
 		f->size = size;
 		f->mtime_ns = mtime;
 		/* Not in the records of older versions: not known. */

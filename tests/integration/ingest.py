@@ -295,6 +295,21 @@ def replaced(t, h):
     r, ev, sent = ingest()
     t.ok(had and r.rc == 0 and sent == [] and ev[-1].get("sent") == 1,
          "a journal without inodes (an older version's) reads: nothing sent again", r.text[-500:] + r.errtext)
+    # A failed try of the upload leaves its own {"failed": LOCAL PATH}
+    # record in the journal (no size, a path outside the folder's names):
+    # it is no file of the folder to wait for. A watch taken up after it,
+    # with the end marker there, ends.
+    with open(journal, "a") as f:
+        f.write(json.dumps({"failed": path, "error": "a service needed for this is down"}) + "\n")
+    with open(os.path.join(src, "DONE"), "w"):
+        pass
+    try:
+        r = h.run("watch", "--end-marker", "DONE", "--progress", "json", src, dest, timeout=30)
+        ended = r.rc == 0 and events(r.text)[-1].get("event") == "finished"
+        said = r.text[-300:]
+    except subprocess.TimeoutExpired:
+        ended, said = False, "still running after 30 s"
+    t.ok(ended, "an upload's own failure record in the journal: the watch still ends at the marker", said)
 
 
 def killed(t, h, rounds=10):
